@@ -211,4 +211,5 @@ class DocumentFacts:
     mentions: tuple[EntityMention, ...] = ()
     facts: tuple[Fact, ...] = ()
     pipeline: str = ""  # pipeline version string that produced these facts
+    publisher: EntityRef | None = None  # the document's publisher as an entity
     warnings: tuple[str, ...] = field(default=())

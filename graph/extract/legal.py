@@ -1,0 +1,222 @@
+"""`rkg.treaties.v1` and `rkg.resolutions.v1`: treaty party statements, resolutions, UPR.
+
+"China, a party to the Convention against Torture", "both of which China has ratified",
+"Despite being a signatory to A, B and C, China's ..." become `TreatyStatement`s (claims kept
+beside the registry's UNTC record). "adopted a resolution ..." becomes `ResolutionAdoption`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from graph.extract.context import DocView, subject_of
+from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, TreatyStatement
+from graph.facts import UPRReview
+from graph.nlp.entities import new_key
+
+TREATIES = "rkg.treaties.v1"
+RESOLUTIONS = "rkg.resolutions.v1"
+UPR = "rkg.upr.v1"
+
+PARTY_WORDS = {
+    "party": "party", "parties": "party", "signatory": "signature",
+    "signatories": "signature", "ratified": "ratification", "ratify": "ratification",
+    "ratification": "ratification", "acceded": "accession", "accession": "accession",
+    "accede": "accession", "signed": "signature", "joined": "party", "bound": "party",
+}
+BODY_TYPES = frozenset({"UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice", "TreatyBody",
+                        "IntergovernmentalOrganization", "UNMechanism", "SpecialProcedure"})
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+ADOPTION_MODE = re.compile(
+    r"\b(by consensus(?: without a vote)?|without a vote|by a (?:recorded )?vote of [\w\s,-]+?"
+    r"(?=[.;]|,? with| and )|by a vote of \d+[\w\s,-]*)", re.I)
+
+
+def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
+    out: list[TreatyStatement] = []
+    for sent in view.sentences():
+        treaties = [s for s in view.entities(sent) if s.label_ == "Treaty"]
+        if not treaties:
+            continue
+        stated: set[str] = set()
+        for token in sent:
+            kind = PARTY_WORDS.get(token.lower_)
+            if kind is None:
+                continue
+            if token.lower_ in {"signed", "joined", "bound"} and not token.tag_.startswith("VB"):
+                continue
+            state = _party_state(view, sent, token)
+            scope = _treaties_in_scope(view, sent, token, treaties)
+            year = _year_near(sent, token)
+            for treaty_span in scope:
+                treaty = view.ref(treaty_span)
+                stated.add(treaty.key)
+                out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), treaty, state,
+                                           kind, year, _words(token)))
+        for treaty_span in treaties:
+            treaty = view.ref(treaty_span)
+            if treaty.key not in stated:
+                stated.add(treaty.key)
+                out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.9), treaty, None))
+    return out
+
+
+def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
+    """The state said to be party: subject of the clause, the noun it is apposed to, or the
+    possessor of the main clause's subject ('Despite being a signatory ..., China's ...')."""
+    candidates: list[Token] = []
+    for a in [token, *token.ancestors]:
+        subj = subject_of(a) if a.pos_ in {"VERB", "AUX"} else None
+        if subj is not None:
+            candidates.append(subj)
+        if a.dep_ == "appos":
+            candidates.append(a.head)
+        if a.dep_ in {"relcl"}:
+            candidates.append(a.head)
+    root = sent.root
+    root_subj = subject_of(root)
+    if root_subj is not None:
+        candidates.append(root_subj)
+        candidates.extend(c for c in root_subj.children if c.dep_ == "poss")
+    for cand in candidates:
+        span = view.entity_of_phrase(cand, {"State"})
+        if span is not None:
+            return view.ref(span)
+    states = [s for s in view.entities(sent) if s.label_ == "State"]
+    unique = {s.kb_id_ for s in states}
+    if len(unique) == 1:
+        return view.ref(states[0])
+    return None
+
+
+def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[Span]
+                       ) -> list[Span]:
+    """'both of which' takes the last two treaties before it; 'a party to A, B and C' the
+    treaties after the word; otherwise those in the same clause."""
+    text_before = sent.doc[sent.start:token.i].text.lower()
+    m = re.search(r"\b(both|all|each|neither|either) of which\b", text_before)
+    if m:
+        before = [t for t in treaties if t.end <= token.i]
+        n = {"both": 2, "neither": 2, "either": 2}.get(m.group(1), len(before))
+        return before[-n:]
+    if re.search(r"\bwhich\b[^,;]*$", text_before):
+        before = [t for t in treaties if t.end <= token.i]
+        return before[-1:]
+    after = [t for t in treaties if t.start > token.i]
+    subtree = {t.i for t in token.subtree}
+    in_subtree = [t for t in after if t.root.i in subtree]
+    if in_subtree:
+        return in_subtree
+    if after and after[0].start - token.i <= 12:
+        return after
+    return [t for t in treaties if t.end <= token.i][-1:]
+
+
+def _year_near(sent: Span, token: Token) -> int | None:
+    tail = sent.doc[token.i:min(sent.end, token.i + 12)].text
+    m = re.search(r"\b(?:since|in)\s+((?:19|20)\d\d)\b", tail)
+    return int(m.group(1)) if m else None
+
+
+def _words(token: Token) -> str:
+    doc = token.doc
+    start = max(token.sent.start, token.i - 2)
+    return doc[start:token.i + 2].text
+
+
+# -- resolutions --------------------------------------------------------------------------
+def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
+    out: list[ResolutionAdoption] = []
+    for sent in view.sentences():
+        for token in sent:
+            if token.lemma_.lower() not in {"adopt", "adoption", "pass", "approve"}:
+                continue
+            resolution = _resolution_noun(token)
+            if resolution is None:
+                continue
+            if token.tag_.startswith("VB") and (token.tag_ in {"VB", "VBG"} or any(
+                    c.dep_ in {"neg", "aux"} and (c.tag_ == "MD" or c.dep_ == "neg")
+                    for c in token.children)):
+                continue
+            body = _adopting_body(view, sent, token)
+            if body is None:
+                continue
+            date = _sentence_date(view, sent)
+            mode = ADOPTION_MODE.search(sent.text)
+            session = re.search(r"\b(\d+(?:st|nd|rd|th)) session\b", sent.text)
+            phrase = _resolution_phrase(resolution)
+            res_ref = EntityRef(new_key(f"{body.label} resolution {phrase} {date.iso or ''}"),
+                                _resolution_label(body, phrase, date), "Resolution", False)
+            out.append(ResolutionAdoption(
+                view.evidence(sent, RESOLUTIONS, 0.75), body, date, res_ref,
+                " ".join(sent.text.split())[:300],
+                mode.group(1).strip() if mode else None,
+                session.group(1) if session else None))
+    return out
+
+
+def _resolution_noun(token: Token) -> Token | None:
+    for t in token.subtree:
+        if t.lemma_.lower() == "resolution" and t.i != token.i:
+            return t
+    if token.dep_ == "acl" and token.head.lemma_.lower() == "resolution":
+        return token.head
+    return None
+
+
+def _adopting_body(view: DocView, sent: Span, token: Token) -> EntityRef | None:
+    subj = subject_of(token) if token.pos_ in {"VERB", "AUX"} else None
+    if subj is not None:
+        span = view.entity_of_phrase(subj, BODY_TYPES)
+        if span is not None:
+            return view.ref(span)
+    bodies = [s for s in view.entities(sent) if s.label_ in BODY_TYPES]
+    assemblies = [s for s in bodies if view.ref(s).type != "IntergovernmentalOrganization"]
+    chosen = (assemblies or bodies)
+    return view.ref(chosen[0]) if chosen else None
+
+
+def _sentence_date(view: DocView, sent: Span) -> DateValue:
+    for _span, value, kind in view.dates_in(sent):
+        if kind not in {"since", "name"} and value.known:
+            return value
+    return view.doc_date if view.doc_date.known else UNKNOWN_DATE
+
+
+def _resolution_phrase(noun: Token) -> str:
+    words = [t for t in noun.subtree if t.i >= noun.left_edge.i]
+    keep = []
+    for t in words:
+        if t.i < noun.i and t.lower_ in {"a", "an", "the", "its", "this"}:
+            continue
+        if t.i > noun.i and (t.dep_ in {"acl", "relcl"} or t.pos_ == "VERB"):
+            break
+        if t.i > noun.i and t.text in {",", "at", "by"}:
+            break
+        keep.append(t)
+    return " ".join(t.text for t in keep)
+
+
+def _resolution_label(body: EntityRef, phrase: str, date: DateValue) -> str:
+    year = f" ({date.iso[:4]})" if date.iso else ""
+    return f"{body.label} {phrase}{year}"
+
+
+def extract_upr_reviews(view: DocView) -> list[UPRReview]:
+    out: list[UPRReview] = []
+    for sent in view.sentences():
+        lower = sent.text.lower()
+        if "periodic review" not in lower and "upr" not in lower:
+            continue
+        m = re.search(r"\b(first|second|third|fourth|fifth|sixth)\s+(?:universal periodic "
+                      r"review|upr|review)", lower)
+        for span in view.entities(sent):
+            if span.label_ != "State":
+                continue
+            end = span.end
+            if end < len(span.doc) and span.doc[end].lower_ in {"’s", "'s"} and m:
+                out.append(UPRReview(view.evidence(sent, UPR, 0.7), view.ref(span),
+                                     ORDINALS[m.group(1)], _sentence_date(view, sent)))
+    return out

@@ -1,0 +1,194 @@
+"""`rkg.posts.v1` and `rkg.harms.v1`: who holds which post; harms returnees face.
+
+Posts come from appositions ("Brad Adams, Asia director for Human Rights Watch"; "North
+Korea's first vice foreign minister, Kang Sok Ju"), parentheses ("The Chairperson of the
+NHRCK (Song Doohwan)") and appointments ("who was appointed special rapporteur ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from graph.extract.context import DocView
+from graph.facts import EntityRef, HarmReport, PostHolding
+from graph.nlp.entities import AGENT_TYPES, PLACE_TYPES
+
+POSTS = "rkg.posts.v1"
+HARMS = "rkg.harms.v1"
+
+ROLE_NOUNS = frozenset({
+    "director", "rapporteur", "minister", "ambassador", "chairperson", "chairman",
+    "chairwoman", "chair", "spokesperson", "spokesman", "spokeswoman", "president",
+    "secretary", "secretary-general", "head", "chief", "envoy", "commissioner", "researcher",
+    "founder", "member", "official", "expert", "representative", "coordinator", "leader",
+    "advocate", "lawmaker", "legislator", "senator", "deputy", "counsel", "analyst",
+    "professor", "photographer", "editor", "correspondent", "reporter", "activist",
+    "lawyer", "attorney", "judge", "investigator", "officer", "manager", "fellow",
+    "executive", "adviser", "advisor", "consul", "diplomat", "vice", "premier", "king",
+    "general", "commander", "governor", "mayor", "campaigner", "pastor", "missionary",
+    "defector", "author", "scholar",
+})
+APPOINT_VERBS = frozenset({"appoint", "name", "elect", "nominate", "designate"})
+
+# Word forms of the harm-type concepts (ontology/vocab/harm-type.ttl); language, not facts.
+HARM_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("torture", r"\btortur(?:e|ed|es|ing)\b"),
+    ("execution", r"\bexecut(?:ion|ions|ed)\b|\bput to death\b|\bkilled\b"),
+    ("death-penalty", r"\bdeath penalty\b|\bpunishable by death\b|\bcapital punishment\b"),
+    ("forced-labour", r"\bforced labou?r\b|\bhard labou?r\b|\blabou?r camps?\b"),
+    ("imprisonment", r"\bimprison(?:ment|ed)\b|\bprison terms?\b|\bjail(?:ed)?\b"
+                     r"|\bincarcerat(?:ion|ed)\b|\bconcentration camps?\b|\bprison camps?\b"
+                     r"|\bkyohwaso\b|\bkwanliso\b"),
+    ("forced-abortion", r"\bforced abortions?\b"),
+    ("enforced-disappearance", r"\b(?:enforced|forced) disappearances?\b"),
+    ("sexual-violence", r"\bsexual (?:violence|abuse|assault)\b|\brape\b"),
+    ("arbitrary-detention", r"\barbitrary (?:detention|imprisonment|arrest)\b|\bdetention\b"),
+    ("cruel-inhuman-treatment", r"\bcruel\b|\binhuman\b|\bdegrading treatment\b"
+                                r"|\bmistreatment\b|\bill-treatment\b|\bharsh treatment\b"
+                                r"|\bbeat(?:en|ings?)\b"),
+    ("persecution", r"\bpersecut(?:ion|ed)\b"),
+    ("infanticide", r"\binfanticide\b"),
+    ("family-punishment", r"\bguilt by association\b|\bfamily members? (?:punished|sent)\b"),
+)
+RETURN_CONTEXT = re.compile(
+    r"\b(?:return(?:ed|s|ing|ees?)?|repatriat\w*|refoul\w*|sent back|send back|deport\w*|"
+    r"handed over|upon return|forcibly|face|faces|facing|risk|at risk)\b", re.I)
+
+
+def extract_posts(view: DocView) -> list[PostHolding]:
+    out: list[PostHolding] = []
+    seen: set[tuple[str, str]] = set()
+    for span in view.entities():
+        if span.label_ != "Person":
+            continue
+        person = view.ref(span)
+        for role_head, exclude in _role_phrases(view, span):
+            role, org = _role_and_org(view, role_head, exclude)
+            if not role or (person.key, role) in seen:
+                continue
+            seen.add((person.key, role))
+            out.append(PostHolding(view.evidence(span.sent, POSTS, 0.75), person, role, org))
+    return out
+
+
+def _role_phrases(view: DocView, span: Span) -> list[tuple[Token, set[int]]]:
+    root = span.root
+    own = set(range(span.start, span.end))
+    found: list[tuple[Token, set[int]]] = []
+    for child in root.children:
+        if child.dep_ == "appos" and _is_role(view, child):
+            found.append((child, own))
+    if root.dep_ == "appos" and _is_role(view, root.head):
+        found.append((root.head, own | {t.i for t in root.subtree}))
+    # "The Chairperson of the NHRCK (Song Doohwan)"
+    if span.start > 0 and span.doc[span.start - 1].text == "(":
+        head = root.head
+        while head.dep_ in {"pobj", "prep"} and head.head != head:
+            head = head.head
+        if _is_role(view, head):
+            found.append((head, own | {t.i for t in root.subtree}))
+    # "who was appointed special rapporteur ..."
+    for child in root.children:
+        if child.dep_ == "relcl" and child.lemma_.lower() in APPOINT_VERBS:
+            for c in child.children:
+                if c.dep_ in {"oprd", "attr", "dobj", "xcomp"} and _is_role(view, c):
+                    found.append((c, own))
+    return found
+
+
+def _is_role(view: DocView, token: Token) -> bool:
+    if token.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    span = view.entity_at(token)
+    if span is not None and span.label_ in {"SpecialProcedure", "UNOffice"}:
+        return True
+    if span is not None:
+        return False
+    words = {t.lower_ for t in token.subtree if t.i <= token.i}
+    return bool(words & ROLE_NOUNS) or token.lower_ in ROLE_NOUNS
+
+
+def _role_and_org(view: DocView, head: Token, exclude: set[int]) -> tuple[str, EntityRef | None]:
+    doc = head.doc
+    tokens = []
+    for t in sorted(head.subtree, key=lambda t: t.i):
+        if t.i in exclude or any(a.dep_ in {"relcl", "appos"} and a.i not in exclude
+                                 and a != head and a in head.subtree
+                                 for a in [t, *t.ancestors]):
+            continue
+        tokens.append(t)
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ in {"the", "a", "an"}):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    if not tokens:
+        return "", None
+    role_span = doc[tokens[0].i:tokens[-1].i + 1]
+    org: EntityRef | None = None
+    mandate = view.entity_at(head)
+    for t in role_span:
+        span = view.entity_at(t)
+        if span is None or span.label_ not in AGENT_TYPES or span.label_ == "Person":
+            continue
+        ref = view.ref(span)
+        if ref.type in {"SpecialProcedure", "UNOffice"} and span == mandate:
+            parent = _parent(view, ref)
+            org = parent or org
+            continue
+        org = ref
+        break
+    role = role_span.text
+    for t in role_span:  # "North Korea's first vice foreign minister" -> drop the possessor
+        if t.dep_ == "case" and t.lower_ in {"’s", "'s"}:
+            role = doc[t.i + 1:role_span.end].text
+    if org is None:
+        org = _demonym_org(view, role_span)
+    return " ".join(role.split()), org
+
+
+def _parent(view: DocView, ref: EntityRef) -> EntityRef | None:
+    if not ref.registered:
+        return None
+    entry = view.registry[ref.key]
+    parent = entry.extra.get("parent") if entry.extra else None
+    if isinstance(parent, str):
+        p = view.registry[parent]
+        return EntityRef(p.id, p.label, p.type, True)
+    return None
+
+
+def _demonym_org(view: DocView, role: Span) -> EntityRef | None:
+    demonyms = {d.casefold(): s for d, s in view.registry.demonyms().items()}
+    words = [t.text for t in role]
+    for n in (2, 1):
+        for i in range(len(words) - n + 1):
+            state = demonyms.get(" ".join(words[i:i + n]).casefold())
+            if state:
+                entry = view.registry[state]
+                return EntityRef(entry.id, entry.label, entry.type, True)
+    return None
+
+
+def extract_harms(view: DocView, speakers_by_sentence: dict[int, EntityRef]
+                  ) -> list[HarmReport]:
+    """Harms named in a sentence about returns, attributed to whoever says it there."""
+    out: list[HarmReport] = []
+    publisher = speakers_by_sentence.get(-1)
+    for sent in view.sentences():
+        text = sent.text
+        if not RETURN_CONTEXT.search(text):
+            continue
+        source = speakers_by_sentence.get(sent.start_char, publisher)
+        seen: set[str] = set()
+        for concept, pattern in HARM_PATTERNS:
+            m = re.search(pattern, text, re.I)
+            if m and concept not in seen:
+                seen.add(concept)
+                out.append(HarmReport(view.evidence(sent, HARMS, 0.6), concept, m.group(0),
+                                      source))
+    return out
+
+
+__all__ = ["PLACE_TYPES", "extract_harms", "extract_posts"]

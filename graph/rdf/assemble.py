@@ -1,0 +1,411 @@
+"""Facts -> RDF quads with provenance (docs/rdf-model.md).
+
+Each document's SourceDocument, Mentions and Claims go in its own named graph; canonical
+fact nodes (linked across documents) and discovered entities go in the canonical graph; each
+canonical node points with `rkg:attestedBy` to the claims of every sentence that states it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from graph import iris
+from graph.errors import ProvenanceError
+from graph.facts import (
+    DateValue,
+    Detention,
+    DocumentFacts,
+    EntityMention,
+    EntityRef,
+    Evidence,
+    Fact,
+    ForcedReturn,
+    HarmReport,
+    PersonCount,
+    PostHolding,
+    Practice,
+    ResolutionAdoption,
+    SpeechAct,
+    TreatyStatement,
+    UPRReview,
+    Visit,
+)
+from graph.linking import CanonicalReturn, cluster_returns
+from graph.rdf.terms import Quad, concept, date_time, decimal, integer, precision_of, text
+from graph.vocab import OA, RKG
+
+CHANNEL_CLASS = {"PublicStatement": RKG.PublicStatement, "JointStatement": RKG.JointStatement,
+                 "Letter": RKG.Letter, "Briefing": RKG.Briefing,
+                 "UPRRecommendation": RKG.UPRRecommendation,
+                 "ResolutionText": RKG.ResolutionText, "NewsReport": RKG.NewsReport}
+CONTEXT = 32  # characters of prefix/suffix on a quote selector
+
+
+def entity_iri(ref: EntityRef) -> URIRef:
+    return URIRef(iris.entity(ref.key, ref.type))
+
+
+def kebab(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+
+
+def claim_iri(fact: Fact) -> URIRef:
+    return URIRef(iris.claim(type(fact).__name__, repr(fact)))
+
+
+def mention_iri(evidence: Evidence) -> URIRef:
+    return URIRef(iris.mention(evidence.doc_id, evidence.start, evidence.end,
+                               evidence.extractor))
+
+
+class QuadSink:
+    """Collects quads for one named graph."""
+
+    def __init__(self, graph: str) -> None:
+        self.graph = URIRef(graph)
+        self.quads: list[Quad] = []
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
+        if o is None:
+            return
+        self.quads.append((s, p, o, self.graph))
+
+
+# -- per document -------------------------------------------------------------------------
+def document_quads(df: DocumentFacts) -> list[Quad]:
+    """The document's own named graph: its metadata, every mention and every claim."""
+    info = df.document
+    out = QuadSink(iris.document_graph(info.doc_id))
+    doc = URIRef(iris.document(info.doc_id))
+    out.add(doc, RDF.type, RKG.SourceDocument)
+    out.add(doc, RKG.fileName, text(info.file_name))
+    out.add(doc, RKG.sha256, text(info.doc_id))
+    out.add(doc, RKG.text, text(info.text))
+    out.add(doc, RDFS.label, text(info.title or info.file_name))
+    if info.title:
+        out.add(doc, DCTERMS.title, text(info.title))
+    if info.publisher:
+        out.add(doc, DCTERMS.publisher, text(info.publisher))
+    if df.publisher is not None:
+        out.add(doc, DCTERMS.creator, entity_iri(df.publisher))
+    if info.url:
+        out.add(doc, RKG.url, Literal(info.url, datatype=XSD.anyURI))
+    if info.kind:
+        out.add(doc, DCTERMS.type, text(info.kind))
+    out.add(doc, DCTERMS.language, text(info.language))
+    out.add(doc, DCTERMS.format, text(info.media_type))
+    _date(out, doc, info.date, RKG.date, RKG.datePrecision)
+    seen_mentions: set[URIRef] = set()
+    for m in df.mentions:
+        _entity_mention(out, doc, info.text, m, seen_mentions)
+    for fact in df.facts:
+        _claim(out, doc, info.text, fact, df.publisher, seen_mentions)
+    return out.quads
+
+
+def _check_quote(text_: str, start: int, end: int, quote: str, where: str) -> None:
+    if text_[start:end] != quote:
+        raise ProvenanceError(
+            f"{where}: quote {quote[:60]!r} is not verbatim at offsets {start}-{end}")
+
+
+def _selectors(out: QuadSink, mention: URIRef, doc: URIRef, text_: str, start: int,
+               end: int) -> None:
+    quote = URIRef(f"{mention}/quote")
+    position = URIRef(f"{mention}/position")
+    out.add(mention, OA.hasSource, doc)
+    out.add(mention, OA.hasSelector, quote)
+    out.add(mention, OA.hasSelector, position)
+    out.add(quote, RDF.type, OA.TextQuoteSelector)
+    out.add(quote, OA.exact, text(text_[start:end]))
+    out.add(quote, OA.prefix, text(text_[max(0, start - CONTEXT):start]))
+    out.add(quote, OA.suffix, text(text_[end:end + CONTEXT]))
+    out.add(position, RDF.type, OA.TextPositionSelector)
+    out.add(position, OA.start, integer(start))
+    out.add(position, OA.end, integer(end))
+
+
+def _entity_mention(out: QuadSink, doc: URIRef, text_: str, m: EntityMention,
+                    seen: set[URIRef]) -> None:
+    _check_quote(text_, m.start, m.end, m.surface, f"mention of {m.entity.label}")
+    node = URIRef(iris.mention(m.evidence.doc_id, m.start, m.end, m.entity.key))
+    if node in seen:
+        return
+    seen.add(node)
+    out.add(node, RDF.type, RKG.Mention)
+    out.add(node, RKG.refersTo, entity_iri(m.entity))
+    out.add(node, RKG.surfaceForm, text(m.surface))
+    out.add(node, RKG.extractor, text(m.evidence.extractor))
+    _selectors(out, node, doc, text_, m.start, m.end)
+
+
+def _sentence_mention(out: QuadSink, doc: URIRef, text_: str, ev: Evidence,
+                      seen: set[URIRef]) -> URIRef:
+    _check_quote(text_, ev.start, ev.end, ev.quote, f"evidence of {ev.extractor}")
+    node = mention_iri(ev)
+    if node not in seen:
+        seen.add(node)
+        out.add(node, RDF.type, RKG.Mention)
+        out.add(node, RKG.extractor, text(ev.extractor))
+        _selectors(out, node, doc, text_, ev.start, ev.end)
+    return node
+
+
+def _claim(out: QuadSink, doc: URIRef, text_: str, fact: Fact, publisher: EntityRef | None,
+           seen: set[URIRef]) -> None:
+    ev = fact.evidence
+    mention = _sentence_mention(out, doc, text_, ev, seen)
+    node = claim_iri(fact)
+    out.add(node, RDF.type, RKG.Claim)
+    out.add(node, PROV.wasDerivedFrom, mention)
+    out.add(node, RKG.extractor, text(ev.extractor))
+    out.add(node, RKG.confidence, decimal(ev.confidence))
+    status = getattr(fact, "status", "asserted")
+    out.add(node, RKG.epistemicStatus, concept("epistemic-status", status))
+    claimed_by = getattr(fact, "claimed_by", None)
+    if claimed_by is not None:
+        out.add(node, RKG.claimedBy, entity_iri(claimed_by))
+        if publisher is not None:
+            out.add(node, RKG.reportedBy, entity_iri(publisher))
+    elif publisher is not None:
+        out.add(node, RKG.claimedBy, entity_iri(publisher))
+    date = getattr(fact, "date", None)
+    if isinstance(date, DateValue):
+        _date(out, node, date, RKG.claimedDate, RKG.claimedDatePrecision)
+        if date.text:
+            out.add(node, RKG.dateText, text(date.text))
+    count = getattr(fact, "count", None)
+    if isinstance(count, PersonCount):
+        out.add(node, RKG.claimedCount, _count(out, count))
+    if isinstance(fact, ForcedReturn):
+        for place in fact.places:
+            out.add(node, RKG.claimedPlace, entity_iri(place))
+
+
+def _date(out: QuadSink, node: URIRef, date: DateValue, prop: URIRef, precision_prop: URIRef
+          ) -> None:
+    literal = date_time(date)
+    if literal is None:
+        return
+    out.add(node, prop, literal)
+    precision = date.precision or precision_of(date.iso)
+    if precision:
+        out.add(node, precision_prop, concept("date-precision", precision))
+
+
+def _count(out: QuadSink, c: PersonCount) -> URIRef:
+    node = URIRef(iris.count(c.value, c.min, c.max, c.qualifier, c.text))
+    out.add(node, RDF.type, RKG.PersonCount)
+    if c.value is not None:
+        out.add(node, RKG.value, integer(c.value))
+    if c.min is not None:
+        out.add(node, RKG.minValue, integer(c.min))
+    if c.max is not None:
+        out.add(node, RKG.maxValue, integer(c.max))
+    out.add(node, RKG.countQualifier, concept("count-qualifier", kebab(c.qualifier)))
+    out.add(node, RKG.wordsAsWritten, text(c.text))
+    return node
+
+
+# -- canonical graph ----------------------------------------------------------------------
+def canonical_quads(documents: Sequence[DocumentFacts]) -> list[Quad]:
+    """Canonical facts linked across documents, and the entities no registry holds."""
+    out = QuadSink(iris.graph("canonical"))
+    for event in cluster_returns(documents):
+        _canonical_return(out, event)
+    for df in documents:
+        for fact in df.facts:
+            if not isinstance(fact, ForcedReturn):
+                _canonical_fact(out, fact)
+    _discovered_entities(out, documents)
+    return out.quads
+
+
+def _canonical_return(out: QuadSink, event: CanonicalReturn) -> None:
+    node = URIRef(iris.fact("ForcedReturn", event.key))
+    out.add(node, RDF.type, RKG.ForcedReturn)
+    for ref, prop in ((event.perpetrator, RKG.perpetrator), (event.origin, RKG.origin),
+                      (event.destination, RKG.destination)):
+        if ref is not None:
+            out.add(node, prop, entity_iri(ref))
+    for place in event.places:
+        out.add(node, RKG.place, entity_iri(place))
+    if event.count is not None:
+        out.add(node, RKG.count, _count(out, event.count))
+    _date(out, node, event.date, RKG.date, RKG.datePrecision)
+    for m in event.members:
+        out.add(node, RKG.attestedBy, claim_iri(m))
+        out.add(node, RKG.trigger, text(m.trigger))
+        if m.returnees:
+            out.add(node, RKG.returnees, text(m.returnees))
+    out.add(node, RDFS.label, text(_return_label(event)))
+
+
+def _return_label(event: CanonicalReturn) -> str:
+    who = event.perpetrator.label if event.perpetrator else "unknown state"
+    when = event.date.iso or "date unknown"
+    return f"Forced return by {who} ({when})"
+
+
+def _canonical_fact(out: QuadSink, fact: Fact) -> None:
+    kind, key, rdf_type = _fact_identity(fact)
+    node = URIRef(iris.fact(kind, *key))
+    out.add(node, RDF.type, rdf_type)
+    out.add(node, RKG.attestedBy, claim_iri(fact))
+    if isinstance(fact, SpeechAct):
+        if fact.speaker is not None:
+            out.add(node, RKG.speaker, entity_iri(fact.speaker))
+        out.add(node, RKG.speakerText, text(fact.speaker_text))
+        if fact.addressee is not None:
+            out.add(node, RKG.addressee, entity_iri(fact.addressee))
+        if fact.addressee_text:
+            out.add(node, RKG.addresseeText, text(fact.addressee_text))
+        out.add(node, RKG.stance, concept("stance", kebab(fact.stance)))
+        out.add(node, RKG.topic, text(fact.topic))
+        _date(out, node, fact.date, RKG.date, RKG.datePrecision)
+        out.add(node, RDFS.label, text(f"{fact.speaker_text} {fact.stance} "
+                                       f"{_name(fact.addressee, fact.addressee_text)}"))
+    elif isinstance(fact, TreatyStatement):
+        out.add(node, RKG.treaty, entity_iri(fact.treaty))
+        if fact.state is not None:
+            out.add(node, RKG.actingState, entity_iri(fact.state))
+        if fact.kind:
+            out.add(node, RKG.actionKind, concept("treaty-action-kind", fact.kind))
+        if fact.year is not None:
+            out.add(node, RKG.statedYear, integer(fact.year))
+        if fact.words:
+            out.add(node, RKG.words, text(fact.words))
+    elif isinstance(fact, ResolutionAdoption):
+        out.add(node, RKG.adoptingBody, entity_iri(fact.body))
+        if fact.resolution is not None:
+            out.add(node, RKG.resolution, entity_iri(fact.resolution))
+            res = entity_iri(fact.resolution)
+            out.add(res, RDF.type, RKG.Resolution)
+            out.add(res, RDFS.label, text(fact.resolution.label))
+            out.add(res, RKG.reviewStatus, concept("review-status", "unreviewed"))
+        _date(out, node, fact.date, RKG.date, RKG.datePrecision)
+        out.add(node, RKG.description, text(fact.description))
+        if fact.adoption_mode:
+            out.add(node, RKG.adoptionMode, text(fact.adoption_mode))
+        if fact.session:
+            out.add(node, RKG.session, text(fact.session))
+    elif isinstance(fact, UPRReview):
+        out.add(node, RKG.stateUnderReview, entity_iri(fact.state_under_review))
+        if fact.cycle is not None:
+            out.add(node, RKG.cycle, integer(fact.cycle))
+        _date(out, node, fact.date, RKG.date, RKG.datePrecision)
+    elif isinstance(fact, PostHolding):
+        out.add(node, RKG.holder, entity_iri(fact.person))
+        out.add(node, RKG.roleName, text(fact.role))
+        if fact.organization is not None:
+            out.add(node, RKG.organization, entity_iri(fact.organization))
+    elif isinstance(fact, HarmReport):
+        out.add(node, RKG.harm, concept("harm-type", fact.harm))
+        out.add(node, RKG.words, text(fact.words))
+        if fact.source is not None:
+            out.add(node, RKG.source, entity_iri(fact.source))
+    elif isinstance(fact, Practice):
+        if fact.actor is not None:
+            out.add(node, RKG.actor, entity_iri(fact.actor))
+        out.add(node, RKG.description, text(fact.description))
+        since = date_time(fact.since)
+        if since is not None:
+            out.add(node, RKG.since, since)
+    elif isinstance(fact, Detention):
+        if fact.detainer is not None:
+            out.add(node, RKG.detainer, entity_iri(fact.detainer))
+        if fact.facility is not None:
+            out.add(node, RKG.detentionFacility, entity_iri(fact.facility))
+        for place in fact.places:
+            out.add(node, RKG.place, entity_iri(place))
+        if fact.count is not None:
+            out.add(node, RKG.count, _count(out, fact.count))
+        if fact.detainees:
+            out.add(node, RKG.detainees, text(fact.detainees))
+        _date(out, node, fact.date, RKG.date, RKG.datePrecision)
+    elif isinstance(fact, Visit):
+        out.add(node, RKG.visitor, entity_iri(fact.visitor))
+        if fact.place is not None:
+            out.add(node, RKG.place, entity_iri(fact.place))
+        _date(out, node, fact.date, RKG.date, RKG.datePrecision)
+
+
+def _name(ref: EntityRef | None, fallback: str | None) -> str:
+    return ref.label if ref is not None else (fallback or "")
+
+
+def _key(ref: EntityRef | None) -> str:
+    return ref.key if ref is not None else ""
+
+
+def _fact_identity(fact: Fact) -> tuple[str, tuple[object, ...], URIRef]:
+    """(kind, content key, class): the same content from two documents is one node."""
+    if isinstance(fact, SpeechAct):
+        return ("SpeechAct", (_key(fact.speaker) or fact.speaker_text, fact.stance,
+                              _key(fact.addressee) or fact.addressee_text, fact.date.iso,
+                              fact.topic), CHANNEL_CLASS.get(fact.channel, RKG.SpeechAct))
+    if isinstance(fact, TreatyStatement):
+        return ("TreatyStatement", (fact.treaty.key, _key(fact.state), fact.kind),
+                RKG.TreatyStatement)
+    if isinstance(fact, ResolutionAdoption):
+        return ("ResolutionAdoption", (fact.body.key, fact.date.iso, _key(fact.resolution)),
+                RKG.ResolutionAdoption)
+    if isinstance(fact, UPRReview):
+        return ("UPRReview", (fact.state_under_review.key, fact.cycle), RKG.UPRReview)
+    if isinstance(fact, PostHolding):
+        return ("PostHolding", (fact.person.key, fact.role.casefold(),
+                                _key(fact.organization)), RKG.Tenure)
+    if isinstance(fact, HarmReport):
+        return ("HarmReport", (fact.harm, _key(fact.source)), RKG.HarmReport)
+    if isinstance(fact, Practice):
+        return ("Practice", (_key(fact.actor), fact.evidence.doc_id, fact.evidence.start),
+                RKG.Practice)
+    if isinstance(fact, Detention):
+        return ("Detention", (fact.evidence.doc_id, fact.evidence.start, _key(fact.facility)),
+                RKG.Detention)
+    if isinstance(fact, Visit):
+        return ("Visit", (fact.visitor.key, _key(fact.place), fact.date.iso), RKG.Visit)
+    raise TypeError(f"no canonical identity for {type(fact).__name__}")
+
+
+def _discovered_entities(out: QuadSink, documents: Iterable[DocumentFacts]) -> None:
+    found: dict[EntityRef, set[str]] = {}
+    for df in documents:
+        refs = [m.entity for m in df.mentions]
+        for fact in df.facts:
+            refs.extend(v for v in vars(fact).values() if isinstance(v, EntityRef))
+            for v in vars(fact).values():
+                if isinstance(v, tuple):
+                    refs.extend(x for x in v if isinstance(x, EntityRef))
+        if df.publisher is not None:
+            refs.append(df.publisher)
+        for ref in refs:
+            if not ref.registered:
+                found.setdefault(ref, set()).add(df.document.doc_id)
+    labels: dict[str, EntityRef] = {}
+    for ref in sorted(found):
+        node = entity_iri(ref)
+        first = labels.setdefault(str(node), ref)
+        out.add(node, RDF.type, _class(ref.type))
+        if first == ref:
+            out.add(node, RDFS.label, text(ref.label))
+        out.add(node, RKG.reviewStatus, concept("review-status", "unreviewed"))
+        for doc_id in sorted(found[ref]):
+            out.add(node, RKG.discoveredIn, URIRef(iris.document(doc_id)))
+
+
+def _class(etype: str) -> URIRef:
+    return URIRef(str(RKG) + etype) if etype in RKG_CLASS_NAMES else RKG.Organization
+
+
+RKG_CLASS_NAMES = frozenset({
+    "State", "GovernmentAgency", "NGO", "Coalition", "NationalHumanRightsInstitution",
+    "IntergovernmentalOrganization", "UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice",
+    "TreatyBody", "SpecialProcedure", "UNMechanism", "ExpertGroup", "MediaOrganization",
+    "Person", "PersonGroup", "Settlement", "AdministrativeRegion", "BorderCrossing",
+    "DetentionFacility", "Treaty", "LegalNorm", "DomesticLaw", "Resolution", "Place",
+})

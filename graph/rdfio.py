@@ -1,0 +1,110 @@
+"""Writing RDF files fast and byte-identically, atomically (temporary file, then rename).
+
+pyoxigraph serialises in insertion order, so quads are sorted first; blank nodes (only in
+OWL axioms) carry canonical labels. rdflib is 36x slower on large Turtle (PITFALLS.md).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from graph import iris
+
+PREFIXES = {
+    "rkg": "https://w3id.org/refoulement-kg/ontology#",
+    "rkgd": iris.DATA,
+    "rkgv": iris.VOCAB,
+    "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "wd": iris.WIKIDATA,
+}
+
+
+def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _sort_key(quad: tuple) -> tuple[str, str, str, str]:  # type: ignore[type-arg]
+    s, p, o, g = quad
+    return (str(g), _term_key(s), str(p), _term_key(o))
+
+
+def _term_key(term: object) -> str:
+    if isinstance(term, Literal):
+        return f"\x02{term}\x00{term.language or ''}\x00{term.datatype or ''}"
+    if isinstance(term, BNode):
+        return f"\x01{term}"
+    return f"\x00{term}"
+
+
+def sorted_unique(quads: Iterable[tuple]) -> list[tuple]:  # type: ignore[type-arg]
+    return sorted(set(quads), key=_sort_key)
+
+
+def ox_quads(quads: Iterable[tuple]) -> Iterator[ox.Quad]:  # type: ignore[type-arg]
+    for s, p, o, g in quads:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
+
+
+@contextmanager
+def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore[type-arg]
+    """Write to a temporary file beside `path`, renamed over it only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode) as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_trig(quads: list[tuple], path: Path) -> None:  # type: ignore[type-arg]
+    """All named graphs, sorted (quads must already be sorted_unique)."""
+    with atomic_writer(path) as out:
+        ox.serialize(ox_quads(quads), out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+
+
+def write_nquads(quads: list[tuple], path: Path) -> None:  # type: ignore[type-arg]
+    with atomic_writer(path) as out:
+        ox.serialize(ox_quads(quads), out, ox.RdfFormat.N_QUADS)
+
+
+def write_turtle(quads: list[tuple], path: Path) -> None:  # type: ignore[type-arg]
+    """The union of all graphs as Turtle (each triple once), sorted by subject."""
+    triples = sorted({(s, p, o) for s, p, o, _g in quads},
+                     key=lambda t: (_term_key(t[0]), str(t[1]), _term_key(t[2])))
+    with atomic_writer(path) as out:
+        ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples), out,
+                     ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+def write_text(path: Path, content: str) -> None:
+    with atomic_writer(path, "w") as out:
+        out.write(content)
