@@ -90,6 +90,8 @@ LEGAL_TYPES = frozenset({"Treaty", "LegalNorm", "DomesticLaw", "Resolution"})
 
 _COMMON_KEYS = frozenset({"id", "type", "label", "aliases", "metonyms", "ambiguous", "wikidata",
                           "description", "notes"})
+# Optional keys any entry may have, kept in Entry.extra.
+_OPTIONAL_KEYS = frozenset({"match"})
 _TYPE_KEYS: dict[str, frozenset[str]] = {
     "State": frozenset({"iso2", "iso3", "capital", "demonyms", "un_member_since"}),
     "Treaty": frozenset({"adopted", "entry_into_force", "enshrines", "untc", "parent",
@@ -163,14 +165,6 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _thaw(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [_thaw(v) for v in value]
-    return value
-
-
 @dataclass(frozen=True)
 class Entry:
     """One registry entry. ``extra`` holds the type-specific keys (lists become tuples)."""
@@ -192,6 +186,11 @@ class Entry:
         return evaluation_type(self.type)
 
     @property
+    def matchable(self) -> bool:
+        """False for entries kept for reasoning only (``match: false``), not tagged in text."""
+        return self.extra.get("match", True) is not False
+
+    @property
     def names(self) -> tuple[str, ...]:
         """The label followed by the aliases (metonyms excluded)."""
         return (self.label, *self.aliases)
@@ -211,6 +210,13 @@ class TreatyActionRecord:
     date: str  # yyyy-mm-dd
     source: str = "UNTC"
     note: str | None = None
+
+
+def _typographic_variants(name: str) -> tuple[str, ...]:
+    """The name, plus its curly-apostrophe / en-dash and straight twins."""
+    curly = name.replace("'", "\u2019")
+    straight = name.replace("\u2019", "'").replace("\u2013", "-")
+    return tuple(dict.fromkeys((name, curly, straight)))
 
 
 def _canon(value: Any) -> Any:
@@ -269,14 +275,19 @@ class Registry:
     def surface_forms(self) -> list[tuple[str, str, bool]]:
         """``(form, entry id, is_metonym)`` for every label, alias and metonym, sorted.
 
-        Demonyms are not included (see :meth:`demonyms`): "Chinese" alone is not China.
+        Demonyms are not included (see :meth:`demonyms`): "Chinese" alone is not China, and
+        neither are entries marked ``match: false``. A form with a straight apostrophe also
+        comes with a curly one, and a form with a curly apostrophe or an en dash with its
+        straight twin, since documents use both.
         """
         forms: set[tuple[str, str, bool]] = set()
         for e in self.entries:
-            for name in e.names:
-                forms.add((name, e.id, False))
-            for name in e.metonyms:
-                forms.add((name, e.id, True))
+            if not e.matchable:
+                continue
+            for names, is_metonym in ((e.names, False), (e.metonyms, True)):
+                for name in names:
+                    for variant in _typographic_variants(name):
+                        forms.add((variant, e.id, is_metonym))
         return sorted(forms)
 
     def demonyms(self) -> dict[str, str]:
@@ -386,13 +397,14 @@ def _parse_entry(raw: Any, index: int, file: str, problems: _Problems) -> Entry 
             ok = False
     if not ok:
         return None
+    eid = str(raw["id"])
     etype = raw["type"]
     if not _SLUG.match(eid):
         problems.add(file, where, "bad id: use lowercase a-z, 0-9 and single '-' only")
     if etype not in KNOWN_TYPES:
         problems.add(file, where, f"unknown type {etype!r}")
         return None
-    allowed = _COMMON_KEYS | _TYPE_KEYS.get(etype, frozenset())
+    allowed = _COMMON_KEYS | _OPTIONAL_KEYS | _TYPE_KEYS.get(etype, frozenset())
     for key in sorted(set(raw) - allowed, key=str):
         problems.add(file, where, f"unknown key {key!r} for type {etype}")
     lists: dict[str, list[str]] = {}
@@ -439,6 +451,8 @@ def _check_extra(etype: str, extra: dict[str, Any], file: str, where: str,
                 problems.add(file, where, f"bad or missing {key} {code!r} (quote it in YAML)")
         if _strings(extra.get("demonyms")) is None:
             problems.add(file, where, "'demonyms' must be a list of strings")
+    if "match" in extra and not isinstance(extra["match"], bool):
+        problems.add(file, where, f"'match' must be true or false, not {extra['match']!r}")
     if "coordinates" in extra:
         c = extra["coordinates"]
         if not (isinstance(c, list) and len(c) == 2
@@ -631,12 +645,12 @@ def load_registry(directory: Path | None = None) -> Registry:
     _check_names(entries, problems)
     first: dict[tuple[str, str, str], int] = {}
     for file, i, a in actions:
-        key = (a.state, a.treaty, a.kind)
-        if key in first:
+        triple = (a.state, a.treaty, a.kind)
+        if triple in first:
             problems.add(file, f"action #{i + 1} ({a.state} / {a.treaty})",
-                         f"duplicate {a.kind} (also action #{first[key] + 1})")
+                         f"duplicate {a.kind} (also action #{first[triple] + 1})")
         else:
-            first[key] = i
+            first[triple] = i
     if problems.items:
         count = len(problems.items)
         raise RegistryError(f"{count} problem{'s' if count > 1 else ''} in the reference "
