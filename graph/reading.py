@@ -1,0 +1,669 @@
+"""Reading: documents in, `DocumentInfo` out.
+
+`read_corpus(folder)` reads every document of a corpus folder (`.txt`, `.md`, `.html`/`.htm`,
+recursively, hidden files and folders skipped) with the metadata of its `sources.yaml`;
+`read_document(path)` reads one file. The stored text is normalised once here, and every
+offset downstream points into it; `doc_id` is the SHA-256 of that text.
+
+Bad input never stops a corpus: a file that cannot be used becomes an `InputProblem` naming
+the file and saying what was done, and the rest still reads. Policies:
+
+- Binary files (a NUL byte) are skipped. So are empty files, files larger than `max_bytes`,
+  anything that is not a regular file, links that lead outside the corpus folder, and files
+  left with no text once markup and boilerplate are removed.
+- Text is UTF-8 (a BOM is dropped; a UTF-16 BOM is honoured). Invalid UTF-8 is decoded, not
+  skipped: one damaged byte in a long article should not cost the article, and the
+  replacement character (U+FFFD) marks the spot in the stored text, so quotes stay
+  verbatim. If the file holds no valid multi-byte UTF-8 sequence at all it is taken to be
+  Windows-1252 (the usual legacy encoding of Western web pages; it keeps ’ and “ ” that
+  replacement would lose). Either way a problem is recorded.
+- Metadata: `sources.yaml` wins over a header block at the top of the file (`Source:`,
+  `Date:`, `URL:`, `Title:`, `Publisher:`), which wins over a dateline in the first lines
+  ("GENEVA (26 September 2023) -"), field by field. A malformed `sources.yaml` is reported
+  and ignored; documents still read.
+
+Nothing is fetched: HTML is parsed offline, links are never followed. Output is
+deterministic (files in sorted order, no clock, no randomness).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from graph.errors import InputError
+from graph.facts import UNKNOWN_DATE, DateValue, DocumentInfo
+from graph.text.dates import find_dates, parse_date
+
+__all__ = [
+    "BOILERPLATE_LINES",
+    "DOCUMENT_SUFFIXES",
+    "MAX_BYTES",
+    "CorpusReading",
+    "InputProblem",
+    "read_corpus",
+    "read_document",
+]
+
+MAX_BYTES = 20_000_000
+SOURCES_FILE = "sources.yaml"
+DOCUMENT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html",
+                     ".htm": "text/html"}
+METADATA_KEYS = ("file", "publisher", "kind", "date", "title", "language", "url")
+
+
+@dataclass(frozen=True, order=True)
+class InputProblem:
+    """Something wrong with one input file, and what was done about it."""
+
+    file: str  # path relative to the corpus folder, POSIX style
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class CorpusReading:
+    documents: tuple[DocumentInfo, ...]  # sorted by file name
+    problems: tuple[InputProblem, ...]
+
+
+# --- boilerplate ----------------------------------------------------------------------------
+
+# Site chrome that is never part of an article: (pattern, longest line it may match). A line
+# is dropped only when the whole stripped line matches, case-insensitively, so a sentence that
+# merely contains "share" or "print" stays.
+BOILERPLATE_LINES: tuple[tuple[str, int], ...] = (
+    (r"skip (?:to|navigation)(?: (?:the )?(?:main )?(?:content|navigation|menu))?", 40),
+    # breadcrumbs: "HOME > Main Activities > Press Releases", "Home > News"
+    (r"(?:[^>»›.!?]{1,40}\s(?:>|»|›)\s){2,8}[^>»›.!?]{1,60}", 200),
+    (r"home\s(?:>|»|›)\s[^.!?]{1,150}", 160),
+    (r"(?:scroll|back|return|go) to (?:the )?top(?: of (?:the )?page)?", 30),
+    (r"top of page", 20),
+    (r"most (?:viewed|read|popular|shared|emailed)(?: (?:stories|articles|news))?", 30),
+    (r"(?:trending|popular)(?: now| stories| posts| articles)?", 30),
+    (r"regions? ?/ ?countr(?:y|ies)", 30),
+    (r"(?:related|more|recommended|latest)(?: (?:content|articles?|stories|news|posts|links|"
+     r"reading|from [\w ]{1,30}))?", 40),
+    (r"(?:read|see|show) (?:more|also|all)", 20),
+    (r"get informed,? stay inspired", 30),
+    (r"your tax[- ]deductible (?:gift|donation) .*", 160),
+    (r"(?:donate|give|support us|support our work)(?: (?:now|today|here|online))?", 30),
+    (r"make a (?:tax[- ]deductible )?(?:donation|gift)(?: (?:now|today))?", 40),
+    (r"share(?: (?:this|the))?(?: (?:article|page|story|post|on \w+))?", 30),
+    (r"(?:share on |tweet|email|e-mail|facebook|twitter|x|linkedin|whatsapp|telegram|"
+     r"reddit|copy link|copy url)(?: \w+)?", 25),
+    (r"print(?: (?:this )?(?:page|article|story))?", 25),
+    (r"download(?: (?:the )?(?:pdf|file|report))?|pdf|file|files|attachments?", 30),
+    (r"subscribe(?: (?:now|today|here))?(?: to (?:our|the) (?:\w+ )?newsletters?)?", 50),
+    (r"sign up (?:for|to) (?:our|the) (?:\w+ )?newsletters?.*", 80),
+    (r"(?:our |the )?newsletters?", 20),
+    (r"follow us(?: on [\w ,&|]+)?|connect with us|stay connected", 80),
+    (r".*\b(?:we use cookies|this (?:web)?site uses cookies|cookie (?:policy|settings|"
+     r"preferences|notice)|accept (?:all )?cookies)\b.*", 400),
+    (r"(?:(?:©|\(c\)|copyright)\s*)?(?:\d{4}[\s,–-]*)*.*\ball rights reserved\b.*", 160),
+    (r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}).{0,100}", 120),
+    (r"(?:privacy(?: policy| notice)?|terms (?:of|and) (?:use|service|conditions)|"
+     r"contact(?: us)?|about us|site ?map|accessibility|cookies|legal notice|imprint)", 30),
+    (r"(?:main )?menu|search|navigation|toggle navigation|open menu|close(?: menu)?|home", 20),
+    (r"advertisement|sponsored(?: content)?", 20),
+    # a by-line of site chrome: "Analysis · Example Monitor · 6 min read"
+    (r"(?:[^.!?]{0,60}\s[·|•]\s)?\d{1,3}\s*min(?:ute)?s?\.? read", 100),
+)
+_BOILERPLATE = tuple(
+    (re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in BOILERPLATE_LINES
+)
+
+
+def _is_boilerplate(line: str) -> bool:
+    stripped = line.strip().strip("|:·•").strip()
+    if not stripped:
+        return False
+    return any(len(stripped) <= limit and regex.fullmatch(stripped)
+               for regex, limit in _BOILERPLATE)
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+# Unicode spaces (category Zs) other than the plain space, and the tab stays a tab.
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Invisible characters that only get in the way of matching: C0/C1 controls (not \t \n),
+# zero-width space, word joiner, BOMs inside the text, soft hyphen, bidi marks.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u200e\u200f\u2060\ufeff]"
+)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def _normalise(text: str) -> str:
+    """NFC, \\n line ends, plain spaces; quotes, apostrophes and dashes are left as written."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+def _tidy(lines: list[str]) -> tuple[str, int]:
+    """Strip trailing spaces, drop boilerplate lines, collapse blank runs; (text, dropped)."""
+    kept = []
+    dropped = 0
+    for line in lines:
+        line = line.rstrip()
+        if _is_boilerplate(line):
+            dropped += 1
+            continue
+        kept.append(line)
+    text = _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip("\n")
+    return (text + "\n" if text else ""), dropped
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Bytes to text; the notes say what was done about bad bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not valid UTF-16 at byte {exc.start}, skipped") from exc
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary file (NUL bytes), skipped")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        where = exc.start
+    if _UTF8_MULTIBYTE.search(data) is None:
+        try:
+            return data.decode("cp1252"), [
+                f"not valid UTF-8 at byte {where} and no UTF-8 sequence found; "
+                "decoded as Windows-1252"]
+        except UnicodeDecodeError:
+            pass
+    return data.decode("utf-8", errors="replace"), [
+        f"not valid UTF-8 at byte {where}; decoded with replacement characters"]
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+_HEADER_KEYS = ("source", "date", "url", "title", "publisher")
+_HEADER_LINE = re.compile(r"(?i)\s*(source|date|url|title|publisher)\s*:\s*(.*?)\s*")
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_URL = re.compile(r"(?i)https?://\S+")
+_DATELINE_SPLIT = re.compile(r"\s(?:—|–|--|-)\s|\)\s*(?:—|–|--|-)")
+
+
+def _iso_value(value: Any) -> DateValue | None:
+    """A metadata date (an ISO string, or what YAML made of one) as a DateValue."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return DateValue(value.isoformat(), "day", value.isoformat())
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return parse_date(value.strip())
+    return None
+
+
+def _header(lines: list[str]) -> tuple[dict[str, str], int]:
+    """A block of `Key: value` lines at the very top; (fields, number of lines it takes)."""
+    fields: dict[str, str] = {}
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    start = i
+    while i < len(lines):
+        m = _HEADER_LINE.fullmatch(lines[i])
+        if m is None:
+            break
+        fields.setdefault(m.group(1).lower(), m.group(2))
+        i += 1
+    if i == start:
+        return {}, 0
+    return fields, i
+
+
+def _header_metadata(fields: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    meta: dict[str, Any] = {}
+    notes: list[str] = []
+    source = fields.get("source", "")
+    if fields.get("title"):
+        meta["title"] = fields["title"]
+    if fields.get("url"):
+        meta["url"] = fields["url"]
+    elif _URL.fullmatch(source):
+        meta["url"] = source
+    if fields.get("publisher"):
+        meta["publisher"] = fields["publisher"]
+    elif source and not _URL.fullmatch(source):
+        meta["publisher"] = source
+    if fields.get("date"):
+        value = parse_date(fields["date"])
+        if value is not None and value.known:
+            meta["date"] = DateValue(value.iso, value.precision, fields["date"])
+        else:
+            notes.append(f"header Date {fields['date']!r} not understood, ignored")
+    return meta, notes
+
+
+def _dateline(text: str) -> DateValue | None:
+    """A dated dateline among the first lines: "GENEVA (26 September 2023) -"."""
+    for line in [ln for ln in text.split("\n") if ln.strip()][:5]:
+        m = _DATELINE_SPLIT.search(line, 0, 120)
+        if m is None:
+            continue
+        head = line[:m.end()]
+        for match in find_dates(head):
+            if match.kind == "absolute" and match.value.precision in ("day", "month"):
+                return match.value
+    return None
+
+
+# --- markup ---------------------------------------------------------------------------------
+
+class _TextParser(HTMLParser):
+    """Plain text, <title> and first <h1> of an HTML page; never runs or fetches anything."""
+
+    _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "nav",
+                       "footer", "header", "aside", "form", "button", "iframe", "object",
+                       "select", "textarea", "canvas", "math"})
+    _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "tr", "table", "section",
+                        "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+                        "pre", "hr", "dd", "dt", "figcaption", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.title: str | None = None
+        self.h1: str | None = None
+        self._capture: str | None = None
+        self._captured: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP and tag != "head":
+            self.skip += 1
+        if tag in self._BLOCK:
+            self.parts.append("\n")
+        if tag in ("title", "h1") and self._capture is None:
+            self._capture, self._captured = tag, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and tag != "head" and self.skip:
+            self.skip -= 1
+        if tag in self._BLOCK:
+            self.parts.append("\n")
+        if tag == self._capture:
+            value = " ".join("".join(self._captured).split()) or None
+            if tag == "title" and self.title is None:
+                self.title = value
+            if tag == "h1" and self.h1 is None:
+                self.h1 = value
+            self._capture = None
+
+    def handle_data(self, data: str) -> None:
+        if self._capture is not None:
+            self._captured.append(data)
+        if not self.skip and self._capture != "title":
+            self.parts.append(data)
+
+
+def _html_text(source: str) -> tuple[str, str | None, list[str]]:
+    """Main text of an HTML page (trafilatura), its title, and notes."""
+    parser = _TextParser()
+    try:
+        parser.feed(source)
+        parser.close()
+    except Exception:
+        pass
+    title = parser.h1 or parser.title
+    notes: list[str] = []
+    extracted: str | None = None
+    try:
+        import trafilatura  # local import: only HTML needs it, and it is slow to import
+
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
+        extracted = trafilatura.extract(
+            source, include_comments=False, include_tables=False, include_images=False,
+            include_links=False, favor_precision=True, deduplicate=False, with_metadata=False,
+            output_format="txt",
+        )
+    except Exception as exc:
+        notes.append(f"main-text extraction failed ({type(exc).__name__}); used plain tag text")
+    if not extracted or not extracted.strip():
+        if not notes:
+            notes.append("no main text found by trafilatura; used plain tag text")
+        extracted = html.unescape("".join(parser.parts))
+    return extracted, title, notes
+
+
+_MD_FENCE = re.compile(r"\s*(?:```|~~~).*")
+_MD_RULE = re.compile(r"\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})")
+_MD_SETEXT = re.compile(r"\s*(?:=+|-+)\s*")
+_MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*")
+_MD_REF_DEF = re.compile(r"\s{0,3}\[[^\]]+\]:\s*\S+.*")
+_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_MD_BULLET = re.compile(r"^(\s*)[-*+]\s+")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_MD_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_MD_SCRIPT = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
+_MD_EMPHASIS = (
+    re.compile(r"(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1"),
+    re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"),
+    re.compile(r"(?<![\w*])(\*)(?=\S)(.+?)(?<=\S)\*(?![\w*])"),
+    re.compile(r"(?<![\w_])(_)(?=\S)(.+?)(?<=\S)_(?![\w_])"),
+    re.compile(r"(~~)(?=\S)(.+?)(?<=\S)~~"),
+)
+_MD_CODE = re.compile(r"`([^`]+)`")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+_MD_PARKED = re.compile("[\U000f0000-\U000f007f]")
+
+
+def _markdown_text(source: str) -> tuple[str, str | None]:
+    """Markdown to plain text: formatting characters go, words stay; (text, first heading)."""
+    source = _MD_SCRIPT.sub("", source)
+    out: list[str] = []
+    title: str | None = None
+    lines = source.split("\n")
+    for i, line in enumerate(lines):
+        if _MD_FENCE.fullmatch(line) or _MD_REF_DEF.fullmatch(line):
+            continue
+        if _MD_RULE.fullmatch(line) and line.strip():
+            if not (out and out[-1].strip() and _MD_SETEXT.fullmatch(line)):
+                out.append("")
+            continue
+        if _MD_SETEXT.fullmatch(line) and line.strip() and out and out[-1].strip():
+            if title is None and line.strip().startswith("="):
+                title = out[-1].strip()
+            continue
+        heading = _MD_HEADING.fullmatch(line)
+        if heading is not None:
+            line = heading.group(1)
+            if title is None and lines[i].lstrip().startswith("# "):
+                title = _md_inline(line).strip() or None
+        line = _MD_QUOTE.sub("", line)
+        line = _MD_BULLET.sub(r"\1", line)
+        out.append(_md_inline(line))
+    return "\n".join(out), title
+
+
+def _md_inline(line: str) -> str:
+    # Escaped characters ("\\*") are parked in the private-use plane while markup is removed.
+    line = _MD_ESCAPE.sub(lambda m: chr(0xF0000 + ord(m.group(1))), line)
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _MD_REF_LINK.sub(r"\1", line)
+    line = _MD_AUTOLINK.sub(r"\1", line)
+    line = _MD_TAG.sub("", line)
+    line = _MD_CODE.sub(r"\1", line)
+    for pattern in _MD_EMPHASIS:
+        line = pattern.sub(r"\2", line)
+    return _MD_PARKED.sub(lambda m: chr(ord(m.group()) - 0xF0000), line)
+
+
+_FRONT_MATTER = re.compile(r"---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """YAML front matter of a Markdown file, as header fields; (fields, rest of the text)."""
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return {}, text
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(data, dict):
+        return {}, text
+    fields = {str(k).lower(): str(v) for k, v in data.items()
+              if str(k).lower() in _HEADER_KEYS and v is not None}
+    return fields, text[m.end():]
+
+
+# --- documents ------------------------------------------------------------------------------
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def _load(
+    path: Path, metadata: dict[str, Any] | None, file_name: str, max_bytes: int
+) -> tuple[DocumentInfo, list[str]]:
+    """Read one document; (info, problems worth reporting at corpus level)."""
+    media_type = DOCUMENT_SUFFIXES.get(path.suffix.lower(), "text/plain")
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(f"{file_name}: cannot read ({exc.strerror or exc}), skipped") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{file_name}: not a regular file, skipped")
+    if info.st_size > max_bytes:
+        raise InputError(f"{file_name}: larger than {max_bytes / 1_000_000:g} MB "
+                         f"({_size(info.st_size)}), skipped")
+    if info.st_size == 0:
+        raise InputError(f"{file_name}: empty file, skipped")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{file_name}: cannot read ({exc.strerror or exc}), skipped") from exc
+    if len(data) > max_bytes:
+        raise InputError(f"{file_name}: larger than {max_bytes / 1_000_000:g} MB, skipped")
+    raw, problems = _decode(data, file_name)
+    text = _normalise(raw)
+    warnings = list(problems)
+
+    # metadata from the file itself: a header block (or Markdown front matter)
+    title: str | None = None
+    fields: dict[str, str] = {}
+    if media_type == "text/markdown":
+        fields, text = _front_matter(text)
+    if media_type != "text/html" and not fields:
+        lines = text.split("\n")
+        fields, used = _header(lines)
+        text = "\n".join(lines[used:])
+    own, notes = _header_metadata(fields)
+    warnings += notes
+    problems += notes
+
+    if media_type == "text/html":
+        text, title, notes = _html_text(text)
+        text = _normalise(text)
+        warnings += notes
+    elif media_type == "text/markdown":
+        text, title = _markdown_text(text)
+
+    stored, dropped = _tidy(text.split("\n"))
+    if not stored.strip():
+        raise InputError(f"{file_name}: no text left after removing markup and boilerplate, "
+                         "skipped")
+    if dropped:
+        warnings.append(f"removed {dropped} boilerplate line{'s' if dropped > 1 else ''}")
+
+    meta = dict(metadata or {})
+    doc_date = _iso_value(meta.get("date")) if meta.get("date") is not None else None
+    if meta.get("date") is not None and doc_date is None:
+        note = f"metadata date {meta['date']!r} is not ISO (yyyy, yyyy-mm or yyyy-mm-dd), ignored"
+        warnings.append(note)
+    if doc_date is None:
+        doc_date = own.get("date") or _dateline(stored) or UNKNOWN_DATE
+
+    def pick(key: str, fallback: str | None = None) -> str | None:
+        value = meta.get(key)
+        if value is None or str(value).strip() == "":
+            value = own.get(key, fallback)
+        return str(value).strip() if value is not None else None
+
+    document = DocumentInfo(
+        doc_id=hashlib.sha256(stored.encode("utf-8")).hexdigest(),
+        file_name=file_name,
+        text=stored,
+        title=pick("title", title),
+        publisher=pick("publisher"),
+        date=doc_date,
+        url=pick("url"),
+        kind=pick("kind"),
+        language=pick("language") or "en",
+        media_type=media_type,
+        warnings=tuple(warnings),
+    )
+    return document, problems
+
+
+def read_document(
+    path: Path,
+    metadata: dict[str, Any] | None = None,
+    *,
+    file_name: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> DocumentInfo:
+    """Read one document file.
+
+    `metadata` is one `sources.yaml` entry (publisher, kind, date, title, language, url); its
+    fields win over the file's own header block and dateline. `file_name` defaults to the
+    file's name. Raises `InputError` (naming the file) for a file that cannot be used.
+    """
+    path = Path(path)
+    document, _problems = _load(path, metadata, file_name or path.name, max_bytes)
+    return document
+
+
+def _sources(folder: Path, problems: list[InputProblem]) -> dict[str, dict[str, Any]]:
+    """`sources.yaml` entries by file name; every fault becomes a problem."""
+    path = folder / SOURCES_FILE
+    if not path.is_file():
+        return {}
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            problems.append(InputProblem(SOURCES_FILE, "larger than 20 MB, ignored"))
+            return {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        what = getattr(exc, "problem", None) or type(exc).__name__
+        problems.append(InputProblem(
+            SOURCES_FILE, f"malformed YAML{where} ({what}); metadata ignored"))
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(InputProblem(SOURCES_FILE, f"cannot read ({exc}); metadata ignored"))
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        problems.append(InputProblem(
+            SOURCES_FILE, "no 'documents:' list at the top level; metadata ignored"))
+        return {}
+    entries: dict[str, dict[str, Any]] = {}
+    for number, entry in enumerate(data["documents"], start=1):
+        label = f"sources.yaml entry {number}"
+        if not isinstance(entry, dict):
+            problems.append(InputProblem(SOURCES_FILE, f"{label} is not a mapping, ignored"))
+            continue
+        name = entry.get("file")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(InputProblem(SOURCES_FILE, f"{label} has no 'file' key, ignored"))
+            continue
+        name = PurePosixPath(name.strip()).as_posix()
+        if name in entries:
+            problems.append(InputProblem(
+                SOURCES_FILE, f"{label} repeats {name!r}, ignored (the first entry is used)"))
+            continue
+        clean: dict[str, Any] = {}
+        for key, value in entry.items():
+            if key == "file":
+                continue
+            if key not in METADATA_KEYS:
+                problems.append(InputProblem(name, f"{label}: unknown key {key!r}, ignored"))
+            elif value is None:
+                continue
+            elif key == "date":
+                if _iso_value(value) is None:
+                    problems.append(InputProblem(name, (
+                        f"{label}: date {value!r} is not ISO (yyyy, yyyy-mm or yyyy-mm-dd), "
+                        "ignored")))
+                else:
+                    clean[key] = value
+            elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                clean[key] = str(value)
+            else:
+                problems.append(InputProblem(
+                    name, f"{label}: {key} is not a single value, ignored"))
+        entries[name] = clean
+    return entries
+
+
+def _walk(folder: Path) -> list[tuple[str, Path]]:
+    """Document files under `folder`, as (relative POSIX name, path), hidden ones skipped."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.startswith(".") or Path(name).suffix.lower() not in DOCUMENT_SUFFIXES:
+                continue
+            path = Path(root) / name
+            found.append((path.relative_to(folder).as_posix(), path))
+    return sorted(found)
+
+
+def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES) -> CorpusReading:
+    """Read every document under `folder` with the metadata of its `sources.yaml`.
+
+    Raises `InputError` only if `folder` is not a readable folder; each bad file becomes an
+    `InputProblem` and the rest still reads.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: corpus folder not found")
+    root = folder.resolve()
+    problems: list[InputProblem] = []
+    entries = _sources(folder, problems)
+    documents: list[DocumentInfo] = []
+    names: set[str] = set()
+    for name, path in _walk(folder):
+        names.add(name)
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            problems.append(InputProblem(
+                name, "symbolic link to a file outside the corpus folder, skipped"))
+            continue
+        try:
+            document, notes = _load(path, entries.get(name), name, max_bytes)
+        except InputError as exc:
+            reason = str(exc).removeprefix(f"{name}: ")
+            problems.append(InputProblem(name, reason))
+            continue
+        documents.append(document)
+        problems += [InputProblem(name, note) for note in notes]
+    for name in entries:
+        if name not in names:
+            problems.append(InputProblem(
+                SOURCES_FILE, f"entry for {name!r} names no document in the corpus, ignored"))
+    return CorpusReading(tuple(documents), tuple(sorted(problems, key=_problem_order)))
+
+
+def _problem_order(problem: InputProblem) -> tuple[int, str]:
+    return (0 if problem.file == SOURCES_FILE else 1, problem.file)
