@@ -68,6 +68,8 @@ class RKG(DefinedNamespace):
     Ratification: URIRef
     Accession: URIRef
     Succession: URIRef
+    Acceptance: URIRef
+    Approval: URIRef
     SpeechAct: URIRef
     PublicStatement: URIRef
     JointStatement: URIRef
@@ -142,6 +144,7 @@ class RKG(DefinedNamespace):
     nationality: URIRef
     jurisdiction: URIRef
     enshrines: URIRef
+    parentTreaty: URIRef
     isPartyTo: URIRef
     boundByNorm: URIRef
 
@@ -227,7 +230,9 @@ SCHEMES: dict[str, tuple[str, ...]] = {
         "beating", "starvation", "persecution", "severe-punishment", "coercive-interrogation",
         "family-separation", "human-trafficking", "other",
     ),
-    "treaty-action-kind": ("signature", "ratification", "accession", "succession", "party"),
+    "treaty-action-kind": (
+        "signature", "ratification", "acceptance", "approval", "accession", "succession", "party",
+    ),
     "count-qualifier": (
         "exact", "approximately", "more-than", "at-least", "fewer-than", "at-most", "range",
         "vague",
