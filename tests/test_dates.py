@@ -90,6 +90,11 @@ JANUARY = DateValue("2024-01-10", "day")  # a Wednesday
         ("two months ago", JANUARY, "2023-11", "month"),
         ("10 days ago", DAY, "2023-10-03", "day"),
         ("in June last year", MONTH, "2022-06", "month"),
+        ("on March 1 last year", DAY, "2022-03-01", "day"),
+        ("on 1 March last year", DAY, "2022-03-01", "day"),
+        ("Sept. 3 of last year", DAY, "2022-09-03", "day"),
+        ("on Tuesday, Oct. 10", DAY, "2023-10-10", "day"),  # the explicit date wins
+        ("Wednesday, 11 October 2023", UNKNOWN_DATE, "2023-10-11", "day"),
         ("June of this year", DAY, "2023-06", "month"),
         ("last June", MONTH, "2023-06", "month"),
         ("last June", DateValue("2023-04", "month"), "2022-06", "month"),

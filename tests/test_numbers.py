@@ -202,6 +202,8 @@ def test_numbers_find_counts(
         "The number of defectors fell.",
         "Prices rose 600 times more than wages for people.",
         "They paid $600 to brokers.",
+        "One in three women reported abuse.",
+        "Prices rose 1 in 5 years for people.",
     ],
 )
 def test_numbers_find_counts_ignores_non_people(sentence: str) -> None:

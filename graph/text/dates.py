@@ -293,7 +293,8 @@ def _partial(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
 
 
 def _bare_month(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
-    if m["m"].lower() in ("may", "march") and not _BARE_MONTH_CONTEXT.search(text[:m.start()]):
+    before = text[max(0, m.start() - 40):m.start()]
+    if m["m"].lower() in ("may", "march") and not _BARE_MONTH_CONTEXT.search(before):
         return None  # the verbs "may" and "march"
     return _partial(m, text, ref)
 
@@ -341,7 +342,8 @@ def _year(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
         return None
     if _NAME_AFTER.match(text, m.end()):
         return [_Found(m.start(), m.end(), "name", _iso(int(m["y"])), "year")]
-    if not _YEAR_CONTEXT.search(text[:m.start()]) and people_after(text, m.end()) is not None:
+    before = text[max(0, m.start() - 40):m.start()]
+    if not _YEAR_CONTEXT.search(before) and people_after(text, m.end()) is not None:
         return None  # "2000 North Korean refugees" is a count
     return _found(m, "absolute", _iso(int(m["y"])), "year")
 
@@ -440,12 +442,15 @@ def _ago(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
 
 
 def _month_relative_year(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
-    """"June last year", "June of this year"."""
+    """"June last year", "June of this year", "March 1 last year"."""
     if ref.year is None:
         return [_Found(m.start(), m.end(), "relative", None, None)]
     offset = {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
-    return [_Found(m.start(), m.end(), "relative", _iso(ref.year + offset, _month_of(m["m"])),
-                   "month")]
+    day = m.groupdict().get("d") or m.groupdict().get("d2")
+    iso = _iso(ref.year + offset, _month_of(m["m"]), int(day) if day else None)
+    if iso is None:
+        return None
+    return [_Found(m.start(), m.end(), "relative", iso, "day" if day else "month")]
 
 
 def _relative_month(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
@@ -482,13 +487,15 @@ def _day_range_dm(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None
 
 _I = r"(?i:{})"
 _SEP = r"\s*(?P<sep>-|–|—|\bto\b|\bthrough\b|\buntil\b|\btill\b|\band\b)\s*"
+# "Tuesday, Oct. 10": a weekday before an explicit date belongs to it
+_WD = r"(?:(?<!\w)(?:" + _WEEKDAY + r"),?\s+(?:(?i:the)\s+)?)?"
 _SEP_OR = r"\s*(?P<sep>-|–|—|\bto\b|\bthrough\b|\buntil\b|\btill\b|\band\b|\bor\b)\s*"
 _BETWEEN = r"(?:(?P<between>(?i:between))\s+|(?i:from)\s+)?"
 
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(_y("y") + r"-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12]\d|3[01])(?!\d)"), _iso_day),
-    (re.compile(_d("d") + r"\s+(?:of\s+)?" + _m("m") + r",?\s+" + _y("y")), _full_date),
-    (re.compile(_m("m") + r"\s+" + _d("d") + r",?\s+" + _y("y")), _full_date),
+    (re.compile(_WD + _d("d") + r"\s+(?:of\s+)?" + _m("m") + r",?\s+" + _y("y")), _full_date),
+    (re.compile(_WD + _m("m") + r"\s+" + _d("d") + r",?\s+" + _y("y")), _full_date),
     (re.compile(_BETWEEN + _m("m") + r"\s+" + _d("d") + _SEP + r"(?:" + _m("m2") + r"\s+)?"
                 + _d("d2") + r"(?:,?\s+" + _y("y") + ")?"), _day_range),
     (re.compile(_BETWEEN + _d("d") + r"(?:\s+(?:of\s+)?" + _m("m") + ")?" + _SEP + _d("d2")
@@ -500,12 +507,13 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(_m("m") + r",?\s+(?:of\s+)?" + _y("y")), _month_year),
     (re.compile(_I.format(r"(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?")
                 + _y("y")), _season_year),
-    (re.compile(r"(?P<m>" + _FULL + r")\s+(?:of\s+)?" + _I.format(r"(?P<rel>last|this|next)\s+year")
-                + r"\b"), _month_relative_year),
+    (re.compile(r"(?:" + _d("d") + r"\s+(?:of\s+)?)?(?<!\w)(?P<m>(?:" + _FULL + r")|(?:" + _ABBR
+                + r")\.?)(?!\w)(?:\s+" + _d("d2") + r")?,?\s+(?:of\s+)?"
+                + _I.format(r"(?P<rel>last|this|next)\s+year") + r"\b"), _month_relative_year),
     (re.compile(_I.format(r"\b(?P<rel>last|this|next)\s+") + r"(?P<m>" + _FULL + r")(?!\w)"),
      _relative_month),
-    (re.compile(_m("m") + r"\s+" + _d("d") + r"(?!\s*(?:%|[.,]\d))"), _partial),
-    (re.compile(_d("d") + r"\s+(?:of\s+)?" + _m("m")), _partial),
+    (re.compile(_WD + _m("m") + r"\s+" + _d("d") + r"(?!\s*(?:%|[.,]\d))"), _partial),
+    (re.compile(_WD + _d("d") + r"\s+(?:of\s+)?" + _m("m")), _partial),
     (re.compile(r"(?<!\w)(?P<m>" + _FULL + r")(?!\w)"), _bare_month),
     (re.compile(_y("y")), _year),
     (re.compile(_I.format(r"\b(?:(?P<rel>last|this|next|past)\s+)?") + r"(?P<wd>" + _WEEKDAY
@@ -531,6 +539,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
 def _extend_left(text: str, start: int, floor: int) -> tuple[int, bool]:
     """Widen a match over a time of day, modifiers and a preposition or "since"."""
     since = False
+    floor = max(floor, start - 60)  # the longest extension is well under 60 characters
     for pattern in (_TIME_OF_DAY_BEFORE, _MODIFIER_BEFORE, _MODIFIER_BEFORE):
         m = pattern.search(text, floor, start)
         if m is not None:

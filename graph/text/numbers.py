@@ -205,8 +205,8 @@ def _tokens(text: str) -> list[_Tok]:
     for m in _TOKEN_RE.finditer(text):
         if m.group("num") is not None:
             digits, suffix = m.group("num"), m.group("suffix")
-            if suffix:
-                kind = "badnum"  # "78th", "1990s", "3km"
+            if suffix or len(digits) > 20:
+                kind = "badnum"  # "78th", "1990s", "3km", or a run of digits no count has
             elif _INT_RE.fullmatch(digits):
                 kind = "int"
             elif _DEC_RE.fullmatch(digits):
@@ -558,7 +558,7 @@ def _people(toks: list[_Tok], j: int, singular: bool) -> tuple[int, int] | None:
 def people_after(text: str, pos: int) -> tuple[int, int] | None:
     """Character span of a person noun phrase right after `pos` ("North Korean defectors"),
     allowing "of (the)" and a few modifiers before the noun; None if none follows."""
-    toks = _tokens(text[pos:])
+    toks = _tokens(text[pos:pos + 300])  # a noun phrase is short; keeps long texts linear
     span = _people(toks, 0, singular=False)
     if span is None or span[0] >= span[1]:
         return None
@@ -607,6 +607,9 @@ def find_counts(sentence: str) -> list[CountMatch]:
             i += 1
             continue
         count, j = parsed
+        if i >= 2 and toks[i - 1].low == "in" and _number(toks, i - 2) is not None:
+            i += 1  # "one in three women" is a ratio
+            continue
         span = _people(toks, j, singular=count.value == 1 and count.qualifier == "exact")
         if span is None:
             i += 1
