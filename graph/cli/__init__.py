@@ -5,8 +5,16 @@ from __future__ import annotations
 import click
 
 from graph import __version__
-from graph.cli import build_cmd, evaluate_cmd, export_cmd, ontology_cmd, query_cmd, serve_cmd
-from graph.cli import validate_cmd, viz_cmd
+from graph.cli import (
+    build_cmd,
+    evaluate_cmd,
+    export_cmd,
+    ontology_cmd,
+    query_cmd,
+    serve_cmd,
+    validate_cmd,
+    viz_cmd,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,13 +1,59 @@
-"""`rkg build`: not built yet (see the issue tracker)."""
+"""`rkg build`: read a corpus folder and write the knowledge graph."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from graph.errors import RkgError
+
+DEFAULT_CORPUS = Path("corpus")
 
 
 def register(group: click.Group) -> None:
-    @group.command("build", context_settings={"ignore_unknown_options": True})
-    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-    def command(args: tuple[str, ...]) -> None:
-        """Not built yet: this command says so plainly and exits with status 2."""
-        raise click.ClickException("'rkg build' is not built yet.")
+    @group.command("build")
+    @click.argument("corpus", type=click.Path(path_type=Path), default=DEFAULT_CORPUS,
+                    required=False)
+    @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"),
+                  show_default=True, help="Output folder.")
+    @click.option("--reference", type=click.Path(path_type=Path, exists=True, file_okay=False),
+                  default=None, help="Registry folder (default: ontology/reference).")
+    @click.option("--strict", is_flag=True,
+                  help="Exit non-zero when any input file is bad (default: skip it).")
+    @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+    def command(corpus: Path, out: Path, reference: Path | None, strict: bool,
+                quiet: bool) -> None:
+        """Build the graph from CORPUS (default: corpus/) into --out (default: out/).
+
+        Reads .txt, .md and .html files (metadata from CORPUS/sources.yaml or a header
+        block), extracts facts with sentence-level evidence and writes out/graph.ttl,
+        out/graph.trig, out/build.json and out/summary.txt. Bad files are named and
+        skipped; nothing already built is lost when a build fails.
+
+        Example: rkg build corpus --out out
+        """
+        from graph.builder import build_graph
+
+        progress = None
+        bar = None
+        if not quiet:
+            from rich.progress import Progress
+
+            bar = Progress(transient=True)
+            task = bar.add_task("extracting", total=None)
+
+            def progress(name: str, n: int, total: int) -> None:
+                bar.update(task, total=total, completed=n - 1, description=f"reading {name}")
+
+            bar.start()
+        try:
+            result = build_graph(corpus, out, reference_dir=str(reference or ""),
+                                 strict=strict, progress=progress)
+        except RkgError as exc:
+            raise click.ClickException(str(exc)) from exc
+        finally:
+            if bar is not None:
+                bar.stop()
+        if not quiet:
+            click.echo(result.summary())

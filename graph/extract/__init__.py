@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from graph.extract.context import DocView, publisher_entity
-from graph.extract.legal import extract_resolutions, extract_treaty_statements
-from graph.extract.legal import extract_upr_reviews
+from graph.extract.legal import extract_resolutions, extract_treaty_statements, extract_upr_reviews
 from graph.extract.people import extract_harms, extract_posts
 from graph.extract.returns import extract_detentions_and_visits, extract_returns
 from graph.extract.speech import extract_statements

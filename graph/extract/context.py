@@ -149,12 +149,20 @@ def _lookup(values: dict, span: Span):  # type: ignore[no-untyped-def]
 
 
 def _is_left_of_head(t: Token, head: Token) -> bool:
-    return t.i <= head.i or t.head == head and t.dep_ in {"compound", "amod", "poss", "nmod"}
+    return t.i <= head.i or (t.head == head and t.dep_ in {"compound", "amod", "poss", "nmod"})
+
+
+INVERTING_VERBS = frozenset({"say", "tell", "add", "state", "write", "ask", "note", "explain",
+                             "continue", "warn", "insist", "conclude"})
 
 
 def subject_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass", "csubj"}:
+            # a subject after its verb is a parse slip, except in '..., said Adams'
+            if child.i > verb.i and verb.lemma_.lower() not in INVERTING_VERBS \
+                    and verb.dep_ == "conj":
+                continue
             return child
     if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
         return subject_of(verb.head)

@@ -12,8 +12,14 @@ import re
 from spacy.tokens import Span, Token
 
 from graph.extract.context import DocView, subject_of
-from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, TreatyStatement
-from graph.facts import UPRReview
+from graph.facts import (
+    UNKNOWN_DATE,
+    DateValue,
+    EntityRef,
+    ResolutionAdoption,
+    TreatyStatement,
+    UPRReview,
+)
 from graph.nlp.entities import new_key
 
 TREATIES = "rkg.treaties.v1"

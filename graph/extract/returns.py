@@ -245,7 +245,7 @@ def _antecedent_state(view: DocView, token: Token) -> EntityRef | None:
 def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                  ) -> EntityRef | None:
     for t in trigger.subtree:
-        if t.dep_ == "prep" and t.lower_ in {"to", "into"} and t.head == trigger or (
+        if (t.dep_ == "prep" and t.lower_ in {"to", "into"} and t.head == trigger) or (
                 t.lower_ in {"to", "into"} and t.head.head == trigger):
             for pobj in t.subtree:
                 span = view.entity_at(pobj)
@@ -288,11 +288,11 @@ def _theme(trigger: Token) -> Token | None:
             if c.dep_ == "prep" and c.lower_ == "of":
                 return next((p for p in c.children if p.dep_ == "pobj"), None)
         return None
+    if trigger.dep_ in {"relcl", "acl"}:
+        return trigger.head  # "the 600 defectors who were forcibly returned"
     for c in trigger.children:
         if c.dep_ in {"dobj", "nsubjpass"}:
             return c
-    if trigger.dep_ in {"relcl", "acl"}:
-        return trigger.head
     if trigger.dep_ == "conj":
         return _theme(trigger.head)
     return None
@@ -334,7 +334,10 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
         reporting = (verb is not None and verb != trigger
                      and verb.lemma_.lower() in REPORTING_VERBS)
         after = _introduced_by(span.root, trigger, {"after", "following", "since"})
-        rank = 0 if _attached(span.root, trigger) else (2 if reporting else 1)
+        attached = _attached(span.root, trigger)
+        if not attached and (trigger.pos_ == "NOUN" or _after(value, view.doc_date)):
+            continue
+        rank = 0 if attached else (2 if reporting else 1)
         candidates.append((rank, span.start, after or reporting, span, value))
     if not candidates:
         return UNKNOWN_DATE
@@ -343,6 +346,14 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
     if bound_only and value.precision == "day" and value.iso:
         return DateValue(value.iso[:7], "month", _clause_text(span))
     return value
+
+
+def _after(value: DateValue, reference: DateValue) -> bool:
+    """Is `value` later than the document date (at the precision both have)?"""
+    if not value.iso or not reference.iso:
+        return False
+    n = min(len(value.iso), len(reference.iso))
+    return value.iso[:n] > reference.iso[:n]
 
 
 def _governing_verb(token: Token) -> Token | None:
@@ -404,9 +415,14 @@ def _status(view: DocView, trigger: Token, mood: str) -> tuple[str, EntityRef | 
 def _fill_defaults(view: DocView, events: list[ForcedReturn]) -> list[ForcedReturn]:
     """Missing perpetrator: the document's dominant perpetrator, else its most named state."""
     known = [e.perpetrator for e in events if e.perpetrator is not None]
-    fallback = max(known, key=known.count) if known else _salient_state(view, events)
+    fallback = max(known, key=known.count) if known else None
     dest_known = [e.destination for e in events if e.destination is not None]
-    dest_fallback = max(dest_known, key=dest_known.count) if dest_known else None
+    dest_fallback = (max(dest_known, key=dest_known.count) if dest_known
+                     else _people_demonym_state(view))
+    if fallback is not None and fallback == dest_fallback:
+        fallback = None
+    if fallback is None:
+        fallback = _salient_state(view, events, dest_fallback)
     out = []
     for e in events:
         perpetrator = e.perpetrator or fallback
@@ -420,8 +436,31 @@ def _fill_defaults(view: DocView, events: list[ForcedReturn]) -> list[ForcedRetu
     return out
 
 
-def _salient_state(view: DocView, events: list[ForcedReturn]) -> EntityRef | None:
+def _people_demonym_state(view: DocView) -> EntityRef | None:
+    """The state whose people the document is about ("North Korean defectors" x12)."""
+    demonyms = {d.casefold(): s for d, s in view.registry.demonyms().items()}
+    longest = sorted(demonyms, key=lambda d: -len(d))
+    tally: dict[str, int] = {}
+    text = view.info.text.casefold()
+    for d in longest:
+        n = text.count(d + " ") + text.count(d + "s")
+        for longer in longest:
+            if longer != d and d in longer:
+                n -= text.count(longer + " ") + text.count(longer + "s")
+        if n > 0:
+            tally[demonyms[d]] = tally.get(demonyms[d], 0) + n
+    if not tally:
+        return None
+    best = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    entry = view.registry[best]
+    return EntityRef(entry.id, entry.label, entry.type, True)
+
+
+def _salient_state(view: DocView, events: list[ForcedReturn],
+                   destination: EntityRef | None) -> EntityRef | None:
     destinations = {e.destination.key for e in events if e.destination}
+    if destination is not None:
+        destinations.add(destination.key)
     tally: dict[EntityRef, int] = {}
     for span in view.entities():
         if span.label_ == "State":

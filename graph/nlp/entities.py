@@ -67,29 +67,28 @@ class EntityAnnotator:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.forms: dict[str, list[tuple[str, bool]]] = {}
+        originals: dict[str, set[str]] = {}
         for form, entry_id, is_metonym in registry.surface_forms():
             self.forms.setdefault(form.casefold(), []).append((entry_id, is_metonym))
-        for form in sorted(self.forms):
-            originals = sorted({f for f, _, _ in registry.surface_forms()
-                                if f.casefold() == form})
-            for original in originals:
+            originals.setdefault(form.casefold(), set()).add(form)
+        for form in sorted(originals):
+            for original in sorted(originals[form]):
                 doc = nlp.make_doc(original)
                 short = len(original) <= 3 or (original.isupper() and len(doc) == 1)
                 (self.exact if short else self.folded).add(form, [doc])
         self.demonyms = {d.casefold(): s for d, s in registry.demonyms().items()}
         self.government = Matcher(nlp.vocab)
-        demonym_tokens = [nlp.make_doc(d) for d in sorted(self.demonyms)]
-        for gov in sorted(lexicon.GOVERNMENT_NOUNS):
-            gov_pattern = [{"LOWER": w} for w in gov.split()]
-            for dem in demonym_tokens:
-                pattern = [{"LOWER": t.lower_} for t in dem]
-                self.government.add("GOV", [pattern + gov_pattern])
-                # "the Chinese and South Korean governments"
-                for other in demonym_tokens:
-                    self.government.add(
-                        "GOV2",
-                        [pattern + [{"LOWER": "and"}] + [{"LOWER": t.lower_} for t in other]
-                         + gov_pattern])
+        single = sorted(g for g in lexicon.GOVERNMENT_NOUNS if " " not in g)
+        double = sorted(g for g in lexicon.GOVERNMENT_NOUNS if " " in g)
+        gov_patterns = [[{"LOWER": {"IN": single}}]] + [
+            [{"LOWER": w} for w in g.split()] for g in double]
+        for dem in sorted(self.demonyms):
+            pattern = [{"LOWER": t.lower_} for t in nlp.make_doc(dem)]
+            for gov in gov_patterns:
+                self.government.add("GOV", [pattern + gov])
+                # "the Chinese and South Korean governments": checked in _government_doubles
+                self.government.add("GOV2", [pattern + [{"LOWER": "and"}]
+                                             + [{"IS_TITLE": True, "OP": "+"}] + gov])
 
     # -- entry points -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -227,7 +226,7 @@ class EntityAnnotator:
                 while len(piece) and (piece[0].lower_ in {"and", "or"} or piece[0].is_punct):
                     piece = piece[1:]
                 items.append(piece)
-            proper = [p for p in items if len(p) and _looks_like_name(p) and p[0].is_title
+            proper = [p for p in items if (len(p) and _looks_like_name(p) and p[0].is_title)
                       or (len(p) and p[0].is_upper and len(p[0]) > 1)]
             if len(proper) < max(4, int(0.7 * len(items))):
                 continue
@@ -373,7 +372,7 @@ def _trim(span: Span) -> Span | None:
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct
                            or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in {")", "!", "."}
+    while end > start and ((doc[end - 1].is_punct and doc[end - 1].text not in {")", "!", "."})
                            or doc[end - 1].is_space or doc[end - 1].lower_ in {"'s", "’s"}):
         end -= 1
     if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:

@@ -9,8 +9,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import graph.nlp.entities  # noqa: F401  (registers rkg_entities_v1)
-import graph.nlp.sentences  # noqa: F401  (registers rkg_sentences_v1)
+import graph.nlp.entities
+import graph.nlp.sentences
 import graph.nlp.timex  # noqa: F401  (registers rkg_timex_v1)
 from graph.facts import DocumentInfo
 from graph.nlp.resources import registry_for

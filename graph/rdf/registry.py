@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from graph import iris
 from graph.rdf.terms import Quad, concept, date_time, text
@@ -49,8 +49,15 @@ def registry_quads(registry: Registry) -> list[Quad]:
             add(node, SKOS.definition, Literal(entry.description, lang="en"))
         if entry.wikidata:
             add(node, RKG.wikidata, URIRef(iris.wikidata(entry.wikidata)))
-        add(node, PROV.wasDerivedFrom, text(f"ontology/reference/{entry.source_file}"))
+        add(node, DCTERMS.source, text(f"ontology/reference/{entry.source_file}"))
+        for extra_type in entry.extra.get("also_types", ()) or ():
+            add(node, RDF.type, URIRef(str(RKG) + str(extra_type)))
         _type_specific(registry, entry, node, add)
+    for name in sorted({e.source_file for e in registry.entries}):
+        doc = URIRef(iris.DATA + f"registry/{name}")
+        add(doc, RDF.type, RKG.SourceDocument)
+        add(doc, RKG.fileName, text(f"ontology/reference/{name}"))
+        add(doc, RDFS.label, Literal(f"reference registry: {name}", lang="en"))
     for action in registry.treaty_actions:
         node = URIRef(iris.treaty_action(action.state, action.treaty, action.kind))
         add(node, RDF.type, ACTION_CLASS.get(action.kind, RKG.TreatyAction))
@@ -59,7 +66,7 @@ def registry_quads(registry: Registry) -> list[Quad]:
         add(node, RKG.actionKind, concept("treaty-action-kind", action.kind))
         add(node, RKG.date, date_time(action.date))
         add(node, RKG.datePrecision, concept("date-precision", "day"))
-        add(node, RKG.source, text(action.source))
+        add(node, DCTERMS.source, text(action.source))
         add(node, RDFS.label, Literal(
             f"{registry[action.state].label}: {action.kind} of "
             f"{registry[action.treaty].label} ({action.date})", lang="en"))
@@ -96,6 +103,8 @@ def _type_specific(registry: Registry, entry: Entry, node: URIRef, add) -> None:
             obj = _iri(other)
             if key == "located_in" and other.type == "State":
                 obj = URIRef(iris.territory(other.id))
+            if key == "parent" and entry.type == "Treaty":
+                prop = RKG.parentTreaty
             if prop is not None:
                 add(node, prop, obj)
     for key, prop in DATES.items():
@@ -124,6 +133,12 @@ def _type_specific(registry: Registry, entry: Entry, node: URIRef, add) -> None:
             if post.get(key):
                 add(tenure, prop, date_time(str(post[key])))
         add(tenure, RDFS.label, Literal(f"{entry.label}: {post.get('post', '')}", lang="en"))
+        # registry facts are attested by the registry file itself
+        claim = URIRef(iris.claim("registry", entry.id, i))
+        add(tenure, RKG.attestedBy, claim)
+        add(claim, RDF.type, RKG.Claim)
+        add(claim, PROV.wasDerivedFrom, URIRef(iris.DATA + f"registry/{entry.source_file}"))
+        add(claim, RKG.epistemicStatus, concept("epistemic-status", "asserted"))
 
 
 def ontology_quads(ontology_dir: Path) -> list[Quad]:
