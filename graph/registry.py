@@ -360,6 +360,20 @@ def _check_date(value: Any, *, full: bool = False) -> str | None:
     return value
 
 
+def _name_problem(name: str) -> str | None:
+    """Why a label/alias is malformed (often a flow list split at a comma), or None."""
+    if name != name.strip() or "  " in name:
+        return "stray whitespace"
+    if not any(ch.isalpha() for ch in name):
+        return "no letter in it"
+    for left, right in ("()", "[]"):
+        if name.count(left) != name.count(right):
+            return f"unbalanced {left}{right} (quote names that contain a comma)"
+    if name.count('"') % 2:
+        return "unbalanced quote"
+    return None
+
+
 def _strings(value: Any) -> list[str] | None:
     if value is None:
         return []
@@ -420,6 +434,10 @@ def _parse_entry(raw: Any, index: int, file: str, problems: _Problems) -> Entry 
         wikidata = None
     extra = {k: _canon(v) for k, v in raw.items() if k not in _COMMON_KEYS}
     _check_extra(etype, extra, file, where, problems)
+    for name in [raw["label"], *lists["aliases"], *lists["metonyms"]]:
+        problem = _name_problem(name)
+        if problem:
+            problems.add(file, where, f"bad name {name!r}: {problem}")
     names = {n.casefold() for n in [raw["label"], *lists["aliases"], *lists["metonyms"]]}
     for amb in lists["ambiguous"]:
         if amb.casefold() not in names:
