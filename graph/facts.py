@@ -45,7 +45,7 @@ class EntityRef:
     registered: bool = True
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class EntityMention:
     entity: EntityRef
     surface: str  # == stored_text[start:end]
@@ -54,7 +54,7 @@ class EntityMention:
     evidence: Evidence  # the sentence it occurs in
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class DateValue:
     iso: str | None  # "2023-10-09", "2023-10", "2023" or None when unknown
     precision: str | None  # one of PRECISIONS, None when unknown
@@ -68,7 +68,7 @@ class DateValue:
 UNKNOWN_DATE = DateValue(None, None, None)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class PersonCount:
     value: int | None  # exact value when the text gives one
     min: int | None
@@ -77,7 +77,7 @@ class PersonCount:
     text: str  # the words as written ("a third of 90", "hundreds")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ForcedReturn:
     evidence: Evidence
     trigger: str
@@ -92,7 +92,7 @@ class ForcedReturn:
     claimed_by: EntityRef | None = None  # second-hand source ("DongA reported ...")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Detention:
     evidence: Evidence
     detainer: EntityRef | None
@@ -104,7 +104,7 @@ class Detention:
     status: str = "asserted"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Visit:
     evidence: Evidence
     visitor: EntityRef
@@ -112,7 +112,7 @@ class Visit:
     date: DateValue = UNKNOWN_DATE
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class SpeechAct:
     evidence: Evidence
     speaker: EntityRef | None
@@ -127,7 +127,7 @@ class SpeechAct:
     reported_by: EntityRef | None = None  # the medium that reports it ("According to Yonhap")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class TreatyStatement:
     """A document's statement that a state is party/signatory to a treaty, or a bare mention."""
 
@@ -139,7 +139,7 @@ class TreatyStatement:
     words: str | None = None  # "a signatory to", "has ratified", "a party to"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ResolutionAdoption:
     evidence: Evidence
     body: EntityRef
@@ -150,7 +150,7 @@ class ResolutionAdoption:
     session: str | None = None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class UPRReview:
     evidence: Evidence
     state_under_review: EntityRef
@@ -158,7 +158,7 @@ class UPRReview:
     date: DateValue = UNKNOWN_DATE
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class PostHolding:
     evidence: Evidence
     person: EntityRef
@@ -166,7 +166,7 @@ class PostHolding:
     organization: EntityRef | None = None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class HarmReport:
     """A source says returnees face a harm (torture, execution ...)."""
 
@@ -176,7 +176,7 @@ class HarmReport:
     source: EntityRef | None = None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Practice:
     """An ongoing practice or policy ("has been repatriating ... since 1998"): never an event."""
 

@@ -124,8 +124,13 @@ class SpeechReader:
         if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lower_ in {"do", "did"}
                                          for c in verb.children):
             return
-        if kind == "other" and lemma in {"say", "state", "tell", "add"}:
-            kind = self._reported_appeal(verb) or "other"
+        appeal_clause = None
+        if kind == "other" and lemma in {"say", "state", "tell", "add", "insist", "argue"}:
+            appeal_clause = self._reported_appeal(verb)
+            kind = "urges" if appeal_clause is not None else "other"
+        if lemma == "ask" and not any(c.dep_ in {"xcomp", "dobj", "ccomp"} for c in
+                                      verb.children):
+            return  # "Asked about the case, X said ..." is not an appeal
         if kind == "reports" and lemma == "confirm" and not any(
                 c.dep_ in {"dobj", "ccomp"} for c in verb.children):
             return
@@ -134,18 +139,23 @@ class SpeechReader:
             return
         if kind == "other" and speaker is None:
             return
-        addressees = self._addressees(verb, kind)
+        if appeal_clause is not None:
+            addressees = [(self.view.ref(s), None) for subj in appeal_clause.children
+                          if subj.dep_ in {"nsubj", "nsubjpass"}
+                          for conj in conjuncts(subj) for s in self._phrase_entities(conj)]
+        else:
+            addressees = self._addressees(verb, kind)
         channel = "NewsReport" if kind == "reports" and speaker is not None \
             and speaker.type == "MediaOrganization" else "PublicStatement"
         if lemma == "brief":
             channel = "Briefing"
         self._emit(sent, verb, kind, speaker, speaker_text, addressees, channel)
 
-    def _reported_appeal(self, verb: Token) -> str | None:
-        """'X said (that) Y should ...' is an appeal to Y."""
+    def _reported_appeal(self, verb: Token) -> Token | None:
+        """'X said (that) Y should ...' is an appeal to Y: the clause with the modal."""
         for child in verb.children:
             if child.dep_ == "ccomp" and any(a.lower_ in APPEAL_MODALS for a in child.children):
-                return "urges"
+                return child
         return None
 
     def _expressed_noun(self, sent: Span, token: Token) -> None:
@@ -385,19 +395,20 @@ class SpeechReader:
 
     def _phrase_entities(self, head: Token) -> list[Span]:
         """Entities a noun phrase names: itself, or 'the leaders of A and B' -> A, B."""
+        found: list[Span] = []
         span = self.view.entity_of_phrase(head)
         if span is not None:
-            doubles = [s for s in self.view.entities() if s.start == span.start
-                       and s.end == span.end and s.kb_id_ != span.kb_id_]
-            return [span, *doubles]
-        found = []
-        for child in head.children:
-            if child.dep_ == "prep" and child.lower_ in {"of", "by"}:
-                for pobj in child.children:
-                    for conj in conjuncts(pobj):
-                        inner = self.view.entity_of_phrase(conj)
-                        if inner is not None:
-                            found.append(inner)
+            found.append(span)
+            found += [s for s in self.view.entities() if s.start == span.start
+                      and s.end == span.end and s.kb_id_ != span.kb_id_]
+        if span is None or self.view.entity_at(head) is None:
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ in {"of", "by"}:
+                    for pobj in child.children:
+                        for conj in conjuncts(pobj):
+                            inner = self.view.entity_of_phrase(conj)
+                            if inner is not None and inner not in found:
+                                found.append(inner)
         return found
 
     def _welcomed(self, obj: Token) -> list[tuple[EntityRef | None, str | None]]:
