@@ -91,7 +91,7 @@ LEGAL_TYPES = frozenset({"Treaty", "LegalNorm", "DomesticLaw", "Resolution"})
 _COMMON_KEYS = frozenset({"id", "type", "label", "aliases", "metonyms", "ambiguous", "wikidata",
                           "description", "notes"})
 # Optional keys any entry may have, kept in Entry.extra.
-_OPTIONAL_KEYS = frozenset({"match"})
+_OPTIONAL_KEYS = frozenset({"match", "case_sensitive"})
 _TYPE_KEYS: dict[str, frozenset[str]] = {
     "State": frozenset({"iso2", "iso3", "capital", "demonyms", "un_member_since"}),
     "Treaty": frozenset({"adopted", "entry_into_force", "enshrines", "untc", "parent",
@@ -290,6 +290,17 @@ class Registry:
                         forms.add((variant, e.id, is_metonym))
         return sorted(forms)
 
+    def case_sensitive_forms(self) -> frozenset[str]:
+        """Forms to match only as written: names of entries marked ``case_sensitive: true``.
+
+        Their names are also ordinary phrases ("Open Doors", "Crossing Borders", "No Fence"),
+        so a case-folding matcher would find them in running text.
+        """
+        return frozenset(
+            variant
+            for e in self.entries if e.matchable and e.extra.get("case_sensitive") is True
+            for name in (*e.names, *e.metonyms) for variant in _typographic_variants(name))
+
     def demonyms(self) -> dict[str, str]:
         """Demonym -> state id ("Chinese" -> "china"), for "Chinese authorities" and the like."""
         out: dict[str, str] = {}
@@ -469,8 +480,9 @@ def _check_extra(etype: str, extra: dict[str, Any], file: str, where: str,
                 problems.add(file, where, f"bad or missing {key} {code!r} (quote it in YAML)")
         if _strings(extra.get("demonyms")) is None:
             problems.add(file, where, "'demonyms' must be a list of strings")
-    if "match" in extra and not isinstance(extra["match"], bool):
-        problems.add(file, where, f"'match' must be true or false, not {extra['match']!r}")
+    for flag in ("match", "case_sensitive"):
+        if flag in extra and not isinstance(extra[flag], bool):
+            problems.add(file, where, f"{flag!r} must be true or false, not {extra[flag]!r}")
     if "coordinates" in extra:
         c = extra["coordinates"]
         if not (isinstance(c, list) and len(c) == 2

@@ -199,6 +199,12 @@ def test_registry_surface_forms_typographic_and_unmatched(registry: Registry) ->
     assert registry.surface_forms() == sorted(registry.surface_forms())
 
 
+def test_registry_case_sensitive_forms(registry: Registry) -> None:
+    forms = registry.case_sensitive_forms()
+    assert {"Open Doors", "Crossing Borders", "No Fence"} <= forms
+    assert "China" not in forms and "Amnesty" not in {f for f, _, _ in registry.surface_forms()}
+
+
 def test_registry_demonyms(registry: Registry) -> None:
     demonyms = registry.demonyms()
     assert demonyms["Chinese"] == "china"
