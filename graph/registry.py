@@ -91,7 +91,7 @@ LEGAL_TYPES = frozenset({"Treaty", "LegalNorm", "DomesticLaw", "Resolution"})
 _COMMON_KEYS = frozenset({"id", "type", "label", "aliases", "metonyms", "ambiguous", "wikidata",
                           "description", "notes"})
 # Optional keys any entry may have, kept in Entry.extra.
-_OPTIONAL_KEYS = frozenset({"match", "case_sensitive"})
+_OPTIONAL_KEYS = frozenset({"match", "case_sensitive", "also_types"})
 _TYPE_KEYS: dict[str, frozenset[str]] = {
     "State": frozenset({"iso2", "iso3", "capital", "demonyms", "un_member_since"}),
     "Treaty": frozenset({"adopted", "entry_into_force", "enshrines", "untc", "parent",

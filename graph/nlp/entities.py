@@ -71,10 +71,12 @@ class EntityAnnotator:
         for form, entry_id, is_metonym in registry.surface_forms():
             self.forms.setdefault(form.casefold(), []).append((entry_id, is_metonym))
             originals.setdefault(form.casefold(), set()).add(form)
+        case_sensitive = registry.case_sensitive_forms()
         for form in sorted(originals):
             for original in sorted(originals[form]):
                 doc = nlp.make_doc(original)
-                short = len(original) <= 3 or (original.isupper() and len(doc) == 1)
+                short = (len(original) <= 3 or (original.isupper() and len(doc) == 1)
+                         or original in case_sensitive)
                 (self.exact if short else self.folded).add(form, [doc])
         self.demonyms = {d.casefold(): s for d, s in registry.demonyms().items()}
         self.government = Matcher(nlp.vocab)
