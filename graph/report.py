@@ -25,7 +25,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 DOCUMENTS = prepareQuery(PREFIXES + """
-SELECT ?doc ?file WHERE { ?doc a rkg:SourceDocument ; rkg:fileName ?file . }""")
+SELECT ?doc ?file WHERE { ?doc a rkg:SourceDocument ; rkg:fileName ?file ; rkg:sha256 ?sha . }""")
 
 ENTITIES = prepareQuery(PREFIXES + """
 SELECT ?doc ?entity ?label ?type ?surface WHERE {
