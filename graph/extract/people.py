@@ -89,6 +89,14 @@ def _role_phrases(view: DocView, span: Span) -> list[tuple[Token, set[int]]]:
             head = head.head
         if _is_role(view, head):
             found.append((head, own | {t.i for t in root.subtree}))
+    # "Chinese Foreign Ministry spokesman Hong Lei": a title before the name
+    left = [t for t in root.children if t.dep_ in {"compound", "amod", "nmod"}
+            and t.i < span.start]
+    if left:
+        first = min(t.left_edge.i for t in left)
+        title = span.doc[first:span.start]
+        if any(t.lower_ in ROLE_NOUNS for t in title):
+            found.append((title[-1], own | set(range(span.start, span.end))))
     # "who was appointed special rapporteur ..."
     for child in root.children:
         if child.dep_ == "relcl" and child.lemma_.lower() in APPOINT_VERBS:

@@ -79,6 +79,11 @@ class EntityAnnotator:
                          or original in case_sensitive)
                 (self.exact if short else self.folded).add(form, [doc])
         self.demonyms = {d.casefold(): s for d, s in registry.demonyms().items()}
+        self.name_shapes = Matcher(nlp.vocab)
+        self.name_shapes.add("NAME", [[
+            {"IS_TITLE": True, "IS_ALPHA": True, "LENGTH": {"<=": 5}},
+            {"IS_TITLE": True, "IS_ALPHA": True}, {"ORTH": "-"},
+            {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 2}}]])
         self.government = Matcher(nlp.vocab)
         single = sorted(g for g in lexicon.GOVERNMENT_NOUNS if " " not in g)
         double = sorted(g for g in lexicon.GOVERNMENT_NOUNS if " " in g)
@@ -97,7 +102,8 @@ class EntityAnnotator:
         table: dict[str, tuple[str, str, bool]] = {}
         spans: list[Span] = []
         candidates = (self._registry_candidates(doc) + self._government_candidates(doc)
-                      + self._list_candidates(doc) + self._ner_candidates(doc))
+                      + self._list_candidates(doc) + self._ner_candidates(doc)
+                      + self._name_shape_candidates(doc))
         chosen = _resolve_overlaps(candidates)
         chosen += self._document_aliases(doc, chosen)
         chosen += self._government_doubles(doc, chosen)
@@ -184,6 +190,27 @@ class EntityAnnotator:
         return found
 
     # -- discovery ----------------------------------------------------------------------
+    def _name_shape_candidates(self, doc: Doc) -> list[Candidate]:
+        """Hyphenated East Asian given names the statistical NER often misses or cuts:
+        'Kim Sung-hwan', 'Cho Tai-young' (surname, then a hyphenated given name)."""
+        found = []
+        for _match_id, start, end in self.name_shapes(doc):
+            hyphen = doc[start + 2]
+            if doc[start + 1].whitespace_ or hyphen.whitespace_:
+                continue
+            if start > 0 and doc[start - 1].is_title and doc[start - 1].lower_ not in \
+                    lexicon.TITLES and not doc[start - 1].is_sent_start:
+                continue  # inside a longer capitalised name
+            span = doc[start:end]
+            known = self._registry_lookup(span.text)
+            if known:
+                entry = self.registry[known]
+                found.append(Candidate(start, end, entry.id, entry.label, entry.type, True, 2))
+            else:
+                found.append(Candidate(start, end, new_key(span.text), span.text, "Person",
+                                       False, 2))
+        return found
+
     def _ner_candidates(self, doc: Doc) -> list[Candidate]:
         found = []
         for ent in doc.ents:
