@@ -45,6 +45,12 @@ NOUN_KINDS = {
     "satisfaction": "welcomes", "gratitude": "commends",
     "condemnation": "condemns", "outrage": "condemns", "opposition": "condemns",
 }
+CONCERN_WORDS = frozenset({"concerned", "worried", "alarmed", "troubled", "disturbed",
+                           "regrettable", "deplorable", "dismayed", "distressed", "anxious",
+                           "saddened", "concern", "alarming", "worrying", "disturbing"})
+WELCOME_WORDS = frozenset({"pleased", "glad", "welcome", "welcomed", "encouraged", "grateful",
+                           "delighted", "welcomes"})
+CONDEMN_LEMMAS = frozenset({"reject", "condemn", "denounce", "deplore"})
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
@@ -127,7 +133,7 @@ class SpeechReader:
         appeal_clause = None
         if kind == "other" and lemma in {"say", "state", "tell", "add", "insist", "argue"}:
             appeal_clause = self._reported_appeal(verb)
-            kind = "urges" if appeal_clause is not None else "other"
+            kind = "urges" if appeal_clause is not None else self._reported_stance(verb)
         if lemma == "ask" and not any(c.dep_ in {"xcomp", "dobj", "ccomp"} for c in
                                       verb.children):
             return  # "Asked about the case, X said ..." is not an appeal
@@ -150,6 +156,22 @@ class SpeechReader:
         if lemma == "brief":
             channel = "Briefing"
         self._emit(sent, verb, kind, speaker, speaker_text, addressees, channel)
+
+    def _reported_stance(self, verb: Token) -> str:
+        """'X said it was "deeply regrettable" / "very concerned" / rejects ...': the stance
+        of the reported clause; 'other' when it has none."""
+        for child in verb.children:
+            if child.dep_ != "ccomp":
+                continue
+            for t in child.subtree:
+                word = t.lower_
+                if word in CONCERN_WORDS:
+                    return "expresses_concern"
+                if word in WELCOME_WORDS:
+                    return "welcomes"
+                if t.lemma_.lower() in CONDEMN_LEMMAS and t.pos_ == "VERB":
+                    return "condemns"
+        return "other"
 
     def _reported_appeal(self, verb: Token) -> Token | None:
         """'X said (that) Y should ...' is an appeal to Y: the clause with the modal."""
