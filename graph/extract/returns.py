@@ -35,7 +35,7 @@ VISITS = "rkg.visits.v1"
 PRACTICES = "rkg.practices.v1"
 
 STRONG_VERBS = frozenset({"repatriate", "deport", "refoule", "expel", "extradite"})
-PARTICLE_VERBS = {"send": {"back", "home"}, "hand": {"over"}, "force": {"back"},
+PARTICLE_VERBS = {"send": {"back", "home", "on"}, "hand": {"over"}, "force": {"back"},
                   "push": {"back"}, "turn": {"back", "over"}, "ship": {"back"}}
 NOUN_TRIGGERS = frozenset({"repatriation", "deportation", "refoulement", "expulsion",
                            "return", "handover"})
@@ -108,7 +108,7 @@ def _is_trigger(token: Token) -> bool:
 
 def _has_person_theme(verb: Token) -> bool:
     """Something human is sent: the object (active) or subject (passive) is people."""
-    themes = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    themes = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "csubjpass"}]
     if verb.dep_ in {"relcl", "acl"}:
         themes.append(verb.head)
     if not themes and verb.dep_ == "conj":
@@ -141,8 +141,11 @@ def _mood(token: Token) -> str:
             return "practice"
         if ancestor.dep_ in {"ROOT"}:
             break
-    if any(w in lowers for w in HABITUAL) or _has_since(token):
+    if any(w in lowers for w in HABITUAL) or _has_since(token) or _over_a_period(token):
         return "practice"
+    if any(a.dep_ == "auxpass" and a.tag_ in {"VBP", "VBZ"} for a in aux) and not any(
+            a.lower_ in {"has", "have", "had"} for a in aux):
+        return "practice"  # generic present passive: "those who are sent back are ..."
     modal = [a for a in aux if a.tag_ == "MD" or a.lower_ in MODALS]
     if token.tag_ == "VBG":
         if any(a.lower_ == "been" for a in aux):
@@ -154,6 +157,8 @@ def _mood(token: Token) -> str:
         return "practice"
     if token.dep_ == "amod":
         return "none"
+    if token.dep_ == "acl" and not aux and not _anchored(token):
+        return "none"  # reduced relative with nothing to date or count it: "women sent back"
     if any(a.lower_ in {"being", "be", "to"} for a in aux):
         return "none"
     if modal:
@@ -176,6 +181,26 @@ def _noun_mood(noun: Token) -> str:
         if ancestor.dep_ == "ROOT":
             break
     return "event" if anchored else "none"
+
+
+PERIOD_NOUNS = frozenset({"decade", "decades", "years", "months", "weeks", "century"})
+
+
+def _over_a_period(token: Token) -> bool:
+    """'over the past decade', 'for years', 'in recent years': a practice, not an event."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in {"over", "for", "in", "during",
+                                                     "throughout"}:
+            if any(t.lower_ in PERIOD_NOUNS for t in child.subtree):
+                if child.lower_ == "in" and not any(t.lower_ in {"recent", "past", "last"}
+                                                     for t in child.subtree):
+                    continue
+                return True
+    return False
+
+
+def _anchored(token: Token) -> bool:
+    return any(t.like_num or t.ent_type_ in {"DATE", "CARDINAL"} for t in token.subtree)
 
 
 def _has_since(token: Token) -> bool:
@@ -249,10 +274,21 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                 t.lower_ in {"to", "into"} and t.head.head == trigger):
             for pobj in t.subtree:
                 span = view.entity_at(pobj)
-                if span is not None and span.label_ in {"State", "GovernmentAgency"}:
-                    ref = _as_state(view, view.ref(span))
-                    if ref != perpetrator:
-                        return ref
+                if span is None:
+                    continue
+                ref = view.ref(span)
+                if span.label_ in PLACE_TYPES and ref.registered:
+                    state = view.registry.state_of(ref.key)
+                    if state is None:
+                        continue
+                    entry = view.registry[state]
+                    ref = EntityRef(entry.id, entry.label, entry.type, True)
+                elif span.label_ in {"State", "GovernmentAgency"}:
+                    ref = _as_state(view, ref)
+                else:
+                    continue
+                if ref != perpetrator:
+                    return ref
     theme = _theme(trigger)
     if theme is not None:
         return _demonym_state(view, theme)
@@ -293,6 +329,9 @@ def _theme(trigger: Token) -> Token | None:
     for c in trigger.children:
         if c.dep_ in {"dobj", "nsubjpass"}:
             return c
+    for c in trigger.children:
+        if c.dep_ == "csubjpass":  # a parse slip: "ten North Koreans arrested in ..."
+            return next((t for t in c.children if t.dep_ in {"nsubj", "nsubjpass"}), c)
     if trigger.dep_ == "conj":
         return _theme(trigger.head)
     return None
