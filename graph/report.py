@@ -38,7 +38,7 @@ SELECT ?doc ?entity ?label ?type ?surface WHERE {
 # claims of a canonical node that come from one document
 RETURNS = prepareQuery(PREFIXES + """
 SELECT ?doc ?event ?claim ?perp ?origin ?dest ?date ?precision ?dateText
-       ?value ?min ?max ?words ?place ?start WHERE {
+       ?value ?min ?max ?qualifier ?words ?place ?start WHERE {
   ?event a rkg:ForcedReturn ; rkg:attestedBy ?claim .
   ?claim prov:wasDerivedFrom ?m .
   ?m oa:hasSource ?doc ; oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start .
@@ -47,7 +47,8 @@ SELECT ?doc ?event ?claim ?perp ?origin ?dest ?date ?precision ?dateText
   OPTIONAL { ?event rkg:destination/rdfs:label ?dest }
   OPTIONAL { ?claim rkg:claimedDate ?date ; rkg:claimedDatePrecision ?precision }
   OPTIONAL { ?claim rkg:dateText ?dateText }
-  OPTIONAL { ?claim rkg:claimedCount ?c . ?c rkg:wordsAsWritten ?words .
+  OPTIONAL { ?claim rkg:claimedCount ?c . ?c rkg:wordsAsWritten ?words ;
+                                          rkg:countQualifier ?qualifier .
              OPTIONAL { ?c rkg:value ?value } OPTIONAL { ?c rkg:minValue ?min }
              OPTIONAL { ?c rkg:maxValue ?max } }
   OPTIONAL { ?claim rkg:claimedPlace/rdfs:label ?place }
@@ -98,6 +99,22 @@ def iso_date(value: Any, precision: Any) -> str:
     text = str(value)
     kind = str(precision).rsplit("/", 1)[-1] if precision is not None else "day"
     return {"year": text[:4], "month": text[:7]}.get(kind, text[:10])
+
+
+def number_as_written(value: Any, low: Any, high: Any, qualifier: Any) -> int | None:
+    """The number the words state: 'at least ten' -> 10, 'more than 200' -> 200."""
+    if value is not None:
+        return int(value)
+    kind = str(qualifier).rsplit("/", 1)[-1] if qualifier is not None else ""
+    if kind == "at-least" and low is not None:
+        return int(low)
+    if kind == "more-than" and low is not None:
+        return int(low) - 1
+    if kind == "fewer-than" and high is not None:
+        return int(high) + 1
+    if kind == "at-most" and high is not None:
+        return int(high)
+    return None
 
 
 def _str(value: Any) -> str | None:
@@ -162,7 +179,7 @@ def _returns(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
             claim["date_text"] = str(r.dateText)
         if r.words is not None:
             claim["number_text"] = str(r.words)
-            claim["number"] = int(r.value) if r.value is not None else None
+            claim["number"] = number_as_written(r.value, r.min, r.max, r.qualifier)
         if r.place is not None:
             e["places"].add(str(r.place))
     for (doc, _event), e in sorted(events.items(), key=lambda kv: (kv[0][0], min(

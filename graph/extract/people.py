@@ -50,7 +50,11 @@ HARM_PATTERNS: tuple[tuple[str, str], ...] = (
                                 r"|\bbeat(?:en|ings?)\b"),
     ("persecution", r"\bpersecut(?:ion|ed)\b"),
     ("infanticide", r"\binfanticide\b"),
-    ("family-punishment", r"\bguilt by association\b|\bfamily members? (?:punished|sent)\b"),
+    ("political-prison-camp", r"\bpolitical prison camps?\b|\bkwanliso\b"),
+    ("beating", r"\bbeat(?:en|ings?)\b"),
+    ("starvation", r"\bstarv(?:ation|ed)\b"),
+    ("human-trafficking", r"\btraffick(?:ing|ed)\b"),
+    ("family-separation", r"\bseparated famil(?:y|ies)\b"),
 )
 RETURN_CONTEXT = re.compile(
     r"\b(?:return(?:ed|s|ing|ees?)?|repatriat\w*|refoul\w*|sent back|send back|deport\w*|"

@@ -376,7 +376,8 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
         attached = _attached(span.root, trigger)
         if not attached and (trigger.pos_ == "NOUN" or _after(value, view.doc_date)):
             continue
-        rank = 0 if attached else (2 if reporting else 1)
+        direct = verb == trigger
+        rank = 0 if direct else 1 if attached else (3 if reporting else 2)
         candidates.append((rank, span.start, after or reporting, span, value))
     if not candidates:
         return UNKNOWN_DATE

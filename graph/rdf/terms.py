@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from graph import iris
 from graph.facts import DateValue
+from graph.vocab import concept as vocab_concept
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
 
@@ -31,7 +31,8 @@ def precision_of(iso: str | None) -> str | None:
 
 
 def concept(scheme: str, slug: str) -> URIRef:
-    return URIRef(iris.concept(scheme, slug))
+    """A SKOS concept; an unknown slug fails loudly (checked against ontology/vocab/)."""
+    return vocab_concept(scheme, slug)
 
 
 def text(value: str) -> Literal:
