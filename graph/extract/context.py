@@ -159,9 +159,10 @@ INVERTING_VERBS = frozenset({"say", "tell", "add", "state", "write", "ask", "not
 def subject_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass", "csubj"}:
-            # a subject after its verb is a parse slip, except in '..., said Adams'
-            if child.i > verb.i and verb.lemma_.lower() not in INVERTING_VERBS \
-                    and verb.dep_ == "conj":
+            # a subject after its verb is a parse slip, except in '“...,” said Adams'
+            if child.i > verb.i and verb.dep_ == "conj" and not (
+                    verb.lemma_.lower() in INVERTING_VERBS and verb.i > 0
+                    and verb.nbor(-1).text in {",", "”", '"', "’"}):
                 continue
             return child
     if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:

@@ -53,6 +53,8 @@ WELCOME_WORDS = frozenset({"pleased", "glad", "welcome", "welcomed", "encouraged
 CONDEMN_LEMMAS = frozenset({"reject", "condemn", "denounce", "deplore"})
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
+BODY_TYPES = frozenset({"UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice", "TreatyBody",
+                        "SpecialProcedure", "UNMechanism", "IntergovernmentalOrganization"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
 SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
                           "communication", "declaration", "petition", "submission"})
@@ -61,7 +63,8 @@ CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crim
 CONDEMN_VERBS = frozenset({"represent", "constitute", "amount", "be"})
 TOPIC_PREPS = frozenset({"on", "about", "in", "regarding", "concerning", "over"})
 APPEAL_MODALS = frozenset({"must", "should", "ought"})
-ANAPHOR_NOUNS = frozenset({"group", "organization", "organisation", "experts", "coalition",
+ANAPHOR_NOUNS = frozenset({"group", "organization", "organisation", "experts", "expert",
+                           "coalition",
                            "ngo", "body", "agency", "rapporteur", "specialists", "council",
                            "committee", "commission", "office", "ministry", "government",
                            "professionals", "statement", "resolution"})
@@ -127,9 +130,10 @@ class SpeechReader:
             return
         if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"}:
             return
-        if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lower_ in {"do", "did"}
-                                         for c in verb.children):
-            return
+        if verb.tag_ == "VB" and not (
+                any(c.dep_ == "aux" and c.lower_ in {"do", "did"} for c in verb.children)
+                or (verb.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in verb.children))):
+            return  # an infinitive or imperative, not a statement
         appeal_clause = None
         if kind == "other" and lemma in {"say", "state", "tell", "add", "insist", "argue"}:
             appeal_clause = self._reported_appeal(verb)
@@ -306,7 +310,11 @@ class SpeechReader:
             return self.last_speaker, ""
         subj = subject_of(verb)
         if subj is None:
-            # '“...,” said Brad Adams' parses the speaker as a subject after the verb
+            if verb.dep_ == "ROOT":  # a parse that lost the subject: the nearest agent before
+                before = [s for s in self.view.entities(verb.sent) if s.end <= verb.i
+                          and s.label_ in AGENT_TYPES]
+                if before:
+                    return self.view.ref(before[-1]), before[-1].text
             return None, ""
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in SPEECH_NOUNS:
             issuer = subject_of(verb.head.head) if verb.head.head.pos_ == "VERB" else None
@@ -325,7 +333,7 @@ class SpeechReader:
         if span is not None:
             return self.view.ref(span), span.text
         if subj.lower_ in {"it", "they", "he", "she"} or (
-                subj.lemma_.lower() in ANAPHOR_NOUNS
+                (subj.lemma_.lower() in ANAPHOR_NOUNS or subj.lower_ in ANAPHOR_NOUNS)
                 and any(c.lower_ in {"the", "this", "these"} for c in subj.children)):
             return self._anaphor(subj), ""
         text = _noun_phrase(subj)
@@ -448,6 +456,10 @@ class SpeechReader:
             body = self._resolution_body(obj)
             if body is not None:
                 return [(body, None)]
+        for t in obj.subtree:  # 'the adoption ... at the session of the General Assembly'
+            span = self.view.entity_at(t)
+            if span is not None and span.label_ in BODY_TYPES:
+                return [(self.view.ref(span), None)]
         topic_tokens = {t.i for p in obj.subtree if p.dep_ == "prep"
                         and p.lower_ in TOPIC_PREPS for t in p.subtree}
         for t in obj.subtree:
@@ -472,7 +484,7 @@ class SpeechReader:
         for prep in sender.children:
             if prep.dep_ in {"prep", "dative"} and prep.lower_ == "to":
                 for pobj in prep.children:
-                    for conj in conjuncts(pobj):
+                    for conj in _list_members(pobj):
                         out.extend((self.view.ref(s), None) for s in self._phrase_entities(conj))
         return out
 
@@ -496,6 +508,8 @@ class SpeechReader:
         for span, value, kind in self.view.dates_in(sent):
             if kind in {"since", "name"} or not value.known:
                 continue
+            if _later(value, self.view.doc_date):
+                continue
             if verb in span.root.ancestors or any(a in span.root.ancestors
                                                   for a in [verb.head]):
                 return value
@@ -507,6 +521,22 @@ def extract_statements(view: DocView, adoptions: list[ResolutionAdoption]) -> li
 
 
 # -- helpers ------------------------------------------------------------------------------
+def _later(value: DateValue, reference: DateValue) -> bool:
+    if not value.iso or not reference.iso:
+        return False
+    n = min(len(value.iso), len(reference.iso))
+    return value.iso[:n] > reference.iso[:n]
+
+
+def _list_members(head: Token) -> list[Token]:
+    """'A, B and C' however the parser attached B and C (conj or appos)."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in {"conj", "appos"}:
+            out.extend(_list_members(child))
+    return out
+
+
 def _negated_or_modal(verb: Token) -> bool:
     for c in verb.children:
         if c.dep_ == "neg":
