@@ -63,6 +63,14 @@ CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crim
 CONDEMN_VERBS = frozenset({"represent", "constitute", "amount", "be"})
 TOPIC_PREPS = frozenset({"on", "about", "in", "regarding", "concerning", "over"})
 APPEAL_MODALS = frozenset({"must", "should", "ought"})
+MODAL_WORDS = frozenset({"must", "should", "ought", "would", "could", "may", "might", "will",
+                         "shall", "can"})
+# Generic addressees worth keeping as text ("all member states", "the international community")
+AGENTIVE_NOUNS = frozenset({"community", "states", "countries", "nations", "governments",
+                            "government", "authorities", "members", "parties", "organizations",
+                            "organisations", "agencies", "groups", "leaders", "world",
+                            "neighbours", "neighbors", "donors", "partners", "allies"})
+PRONOUN_ADDRESSEES = frozenset({"it", "them", "they", "him", "her"})
 ANAPHOR_NOUNS = frozenset({"group", "organization", "organisation", "experts", "expert",
                            "coalition",
                            "ngo", "body", "agency", "rapporteur", "specialists", "council",
@@ -163,7 +171,7 @@ class SpeechReader:
 
     def _reported_stance(self, verb: Token) -> str:
         """'X said it was "deeply regrettable" / "very concerned" / rejects ...': the stance
-        of the reported clause; 'other' when it has none."""
+        of the reported clause; 'reports' when it tells of past events; else 'other'."""
         for child in verb.children:
             if child.dep_ != "ccomp":
                 continue
@@ -175,6 +183,8 @@ class SpeechReader:
                     return "welcomes"
                 if t.lemma_.lower() in CONDEMN_LEMMAS and t.pos_ == "VERB":
                     return "condemns"
+            if _tells_past(child):
+                return "reports"
         return "other"
 
     def _reported_appeal(self, verb: Token) -> Token | None:
@@ -266,7 +276,8 @@ class SpeechReader:
                     if span is None:
                         continue
                     ref = self.view.ref(span)
-                    kind = "reports" if ref.type == "MediaOrganization" else "other"
+                    kind = ("reports" if ref.type == "MediaOrganization"
+                            or _tells_past(sent.root) else "other")
                     self._emit(sent, token, kind, ref, ref.label, [],
                                "NewsReport" if kind == "reports" else "PublicStatement")
 
@@ -354,6 +365,17 @@ class SpeechReader:
                    and s.label_ in AGENT_TYPES and s.root.dep_ not in {"compound", "amod"}]
         return self.view.ref(earlier[-1]) if earlier else None
 
+    def _antecedent(self, pronoun: Token) -> EntityRef | None:
+        """The nearest earlier state or organisation that is not the current speaker."""
+        earlier = [s for s in self.view.entities() if s.end <= pronoun.i
+                   and s.label_ in AGENT_TYPES and s.label_ != "Person"
+                   and s.root.dep_ not in {"compound", "amod"}]
+        for span in reversed(earlier[-6:]):
+            ref = self.view.ref(span)
+            if ref != self.last_speaker:
+                return ref
+        return None
+
     def _quoted_speaker(self, verb: Token) -> EntityRef | None:
         sent = verb.sent
         for token in sent:
@@ -407,9 +429,13 @@ class SpeechReader:
                 spans = self._phrase_entities(conj)
                 if spans:
                     out.extend((self.view.ref(s), None) for s in spans)
+                elif conj.lower_ in PRONOUN_ADDRESSEES:
+                    antecedent = self._antecedent(conj)
+                    if antecedent is not None:
+                        out.append((antecedent, None))
                 elif kind in APPEALS and conj.pos_ in {"NOUN", "PROPN"}:
                     text = _noun_phrase(conj)
-                    if conj.lower_ not in {"action", "end", "halt", "release", "access"}:
+                    if conj.lower_ in AGENTIVE_NOUNS:
                         out.append((None, text))
                     else:  # 'calling for action by X and Y'
                         for t in conj.subtree:
@@ -521,6 +547,16 @@ def extract_statements(view: DocView, adoptions: list[ResolutionAdoption]) -> li
 
 
 # -- helpers ------------------------------------------------------------------------------
+def _tells_past(clause: Token) -> bool:
+    """A clause about what happened (simple past, or perfect), not an opinion or a rule."""
+    aux = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}
+    if aux & MODAL_WORDS:
+        return False
+    if clause.tag_ == "VBD" and clause.lemma_ not in {"be", "have"}:
+        return True
+    return clause.tag_ == "VBN" and bool(aux & {"had", "has", "have", "was", "were"})
+
+
 def _later(value: DateValue, reference: DateValue) -> bool:
     if not value.iso or not reference.iso:
         return False
