@@ -225,7 +225,7 @@ def _statement_score(names: Names, strict: bool) -> Callable[[Item, Item], float
         speakers = [g.get("speaker"), g.get("speaker_org")]
         if not any(s and names.same(p.get("speaker"), s) for s in speakers):
             return None
-        pk = p.get("kind")
+        pk = str(p.get("kind"))
         gkinds = [g.get("kind"), *(g.get("kind_alt") or [])]
         if strict and pk not in gkinds:
             return None

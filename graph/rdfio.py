@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -37,7 +37,7 @@ PREFIXES = {
 }
 
 
-def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+def to_ox(term: Any) -> Any:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -49,7 +49,7 @@ def to_ox(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.Blan
     return ox.Literal(str(term))
 
 
-def _sort_key(quad: tuple) -> tuple[str, str, str, str]:  # type: ignore[type-arg]
+def _sort_key(quad: tuple) -> tuple[str, str, str, str]:
     s, p, o, g = quad
     return (str(g), _term_key(s), str(p), _term_key(o))
 
@@ -62,17 +62,17 @@ def _term_key(term: object) -> str:
     return f"\x00{term}"
 
 
-def sorted_unique(quads: Iterable[tuple]) -> list[tuple]:  # type: ignore[type-arg]
+def sorted_unique(quads: Iterable[tuple]) -> list[tuple]:
     return sorted(set(quads), key=_sort_key)
 
 
-def ox_quads(quads: Iterable[tuple]) -> Iterator[ox.Quad]:  # type: ignore[type-arg]
+def ox_quads(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
     for s, p, o, g in quads:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
 
 
 @contextmanager
-def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore[type-arg]
+def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:
     """Write to a temporary file beside `path`, renamed over it only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -85,18 +85,18 @@ def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore
         raise
 
 
-def write_trig(quads: list[tuple], path: Path) -> None:  # type: ignore[type-arg]
+def write_trig(quads: list[tuple], path: Path) -> None:
     """All named graphs, sorted (quads must already be sorted_unique)."""
     with atomic_writer(path) as out:
         ox.serialize(ox_quads(quads), out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
 
 
-def write_nquads(quads: list[tuple], path: Path) -> None:  # type: ignore[type-arg]
+def write_nquads(quads: list[tuple], path: Path) -> None:
     with atomic_writer(path) as out:
         ox.serialize(ox_quads(quads), out, ox.RdfFormat.N_QUADS)
 
 
-def write_turtle(quads: list[tuple], path: Path) -> None:  # type: ignore[type-arg]
+def write_turtle(quads: list[tuple], path: Path) -> None:
     """The union of all graphs as Turtle (each triple once), sorted by subject."""
     triples = sorted({(s, p, o) for s, p, o, _g in quads},
                      key=lambda t: (_term_key(t[0]), str(t[1]), _term_key(t[2])))

@@ -92,6 +92,11 @@ SELECT ?doc ?body ?date ?precision ?description ?mode WHERE {
 }""")
 
 
+def _rows(ds: Dataset, query: Any) -> list[Any]:
+    """Result rows (typed loosely: rdflib's row type does not know the variable names)."""
+    return list(ds.query(query))  # noqa: RUF100
+
+
 def iso_date(value: Any, precision: Any) -> str:
     """xsd:dateTime + precision concept -> 'yyyy-mm-dd' / 'yyyy-mm' / 'yyyy'."""
     if value is None:
@@ -126,7 +131,7 @@ def facts_report(outdir: Path, store: str = "oxigraph") -> dict[str, Any]:
 
 
 def facts_report_from(ds: Dataset) -> dict[str, Any]:
-    docs = {str(r.doc): str(r.file) for r in ds.query(DOCUMENTS)}  # type: ignore[union-attr]
+    docs = {str(r.doc): str(r.file) for r in _rows(ds, DOCUMENTS)}
     report: dict[str, dict[str, Any]] = {
         d: {"document": f, "entities": [], "repatriations": [], "statements": [],
             "treaties_mentioned": [], "people": [], "resolutions": []}
@@ -142,7 +147,7 @@ def facts_report_from(ds: Dataset) -> dict[str, Any]:
 
 def _entities(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in ds.query(ENTITIES):  # type: ignore[union-attr]
+    for r in _rows(ds, ENTITIES):
         key = (str(r.doc), str(r.entity))
         item = found.setdefault(key, {"label": None, "types": set(), "aliases": set()})
         if r.label is not None and (item["label"] is None or getattr(r.label, "language", None)):
@@ -168,7 +173,7 @@ def _eval_type(types: set[str]) -> str:
 
 def _returns(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
     events: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in ds.query(RETURNS):  # type: ignore[union-attr]
+    for r in _rows(ds, RETURNS):
         key = (str(r.doc), str(r.event))
         e = events.setdefault(key, {"perpetrator": _str(r.perp), "from": _str(r.origin),
                                     "to": _str(r.dest), "claims": {}, "places": set()})
@@ -187,7 +192,7 @@ def _returns(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
         claims = sorted(e["claims"].values(), key=lambda c: c["start"])
         dates = [c["date"] for c in claims if c.get("date")]
         date = max(dates, key=len) if dates else "unknown"
-        dated = next((c for c in claims if c.get("date") == date), {})
+        dated: dict[str, Any] = next((c for c in claims if c.get("date") == date), {})
         numbers = [c for c in claims if c.get("number") is not None]
         counted = numbers[0] if numbers else next((c for c in claims if "number_text" in c), {})
         report[doc]["repatriations"].append({
@@ -199,7 +204,7 @@ def _returns(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
 
 def _statements(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
     rows = {}
-    for r in ds.query(STATEMENTS):  # type: ignore[union-attr]
+    for r in _rows(ds, STATEMENTS):
         key = (str(r.doc), str(r.act))
         rows[key] = {
             "speaker": _str(r.speaker) or str(r.speakerText),
@@ -213,7 +218,7 @@ def _statements(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
 
 def _treaties(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
     rows = set()
-    for r in ds.query(TREATIES):  # type: ignore[union-attr]
+    for r in _rows(ds, TREATIES):
         rows.add((str(r.doc), str(r.treaty), _str(r.state),
                   int(r.year) if r.year is not None else None))
     by_doc: dict[str, dict[tuple[str, str | None], int | None]] = defaultdict(dict)
@@ -232,7 +237,7 @@ def _treaties(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
 
 def _people(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
     roles: dict[tuple[str, str], tuple[str, str | None]] = {}
-    for r in ds.query(TENURES):  # type: ignore[union-attr]
+    for r in _rows(ds, TENURES):
         key = (str(r.doc), str(r.person))
         candidate = (str(r.role), _str(r.org))
         if key not in roles or (roles[key][1] is None and candidate[1] is not None):
@@ -247,7 +252,7 @@ def _people(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
 
 def _resolutions(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
     rows = set()
-    for r in ds.query(RESOLUTIONS):  # type: ignore[union-attr]
+    for r in _rows(ds, RESOLUTIONS):
         rows.add((str(r.doc), str(r.body), iso_date(r.date, r.precision),
                   str(r.description), _str(r.mode)))
     for doc, body, date, description, mode in sorted(rows, key=lambda x: tuple(

@@ -132,7 +132,7 @@ def test_builder_bad_input_names_each_file_and_builds_the_rest(tmp_path: Path) -
     assert any(type(f).__name__ == "ForcedReturn" for f in good.facts)
     hostile = next(d for d in result.documents if d.document.file_name == "hostile.html")
     assert "alert('x')" not in hostile.document.text
-    with pytest.raises(InputError, match="binary.txt"):
+    with pytest.raises(InputError, match=r"binary\.txt"):
         build_graph(corpus, tmp_path / "strict", strict=True)
 
 
@@ -164,5 +164,5 @@ def test_builder_rejects_a_quote_that_is_not_verbatim() -> None:
 
 
 def test_builder_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="not a folder"):
+    with pytest.raises(InputError, match=r"not a folder"):
         build_graph(tmp_path / "nowhere", tmp_path / "out")

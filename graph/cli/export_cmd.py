@@ -39,7 +39,7 @@ def register(group: click.Group) -> None:
                     write_text(out, text)
                 return
             try:
-                from graph.exports import export  # type: ignore[attr-defined]
+                from graph.exports import export
             except ImportError as exc:
                 raise click.ClickException(
                     f"'rkg export --format {fmt}' is not built yet.") from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -140,7 +141,7 @@ class DocView:
         yield from self.doc.sents
 
 
-def _lookup(values: dict, span: Span):  # type: ignore[no-untyped-def]
+def _lookup(values: dict[tuple[int, int], Any], span: Span) -> Any:
     for (start, end), m in values.items():
         if span.start_char <= start and end <= span.end_char and (
                 start - span.start_char < 3 and span.end_char - end < 3):

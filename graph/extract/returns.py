@@ -100,9 +100,7 @@ def _is_trigger(token: Token) -> bool:
                         token)
         return False
     if token.pos_ == "NOUN" and lemma in NOUN_TRIGGERS:
-        if lemma == "return" and not any(c.lower_ in FORCED_WORDS for c in token.children):
-            return False
-        return True
+        return not (lemma == "return" and not any(c.lower_ in FORCED_WORDS for c in token.children))
     return False
 
 
@@ -190,12 +188,12 @@ def _over_a_period(token: Token) -> bool:
     """'over the past decade', 'for years', 'in recent years': a practice, not an event."""
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in {"over", "for", "in", "during",
-                                                     "throughout"}:
-            if any(t.lower_ in PERIOD_NOUNS for t in child.subtree):
-                if child.lower_ == "in" and not any(t.lower_ in {"recent", "past", "last"}
-                                                     for t in child.subtree):
-                    continue
-                return True
+                                                     "throughout"} \
+                and any(t.lower_ in PERIOD_NOUNS for t in child.subtree):
+            if child.lower_ == "in" and not any(t.lower_ in {"recent", "past", "last"}
+                                                 for t in child.subtree):
+                continue
+            return True
     return False
 
 

@@ -157,6 +157,7 @@ class SpeechReader:
             return
         if kind == "other" and speaker is None:
             return
+        addressees: list[tuple[EntityRef | None, str | None]]
         if appeal_clause is not None:
             addressees = [(self.view.ref(s), None) for subj in appeal_clause.children
                           if subj.dep_ in {"nsubj", "nsubjpass"}
@@ -292,7 +293,7 @@ class SpeechReader:
         subj = subject_of(root)
         if subj is None:
             return
-        addressees = []
+        addressees: list[tuple[EntityRef | None, str | None]] = []
         for head in conjuncts(subj):
             spans = self._phrase_entities(head)
             addressees.extend((self.view.ref(s), None) for s in spans)
@@ -356,9 +357,10 @@ class SpeechReader:
         noun = subj.lemma_.lower()
         if noun not in {"it", "they", "he", "she"}:
             for span in self.view.entities():
-                if noun in span.text.lower() or noun in self.view.ref(span).label.lower():
-                    if self.view.ref(span).type in AGENT_TYPES:
-                        return self.view.ref(span)
+                ref = self.view.ref(span)
+                if (noun in span.text.lower() or noun in ref.label.lower()) \
+                        and ref.type in AGENT_TYPES:
+                    return ref
         if self.last_speaker is not None:
             return self.last_speaker
         earlier = [s for s in self.view.entities() if s.end <= subj.i

@@ -10,6 +10,7 @@ to (label, type, registered).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -94,8 +95,8 @@ class EntityAnnotator:
             for gov in gov_patterns:
                 self.government.add("GOV", [pattern + gov])
                 # "the Chinese and South Korean governments": checked in _government_doubles
-                self.government.add("GOV2", [pattern + [{"LOWER": "and"}]
-                                             + [{"IS_TITLE": True, "OP": "+"}] + gov])
+                self.government.add("GOV2", [[*pattern, {"LOWER": "and"},
+                                              {"IS_TITLE": True, "OP": "+"}, *gov]])
 
     # -- entry points -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -221,7 +222,8 @@ class EntityAnnotator:
             span = _trim(_extend_hyphenated(ent))
             if span is None or not _looks_like_name(span):
                 continue
-            if any(t.text in {",", ";"} for t in span) or span.text.count("(") != span.text.count(")"):
+            if any(t.text in {",", ";"} for t in span) \
+                    or span.text.count("(") != span.text.count(")"):
                 continue
             if ent.label_ == "PERSON" and len(span) == 1:
                 continue  # a lone surname names a person only as an alias (see below)
@@ -248,7 +250,7 @@ class EntityAnnotator:
                 continue
             bounds = [sent.start, *[c + 1 for c in commas], sent.end]
             items = []
-            for a, b in zip(bounds, bounds[1:], strict=False):
+            for a, b in itertools.pairwise(bounds):
                 piece = doc[a:b]
                 while len(piece) and piece[-1].is_punct and piece[-1].text not in {")", "!"}:
                     piece = piece[:-1]
@@ -303,9 +305,10 @@ class EntityAnnotator:
         for token in doc:
             if token.i in covered:
                 continue
-            c = aliases.get(token.text)
-            if c is None or token.i < c.start or (token.i, token.i + 1) in taken:
+            alias = aliases.get(token.text)
+            if alias is None or token.i < alias.start or (token.i, token.i + 1) in taken:
                 continue
+            c = alias
             if not (token.is_upper or token.is_title or token.text[:1].isupper()):
                 continue
             found.append(Candidate(token.i, token.i + 1, c.key, c.label, c.type, c.registered,
@@ -333,7 +336,8 @@ class EntityAnnotator:
             if doc[token.i - 1].lower_ not in {"the", "’s", "'s"} and not (
                     token.i > 1 and doc[token.i - 2].lower_ == "the"):
                 continue
-            if token.i + 1 < len(doc) and doc[token.i + 1].is_title and not doc[token.i + 1].is_punct:
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is not None and following.is_title and not following.is_punct:
                 continue  # part of a longer name
             earlier = {c.key: c for c in heads[token.text] if c.end <= token.i}
             if len(earlier) != 1:

@@ -17,7 +17,8 @@ DASHES = frozenset({"—", "–", "-", "--"})
 def mark_sentence_starts(doc: Doc) -> Doc:
     for token in doc[1:]:
         prev = doc[token.i - 1]
-        if "\n" in prev.text or (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_ or (prev.text in DASHES and _after_dateline(doc, prev.i)):
+        if "\n" in prev.text or "\n" in prev.whitespace_ or (
+                prev.text in DASHES and _after_dateline(doc, prev.i)):
             token.is_sent_start = True
     return doc
 

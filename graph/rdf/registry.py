@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -77,7 +78,7 @@ def _iri(entry: Entry) -> URIRef:
     return URIRef(iris.entity(entry.id, entry.type))
 
 
-def _type_specific(registry: Registry, entry: Entry, node: URIRef, add) -> None:  # type: ignore[no-untyped-def]
+def _type_specific(registry: Registry, entry: Entry, node: URIRef, add: Any) -> None:
     extra = entry.extra or {}
     if entry.type == "State":
         territory = URIRef(iris.territory(entry.id))
@@ -85,9 +86,9 @@ def _type_specific(registry: Registry, entry: Entry, node: URIRef, add) -> None:
         add(territory, RDF.type, RKG.Country)
         add(territory, RDFS.label, Literal(f"territory of {entry.label}", lang="en"))
         add(territory, RKG.territoryOf, node)
-        for key, prop in (("iso2", RKG.iso2), ("iso3", RKG.iso3)):
-            if extra.get(key):
-                add(node, prop, text(str(extra[key])))
+        for code_key, code_prop in (("iso2", RKG.iso2), ("iso3", RKG.iso3)):
+            if extra.get(code_key):
+                add(node, code_prop, text(str(extra[code_key])))
         for demonym in extra.get("demonyms", ()) or ():
             add(node, RKG.demonym, Literal(demonym, lang="en"))
     for key, prop in REFERENCES.items():
@@ -103,10 +104,9 @@ def _type_specific(registry: Registry, entry: Entry, node: URIRef, add) -> None:
             obj = _iri(other)
             if key == "located_in" and other.type == "State":
                 obj = URIRef(iris.territory(other.id))
-            if key == "parent" and entry.type == "Treaty":
-                prop = RKG.parentTreaty
-            if prop is not None:
-                add(node, prop, obj)
+            chosen = RKG.parentTreaty if key == "parent" and entry.type == "Treaty" else prop
+            if chosen is not None:
+                add(node, chosen, obj)
     for key, prop in DATES.items():
         value = extra.get(key)
         if isinstance(value, str | int):
