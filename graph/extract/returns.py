@@ -91,7 +91,7 @@ def _is_trigger(token: Token) -> bool:
             return _has_person_theme(token)
         particles = PARTICLE_VERBS.get(lemma)
         if particles and any(c.lower_ in particles for c in token.children
-                             if c.dep_ in {"prt", "advmod"}):
+                             if c.dep_ in {"prt", "advmod", "prep"}):
             return _has_person_theme(token)
         if lemma == "return":
             forced = any(c.lower_ in FORCED_WORDS for c in token.children)

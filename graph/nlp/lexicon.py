@@ -11,6 +11,8 @@ from __future__ import annotations
 GOVERNMENT_NOUNS = frozenset({
     "authorities", "authority", "officials", "official", "government", "governments",
     "police", "regime", "administration", "border guards", "guards", "security forces",
+    "border police", "security police", "public security", "troops", "soldiers", "navy",
+    "coast guard", "immigration officials", "immigration authorities", "embassy",
     "security officials", "state", "leadership", "diplomats", "delegation",
 })
 
