@@ -1,0 +1,57 @@
+"""The pipeline's own components, on Docs built by hand (no statistical model involved)."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+from graph.nlp.entities import SPAN_KEY, EntityAnnotator, new_key, normalise_name
+from graph.nlp.resources import registry_for
+from graph.nlp.sentences import mark_sentence_starts
+
+NLP = spacy.blank("en")
+
+
+def _doc(words: list[str], spaces: list[bool] | None = None) -> Doc:
+    doc = Doc(NLP.vocab, words=words, spaces=spaces)
+    for token in doc:
+        token.is_sent_start = token.i == 0
+    return doc
+
+
+def test_nlp_sentences_split_after_a_dateline() -> None:
+    words = ["SEOUL", ",", "SOUTH", "KOREA", "(", "Oct.", "13", ",", "2023", ")", "—", "China",
+             "repatriated", "them", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    mark_sentence_starts(doc)
+    assert doc[11].is_sent_start
+
+
+def test_nlp_sentences_do_not_split_a_dash_inside_a_sentence() -> None:
+    words = ["The", "group", "said", "that", "officials", "—", "not", "police", "—", "acted",
+             "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    mark_sentence_starts(doc)
+    assert not doc[6].is_sent_start
+
+
+def test_nlp_entities_demonym_government_pairs_name_both_states() -> None:
+    annotator = EntityAnnotator(NLP, registry_for(""))
+    doc = _doc(["calling", "on", "the", "Chinese", "and", "South", "Korean", "governments"])
+    spans = annotator(doc).spans[SPAN_KEY]
+    assert {s.kb_id_ for s in spans} == {"china", "south-korea"}
+    assert all(s.label_ == "State" for s in spans)
+
+
+def test_nlp_entities_registry_alias_and_acronym_alias() -> None:
+    annotator = EntityAnnotator(NLP, registry_for(""))
+    words = ["The", "Human", "Rights", "Foundation", "(", "HRF", ")", "said", "HRF", "would",
+             "write", "to", "the", "UN", "Refugee", "Agency", "."]
+    doc = annotator(_doc(words))
+    by_text = {s.text: s.kb_id_ for s in doc.spans[SPAN_KEY]}
+    assert by_text["Human Rights Foundation"] == by_text["HRF"]
+
+
+def test_nlp_discovered_keys_fold_case_accents_and_articles() -> None:
+    assert normalise_name("The Hanul  Bridge Network") == normalise_name("hanul bridge network")
+    assert new_key("Salmón Group") == new_key("Salmon group")
