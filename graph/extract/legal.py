@@ -8,6 +8,7 @@ beside the registry's UNTC record). "adopted a resolution ..." becomes `Resoluti
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
@@ -47,20 +48,24 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
         if not treaties:
             continue
         stated: set[str] = set()
-        for token in sent:
-            kind = PARTY_WORDS.get(token.lower_)
-            if kind is None:
-                continue
-            if token.lower_ in {"signed", "joined", "bound"} and not token.tag_.startswith("VB"):
-                continue
-            state = _party_state(view, sent, token)
-            scope = _treaties_in_scope(view, sent, token, treaties)
-            year = _year_near(sent, token)
+        triggers = [t for t in sent if t.lower_ in PARTY_WORDS and not (
+            t.lower_ in {"signed", "joined", "bound"} and not t.tag_.startswith("VB"))]
+        for token in triggers:
+            kind = PARTY_WORDS[token.lower_]
+            others = [t for t in triggers if t != token]
+            scope = _treaties_in_scope(view, sent, token, treaties, others)
+            if _negated(token):
+                stated.update(view.ref(t).key for t in scope)
+                continue  # "is not a party to": no party claim (the mention stays)
+            states = [_party_state(view, sent, token)]
+            states += _co_parties(view, token)
+            year = _year_near(token, others)
             for treaty_span in scope:
                 treaty = view.ref(treaty_span)
                 stated.add(treaty.key)
-                out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), treaty, state,
-                                           kind, year, _words(token)))
+                for state in dict.fromkeys(states):
+                    out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), treaty,
+                                               state, kind, year, _words(token)))
         for treaty_span in treaties:
             treaty = view.ref(treaty_span)
             if treaty.key not in stated:
@@ -97,8 +102,28 @@ def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
     return None
 
 
-def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[Span]
-                       ) -> list[Span]:
+def _negated(token: Token) -> bool:
+    """'is not a party to', 'has never ratified', 'non-party'."""
+    for a in [token, *token.ancestors][:3]:
+        if any(c.dep_ == "neg" or c.lower_ in {"never", "not"} for c in a.children):
+            return True
+    return token.i > 0 and token.nbor(-1).lower_ in {"non", "not", "never"}
+
+
+def _co_parties(view: DocView, token: Token) -> list[EntityRef | None]:
+    """'which it signed with North Korea': the other party."""
+    out: list[EntityRef | None] = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for pobj in child.children:
+                span = view.entity_of_phrase(pobj, {"State"})
+                if span is not None:
+                    out.append(view.ref(span))
+    return out
+
+
+def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[Span],
+                       others: Sequence[Token] = ()) -> list[Span]:
     """'both of which' takes the last two treaties before it; 'a party to A, B and C' the
     treaties after the word; otherwise those in the same clause."""
     text_before = sent.doc[sent.start:token.i].text.lower()
@@ -111,7 +136,9 @@ def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[S
         before = [t for t in treaties if t.end <= token.i]
         return before[-1:]
     after = [t for t in treaties if t.start > token.i]
-    subtree = {t.i for t in token.subtree}
+    foreign = {t.i for o in others if o in token.subtree for t in o.subtree}
+    after = [t for t in after if t.root.i not in foreign]
+    subtree = {t.i for t in token.subtree} - foreign
     in_subtree = [t for t in after if t.root.i in subtree]
     if in_subtree:
         return in_subtree
@@ -120,10 +147,16 @@ def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[S
     return [t for t in treaties if t.end <= token.i][-1:]
 
 
-def _year_near(sent: Span, token: Token) -> int | None:
-    tail = sent.doc[token.i:min(sent.end, token.i + 12)].text
-    m = re.search(r"\b(?:since|in)\s+((?:19|20)\d\d)\b", tail)
-    return int(m.group(1)) if m else None
+def _year_near(token: Token, others: Sequence[Token]) -> int | None:
+    """'since 1982' / 'in 1988' in the trigger's own clause (not another trigger's)."""
+    foreign = {t.i for o in others if o in token.subtree for t in o.subtree}
+    for t in token.subtree:
+        if t.i in foreign or t.lower_ not in {"since", "in"}:
+            continue
+        for pobj in t.children:
+            if re.fullmatch(r"(?:19|20)\d\d", pobj.text):
+                return int(pobj.text)
+    return None
 
 
 def _words(token: Token) -> str:

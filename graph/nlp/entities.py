@@ -315,6 +315,36 @@ class EntityAnnotator:
                                    0))
             covered.add(token.i)
         found += self._short_forms(doc, chosen, covered)
+        found += self._child_instruments(doc, chosen, covered)
+        return found
+
+    def _child_instruments(self, doc: Doc, chosen: list[Candidate], covered: set[int]
+                           ) -> list[Candidate]:
+        """'the 1951 Convention ... and its accompanying Protocol': the registry's protocol
+        to the treaty just named (its `parent`)."""
+        found = []
+        treaties = sorted((c for c in chosen if c.type == "Treaty"), key=lambda c: c.start)
+        for token in doc:
+            if token.i in covered or token.text != "Protocol":
+                continue
+            start = token.i
+            while start > 0 and doc[start - 1].lower_ not in {"its", "their", "the"} \
+                    and (doc[start - 1].is_lower or doc[start - 1].like_num) \
+                    and token.i - start < 2:
+                start -= 1
+            if start == 0 or doc[start - 1].lower_ not in {"its", "their", "the"}:
+                continue
+            before = [c for c in treaties if c.end <= token.i]
+            if not before:
+                continue
+            children = [e for e in self.registry.by_type("Treaty")
+                        if e.get("parent") == before[-1].key]
+            if len(children) != 1:
+                continue
+            entry = children[0]
+            found.append(Candidate(start, token.i + 1, entry.id, entry.label, entry.type, True,
+                                   0))
+            covered.update(range(start, token.i + 1))
         return found
 
     def _short_forms(self, doc: Doc, chosen: list[Candidate], covered: set[int]
