@@ -132,7 +132,8 @@ class SpeechReader:
             return
         lemma = verb.lemma_.lower()
         kind = VERB_KINDS.get(lemma)
-        if lemma == "call" and any(c.lower_ in {"on", "upon", "for"} for c in verb.children):
+        if lemma == "call" and (any(c.lower_ in {"on", "upon", "for"} for c in verb.children)
+                                or _for_clause(verb) is not None):
             kind = "calls_on"
         if kind is None or _negated_or_modal(verb):
             return
@@ -259,14 +260,17 @@ class SpeechReader:
         speaker = self.quote_speaker or self.last_speaker
         if speaker is None:
             return
-        for child in token.subtree:
-            if child.lower_ == "for" and child.i > token.i:
-                for pobj in child.children:
-                    span = self.view.entity_of_phrase(pobj)
-                    if span is not None:
-                        self._emit(sent, token, "urges", speaker, speaker.label,
-                                   [(self.view.ref(span), None)])
-                        return
+        for child in sent:
+            if child.lower_ != "for" or child.i <= token.i:
+                continue
+            heads = list(child.children) if child.dep_ == "prep" else [
+                c for c in child.head.children if c.dep_ == "nsubj"]
+            for head in heads:
+                span = self.view.entity_of_phrase(head)
+                if span is not None:
+                    self._emit(sent, token, "urges", speaker, speaker.label,
+                               [(self.view.ref(span), None)])
+                    return
 
     def _according_to(self, sent: Span) -> None:
         for token in sent:
@@ -412,6 +416,9 @@ class SpeechReader:
                     heads += [p for p in prep.children if p.dep_ == "pobj"]
                     if prep.dep_ == "prt":
                         heads += [c for c in verb.children if c.dep_ == "dobj"]
+            clause = _for_clause(verb)  # 'called for X to end ...'
+            if clause is not None:
+                heads += [c for c in clause.children if c.dep_ == "nsubj"]
             if kind == "recommends":
                 heads += [s for c in verb.children if c.dep_ == "ccomp"
                           for s in c.children if s.dep_ == "nsubj"]
@@ -549,6 +556,15 @@ def extract_statements(view: DocView, adoptions: list[ResolutionAdoption]) -> li
 
 
 # -- helpers ------------------------------------------------------------------------------
+def _for_clause(verb: Token) -> Token | None:
+    """'called for North Korea to end ...' parses 'for' as the mark of the clause."""
+    for child in verb.children:
+        if child.dep_ in {"advcl", "xcomp", "ccomp"} and any(
+                c.dep_ == "mark" and c.lower_ == "for" for c in child.children):
+            return child
+    return None
+
+
 def _tells_past(clause: Token) -> bool:
     """A clause about what happened (simple past, or perfect), not an opinion or a rule."""
     aux = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}

@@ -34,6 +34,9 @@ AGENT_TYPES = frozenset({
     "Person", "PersonGroup",
 })
 ORG_TYPES = AGENT_TYPES - {"Person", "PersonGroup", "State"}
+SHORT_FORM_HEADS = frozenset({"commission", "council", "committee", "assembly", "rapporteur",
+                              "agency", "foundation", "coalition", "court", "bureau",
+                              "ministry", "office"})
 
 
 def normalise_name(text: str) -> str:
@@ -227,6 +230,8 @@ class EntityAnnotator:
                 continue
             if ent.label_ == "PERSON" and len(span) == 1:
                 continue  # a lone surname names a person only as an alias (see below)
+            if len(span) == 1 and span[0].lower_ in SHORT_FORM_HEADS:
+                continue  # 'the Commission': a short form of a longer name (see below)
             etype = _discovered_type(span.text, ent.label_)
             if etype is None:
                 continue
@@ -355,9 +360,7 @@ class EntityAnnotator:
             if c.type not in ORG_TYPES or c.end - c.start < 2:
                 continue
             for t in doc[c.start:c.end]:
-                if t.is_title and t.lower_ in {"commission", "council", "committee",
-                                               "assembly", "rapporteur", "agency",
-                                               "foundation", "coalition", "court", "bureau"}:
+                if t.is_title and t.lower_ in SHORT_FORM_HEADS:
                     heads.setdefault(t.text, []).append(c)
         found = []
         for token in doc:
