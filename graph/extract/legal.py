@@ -169,6 +169,7 @@ def _words(token: Token) -> str:
 def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
     out: list[ResolutionAdoption] = []
     for sent in view.sentences():
+        done: set[int] = set()
         for token in sent:
             if token.lemma_.lower() not in {"adopt", "adoption", "pass", "approve"}:
                 continue
@@ -193,6 +194,40 @@ def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
                 " ".join(sent.text.split())[:300],
                 mode.group(1).strip() if mode else None,
                 session.group(1) if session else None))
+            done.add(resolution.i)
+        out += _earlier_resolutions(view, sent, done)
+    return out
+
+
+def _earlier_resolutions(view: DocView, sent: Span, done: set[int]
+                         ) -> list[ResolutionAdoption]:
+    """'two consecutive resolutions by the Commission ... in 2003 and 2004': one adoption
+    per year stated, by the body named with the resolutions."""
+    out = []
+    for noun in sent:
+        if noun.lemma_.lower() != "resolution" or noun.i in done or noun.pos_ != "NOUN":
+            continue
+        if any(c.lower_ in {"draft", "future", "proposed", "new"} for c in noun.children):
+            continue
+        body = None
+        for t in noun.subtree:
+            span = view.entity_at(t)
+            if span is not None and span.label_ in BODY_TYPES:
+                body = view.ref(span)
+                break
+        if body is None:
+            continue
+        clause = noun.head if noun.head.pos_ in {"VERB", "ADP"} else noun
+        scope = list(noun.subtree) + ([t for t in clause.head.subtree]
+                                      if clause.dep_ == "pobj" else [])
+        years = sorted({int(t.text) for t in scope if re.fullmatch(r"(?:19|20)\d\d", t.text)
+                        and any(a.lower_ == "in" for a in t.ancestors)})
+        for year in years:
+            date = DateValue(str(year), "year", str(year))
+            res = EntityRef(new_key(f"{body.label} resolution {year}"),
+                            f"{body.label} resolution ({year})", "Resolution", False)
+            out.append(ResolutionAdoption(view.evidence(sent, RESOLUTIONS, 0.6), body, date,
+                                          res, " ".join(sent.text.split())[:300]))
     return out
 
 
