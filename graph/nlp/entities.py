@@ -80,7 +80,8 @@ class EntityAnnotator:
             for original in sorted(originals[form]):
                 doc = nlp.make_doc(original)
                 short = (len(original) <= 3 or (original.isupper() and len(doc) == 1)
-                         or original in case_sensitive)
+                         or original in case_sensitive
+                         or (len(doc) == 1 and any(c.isupper() for c in original[1:])))
                 (self.exact if short else self.folded).add(form, [doc])
         self.demonyms = {d.casefold(): s for d, s in registry.demonyms().items()}
         self.name_shapes = Matcher(nlp.vocab)
@@ -108,7 +109,7 @@ class EntityAnnotator:
         candidates = (self._registry_candidates(doc) + self._government_candidates(doc)
                       + self._list_candidates(doc) + self._ner_candidates(doc)
                       + self._name_shape_candidates(doc))
-        chosen = _resolve_overlaps(candidates)
+        chosen = _drop_surname_lookalikes(doc, _resolve_overlaps(candidates))
         chosen += self._document_aliases(doc, chosen)
         chosen += self._government_doubles(doc, chosen)
         for c in sorted(chosen, key=lambda c: (c.start, c.end, c.key)):
@@ -235,6 +236,11 @@ class EntityAnnotator:
             etype = _discovered_type(span.text, ent.label_)
             if etype is None:
                 continue
+            if etype in {"Settlement", "AdministrativeRegion"} and (
+                    span.root.dep_ in {"compound", "amod"} and span.root.head.pos_ == "NOUN"
+                    or " and " in span.text or span.text.casefold() in self.demonyms
+                    or span.text.lower() in lexicon.NOT_PLACES):
+                continue  # "Asia director", "North and South Korea", "Lao", "the North"
             label = span.text
             known = self._registry_lookup(label)
             if known:
@@ -394,18 +400,31 @@ def _resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
     return kept
 
 
+def _drop_surname_lookalikes(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+    """'since Kang's visit': a lone surname the NER took for an organisation is the person
+    named in full earlier (in-document aliasing re-adds it as such)."""
+    surnames = {doc[c.end - 1].text for c in chosen if c.type == "Person" and c.end - c.start > 1}
+    return [c for c in chosen if not (c.end - c.start == 1 and not c.registered
+                                      and c.type != "Person" and doc[c.start].text in surnames)]
+
+
 def _is_locative(span: Span) -> bool:
     doc = span.doc
     root = span.root
     if span.start < 12 and span.text.isupper():  # a dateline: "SEOUL -"
         return True
     prev = doc[span.start - 1] if span.start > 0 else None
-    if prev is not None and prev.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
+    if prev is not None and prev.lower_ in lexicon.LOCATIVE_PREPOSITIONS and not (
+            root.dep_ == "pobj" and any(c.dep_ == "dobj" and c.lemma_ in lexicon.MESSAGE_NOUNS
+                                        for c in root.head.head.children)):
         return True
     if root.dep_ == "pobj" and root.head.lower_ in lexicon.LOCATIVE_PREPOSITIONS:
         return True
     if root.dep_ in {"dobj", "npadvmod"} and root.head.lemma_ in lexicon.MOTION_VERBS:
         return True
+    if root.dep_ == "pobj" and any(c.dep_ == "dobj" and c.lemma_ in lexicon.MESSAGE_NOUNS
+                                   for c in root.head.head.children):
+        return False  # "sent a letter to Beijing": the government, not the city
     return prev is not None and prev.text == "," and span.start > 0 and _is_dateline(span)
 
 
@@ -415,12 +434,17 @@ def _is_dateline(span: Span) -> bool:
 
 
 def _in_headline(span: Span) -> bool:
+    """Headlines, subheadings and page chrome: title-case or very short unpunctuated lines,
+    where the statistical NER takes ordinary capitalised words for names."""
     sent = span.sent
-    words = [t for t in sent if t.is_alpha]
-    if len(words) < 4 or sent.text.rstrip().endswith((".", "”", "\"")):
+    if sent.text.rstrip().endswith((".", "”", "\"", "?", "!", ":")):
         return False
-    capitalised = sum(1 for t in words if t.text[0].isupper())
-    return capitalised / len(words) > 0.7
+    words = [t for t in sent if t.is_alpha]
+    if len(words) <= 4:
+        return True
+    content = [t for t in words if t.lower_ not in lexicon.NAME_CONNECTORS | {"a", "an"}]
+    capitalised = sum(1 for t in content if t.text[0].isupper())
+    return bool(content) and capitalised / len(content) > 0.7
 
 
 def _extend_hyphenated(span: Span) -> Span:

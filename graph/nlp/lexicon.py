@@ -74,3 +74,11 @@ PERSON_NOUNS = frozenset({
     "national", "nationals", "citizen", "citizens", "returnee", "returnees", "koreans",
     "minors", "teenagers", "family", "families", "them", "they", "others", "orphans",
 })
+
+# Nouns for messages: "sent a letter to Beijing" addresses a government, not a city.
+MESSAGE_NOUNS = frozenset({"letter", "message", "note", "appeal", "request", "communication",
+                           "complaint", "petition", "plea", "statement", "report"})
+
+# Capitalised words the statistical NER takes for places, which are not places by themselves.
+NOT_PLACES = frozenset({"north", "south", "east", "west", "states", "the north", "the south",
+                        "korea", "print", "home"})
