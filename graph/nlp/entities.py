@@ -237,7 +237,7 @@ class EntityAnnotator:
             if etype is None:
                 continue
             if etype in {"Settlement", "AdministrativeRegion"} and (
-                    span.root.dep_ in {"compound", "amod"} and span.root.head.pos_ == "NOUN"
+                    (span.root.dep_ in {"compound", "amod"} and span.root.head.pos_ == "NOUN")
                     or " and " in span.text or span.text.casefold() in self.demonyms
                     or span.text.lower() in lexicon.NOT_PLACES):
                 continue  # "Asia director", "North and South Korea", "Lao", "the North"
