@@ -1,0 +1,341 @@
+"""`rkg export`: a build's graph as Turtle, TriG, N-Quads, JSON-LD, GraphML or CSV tables.
+
+Everything is read with pyoxigraph and written by pyoxigraph or by small streaming writers
+(rdflib's Turtle writer takes 36 s for a million triples, Oxigraph's under one: PITFALLS.md).
+Output is deterministic: the same graph gives the same bytes.
+
+- ttl: the union of all named graphs, each triple once, sorted, with the project's prefixes.
+- trig, nq: every named graph (ontology, registry, one per document, canonical, build).
+- jsonld: expanded-form node objects per named graph with an inline `@context` of prefixes,
+  so no processor fetches anything.
+- graphml: for Gephi: nodes (IRIs) with label, class and group; edges with predicate and the
+  named graphs that hold them; the ontology graph is left out.
+- csv: a folder of tables: events, statements, treaty actions, claims (one per source
+  sentence) and documents.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from graph import iris
+from graph.errors import RkgError
+from graph.rdfio import PREFIXES, atomic_writer
+from graph.store import graph_file
+
+FORMATS = ("ttl", "trig", "nq", "jsonld", "graphml", "csv")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RKG = PREFIXES["rkg"]
+ONTOLOGY_GRAPH = iris.graph("ontology")
+
+
+class ExportError(RkgError):
+    """An export cannot be written as asked (the message says why)."""
+
+
+def export(graph_dir: Path, fmt: str, out: Path | None) -> None:
+    """Write the build in `graph_dir` as `fmt` to `out` (a file; a folder for csv; None:
+    standard output)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    source = graph_file(Path(graph_dir))
+    if fmt == "csv":
+        if out is None:
+            raise ExportError("csv writes several tables: pass --out FOLDER")
+        write_csv(Path(graph_dir), out)
+        return
+    with _output(out) as handle:
+        match fmt:
+            case "ttl":
+                write_turtle(read_quads(source), handle)
+            case "trig":
+                ox.serialize(read_quads(source), handle, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+            case "nq":
+                ox.serialize(read_quads(source), handle, ox.RdfFormat.N_QUADS)
+            case "jsonld":
+                write_jsonld(read_quads(source), handle)
+            case "graphml":
+                write_graphml(read_quads(source), handle)
+
+
+@contextmanager
+def _output(out: Path | None) -> Iterator[IO[bytes]]:
+    if out is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    if out.is_dir():
+        raise ExportError(f"{out}: is a folder; give a file name")
+    with atomic_writer(out) as handle:
+        yield handle
+
+
+def read_quads(path: Path) -> Iterator[ox.Quad]:
+    """The quads of graph.trig in file order (the build writes them sorted), streamed."""
+    try:
+        yield from ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
+    except (SyntaxError, ValueError) as exc:
+        raise ExportError(f"{path}: cannot read the graph: {exc}") from exc
+
+
+def _key(term: Any) -> str:
+    return str(term)
+
+
+# -- Turtle ----------------------------------------------------------------------------------
+def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    unique = {(q.subject, q.predicate, q.object) for q in quads}
+    ordered = sorted(unique, key=lambda t: (_key(t[0]), _key(t[1]), _key(t[2])))
+    return [ox.Triple(s, p, o) for s, p, o in ordered]
+
+
+def write_turtle(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
+    ox.serialize(union_triples(quads), handle, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+# -- JSON-LD ---------------------------------------------------------------------------------
+_NAMESPACES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def compact(iri: str) -> str:
+    """`prefix:local` when a prefix fits and the result cannot be read as something else."""
+    for prefix, namespace in _NAMESPACES:
+        if iri.startswith(namespace):
+            rest = iri[len(namespace):]
+            if rest and not rest.startswith("//"):
+                return f"{prefix}:{rest}"
+    return iri
+
+
+def _ref(term: Any) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return compact(term.value)
+
+
+def _value(term: Any) -> dict[str, str]:
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD_STRING:
+            return {"@value": term.value}
+        return {"@value": term.value, "@type": compact(term.datatype.value)}
+    return {"@id": _ref(term)}
+
+
+def jsonld_document(quads: Iterable[ox.Quad]) -> dict[str, Any]:
+    graphs: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for q in quads:
+        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else _ref(q.graph_name)
+        node = graphs[graph].setdefault(_ref(q.subject), {"@id": _ref(q.subject)})
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(q.object.value))
+        else:
+            node.setdefault(compact(q.predicate.value), []).append(_value(q.object))
+    body: list[dict[str, Any]] = []
+    for name in sorted(graphs):
+        nodes = [_sorted_node(graphs[name][s]) for s in sorted(graphs[name])]
+        if name:
+            body.append({"@id": name, "@graph": nodes})
+        else:
+            body.extend(nodes)
+    return {"@context": dict(sorted(PREFIXES.items())), "@graph": body}
+
+
+def _sorted_node(node: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in sorted(node):
+        value = node[key]
+        if isinstance(value, list):
+            value = sorted(value, key=lambda v: json.dumps(v, sort_keys=True)) \
+                if not isinstance(value[0], str) else sorted(set(value))
+        out[key] = value
+    return out
+
+
+def write_jsonld(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
+    text = json.dumps(jsonld_document(quads), ensure_ascii=False, indent=1, sort_keys=False)
+    handle.write(text.encode("utf-8") + b"\n")
+
+
+# -- GraphML ---------------------------------------------------------------------------------
+_XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    text = _XML_INVALID.sub("\ufffd", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def graphml_parts(quads: Iterable[ox.Quad]) -> tuple[dict[str, dict[str, str]],
+                                                     list[tuple[str, str, str, str]]]:
+    """Nodes (id -> label, class, group, iri) and edges (source, target, predicate,
+    graphs) of the data graphs (the ontology is left out)."""
+    from graph.viz.styles import group_of, specific_class
+
+    classes: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    nodes: set[str] = set()
+    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH:
+            continue
+        s = _node_id(q.subject)
+        nodes.add(s)
+        if q.predicate.value == RDF_TYPE:
+            classes[s].add(_node_id(q.object))
+            continue
+        if isinstance(q.object, ox.Literal):
+            if q.predicate.value == RDFS_LABEL and (s not in labels or q.object.language in (
+                    None, "", "en")):
+                labels[s] = q.object.value if s not in labels else min(labels[s],
+                                                                       q.object.value)
+            continue
+        o = _node_id(q.object)
+        nodes.add(o)
+        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else compact(
+            q.graph_name.value)
+        edges[(s, q.predicate.value, o)].add(graph)
+    table = {}
+    for node in sorted(nodes):
+        local = {c[len(RKG):] if c.startswith(RKG) else compact(c) for c in classes[node]}
+        group = group_of(local)
+        table[node] = {"label": labels.get(node) or _tail(node),
+                       "class": specific_class(local) if local else "",
+                       "classes": " ".join(sorted(local)),
+                       "group": group.label if group else ""}
+    edge_list = [(s, o, p, " ".join(sorted(g))) for (s, p, o), g in sorted(edges.items())]
+    return table, edge_list
+
+
+def _node_id(term: Any) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term.value)
+
+
+def _tail(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
+
+
+NODE_KEYS = ("label", "class", "classes", "group")
+
+
+def write_graphml(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
+    nodes, edges = graphml_parts(quads)
+    out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n", write_through=True)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    for key in NODE_KEYS:
+        out.write(f'  <key id="{key}" for="node" attr.name="{key}" attr.type="string"/>\n')
+    for key in ("predicate", "label", "graphs"):
+        out.write(f'  <key id="e_{key}" for="edge" attr.name="{key}" attr.type="string"/>\n')
+    out.write('  <graph id="refoulement-kg" edgedefault="directed">\n')
+    for node, attrs in nodes.items():
+        out.write(f'    <node id="{_xml(node)}">')
+        for key in NODE_KEYS:
+            if attrs[key]:
+                out.write(f'<data key="{key}">{_xml(attrs[key])}</data>')
+        out.write("</node>\n")
+    for n, (s, o, p, graphs) in enumerate(edges):
+        out.write(f'    <edge id="e{n}" source="{_xml(s)}" target="{_xml(o)}">'
+                  f'<data key="e_predicate">{_xml(compact(p))}</data>'
+                  f'<data key="e_label">{_xml(_tail(p))}</data>'
+                  f'<data key="e_graphs">{_xml(graphs)}</data></edge>\n')
+    out.write("  </graph>\n</graphml>\n")
+    out.detach()
+
+
+# -- CSV -------------------------------------------------------------------------------------
+EVENT_GROUPS = ("forced-return", "detention", "visit", "resolution-adoption", "review",
+                "practice", "harm")
+EVENT_ROLES = ("perpetrator", "origin", "destination", "place", "detainer",
+               "detentionFacility", "visitor", "adoptingBody", "resolution",
+               "stateUnderReview", "actor", "source", "harm")
+
+
+def write_csv(graph_dir: Path, folder: Path) -> None:
+    """events.csv, statements.csv, treaty_actions.csv, claims.csv, documents.csv."""
+    from graph.viz.data import load
+
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"{folder}: exists and is not a folder (csv writes a folder)")
+    data = load(graph_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def names(node: Any, local: str) -> str:
+        return "; ".join(data.label(i) for i in node.links.get(RKG + local, []))
+
+    def docs(node: Any) -> str:
+        return "; ".join(sorted({data.documents[q.doc].file for q in node.claims
+                                 if q.doc in data.documents}))
+
+    def literal(node: Any, local: str) -> str:
+        return "; ".join(node.literals.get(RKG + local, []))
+
+    def count(node: Any) -> str:
+        return next((v for p, _l, v in node.props if p == RKG + "count"), "")
+
+    nodes = sorted(data.nodes.values(), key=lambda n: (n.date or "", n.id))
+    events = [["iri", "class", "label", "date", *EVENT_ROLES, "count", "description",
+               "sources", "claims"]]
+    for n in nodes:
+        if n.group in EVENT_GROUPS:
+            events.append([n.id, n.rdf_class, n.label, n.date or "",
+                           *(names(n, r) for r in EVENT_ROLES), count(n),
+                           literal(n, "description") or literal(n, "words"), docs(n),
+                           str(len(n.claims))])
+    statements = [["iri", "class", "date", "speaker", "speaker_text", "stance", "addressee",
+                   "addressee_text", "on_behalf_of", "topic", "sources", "quote"]]
+    for n in nodes:
+        if n.group == "statement":
+            statements.append([n.id, n.rdf_class, n.date or "", names(n, "speaker"),
+                               literal(n, "speakerText"), names(n, "stance"),
+                               names(n, "addressee"), literal(n, "addresseeText"),
+                               names(n, "onBehalfOf"), literal(n, "topic"), docs(n),
+                               n.claims[0].text if n.claims else ""])
+    treaty = [["iri", "record", "class", "state", "treaty", "action", "date", "words",
+               "sources"]]
+    for n in nodes:
+        if n.group in ("treaty-action", "treaty-statement"):
+            record = "document" if n.claims else "registry (UNTC)"
+            treaty.append([n.id, record, n.rdf_class, names(n, "actingState"),
+                           names(n, "treaty"), names(n, "actionKind"), n.date or "",
+                           literal(n, "words") or literal(n, "statedYear"), docs(n)])
+    claims = [["node", "node_class", "document", "start", "end", "claimed_by", "reported_by",
+               "status", "date_as_written", "count_as_written", "count", "quote"]]
+    for n in sorted(data.nodes.values(), key=lambda n: n.id):
+        for q in n.claims:
+            claims.append([n.id, n.rdf_class, data.documents[q.doc].file
+                           if q.doc in data.documents else q.doc, str(q.start), str(q.end),
+                           data.label(q.claimed_by) if q.claimed_by else "",
+                           data.label(q.reported_by) if q.reported_by else "",
+                           q.status or "", q.date_text or "", q.count_text or "",
+                           q.count_value or "", q.text])
+    documents = [["iri", "file", "title", "publisher", "date", "kind", "language", "url",
+                  "sha256"]]
+    for d in data.documents.values():
+        documents.append([d.id, d.file, d.title, d.publisher, d.date or "", d.kind,
+                          d.language, d.url, d.sha256])
+    for name, rows in (("events", events), ("statements", statements),
+                       ("treaty_actions", treaty), ("claims", claims),
+                       ("documents", documents)):
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(rows)
+        with atomic_writer(folder / f"{name}.csv") as handle:
+            handle.write(text.getvalue().encode("utf-8"))

@@ -1,0 +1,526 @@
+"""A built graph as plain Python data for the site: nodes, edges, quotes and documents.
+
+Everything comes from `out/graph.trig` through constant SPARQL queries (no parameters, so
+nothing is ever pasted into query text) run by Oxigraph, which is 10-130x faster than rdflib's
+engine (PITFALLS.md). Nothing here writes files or knows about HTML.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import iris
+from graph.store import graph_file
+from graph.viz.styles import RKG, group_of, specific_class
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+DCTERMS = "http://purl.org/dc/terms/"
+ONTOLOGY_GRAPH = iris.graph("ontology")
+REGISTRY_GRAPH = iris.graph("registry")
+BUILD_GRAPH = iris.graph("build")
+DOC_GRAPH_PREFIX = iris.DATA + "graph/doc/"
+REGISTRY = "registry"  # the source of nodes that come from the reference registry
+
+PREFIXES = """PREFIX rkg: <https://w3id.org/refoulement-kg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+NOT_ONTOLOGY = "FILTER(?g != <" + ONTOLOGY_GRAPH + ">)"
+
+Q_TYPES = PREFIXES + """SELECT DISTINCT ?s ?type ?g WHERE {
+  GRAPH ?g { ?s a ?type } """ + NOT_ONTOLOGY + """ FILTER(isIRI(?s)) }"""
+
+Q_LABELS = PREFIXES + """SELECT ?s ?p ?label WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?label . FILTER(isIRI(?s)) }"""
+
+Q_LINKS = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
+  GRAPH ?g { ?s ?p ?o } """ + NOT_ONTOLOGY + """
+  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type) }"""
+
+Q_LITERALS = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
+  GRAPH ?g { ?s ?p ?o } """ + NOT_ONTOLOGY + """
+  FILTER(isIRI(?s) && isLiteral(?o) && ?p != rkg:text) }"""
+
+Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?by ?rep ?status
+       ?dateText ?words ?value ?min ?max ?place WHERE {
+  ?node rkg:attestedBy ?claim . ?claim prov:wasDerivedFrom ?mention .
+  ?mention oa:hasSource ?doc ; oa:hasSelector ?q , ?pos .
+  ?q a oa:TextQuoteSelector ; oa:exact ?exact .
+  ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  OPTIONAL { ?claim rkg:claimedBy ?by }
+  OPTIONAL { ?claim rkg:reportedBy ?rep }
+  OPTIONAL { ?claim rkg:epistemicStatus ?status }
+  OPTIONAL { ?claim rkg:dateText ?dateText }
+  OPTIONAL { ?claim rkg:claimedPlace ?place }
+  OPTIONAL { ?claim rkg:claimedCount ?c . OPTIONAL { ?c rkg:wordsAsWritten ?words }
+             OPTIONAL { ?c rkg:value ?value } OPTIONAL { ?c rkg:minValue ?min }
+             OPTIONAL { ?c rkg:maxValue ?max } }
+}"""
+
+Q_COUNTS = PREFIXES + """SELECT ?c ?words ?value ?min ?max WHERE { ?c a rkg:PersonCount .
+  OPTIONAL { ?c rkg:wordsAsWritten ?words } OPTIONAL { ?c rkg:value ?value }
+  OPTIONAL { ?c rkg:minValue ?min } OPTIONAL { ?c rkg:maxValue ?max } }"""
+
+Q_MENTIONS = PREFIXES + """SELECT ?entity ?mention ?doc ?start ?end WHERE {
+  ?mention rkg:refersTo ?entity ; oa:hasSource ?doc ; oa:hasSelector ?pos .
+  ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end . }"""
+
+Q_DOCUMENTS = PREFIXES + """SELECT ?doc ?g ?p ?o WHERE {
+  GRAPH ?g { ?doc a rkg:SourceDocument ; ?p ?o }
+  FILTER(STRSTARTS(STR(?g), \"""" + DOC_GRAPH_PREFIX + """\")) }"""
+
+Q_CLASS_COUNTS = PREFIXES + """SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s a ?type } """ + NOT_ONTOLOGY + """ } GROUP BY ?type"""
+
+Q_GRAPH_SIZES = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""
+
+Q_BUILD = PREFIXES + """SELECT ?s ?p ?o WHERE { GRAPH <""" + BUILD_GRAPH + """> { ?s ?p ?o } }"""
+
+Q_TERM_LABELS = PREFIXES + """SELECT ?term ?label WHERE { GRAPH <""" + ONTOLOGY_GRAPH + """> {
+  ?term rdfs:label|skos:prefLabel ?label } FILTER(isIRI(?term)) }"""
+
+
+@dataclass
+class Quote:
+    """One source sentence behind a node (a claim's mention, or an entity mention)."""
+
+    doc: str
+    mention: str
+    start: int
+    end: int
+    text: str  # the sentence (claims) or the surface form (entity mentions)
+    before: str = ""  # context around an entity mention
+    after: str = ""
+    claimed_by: str | None = None
+    reported_by: str | None = None
+    status: str | None = None
+    date_text: str | None = None
+    count_text: str | None = None
+    count_value: str | None = None
+    place: str | None = None
+
+
+@dataclass
+class Node:
+    id: str
+    classes: frozenset[str]
+    group: str
+    label: str = ""
+    rdf_class: str = ""
+    date: str | None = None  # as precise as the graph says: yyyy, yyyy-mm or yyyy-mm-dd
+    sources: set[str] = field(default_factory=set)  # document IRIs and/or REGISTRY
+    props: list[tuple[str, str, str]] = field(default_factory=list)  # (predicate, label, value)
+    links: dict[str, list[str]] = field(default_factory=dict)  # predicate -> object IRIs
+    claims: list[Quote] = field(default_factory=list)
+    mentions: list[Quote] = field(default_factory=list)
+    literals: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+    def first(self, local: str) -> str | None:
+        values = self.literals.get(RKG + local)
+        return values[0] if values else None
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    predicate: str
+    label: str
+
+
+@dataclass
+class Document:
+    id: str
+    graph: str
+    file: str = ""
+    title: str = ""
+    publisher: str = ""
+    creator: str | None = None
+    date: str | None = None
+    kind: str = ""
+    language: str = ""
+    url: str = ""
+    sha256: str = ""
+    text: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.id.rsplit("/", 1)[-1]
+
+
+@dataclass
+class GraphData:
+    nodes: dict[str, Node]
+    edges: list[Edge]
+    documents: dict[str, Document]
+    labels: dict[str, str]  # every labelled IRI, ontology terms included
+    class_counts: dict[str, int]  # rkg:/other class IRI -> number of instances
+    graph_sizes: dict[str, int]  # named graph IRI -> triples
+    build: list[tuple[str, str]]  # (property label, value) of the build record
+    store: ox.Store
+
+    def label(self, iri: str) -> str:
+        node = self.nodes.get(iri)
+        if node is not None and node.label:
+            return node.label
+        return self.labels.get(iri) or tail(iri)
+
+
+def tail(iri: str) -> str:
+    """The last segment of an IRI, for display when nothing better is known."""
+    for sep in ("#", "/"):
+        if sep in iri.rstrip(sep):
+            return iri.rstrip(sep).rsplit(sep, 1)[-1]
+    return iri
+
+
+def local(iri: str) -> str:
+    return iri[len(RKG):] if iri.startswith(RKG) else tail(iri)
+
+
+def format_date(value: str, precision: str | None) -> str:
+    kind = tail(precision) if precision else "day"
+    return {"year": value[:4], "month": value[:7]}.get(kind, value[:10])
+
+
+def _value(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else ""
+
+
+def _opt(term: object) -> str | None:
+    return _value(term) if term is not None else None
+
+
+def open_store(outdir: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(graph_file(outdir)), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def load(outdir: Path) -> GraphData:
+    """Read `outdir/graph.trig` into plain data: every shown node with its quotes."""
+    return load_store(open_store(outdir))
+
+
+def load_store(store: ox.Store) -> GraphData:
+    labels = _labels(store)
+    nodes = _nodes(store)
+    documents = _documents(store, labels)
+    for doc in documents.values():
+        node = nodes.get(doc.id)
+        if node is not None:
+            node.sources.add(doc.id)
+    _literals(store, nodes, labels)
+    edges = _links(store, nodes, labels)
+    _dates(nodes)
+    _claims(store, nodes)
+    _mentions(store, nodes, documents)
+    for node in nodes.values():
+        node.label = labels.get(node.id) or _made_label(node, labels, nodes)
+        node.props.sort(key=lambda p: (p[1], p[2]))
+    data = GraphData(nodes, edges, documents, labels, _class_counts(store),
+                     _graph_sizes(store), _build(store, labels), store)
+    return data
+
+
+def _labels(store: ox.Store) -> dict[str, str]:
+    """rdfs:label (English first), else skos:prefLabel, for every IRI; ontology terms too."""
+    found: dict[str, tuple[int, str]] = {}
+    for r in _rows(store, Q_LABELS):
+        lit = r["label"]
+        rank = (0 if _value(r["p"]) == RDFS_LABEL else 2) + (
+            0 if isinstance(lit, ox.Literal) and lit.language in (None, "en") else 1)
+        key = _value(r["s"])
+        text = _value(lit)
+        if key not in found or (rank, text) < found[key]:
+            found[key] = (rank, text)
+    return {k: v[1] for k, v in found.items()}
+
+
+def _nodes(store: ox.Store) -> dict[str, Node]:
+    classes: dict[str, set[str]] = defaultdict(set)
+    graphs: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(store, Q_TYPES):
+        iri = _value(r["s"])
+        classes[iri].add(local(_value(r["type"])))
+        graphs[iri].add(_value(r["g"]))
+    nodes = {}
+    for iri, found in classes.items():
+        group = group_of(found)
+        if group is None:
+            continue
+        if group.key == "document" and not any(g.startswith(DOC_GRAPH_PREFIX)
+                                               for g in graphs[iri]):
+            continue  # the registry's own files are SourceDocuments too: not shown
+        node = Node(iri, frozenset(found), group.key, rdf_class=specific_class(found))
+        if REGISTRY_GRAPH in graphs[iri]:
+            node.sources.add(REGISTRY)
+        nodes[iri] = node
+    return nodes
+
+
+def _documents(store: ox.Store, labels: dict[str, str]) -> dict[str, Document]:
+    docs: dict[str, Document] = {}
+    precision: dict[str, str] = {}
+    for r in _rows(store, Q_DOCUMENTS):
+        iri = _value(r["doc"])
+        doc = docs.setdefault(iri, Document(iri, _value(r["g"])))
+        p, o = _value(r["p"]), _value(r["o"])
+        match p:
+            case _ if p == RKG + "fileName":
+                doc.file = o
+            case _ if p == DCTERMS + "title":
+                doc.title = o
+            case _ if p == DCTERMS + "publisher":
+                doc.publisher = o
+            case _ if p == DCTERMS + "creator":
+                doc.creator = o
+            case _ if p == RKG + "date":
+                doc.date = o
+            case _ if p == RKG + "datePrecision":
+                precision[iri] = o
+            case _ if p == DCTERMS + "type":
+                doc.kind = o
+            case _ if p == DCTERMS + "language":
+                doc.language = o
+            case _ if p == RKG + "url":
+                doc.url = o
+            case _ if p == RKG + "sha256":
+                doc.sha256 = o
+            case _ if p == RKG + "text":
+                doc.text = o
+    for iri, doc in docs.items():
+        if doc.date:
+            doc.date = format_date(doc.date, precision.get(iri))
+        if not doc.title:
+            doc.title = labels.get(iri) or doc.file or tail(iri)
+    return dict(sorted(docs.items(), key=lambda kv: (kv[1].date or "", kv[1].file)))
+
+
+SKIP_PROPS = {RDFS_LABEL, SKOS_PREF, RKG + "text"}
+
+
+def _literals(store: ox.Store, nodes: dict[str, Node], labels: dict[str, str]) -> None:
+    for r in _rows(store, Q_LITERALS):
+        node = nodes.get(_value(r["s"]))
+        if node is None:
+            continue
+        p, lit = _value(r["p"]), r["o"]
+        text = _value(lit)
+        node.literals.setdefault(p, []).append(text)
+        if p in SKIP_PROPS:
+            continue
+        shown = text
+        if isinstance(lit, ox.Literal) and lit.datatype.value.endswith("#dateTime"):
+            shown = text[:10]
+        node.props.append((p, labels.get(p) or local(p), shown))
+    for node in nodes.values():
+        for values in node.literals.values():
+            values.sort()
+
+
+DATE_PROPERTIES = ("date", "since", "startDate", "adopted")
+
+
+def _dates(nodes: dict[str, Node]) -> None:
+    """Each node's date, as precise as the graph says (rkg:datePrecision)."""
+    for node in nodes.values():
+        for key in DATE_PROPERTIES:
+            raw = node.first(key)
+            if raw:
+                precision = node.links.get(RKG + "datePrecision", [None])[0] \
+                    if key == "date" else None
+                node.date = format_date(raw, precision)
+                break
+
+
+# links that are provenance or housekeeping, not relations worth drawing
+HIDDEN_LINKS = {RKG + "attestedBy", RKG + "discoveredIn", RKG + "reviewStatus",
+                RKG + "datePrecision", RKG + "territoryOf", RKG + "count",
+                "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"}
+
+
+def _links(store: ox.Store, nodes: dict[str, Node],
+           labels: dict[str, str]) -> list[Edge]:
+    edges = []
+    for r in _rows(store, Q_LINKS):
+        s, p, o = _value(r["s"]), _value(r["p"]), _value(r["o"])
+        node = nodes.get(s)
+        if node is None:
+            continue
+        node.links.setdefault(p, []).append(o)
+        if o in nodes and p not in HIDDEN_LINKS and s != o:
+            edges.append(Edge(s, o, p, labels.get(p) or local(p)))
+        elif o not in nodes and p not in HIDDEN_LINKS:
+            node.props.append((p, labels.get(p) or local(p), labels.get(o) or tail(o)))
+    counts = _count_texts(store)
+    for node in nodes.values():
+        for values in node.links.values():
+            values.sort()
+        for c in node.links.get(RKG + "count", []):
+            node.props.append((RKG + "count", labels.get(RKG + "count") or "count",
+                               counts.get(c) or tail(c)))
+    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
+    return edges
+
+
+def _count_texts(store: ox.Store) -> dict[str, str]:
+    return {_value(r["c"]): count_text(_opt(r["words"]), _opt(r["value"]), _opt(r["min"]),
+                                       _opt(r["max"]))
+            for r in _rows(store, Q_COUNTS)}
+
+
+def count_text(words: str | None, value: str | None, low: str | None,
+               high: str | None) -> str:
+    """'“hundreds” (200–999)', '“600” (600)': the words as written and what they mean."""
+    if value is not None:
+        meaning = value
+    elif low is not None and high is not None:
+        meaning = f"{low}–{high}"
+    elif low is not None:
+        meaning = f"at least {low}"
+    elif high is not None:
+        meaning = f"at most {high}"
+    else:
+        meaning = "not a number"
+    return f"“{words}” ({meaning})" if words else meaning
+
+
+def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for r in _rows(store, Q_CLAIMS):
+        node = nodes.get(_value(r["node"]))
+        if node is None:
+            continue
+        claim = _value(r["claim"])
+        if (node.id, claim) in seen:
+            continue
+        seen.add((node.id, claim))
+        doc = _value(r["doc"])
+        words, value = _opt(r["words"]), _opt(r["value"])
+        low, high = _opt(r["min"]), _opt(r["max"])
+        node.claims.append(Quote(
+            doc=doc, mention=_value(r["mention"]), start=int(_value(r["start"])),
+            end=int(_value(r["end"])), text=_value(r["exact"]),
+            claimed_by=_opt(r["by"]), reported_by=_opt(r["rep"]),
+            status=tail(_value(r["status"])) if r["status"] is not None else None,
+            date_text=_opt(r["dateText"]),
+            count_text=words, place=_opt(r["place"]),
+            count_value=count_text(None, value, low, high)
+            if words is not None else None))
+        node.sources.add(doc)
+    for node in nodes.values():
+        node.claims.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))
+
+
+def _mentions(store: ox.Store, nodes: dict[str, Node], documents: dict[str, Document]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for r in _rows(store, Q_MENTIONS):
+        node = nodes.get(_value(r["entity"]))
+        mention = _value(r["mention"])
+        if node is None or (node.id, mention) in seen:
+            continue
+        seen.add((node.id, mention))
+        doc = _value(r["doc"])
+        start, end = int(_value(r["start"])), int(_value(r["end"]))
+        text = documents[doc].text if doc in documents else ""
+        before, exact, after = sentence_around(text, start, end)
+        node.mentions.append(Quote(doc=doc, mention=mention, start=start, end=end,
+                                   text=exact, before=before, after=after))
+        node.sources.add(doc)
+    for node in nodes.values():
+        node.mentions.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 240) -> tuple[str, str, str]:
+    """The sentence holding text[start:end], split into (before, the span, after)."""
+    if not text or not 0 <= start <= end <= len(text):
+        return "", "", ""
+    lo = max(0, start - limit)
+    head = text[lo:start]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
+    before = head[cut + 1:] if cut >= 0 else head
+    hi = min(len(text), end + limit)
+    rest = text[end:hi]
+    stops = [i for i in (rest.find(". "), rest.find("\n"), rest.find("? "), rest.find("! "))
+             if i >= 0]
+    after = rest[:min(stops) + 1] if stops else rest
+    return before.lstrip(), text[start:end], after.rstrip()
+
+
+def _made_label(node: Node, labels: dict[str, str], nodes: dict[str, Node]) -> str:
+    """A readable label for nodes the graph leaves unlabelled (detentions, tenures…)."""
+
+    def name(pred: str) -> str | None:
+        values = node.links.get(RKG + pred)
+        if not values:
+            return None
+        target = nodes.get(values[0])
+        return labels.get(values[0]) or (target.label if target else None) or tail(values[0])
+
+    kind = labels.get(RKG + node.rdf_class) or node.rdf_class
+    when = f" ({node.date})" if node.date else ""
+    if node.group == "tenure":
+        return f"{name('holder') or '?'}: {node.first('roleName') or 'post'}"
+    if node.group == "treaty-statement":
+        action = name("actionKind") or "statement"
+        return f"{name('actingState') or 'unnamed state'}: {action} — {name('treaty') or '?'}"
+    if node.group == "harm":
+        source = name("source")
+        return f"Harm: {name('harm') or node.first('words') or '?'}" + (
+            f" (per {source})" if source else "")
+    if node.group == "practice":
+        text = node.first("description") or ""
+        return f"Practice: {text[:60]}{'…' if len(text) > 60 else ''}"
+    for pred in ("detentionFacility", "place", "detainer", "visitor", "stateUnderReview",
+                 "adoptingBody", "perpetrator", "speaker", "actingState"):
+        target = name(pred)
+        if target:
+            return f"{kind[:1].upper()}{kind[1:]}: {target}{when}"
+    who = node.first("detainees") or node.first("returnees")
+    if who:
+        return f"{kind[:1].upper()}{kind[1:]} of {who}{when}"
+    return f"{kind[:1].upper()}{kind[1:]}{when or ' ' + tail(node.id)}"
+
+
+def _class_counts(store: ox.Store) -> dict[str, int]:
+    counts = {_value(r["type"]): int(_value(r["n"])) for r in _rows(store, Q_CLASS_COUNTS)}
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _graph_sizes(store: ox.Store) -> dict[str, int]:
+    result = store.query(Q_GRAPH_SIZES)
+    assert isinstance(result, ox.QuerySolutions)
+    return dict(sorted((_value(r["g"]), int(_value(r["n"]))) for r in result))
+
+
+def _build(store: ox.Store, labels: dict[str, str]) -> list[tuple[str, str]]:
+    rows = []
+    for r in _rows(store, Q_BUILD):
+        p = _value(r["p"])
+        if p == RDF_TYPE:
+            continue
+        o = r["o"]
+        value = labels.get(_value(o)) or _value(o)
+        rows.append((labels.get(p) or tail(p), value))
+    return sorted(rows)

@@ -1,0 +1,197 @@
+"""A view as a network: networkx measures and communities, a seeded layout, pyvis data.
+
+The layout is computed here, not in the browser: each community (Louvain, seeded) is laid out
+by networkx's spring layout and the communities are packed around the centre, largest first.
+The browser then runs a short physics pass from those positions and switches physics off, so a
+2,000-node graph settles in seconds and the same graph always gives the same page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+from graph.viz.data import GraphData, Node
+from graph.viz.styles import GROUP_BY_KEY
+from graph.viz.views import View
+
+SEED = 7
+EXACT_BETWEENNESS = 800  # above this many nodes, betweenness is sampled (seeded)
+LABEL_MAX = 42
+
+
+@dataclass
+class Placed:
+    """One view, laid out: pyvis node and edge dictionaries and per-node measures."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    options: dict[str, Any]
+    degree: dict[str, int]
+    betweenness: dict[str, float]
+    community: dict[str, int]
+
+
+def to_networkx(view: View) -> nx.Graph:
+    g = nx.Graph()
+    g.add_nodes_from(view.nodes)
+    g.add_edges_from((e.source, e.target) for e in view.edges if e.source != e.target)
+    return g
+
+
+def communities(g: nx.Graph) -> dict[str, int]:
+    """Louvain communities (seeded), numbered from the largest."""
+    if g.number_of_nodes() == 0:
+        return {}
+    if g.number_of_edges() == 0:
+        return {n: i for i, n in enumerate(sorted(g))}
+    groups = nx.community.louvain_communities(g, seed=SEED)
+    ordered = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c[0]))
+    return {n: i for i, members in enumerate(ordered) for n in members}
+
+
+def betweenness(g: nx.Graph) -> dict[str, float]:
+    n = g.number_of_nodes()
+    if n <= 2:
+        return dict.fromkeys(g, 0.0)
+    k = None if n <= EXACT_BETWEENNESS else 300
+    return nx.betweenness_centrality(g, k=k, seed=SEED if k else None)
+
+
+def layout(g: nx.Graph, community: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Each community laid out on its own, then the communities packed by a spiral."""
+    members: dict[int, list[str]] = {}
+    for node in sorted(g):
+        members.setdefault(community[node], []).append(node)
+    placed: list[tuple[float, float, float]] = []  # x, y, radius
+    positions: dict[str, tuple[int, int]] = {}
+    for index in sorted(members):
+        group = members[index]
+        radius = 70.0 * math.sqrt(len(group)) + 30.0
+        local = _local_layout(g.subgraph(group), group)
+        cx, cy = _free_spot(placed, radius)
+        placed.append((cx, cy, radius))
+        for node, (x, y) in local.items():
+            positions[node] = (round(cx + x * radius), round(cy + y * radius))
+    return positions
+
+
+def _local_layout(sub: nx.Graph, group: list[str]) -> dict[str, tuple[float, float]]:
+    if len(group) == 1:
+        return {group[0]: (0.0, 0.0)}
+    if len(group) < 400:
+        ordered = nx.Graph()
+        ordered.add_nodes_from(group)
+        ordered.add_edges_from(sorted(tuple(sorted(e)) for e in sub.edges()))
+        pos = nx.spring_layout(ordered, seed=SEED, iterations=60)
+        return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
+    # a sunflower: even spacing without an O(n^2) layout
+    golden = math.pi * (3.0 - math.sqrt(5.0))
+    ranked = sorted(group, key=lambda n: (-sub.degree(n), n))
+    return {n: (math.sqrt((i + 0.5) / len(ranked)) * math.cos(i * golden),
+                math.sqrt((i + 0.5) / len(ranked)) * math.sin(i * golden))
+            for i, n in enumerate(ranked)}
+
+
+def _free_spot(placed: list[tuple[float, float, float]], radius: float) -> tuple[float, float]:
+    if not placed:
+        return (0.0, 0.0)
+    golden = math.pi * (3.0 - math.sqrt(5.0))
+    step = 0
+    while True:
+        distance = 40.0 * math.sqrt(step)
+        x, y = distance * math.cos(step * golden), distance * math.sin(step * golden)
+        if all(math.hypot(x - px, y - py) >= radius + pr + 20.0 for px, py, pr in placed):
+            return (x, y)
+        step += 1
+
+
+def short(label: str) -> str:
+    return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
+
+
+def tooltip(node: Node, data: GraphData, degree: int) -> str:
+    """Plain text (vis-network shows a string title with innerText: no markup runs)."""
+    group = GROUP_BY_KEY[node.group]
+    kind = data.labels.get("https://w3id.org/refoulement-kg/ontology#" + node.rdf_class,
+                           node.rdf_class)
+    lines = [node.label, f"{kind} ({group.label})"]
+    if node.date:
+        lines.append(f"Date: {node.date}")
+    docs = sorted(s for s in node.sources if s in data.documents)
+    if docs:
+        lines.append(f"Sources: {len(docs)} document{'s' if len(docs) != 1 else ''}")
+    if "registry" in node.sources:
+        lines.append("In the reference registry")
+    lines.append(f"Links in this view: {degree}")
+    lines.append("Click for details and quotes")
+    return "\n".join(lines)
+
+
+def place(view: View, data: GraphData, *, measure: str = "degree") -> Placed:
+    """Measures, communities and positions of a view, as pyvis node and edge dictionaries."""
+    g = to_networkx(view)
+    degree = dict(g.degree())
+    between = betweenness(g)
+    community = communities(g)
+    positions = layout(g, community)
+    size = degree if measure == "degree" else {n: between[n] * 100 for n in g}
+    net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
+    for iri in view.nodes:
+        node = data.nodes[iri]
+        group = GROUP_BY_KEY[node.group]
+        x, y = positions[iri]
+        net.add_node(iri, label=short(node.label), shape=group.shape, color=group.color,
+                     title=tooltip(node, data, degree[iri]), value=round(size[iri], 3) + 1,
+                     x=x, y=y, borderWidth=3 if iri == view.focus else 1)
+    for edge in view.edges:
+        options: dict[str, Any] = {"title": edge.title or edge.label, "color": edge.color,
+                                   "width": edge.width}
+        if edge.dashes:
+            options["dashes"] = True
+        if view.kind == "advocacy" or len(view.nodes) <= 60:
+            options["label"] = edge.label
+        net.add_edge(edge.source, edge.target, **options)
+    for item in net.nodes:
+        item.pop("font", None)
+    return Placed(net.nodes, net.edges, vis_options(len(view.nodes)), degree, between,
+                  community)
+
+
+def vis_options(n: int) -> dict[str, Any]:
+    """vis-network options: a short, seeded physics pass from the precomputed layout."""
+    big = n > 500
+    return {
+        "layout": {"randomSeed": SEED, "improvedLayout": False},
+        "physics": {
+            "enabled": True,
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -3000, "centralGravity": 0.05,
+                          "springLength": 120, "springConstant": 0.02, "damping": 0.5,
+                          "avoidOverlap": 0.2},
+            "stabilization": {"enabled": True, "iterations": 60 if big else 150,
+                              "updateInterval": 25, "fit": True},
+            "minVelocity": 1.0,
+        },
+        "nodes": {
+            "scaling": {"min": 8, "max": 42,
+                        "label": {"enabled": True, "min": 12, "max": 26,
+                                  "maxVisible": 30, "drawThreshold": 7}},
+            "font": {"face": "system-ui, sans-serif", "strokeWidth": 3,
+                     "strokeColor": "#ffffff"},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "smooth": False,
+            "font": {"size": 10, "align": "middle", "color": "#555555",
+                     "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "selectionWidth": 2,
+        },
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big,
+                        "navigationButtons": False, "keyboard": False,
+                        "multiselect": False},
+    }

@@ -1,0 +1,204 @@
+"""Which nodes and edges each view shows: the whole graph, one forced return, one actor, and
+the advocacy network (who urged whom).
+
+The whole graph is everything the documents say plus the registry entries they touch (the
+places those sit in, the treaty actions of the states and treaties they name); the rest of
+the registry (a hundred states and their treaty records) stays out of the picture.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graph.viz.data import RKG, GraphData, Node, tail
+from graph.viz.styles import DEFAULT_EDGE_COLOR, GROUP_BY_KEY, STANCE_COLORS
+
+EVENT_CATEGORIES = {"event", "report"}
+REPORTED_IN = "reported in"
+MENTIONED_IN = "mentioned in"
+PUBLISHED_BY = "http://purl.org/dc/terms/creator"
+
+
+@dataclass
+class ViewEdge:
+    source: str
+    target: str
+    label: str
+    title: str = ""
+    color: str = DEFAULT_EDGE_COLOR
+    width: float = 1.0
+    dashes: bool = False
+
+
+@dataclass
+class View:
+    path: str  # relative to the site root
+    title: str
+    kind: str  # whole | return | actor | advocacy
+    nodes: list[str]
+    edges: list[ViewEdge]
+    focus: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def category(node: Node) -> str:
+    return GROUP_BY_KEY[node.group].category
+
+
+def page_slug(iri: str) -> str:
+    """A file name for a node's page, stable and unique: the IRI's last two segments."""
+    parts = iri.rstrip("/").split("/")
+    raw = "-".join(parts[-2:])
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in raw)[:120]
+
+
+class Views:
+    """The views of one graph; `whole` is computed once and the ego views cut from it."""
+
+    def __init__(self, data: GraphData) -> None:
+        self.data = data
+        self.whole = self._whole()
+        self._adjacent: dict[str, list[ViewEdge]] = defaultdict(list)
+        for edge in self.whole.edges:
+            self._adjacent[edge.source].append(edge)
+            self._adjacent[edge.target].append(edge)
+
+    # -- the whole graph -------------------------------------------------------------------
+    def _whole(self) -> View:
+        nodes = self.data.nodes
+        docs = set(self.data.documents) & set(nodes)
+        keep: set[str] = set(docs)
+        facts = {n.id for n in nodes.values() if n.claims}
+        keep |= facts
+        for iri in facts:
+            for targets in nodes[iri].links.values():
+                keep.update(t for t in targets if t in nodes)
+        for node in nodes.values():
+            if node.mentions:
+                keep.add(node.id)
+        for doc in docs:
+            keep.update(t for t in nodes[doc].links.get(PUBLISHED_BY, []) if t in nodes)
+        # the places those sit in, up to the country; norms the treaties enshrine
+        todo = [i for i in keep if category(nodes[i]) == "place"]
+        while todo:
+            for parent in nodes[todo.pop()].links.get(RKG + "locatedIn", []):
+                if parent in nodes and parent not in keep:
+                    keep.add(parent)
+                    todo.append(parent)
+        for iri in list(keep):
+            if nodes[iri].group == "treaty":
+                keep.update(t for t in nodes[iri].links.get(RKG + "enshrines", []) if t in nodes)
+        # the UNTC record of the states and treaties the documents name
+        for node in nodes.values():
+            if node.group == "treaty-action" and not node.claims:
+                state = node.links.get(RKG + "actingState", [])
+                treaty = node.links.get(RKG + "treaty", [])
+                if state and treaty and state[0] in keep and treaty[0] in keep:
+                    keep.add(node.id)
+        edges = [ViewEdge(e.source, e.target, e.label) for e in self.data.edges
+                 if e.source in keep and e.target in keep]
+        for iri in sorted(keep):
+            node = nodes[iri]
+            for doc in sorted({q.doc for q in node.claims} & docs):
+                edges.append(ViewEdge(iri, doc, REPORTED_IN, dashes=True))
+            if category(node) not in EVENT_CATEGORIES:
+                for doc in sorted({q.doc for q in node.mentions} & docs):
+                    edges.append(ViewEdge(iri, doc, MENTIONED_IN, dashes=True,
+                                          color="#c8c8c8"))
+        return View("graph.html", "The whole graph", "whole", sorted(keep), _dedupe(edges))
+
+    # -- one forced return -----------------------------------------------------------------
+    def returns(self) -> list[View]:
+        nodes = self.data.nodes
+        views = []
+        for iri in self.whole.nodes:
+            node = nodes[iri]
+            if node.group != "forced-return":
+                continue
+            keep = {iri}
+            edges: list[ViewEdge] = []
+            for edge in self._adjacent[iri]:
+                keep.update((edge.source, edge.target))
+                edges.append(edge)
+            docs = {q.doc for q in node.claims}
+            for quote in node.claims:
+                for who in (quote.claimed_by, quote.reported_by):
+                    if who and who in nodes:
+                        keep.add(who)
+                        edges.append(ViewEdge(iri, who, "according to", dashes=True,
+                                              color="#777777"))
+            # statements in the sources that report this return, with who said them to whom
+            for other in self.whole.nodes:
+                act = nodes[other]
+                if act.group == "statement" and docs & {q.doc for q in act.claims}:
+                    keep.add(other)
+                    for edge in self._adjacent[other]:
+                        if edge.target in docs or category(nodes[edge.target]) == "actor":
+                            keep.update((edge.source, edge.target))
+                            edges.append(edge)
+            title = f"Forced return: {node.label}"
+            views.append(View(f"returns/{page_slug(iri)}.html", title, "return",
+                              sorted(keep), _dedupe(edges), focus=iri))
+        return views
+
+    # -- one actor -------------------------------------------------------------------------
+    def actors(self) -> list[View]:
+        nodes = self.data.nodes
+        views = []
+        for iri in self.whole.nodes:
+            node = nodes[iri]
+            if category(node) != "actor":
+                continue
+            keep = {iri}
+            edges: list[ViewEdge] = []
+            for edge in self._adjacent[iri]:
+                keep.update((edge.source, edge.target))
+                edges.append(edge)
+            for other in sorted(keep - {iri}):
+                if category(nodes[other]) not in EVENT_CATEGORIES:
+                    continue
+                for edge in self._adjacent[other]:
+                    far = edge.target if edge.source == other else edge.source
+                    if category(nodes[far]) in ("actor", "place", "legal"):
+                        keep.add(far)
+                        edges.append(edge)
+            views.append(View(f"actors/{page_slug(iri)}.html", node.label, "actor",
+                              sorted(keep), _dedupe(edges), focus=iri))
+        return views
+
+    # -- who urged whom --------------------------------------------------------------------
+    def advocacy(self) -> View:
+        nodes = self.data.nodes
+        grouped: dict[tuple[str, str, str], list[Node]] = defaultdict(list)
+        for iri in self.whole.nodes:
+            act = nodes[iri]
+            if act.group != "statement":
+                continue
+            stance = tail(act.links.get(RKG + "stance", ["other"])[0])
+            for speaker in act.links.get(RKG + "speaker", []):
+                for addressee in act.links.get(RKG + "addressee", []):
+                    if speaker in nodes and addressee in nodes and speaker != addressee:
+                        grouped[(speaker, addressee, stance)].append(act)
+        keep: set[str] = set()
+        edges = []
+        for (speaker, addressee, stance), acts in sorted(grouped.items()):
+            keep.update((speaker, addressee))
+            lines = [f"{nodes[speaker].label} {stance.replace('-', ' ')} "
+                     f"{nodes[addressee].label} ({len(acts)}):"]
+            for act in sorted(acts, key=lambda a: (a.date or "", a.id)):
+                topic = act.first("topic") or ""
+                lines.append(f"• {act.date or 'date unknown'}: {topic[:160]}")
+            edges.append(ViewEdge(speaker, addressee, stance.replace("-", " "),
+                                  title="\n".join(lines),
+                                  color=STANCE_COLORS.get(stance, DEFAULT_EDGE_COLOR),
+                                  width=min(1.0 + len(acts), 8.0)))
+        return View("advocacy.html", "Advocacy network: who urged, called on, condemned or "
+                    "welcomed whom", "advocacy", sorted(keep), edges)
+
+
+def _dedupe(edges: list[ViewEdge]) -> list[ViewEdge]:
+    seen: dict[tuple[str, str, str], ViewEdge] = {}
+    for edge in edges:
+        seen.setdefault((edge.source, edge.target, edge.label), edge)
+    return [seen[k] for k in sorted(seen)]
