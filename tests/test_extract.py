@@ -115,3 +115,16 @@ def test_extract_every_evidence_is_a_verbatim_sentence() -> None:
     for fact in df.facts:
         ev = fact.evidence
         assert text[ev.start:ev.end] == ev.quote
+
+
+@pytest.mark.parametrize(("text", "perpetrator"), [
+    ("He was repatriated by Chinese police in 2019 and later escaped again.", "China"),
+    ("Thousands have been forcibly repatriated by Beijing since the famine ended in 1999, "
+     "and 40 more were sent back by China last week.", "China"),
+    ("Russian authorities deported two North Korean loggers in 2017.", "Russia"),
+])
+def test_extract_events_with_pronoun_or_number_themes(text: str, perpetrator: str) -> None:
+    events = returns(run(text))
+    assert events, text
+    assert all(e.perpetrator is not None and e.perpetrator.label.startswith(perpetrator)
+               for e in events)

@@ -113,9 +113,14 @@ def _has_person_theme(verb: Token) -> bool:
         return _has_person_theme(verb.head)
     for theme in themes:
         words = {t.lower_ for t in theme.subtree}
-        if words & lexicon.PERSON_NOUNS or theme.ent_type_ in {"NORP", "PERSON"}:
+        if words & lexicon.PERSON_NOUNS or any(
+                t.ent_type_ in {"NORP", "PERSON"} or t.like_num for t in theme.subtree):
             return True
-        if theme.lower_ in {"those", "anyone", "who", "whom", "some", "many", "all", "most"}:
+        if theme.lower_ in {"those", "anyone", "who", "whom", "some", "many", "all", "most",
+                            "he", "she", "him", "her", "i", "we", "us", "me", "others",
+                            "thousands", "hundreds", "dozens", "scores"}:
+            return True
+        if theme.like_num or theme.tag_ == "CD":
             return True
     return False
 
