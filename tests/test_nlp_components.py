@@ -55,3 +55,10 @@ def test_nlp_entities_registry_alias_and_acronym_alias() -> None:
 def test_nlp_discovered_keys_fold_case_accents_and_articles() -> None:
     assert normalise_name("The Hanul  Bridge Network") == normalise_name("hanul bridge network")
     assert new_key("Salmón Group") == new_key("Salmon group")
+
+
+def test_nlp_sentences_split_after_a_place_and_date_dateline() -> None:
+    words = ["Geneva", ",", "12", "March", "2015", "—", "The", "UN", "said", "so", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    mark_sentence_starts(doc)
+    assert doc[6].is_sent_start

@@ -62,10 +62,16 @@ class DocView:
                          ) -> Span | None:
         """The entity a noun phrase headed by `head` names (or its appositive/of-complement)."""
         allowed = set(types)
+        # "South Korean Ambassador ..., Yun Seong-deok", "The UN High Commissioner for
+        # Human Rights, Zeid ...": the person named in apposition speaks
+        for child in head.children:
+            if child.dep_ == "appos":
+                inner = self._by_token.get(child.i)
+                if inner is not None and inner.label_ == "Person" and "Person" in allowed:
+                    return inner
         span = self._by_token.get(head.i)
         if span is not None and span.label_ in allowed:
             return span
-        # "South Korean Ambassador ..., Yun Seong-deok": prefer the appositive person
         for child in head.children:
             if child.dep_ == "appos":
                 inner = self._by_token.get(child.i)

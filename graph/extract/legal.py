@@ -55,8 +55,7 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
             others = [t for t in triggers if t != token]
             scope = _treaties_in_scope(view, sent, token, treaties, others)
             if _negated(token):
-                stated.update(view.ref(t).key for t in scope)
-                continue  # "is not a party to": no party claim (the mention stays)
+                continue  # "is not a party to": no party claim (the bare mention stays)
             states = [_party_state(view, sent, token)]
             states += _co_parties(view, token)
             year = _year_near(token, others)

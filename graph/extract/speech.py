@@ -179,6 +179,9 @@ class SpeechReader:
                 continue
             for t in child.subtree:
                 word = t.lower_
+                if t.dep_ in {"amod", "acl", "compound"} or (t.dep_ == "pobj"
+                                                             and word != "concern"):
+                    continue  # 'the people concerned' is not a concern
                 if word in CONCERN_WORDS:
                     return "expresses_concern"
                 if word in WELCOME_WORDS:
@@ -545,8 +548,9 @@ class SpeechReader:
                 continue
             if _later(value, self.view.doc_date):
                 continue
-            if verb in span.root.ancestors or any(a in span.root.ancestors
-                                                  for a in [verb.head]):
+            governing = next((a for a in span.root.ancestors if a.pos_ in {"VERB", "AUX"}),
+                             None)
+            if governing in (verb, verb.head):
                 return value
         return self.view.doc_date if self.view.doc_date.known else UNKNOWN_DATE
 

@@ -34,6 +34,11 @@ AGENT_TYPES = frozenset({
     "Person", "PersonGroup",
 })
 ORG_TYPES = AGENT_TYPES - {"Person", "PersonGroup", "State"}
+# First words that do not name an organisation alone ("National ...", "International ...").
+GENERIC_FIRST_WORDS = frozenset({"national", "international", "united", "world", "human",
+                                 "north", "south", "korean", "global", "asian", "new",
+                                 "committee", "council", "commission", "office", "ministry",
+                                 "free", "citizens", "unification", "special", "general"})
 SHORT_FORM_HEADS = frozenset({"commission", "council", "committee", "assembly", "rapporteur",
                               "agency", "foundation", "coalition", "court", "bureau",
                               "ministry", "office"})
@@ -304,6 +309,8 @@ class EntityAnnotator:
         taken = {(c.start, c.end) for c in chosen}
         covered = {i for c in chosen for i in range(c.start, c.end)}
         aliases: dict[str, Candidate] = {}
+        firsts: dict[str, set[str]] = {}
+        first_of: dict[str, Candidate] = {}
         for c in sorted(chosen, key=lambda c: c.start):
             # "Human Rights Foundation (HRF)"
             if c.end + 2 < len(doc) and doc[c.end].text == "(" and doc[c.end + 2].text == ")":
@@ -312,6 +319,17 @@ class EntityAnnotator:
                     aliases.setdefault(acronym, c)
             if c.type == "Person" and c.end - c.start >= 2:
                 aliases.setdefault(doc[c.end - 1].text, c)  # surname
+                firsts.setdefault(doc[c.start].text, set()).add(c.key)
+                first_of.setdefault(doc[c.start].text, c)
+            elif c.type in ORG_TYPES and c.end - c.start >= 2 and doc[c.start].is_title \
+                    and doc[c.start].lower_ not in lexicon.NAME_CONNECTORS | GENERIC_FIRST_WORDS:
+                firsts.setdefault(doc[c.start].text, set()).add(c.key)
+                first_of.setdefault(doc[c.start].text, c)
+        for word, keys in firsts.items():
+            # 'Zeid' for Zeid Ra'ad Al Hussein, 'Kim' for Kim Sung-hwan, 'Amnesty' for
+            # Amnesty International -- only when no other entity starts with that word
+            if len(keys) == 1 and word not in aliases:
+                aliases[word] = first_of[word]
         found = []
         for token in doc:
             if token.i in covered:
@@ -403,7 +421,10 @@ def _resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
 def _drop_surname_lookalikes(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
     """'since Kang's visit': a lone surname the NER took for an organisation is the person
     named in full earlier (in-document aliasing re-adds it as such)."""
-    surnames = {doc[c.end - 1].text for c in chosen if c.type == "Person" and c.end - c.start > 1}
+    surnames = {doc[i].text for c in chosen if c.type == "Person" and c.end - c.start > 1
+                for i in (c.start, c.end - 1)}
+    surnames |= {doc[c.start].text for c in chosen if c.type in ORG_TYPES
+                 and c.end - c.start > 1 and doc[c.start].lower_ not in GENERIC_FIRST_WORDS}
     return [c for c in chosen if not (c.end - c.start == 1 and not c.registered
                                       and c.type != "Person" and doc[c.start].text in surnames)]
 

@@ -31,5 +31,9 @@ def _after_dateline(doc: Doc, dash: int) -> bool:
     if dash - line_start > 14:
         return False
     head = doc[line_start:dash]
-    return any(t.is_upper and len(t) > 1 for t in head) or (len(head) > 0
-                                                           and head[-1].text == ")")
+    if any(t.is_upper and len(t) > 1 for t in head) or (len(head) > 0
+                                                        and head[-1].text == ")"):
+        return True
+    # "Geneva, 12 March 2015 —": a place, a comma and a date
+    has_year = any(t.like_num and len(t.text) == 4 for t in head)
+    return has_year and len(head) > 2 and head[0].is_title and head[1].text == ","
