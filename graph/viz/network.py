@@ -20,7 +20,8 @@ from graph.viz.styles import GROUP_BY_KEY
 from graph.viz.views import View
 
 SEED = 7
-EXACT_BETWEENNESS = 800  # above this many nodes, betweenness is sampled (seeded)
+EXACT_BETWEENNESS = 300  # above this many nodes, betweenness is sampled (seeded)
+SAMPLES = 100
 LABEL_MAX = 42
 
 
@@ -58,7 +59,7 @@ def betweenness(g: nx.Graph) -> dict[str, float]:
     n = g.number_of_nodes()
     if n <= 2:
         return dict.fromkeys(g, 0.0)
-    k = None if n <= EXACT_BETWEENNESS else 300
+    k = None if n <= EXACT_BETWEENNESS else SAMPLES
     return nx.betweenness_centrality(g, k=k, seed=SEED if k else None)
 
 
@@ -69,11 +70,12 @@ def layout(g: nx.Graph, community: dict[str, int]) -> dict[str, tuple[int, int]]
         members.setdefault(community[node], []).append(node)
     placed: list[tuple[float, float, float]] = []  # x, y, radius
     positions: dict[str, tuple[int, int]] = {}
+    step = 0
     for index in sorted(members):
         group = members[index]
         radius = 70.0 * math.sqrt(len(group)) + 30.0
         local = _local_layout(g.subgraph(group), group)
-        cx, cy = _free_spot(placed, radius)
+        (cx, cy), step = _free_spot(placed, radius, step)
         placed.append((cx, cy, radius))
         for node, (x, y) in local.items():
             positions[node] = (round(cx + x * radius), round(cy + y * radius))
@@ -83,11 +85,15 @@ def layout(g: nx.Graph, community: dict[str, int]) -> dict[str, tuple[int, int]]
 def _local_layout(sub: nx.Graph, group: list[str]) -> dict[str, tuple[float, float]]:
     if len(group) == 1:
         return {group[0]: (0.0, 0.0)}
+    if len(group) <= 4:
+        ring = sorted(group, key=lambda n: (-sub.degree(n), n))
+        return {n: (math.cos(2 * math.pi * i / len(ring)), math.sin(2 * math.pi * i / len(ring)))
+                for i, n in enumerate(ring)}
     if len(group) < 400:
         ordered = nx.Graph()
         ordered.add_nodes_from(group)
         ordered.add_edges_from(sorted(tuple(sorted(e)) for e in sub.edges()))
-        pos = nx.spring_layout(ordered, seed=SEED, iterations=60)
+        pos = nx.spring_layout(ordered, seed=SEED, iterations=50)
         return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
     # a sunflower: even spacing without an O(n^2) layout
     golden = math.pi * (3.0 - math.sqrt(5.0))
@@ -97,16 +103,20 @@ def _local_layout(sub: nx.Graph, group: list[str]) -> dict[str, tuple[float, flo
             for i, n in enumerate(ranked)}
 
 
-def _free_spot(placed: list[tuple[float, float, float]], radius: float) -> tuple[float, float]:
+def _free_spot(placed: list[tuple[float, float, float]], radius: float,
+               start: int) -> tuple[tuple[float, float], int]:
+    """The first point of a golden-angle spiral (from `start`, a little before where the last
+    community went: they come largest first) where a circle of `radius` overlaps nothing."""
     if not placed:
-        return (0.0, 0.0)
+        return (0.0, 0.0), 0
     golden = math.pi * (3.0 - math.sqrt(5.0))
-    step = 0
+    step = max(0, start - 40)
     while True:
         distance = 40.0 * math.sqrt(step)
         x, y = distance * math.cos(step * golden), distance * math.sin(step * golden)
-        if all(math.hypot(x - px, y - py) >= radius + pr + 20.0 for px, py, pr in placed):
-            return (x, y)
+        if all((x - px) ** 2 + (y - py) ** 2 >= (radius + pr + 20.0) ** 2
+               for px, py, pr in placed):
+            return (x, y), step
         step += 1
 
 

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from graph.viz import competency
 from graph.viz.data import REGISTRY, GraphData, Node, load
 from graph.viz.details import doc_path, grouped_props, node_details, quote_dict
-from graph.viz.network import Placed, place
+from graph.viz.network import EXACT_BETWEENNESS, Placed, place
 from graph.viz.styles import GROUP_BY_KEY, GROUPS, STANCE_COLORS
 from graph.viz.timeline import graph_link, timeline
 from graph.viz.views import View, Views, category
@@ -180,8 +180,9 @@ class SiteWriter:
             item["cm"] = placed.community.get(node.id, 0)
             used_sources.update(node.sources)
             counts[node.group] = counts.get(node.group, 0) + 1
-            measures = (f"links {placed.degree[node.id]} · betweenness "
-                        f"{placed.betweenness[node.id]:.3f} · community "
+            approx = "≈" if len(placed.nodes) > EXACT_BETWEENNESS else ""
+            measures = (f"links in this view {placed.degree[node.id]} · betweenness "
+                        f"{approx}{placed.betweenness[node.id]:.3f} · community "
                         f"{placed.community.get(node.id, 0) + 1}")
             details[node.id] = node_details(data, node, root, max_quotes=max_quotes,
                                             pages=self.pages, measures=measures)

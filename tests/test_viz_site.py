@@ -1,0 +1,210 @@
+"""The offline site (graph/viz): pages, offline assets, escaping, determinism, CLI.
+
+The browser checks (rendering, clicks, tooltips, no script from a hostile document) are in
+test_viz_browser.py; these run without a browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import cli
+from graph.viz import build_site
+from graph.viz.site import safe_url, script_json, segments
+from tests.conftest import ROOT
+
+HOSTILE_IMG = "<img src=x onerror=alert(1)>"
+HOSTILE_SCRIPT = "<script>alert(1)</script>"
+
+
+def copy_build(build: Path, dest: Path) -> Path:
+    """A private copy of a build folder (the site is written inside it)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("graph.trig", "build.json"):
+        if (build / name).exists():
+            shutil.copyfile(build / name, dest / name)
+    return dest
+
+
+def hostile_corpus(folder: Path) -> Path:
+    """A tiny corpus whose text and metadata try to run script in the site."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hostile.txt").write_text(
+        "SEOUL - China forcibly repatriated 50 North Korean defectors to North Korea in "
+        f"March 2023, activists said. {HOSTILE_IMG} was written here.\n\n"
+        f"Human Rights Watch urged China to stop the repatriations {HOSTILE_SCRIPT} at once.\n",
+        encoding="utf-8")
+    (folder / "sources.yaml").write_text(
+        "documents:\n"
+        "  - file: hostile.txt\n"
+        f"    title: \"{HOSTILE_SCRIPT} & {HOSTILE_IMG}\"\n"
+        f"    publisher: \"{HOSTILE_IMG}\"\n"
+        "    kind: news_article\n"
+        "    date: \"2023-04-01\"\n"
+        "    url: \"javascript:alert(1)\"\n"
+        "    language: en\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(sample_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = copy_build(sample_build, tmp_path_factory.mktemp("viz-site"))
+    build_site(out)
+    return out / "site"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from graph.builder import build_graph
+
+    base = tmp_path_factory.mktemp("viz-hostile")
+    out = base / "out"
+    build_graph(hostile_corpus(base / "corpus"), out)
+    build_site(out)
+    return out / "site"
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_viz_site_has_every_view(site: Path) -> None:
+    for name in ("index.html", "graph.html", "advocacy.html", "timeline.html",
+                 "manifest.json", "assets/vis-network.min.js", "assets/vis-network.css",
+                 "assets/network.js", "assets/site.css"):
+        assert (site / name).is_file(), name
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    kinds = {p["kind"] for p in manifest["pages"]}
+    assert kinds == {"whole", "advocacy", "return", "actor"}
+    returns = [p for p in manifest["pages"] if p["kind"] == "return"]
+    assert len(returns) == len(list((site / "returns").glob("*.html"))) >= 1
+    assert len(list((site / "docs").glob("*.html"))) == 5
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for page in manifest["pages"]:
+        assert (site / page["path"]).is_file()
+        assert f'href="{page["path"]}"' in index or page["kind"] in ("whole", "advocacy")
+
+
+def test_viz_site_loads_nothing_remote(site: Path) -> None:
+    """Every script and style sheet is a local file; no CDN, no Bootstrap."""
+    for path in html_files(site):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", text):
+            assert "http://" not in tag and "https://" not in tag, (path, tag)
+            assert "//" not in tag.split("src=")[-1][:3], (path, tag)
+        assert "bootstrap" not in text.lower() and "cdnjs" not in text and "jsdelivr" not in text
+    for path in (site / "assets").iterdir():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert not re.search(r"url\(\s*['\"]?https?:", text), path
+        assert "@import" not in text, path
+
+
+def test_viz_site_index_holds_counts_documents_and_answers(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for heading in ("Documents (5)", "What the graph holds", "Build record", "Validation",
+                    "Competency questions"):
+        assert heading in index, heading
+    assert "2023-10-13-hrf-joint-statement.txt" in index
+    assert index.count('<section class="cq"') >= 5
+
+
+def test_viz_site_index_shows_validation_report(sample_build: Path, tmp_path: Path) -> None:
+    out = copy_build(sample_build, tmp_path / "out")
+    (out / "validation.txt").write_text("Conforms: True\n<b>not bold</b>\n", encoding="utf-8")
+    build_site(out)
+    index = (out / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Conforms: True" in index and "&lt;b&gt;not bold&lt;/b&gt;" in index
+
+
+def test_viz_site_is_byte_identical_across_runs_and_hash_seeds(sample_build: Path,
+                                                               tmp_path: Path) -> None:
+    def digest(site: Path) -> dict[str, str]:
+        return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(site.rglob("*")) if p.is_file()}
+
+    sites = []
+    for n, seed in enumerate(("1", "4242")):
+        out = copy_build(sample_build, tmp_path / f"out{n}")
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                        "from graph.viz import build_site; build_site(Path(sys.argv[1]))",
+                        str(out)], check=True, env=env, cwd=ROOT)
+        sites.append(digest(out / "site"))
+    assert sites[0] == sites[1]
+
+
+def test_viz_site_escapes_hostile_text(hostile_site: Path) -> None:
+    pages = html_files(hostile_site)
+    assert pages
+    seen_escaped = False
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert HOSTILE_IMG not in text, path
+        assert HOSTILE_SCRIPT not in text, path
+        assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", text, re.I), path
+        seen_escaped |= "&lt;img src=x onerror=alert(1)&gt;" in text
+        # JSON for scripts carries no '<' at all
+        for block in re.findall(r'<script id="rkg-data" type="application/json">(.*?)</script>',
+                                text, re.S):
+            assert "<" not in block and ">" not in block
+            assert HOSTILE_IMG in json.dumps(json.loads(block), ensure_ascii=False)
+    assert seen_escaped
+
+
+def test_viz_script_json_cannot_close_the_script() -> None:
+    text = str(script_json({"t": "</script><script>alert(1)</script>&\u2028"}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["t"] == "</script><script>alert(1)</script>&\u2028"
+
+
+def test_viz_safe_url_keeps_only_http() -> None:
+    assert safe_url("https://example.org/a") == "https://example.org/a"
+    assert safe_url("javascript:alert(1)") == ""
+    assert safe_url("data:text/html,<script>") == ""
+
+
+def test_viz_segments_handle_overlapping_marks() -> None:
+    pieces = segments("abcdefgh", [(0, 6, "fact", "m/1"), (2, 4, "entity", "m/2")])
+    assert "".join(p["text"] for p in pieces) == "abcdefgh"
+    assert [p["kinds"] for p in pieces] == [["fact"], ["entity", "fact"], ["fact"], []]
+    assert pieces[0]["anchors"] == ["m-1"] and pieces[1]["anchors"] == ["m-2"]
+
+
+def test_viz_cli_writes_the_site(sample_build: Path, tmp_path: Path) -> None:
+    out = copy_build(sample_build, tmp_path / "out")
+    result = CliRunner().invoke(cli, ["viz", "--graph", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "whole graph:" in result.output
+    assert (out / "site" / "index.html").is_file()
+
+
+def test_viz_cli_names_a_missing_build(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["viz", "--graph", str(tmp_path / "nothing")])
+    assert result.exit_code == 1
+    assert "no graph.trig" in result.output and "Traceback" not in result.output
+
+
+def test_viz_failed_build_keeps_the_old_site(sample_build: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = copy_build(sample_build, tmp_path / "out")
+    build_site(out)
+    before = (out / "site" / "index.html").read_bytes()
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("graph.viz.site.timeline", broken)
+    with pytest.raises(RuntimeError):
+        build_site(out)
+    assert (out / "site" / "index.html").read_bytes() == before
+    assert not list(out.glob(".site-*"))
