@@ -1,0 +1,309 @@
+"""Reasoning over a build: SPARQL rules and HermiT, into the named graph `rkgd:graph/inferred`.
+
+Two tiers (DESIGN.md):
+
+- Rules: the CONSTRUCT queries of `queries/rules/*.rq`, run in file-name order over the whole
+  build until nothing new comes out: place containment (rkg:locatedIn transitive), parties to
+  treaties (rkg:isPartyTo from consents to be bound, with the date they bind from),
+  rkg:boundByNorm, and the possible-breach flags (a forced return by a state already bound by a
+  treaty enshrining non-refoulement on the date of the return). Dates are compared only here.
+- OWL: HermiT (graph.ontology.run_hermit, owlready2) in its own World on the ontology plus the
+  canonical facts only (registry + canonical graph + the rules' rkg:isPartyTo), never mentions
+  or selectors; owl:imports are stripped. Its new memberships of the ontology's defined
+  classes are added. Without Java it is skipped with a message; the rules still run.
+
+Every inferred triple is tied to the rule that made it: a triple added to an existing node is
+reified as an `rdf:Statement` (IRI from a hash of rule and triple) with `prov:wasGeneratedBy`
+the rule and `prov:wasDerivedFrom` its premises; a node minted by a rule (a flag) carries
+`prov:wasGeneratedBy` itself. The rules are described in the graph (`rkgd:rule/{name}`).
+
+`reason(outdir)` writes `outdir/inferred.trig` (sorted, byte-identical across runs) and
+`outdir/reasoning.txt`; `post_build(outdir, reason)` is the hook `rkg build` calls.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from graph.errors import QueryError
+from graph.ontology import HermitResult, load_ontology_graph, run_hermit
+from graph.query import QueryDef, load_query, rules_dir
+from graph.rdfio import sorted_unique, write_text, write_trig
+from graph.store import INFERRED_FILE, dataset_from_trig, graph_file, open_files
+from graph.vocab import RKG, RKGD
+
+INFERRED_GRAPH = URIRef(f"{RKGD}graph/inferred")
+REGISTRY_GRAPH = URIRef(f"{RKGD}graph/registry")
+CANONICAL_GRAPH = URIRef(f"{RKGD}graph/canonical")
+RULE_BASE = f"{RKGD}rule/"
+HERMIT_RULE = URIRef(f"{RULE_BASE}owl-hermit")
+REPORT_FILE = "reasoning.txt"
+MAX_ROUNDS = 10
+
+
+@dataclass
+class RuleRun:
+    """One rule: its name, IRI, how many triples it added and how long it took (all rounds)."""
+
+    name: str
+    iri: URIRef
+    title: str
+    added: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class ReasoningResult:
+    """What reasoning did: rules, HermiT, the inferred graph and where it was written."""
+
+    rules: list[RuleRun]
+    hermit: HermitResult | None
+    inferred_triples: int
+    flags: int
+    rounds: int
+    seconds: float
+    path: Path | None = None
+    report_path: Path | None = None
+    graph: Graph = field(default_factory=Graph, repr=False)
+
+    def lines(self) -> list[str]:
+        out = [f"Reasoning: {self.inferred_triples} inferred triples in {self.seconds:.1f} s "
+               f"({self.rounds} rounds of {len(self.rules)} rules); {self.flags} possible "
+               "breach flags (for review, not legal findings)."]
+        for rule in self.rules:
+            out.append(f"  rule {rule.name:20} +{rule.added:<6} {rule.seconds:.2f} s  "
+                       f"{rule.title}")
+        if self.hermit is None:
+            out.append("  OWL (HermiT): not run")
+        else:
+            out.append(f"  OWL (HermiT): {self.hermit.message}")
+        if self.path is not None:
+            out.append(f"  wrote {self.path}")
+        return out
+
+
+def load_rules(directory: Path | None = None) -> list[QueryDef]:
+    """The CONSTRUCT rules of `queries/rules/` in file-name order."""
+    folder = directory or rules_dir()
+    rules = []
+    for path in sorted(folder.glob("*.rq")):
+        rule = load_query(path)
+        if rule.form != "CONSTRUCT":
+            raise QueryError(f"{path}: a rule must be a CONSTRUCT query, not {rule.form}")
+        rules.append(rule)
+    return rules
+
+
+def rule_name(rule: QueryDef) -> str:
+    """`02-is-party-to` -> `is-party-to` (the numeric prefix only orders the rules)."""
+    stem = rule.name
+    head, _, tail = stem.partition("-")
+    return tail if head.isdigit() and tail else stem
+
+
+def rule_iri(rule: QueryDef) -> URIRef:
+    return URIRef(RULE_BASE + rule_name(rule))
+
+
+def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
+                *, max_rounds: int = MAX_ROUNDS) -> tuple[list[RuleRun], int]:
+    """Run the rules over `ds` until nothing new comes out; add results to the inferred graph.
+
+    Returns one RuleRun per rule and the number of rounds. A rule whose CONSTRUCT template
+    does not use its own IRI (`rkgd:rule/{name}`) is rejected: its triples would not be tied
+    to it.
+    """
+    rules = load_rules() if rules is None else rules
+    inferred = ds.graph(INFERRED_GRAPH)
+    runs = [RuleRun(rule_name(r), rule_iri(r), r.title) for r in rules]
+    for rule, run in zip(rules, runs, strict=True):
+        if str(run.iri) not in rule.text:
+            raise QueryError(f"{rule.source}: the rule must name itself as <{run.iri}> "
+                             "(its triples are tied to it with prov:wasGeneratedBy)")
+    seen: set[tuple[object, object, object]] = set(inferred)
+    rounds = 0
+    for rounds in range(1, max_rounds + 1):  # noqa: B007 - rounds is reported
+        new_in_round = 0
+        for rule, run in zip(rules, runs, strict=True):
+            started = time.perf_counter()
+            try:
+                result = ds.query(rule.text)
+            except Exception as exc:  # engine errors name the rule
+                raise QueryError(f"{rule.source}: the rule failed: {type(exc).__name__}: "
+                                 f"{exc}") from exc
+            fresh = [t for t in (result.graph or []) if t not in seen]
+            for triple in fresh:
+                seen.add(triple)
+                inferred.add(triple)
+            run.added += len(fresh)
+            run.seconds += time.perf_counter() - started
+            new_in_round += len(fresh)
+        if new_in_round == 0:
+            break
+    return runs, rounds
+
+
+def describe_rules(rules: Iterable[QueryDef], graph: Graph) -> None:
+    """`rkgd:rule/{name}` a prov:Activity with its title, question and source file."""
+    root = rules_dir().parent.parent
+    for rule in rules:
+        iri = rule_iri(rule)
+        graph.add((iri, RDF.type, PROV.Activity))
+        graph.add((iri, RDFS.label, Literal(f"rule: {rule.title or rule_name(rule)}",
+                                            lang="en")))
+        if rule.question:
+            graph.add((iri, RDFS.comment, Literal(rule.question, lang="en")))
+        if rule.path is not None:
+            try:
+                source = rule.path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                source = rule.path.name
+            graph.add((iri, DCTERMS.source, Literal(source)))
+    graph.add((HERMIT_RULE, RDF.type, PROV.Activity))
+    graph.add((HERMIT_RULE, RDFS.label, Literal(
+        "rule: OWL 2 DL classification by HermiT (defined classes)", lang="en")))
+    graph.add((HERMIT_RULE, RDFS.comment, Literal(
+        "Memberships of the ontology's defined classes that HermiT infers from the ontology, "
+        "the registry, the canonical facts and the rules' rkg:isPartyTo; dates play no part.",
+        lang="en")))
+    graph.add((HERMIT_RULE, DCTERMS.source, Literal("graph/reasoning.py")))
+
+
+def inference_terms() -> Graph:
+    """The declarations of the inferred graph's own terms (`queries/rules/inference.ttl`)."""
+    graph = Graph()
+    path = rules_dir() / "inference.ttl"
+    if path.is_file():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+# ---------------------------------------------------------------------------------------------
+# OWL tier
+# ---------------------------------------------------------------------------------------------
+
+
+def canonical_tier(ds: Dataset) -> Graph:
+    """Registry + canonical graph + the rules' rkg:isPartyTo: what HermiT sees (no mentions,
+    claims or selectors)."""
+    graph = Graph()
+    for name in (REGISTRY_GRAPH, CANONICAL_GRAPH):
+        for triple in ds.graph(name):
+            graph.add(triple)
+    for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
+        graph.add((state, RKG.isPartyTo, treaty))
+    return graph
+
+
+def defined_classes(ontology: Graph) -> set[str]:
+    """Classes with an owl:equivalentClass definition (what classification can add)."""
+    return {str(c) for c in ontology.subjects(OWL.equivalentClass, None)
+            if isinstance(c, URIRef)}
+
+
+def reify(graph: Graph, triple: tuple[URIRef, URIRef, URIRef], rule: URIRef,
+          premises: Iterable[URIRef] = ()) -> URIRef:
+    """Add `triple` and its rdf:Statement (generated by `rule`, derived from `premises`)."""
+    from graph.iris import digest
+
+    subject, predicate, obj = triple
+    node = URIRef(f"{RKGD}inference/{digest(rule, subject, predicate, obj)}")
+    graph.add(triple)
+    graph.add((node, RDF.type, RDF.Statement))
+    graph.add((node, RDF.subject, subject))
+    graph.add((node, RDF.predicate, predicate))
+    graph.add((node, RDF.object, obj))
+    graph.add((node, PROV.wasGeneratedBy, rule))
+    for premise in premises:
+        graph.add((node, PROV.wasDerivedFrom, premise))
+    return node
+
+
+def apply_hermit(ds: Dataset, *, java: str | None = None) -> HermitResult:
+    """Classify the canonical tier with HermiT; add defined-class memberships to the inferred
+    graph, tied to `rkgd:rule/owl-hermit`."""
+    ontology = load_ontology_graph()
+    result = run_hermit(canonical_tier(ds), ontology=ontology, java=java)
+    if result.consistent:
+        wanted = defined_classes(ontology)
+        inferred = ds.graph(INFERRED_GRAPH)
+        for individual, classes in sorted(result.inferred_types.items()):
+            for cls in sorted(classes & wanted):
+                reify(inferred, (URIRef(individual), RDF.type, URIRef(cls)), HERMIT_RULE)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------------------------
+
+
+def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
+                   rules: list[QueryDef] | None = None) -> ReasoningResult:
+    """Rules (and HermiT, if `owl`) over `ds`, in place; the inferred graph is returned too."""
+    started = time.perf_counter()
+    rules = load_rules() if rules is None else rules
+    runs, rounds = apply_rules(ds, rules)
+    hermit = apply_hermit(ds, java=java) if owl else None
+    inferred = ds.graph(INFERRED_GRAPH)
+    describe_rules(rules, inferred)
+    for triple in inference_terms():
+        inferred.add(triple)
+    snapshot = Graph()
+    for triple in inferred:
+        snapshot.add(triple)
+    flags = len(set(snapshot.subjects(RDF.type, URIRef(
+        "https://w3id.org/refoulement-kg/inference#PossibleBreachFlag"))))
+    return ReasoningResult(runs, hermit, len(snapshot), flags, rounds,
+                           time.perf_counter() - started, graph=snapshot)
+
+
+def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
+           store: str = "oxigraph") -> ReasoningResult:
+    """Reason over the build in `outdir`; write `inferred.trig` and `reasoning.txt` there.
+
+    The build's graph.trig is read afresh (any older inferred.trig is ignored and replaced).
+    """
+    ds = open_files([graph_file(outdir)], store)
+    result = reason_dataset(ds, owl=owl, java=java)
+    path = outdir / INFERRED_FILE
+    write_trig(sorted_unique((s, p, o, INFERRED_GRAPH) for s, p, o in result.graph), path)
+    result.path = path
+    result.report_path = outdir / REPORT_FILE
+    write_text(result.report_path, "\n".join(result.lines()) + "\n")
+    return result
+
+
+run_reasoning = reason
+"""`reason` under a name that `post_build`'s `reason` flag does not shadow."""
+
+
+def reason_trig(data: str, *, owl: bool = False, store: str = "memory") -> ReasoningResult:
+    """Reason over TriG text (tests and fixtures); nothing is written."""
+    return reason_dataset(dataset_from_trig(data, store), owl=owl)
+
+
+def post_build(outdir: Path, reason: bool = True) -> list[str]:
+    """The hook `rkg build` calls after writing graph.trig: reasoning then SHACL validation.
+
+    Returns lines for the build summary. With `reason=False` (`--no-reason`) nothing runs and
+    inferred/validation outputs of an earlier build are removed, so that no stale inference is
+    ever read as belonging to this build.
+    """
+    from graph.validation import VALIDATION_FILES, validate
+
+    if not reason:
+        for name in (INFERRED_FILE, REPORT_FILE, *VALIDATION_FILES):
+            (outdir / name).unlink(missing_ok=True)
+        return ["Reasoning and validation skipped (--no-reason)."]
+    result = run_reasoning(outdir)
+    lines = result.lines()
+    report = validate(outdir)
+    lines.extend(report.lines(limit=10))
+    return lines
