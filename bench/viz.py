@@ -22,7 +22,9 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -43,6 +45,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 STANCES = ("urges", "calls-on", "condemns", "welcomes", "expresses-concern", "recommends")
 ACT_CLASSES = ("PublicStatement", "JointStatement", "Letter", "Briefing")
+
+
+@dataclass
+class _Doc:
+    iri: str
+    graph: str
+    sha: str
+    year: int
+    publisher: str
+    text: list[str] = field(default_factory=list)
+    length: int = 0
 
 
 class _Quads:
@@ -120,22 +133,21 @@ def synthetic_graph(out: Path, nodes: int = 2000, seed: int = 7) -> Path:
     docs = []
     for d in range(n_docs):
         sha = hashlib.sha256(f"synthetic document {d}".encode()).hexdigest()
-        iri, graph = f"{DATA}doc/{sha[:16]}", f"{DATA}graph/doc/{sha[:16]}"
-        docs.append({"iri": iri, "graph": graph, "text": [], "length": 0, "sha": sha,
-                     "year": rng.randint(2000, 2024), "publisher": rng.choice(orgs)})
+        docs.append(_Doc(f"{DATA}doc/{sha[:16]}", f"{DATA}graph/doc/{sha[:16]}", sha,
+                         rng.randint(2000, 2024), rng.choice(orgs)))
 
-    def sentence(doc: dict, text: str) -> tuple[int, int]:
-        start = doc["length"]
-        doc["text"].append(text)
-        doc["length"] += len(text) + 1
+    def sentence(doc: _Doc, text: str) -> tuple[int, int]:
+        start = doc.length
+        doc.text.append(text)
+        doc.length += len(text) + 1
         return start, start + len(text)
 
-    def mention(doc: dict, text: str, refers: str | None = None) -> str:
+    def mention(doc: _Doc, text: str, refers: str | None = None) -> str:
         start, end = sentence(doc, text)
-        m = f"{DATA}mention/syn-{doc['sha'][:8]}-{start}"
-        g = doc["graph"]
+        m = f"{DATA}mention/syn-{doc.sha[:12]}-{start}"
+        g = doc.graph
         q.add(m, RDF_TYPE, RKG + "Mention", g)
-        q.add(m, OA + "hasSource", doc["iri"], g)
+        q.add(m, OA + "hasSource", doc.iri, g)
         q.add(m, OA + "hasSelector", m + "/quote", g)
         q.add(m, OA + "hasSelector", m + "/position", g)
         q.add(m + "/quote", RDF_TYPE, OA + "TextQuoteSelector", g)
@@ -152,10 +164,10 @@ def synthetic_graph(out: Path, nodes: int = 2000, seed: int = 7) -> Path:
         for doc in rng.sample(docs, k=min(count, len(docs))):
             m = mention(doc, text)
             claim = f"{DATA}claim/syn-{hashlib.sha256((node + m).encode()).hexdigest()[:16]}"
-            g = doc["graph"]
+            g = doc.graph
             q.add(claim, RDF_TYPE, RKG + "Claim", g)
             q.add(claim, PROV + "wasDerivedFrom", m, g)
-            q.add(claim, RKG + "claimedBy", doc["publisher"], g)
+            q.add(claim, RKG + "claimedBy", doc.publisher, g)
             q.add(node, RKG + "attestedBy", claim, can)
 
     def dated(node: str) -> None:
@@ -214,17 +226,16 @@ def synthetic_graph(out: Path, nodes: int = 2000, seed: int = 7) -> Path:
         for doc in rng.sample(docs, k=rng.randint(1, 2)):
             mention(doc, f"Name of {target.rsplit('/', 1)[-1]}", refers=target)
     for doc in docs:
-        g = doc["graph"]
-        iri = doc["iri"]
+        g, iri = doc.graph, doc.iri
         q.add(iri, RDF_TYPE, RKG + "SourceDocument", g)
-        q.add(iri, RKG + "fileName", _lit(f"synthetic-{doc['sha'][-4:]}.txt"), g)
-        q.add(iri, DCT + "title", _lit(f"Synthetic report {doc['sha'][-4:]}"), g)
+        q.add(iri, RKG + "fileName", _lit(f"synthetic-{doc.sha[-4:]}.txt"), g)
+        q.add(iri, DCT + "title", _lit(f"Synthetic report {doc.sha[-4:]}"), g)
         q.add(iri, DCT + "publisher", _lit("Synthetic publisher"), g)
-        q.add(iri, DCT + "creator", doc["publisher"], g)
-        q.add(iri, RKG + "date", _lit(f"{doc['year']}-01-01T00:00:00", "dateTime"), g)
+        q.add(iri, DCT + "creator", doc.publisher, g)
+        q.add(iri, RKG + "date", _lit(f"{doc.year}-01-01T00:00:00", "dateTime"), g)
         q.add(iri, RKG + "datePrecision", f"{VOCAB}date-precision/year", g)
-        q.add(iri, RKG + "sha256", _lit(doc["sha"]), g)
-        q.add(iri, RKG + "text", _lit("\n".join(doc["text"])), g)
+        q.add(iri, RKG + "sha256", _lit(doc.sha), g)
+        q.add(iri, RKG + "text", _lit("\n".join(doc.text)), g)
     out.mkdir(parents=True, exist_ok=True)
     ordered = sorted(q.quads, key=lambda x: (str(x.graph_name), str(x.subject),
                                              str(x.predicate), str(x.object)))
@@ -233,7 +244,7 @@ def synthetic_graph(out: Path, nodes: int = 2000, seed: int = 7) -> Path:
     return path
 
 
-def _browser():  # type: ignore[no-untyped-def]
+def _browser() -> tuple[Any, Any]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -245,7 +256,7 @@ def _browser():  # type: ignore[no-untyped-def]
     return manager, context
 
 
-def time_page(context, url: str, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def time_page(context: Any, url: str, runs: int) -> tuple[float, float]:
     """Median seconds until network idle, and until the layout settled (page's own clock)."""
     loads, settles = [], []
     for _ in range(runs):
@@ -259,7 +270,7 @@ def time_page(context, url: str, runs: int) -> tuple[float, float]:  # type: ign
     return statistics.median(loads), statistics.median(settles)
 
 
-def measure(label: str, outdir: Path, runs: int, context) -> None:  # type: ignore[no-untyped-def]
+def measure(label: str, outdir: Path, runs: int, context: Any) -> None:
     from graph.viz import build_site
 
     started = time.perf_counter()
@@ -268,7 +279,7 @@ def measure(label: str, outdir: Path, runs: int, context) -> None:  # type: igno
     site = result.site
     print(f"\n## {label}: site built in {built:.1f} s, {result.files} files, "
           f"{result.bytes / 1e6:.1f} MB")
-    pages = {p.kind: [] for p in result.pages}  # type: dict[str, list]
+    pages: dict[str, list[Any]] = {p.kind: [] for p in result.pages}
     for p in result.pages:
         pages[p.kind].append(p)
     print(f"{'view':<34}{'nodes':>7}{'edges':>7}{'HTML KB':>9}{'load s':>8}{'settle s':>9}")

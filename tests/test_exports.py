@@ -1,0 +1,194 @@
+"""`rkg export`: every RDF export round-trips (rdflib and pyoxigraph) to the built graph;
+GraphML re-read by networkx has the same nodes and edges; CSV tables; determinism; CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from graph.cli import cli
+from graph.exports import (
+    ONTOLOGY_GRAPH,
+    RDF_TYPE,
+    ExportError,
+    compact,
+    export,
+    jsonld_document,
+)
+
+RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+               "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}
+
+
+@pytest.fixture(scope="module")
+def exported(sample_build: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("exports")
+    files = {}
+    for fmt in (*RDF_FORMATS, "graphml"):
+        files[fmt] = folder / f"graph.{fmt}"
+        export(sample_build, fmt, files[fmt])
+    files["csv"] = folder / "csv"
+    export(sample_build, "csv", files["csv"])
+    return files
+
+
+def _ox_dataset(path: Path, fmt: ox.RdfFormat) -> ox.Dataset:
+    ds = ox.Dataset(ox.parse(path=str(path), format=fmt))
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return ds
+
+
+def _ox_union(path: Path, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    ds = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                    for q in ox.parse(path=str(path), format=fmt))
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ds}
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq", "jsonld"])
+def test_exports_dataset_round_trip_pyoxigraph(sample_build: Path, exported: dict[str, Path],
+                                               fmt: str) -> None:
+    original = _ox_dataset(sample_build / "graph.trig", ox.RdfFormat.TRIG)
+    again = _ox_dataset(exported[fmt], RDF_FORMATS[fmt])
+    assert len(original) == len(again)
+    assert set(original) == set(again)
+
+
+def test_exports_turtle_round_trip_pyoxigraph(sample_build: Path,
+                                              exported: dict[str, Path]) -> None:
+    assert _ox_union(sample_build / "graph.trig", ox.RdfFormat.TRIG) == _ox_union(
+        exported["ttl"], ox.RdfFormat.TURTLE)
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq", "jsonld"])
+def test_exports_dataset_round_trip_rdflib(sample_build: Path, exported: dict[str, Path],
+                                           fmt: str) -> None:
+    original = Dataset()
+    original.parse(sample_build / "graph.trig", format="trig")
+    again = Dataset()
+    again.parse(exported[fmt], format=RDFLIB_FORMATS[fmt])
+    graphs = {str(g.identifier): g for g in original.graphs() if len(g)}
+    others = {str(g.identifier): g for g in again.graphs() if len(g)}
+    assert graphs.keys() == others.keys()
+    assert any("/graph/doc/" in name for name in graphs)
+    for name, graph in graphs.items():
+        assert isomorphic(graph, others[name]), name
+
+
+def test_exports_turtle_round_trip_rdflib(sample_build: Path, exported: dict[str, Path]) -> None:
+    original = Dataset()
+    original.parse(sample_build / "graph.trig", format="trig")
+    union = Graph()
+    for s, p, o, _g in original.quads():
+        union.add((s, p, o))
+    again = Graph().parse(exported["ttl"], format="turtle")
+    assert isomorphic(union, again)
+
+
+def test_exports_turtle_is_prefixed_and_readable(exported: dict[str, Path]) -> None:
+    text = exported["ttl"].read_text(encoding="utf-8")
+    assert text.startswith("@prefix ")
+    assert "rkgd:forced-return" in text and "rkg:ForcedReturn" in text
+    assert "<https://w3id.org/refoulement-kg/ontology#ForcedReturn>" not in text
+
+
+def test_exports_are_deterministic(sample_build: Path, exported: dict[str, Path],
+                                   tmp_path: Path) -> None:
+    for fmt in (*RDF_FORMATS, "graphml"):
+        again = tmp_path / f"again.{fmt}"
+        export(sample_build, fmt, again)
+        assert again.read_bytes() == exported[fmt].read_bytes(), fmt
+
+
+def test_exports_jsonld_has_an_inline_context(exported: dict[str, Path]) -> None:
+    doc = json.loads(exported["jsonld"].read_text(encoding="utf-8"))
+    context = doc["@context"]
+    assert isinstance(context, dict)  # never a URL a processor would fetch
+    assert context["rkg"] == "https://w3id.org/refoulement-kg/ontology#"
+    graphs = {g["@id"] for g in doc["@graph"]}
+    assert "rkgd:graph/canonical" in graphs and any(g.startswith("rkgd:graph/doc/")
+                                                     for g in graphs)
+
+
+def test_exports_jsonld_compacts_only_safely() -> None:
+    assert compact("https://w3id.org/refoulement-kg/id/state/china") == "rkgd:state/china"
+    assert compact("https://w3id.org/refoulement-kg/id/") == "https://w3id.org/refoulement-kg/id/"
+    assert compact("http://example.org/x") == "http://example.org/x"
+    quads = [ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode(RDF_TYPE),
+                     ox.NamedNode("https://w3id.org/refoulement-kg/ontology#State"),
+                     ox.DefaultGraph())]
+    assert jsonld_document(quads)["@graph"] == [{"@id": "http://example.org/s",
+                                                  "@type": ["rkg:State"]}]
+
+
+def test_exports_graphml_round_trips_through_networkx(sample_build: Path,
+                                                      exported: dict[str, Path]) -> None:
+    expected_nodes: set[str] = set()
+    expected_edges: set[tuple[str, str, str]] = set()
+    for q in ox.parse(path=str(sample_build / "graph.trig"), format=ox.RdfFormat.TRIG):
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH:
+            continue
+        s = q.subject.value
+        expected_nodes.add(s)
+        if q.predicate.value == RDF_TYPE or isinstance(q.object, ox.Literal):
+            continue
+        expected_nodes.add(q.object.value)
+        expected_edges.add((s, q.object.value, compact(q.predicate.value)))
+    g = nx.read_graphml(exported["graphml"], force_multigraph=True)
+    assert set(g.nodes) == expected_nodes
+    edges = {(u, v, d["predicate"]) for u, v, d in g.edges(data=True)}
+    assert edges == expected_edges
+    assert g.number_of_edges() == len(expected_edges)
+    china = g.nodes["https://w3id.org/refoulement-kg/id/state/china"]
+    assert china["label"] == "China" and china["class"] == "State" and china["group"] == "State"
+
+
+def test_exports_csv_tables(sample_build: Path, exported: dict[str, Path]) -> None:
+    folder = exported["csv"]
+    tables = {p.stem: list(csv.DictReader(p.open(encoding="utf-8")))
+              for p in folder.glob("*.csv")}
+    assert set(tables) == {"events", "statements", "treaty_actions", "claims", "documents"}
+    store = ox.Store()
+    store.bulk_load(path=str(sample_build / "graph.trig"), format=ox.RdfFormat.TRIG)
+
+    def count(pattern: str) -> int:
+        q = ("PREFIX rkg: <https://w3id.org/refoulement-kg/ontology#> SELECT (COUNT(DISTINCT ?x)"
+             f" AS ?n) WHERE {{ {pattern} }}")
+        result = store.query(q, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))[0].value)
+
+    returns = [r for r in tables["events"] if r["class"] == "ForcedReturn"]
+    assert len(returns) == count("?x a rkg:ForcedReturn")
+    assert all(r["perpetrator"] == "China" for r in returns)
+    assert len(tables["statements"]) == count("?x rkg:stance ?s ; rkg:attestedBy ?c") > 0
+    kinds = {r["record"] for r in tables["treaty_actions"]}
+    assert kinds == {"document", "registry (UNTC)"}
+    assert len(tables["documents"]) == 5
+    assert all(r["quote"] for r in tables["claims"])
+
+
+def test_exports_cli_to_stdout_matches_the_file(sample_build: Path,
+                                                exported: dict[str, Path]) -> None:
+    result = CliRunner().invoke(cli, ["export", "--format", "ttl", "--graph", str(sample_build)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == exported["ttl"].read_bytes()
+
+
+def test_exports_cli_messages(sample_build: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["export", "--format", "csv", "--graph", str(sample_build)])
+    assert result.exit_code == 1 and "--out FOLDER" in result.output
+    result = runner.invoke(cli, ["export", "--format", "ttl", "--graph", str(tmp_path)])
+    assert result.exit_code == 1 and "no graph.trig" in result.output
+    with pytest.raises(ExportError):
+        export(sample_build, "rdfxml", tmp_path / "x")
