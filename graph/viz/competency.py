@@ -273,6 +273,12 @@ class Answers:
         return t
 
 
+# the competency questions of DESIGN.md first, in its order; any other query after them
+PACK_ORDER = ("timeline", "disagreements", "returns-treaty-status", "possible-breaches",
+              "state-treaties", "statements", "network", "joint-statements", "resolutions",
+              "upr", "people", "harms", "places", "practices")
+
+
 def pack_tables(outdir: Path, data: GraphData, link: Callable[[str], str]) -> list[Table]:
     """The query pack's parameter-free SELECT queries, run on the build (empty if no pack)."""
     try:
@@ -284,8 +290,10 @@ def pack_tables(outdir: Path, data: GraphData, link: Callable[[str], str]) -> li
     except Exception as exc:
         log.warning("query pack not used: %s", exc)
         return []
-    runnable = [q for q in queries.values()
-                if q.form == "SELECT" and not any(p.required for p in q.params)]
+    runnable = sorted((q for q in queries.values()
+                       if q.form == "SELECT" and not any(p.required for p in q.params)),
+                      key=lambda q: (PACK_ORDER.index(q.name) if q.name in PACK_ORDER
+                                     else len(PACK_ORDER), q.name))
     if not runnable:
         return []
     from graph.store import open_dataset

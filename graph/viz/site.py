@@ -125,6 +125,10 @@ class SiteWriter:
             self.pages[view.focus] = view.path
         for doc in data.documents:
             self.pages.setdefault(doc, doc_path(doc))
+        self.by_document: dict[str, list[Node]] = {}  # document -> nodes quoting it
+        for node in data.nodes.values():
+            for doc in sorted({q.doc for q in node.claims + node.mentions}):
+                self.by_document.setdefault(doc, []).append(node)
         self.result = SiteResult(target)
         self.sources = [*sorted(data.documents), REGISTRY]
 
@@ -248,8 +252,8 @@ class SiteWriter:
         docs = {q.doc for q in event.claims}
         statements = [self.data.nodes[i] for i in view.nodes
                       if self.data.nodes[i].group == "statement"]
-        harms = [n for n in self.data.nodes.values()
-                 if n.group == "harm" and docs & {q.doc for q in n.claims}]
+        harms = list({n.id: n for d in sorted(docs) for n in self.by_document.get(d, [])
+                      if n.group == "harm" and d in {q.doc for q in n.claims}}.values())
         return {"event": event, "claims": claims, "statements": self._statements_of(statements),
                 "harms": sorted(harms, key=lambda n: n.label),
                 "props": grouped_props(event),
@@ -289,7 +293,7 @@ class SiteWriter:
         doc = self.data.documents[iri]
         marks: list[tuple[int, int, str, str]] = []  # start, end, kind, anchor
         facts = []
-        for node in self.data.nodes.values():
+        for node in self.by_document.get(iri, []):
             for quote in node.claims:
                 if quote.doc == iri:
                     marks.append((quote.start, quote.end, "fact", quote.mention))

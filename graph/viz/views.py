@@ -112,6 +112,11 @@ class Views:
     def returns(self) -> list[View]:
         nodes = self.data.nodes
         views = []
+        statements: dict[str, set[str]] = defaultdict(set)  # document -> its statements
+        for iri in self.whole.nodes:
+            if nodes[iri].group == "statement":
+                for quote in nodes[iri].claims:
+                    statements[quote.doc].add(iri)
         for iri in self.whole.nodes:
             node = nodes[iri]
             if node.group != "forced-return":
@@ -129,14 +134,12 @@ class Views:
                         edges.append(ViewEdge(iri, who, "according to", dashes=True,
                                               color="#777777"))
             # statements in the sources that report this return, with who said them to whom
-            for other in self.whole.nodes:
-                act = nodes[other]
-                if act.group == "statement" and docs & {q.doc for q in act.claims}:
-                    keep.add(other)
-                    for edge in self._adjacent[other]:
-                        if edge.target in docs or category(nodes[edge.target]) == "actor":
-                            keep.update((edge.source, edge.target))
-                            edges.append(edge)
+            for other in sorted({a for d in docs for a in statements.get(d, ())}):
+                keep.add(other)
+                for edge in self._adjacent[other]:
+                    if edge.target in docs or category(nodes[edge.target]) == "actor":
+                        keep.update((edge.source, edge.target))
+                        edges.append(edge)
             title = f"Forced return: {node.label}"
             views.append(View(f"returns/{page_slug(iri)}.html", title, "return",
                               sorted(keep), _dedupe(edges), focus=iri))
