@@ -192,7 +192,11 @@ def parse_query_text(text: str, *, name: str = "query", path: Path | None = None
         notes=tuple(header.get("note", [])), prefixes=_declared_prefixes(text))
     for param in params:
         if param.default is not None:
-            bind_value(query_def, param, param.default)  # a bad default fails on load
+            try:
+                bind_value(query_def, param, param.default)
+            except QueryError as exc:
+                raise QueryError(f"{source}: bad default for parameter {param.name}: "
+                                 f"{exc}") from exc
     return query_def
 
 

@@ -154,7 +154,7 @@ class GuardHandler(BaseHTTPRequestHandler):
     def backend(self) -> str:
         return str(getattr(self.server, "backend", ""))
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         if getattr(self.server, "verbose", False):
             super().log_message(format, *args)
 
@@ -268,19 +268,19 @@ class GuardHandler(BaseHTTPRequestHandler):
         target = "/query" + (("?" + urllib.parse.urlencode(extra)) if extra else "")
         self._forward("POST", target, query.encode("utf-8"), "application/sparql-query")
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         self._handle()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._handle()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._handle()
 
     def _not_allowed(self) -> None:
         self._reply(405, f"{self.command} is not allowed: this endpoint is read-only")
 
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
 
 
 class GuardServer(ThreadingHTTPServer):
@@ -347,8 +347,8 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
         raise
     server.backend = backend
     server.verbose = verbose
-    bound_host, bound_port = server.server_address[:2]
-    endpoint = Endpoint(f"http://{bound_host}:{bound_port}", backend, store, process, server)
+    bound_port = int(server.server_address[1])
+    endpoint = Endpoint(f"http://{host}:{bound_port}", backend, store, process, server)
     if background:
         endpoint.thread = threading.Thread(target=server.serve_forever, daemon=True)
         endpoint.thread.start()

@@ -41,7 +41,7 @@ def register(group: click.Group) -> None:
             ds = open_dataset(graph_dir, store)
             if "inferred" in query_def.needs and inferred_file(graph_dir) is None:
                 click.echo(f"warning: {graph_dir} has no up-to-date inferred.trig, so "
-                           f"'{query_def.name}' finds nothing inferred; run 'rkg reason "
+                           f"'{query_def.name}' finds nothing inferred; run 'rkg validate --reason "
                            f"--graph {graph_dir}' (or build without --no-reason)", err=True)
             result = run_query(query_def, ds, values)
             text = format_result(result, fmt, max_width=max_width)
