@@ -5,7 +5,8 @@ Everything is read with pyoxigraph and written by pyoxigraph or by small streami
 Output is deterministic: the same graph gives the same bytes.
 
 - ttl: the union of all named graphs, each triple once, sorted, with the project's prefixes.
-- trig, nq: every named graph (ontology, registry, one per document, canonical, build).
+- trig, nq: every named graph (ontology, registry, one per document, canonical, build, and
+  inferred when `inferred.trig` is up to date, as `graph.store` loads it).
 - jsonld: expanded-form node objects per named graph with an inline `@context` of prefixes,
   so no processor fetches anything.
 - graphml: for Gephi: nodes (IRIs) with label, class and group; edges with predicate and the
@@ -32,7 +33,7 @@ import pyoxigraph as ox
 from graph import iris
 from graph.errors import RkgError
 from graph.rdfio import PREFIXES, atomic_writer
-from graph.store import graph_file
+from graph.store import graph_file, inferred_file
 
 FORMATS = ("ttl", "trig", "nq", "jsonld", "graphml", "csv")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -51,7 +52,7 @@ def export(graph_dir: Path, fmt: str, out: Path | None) -> None:
     standard output)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    source = graph_file(Path(graph_dir))
+    sources = source_files(Path(graph_dir))
     if fmt == "csv":
         if out is None:
             raise ExportError("csv writes several tables: pass --out FOLDER")
@@ -60,15 +61,15 @@ def export(graph_dir: Path, fmt: str, out: Path | None) -> None:
     with _output(out) as handle:
         match fmt:
             case "ttl":
-                write_turtle(read_quads(source), handle)
+                write_turtle(read_quads(sources), handle)
             case "trig":
-                ox.serialize(read_quads(source), handle, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+                ox.serialize(read_quads(sources), handle, ox.RdfFormat.TRIG, prefixes=PREFIXES)
             case "nq":
-                ox.serialize(read_quads(source), handle, ox.RdfFormat.N_QUADS)
+                ox.serialize(read_quads(sources), handle, ox.RdfFormat.N_QUADS)
             case "jsonld":
-                write_jsonld(read_quads(source), handle)
+                write_jsonld(read_quads(sources), handle)
             case "graphml":
-                write_graphml(read_quads(source), handle)
+                write_graphml(read_quads(sources), handle)
 
 
 @contextmanager
@@ -83,12 +84,20 @@ def _output(out: Path | None) -> Iterator[IO[bytes]]:
         yield handle
 
 
-def read_quads(path: Path) -> Iterator[ox.Quad]:
-    """The quads of graph.trig in file order (the build writes them sorted), streamed."""
-    try:
-        yield from ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
-    except (SyntaxError, ValueError) as exc:
-        raise ExportError(f"{path}: cannot read the graph: {exc}") from exc
+def source_files(graph_dir: Path) -> list[Path]:
+    """graph.trig, and inferred.trig when it is up to date (what `graph.store` loads)."""
+    inferred = inferred_file(graph_dir)
+    return [graph_file(graph_dir)] + ([inferred] if inferred is not None else [])
+
+
+def read_quads(paths: Iterable[Path]) -> Iterator[ox.Quad]:
+    """The quads of the build's TriG files in file order (the build writes them sorted),
+    streamed."""
+    for path in paths:
+        try:
+            yield from ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
+        except (SyntaxError, ValueError) as exc:
+            raise ExportError(f"{path}: cannot read the graph: {exc}") from exc
 
 
 def _key(term: Any) -> str:

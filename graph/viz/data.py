@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import iris
-from graph.store import graph_file
+from graph.store import graph_file, inferred_file
 from graph.viz.styles import RKG, group_of, specific_class
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -43,9 +43,12 @@ Q_TYPES = PREFIXES + """SELECT DISTINCT ?s ?type ?g WHERE {
 Q_LABELS = PREFIXES + """SELECT ?s ?p ?label WHERE {
   VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?label . FILTER(isIRI(?s)) }"""
 
-Q_LINKS = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
+INFERRED_GRAPH = iris.graph("inferred")
+# each link once; `inferred` is 1 when only the inferred graph holds it
+Q_LINKS = PREFIXES + """SELECT ?s ?p ?o (MIN(IF(?g = <""" + INFERRED_GRAPH + """>, 1, 0))
+                                  AS ?inferred) WHERE {
   GRAPH ?g { ?s ?p ?o } """ + NOT_ONTOLOGY + """
-  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type) }"""
+  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type) } GROUP BY ?s ?p ?o"""
 
 Q_LITERALS = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
   GRAPH ?g { ?s ?p ?o } """ + NOT_ONTOLOGY + """
@@ -140,6 +143,7 @@ class Edge:
     target: str
     predicate: str
     label: str
+    inferred: bool = False
 
 
 @dataclass
@@ -206,9 +210,16 @@ def _opt(term: object) -> str | None:
 
 
 def open_store(outdir: Path) -> ox.Store:
+    """graph.trig, and inferred.trig when it is up to date (as graph.store does)."""
     store = ox.Store()
-    store.bulk_load(path=str(graph_file(outdir)), format=ox.RdfFormat.TRIG)
+    for path in source_files(outdir):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
     return store
+
+
+def source_files(outdir: Path) -> list[Path]:
+    inferred = inferred_file(outdir)
+    return [graph_file(outdir)] + ([inferred] if inferred is not None else [])
 
 
 def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
@@ -360,6 +371,9 @@ HIDDEN_LINKS = {RKG + "attestedBy", RKG + "discoveredIn", RKG + "reviewStatus",
                 "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"}
 
 
+TRANSITIVE = {RKG + "locatedIn"}
+
+
 def _links(store: ox.Store, nodes: dict[str, Node],
            labels: dict[str, str]) -> list[Edge]:
     edges = []
@@ -369,8 +383,11 @@ def _links(store: ox.Store, nodes: dict[str, Node],
         if node is None:
             continue
         node.links.setdefault(p, []).append(o)
+        inferred = _value(r["inferred"]) == "1"
+        if inferred and p in TRANSITIVE:
+            continue  # the closure would only add shortcuts to the asserted chain
         if o in nodes and p not in HIDDEN_LINKS and s != o:
-            edges.append(Edge(s, o, p, labels.get(p) or local(p)))
+            edges.append(Edge(s, o, p, labels.get(p) or local(p), inferred))
         elif o not in nodes and p not in HIDDEN_LINKS:
             node.props.append((p, labels.get(p) or local(p), labels.get(o) or tail(o)))
     counts = _count_texts(store)

@@ -17,6 +17,7 @@ from graph.viz.styles import DEFAULT_EDGE_COLOR, GROUP_BY_KEY, STANCE_COLORS
 EVENT_CATEGORIES = {"event", "report"}
 REPORTED_IN = "reported in"
 MENTIONED_IN = "mentioned in"
+INFERRED_COLOR = "#b07aa1"
 PUBLISHED_BY = "http://purl.org/dc/terms/creator"
 
 
@@ -96,8 +97,10 @@ class Views:
                 treaty = node.links.get(RKG + "treaty", [])
                 if state and treaty and state[0] in keep and treaty[0] in keep:
                     keep.add(node.id)
-        edges = [ViewEdge(e.source, e.target, e.label) for e in self.data.edges
-                 if e.source in keep and e.target in keep]
+        edges = [ViewEdge(e.source, e.target, e.label + (" (inferred)" if e.inferred else ""),
+                          dashes=e.inferred, color=INFERRED_COLOR if e.inferred
+                          else DEFAULT_EDGE_COLOR)
+                 for e in self.data.edges if e.source in keep and e.target in keep]
         for iri in sorted(keep):
             node = nodes[iri]
             for doc in sorted({q.doc for q in node.claims} & docs):
