@@ -8,13 +8,17 @@ written to temporary files and renamed, so a failed build leaves the last good o
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import resource
+import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -110,7 +114,6 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
 def extract_all(infos: Sequence[DocumentInfo], out: Path, reference_dir: str, jobs: int,
                 progress: Progress | None) -> tuple[list[DocumentFacts], int]:
     """Facts of every document: from the cache when its text and the pipeline are unchanged."""
-    from graph.extract import extract_document
     from graph.nlp.pipeline import pipeline_version
 
     version = pipeline_version(reference_dir)
@@ -129,15 +132,49 @@ def extract_all(infos: Sequence[DocumentInfo], out: Path, reference_dir: str, jo
                 pass
         todo.append(info)
     reused = len(results)
-    for n, info in enumerate(todo, 1):
+    for n, (info, df) in enumerate(zip(todo, extract_many(todo, reference_dir, jobs),
+                                       strict=True), 1):
         if progress is not None:
             progress(info.file_name, n, len(todo))
-        df = extract_document(info, reference_dir)
         results[info.doc_id] = df
         cache.mkdir(parents=True, exist_ok=True)
         write_text(cache / f"{info.doc_id[:32]}.json", factcodec.dumps(df))
+    prune_cache(cache, infos)
     ordered = [results[i.doc_id] for i in infos]
     return ordered, reused
+
+
+def extract_many(infos: Sequence[DocumentInfo], reference_dir: str, jobs: int
+                 ) -> Iterator[DocumentFacts]:
+    """extract_document over `infos`, on up to `jobs` processes, yielded in input order (so
+    the output is the same whatever `jobs` is). Workers fork from a server that has already
+    imported spaCy; each loads the model once."""
+    from graph.extract import extract_document
+
+    workers = min(jobs, len(infos))
+    if workers <= 1:
+        for info in infos:
+            yield extract_document(info, reference_dir)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["graph.extract"])
+    chunk = max(1, min(8, len(infos) // (workers * 8)))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(partial(extract_document, reference_dir=reference_dir), infos,
+                            chunksize=chunk)
+
+
+def prune_cache(cache: Path, infos: Sequence[DocumentInfo]) -> None:
+    """Forget the facts of documents no longer in the corpus, and of older pipelines."""
+    keep = {f"{info.doc_id[:32]}.json" for info in infos}
+    if cache.is_dir():
+        for path in cache.glob("*.json"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+    if cache.parent.is_dir():
+        for other in cache.parent.iterdir():
+            if other.is_dir() and other.name != cache.name:
+                shutil.rmtree(other, ignore_errors=True)
 
 
 def build_record(documents: Sequence[DocumentFacts], registry_hash: str,
