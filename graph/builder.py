@@ -49,6 +49,7 @@ class BuildResult:
     peak_rss_mb: float
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
+    store: str = ""  # what the --store update did (empty for the default memory store)
 
     def summary(self) -> str:
         lines = [f"Built {self.out}/graph.ttl from {len(self.documents)} documents "
@@ -59,6 +60,8 @@ class BuildResult:
                      f"{self.new_entities}")
         for kind, n in sorted(self.fact_counts.items()):
             lines.append(f"  {kind:20} {n}")
+        if self.store:
+            lines.append(f"  {self.store}")
         for problem in self.problems:
             lines.append(f"  skipped or degraded: {problem}")
         for warning in self.warnings:
@@ -72,8 +75,14 @@ def default_ontology_dir() -> Path:
 
 
 def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int = 1,
-                strict: bool = False, progress: Progress | None = None) -> BuildResult:
+                strict: bool = False, progress: Progress | None = None,
+                store: str = "memory") -> BuildResult:
+    """`store` (graph.stores spec) also receives the graph: only changed named graphs are
+    rewritten, removed documents' graphs dropped. `jobs` processes extract facts."""
+    from graph.stores import check_spec, publish
+
     started = time.perf_counter()
+    check_spec(store)
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a folder of documents")
     reading = read_corpus(corpus)
@@ -96,8 +105,10 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     ordered = sorted_unique(quads)
     write_trig(ordered, out / "graph.trig")
     write_turtle(ordered, out / "graph.ttl")
+    synced = publish(store, out, ordered)
     result = BuildResult(out, documents, problems, dict(counts), new_entities, len(ordered),
-                         time.perf_counter() - started, _peak_rss_mb(), reused)
+                         time.perf_counter() - started, _peak_rss_mb(), reused,
+                         store=synced.summary() if synced else "")
     write_text(out / "build.json", json.dumps({
         "documents": [{"file": d.document.file_name, "sha256": d.document.doc_id,
                        "facts": len(d.facts), "mentions": len(d.mentions)}
