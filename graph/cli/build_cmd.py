@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -9,6 +10,14 @@ import click
 from graph.errors import RkgError
 
 DEFAULT_CORPUS = Path("corpus")
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def register(group: click.Group) -> None:
@@ -19,19 +28,33 @@ def register(group: click.Group) -> None:
                   show_default=True, help="Output folder.")
     @click.option("--reference", type=click.Path(path_type=Path, exists=True, file_okay=False),
                   default=None, help="Registry folder (default: ontology/reference).")
+    @click.option("--jobs", "-j", type=click.IntRange(min=1), default=default_jobs,
+                  show_default="number of cores",
+                  help="Processes extracting facts (the output is the same for any number).")
+    @click.option("--store", default="memory", show_default=True, metavar="SPEC",
+                  help="Also put the graph in this store: memory, oxigraph:DIR (a persistent "
+                       "Oxigraph folder) or sparql:URL[,gsp=URL] (a SPARQL 1.1 endpoint; "
+                       "docs/stores.md). Only changed named graphs are rewritten.")
     @click.option("--strict", is_flag=True,
                   help="Exit non-zero when any input file is bad (default: skip it).")
+    @click.option("--no-reason", is_flag=True,
+                  help="Skip inference (SPARQL rules and HermiT); SHACL validation still runs.")
+    @click.option("--no-site", is_flag=True, help="Do not write the offline site out/site/.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-    def command(corpus: Path, out: Path, reference: Path | None, strict: bool,
-                quiet: bool) -> None:
+    def command(corpus: Path, out: Path, reference: Path | None, jobs: int, store: str,
+                strict: bool,
+                no_reason: bool, no_site: bool, quiet: bool) -> None:
         """Build the graph from CORPUS (default: corpus/) into --out (default: out/).
 
         Reads .txt, .md and .html files (metadata from CORPUS/sources.yaml or a header
         block), extracts facts with sentence-level evidence and writes out/graph.ttl,
-        out/graph.trig, out/build.json and out/summary.txt. Bad files are named and
-        skipped; nothing already built is lost when a build fails.
+        out/graph.trig, out/build.json and out/summary.txt; then infers (out/inferred.trig),
+        validates with SHACL (out/validation.txt) and writes the offline site (out/site/).
+        Bad files are named and skipped; nothing already built is lost when a build fails.
 
         Example: rkg build corpus --out out
+
+        Example: rkg build corpus --store oxigraph:store --jobs 2
         """
         from graph.builder import build_graph
 
@@ -49,7 +72,7 @@ def register(group: click.Group) -> None:
             bar.start()
         try:
             result = build_graph(corpus, out, reference_dir=str(reference or ""),
-                                 strict=strict, progress=progress)
+                                 strict=strict, progress=progress, jobs=jobs, store=store)
         except RkgError as exc:
             raise click.ClickException(str(exc)) from exc
         finally:
@@ -57,3 +80,30 @@ def register(group: click.Group) -> None:
                 bar.stop()
         if not quiet:
             click.echo(result.summary())
+        try:
+            for line in after_build(out, reason=not no_reason, site=not no_site):
+                if not quiet:
+                    click.echo(line)
+        except RkgError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def after_build(out: Path, *, reason: bool = True, site: bool = True) -> list[str]:
+    """The stages after the graph: inference, SHACL validation, the site (in that order, so
+    the site shows the validation result). Returns lines for the summary."""
+    from graph.reasoning import INFERRED_FILE, REPORT_FILE, run_reasoning
+    from graph.validation import validate
+
+    lines: list[str] = []
+    if reason:
+        lines += run_reasoning(out).lines()
+    else:
+        for name in (INFERRED_FILE, REPORT_FILE):
+            (out / name).unlink(missing_ok=True)  # no stale inference for this build
+        lines.append("Inference skipped (--no-reason).")
+    lines += validate(out).lines(limit=10)
+    if site:
+        from graph.viz import build_site
+
+        lines.append(build_site(out).summary())
+    return lines

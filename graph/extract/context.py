@@ -215,6 +215,7 @@ def publisher_entity(view: DocView) -> EntityRef | None:
     name = view.info.publisher
     if not name:
         return None
+    name = name.split("(")[0].strip() or name  # "UN News (statement by ...)" -> "UN News"
     for span in view.entities():
         ref = view.ref(span)
         if ref.label.casefold() == name.casefold() or span.text.casefold() == name.casefold():

@@ -153,7 +153,8 @@ def _role_and_org(view: DocView, head: Token, exclude: set[int]) -> tuple[str, E
         break
     role = role_span.text
     for t in role_span:  # "North Korea's first vice foreign minister" -> drop the possessor
-        if t.dep_ == "case" and t.lower_ in {"’s", "'s"}:
+        if t.dep_ == "case" and t.lower_ in {"’s", "'s"} and t.i < head.i \
+                and view.entity_at(t) is None:
             role = doc[t.i + 1:role_span.end].text
     if org is None:
         org = _demonym_org(view, role_span)

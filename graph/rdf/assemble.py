@@ -255,7 +255,10 @@ def _canonical_fact(out: QuadSink, fact: Fact) -> None:
     kind, key, rdf_type = _fact_identity(fact)
     node = URIRef(iris.fact(kind, *key))
     out.add(node, RDF.type, rdf_type)
+    if isinstance(fact, SpeechAct):
+        out.add(node, RDF.type, RKG.SpeechAct)  # also without inference
     out.add(node, RKG.attestedBy, claim_iri(fact))
+    out.add(node, RDFS.label, text(_fact_label(fact)))
     if isinstance(fact, SpeechAct):
         if fact.speaker is not None:
             out.add(node, RKG.speaker, entity_iri(fact.speaker))
@@ -267,8 +270,6 @@ def _canonical_fact(out: QuadSink, fact: Fact) -> None:
         out.add(node, RKG.stance, concept("stance", kebab(fact.stance)))
         out.add(node, RKG.topic, text(fact.topic))
         _date(out, node, fact.date, RKG.date, RKG.datePrecision)
-        out.add(node, RDFS.label, text(f"{fact.speaker_text} {fact.stance} "
-                                       f"{_name(fact.addressee, fact.addressee_text)}"))
     elif isinstance(fact, TreatyStatement):
         out.add(node, RKG.treaty, entity_iri(fact.treaty))
         if fact.state is not None:
@@ -332,6 +333,44 @@ def _canonical_fact(out: QuadSink, fact: Fact) -> None:
         if fact.place is not None:
             out.add(node, RKG.place, entity_iri(fact.place))
         _date(out, node, fact.date, RKG.date, RKG.datePrecision)
+
+
+STANCE_WORDS = {"urges": "urges", "calls_on": "calls on", "demands": "demands",
+                "recommends": "recommends to", "condemns": "condemns", "welcomes": "welcomes",
+                "commends": "commends", "expresses_concern": "expresses concern",
+                "reports": "reports", "other": "states"}
+
+
+def _fact_label(fact: Fact) -> str:
+    """A readable one-line label for a canonical fact node."""
+    if isinstance(fact, SpeechAct):
+        speaker = fact.speaker.label if fact.speaker else fact.speaker_text
+        target = _name(fact.addressee, fact.addressee_text)
+        return " ".join(w for w in (speaker, STANCE_WORDS[fact.stance], target) if w)
+    if isinstance(fact, TreatyStatement):
+        who = fact.state.label if fact.state else "no party stated"
+        return f"{fact.treaty.label}: {who} ({fact.words or 'mentioned'})"
+    if isinstance(fact, ResolutionAdoption):
+        return f"Adoption by {fact.body.label} ({fact.date.iso or 'date unknown'})"
+    if isinstance(fact, UPRReview):
+        return f"Universal Periodic Review of {fact.state_under_review.label}"
+    if isinstance(fact, PostHolding):
+        org = f" ({fact.organization.label})" if fact.organization else ""
+        return f"{fact.person.label}: {fact.role}{org}"
+    if isinstance(fact, HarmReport):
+        source = f" according to {fact.source.label}" if fact.source else ""
+        return f"Harm on return: {fact.harm.replace('-', ' ')}{source}"
+    if isinstance(fact, Practice):
+        who = fact.actor.label if fact.actor else "unknown actor"
+        since = f" since {fact.since.iso}" if fact.since.iso else ""
+        return f"Practice of {who}{since}"
+    if isinstance(fact, Detention):
+        who = fact.detainer.label if fact.detainer else "unknown authority"
+        return f"Detention by {who} ({fact.date.iso or 'date unknown'})"
+    if isinstance(fact, Visit):
+        where = f" to {fact.place.label}" if fact.place else ""
+        return f"Visit by {fact.visitor.label}{where} ({fact.date.iso or 'date unknown'})"
+    return type(fact).__name__
 
 
 def _name(ref: EntityRef | None, fallback: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,9 @@ def registry_quads(registry: Registry) -> list[Quad]:
         doc = URIRef(iris.DATA + f"registry/{name}")
         add(doc, RDF.type, RKG.SourceDocument)
         add(doc, RKG.fileName, text(f"ontology/reference/{name}"))
+        path = registry.directory / name if registry.directory else None
+        if path is not None and path.exists():
+            add(doc, RKG.sha256, text(hashlib.sha256(path.read_bytes()).hexdigest()))
         add(doc, RDFS.label, Literal(f"reference registry: {name}", lang="en"))
     for action in registry.treaty_actions:
         node = URIRef(iris.treaty_action(action.state, action.treaty, action.kind))
