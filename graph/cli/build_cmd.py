@@ -37,16 +37,20 @@ def register(group: click.Group) -> None:
                        "docs/stores.md). Only changed named graphs are rewritten.")
     @click.option("--strict", is_flag=True,
                   help="Exit non-zero when any input file is bad (default: skip it).")
+    @click.option("--no-reason", is_flag=True,
+                  help="Skip inference (SPARQL rules and HermiT); SHACL validation still runs.")
+    @click.option("--no-site", is_flag=True, help="Do not write the offline site out/site/.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
     def command(corpus: Path, out: Path, reference: Path | None, jobs: int, store: str,
                 strict: bool,
-                quiet: bool) -> None:
+                no_reason: bool, no_site: bool, quiet: bool) -> None:
         """Build the graph from CORPUS (default: corpus/) into --out (default: out/).
 
         Reads .txt, .md and .html files (metadata from CORPUS/sources.yaml or a header
         block), extracts facts with sentence-level evidence and writes out/graph.ttl,
-        out/graph.trig, out/build.json and out/summary.txt. Bad files are named and
-        skipped; nothing already built is lost when a build fails.
+        out/graph.trig, out/build.json and out/summary.txt; then infers (out/inferred.trig),
+        validates with SHACL (out/validation.txt) and writes the offline site (out/site/).
+        Bad files are named and skipped; nothing already built is lost when a build fails.
 
         Example: rkg build corpus --out out
 
@@ -76,3 +80,30 @@ def register(group: click.Group) -> None:
                 bar.stop()
         if not quiet:
             click.echo(result.summary())
+        try:
+            for line in after_build(out, reason=not no_reason, site=not no_site):
+                if not quiet:
+                    click.echo(line)
+        except RkgError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def after_build(out: Path, *, reason: bool = True, site: bool = True) -> list[str]:
+    """The stages after the graph: inference, SHACL validation, the site (in that order, so
+    the site shows the validation result). Returns lines for the summary."""
+    from graph.reasoning import INFERRED_FILE, REPORT_FILE, run_reasoning
+    from graph.validation import validate
+
+    lines: list[str] = []
+    if reason:
+        lines += run_reasoning(out).lines()
+    else:
+        for name in (INFERRED_FILE, REPORT_FILE):
+            (out / name).unlink(missing_ok=True)  # no stale inference for this build
+        lines.append("Inference skipped (--no-reason).")
+    lines += validate(out).lines(limit=10)
+    if site:
+        from graph.viz import build_site
+
+        lines.append(build_site(out).summary())
+    return lines
