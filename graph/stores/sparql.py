@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.plugins.sparql.algebra import translateAlgebra
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
@@ -228,17 +229,31 @@ def _parse_result(body: bytes, content_type: str, url: str) -> Result:
     kind = content_type.split(";")[0].strip().lower()
     try:
         if kind in (SELECT_ACCEPT, "application/json"):
-            return Result.parse(io.BytesIO(body), format="json")
+            result = Result.parse(io.BytesIO(body), format="json")
+            if result.type == "SELECT":
+                result.bindings = [{v: _typed(t) for v, t in row.items()}
+                                   for row in result.bindings]
+            return result
         if kind in (GRAPH_ACCEPT, "text/plain", "text/turtle", "application/x-turtle"):
+            parsed = Graph()
+            parsed.parse(data=body.decode("utf-8"),
+                         format="nt" if kind != "text/turtle" else "turtle")
             graph = Graph()
-            graph.parse(data=body.decode("utf-8"),
-                        format="nt" if kind != "text/turtle" else "turtle")
+            for s, p, o in parsed:
+                graph.add((s, p, _typed(o)))
             result = Result("CONSTRUCT")
             result.graph = graph
             return result
     except Exception as exc:  # a malformed answer from the server
         raise StoreError(f"{url}: cannot read the endpoint's answer ({kind}): {exc}") from exc
     raise StoreError(f"{url}: unexpected answer type {content_type!r}")
+
+
+def _typed(term: Any) -> Any:
+    """A simple literal as xsd:string, as RDF 1.1 says and the local Oxigraph stores give it."""
+    if isinstance(term, Literal) and term.datatype is None and not term.language:
+        return Literal(str(term), datatype=XSD.string)
+    return term
 
 
 class EndpointRdflibStore(Store):
