@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,7 @@ class DocView:
     _by_token: dict[int, Span] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._demonyms = {d.casefold(): s for d, s in self.registry.demonyms().items()}
         for span in self.doc.spans[SPAN_KEY]:
             for i in range(span.start, span.end):
                 self._by_token.setdefault(i, span)
@@ -96,6 +97,23 @@ class DocView:
                     inner = self._by_token.get(pobj.i)
                     if inner is not None and inner.label_ in allowed:
                         return inner
+        return None
+
+    def registered(self, entry_id: str) -> EntityRef:
+        """The EntityRef of a registry entry."""
+        entry = self.registry[entry_id]
+        return EntityRef(entry.id, entry.label, entry.type, True)
+
+    def demonym_state(self, words: Sequence[str]) -> EntityRef | None:
+        """The state whose demonym occurs in `words` ("South Korean Ambassador" -> ROK);
+        longer demonyms first, plurals too ("North Koreans")."""
+        demonyms = self._demonyms
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                gram = " ".join(words[i:i + n]).casefold()
+                state = demonyms.get(gram) or demonyms.get(gram.rstrip("s"))
+                if state:
+                    return self.registered(state)
         return None
 
     def places_in(self, tokens: Iterable[Token]) -> list[EntityRef]:

@@ -157,31 +157,15 @@ def _role_and_org(view: DocView, head: Token, exclude: set[int]) -> tuple[str, E
                 and view.entity_at(t) is None:
             role = doc[t.i + 1:role_span.end].text
     if org is None:
-        org = _demonym_org(view, role_span)
+        org = view.demonym_state([t.text for t in role_span])
     return " ".join(role.split()), org
 
 
 def _parent(view: DocView, ref: EntityRef) -> EntityRef | None:
     if not ref.registered:
         return None
-    entry = view.registry[ref.key]
-    parent = entry.extra.get("parent") if entry.extra else None
-    if isinstance(parent, str):
-        p = view.registry[parent]
-        return EntityRef(p.id, p.label, p.type, True)
-    return None
-
-
-def _demonym_org(view: DocView, role: Span) -> EntityRef | None:
-    demonyms = {d.casefold(): s for d, s in view.registry.demonyms().items()}
-    words = [t.text for t in role]
-    for n in (2, 1):
-        for i in range(len(words) - n + 1):
-            state = demonyms.get(" ".join(words[i:i + n]).casefold())
-            if state:
-                entry = view.registry[state]
-                return EntityRef(entry.id, entry.label, entry.type, True)
-    return None
+    parent = view.registry[ref.key].get("parent")
+    return view.registered(parent) if isinstance(parent, str) else None
 
 
 def extract_harms(view: DocView, speakers_by_sentence: dict[int, EntityRef]

@@ -257,11 +257,9 @@ def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
 def _as_state(view: DocView, ref: EntityRef) -> EntityRef:
     """An agency acts for its state: the state is the perpetrator."""
     if ref.type == "GovernmentAgency" and ref.registered:
-        entry = view.registry[ref.key]
-        country = entry.extra.get("country") if entry.extra else None
+        country = view.registry[ref.key].get("country")
         if isinstance(country, str):
-            state = view.registry[country]
-            return EntityRef(state.id, state.label, state.type, True)
+            return view.registered(country)
     return ref
 
 
@@ -284,8 +282,7 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                     state = view.registry.state_of(ref.key)
                     if state is None:
                         continue
-                    entry = view.registry[state]
-                    ref = EntityRef(entry.id, entry.label, entry.type, True)
+                    ref = view.registered(state)
                 elif span.label_ in {"State", "GovernmentAgency"}:
                     ref = _as_state(view, ref)
                 else:
@@ -299,16 +296,7 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
 
 
 def _demonym_state(view: DocView, theme: Token) -> EntityRef | None:
-    demonyms = {d.casefold(): s for d, s in view.registry.demonyms().items()}
-    words = [t.text for t in theme.subtree if t.i <= theme.i]
-    for n in (3, 2, 1):
-        for i in range(len(words) - n + 1):
-            gram = " ".join(words[i:i + n]).casefold()
-            state = demonyms.get(gram) or demonyms.get(gram.rstrip("s"))
-            if state:
-                entry = view.registry[state]
-                return EntityRef(entry.id, entry.label, entry.type, True)
-    return None
+    return view.demonym_state([t.text for t in theme.subtree if t.i <= theme.i])
 
 
 def _origin(view: DocView, trigger: Token) -> EntityRef | None:
@@ -494,9 +482,7 @@ def _people_demonym_state(view: DocView) -> EntityRef | None:
             tally[demonyms[d]] = tally.get(demonyms[d], 0) + n
     if not tally:
         return None
-    best = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    entry = view.registry[best]
-    return EntityRef(entry.id, entry.label, entry.type, True)
+    return view.registered(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
 
 
 def _salient_state(view: DocView, events: list[ForcedReturn],
