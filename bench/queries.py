@@ -54,8 +54,8 @@ def _minted(iri: str) -> bool:
     return rest.startswith(MINTED) or "/new-" in rest
 
 
-def _rename(term: ox.NamedNode | ox.Literal | ox.BlankNode, k: int
-            ) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+def _rename(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, k: int
+            ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
     if isinstance(term, ox.NamedNode) and _minted(term.value):
         return ox.NamedNode(f"{term.value}-s{k}")
     return term
@@ -70,7 +70,10 @@ def synthetic_quads(build: Path, size: int) -> Iterator[ox.Quad]:
     for k in range(1, copies + 1):
         for q in private:
             graph = q.graph_name
-            yield ox.Quad(_rename(q.subject, k), q.predicate, _rename(q.object, k),
+            subject = q.subject
+            if isinstance(subject, ox.NamedNode) and _minted(subject.value):
+                subject = ox.NamedNode(f"{subject.value}-s{k}")
+            yield ox.Quad(subject, q.predicate, _rename(q.object, k),
                           ox.NamedNode(f"{graph.value}-s{k}") if isinstance(graph, ox.NamedNode)
                           else graph)
 
@@ -191,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 def _ox_term(term: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     from graph.rdfio import to_ox
 
-    return to_ox(term)  # type: ignore[arg-type]
+    return to_ox(term)
 
 
 if __name__ == "__main__":
