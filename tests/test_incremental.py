@@ -44,7 +44,8 @@ def nlp_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def store_quads(root: Path) -> set[str]:
     """Every quad of an oxigraph:DIR store, as N-Quads lines."""
     store = ox.Store.read_only(str(root / "current"))
-    return set(ox.serialize(store, format=ox.RdfFormat.N_QUADS).decode().splitlines())
+    data = ox.serialize(store, format=ox.RdfFormat.N_QUADS) or b""
+    return set(data.decode().splitlines())
 
 
 def outputs(out: Path) -> tuple[bytes, bytes]:

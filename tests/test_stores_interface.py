@@ -4,6 +4,7 @@ rewrites only changed named graphs; parameters bound for endpoints; clear errors
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,15 @@ EX = "http://example.org/"
 G = "https://w3id.org/refoulement-kg/id/graph/"
 
 
-def quad(s: str, o: str | Literal, g: str) -> tuple:  # type: ignore[type-arg]
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
+
+
+def quad(s: str, o: str | Literal, g: str) -> Quad:
     obj = o if isinstance(o, Literal) else URIRef(EX + o)
     return (URIRef(EX + s), URIRef(EX + "p"), obj, URIRef(G + g))
 
 
-def build(docs: dict[str, list[str]], canonical: list[str]) -> list[tuple]:  # type: ignore[type-arg]
+def build(docs: dict[str, list[str]], canonical: list[str]) -> list[Quad]:
     quads = [quad(f"{d}-{i}", Literal(text), f"doc/{d}")
              for d, texts in docs.items() for i, text in enumerate(texts)]
     quads += [quad(c, "event", "canonical") for c in canonical]
@@ -43,10 +47,10 @@ def build(docs: dict[str, list[str]], canonical: list[str]) -> list[tuple]:  # t
 def count(store: GraphStore, graph: str | None = None) -> int:
     if graph is None:
         row = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
-        return int(row[0])  # type: ignore[index]
+        return int(str(row[0]))  # type: ignore[index]
     text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     rows = list(store.query(text, {"g": URIRef(G + graph)}))
-    return int(rows[0][1]) if rows else 0  # type: ignore[index]
+    return int(str(rows[0][1])) if rows else 0  # type: ignore[index]
 
 
 @pytest.fixture(params=["memory", "oxigraph"])
@@ -154,7 +158,7 @@ def test_stores_sync_writes_the_build_record_last() -> None:
     written: list[str] = []
 
     class Recorder(MemoryStore):
-        def replace_graph(self, graph_iri: str, quads):  # type: ignore[no-untyped-def]
+        def replace_graph(self, graph_iri: str, quads: Sequence[Quad]) -> None:
             written.append(graph_iri)
             super().replace_graph(graph_iri, quads)
 
