@@ -70,6 +70,15 @@ AGENTIVE_NOUNS = frozenset({"community", "states", "countries", "nations", "gove
                             "government", "authorities", "members", "parties", "organizations",
                             "organisations", "agencies", "groups", "leaders", "world",
                             "neighbours", "neighbors", "donors", "partners", "allies"})
+# Heads of unnamed speakers worth keeping as text ("South Korean human rights groups").
+GROUP_SPEAKERS = frozenset({"group", "activist", "lawmaker", "legislator", "official",
+                            "organization", "organisation", "expert", "source", "advocate",
+                            "coalition", "campaigner", "critic", "observer", "diplomat",
+                            "researcher", "analyst", "witness", "defector", "resident",
+                            "survivor", "relative", "lawyer", "agency", "ngo", "member"})
+OFFICIAL_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "ministry",
+                            "government", "diplomat", "envoy", "ambassador", "delegation",
+                            "representative", "delegate", "minister", "authority"})
 PRONOUN_ADDRESSEES = frozenset({"it", "them", "they", "him", "her"})
 ANAPHOR_NOUNS = frozenset({"group", "organization", "organisation", "experts", "expert",
                            "coalition",
@@ -355,8 +364,13 @@ class SpeechReader:
                 (subj.lemma_.lower() in ANAPHOR_NOUNS or subj.lower_ in ANAPHOR_NOUNS)
                 and any(c.lower_ in {"the", "this", "these"} for c in subj.children)):
             return self._anaphor(subj), ""
+        if subj.lemma_.lower() in OFFICIAL_NOUNS:  # "a Lao foreign ministry spokesman"
+            state = self.view.demonym_state([t.text for t in subj.subtree if t.i <= subj.i])
+            if state is not None:
+                return state, state.label
         text = _noun_phrase(subj)
-        if subj.pos_ in {"NOUN", "PROPN"} and len(text.split()) >= 2:
+        if subj.pos_ in {"NOUN", "PROPN"} and len(text.split()) >= 2 \
+                and subj.lemma_.lower() in GROUP_SPEAKERS:
             return None, text
         return None, ""
 
