@@ -669,3 +669,43 @@ def parse_param_options(options: Iterable[str]) -> dict[str, str]:
 def rows_as_variables(result: QueryResult) -> list[dict[Variable, Identifier | None]]:
     """Rows keyed by rdflib Variables (for callers that want terms, e.g. tests)."""
     return [{Variable(c): row[i] for i, c in enumerate(result.columns)} for row in result.rows]
+
+
+def render_pack_docs(pack: Mapping[str, QueryDef], ds: Dataset, *, max_rows: int = 6,
+                     max_cell: int = 70) -> str:
+    """Markdown for every pack query: question, parameters, examples and the real output of
+    its first example on `ds` (docs/queries.md is generated from the sample build)."""
+    parts = []
+    for name, query in sorted(pack.items()):
+        lines = [f"### `{name}` — {query.title}", "", query.question, ""]
+        if query.params:
+            lines += ["| parameter | type | default | meaning |", "| --- | --- | --- | --- |"]
+            for p in query.params:
+                default = p.default or ("required" if p.required else "(none)")
+                lines.append(f"| `{p.name}` | {p.type} | {default} | {p.description} |")
+            lines.append("")
+        for note in query.notes:
+            lines += [note[:1].upper() + note[1:], ""]
+        example = query.examples[0] if query.examples else f"rkg query {name}"
+        words = example.split()
+        params = dict(words[i + 1].split("=", 1) for i, w in enumerate(words)
+                      if w == "--param")
+        result = run_query(query, ds, params)
+        records = result.records()
+        columns = result.output_columns
+        lines += ["```", f"$ {example} --format md", "```", ""]
+        lines.append("| " + " | ".join(columns) + " |")
+        lines.append("|" + "|".join(" --- " for _ in columns) + "|")
+        for record in records[:max_rows]:
+            cells = []
+            for column in columns:
+                text = _display(record[column]).replace("|", "\\|").replace("\n", " ")
+                cells.append(text if len(text) <= max_cell else text[:max_cell - 1] + "…")
+            lines.append("| " + " | ".join(cells) + " |")
+        if len(records) > max_rows:
+            lines += ["", f"({len(records) - max_rows} more rows)"]
+        if not records:
+            lines.append("| " + " | ".join("" for _ in columns) + " |")
+            lines += ["", "(no rows on the sample)"]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"

@@ -199,3 +199,16 @@ def test_query_cell_values_are_plain_and_canonical() -> None:
     assert cell_value(Literal("true", datatype=XSD.boolean)) is True
     assert cell_value(Literal("b | a | b"), is_list=True) == ["a", "b"]
     assert cell_value(None, is_list=True) == []
+
+
+def test_query_docs_document_every_pack_query_and_rule() -> None:
+    from graph.query import load_pack
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "queries.md").read_text(
+        encoding="utf-8")
+    for name, query in load_pack().items():
+        assert f"### `{name}` — {query.title}" in docs, f"docs/queries.md lacks {name}"
+        assert f"$ {query.examples[0]} --format md" in docs
+    for rule in ("01-located-in.rq", "02-is-party-to.rq", "03-bound-by-norm.rq",
+                 "04-possible-breach.rq"):
+        assert rule in docs
