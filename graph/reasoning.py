@@ -290,20 +290,19 @@ def reason_trig(data: str, *, owl: bool = False, store: str = "memory") -> Reaso
 
 
 def post_build(outdir: Path, reason: bool = True) -> list[str]:
-    """The hook `rkg build` calls after writing graph.trig: reasoning then SHACL validation.
+    """The hook `rkg build` calls after writing graph.trig: reasoning, then SHACL validation.
 
-    Returns lines for the build summary. With `reason=False` (`--no-reason`) nothing runs and
-    inferred/validation outputs of an earlier build are removed, so that no stale inference is
-    ever read as belonging to this build.
+    Returns lines for the build summary. With `reason=False` (`--no-reason`) inference is
+    skipped and the inferred graph of an earlier build is removed, so that no stale inference
+    is ever read as belonging to this build; validation still runs.
     """
-    from graph.validation import VALIDATION_FILES, validate
+    from graph.validation import validate
 
-    if not reason:
-        for name in (INFERRED_FILE, REPORT_FILE, *VALIDATION_FILES):
+    if reason:
+        lines = run_reasoning(outdir).lines()
+    else:
+        for name in (INFERRED_FILE, REPORT_FILE):
             (outdir / name).unlink(missing_ok=True)
-        return ["Reasoning and validation skipped (--no-reason)."]
-    result = run_reasoning(outdir)
-    lines = result.lines()
-    report = validate(outdir)
-    lines.extend(report.lines(limit=10))
+        lines = ["Inference skipped (--no-reason)."]
+    lines.extend(validate(outdir).lines(limit=10))
     return lines
