@@ -95,7 +95,7 @@ def test_query_timeline_lists_the_gold_returns(datasets: dict[str, Dataset],
     assert len(rows) == 5
     assert all(r["perpetrators"] == ["China"] for r in rows)
     assert all(r["destinations"] == [DPRK_LABEL] for r in rows)
-    by_when = {}
+    by_when: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_when.setdefault(row["when"], []).append(row)
     # HRF: 2023-10-09, 600, through Hunchun, Tumen, Changbai, Nanping, Dandong
