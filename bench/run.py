@@ -27,6 +27,7 @@ import contextlib
 import json
 import os
 import platform
+import queue
 import shlex
 import shutil
 import signal
@@ -34,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -109,6 +111,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def fmt_s(seconds: float | None) -> str:
     if seconds is None:
         return "n/a"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
     return f"{seconds:.2f} s" if seconds < 100 else f"{seconds:.0f} s"
 
 
@@ -231,25 +235,24 @@ def pack_cases() -> list[tuple[str, str, dict[str, Any]]]:
     return cases
 
 
-def bench_queries(out: Path, repeat: int) -> tuple[list[list[Any]], list[list[Any]]]:
+def bench_queries(out: Path, repeat: int, timeout: float
+                  ) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Loading and Turtle export here; the queries in a worker process (run_query_cases)."""
     import pyoxigraph as ox
 
     from graph.exports import export
-    from graph.rdfio import PREFIXES, to_ox
+    from graph.rdfio import PREFIXES
     from graph.store import open_dataset
 
     trig = out / "graph.trig"
     loads = []
     ours_load = median_time(lambda: open_dataset(out, inferred=False), 1)
-    ds = open_dataset(out, inferred=False)
-
     def raw_store() -> ox.Store:
         store = ox.Store()
         store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
         return store
 
     raw_load = median_time(raw_store, 1)
-    raw = raw_store()
     loads.append(["load graph.trig (`graph.store.open_dataset` vs `Store.bulk_load`)",
                   fmt_s(ours_load), fmt_s(raw_load), ratio(ours_load, raw_load)])
 
@@ -267,8 +270,66 @@ def bench_queries(out: Path, repeat: int) -> tuple[list[list[Any]], list[list[An
     loads.append(["Turtle export (`rkg export --format ttl` vs parse + serialize)",
                   fmt_s(ours_ttl), fmt_s(raw_ttl), ratio(ours_ttl, raw_ttl)])
 
+    return loads, run_query_cases(out, repeat, timeout)
+
+
+def run_query_cases(out: Path, repeat: int, timeout: float) -> list[list[Any]]:
+    """Every case in a worker process (QUERY_WORKER), one JSON line each; a case that takes
+    longer than `timeout` is reported as such, the worker killed and restarted after it."""
     rows: list[list[Any]] = []
-    for label, text, bindings in pack_cases():
+    labels = [label for label, _, _ in pack_cases()]
+    start = 0
+    while start < len(labels):
+        proc = subprocess.Popen([sys.executable, __file__, "--query-worker", str(out),
+                                 str(repeat), str(start)], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_pump, args=(proc, lines), daemon=True).start()
+        wait = timeout + 120  # the first case also waits for the graph to load twice
+        while start < len(labels):
+            try:
+                line = lines.get(timeout=wait)
+            except queue.Empty:
+                line = ""
+            if not line:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+                status = "timeout" if proc.returncode == -signal.SIGKILL else "worker failed"
+                rows.append([labels[start], status, f"> {fmt_s(timeout)}", "", ""])
+                start += 1
+                break
+            case = json.loads(line)
+            if "error" in case:
+                rows.append([labels[start], "error", case["error"], "", ""])
+            else:
+                rows.append([labels[start], f"{case['rows']:,}", fmt_s(case["ours"]),
+                             fmt_s(case["raw"]), ratio(case["ours"], case["raw"])])
+            start += 1
+            wait = timeout
+        else:
+            proc.wait()
+    return rows
+
+
+def _pump(proc: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        lines.put(line)
+    lines.put("")  # the worker ended
+
+
+def query_worker(out: Path, repeat: int, start: int) -> None:
+    """Load the graph both ways, then time cases from `start` on, one JSON line each."""
+    import pyoxigraph as ox
+
+    from graph.rdfio import to_ox
+    from graph.store import open_dataset
+
+    ds = open_dataset(out, inferred=False)
+    raw = ox.Store()
+    raw.bulk_load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
+    for label, text, bindings in pack_cases()[start:]:
         def ours(text: str = text, bindings: dict[str, Any] = bindings) -> int:
             result = ds.query(text, initBindings=bindings)  # as graph.query.run_query does
             return len(list(result))
@@ -281,13 +342,11 @@ def bench_queries(out: Path, repeat: int) -> tuple[list[list[Any]], list[list[An
 
         try:
             n = ours()
-            t_ours = median_time(ours, repeat)
-            t_raw = median_time(bare, repeat)
+            case = {"label": label, "rows": n, "ours": median_time(ours, repeat),
+                    "raw": median_time(bare, repeat)}
         except Exception as exc:  # a query our stack or Oxigraph rejects: say so, go on
-            rows.append([label, "error", f"{type(exc).__name__}: {str(exc)[:80]}", "", ""])
-            continue
-        rows.append([label, n, fmt_s(t_ours), fmt_s(t_raw), ratio(t_ours, t_raw)])
-    return loads, rows
+            case = {"label": label, "error": f"{type(exc).__name__}: {str(exc)[:80]}"}
+        print(json.dumps(case), flush=True)
 
 
 def _memory_gb() -> float:
@@ -310,20 +369,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per query (median)")
     parser.add_argument("--build-timeout", type=float, default=None,
                         help="kill a build after this many seconds and report it")
+    parser.add_argument("--query-timeout", type=float, default=300,
+                        help="seconds allowed per query case, both engines (default 300)")
     parser.add_argument("--queries-on", type=int, default=None,
                         help="corpus size whose graph the query benchmark uses "
                              "(default: the largest size up to 1000)")
+    parser.add_argument("--queries-only", type=Path, default=None, metavar="BUILD_DIR",
+                        help="only section 4, on an existing build folder")
+    parser.add_argument("--query-worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    work = args.work or Path(tempfile.mkdtemp(prefix="rkg-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
+    if args.query_worker:
+        out, repeat, start = args.query_worker
+        query_worker(Path(out), int(repeat), int(start))
+        return
     started = time.perf_counter()
-    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-
     print(f"# refoulement-kg scale benchmark\n\ncommit {commit()}; Python "
           f"{platform.python_version()} on {len(os.sched_getaffinity(0))} cores, "
           f"{_memory_gb():.0f} GB; builds with --jobs {args.jobs}; corpora from "
-          f"bench/generate.py seed {SEED}.\n")
+          f"bench/generate.py seed {SEED}.\n", flush=True)
+    if args.queries_only is not None:
+        section_queries(args.queries_only, args.repeat, args.query_timeout)
+        return
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    work = args.work or Path(tempfile.mkdtemp(prefix="rkg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
 
     corpora = {}
     for n in sizes:
@@ -337,19 +406,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     nlp_rows = bench_nlp(corpora[sizes[0]] if sizes[0] >= args.nlp_documents
                          else corpora[max(sizes)], args.nlp_documents)
     print("## 1. NLP stage against the bare spaCy pipeline (goal: at most 1.3x its time)\n")
-    print(table(["pipeline", "words/s", "time", "vs bare"], nlp_rows) + "\n")
+    print(table(["pipeline", "words/s", "time", "vs bare"], nlp_rows) + "\n", flush=True)
 
-    build_rows, rebuild_rows, phase_rows = [], [], []
+    build_rows: list[list[Any]] = []
+    rebuild_rows: list[list[Any]] = []
+    phase_rows: list[list[Any]] = []
     built: dict[int, Path] = {}
+    log = work / "results.jsonl"
     for n in sizes:
         out = work / f"out-{n}"
         shutil.rmtree(out, ignore_errors=True)
         say(f"full build of {n} documents")
         full = run_build(corpora[n], out, args.jobs, args.build_timeout)
+        _log(log, n, "full", full)
         words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpora[n].glob("*.txt"))
         if full["killed"]:
-            build_rows.append([n, f"{words:,}", f"> {fmt_s(full['wall'])} (killed)", "", "",
-                               f"{full['peak_tree_mb']:,.0f} MB so far", ""])
+            build_rows.append([n, f"{words:,}", f"> {fmt_s(full['wall'])} (stopped)", "", "",
+                               f"{full['peak_tree_mb']:,.0f} MB until stopped", ""])
             continue
         built[n] = out
         build_rows.append([n, f"{words:,}", fmt_s(full["wall"]), f"{full['triples']:,}",
@@ -358,39 +431,63 @@ def main(argv: Sequence[str] | None = None) -> None:
         phase_rows.append([n, *(fmt_s(full["phases"].get(k)) for k in PHASES)])
         say(f"rebuild of {n} documents, nothing changed")
         same = run_build(corpora[n], out, args.jobs, args.build_timeout)
+        _log(log, n, "unchanged", same)
         changed = sorted(corpora[n].glob("*.txt"))[n // 2]
         edit(changed)
         say(f"rebuild of {n} documents, 1 changed")
         one = run_build(corpora[n], out, args.jobs, args.build_timeout)
-        rebuild_rows.append([n, fmt_s(full["wall"]), fmt_s(same["wall"]),
-                             ratio(same["wall"], full["wall"]), fmt_s(one["wall"]),
-                             ratio(one["wall"], full["wall"])])
-        phase_rows.append([f"{n}, 1 changed", *(fmt_s(one["phases"].get(k)) for k in PHASES)])
+        _log(log, n, "one changed", one)
+        rebuild_rows.append([n, fmt_s(full["wall"]), _wall(same), ratio(same["wall"],
+                             full["wall"]), _wall(one), ratio(one["wall"], full["wall"])])
+        for label, run in (("unchanged", same), ("1 changed", one)):
+            if not run["killed"]:
+                phase_rows.append([f"{n}, {label}",
+                                   *(fmt_s(run["phases"].get(k)) for k in PHASES)])
 
     print("## 2. Full build (`build_graph` in a subprocess, fresh output folder; "
           "goal: 10,000 documents under 2 GB)\n")
     print(table(["documents", "words", "wall time", "triples", "peak RSS (builder)",
                  "peak RSS (all processes)", "under 2 GB"], build_rows) + "\n")
-    print("Where the time goes (seconds per stage, as the builder's functions report it):\n")
+    print("Where the time goes (seconds per stage, as the builder's functions report it; "
+          "`canonical_quads` includes linking across documents):\n")
     print(table(["build", *PHASES], phase_rows) + "\n")
     print("## 3. Rebuilds against the full build (goal: 1 changed of 1,000 at most 5%)\n")
     print(table(["documents", "full build", "nothing changed", "ratio", "1 changed", "ratio"],
-                rebuild_rows) + "\n")
+                rebuild_rows) + "\n", flush=True)
 
     candidates = [n for n in built if n <= 1000] or list(built)
     target = args.queries_on if args.queries_on in built else (max(candidates)
                                                                 if candidates else None)
     if target is not None:
-        say(f"queries and export on the {target}-document graph")
-        loads, rows = bench_queries(built[target], args.repeat)
-        print(f"## 4. Our stack against raw pyoxigraph on the same graph ({target} documents; "
-              "goal: at most 1.5x)\n")
-        print(table(["operation", "ours", "raw pyoxigraph", "ratio"], loads) + "\n")
-        print("Competency queries (every example of every `queries/*.rq`; ours = rdflib "
-              "Dataset over oxrdflib, as `rkg query` runs them; median of "
-              f"{args.repeat}):\n")
-        print(table(["query", "rows", "ours", "raw pyoxigraph", "ratio"], rows) + "\n")
+        section_queries(built[target], args.repeat, args.query_timeout, target)
     print(f"Benchmark wall time {fmt_s(time.perf_counter() - started)}; work folder {work}.")
+
+
+def section_queries(out: Path, repeat: int, timeout: float, size: int | None = None) -> None:
+    say(f"queries and export on {out}")
+    loads, rows = bench_queries(out, repeat, timeout)
+    what = f"{size} documents" if size else str(out)
+    print(f"## 4. Our stack against raw pyoxigraph on the same graph ({what}; "
+          "goal: at most 1.5x)\n")
+    print(table(["operation", "ours", "raw pyoxigraph", "ratio"], loads) + "\n")
+    print("Competency queries (every example of every `queries/*.rq`; ours = rdflib "
+          "Dataset over oxrdflib, as `rkg query` runs them; all rows read; median of "
+          f"{repeat}):\n")
+    print(table(["query", "rows", "ours", "raw pyoxigraph", "ratio"], rows) + "\n",
+          flush=True)
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _wall(run: dict[str, Any]) -> str:
+    return f"> {fmt_s(run['wall'])} (stopped)" if run["killed"] else fmt_s(run["wall"])
+
+
+def _log(path: Path, size: int, kind: str, run: dict[str, Any]) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"documents": size, "build": kind, **run}) + "\n")
 
 
 PHASES = ("read_corpus", "extract_all", "document_quads", "canonical_quads", "sorted_unique",
