@@ -155,14 +155,18 @@ def extract_all(infos: Sequence[DocumentInfo], out: Path, reference_dir: str, jo
     return ordered, reused
 
 
+PER_WORKER = 4  # documents per extraction process, at least
+
+
 def extract_many(infos: Sequence[DocumentInfo], reference_dir: str, jobs: int
                  ) -> Iterator[DocumentFacts]:
     """extract_document over `infos`, on up to `jobs` processes, yielded in input order (so
     the output is the same whatever `jobs` is). Workers fork from a server that has already
-    imported spaCy; each loads the model once."""
+    imported spaCy; each loads the model once, so a process is worth it only for several
+    documents (PER_WORKER)."""
     from graph.extract import extract_document
 
-    workers = min(jobs, len(infos))
+    workers = min(jobs, len(infos) // PER_WORKER)
     if workers <= 1:
         for info in infos:
             yield extract_document(info, reference_dir)
