@@ -25,7 +25,10 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 DOCUMENTS = prepareQuery(PREFIXES + """
-SELECT ?doc ?file WHERE { ?doc a rkg:SourceDocument ; rkg:fileName ?file ; rkg:sha256 ?sha . }""")
+SELECT ?doc ?file WHERE {
+  ?doc a rkg:SourceDocument ; rkg:fileName ?file .
+  FILTER(STRSTARTS(STR(?doc), "https://w3id.org/refoulement-kg/id/doc/"))  # not registry files
+}""")
 
 ENTITIES = prepareQuery(PREFIXES + """
 SELECT ?doc ?entity ?label ?type ?surface WHERE {

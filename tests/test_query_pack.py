@@ -312,9 +312,12 @@ def test_query_people_and_their_posts(datasets: dict[str, Dataset],
     assert any("Asia director" in role for role in posts[("Brad Adams", "Human Rights Watch")])
     assert any("Chairperson" in role for role in
                posts[("Song Doohwan", "National Human Rights Commission of Korea")])
-    assert posts[("Kang Sok Ju", DPRK_LABEL)] == ["first vice foreign minister"]
+    # the document's own wording; the registry adds his other posts (with tenures)
+    assert "first vice foreign minister" in posts[("Kang Sok Ju", DPRK_LABEL)]
     only = ask(datasets, pack, "people", organization="rkgd:org/nhrck")
-    assert [r["personName"] for r in only] == ["Song Doohwan"]
+    names = {r["personName"] for r in only}
+    # the document names Song Doohwan; the registry adds the NHRCK's other chairpersons
+    assert "Song Doohwan" in names and "Ahn Chang-ho" in names
 
 
 def test_query_harms_by_source(datasets: dict[str, Dataset], pack: dict[str, QueryDef]) -> None:

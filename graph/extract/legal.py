@@ -35,6 +35,8 @@ PARTY_WORDS = {
 }
 BODY_TYPES = frozenset({"UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice", "TreatyBody",
                         "IntergovernmentalOrganization", "UNMechanism", "SpecialProcedure"})
+HABITUAL_ADVERBS = frozenset({"annually", "regularly", "yearly", "routinely", "usually",
+                              "every", "each"})
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 ADOPTION_MODE = re.compile(
     r"\b(by consensus(?: without a vote)?|without a vote|by a (?:recorded )?vote of [\w\s,-]+?"
@@ -173,8 +175,8 @@ def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
             if token.lemma_.lower() not in {"adopt", "adoption", "pass", "approve"}:
                 continue
             resolution = _resolution_noun(token)
-            if resolution is None:
-                continue
+            if resolution is None or any(c.lower_ in HABITUAL_ADVERBS for c in token.children):
+                continue  # 'resolutions adopted annually' are not one adoption
             if token.tag_.startswith("VB") and (token.tag_ in {"VB", "VBG"} or any(
                     c.dep_ in {"neg", "aux"} and (c.tag_ == "MD" or c.dep_ == "neg")
                     for c in token.children)):
@@ -234,6 +236,10 @@ def _resolution_noun(token: Token) -> Token | None:
     for t in token.subtree:
         if t.lemma_.lower() == "resolution" and t.i != token.i:
             return t
+    if token.pos_ == "NOUN":  # 'welcomes the adoption by consensus ... of the resolution'
+        for t in token.head.subtree:
+            if t.lemma_.lower() == "resolution" and token.i < t.i <= token.i + 15:
+                return t
     if token.dep_ == "acl" and token.head.lemma_.lower() == "resolution":
         return token.head
     return None

@@ -399,7 +399,9 @@ def _fact_identity(fact: Fact) -> tuple[str, tuple[object, ...], URIRef]:
         return ("PostHolding", (fact.person.key, fact.role.casefold(),
                                 _key(fact.organization)), RKG.Tenure)
     if isinstance(fact, HarmReport):
-        return ("HarmReport", (fact.harm, _key(fact.source)), RKG.HarmReport)
+        # per document: each source's own wording stays on its own node
+        return ("HarmReport", (fact.harm, _key(fact.source), fact.evidence.doc_id),
+                RKG.HarmReport)
     if isinstance(fact, Practice):
         return ("Practice", (_key(fact.actor), fact.evidence.doc_id, fact.evidence.start),
                 RKG.Practice)

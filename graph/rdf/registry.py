@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -28,6 +29,10 @@ DATES = {"established": RKG.established, "abolished": RKG.abolished,
          "date": RKG.date}
 
 
+# Who asserts what the registry records: its curators (reviewed, sourced entries).
+CURATORS = URIRef(iris.entity("reference-registry-curators", "Organization"))
+
+
 def registry_quads(registry: Registry) -> list[Quad]:
     g = URIRef(iris.graph("registry"))
     quads: list[Quad] = []
@@ -35,6 +40,10 @@ def registry_quads(registry: Registry) -> list[Quad]:
     def add(s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
         if o is not None:
             quads.append((s, p, o, g))
+
+    add(CURATORS, RDF.type, RKG.Organization)
+    add(CURATORS, RDFS.label, Literal("curators of the refoulement-kg reference registry",
+                                      lang="en"))
 
     for entry in registry.entries:
         node = _iri(entry)
@@ -124,7 +133,7 @@ def _type_specific(registry: Registry, entry: Entry, node: URIRef, add: Any) -> 
     if extra.get("untc"):
         add(node, RKG.untcChapter, text(str(extra["untc"])))
     for i, post in enumerate(extra.get("posts", ()) or ()):
-        if not isinstance(post, dict):
+        if not isinstance(post, Mapping):
             continue
         tenure = URIRef(iris.fact("PostHolding", entry.id, i, post.get("post")))
         add(tenure, RDF.type, RKG.Tenure)
@@ -143,6 +152,9 @@ def _type_specific(registry: Registry, entry: Entry, node: URIRef, add: Any) -> 
         add(claim, RDF.type, RKG.Claim)
         add(claim, PROV.wasDerivedFrom, URIRef(iris.DATA + f"registry/{entry.source_file}"))
         add(claim, RKG.epistemicStatus, concept("epistemic-status", "asserted"))
+        add(claim, RKG.extractor, text("rkg.registry.v1"))
+        add(claim, RKG.claimedBy, CURATORS)
+        add(claim, RKG.confidence, Literal("1.00", datatype=XSD.decimal))
 
 
 def ontology_quads(ontology_dir: Path) -> list[Quad]:
