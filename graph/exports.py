@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from graph import iris
 from graph.errors import RkgError
-from graph.rdfio import PREFIXES, atomic_writer
+from graph.rdfio import PREFIXES, TURTLE_PREFIXES, atomic_writer
 from graph.store import graph_file, inferred_file
 
 FORMATS = ("ttl", "trig", "nq", "jsonld", "graphml", "csv")
@@ -63,7 +63,7 @@ def export(graph_dir: Path, fmt: str, out: Path | None) -> None:
             case "ttl":
                 write_turtle(read_quads(sources), handle)
             case "trig":
-                ox.serialize(read_quads(sources), handle, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+                ox.serialize(read_quads(sources), handle, ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
             case "nq":
                 ox.serialize(read_quads(sources), handle, ox.RdfFormat.N_QUADS)
             case "jsonld":
@@ -112,7 +112,7 @@ def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
 
 
 def write_turtle(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
-    ox.serialize(union_triples(quads), handle, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    ox.serialize(union_triples(quads), handle, ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
 
 
 # -- JSON-LD ---------------------------------------------------------------------------------

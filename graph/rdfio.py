@@ -35,6 +35,22 @@ PREFIXES = {
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
     "wd": iris.WIKIDATA,
 }
+# One prefix per kind of data IRI, so written Turtle reads "place:hunchun", not
+# "rkgd:place\/hunchun". Queries and their output keep the short list above.
+DATA_PREFIXES = dict({name: f"{iris.DATA}{path}/" for name, path in (
+    ("state", "state"), ("place", "place"), ("organization", "org"), ("body", "body"),
+    ("person", "person"), ("group", "group"), ("treaty", "treaty"), ("norm", "norm"),
+    ("law", "law"), ("resolution", "resolution"), ("doc", "doc"), ("mention", "mention"),
+    ("claim", "claim"), ("count", "count"), ("return", "forced-return"),
+    ("detention", "detention"), ("visit", "visit"), ("statement", "speech-act"),
+    ("treatystatement", "treaty-statement"), ("adoption", "resolution-adoption"),
+    ("upr", "upr-review"), ("tenure", "tenure"), ("harm", "harm-report"),
+    ("practice", "practice"), ("action", "treaty-action"), ("graph", "graph"),
+    ("build", "build"), ("buildproperty", "build-property"), ("registry", "registry"))})
+DATA_PREFIXES.update({scheme.replace("-", ""): f"{iris.VOCAB}{scheme}/" for scheme in (
+    "stance", "harm-type", "treaty-action-kind", "count-qualifier", "date-precision",
+    "epistemic-status", "review-status")})
+TURTLE_PREFIXES = {**PREFIXES, **DATA_PREFIXES}
 
 
 def to_ox(term: Any) -> Any:
@@ -88,7 +104,7 @@ def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:
 def write_trig(quads: list[tuple], path: Path) -> None:
     """All named graphs, sorted (quads must already be sorted_unique)."""
     with atomic_writer(path) as out:
-        ox.serialize(ox_quads(quads), out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        ox.serialize(ox_quads(quads), out, ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
 
 
 def write_nquads(quads: list[tuple], path: Path) -> None:
@@ -102,7 +118,7 @@ def write_turtle(quads: list[tuple], path: Path) -> None:
                      key=lambda t: (_term_key(t[0]), str(t[1]), _term_key(t[2])))
     with atomic_writer(path) as out:
         ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples), out,
-                     ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+                     ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
 
 
 def write_text(path: Path, content: str) -> None:

@@ -108,7 +108,7 @@ def test_exports_turtle_round_trip_rdflib(sample_build: Path, exported: dict[str
 def test_exports_turtle_is_prefixed_and_readable(exported: dict[str, Path]) -> None:
     text = exported["ttl"].read_text(encoding="utf-8")
     assert text.startswith("@prefix ")
-    assert "rkgd:forced-return" in text and "rkg:ForcedReturn" in text
+    assert "return:" in text and "rkg:ForcedReturn" in text and "place:" in text
     assert "<https://w3id.org/refoulement-kg/ontology#ForcedReturn>" not in text
 
 

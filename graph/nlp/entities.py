@@ -68,6 +68,7 @@ class Candidate:
     type: str
     registered: bool
     priority: int  # higher wins among overlapping candidates of equal length
+    alternatives: tuple[str, ...] = ()  # other registry places this name may denote
 
 
 class EntityAnnotator:
@@ -114,7 +115,8 @@ class EntityAnnotator:
         candidates = (self._registry_candidates(doc) + self._government_candidates(doc)
                       + self._list_candidates(doc) + self._ner_candidates(doc)
                       + self._name_shape_candidates(doc))
-        chosen = _drop_surname_lookalikes(doc, _resolve_overlaps(candidates))
+        chosen = self._places_near_each_other(
+            _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
         chosen += self._document_aliases(doc, chosen)
         chosen += self._government_doubles(doc, chosen)
         for c in sorted(chosen, key=lambda c: (c.start, c.end, c.key)):
@@ -124,6 +126,28 @@ class EntityAnnotator:
         doc.spans[SPAN_KEY] = spans
         doc.user_data[ENTITY_TABLE] = table
         return doc
+
+    def _places_near_each_other(self, chosen: list[Candidate]) -> list[Candidate]:
+        """'Hunchun, Tumen, Changbai, Nanping': an ambiguous place name is the candidate that
+        lies in the same regions as the document's unambiguous places."""
+        context: dict[str, int] = {}
+        for c in chosen:
+            if c.type in PLACE_TYPES and c.registered and not c.alternatives:
+                for region in self.registry.located_in_chain(c.key):
+                    context[region] = context.get(region, 0) + 1
+        out = []
+        for c in chosen:
+            if c.alternatives:
+                options = (c.key, *c.alternatives)
+                scores = {o: sum(context.get(r, 0) for r in self.registry.located_in_chain(o))
+                          for o in options}
+                best = max(options, key=lambda o: (scores[o], o == c.key))
+                if best != c.key:
+                    entry = self.registry[best]
+                    c = Candidate(c.start, c.end, entry.id, entry.label, entry.type, True,
+                                  c.priority)
+            out.append(c)
+        return out
 
     # -- registry -----------------------------------------------------------------------
     def _registry_candidates(self, doc: Doc) -> list[Candidate]:
@@ -135,11 +159,16 @@ class EntityAnnotator:
                     continue
                 seen.add((start, end))
                 form = doc.vocab.strings[match_id]
-                chosen = self._choose_entry(doc[start:end], self.forms.get(form, []))
+                options = self.forms.get(form, [])
+                chosen = self._choose_entry(doc[start:end], options)
                 if chosen is None:
                     continue
                 entry = self.registry[chosen]
-                found.append(Candidate(start, end, entry.id, entry.label, entry.type, True, 3))
+                others = tuple(e for e, _ in options if e != chosen
+                               and self.registry[e].type in PLACE_TYPES) \
+                    if entry.type in PLACE_TYPES else ()
+                found.append(Candidate(start, end, entry.id, entry.label, entry.type, True, 3,
+                                       others))
         return found
 
     def _choose_entry(self, span: Span, options: list[tuple[str, bool]]) -> str | None:
@@ -214,8 +243,7 @@ class EntityAnnotator:
             span = doc[start:end]
             known = self._registry_lookup(span.text)
             if known:
-                entry = self.registry[known]
-                found.append(Candidate(start, end, entry.id, entry.label, entry.type, True, 2))
+                found.append(self._known(start, end, known, span.text, 2))
             else:
                 found.append(Candidate(start, end, new_key(span.text), span.text, "Person",
                                        False, 2))
@@ -249,9 +277,7 @@ class EntityAnnotator:
             label = span.text
             known = self._registry_lookup(label)
             if known:
-                entry = self.registry[known]
-                found.append(Candidate(span.start, span.end, entry.id, entry.label,
-                                       entry.type, True, 2))
+                found.append(self._known(span.start, span.end, known, label, 2))
                 continue
             found.append(Candidate(span.start, span.end, new_key(label), label, etype,
                                    False, 1))
@@ -288,14 +314,22 @@ class EntityAnnotator:
                     continue
                 known = self._registry_lookup(name.text)
                 if known:
-                    entry = self.registry[known]
-                    found.append(Candidate(name.start, name.end, entry.id, entry.label,
-                                           entry.type, True, 5))
+                    found.append(self._known(name.start, name.end, known, name.text, 5))
                     continue
                 etype = _discovered_type(name.text, "ORG") or "NGO"
                 found.append(Candidate(name.start, name.end, new_key(name.text), name.text,
                                        etype, False, 5))
         return found
+
+    def _known(self, start: int, end: int, entry_id: str, text: str, priority: int
+               ) -> Candidate:
+        """A candidate for a registry entry, with the other places its name may denote."""
+        entry = self.registry[entry_id]
+        others: tuple[str, ...] = ()
+        if entry.type in PLACE_TYPES:
+            others = tuple(e for e, _ in self.forms.get(text.casefold(), [])
+                           if e != entry_id and self.registry[e].type in PLACE_TYPES)
+        return Candidate(start, end, entry.id, entry.label, entry.type, True, priority, others)
 
     def _registry_lookup(self, text: str) -> str | None:
         options = self.forms.get(text.casefold()) or self.forms.get(

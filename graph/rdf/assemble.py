@@ -115,8 +115,8 @@ def _check_quote(text_: str, start: int, end: int, quote: str, where: str) -> No
 
 def _selectors(out: QuadSink, mention: URIRef, doc: URIRef, text_: str, start: int,
                end: int) -> None:
-    quote = URIRef(f"{mention}/quote")
-    position = URIRef(f"{mention}/position")
+    quote = URIRef(f"{mention}-quote")
+    position = URIRef(f"{mention}-position")
     out.add(mention, OA.hasSource, doc)
     out.add(mention, OA.hasSelector, quote)
     out.add(mention, OA.hasSelector, position)
