@@ -63,7 +63,8 @@ def export(graph_dir: Path, fmt: str, out: Path | None) -> None:
             case "ttl":
                 write_turtle(read_quads(sources), handle)
             case "trig":
-                ox.serialize(read_quads(sources), handle, ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
+                ox.serialize(read_quads(sources), handle, ox.RdfFormat.TRIG,
+                             prefixes=TURTLE_PREFIXES)
             case "nq":
                 ox.serialize(read_quads(sources), handle, ox.RdfFormat.N_QUADS)
             case "jsonld":
