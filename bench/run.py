@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import queue
+import resource
 import shlex
 import shutil
 import signal
@@ -295,8 +296,11 @@ def run_query_cases(out: Path, repeat: int, timeout: float) -> list[list[Any]]:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
-                status = "timeout" if proc.returncode == -signal.SIGKILL else "worker failed"
-                rows.append([labels[start], status, f"> {fmt_s(timeout)}", "", ""])
+                if proc.returncode == -signal.SIGKILL:
+                    rows.append([labels[start], "timeout", f"> {fmt_s(timeout)}", "", ""])
+                else:
+                    rows.append([labels[start], "failed",
+                                 f"worker died (memory over {QUERY_MEMORY_GB} GB?)", "", ""])
                 start += 1
                 break
             case = json.loads(line)
@@ -326,6 +330,8 @@ def query_worker(out: Path, repeat: int, start: int) -> None:
     from graph.rdfio import to_ox
     from graph.store import open_dataset
 
+    limit = QUERY_MEMORY_GB * 2**30  # a runaway query must not take the machine down
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     ds = open_dataset(out, inferred=False)
     raw = ox.Store()
     raw.bulk_load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
@@ -490,6 +496,7 @@ def _log(path: Path, size: int, kind: str, run: dict[str, Any]) -> None:
         handle.write(json.dumps({"documents": size, "build": kind, **run}) + "\n")
 
 
+QUERY_MEMORY_GB = 4
 PHASES = ("read_corpus", "extract_all", "document_quads", "canonical_quads", "sorted_unique",
           "write_trig", "write_turtle", "store")
 
