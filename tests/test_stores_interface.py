@@ -3,6 +3,7 @@ rewrites only changed named graphs; parameters bound for endpoints; clear errors
 
 from __future__ import annotations
 
+import shutil
 import socket
 from collections.abc import Sequence
 from pathlib import Path
@@ -202,3 +203,13 @@ def test_stores_with_values_binds_inside_the_where_group() -> None:
     assert with_values("SELECT * { ?s ?p ?o }", {"o": evil}) == (
         'SELECT * { VALUES (?o) { ("x\\" } } ; DROP ALL ; #") } ?s ?p ?o }')
     assert with_values("SELECT * WHERE { ?s ?p ?o }", None) == "SELECT * WHERE { ?s ?p ?o }"
+
+
+def test_stores_oxigraph_dir_generation_deleted_by_hand(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    sync(OxigraphDirStore(root), build({"a": ["x"]}, []))
+    shutil.rmtree(root / "gen-000001")
+    s = OxigraphDirStore(root)
+    assert s.manifest() is None
+    report = sync(s, build({"a": ["x"], "b": ["y"]}, []))
+    assert report.full_load and count(OxigraphDirStore(root)) == 3

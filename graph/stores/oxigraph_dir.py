@@ -83,6 +83,8 @@ class OxigraphDirStore:
         pointer = self._pointer()
         if pointer is None or not isinstance(pointer.get("graphs"), dict):
             return None
+        if not (self.root / pointer["generation"]).is_dir():
+            return None  # the generation was deleted by hand: load everything again
         return {str(k): str(v) for k, v in pointer["graphs"].items()}
 
     def _read(self) -> ox.Store:
@@ -117,9 +119,12 @@ class OxigraphDirStore:
             return self._writer
         self.root.mkdir(parents=True, exist_ok=True)
         self._take_lock()
-        current = self.current()
+        pointer = self._pointer()
+        current = self.root / pointer["generation"] if pointer else None
+        if current is not None and not current.is_dir():
+            current = None
         self._remove_generations(keep=current)
-        number = int(_GENERATION.fullmatch(current.name).group(1)) + 1 if current else 1  # type: ignore[union-attr]
+        number = int(pointer["generation"][4:]) + 1 if pointer else 1
         self._new = self.root / f"gen-{number:06d}"
         try:
             if copy and current is not None:
