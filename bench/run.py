@@ -380,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--queries-on", type=int, default=None,
                         help="corpus size whose graph the query benchmark uses "
                              "(default: the largest size up to 1000)")
+    parser.add_argument("--no-queries", action="store_true", help="skip section 4")
     parser.add_argument("--queries-only", type=Path, default=None, metavar="BUILD_DIR",
                         help="only section 4, on an existing build folder")
     parser.add_argument("--query-worker", nargs=3, help=argparse.SUPPRESS)
@@ -464,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     candidates = [n for n in built if n <= 1000] or list(built)
     target = args.queries_on if args.queries_on in built else (max(candidates)
                                                                 if candidates else None)
-    if target is not None:
+    if target is not None and not args.no_queries:
         section_queries(built[target], args.repeat, args.query_timeout, target)
     print(f"Benchmark wall time {fmt_s(time.perf_counter() - started)}; work folder {work}.")
 
