@@ -13,7 +13,7 @@ from typing import Any
 from rdflib import Dataset
 from rdflib.plugins.sparql import prepareQuery
 
-from graph.registry import evaluation_type
+from graph.registry import KNOWN_TYPES, evaluation_type
 from graph.store import open_dataset
 
 PREFIXES = """
@@ -130,7 +130,8 @@ def _str(value: Any) -> str | None:
 
 
 def facts_report(outdir: Path, store: str = "oxigraph") -> dict[str, Any]:
-    return facts_report_from(open_dataset(outdir, store))
+    """The report of what the documents state: asserted facts only, never inferred ones."""
+    return facts_report_from(open_dataset(outdir, store, inferred=False))
 
 
 def facts_report_from(ds: Dataset) -> dict[str, Any]:
@@ -168,7 +169,8 @@ def _entities(ds: Dataset, report: dict[str, dict[str, Any]]) -> None:
 def _eval_type(types: set[str]) -> str:
     """The most specific class, mapped onto the evaluation's types."""
     generic = {"Agent", "Organization", "Place", "IntergovernmentalBody", "UNBody", "Event"}
-    specific = sorted(t for t in types if t not in generic) or sorted(types)
+    known = {t for t in types if t in KNOWN_TYPES or t in generic}  # asserted classes only
+    specific = sorted(t for t in known if t not in generic) or sorted(known)
     if "Country" in specific and len(specific) > 1:
         specific.remove("Country")
     return evaluation_type(specific[0])

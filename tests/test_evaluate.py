@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from graph.cli import cli
 from graph.evaluate import CATEGORIES, load_gold, score
 from graph.report import facts_report
-from tests.conftest import EXTRA_GOLD, SEED_GOLD, SHARED
+from tests.conftest import CORPUS, EXTRA_GOLD, SEED_GOLD, SHARED
 
 SCORER = SHARED / "tools" / "score_facts.py"
 
@@ -70,3 +70,15 @@ def test_export_facts_report_lists_every_document(sample_build: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     names = {d["document"] for d in json.loads(out.read_text(encoding="utf-8"))["documents"]}
     assert names == set(load_gold(SEED_GOLD))
+
+
+def test_evaluate_after_a_full_cli_build_ignores_inferred_classes(tmp_path: Path,
+                                                                   sample_build: Path) -> None:
+    """`rkg build` also writes inferred.trig (HermiT adds classes such as
+    NonRefoulementBoundState): the report must describe what the documents say, unchanged."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(CORPUS), "--out", str(out), "--no-site",
+                                      "--quiet", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert (out / "inferred.trig").exists()
+    assert facts_report(out) == facts_report(sample_build)
