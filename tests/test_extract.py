@@ -128,3 +128,12 @@ def test_extract_events_with_pronoun_or_number_themes(text: str, perpetrator: st
     assert events, text
     assert all(e.perpetrator is not None and e.perpetrator.label.startswith(perpetrator)
                for e in events)
+
+
+def test_extract_negated_party_statement_keeps_the_conjoined_ratification() -> None:
+    df = run("Laos is not a party to the 1951 Refugee Convention, but it ratified the "
+             "Convention against Torture in 2012.")
+    parties = {(f.treaty.key, f.state.label if f.state else None, f.year)
+               for f in df.facts if isinstance(f, TreatyStatement)}
+    assert ("cat", "Laos", 2012) in parties
+    assert not any(key.startswith("refugee-convention") and state for key, state, _ in parties)

@@ -105,7 +105,8 @@ def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
 
 def _negated(token: Token) -> bool:
     """'is not a party to', 'has never ratified', 'non-party'."""
-    for a in [token, *token.ancestors][:3]:
+    scope = [token] if token.pos_ in {"VERB", "AUX"} else [token, token.head]
+    for a in scope:  # a conjoined clause ("but it ratified ...") keeps its own polarity
         if any(c.dep_ == "neg" or c.lower_ in {"never", "not"} for c in a.children):
             return True
     return token.i > 0 and token.nbor(-1).lower_ in {"non", "not", "never"}
