@@ -63,29 +63,33 @@ def cluster_returns(documents: Iterable[DocumentFacts]) -> list[CanonicalReturn]
                       key=lambda f: (f.evidence.doc_id, f.evidence.start, f.trigger))
     # within documents first, then across them
     clusters: list[list[ForcedReturn]] = []
+    in_doc: dict[str, list[list[ForcedReturn]]] = {}
     for m in mentions:
-        for cluster in clusters:
-            if cluster[0].evidence.doc_id == m.evidence.doc_id and all(
-                    _same_event(x, m) for x in cluster):
+        for cluster in in_doc.get(m.evidence.doc_id, ()):
+            if all(_same_event(x, m) for x in cluster):
                 cluster.append(m)
                 break
         else:
             clusters.append([m])
-    merged = True
-    while merged:
-        merged = False
-        for i, a in enumerate(clusters):
-            for j in range(i + 1, len(clusters)):
-                b = clusters[j]
-                if {x.evidence.doc_id for x in a} & {x.evidence.doc_id for x in b}:
-                    continue
-                if all(_same_event(x, y) for x in a for y in b):
-                    a.extend(b)
-                    del clusters[j]
-                    merged = True
-                    break
-            if merged:
-                break
+            in_doc.setdefault(m.evidence.doc_id, []).append(clusters[-1])
+    # Merge j into i for the first mergeable pair (i, j), as a rescan from the start would
+    # find it: a cluster that grows can only become harder to merge (more documents, more
+    # pairs to agree), so pairs already refused stay refused and the scan goes on from j.
+    docs = [{x.evidence.doc_id for x in c} for c in clusters]
+    i = 0
+    while i < len(clusters):
+        a = clusters[i]
+        j = i + 1
+        while j < len(clusters):
+            b = clusters[j]
+            if (a[0].perpetrator == b[0].perpetrator and not docs[i] & docs[j]
+                    and all(_same_event(x, y) for x in a for y in b)):
+                a.extend(b)
+                docs[i] |= docs[j]
+                del clusters[j], docs[j]
+            else:
+                j += 1
+        i += 1
     return [_canonical(c) for c in clusters]
 
 
