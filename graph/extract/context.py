@@ -240,11 +240,27 @@ def publisher_entity(view: DocView) -> EntityRef | None:
             return ref
     from graph.nlp.entities import new_key, normalise_name
 
-    for entry in view.registry.entries:
-        if normalise_name(entry.label) == normalise_name(name) or any(
-                normalise_name(a) == normalise_name(name) for a in entry.aliases):
-            return EntityRef(entry.id, entry.label, entry.type, True)
+    entry_id = _names_index(view.registry).get(normalise_name(name))
+    if entry_id is not None:
+        return view.registered(entry_id)
     if len(name.split()) > 8 or "(" in name:
         return None
     media = (view.info.kind or "") in {"news_article", "news", "article", "wire"}
     return EntityRef(new_key(name), name, "MediaOrganization" if media else "NGO", False)
+
+
+_NAME_INDEXES: dict[int, dict[str, str]] = {}
+
+
+def _names_index(registry: Registry) -> dict[str, str]:
+    """Normalised label or alias -> entry id, built once per registry (first entry wins)."""
+    index = _NAME_INDEXES.get(id(registry))
+    if index is None:
+        from graph.nlp.entities import normalise_name
+
+        index = {}
+        for entry in registry.entries:
+            for name in (entry.label, *entry.aliases):
+                index.setdefault(normalise_name(name), entry.id)
+        _NAME_INDEXES[id(registry)] = index
+    return index
