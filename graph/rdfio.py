@@ -35,8 +35,8 @@ PREFIXES = {
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
     "wd": iris.WIKIDATA,
 }
-# One prefix per kind of data IRI, so written Turtle reads "place:hunchun", not
-# "rkgd:place\/hunchun". Queries and their output keep the short list above.
+# One prefix per kind of data IRI, so written Turtle reads "place:some-town", not
+# "rkgd:place\/some-town". Queries and their output keep the short list above.
 DATA_PREFIXES = dict({name: f"{iris.DATA}{path}/" for name, path in (
     ("state", "state"), ("place", "place"), ("organization", "org"), ("body", "body"),
     ("person", "person"), ("group", "group"), ("treaty", "treaty"), ("norm", "norm"),

@@ -97,7 +97,7 @@ SELECT ?doc ?body ?date ?precision ?description ?mode WHERE {
 
 def _rows(ds: Dataset, query: Any) -> list[Any]:
     """Result rows (typed loosely: rdflib's row type does not know the variable names)."""
-    return list(ds.query(query))  # noqa: RUF100
+    return list(ds.query(query))
 
 
 def iso_date(value: Any, precision: Any) -> str:

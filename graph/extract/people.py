@@ -14,22 +14,11 @@ from spacy.tokens import Span, Token
 from graph.extract.context import DocView
 from graph.facts import EntityRef, HarmReport, PostHolding
 from graph.nlp.entities import AGENT_TYPES, PLACE_TYPES
+from graph.nlp.lexicon import ROLE_NOUNS
 
 POSTS = "rkg.posts.v1"
 HARMS = "rkg.harms.v1"
 
-ROLE_NOUNS = frozenset({
-    "director", "rapporteur", "minister", "ambassador", "chairperson", "chairman",
-    "chairwoman", "chair", "spokesperson", "spokesman", "spokeswoman", "president",
-    "secretary", "secretary-general", "head", "chief", "envoy", "commissioner", "researcher",
-    "founder", "member", "official", "expert", "representative", "coordinator", "leader",
-    "advocate", "lawmaker", "legislator", "senator", "deputy", "counsel", "analyst",
-    "professor", "photographer", "editor", "correspondent", "reporter", "activist",
-    "lawyer", "attorney", "judge", "investigator", "officer", "manager", "fellow",
-    "executive", "adviser", "advisor", "consul", "diplomat", "vice", "premier", "king",
-    "general", "commander", "governor", "mayor", "campaigner", "pastor", "missionary",
-    "defector", "author", "scholar",
-})
 APPOINT_VERBS = frozenset({"appoint", "name", "elect", "nominate", "designate"})
 
 # Word forms of the harm-type concepts (ontology/vocab/harm-type.ttl); language, not facts.

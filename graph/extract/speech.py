@@ -34,7 +34,7 @@ VERB_KINDS = {
     "say": "other", "state": "other", "tell": "other", "note": "other",
     "highlight": "other", "emphasize": "other", "emphasise": "other", "stress": "other",
     "remember": "other", "recall": "other", "acknowledge": "other", "add": "other",
-    "argue": "other", "insisted": "other", "reiterate": "other", "declare": "other",
+    "argue": "other", "reiterate": "other", "declare": "other",
 }
 NOUN_KINDS = {
     "concern": "expresses_concern", "concerns": "expresses_concern",

@@ -82,3 +82,17 @@ MESSAGE_NOUNS = frozenset({"letter", "message", "note", "appeal", "request", "co
 # Capitalised words the statistical NER takes for places, which are not places by themselves.
 NOT_PLACES = frozenset({"north", "south", "east", "west", "states", "the north", "the south",
                         "korea", "print", "home"})
+
+# Nouns that make a span a title or post ("UN Special Rapporteur"), not a name.
+ROLE_NOUNS = frozenset({
+    "director", "rapporteur", "minister", "ambassador", "chairperson", "chairman",
+    "chairwoman", "chair", "spokesperson", "spokesman", "spokeswoman", "president",
+    "secretary", "secretary-general", "head", "chief", "envoy", "commissioner", "researcher",
+    "founder", "member", "official", "expert", "representative", "coordinator", "leader",
+    "advocate", "lawmaker", "legislator", "senator", "deputy", "counsel", "analyst",
+    "professor", "photographer", "editor", "correspondent", "reporter", "activist",
+    "lawyer", "attorney", "judge", "investigator", "officer", "manager", "fellow",
+    "executive", "adviser", "advisor", "consul", "diplomat", "vice", "premier", "king",
+    "general", "commander", "governor", "mayor", "campaigner", "pastor", "missionary",
+    "defector", "author", "scholar",
+})

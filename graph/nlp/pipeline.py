@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 
 import spacy
@@ -51,6 +50,3 @@ def annotate(document: DocumentInfo, reference_dir: str = "") -> Doc:
         doc = component(doc)
     return doc
 
-
-def text_fingerprint(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
