@@ -1,18 +1,22 @@
 """`rkg build`: corpus folder in, knowledge graph out.
 
-read documents -> extract facts (cached per document content and pipeline version) -> RDF
-quads with provenance -> out/graph.trig, out/graph.ttl, out/facts-cache, summary. Outputs are
-written to temporary files and renamed, so a failed build leaves the last good ones intact.
+read documents -> extract facts (cached per document content and pipeline version) -> one
+named graph file per document (cached per document facts and RDF code) plus ontology,
+registry, canonical and build record graphs -> out/graph.trig, out/graph.ttl (streamed from
+the graph files: memory does not grow with the corpus's quads), summary. Outputs are written
+to temporary files and renamed, so a failed build leaves the last good ones intact.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -27,12 +31,19 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 from graph import __version__, factcodec, iris
 from graph.errors import InputError
 from graph.facts import DocumentFacts, DocumentInfo
+from graph.graphfiles import (
+    NamedGraphFile,
+    cached_graph_file,
+    write_graph_file,
+    write_trig,
+    write_turtle,
+)
 from graph.rdf.assemble import canonical_quads, document_quads
 from graph.rdf.registry import ontology_quads, registry_quads
 from graph.rdf.terms import Quad, integer, text
-from graph.rdfio import sorted_unique, write_text, write_trig, write_turtle
+from graph.rdfio import write_text
 from graph.reading import read_corpus
-from graph.registry import load_registry
+from graph.registry import Registry, load_registry
 
 Progress = Callable[[str, int, int], None]
 
@@ -90,23 +101,26 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     if strict and problems:
         raise InputError("strict build: " + "; ".join(problems))
     registry = load_registry(Path(reference_dir) if reference_dir else None)
-    documents, reused = extract_all(list(reading.documents), out, reference_dir, jobs,
-                                    progress)
-    quads: list[Quad] = []
-    quads += ontology_quads(default_ontology_dir())
-    quads += registry_quads(registry)
-    for df in documents:
-        quads += document_quads(df)
-    quads += canonical_quads(documents)
+    documents, fact_keys, reused = extract_all(list(reading.documents), out, reference_dir,
+                                               jobs, progress)
     counts = Counter(type(f).__name__ for df in documents for f in df.facts)
     new_entities = len({m.entity.key for df in documents for m in df.mentions
                         if not m.entity.registered})
-    quads += build_record(documents, registry.content_hash(), dict(counts))
-    ordered = sorted_unique(quads)
-    write_trig(ordered, out / "graph.trig")
-    write_turtle(ordered, out / "graph.ttl")
-    synced = publish(store, out, ordered)
-    result = BuildResult(out, documents, problems, dict(counts), new_entities, len(ordered),
+    graphs_dir = out / ".cache" / "graphs" / iris.digest(rdf_code_fingerprint(), length=12)
+    graphs = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
+    graphs += document_graphs(documents, fact_keys, graphs_dir)
+    (out / ".cache").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="build-", dir=out / ".cache") as tmp:
+        graphs.append(write_graph_file(iris.graph("canonical"), canonical_quads(documents),
+                                       Path(tmp) / "canonical.nt"))
+        graphs.append(write_graph_file(iris.graph("build"), build_record(
+            documents, registry.content_hash(), dict(counts)), Path(tmp) / "build.nt"))
+        graphs = [g for g in graphs if g.nt.stat().st_size]
+        write_trig(graphs, out / "graph.trig")
+        triples = write_turtle(graphs, out / "graph.ttl")
+        synced = publish(store, out, graphs)
+    prune_graph_files(graphs_dir, graphs)
+    result = BuildResult(out, documents, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), reused,
                          store=synced.summary() if synced else "")
     write_text(out / "build.json", json.dumps({
@@ -114,7 +128,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
                        "facts": len(d.facts), "mentions": len(d.mentions)}
                       for d in documents],
         "problems": problems, "fact_counts": dict(sorted(counts.items())),
-        "new_entities": new_entities, "triples": len(ordered),
+        "new_entities": new_entities, "triples": triples,
         "pipeline": documents[0].pipeline if documents else None,
         "software": software_versions(),
     }, indent=2, sort_keys=True) + "\n")
@@ -123,21 +137,24 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
 
 
 def extract_all(infos: Sequence[DocumentInfo], out: Path, reference_dir: str, jobs: int,
-                progress: Progress | None) -> tuple[list[DocumentFacts], int]:
-    """Facts of every document: from the cache when its text and the pipeline are unchanged."""
+                progress: Progress | None) -> tuple[list[DocumentFacts], list[str], int]:
+    """Facts of every document (from the cache when its text and the pipeline are
+    unchanged), a digest of each document's facts (which names its graph file), and how
+    many came from the cache."""
     from graph.nlp.pipeline import pipeline_version
 
     version = pipeline_version(reference_dir)
     cache = out / ".cache" / "facts" / iris.digest(version, length=12)
-    results: dict[str, DocumentFacts] = {}
+    results: dict[str, tuple[DocumentFacts, str]] = {}
     todo: list[DocumentInfo] = []
     for info in infos:
         cached = cache / f"{info.doc_id[:32]}.json"
         if cached.exists():
             try:
-                df = factcodec.loads(cached.read_text(encoding="utf-8"))
+                encoded = cached.read_text(encoding="utf-8")
+                df = factcodec.loads(encoded)
                 if df.document == info:
-                    results[info.doc_id] = df
+                    results[info.doc_id] = df, iris.digest(encoded, length=32)
                     continue
             except (ValueError, KeyError, TypeError):
                 pass
@@ -147,12 +164,75 @@ def extract_all(infos: Sequence[DocumentInfo], out: Path, reference_dir: str, jo
                                        strict=True), 1):
         if progress is not None:
             progress(info.file_name, n, len(todo))
-        results[info.doc_id] = df
+        encoded = factcodec.dumps(df)
+        results[info.doc_id] = df, iris.digest(encoded, length=32)
         cache.mkdir(parents=True, exist_ok=True)
-        write_text(cache / f"{info.doc_id[:32]}.json", factcodec.dumps(df))
+        write_text(cache / f"{info.doc_id[:32]}.json", encoded)
     prune_cache(cache, infos)
-    ordered = [results[i.doc_id] for i in infos]
-    return ordered, reused
+    documents = [results[i.doc_id][0] for i in infos]
+    keys = [results[i.doc_id][1] for i in infos]
+    return documents, keys, reused
+
+
+# -- named graph files (graph/graphfiles.py), reused while what they depend on is unchanged
+RDF_MODULES = ("graph.rdf.assemble", "graph.rdf.registry", "graph.rdf.terms", "graph.iris",
+               "graph.rdfio", "graph.vocab", "graph.graphfiles")
+
+
+def rdf_code_fingerprint() -> str:
+    """The source of the code that turns facts into triples: a change to it invalidates
+    every cached graph file, as EXTRACTION_VERSION does for facts."""
+    import importlib
+
+    h = hashlib.sha256(__version__.encode())
+    for name in RDF_MODULES:
+        module_file = importlib.import_module(name).__file__
+        h.update(Path(module_file).read_bytes() if module_file else name.encode())
+    return h.hexdigest()
+
+
+def ontology_graph(graphs_dir: Path) -> NamedGraphFile:
+    ontology_dir = default_ontology_dir()
+    files = sorted([*ontology_dir.glob("*.ttl"), *ontology_dir.glob("vocab/*.ttl")])
+    key = iris.digest(*(f"{f.relative_to(ontology_dir)}:{_file_digest(f)}" for f in files),
+                      length=32)
+    graph, _reused = cached_graph_file(iris.graph("ontology"), graphs_dir / f"o-{key}.nt",
+                                       lambda: ontology_quads(ontology_dir))
+    return graph
+
+
+def registry_graph(graphs_dir: Path, registry: Registry) -> NamedGraphFile:
+    graph, _reused = cached_graph_file(
+        iris.graph("registry"), graphs_dir / f"r-{registry.content_hash()[:32]}.nt",
+        lambda: registry_quads(registry))
+    return graph
+
+
+def document_graphs(documents: Sequence[DocumentFacts], fact_keys: Sequence[str],
+                    graphs_dir: Path) -> list[NamedGraphFile]:
+    """Each document's named graph, written only when its facts are new."""
+    graphs = []
+    for df, key in zip(documents, fact_keys, strict=True):
+        graph, _reused = cached_graph_file(iris.document_graph(df.document.doc_id),
+                                           graphs_dir / f"d-{key}.nt",
+                                           partial(document_quads, df))
+        graphs.append(graph)
+    return graphs
+
+
+def prune_graph_files(graphs_dir: Path, keep: Sequence[NamedGraphFile]) -> None:
+    """Forget graph files of this build's predecessors (and of older RDF code)."""
+    names = {g.nt.name for g in keep} | {g.trig.name for g in keep}
+    for path in graphs_dir.glob("*"):
+        if path.name not in names:
+            path.unlink(missing_ok=True)
+    for other in graphs_dir.parent.iterdir():
+        if other.is_dir() and other != graphs_dir:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 PER_WORKER = 4  # documents per extraction process, at least

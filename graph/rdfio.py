@@ -107,20 +107,6 @@ def write_trig(quads: list[tuple], path: Path) -> None:
         ox.serialize(ox_quads(quads), out, ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
 
 
-def write_nquads(quads: list[tuple], path: Path) -> None:
-    with atomic_writer(path) as out:
-        ox.serialize(ox_quads(quads), out, ox.RdfFormat.N_QUADS)
-
-
-def write_turtle(quads: list[tuple], path: Path) -> None:
-    """The union of all graphs as Turtle (each triple once), sorted by subject."""
-    triples = sorted({(s, p, o) for s, p, o, _g in quads},
-                     key=lambda t: (_term_key(t[0]), str(t[1]), _term_key(t[2])))
-    with atomic_writer(path) as out:
-        ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples), out,
-                     ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
-
-
 def write_text(path: Path, content: str) -> None:
     with atomic_writer(path, "w") as out:
         out.write(content)

@@ -3,21 +3,20 @@ rewrites only changed named graphs; parameters bound for endpoints; clear errors
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import socket
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
 
-from graph.rdfio import sorted_unique
+from graph.graphfiles import NamedGraphFile, write_graph_file
 from graph.stores import (
     GraphStore,
     MemoryStore,
     OxigraphDirStore,
     StoreError,
-    graph_digest,
     open_store,
     sync,
     with_values,
@@ -37,12 +36,34 @@ def quad(s: str, o: str | Literal, g: str) -> Quad:
     return (URIRef(EX + s), URIRef(EX + "p"), obj, URIRef(G + g))
 
 
-def build(docs: dict[str, list[str]], canonical: list[str]) -> list[Quad]:
+_FILES: list[Path] = []  # where this test's graph files go (set per test below)
+_BUILDS = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _graph_files_dir(tmp_path: Path) -> None:
+    _FILES[:] = [tmp_path / "graph-files"]
+
+
+def build(docs: dict[str, list[str]], canonical: list[str]) -> list[NamedGraphFile]:
+    """A build's named graph files, as graph.builder writes them."""
     quads = [quad(f"{d}-{i}", Literal(text), f"doc/{d}")
              for d, texts in docs.items() for i, text in enumerate(texts)]
     quads += [quad(c, "event", "canonical") for c in canonical]
     quads += [quad("build", Literal("+".join(sorted(docs))), "build")]
-    return sorted_unique(quads)
+    folder = _FILES[0] / f"build-{next(_BUILDS)}"
+    graphs = sorted({str(q[3]) for q in quads})
+    return [write_graph_file(g, [q for q in quads if str(q[3]) == g], folder / f"{n}.nt")
+            for n, g in enumerate(graphs)]
+
+
+def triples(graphs: list[NamedGraphFile]) -> int:
+    return sum(g.ntriples().count(b"\n") for g in graphs)
+
+
+def nt(*quads: Quad) -> bytes:
+    """N-Triples of the quads' triples (what replace_graph takes)."""
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o, _g in quads).encode()
 
 
 def count(store: GraphStore, graph: str | None = None) -> int:
@@ -71,36 +92,36 @@ def test_stores_sync_loads_then_rewrites_only_changed_graphs(store: GraphStore) 
     first = build({"a": ["one", "two"], "b": ["three"]}, ["e1"])
     report = sync(store, first)
     assert report.replaced == 4 and report.dropped == 0
-    assert count(store) == len(first)
+    assert count(store) == triples(first)
     assert store.named_graphs() == {G + "doc/a", G + "doc/b", G + "canonical", G + "build"}
 
     # b changes, a stays, c is added
     second = build({"a": ["one", "two"], "b": ["three!"], "c": ["four"]}, ["e1"])
     report = sync(store, second)
     assert (report.replaced, report.dropped, report.unchanged) == (3, 0, 2)  # b, c, build
-    assert count(store) == len(second)
+    assert count(store) == triples(second)
 
     # a removed: its graph and the canonical node only it supported go
     third = build({"b": ["three!"], "c": ["four"]}, [])
     report = sync(store, third)
     assert report.dropped == 2  # doc/a, and canonical (now empty)
     assert G + "doc/a" not in store.named_graphs()
-    assert count(store) == len(third)
-    assert store.manifest() == {g: graph_digest(q for q in third if str(q[3]) == g)
-                                for g in {str(q[3]) for q in third}}
+    assert count(store) == triples(third)
+    assert store.manifest() == {g.iri: g.digest() for g in third}
 
 
 def test_stores_replace_and_drop_graph(store: GraphStore) -> None:
-    store.load_all(build({"a": ["x"]}, ["e"]))
-    store.replace_graph(G + "doc/a", [quad("n", Literal("y"), "doc/a"),
-                                      quad("m", Literal("z"), "doc/a")])
+    store.load_all((g.iri, g.ntriples()) for g in build({"a": ["x"]}, ["e"]))
+    store.replace_graph(G + "doc/a", nt(quad("n", Literal("y"), "doc/a"),
+                                        quad("m", Literal("z"), "doc/a")))
     store.drop_graph(G + "canonical")
     store.drop_graph(G + "doc/never-there")
     store.commit({})
     assert count(store, "doc/a") == 2
     assert count(store, "canonical") == 0
     with pytest.raises(ValueError, match="not in"):
-        store.replace_graph(G + "doc/a", [quad("n", Literal("y"), "doc/b")])
+        write_graph_file(G + "doc/a", [quad("n", Literal("y"), "doc/b")],
+                         _FILES[0] / "wrong.nt")
 
 
 def test_stores_queries_bind_parameters_as_terms(store: GraphStore) -> None:
@@ -132,7 +153,7 @@ def test_stores_oxigraph_dir_uncommitted_writes_are_discarded(tmp_path: Path) ->
     root = tmp_path / "store"
     s = OxigraphDirStore(root)
     sync(s, build({"a": ["x"]}, []))
-    s.replace_graph(G + "doc/a", [quad("n", Literal("changed"), "doc/a")])
+    s.replace_graph(G + "doc/a", nt(quad("n", Literal("changed"), "doc/a")))
     s.close()  # e.g. the build failed after writing some graphs
     assert sorted(p.name for p in root.glob("gen-*")) == ["gen-000001"]
     fresh = OxigraphDirStore(root)
@@ -144,7 +165,7 @@ def test_stores_oxigraph_dir_one_writer_at_a_time(tmp_path: Path) -> None:
     root = tmp_path / "store"
     first = OxigraphDirStore(root)
     sync(first, build({"a": ["x"]}, []))
-    first.replace_graph(G + "doc/a", [quad("n", Literal("y"), "doc/a")])
+    first.replace_graph(G + "doc/a", nt(quad("n", Literal("y"), "doc/a")))
     with pytest.raises(StoreError, match="another build is writing"):
         OxigraphDirStore(root).drop_graph(G + "doc/a")
     first.close()
@@ -159,15 +180,15 @@ def test_stores_sync_writes_the_build_record_last() -> None:
     written: list[str] = []
 
     class Recorder(MemoryStore):
-        def replace_graph(self, graph_iri: str, quads: Sequence[Quad]) -> None:
+        def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
             written.append(graph_iri)
-            super().replace_graph(graph_iri, quads)
+            super().replace_graph(graph_iri, ntriples)
 
     s = Recorder()
     s.commit({})  # an empty store with a known (empty) manifest: graph by graph
     sync(s, build({"a": ["x"], "b": ["y"]}, ["e"]))
     assert written[-1] == BUILD_GRAPH
-    assert sorted(written) == sorted({str(q[3]) for q in build({"a": ["x"], "b": ["y"]}, ["e"])})
+    assert sorted(written) == sorted(g.iri for g in build({"a": ["x"], "b": ["y"]}, ["e"]))
 
 
 def test_stores_specs() -> None:
@@ -190,7 +211,7 @@ def test_stores_endpoint_errors_name_the_url(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=f"http://127.0.0.1:{port}/query: cannot reach"):
         s.query("ASK { ?s ?p ?o }")
     with pytest.raises(StoreError, match=f"PUT http://127.0.0.1:{port}/store\\?graph="):
-        s.replace_graph(G + "doc/a", [quad("n", Literal("y"), "doc/a")])
+        s.replace_graph(G + "doc/a", nt(quad("n", Literal("y"), "doc/a")))
 
 
 def test_stores_with_values_binds_inside_the_where_group() -> None:

@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import RDF, Dataset, URIRef
+from rdflib import RDF, Dataset
 
 from graph.cli import cli
 from graph.store import open_dataset
@@ -176,7 +176,7 @@ def test_stores_sparql_rebuilds_everything_after_an_interrupted_load(endpoint: s
     state.write_text(json.dumps(data))
     store = open_store(spec, state_dir=out / ".cache" / "stores")
     stray = "https://w3id.org/refoulement-kg/id/graph/doc/0000000000000000"
-    store.replace_graph(stray, [(URIRef(stray), RDF.type, RKG.SourceDocument, URIRef(stray))])
+    store.replace_graph(stray, f"<{stray}> <{RDF.type}> <{RKG.SourceDocument}> .\n".encode())
     assert stray in store.named_graphs()
     output = build(CORPUS, out, spec)
     assert f"store {spec}: loaded" in output

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from graph.rdf.terms import Quad
-from graph.stores.base import GraphStore, Manifest, StoreError, graph_digest, with_values
+from graph.graphfiles import NamedGraphFile
+from graph.stores.base import GraphStore, Manifest, StoreError, with_values
 from graph.stores.memory import MemoryStore
 from graph.stores.oxigraph_dir import OxigraphDirStore
 from graph.stores.sparql import SparqlEndpointStore, parse_spec
@@ -33,7 +33,6 @@ __all__ = [
     "SparqlEndpointStore",
     "StoreError",
     "SyncReport",
-    "graph_digest",
     "open_store",
     "publish",
     "sync",
@@ -69,8 +68,8 @@ def check_spec(spec: str) -> str:
     raise StoreError(f"unknown store {spec!r}; use one of {', '.join(KINDS)}")
 
 
-def publish(spec: str, out: Path, quads: Sequence[Quad]) -> SyncReport | None:
-    """After a build: bring the store `spec` up to date with `quads` (sorted).
+def publish(spec: str, out: Path, graphs: Sequence[NamedGraphFile]) -> SyncReport | None:
+    """After a build: bring the store `spec` up to date with the build's named graphs.
 
     The memory store's content is the build's graph.trig, so there is nothing to do for it.
     """
@@ -78,6 +77,6 @@ def publish(spec: str, out: Path, quads: Sequence[Quad]) -> SyncReport | None:
         return None
     store = open_store(spec, state_dir=out / ".cache" / "stores")
     try:
-        return sync(store, quads)
+        return sync(store, graphs)
     finally:
         store.close()

@@ -1,10 +1,11 @@
 """What every store offers, and the helpers the stores share.
 
 A store holds one build as named graphs (one per document, plus ontology, registry,
-canonical and build). Writers replace or drop whole named graphs and then `commit`, handing
-over the manifest: the content digest of every named graph of the build. A store gives the
-manifest of its last commit back, so the next build rewrites only the graphs whose content
-changed and drops those of documents that were removed (graph/stores/sync.py).
+canonical and build). Writers replace or drop whole named graphs (given as N-Triples, as the
+build writes them: graph/graphfiles.py) and then `commit`, handing over the manifest: the
+content digest of every named graph of the build. A store gives the manifest of its last
+commit back, so the next build rewrites only the graphs whose content changed and drops those
+of documents that were removed (graph/stores/sync.py).
 
 Readers use `query` (SPARQL text, parameters bound as RDF terms, never pasted into the text) or
 `dataset()`, an rdflib Dataset whose default graph is the union of all named graphs, for code
@@ -15,22 +16,24 @@ are given.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol, runtime_checkable
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier
 
 from graph.errors import RkgError
-from graph.rdf.terms import Quad
 
 Manifest = dict[str, str]
 """Named graph IRI -> content digest (see `graph_digest`)."""
 
 Bindings = Mapping[str, Identifier]
+
+GraphPayload = tuple[str, bytes]
+"""A named graph to write: its IRI and its triples as N-Triples."""
 
 
 class StoreError(RkgError):
@@ -48,16 +51,16 @@ class GraphStore(Protocol):
         """Digests of the named graphs as last committed; None when unknown (load it all)."""
         ...
 
-    def replace_graph(self, graph_iri: str, quads: Sequence[Quad]) -> None:
-        """The named graph's content becomes exactly `quads` (all in that graph)."""
+    def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
+        """The named graph's content becomes exactly the triples of `ntriples` (N-Triples)."""
         ...
 
     def drop_graph(self, graph_iri: str) -> None:
         """Remove the named graph and everything in it (no error if it is absent)."""
         ...
 
-    def load_all(self, quads: Iterable[Quad]) -> None:
-        """Replace the whole content of the store by `quads`."""
+    def load_all(self, graphs: Iterable[GraphPayload]) -> None:
+        """Replace the whole content of the store by these named graphs."""
         ...
 
     def commit(self, manifest: Mapping[str, str]) -> None:
@@ -80,26 +83,13 @@ class GraphStore(Protocol):
         ...
 
 
-def _term_key(term: object) -> str:
-    if isinstance(term, Literal):
-        return f"\x02{term}\x00{term.language or ''}\x00{term.datatype or ''}"
-    if isinstance(term, BNode):
-        return f"\x01{term}"
-    return f"\x00{term}"
-
-
-def graph_digest(quads: Iterable[Quad]) -> str:
-    """A digest of a named graph's content; the quads must come sorted (rdfio.sorted_unique)."""
-    h = hashlib.sha256()
-    for s, p, o, _g in quads:
-        h.update(f"{_term_key(s)}\x1f{p}\x1f{_term_key(o)}\x1e".encode())
-    return h.hexdigest()[:32]
-
-
-def check_quads_in(graph_iri: str, quads: Sequence[Quad]) -> None:
-    for q in quads:
-        if str(q[3]) != graph_iri:
-            raise ValueError(f"quad {q[:3]!r} is in {q[3]}, not in {graph_iri}")
+def quads_of(graphs: Iterable[GraphPayload]) -> Iterator[ox.Quad]:
+    """The graphs' triples as pyoxigraph quads, blank node labels kept (`Store.load` would
+    rename them at random, and the same build must give the same store)."""
+    for graph_iri, ntriples in graphs:
+        node = ox.NamedNode(graph_iri)
+        for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Quad(t.subject, t.predicate, t.object, node)
 
 
 def with_values(sparql: str, bindings: Bindings | None) -> str:

@@ -15,9 +15,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset
 from rdflib.query import Result
 
-from graph.rdf.terms import Quad
-from graph.rdfio import ox_quads
-from graph.stores.base import Bindings, Manifest, StoreError, check_quads_in
+from graph.stores.base import Bindings, GraphPayload, Manifest, StoreError, quads_of
 
 
 class MemoryStore:
@@ -41,21 +39,20 @@ class MemoryStore:
     def manifest(self) -> Manifest | None:
         return None if self._manifest is None else dict(self._manifest)
 
-    def replace_graph(self, graph_iri: str, quads: Sequence[Quad]) -> None:
-        check_quads_in(graph_iri, quads)
+    def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
         node = ox.NamedNode(graph_iri)
         if self._ox.contains_named_graph(node):
             self._ox.remove_graph(node)
-        self._ox.extend(ox_quads(quads))
+        self._ox.extend(quads_of([(graph_iri, ntriples)]))
 
     def drop_graph(self, graph_iri: str) -> None:
         node = ox.NamedNode(graph_iri)
         if self._ox.contains_named_graph(node):
             self._ox.remove_graph(node)
 
-    def load_all(self, quads: Iterable[Quad]) -> None:
+    def load_all(self, graphs: Iterable[GraphPayload]) -> None:
         self._ox.clear()
-        self._ox.extend(ox_quads(quads))
+        self._ox.extend(quads_of(graphs))
 
     def commit(self, manifest: Mapping[str, str]) -> None:
         self._manifest = dict(manifest)

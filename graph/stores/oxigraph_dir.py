@@ -26,7 +26,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +35,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset
 from rdflib.query import Result
 
-from graph.rdf.terms import Quad
-from graph.rdfio import ox_quads
-from graph.stores.base import Bindings, Manifest, StoreError, check_quads_in
+from graph.stores.base import Bindings, GraphPayload, Manifest, StoreError, quads_of
 
 POINTER = "current.json"
 LINK = "current"
@@ -134,13 +132,12 @@ class OxigraphDirStore:
             raise StoreError(f"{self._new}: cannot create the next generation: {exc}") from exc
         return self._writer
 
-    def replace_graph(self, graph_iri: str, quads: Sequence[Quad]) -> None:
-        check_quads_in(graph_iri, quads)
+    def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
         store = self._writing(copy=True)
         node = ox.NamedNode(graph_iri)
         if store.contains_named_graph(node):
             store.remove_graph(node)
-        store.extend(ox_quads(quads))
+        store.extend(quads_of([(graph_iri, ntriples)]))
 
     def drop_graph(self, graph_iri: str) -> None:
         store = self._writing(copy=True)
@@ -148,10 +145,10 @@ class OxigraphDirStore:
         if store.contains_named_graph(node):
             store.remove_graph(node)
 
-    def load_all(self, quads: Iterable[Quad]) -> None:
+    def load_all(self, graphs: Iterable[GraphPayload]) -> None:
         if self._writer is not None:
             self._writer.clear()
-        self._writing(copy=False).bulk_extend(ox_quads(quads))
+        self._writing(copy=False).bulk_extend(quads_of(graphs))
 
     def commit(self, manifest: Mapping[str, str]) -> None:
         if self._writer is None or self._new is None:

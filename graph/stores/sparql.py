@@ -30,12 +30,10 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import groupby
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.algebra import translateAlgebra
@@ -44,9 +42,7 @@ from rdflib.query import Result
 from rdflib.store import Store
 
 from graph import iris
-from graph.rdf.terms import Quad
-from graph.rdfio import to_ox
-from graph.stores.base import Bindings, Manifest, StoreError, check_quads_in, with_values
+from graph.stores.base import Bindings, GraphPayload, Manifest, StoreError, with_values
 
 DEFAULT_TIMEOUT = 60.0
 OUR_GRAPHS = iris.DATA + "graph/"
@@ -122,12 +118,9 @@ class SparqlEndpointStore:
             self._pending = True
 
     # -- writing (Graph Store Protocol) -----------------------------------------------------
-    def replace_graph(self, graph_iri: str, quads: Sequence[Quad]) -> None:
-        check_quads_in(graph_iri, quads)
+    def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
         self._begin()
-        body = ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o, _g in quads),
-                            format=ox.RdfFormat.N_TRIPLES)
-        self._request("PUT", self._gsp(graph_iri), body or b"",
+        self._request("PUT", self._gsp(graph_iri), ntriples,
                       {"Content-Type": "application/n-triples"}, self._gsp_auth)
 
     def drop_graph(self, graph_iri: str) -> None:
@@ -135,12 +128,12 @@ class SparqlEndpointStore:
         self._request("DELETE", self._gsp(graph_iri), None, {}, self._gsp_auth,
                       missing_ok=True)
 
-    def load_all(self, quads: Iterable[Quad]) -> None:
-        """Every graph of ours replaced; graphs under rkgd:graph/ not in `quads` dropped."""
+    def load_all(self, graphs: Iterable[GraphPayload]) -> None:
+        """Every graph of ours replaced; graphs under rkgd:graph/ not in `graphs` dropped."""
         self._begin()
         written: set[str] = set()
-        for g, group in groupby(quads, key=lambda q: str(q[3])):
-            self.replace_graph(g, list(group))
+        for g, ntriples in graphs:
+            self.replace_graph(g, ntriples)
             written.add(g)
         for g in sorted(self.named_graphs()):
             if g.startswith(OUR_GRAPHS) and g not in written:
