@@ -248,7 +248,7 @@ class SpeechReader:
         publisher's own voice condemns X."""
         if token.lemma_.lower() not in CONDEMN_VERBS or self.publisher is None:
             return
-        if _inside_quote(token) or _negated_or_modal(token):
+        if _inside_quote(token, sent) or _negated_or_modal(token):
             return
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "prep"}]
         hits = [t for o in objects for t in o.subtree if t.lemma_.lower() in CONDEMN_OBJECTS]
@@ -303,7 +303,7 @@ class SpeechReader:
         if self.publisher is None:
             return
         root = sent.root
-        if _inside_quote(root) or not any(
+        if _inside_quote(root, sent) or not any(
                 c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in root.children):
             return
         subj = subject_of(root)
@@ -620,10 +620,9 @@ def _negated_or_modal(verb: Token) -> bool:
     return False
 
 
-def _inside_quote(token: Token) -> bool:
-    text = token.doc.text
-    sent_start = token.sent.start_char
-    before = text[sent_start:token.idx]
+def _inside_quote(token: Token, sent: Span) -> bool:
+    """Is `token` (in `sent`) inside an open quotation?"""
+    before = sent.text[:token.idx - sent.start_char]  # Doc.text is rebuilt on every call
     opened = before.count("“") - before.count("”")
     return opened > 0 or before.count('"') % 2 == 1
 

@@ -95,30 +95,28 @@ class EntityAnnotator:
             {"IS_TITLE": True, "IS_ALPHA": True, "LENGTH": {"<=": 5}},
             {"IS_TITLE": True, "IS_ALPHA": True}, {"ORTH": "-"},
             {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 2}}]])
-        self.government = Matcher(nlp.vocab)
-        single = sorted(g for g in lexicon.GOVERNMENT_NOUNS if " " not in g)
-        double = sorted(g for g in lexicon.GOVERNMENT_NOUNS if " " in g)
-        gov_patterns = [[{"LOWER": {"IN": single}}]] + [
-            [{"LOWER": w} for w in g.split()] for g in double]
+        # Demonym + government noun ("Chinese authorities"): a PhraseMatcher finds the
+        # demonyms, the nouns after them are checked by hand (a token Matcher with one
+        # pattern per demonym and noun was a third of the NLP stage).
+        self.demonym_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         for dem in sorted(self.demonyms):
-            pattern = [{"LOWER": t.lower_} for t in nlp.make_doc(dem)]
-            for gov in gov_patterns:
-                self.government.add("GOV", [pattern + gov])
-                # "the Chinese and South Korean governments": checked in _government_doubles
-                self.government.add("GOV2", [[*pattern, {"LOWER": "and"},
-                                              {"IS_TITLE": True, "OP": "+"}, *gov]])
+            self.demonym_phrases.add("DEMONYM", [nlp.make_doc(dem)])
+        self.gov_nouns = tuple(tuple(t.lower_ for t in nlp.make_doc(g))
+                               for g in sorted(lexicon.GOVERNMENT_NOUNS))
 
     # -- entry points -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         table: dict[str, tuple[str, str, bool]] = {}
         spans: list[Span] = []
-        candidates = (self._registry_candidates(doc) + self._government_candidates(doc)
+        government = self._government_matches(doc)
+        candidates = (self._registry_candidates(doc)
+                      + self._government_candidates(doc, government)
                       + self._list_candidates(doc) + self._ner_candidates(doc)
                       + self._name_shape_candidates(doc))
         chosen = self._places_near_each_other(
             _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
         chosen += self._document_aliases(doc, chosen)
-        chosen += self._government_doubles(doc, chosen)
+        chosen += self._government_doubles(doc, chosen, government)
         for c in sorted(chosen, key=lambda c: (c.start, c.end, c.key)):
             span = Span(doc, c.start, c.end, label=c.type, kb_id=c.key)
             spans.append(span)
@@ -188,10 +186,31 @@ class EntityAnnotator:
             return actors[0]
         return places[0] if places else None
 
-    def _government_candidates(self, doc: Doc) -> list[Candidate]:
+    def _government_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """("GOV", start, end) for "Chinese authorities"; ("GOV2", start, end) for "the
+        Chinese and South Korean governments" (demonym, "and", title-case words, noun)."""
+        found: list[tuple[str, int, int]] = []
+        n = len(doc)
+        for _match_id, start, end in self.demonym_phrases(doc):
+            found += [("GOV", start, stop) for stop in self._gov_noun_ends(doc, end)]
+            if end < n and doc[end].lower_ == "and":
+                after = end + 1
+                while after < n and doc[after].is_title:
+                    after += 1
+                    found += [("GOV2", start, stop) for stop in self._gov_noun_ends(doc, after)]
+        return sorted(set(found), key=lambda m: (m[1], m[2], m[0]))
+
+    def _gov_noun_ends(self, doc: Doc, at: int) -> list[int]:
+        """Ends of the government nouns starting at token `at`."""
+        return [at + len(noun) for noun in self.gov_nouns
+                if at + len(noun) <= len(doc)
+                and all(doc[at + k].lower_ == w for k, w in enumerate(noun))]
+
+    def _government_candidates(self, doc: Doc, government: list[tuple[str, int, int]]
+                               ) -> list[Candidate]:
         found = []
-        for match_id, start, end in self.government(doc):
-            if doc.vocab.strings[match_id] != "GOV":
+        for label, start, end in government:
+            if label != "GOV":
                 continue
             words = doc[start:end]
             state = self._demonym_state(words)
@@ -208,12 +227,13 @@ class EntityAnnotator:
                 return state
         return None
 
-    def _government_doubles(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+    def _government_doubles(self, doc: Doc, chosen: list[Candidate],
+                            government: list[tuple[str, int, int]]) -> list[Candidate]:
         """'the Chinese and South Korean governments' names two states."""
         found = []
         taken = {(c.start, c.end, c.key) for c in chosen}
-        for match_id, start, end in self.government(doc):
-            if doc.vocab.strings[match_id] != "GOV2":
+        for label, start, end in government:
+            if label != "GOV2":
                 continue
             words = doc[start:end]
             and_index = next(t.i for t in words if t.lower_ == "and")

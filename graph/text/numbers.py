@@ -593,6 +593,14 @@ def parse_count(text: str) -> PersonCount | None:
     return parsed[0] if parsed is not None else None
 
 
+# Every word a count phrase may start with (see `_phrase`); numerals start one too.
+_FIRST_WORDS = frozenset({
+    "half", "dozens", "between", "from", "a", "an", *_PLURAL_UNITS, *_UNITS, *_TENS,
+    *(key[0] for key in _FEW_WORDS), *(key[0] for key in _UNBOUNDED),
+    *(key[0] for key in _MODIFIERS),
+})
+
+
 def find_counts(sentence: str) -> list[CountMatch]:
     """Counts of people in `sentence`: count phrases followed by a person noun.
 
@@ -602,6 +610,9 @@ def find_counts(sentence: str) -> list[CountMatch]:
     found: list[CountMatch] = []
     i = 0
     while i < len(toks):
+        if toks[i].low not in _FIRST_WORDS and toks[i].kind not in ("int", "dec"):
+            i += 1  # no count phrase starts here: skip the costly parse
+            continue
         parsed = _phrase(toks, i, sentence)
         if parsed is None:
             i += 1
