@@ -38,12 +38,13 @@ from graph.graphfiles import (
     write_trig,
     write_turtle,
 )
+from graph.nlp.resources import registry_for
 from graph.rdf.assemble import canonical_quads, document_quads
 from graph.rdf.registry import ontology_quads, registry_quads
 from graph.rdf.terms import Quad, integer, text
 from graph.rdfio import write_text
 from graph.reading import read_corpus
-from graph.registry import Registry, load_registry
+from graph.registry import Registry
 
 Progress = Callable[[str, int, int], None]
 
@@ -100,7 +101,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     problems = [f"{p.file}: {p.reason}" for p in reading.problems]
     if strict and problems:
         raise InputError("strict build: " + "; ".join(problems))
-    registry = load_registry(Path(reference_dir) if reference_dir else None)
+    registry = registry_for(reference_dir)
     documents, fact_keys, reused = extract_all(list(reading.documents), out, reference_dir,
                                                jobs, progress)
     counts = Counter(type(f).__name__ for df in documents for f in df.facts)

@@ -32,17 +32,16 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict) and "_t" in value:
-        cls = _CLASSES[value["_t"]]
-        kwargs = {k: _decode(v) for k, v in value.items() if k != "_t"}
-        for f in dataclasses.fields(cls):
-            if isinstance(kwargs.get(f.name), list):
-                kwargs[f.name] = tuple(kwargs[f.name])
-        return cls(**kwargs)
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
+def _decode(record: dict[str, Any]) -> Any:
+    """json object_hook: records come innermost first, so field values are already decoded;
+    a tagged record becomes its dataclass, its lists tuples."""
+    tag = record.pop("_t", None)
+    if tag is None:
+        return record
+    for name, value in record.items():
+        if type(value) is list:
+            record[name] = tuple(value)
+    return _CLASSES[tag](**record)
 
 
 def dumps(document: F.DocumentFacts) -> str:
@@ -50,7 +49,7 @@ def dumps(document: F.DocumentFacts) -> str:
 
 
 def loads(text: str) -> F.DocumentFacts:
-    result = _decode(json.loads(text))
+    result = json.loads(text, object_hook=_decode)
     if not isinstance(result, F.DocumentFacts):
         raise ValueError("not a DocumentFacts record")
     return result

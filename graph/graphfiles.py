@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -123,8 +125,22 @@ def write_turtle(graphs: Sequence[NamedGraphFile], path: Path) -> int:
 
 def merge_sorted(files: Sequence[Path], out: Path, tmp: Path) -> int:
     """Merge sorted line files into `out`, each line once; returns the number of lines.
-    Files are merged MERGE_FAN_IN at a time into intermediate runs, so any number of inputs
-    keeps few files open."""
+
+    GNU sort does it in C when it is there (`sort -m -u`, bytewise in the C locale); else
+    Python merges MERGE_FAN_IN files at a time into intermediate runs, so any number of
+    inputs keeps few files open. Both give the same bytes: no N-Triples line is a prefix of
+    another (each ends in " ."), so the newline never decides an order.
+    """
+    sort = shutil.which("sort")
+    if sort is not None and files:
+        names = tmp / "inputs"
+        names.write_bytes(b"".join(bytes(f) + b"\0" for f in files))
+        done = subprocess.run([sort, "-m", "-u", f"--batch-size={MERGE_FAN_IN}",
+                               "-T", str(tmp), f"--files0-from={names}", "-o", str(out)],
+                              env={**os.environ, "LC_ALL": "C"}, capture_output=True,
+                              check=False)
+        if done.returncode == 0:
+            return _count_lines(out)
     runs = list(files)
     level = 0
     while len(runs) > MERGE_FAN_IN:
@@ -136,6 +152,14 @@ def merge_sorted(files: Sequence[Path], out: Path, tmp: Path) -> int:
             merged_runs.append(run)
         runs = merged_runs
     return _merge_into(runs, out)
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            count += block.count(b"\n")
+    return count
 
 
 def _merge_into(files: Sequence[Path], out: Path) -> int:

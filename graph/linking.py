@@ -72,25 +72,51 @@ def cluster_returns(documents: Iterable[DocumentFacts]) -> list[CanonicalReturn]
         else:
             clusters.append([m])
             in_doc.setdefault(m.evidence.doc_id, []).append(clusters[-1])
-    # Merge j into i for the first mergeable pair (i, j), as a rescan from the start would
-    # find it: a cluster that grows can only become harder to merge (more documents, more
-    # pairs to agree), so pairs already refused stay refused and the scan goes on from j.
+    # Only clusters with the same perpetrator can merge: scan each perpetrator's clusters on
+    # their own, in the original order, and give the survivors back in that order.
+    groups: dict[EntityRef | None, list[int]] = {}
+    for n, cluster in enumerate(clusters):
+        groups.setdefault(cluster[0].perpetrator, []).append(n)
+    survivors: list[tuple[int, list[ForcedReturn]]] = []
+    for indices in groups.values():
+        merged = _merge_across_documents([clusters[n] for n in indices])
+        survivors += [(indices[k], c) for k, c in merged]
+    return [_canonical(c) for _n, c in sorted(survivors, key=lambda item: item[0])]
+
+
+def _merge_across_documents(clusters: list[list[ForcedReturn]]
+                            ) -> list[tuple[int, list[ForcedReturn]]]:
+    """Merge j into i for the first mergeable pair (i, j), as a rescan from the start would
+    find it: a cluster that grows can only become harder to merge (more documents, more
+    pairs to agree), so pairs already refused stay refused and the scan goes on from j.
+    Returns the surviving clusters with their positions in `clusters`."""
     docs = [{x.evidence.doc_id for x in c} for c in clusters]
+    # every known date of a cluster shares one year (its dates are pairwise compatible), and
+    # two clusters with different years never merge: a cheap test before the pairwise one
+    years = [_year(c) for c in clusters]
+    alive = list(range(len(clusters)))
     i = 0
-    while i < len(clusters):
-        a = clusters[i]
-        j = i + 1
-        while j < len(clusters):
-            b = clusters[j]
-            if (a[0].perpetrator == b[0].perpetrator and not docs[i] & docs[j]
+    while i < len(alive):
+        a = clusters[alive[i]]
+        k = i + 1
+        while k < len(alive):
+            ia, ib = alive[i], alive[k]
+            b = clusters[ib]
+            if ((years[ia] is None or years[ib] is None or years[ia] == years[ib])
+                    and not docs[ia] & docs[ib]
                     and all(_same_event(x, y) for x in a for y in b)):
                 a.extend(b)
-                docs[i] |= docs[j]
-                del clusters[j], docs[j]
+                docs[ia] |= docs[ib]
+                years[ia] = years[ia] or years[ib]
+                del alive[k]
             else:
-                j += 1
+                k += 1
         i += 1
-    return [_canonical(c) for c in clusters]
+    return [(n, clusters[n]) for n in alive]
+
+
+def _year(cluster: list[ForcedReturn]) -> str | None:
+    return next((m.date.iso[:4] for m in cluster if m.date.iso), None)
 
 
 def _canonical(members: list[ForcedReturn]) -> CanonicalReturn:

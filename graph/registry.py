@@ -393,6 +393,10 @@ def _strings(value: Any) -> list[str] | None:
     return None
 
 
+# libyaml's loader when PyYAML has it (about 10x faster), else the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, problems: _Problems) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -400,7 +404,7 @@ def _read_yaml(path: Path, problems: _Problems) -> Any:
         problems.add(path.name, None, f"cannot be read: {exc}")
         return None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
