@@ -10,11 +10,13 @@ to (label, type, registered).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -44,6 +46,7 @@ SHORT_FORM_HEADS = frozenset({"commission", "council", "committee", "assembly", 
                               "ministry", "office"})
 
 
+@lru_cache(maxsize=8192)  # names recur across documents
 def normalise_name(text: str) -> str:
     """The key discovered entities are merged on: accents, case, punctuation, 'the' folded."""
     text = unicodedata.normalize("NFKD", text)
@@ -109,13 +112,15 @@ class EntityAnnotator:
         table: dict[str, tuple[str, str, bool]] = {}
         spans: list[Span] = []
         government = self._government_matches(doc)
+        sents = list(doc.sents)
+        words = [t.text for t in doc]  # scanned several times below
         candidates = (self._registry_candidates(doc)
                       + self._government_candidates(doc, government)
-                      + self._list_candidates(doc) + self._ner_candidates(doc)
+                      + self._list_candidates(doc, sents) + self._ner_candidates(doc, sents)
                       + self._name_shape_candidates(doc))
         chosen = self._places_near_each_other(
             _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
-        chosen += self._document_aliases(doc, chosen)
+        chosen += self._document_aliases(doc, chosen, words)
         chosen += self._government_doubles(doc, chosen, government)
         for c in sorted(chosen, key=lambda c: (c.start, c.end, c.key)):
             span = Span(doc, c.start, c.end, label=c.type, kb_id=c.key)
@@ -269,32 +274,37 @@ class EntityAnnotator:
                                        False, 2))
         return found
 
-    def _ner_candidates(self, doc: Doc) -> list[Candidate]:
+    def _ner_candidates(self, doc: Doc, sents: list[Span]) -> list[Candidate]:
         found = []
+        starts = [sent.start for sent in sents]
+        headlines: dict[int, bool] = {}  # by sentence index
         for ent in doc.ents:
-            if ent.label_ not in {"PERSON", "ORG", "GPE", "LOC", "FAC", "LAW"}:
+            ner_label = ent.label_
+            if ner_label not in {"PERSON", "ORG", "GPE", "LOC", "FAC", "LAW"}:
                 continue
-            if _in_headline(ent):
+            at = bisect.bisect_right(starts, ent.start) - 1  # the sentence of ent.start
+            if at not in headlines:
+                headlines[at] = _in_headline(sents[at])
+            if headlines[at]:
                 continue
             span = _trim(_extend_hyphenated(ent))
             if span is None or not _looks_like_name(span):
                 continue
-            if any(t.text in {",", ";"} for t in span) \
-                    or span.text.count("(") != span.text.count(")"):
+            label = span.text
+            if any(t.text in {",", ";"} for t in span) or label.count("(") != label.count(")"):
                 continue
-            if ent.label_ == "PERSON" and len(span) == 1:
+            if ner_label == "PERSON" and len(span) == 1:
                 continue  # a lone surname names a person only as an alias (see below)
             if len(span) == 1 and span[0].lower_ in SHORT_FORM_HEADS:
                 continue  # 'the Commission': a short form of a longer name (see below)
-            etype = _discovered_type(span.text, ent.label_)
+            etype = _discovered_type(label, ner_label)
             if etype is None:
                 continue
             if etype in {"Settlement", "AdministrativeRegion"} and (
                     (span.root.dep_ in {"compound", "amod"} and span.root.head.pos_ == "NOUN")
-                    or " and " in span.text or span.text.casefold() in self.demonyms
-                    or span.text.lower() in lexicon.NOT_PLACES):
+                    or " and " in label or label.casefold() in self.demonyms
+                    or label.lower() in lexicon.NOT_PLACES):
                 continue  # "Asia director", "North and South Korea", "Lao", "the North"
-            label = span.text
             known = self._registry_lookup(label)
             if known:
                 found.append(self._known(span.start, span.end, known, label, 2))
@@ -303,10 +313,10 @@ class EntityAnnotator:
                                    False, 1))
         return found
 
-    def _list_candidates(self, doc: Doc) -> list[Candidate]:
+    def _list_candidates(self, doc: Doc, sents: list[Span]) -> list[Candidate]:
         """Each item of a long comma-separated list of proper names is an organisation."""
         found = []
-        for sent in doc.sents:
+        for sent in sents:
             commas = [t.i for t in sent if t.text == ","]
             if len(commas) < 4:
                 continue
@@ -358,8 +368,10 @@ class EntityAnnotator:
             return next(e for e, m in options if not m)
         return None
 
-    def _document_aliases(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
-        """Acronyms in parentheses, later short forms and surnames name earlier entities."""
+    def _document_aliases(self, doc: Doc, chosen: list[Candidate], words: list[str]
+                          ) -> list[Candidate]:
+        """Acronyms in parentheses, later short forms and surnames name earlier entities.
+        `words` are the texts of the Doc's tokens."""
         taken = {(c.start, c.end) for c in chosen}
         covered = {i for c in chosen for i in range(c.start, c.end)}
         aliases: dict[str, Candidate] = {}
@@ -385,31 +397,31 @@ class EntityAnnotator:
             if len(keys) == 1 and word not in aliases:
                 aliases[word] = first_of[word]
         found = []
-        for token in doc:
-            if token.i in covered:
+        for i, word in enumerate(words):
+            alias = aliases.get(word)
+            if alias is None or i in covered or i < alias.start or (i, i + 1) in taken:
                 continue
-            alias = aliases.get(token.text)
-            if alias is None or token.i < alias.start or (token.i, token.i + 1) in taken:
-                continue
+            token = doc[i]
             c = alias
             if not (token.is_upper or token.is_title or token.text[:1].isupper()):
                 continue
             found.append(Candidate(token.i, token.i + 1, c.key, c.label, c.type, c.registered,
                                    0))
             covered.add(token.i)
-        found += self._short_forms(doc, chosen, covered)
-        found += self._child_instruments(doc, chosen, covered)
+        found += self._short_forms(doc, chosen, covered, words)
+        found += self._child_instruments(doc, chosen, covered, words)
         return found
 
-    def _child_instruments(self, doc: Doc, chosen: list[Candidate], covered: set[int]
-                           ) -> list[Candidate]:
+    def _child_instruments(self, doc: Doc, chosen: list[Candidate], covered: set[int],
+                           words: list[str]) -> list[Candidate]:
         """'the 1951 Convention ... and its accompanying Protocol': the registry's protocol
         to the treaty just named (its `parent`)."""
         found = []
         treaties = sorted((c for c in chosen if c.type == "Treaty"), key=lambda c: c.start)
-        for token in doc:
-            if token.i in covered or token.text != "Protocol":
+        for i, word in enumerate(words):
+            if word != "Protocol" or i in covered:
                 continue
+            token = doc[i]
             start = token.i
             while start > 0 and doc[start - 1].lower_ not in {"its", "their", "the"} \
                     and (doc[start - 1].is_lower or doc[start - 1].like_num) \
@@ -430,8 +442,8 @@ class EntityAnnotator:
             covered.update(range(start, token.i + 1))
         return found
 
-    def _short_forms(self, doc: Doc, chosen: list[Candidate], covered: set[int]
-                     ) -> list[Candidate]:
+    def _short_forms(self, doc: Doc, chosen: list[Candidate], covered: set[int],
+                     words: list[str]) -> list[Candidate]:
         """'the Commission' after 'United Nations Commission on Human Rights'."""
         heads: dict[str, list[Candidate]] = {}
         for c in chosen:
@@ -441,9 +453,10 @@ class EntityAnnotator:
                 if t.is_title and t.lower_ in SHORT_FORM_HEADS:
                     heads.setdefault(t.text, []).append(c)
         found = []
-        for token in doc:
-            if token.i in covered or token.text not in heads or token.i == 0:
+        for i, word in enumerate(words):
+            if word not in heads or i == 0 or i in covered:
                 continue
+            token = doc[i]
             if doc[token.i - 1].lower_ not in {"the", "’s", "'s"} and not (
                     token.i > 1 and doc[token.i - 2].lower_ == "the"):
                 continue
@@ -508,10 +521,9 @@ def _is_dateline(span: Span) -> bool:
     return span.start_char - line_start < 40 and span.doc.text[line_start:span.start_char].isupper()
 
 
-def _in_headline(span: Span) -> bool:
+def _in_headline(sent: Span) -> bool:
     """Headlines, subheadings and page chrome: title-case or very short unpunctuated lines,
     where the statistical NER takes ordinary capitalised words for names."""
-    sent = span.sent
     if sent.text.rstrip().endswith((".", "”", "\"", "?", "!", ":")):
         return False
     words = [t for t in sent if t.is_alpha]
@@ -558,6 +570,7 @@ def _looks_like_name(span: Span) -> bool:
     return any(t.is_alpha for t in span)
 
 
+@lru_cache(maxsize=4096)
 def _discovered_type(name: str, ner_label: str) -> str | None:
     words = set(re.findall(r"[a-z]+", name.casefold()))
     lower = name.casefold()

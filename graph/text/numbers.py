@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from graph.facts import PersonCount
 
@@ -170,6 +171,10 @@ _MODIFIERS: dict[tuple[str, ...], str] = {
     ("a", "maximum", "of"): "at_most",
 }
 _MODIFIER_KEYS = sorted(_MODIFIERS, key=len, reverse=True)
+# The same keys by first word, longest first (the order `_phrase` tries them in).
+_MODIFIERS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _key in _MODIFIER_KEYS:
+    _MODIFIERS_BY_FIRST.setdefault(_key[0], []).append(_key)
 _PERCENT_WORDS = frozenset({"%", "percent", "per", "pct"})
 
 # --- tokens ---------------------------------------------------------------------------------
@@ -184,8 +189,7 @@ _DEC_RE = re.compile(r"\d+\.\d+")
 _HYPHENS = frozenset({"-", "‐", "‑", "–", "—"})
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple: sentences are tokenised often, and tuples are cheap
     text: str
     low: str
     start: int
@@ -415,7 +419,7 @@ def _phrase(toks: list[_Tok], i: int, text: str) -> tuple[PersonCount, int] | No
     # Modifier + number, or a bare number (possibly a range or with "or more").
     qualifier = "exact"
     j = i
-    for key in _MODIFIER_KEYS:
+    for key in _MODIFIERS_BY_FIRST.get(low, ()):
         if _words_at(toks, i, key):
             if key == ("over",) and i > 0 and toks[i - 1].low in _PARTICLE_VERBS:
                 continue
@@ -600,6 +604,9 @@ _FIRST_WORDS = frozenset({
     *(key[0] for key in _MODIFIERS),
 })
 
+# Every word `_people` may take for the head of the counted noun phrase.
+_HEAD_WORDS = PERSON_NOUNS | PERSON_NOUNS_SINGULAR | {w for _, w in _PERSON_COMPOUNDS}
+
 
 def find_counts(sentence: str) -> list[CountMatch]:
     """Counts of people in `sentence`: count phrases followed by a person noun.
@@ -608,6 +615,8 @@ def find_counts(sentence: str) -> list[CountMatch]:
     """
     toks = _tokens(sentence)
     found: list[CountMatch] = []
+    if not any(t.low in _HEAD_WORDS for t in toks):
+        return found  # no person noun for a count to count
     i = 0
     while i < len(toks):
         if toks[i].low not in _FIRST_WORDS and toks[i].kind not in ("int", "dec"):
