@@ -8,7 +8,6 @@ from graph.extract.people import extract_harms, extract_posts
 from graph.extract.returns import extract_detentions_and_visits, extract_returns
 from graph.extract.speech import extract_statements
 from graph.facts import DocumentFacts, DocumentInfo, EntityMention, EntityRef, Fact
-from graph.nlp.entities import SPAN_KEY
 from graph.nlp.pipeline import annotate, pipeline_version
 from graph.nlp.resources import registry_for
 
@@ -19,8 +18,8 @@ def extract_document(info: DocumentInfo, reference_dir: str = "") -> DocumentFac
     view = DocView(doc, info, registry_for(reference_dir))
     mentions = tuple(
         EntityMention(view.ref(span), span.text, span.start_char, span.end_char,
-                      view.evidence(span.sent, "rkg.entities.v1", 0.9))
-        for span in doc.spans[SPAN_KEY])
+                      view.evidence(view.sentence_of(span.start), "rkg.entities.v1", 0.9))
+        for span in view.entities())
     returns, practices = extract_returns(view)
     detentions, visits = extract_detentions_and_visits(view)
     adoptions = extract_resolutions(view)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -22,16 +24,24 @@ GROUP_ANAPHORS = frozenset({"group", "organization", "organisation", "experts", 
 
 @dataclass
 class DocView:
+    """An annotated Doc read once: entities, sentences, dates and counts listed here, so
+    that each extractor's pass over the document does not rebuild them (spaCy makes a new
+    Span or Token object on every access)."""
+
     doc: Doc
     info: DocumentInfo
     registry: Registry
     _by_token: dict[int, Span] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._demonyms = {d.casefold(): s for d, s in self.registry.demonyms().items()}
-        for span in self.doc.spans[SPAN_KEY]:
+        self._demonyms = folded_demonyms(self.registry)
+        self._entities = list(self.doc.spans[SPAN_KEY])  # sorted by start (rkg_entities_v1)
+        self._entity_starts = [span.start for span in self._entities]
+        for span in self._entities:
             for i in range(span.start, span.end):
                 self._by_token.setdefault(i, span)
+        self._sents = list(self.doc.sents)
+        self._sent_starts = [sent.start for sent in self._sents]
 
     # -- entities -------------------------------------------------------------------------
     def ref(self, span: Span) -> EntityRef:
@@ -42,10 +52,14 @@ class DocView:
         return self._by_token.get(token.i)
 
     def entities(self, within: Span | None = None) -> list[Span]:
-        spans = list(self.doc.spans[SPAN_KEY])
         if within is None:
-            return spans
-        return [s for s in spans if s.start >= within.start and s.end <= within.end]
+            return list(self._entities)
+        found = []
+        for at in range(bisect.bisect_left(self._entity_starts, within.start),
+                        bisect.bisect_left(self._entity_starts, within.end)):
+            if self._entities[at].end <= within.end:
+                found.append(self._entities[at])
+        return found
 
     def entities_in_subtree(self, token: Token, types: Iterable[str] | None = None
                             ) -> list[Span]:
@@ -138,31 +152,58 @@ class DocView:
 
     # -- dates and counts -----------------------------------------------------------------
     def dates_in(self, sent: Span) -> list[tuple[Span, DateValue, str]]:
-        values = self.doc.user_data.get(DATE_KEY, {})
-        found = []
-        for span in self.doc.spans[DATE_KEY]:
-            if span.start >= sent.start and span.end <= sent.end:
-                m = _lookup(values, span)
-                if m is not None:
-                    found.append((span, m.value, m.kind))
-        return found
+        return [(span, m.value, m.kind) for span, m in self._dates
+                if span.start >= sent.start and span.end <= sent.end]
 
     def counts_in(self, sent: Span) -> list[tuple[Span, PersonCount]]:
-        values = self.doc.user_data.get(COUNT_KEY, {})
-        found = []
-        for span in self.doc.spans[COUNT_KEY]:
-            if span.start >= sent.start and span.end <= sent.end:
-                m = _lookup(values, span)
-                if m is not None:
-                    found.append((span, m.count))
-        return found
+        return [(span, m.count) for span, m in self._counts
+                if span.start >= sent.start and span.end <= sent.end]
+
+    @cached_property
+    def _dates(self) -> list[tuple[Span, Any]]:
+        """Each date span with its match (`rkg_timex_v1`'s values), in span order."""
+        return _with_values(self.doc, DATE_KEY)
+
+    @cached_property
+    def _counts(self) -> list[tuple[Span, Any]]:
+        return _with_values(self.doc, COUNT_KEY)
 
     @property
     def doc_date(self) -> DateValue:
         return self.info.date if self.info.date.known else UNKNOWN_DATE
 
     def sentences(self) -> Iterator[Span]:
-        yield from self.doc.sents
+        yield from self._sents
+
+    def sentence_of(self, i: int) -> Span:
+        """The sentence holding token `i` (as `doc[i].sent`)."""
+        return self._sents[bisect.bisect_right(self._sent_starts, i) - 1]
+
+    # -- token attributes, read once per document -----------------------------------------
+    @cached_property
+    def lemmas(self) -> list[str]:
+        """Lower-cased lemma of each token."""
+        return [t.lemma_.lower() for t in self.doc]
+
+    @cached_property
+    def tags(self) -> list[str]:
+        return [t.tag_ for t in self.doc]
+
+    @cached_property
+    def lowers(self) -> list[str]:
+        return [t.lower_ for t in self.doc]
+
+
+@lru_cache(maxsize=4)
+def folded_demonyms(registry: Registry) -> dict[str, str]:
+    """Case-folded demonym -> state id (shared: do not modify)."""
+    return {d.casefold(): s for d, s in registry.demonyms().items()}
+
+
+def _with_values(doc: Doc, key: str) -> list[tuple[Span, Any]]:
+    values = doc.user_data.get(key, {})
+    pairs = [(span, _lookup(values, span)) for span in doc.spans[key]]
+    return [(span, m) for span, m in pairs if m is not None]
 
 
 def _lookup(values: dict[tuple[int, int], Any], span: Span) -> Any:

@@ -172,9 +172,10 @@ def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
     out: list[ResolutionAdoption] = []
     for sent in view.sentences():
         done: set[int] = set()
-        for token in sent:
-            if token.lemma_.lower() not in {"adopt", "adoption", "pass", "approve"}:
+        for i in range(sent.start, sent.end):
+            if view.lemmas[i] not in {"adopt", "adoption", "pass", "approve"}:
                 continue
+            token = view.doc[i]
             resolution = _resolution_noun(token)
             if resolution is None or any(c.lower_ in HABITUAL_ADVERBS for c in token.children):
                 continue  # 'resolutions adopted annually' are not one adoption
@@ -206,8 +207,11 @@ def _earlier_resolutions(view: DocView, sent: Span, done: set[int]
     """'two consecutive resolutions by the Commission ... in 2003 and 2004': one adoption
     per year stated, by the body named with the resolutions."""
     out = []
-    for noun in sent:
-        if noun.lemma_.lower() != "resolution" or noun.i in done or noun.pos_ != "NOUN":
+    for i in range(sent.start, sent.end):
+        if view.lemmas[i] != "resolution":
+            continue
+        noun = view.doc[i]
+        if noun.i in done or noun.pos_ != "NOUN":
             continue
         if any(c.lower_ in {"draft", "future", "proposed", "new"} for c in noun.children):
             continue

@@ -45,6 +45,7 @@ HARM_PATTERNS: tuple[tuple[str, str], ...] = (
     ("human-trafficking", r"\btraffick(?:ing|ed)\b"),
     ("family-separation", r"\bseparated famil(?:y|ies)\b"),
 )
+_HARM_RES = tuple((concept, re.compile(pattern, re.I)) for concept, pattern in HARM_PATTERNS)
 RETURN_CONTEXT = re.compile(
     r"\b(?:return(?:ed|s|ing|ees?)?|repatriat\w*|refoul\w*|sent back|send back|deport\w*|"
     r"handed over|upon return|forcibly|face|faces|facing|risk|at risk)\b", re.I)
@@ -62,7 +63,8 @@ def extract_posts(view: DocView) -> list[PostHolding]:
             if not role or (person.key, role) in seen:
                 continue
             seen.add((person.key, role))
-            out.append(PostHolding(view.evidence(span.sent, POSTS, 0.75), person, role, org))
+            out.append(PostHolding(view.evidence(view.sentence_of(span.start), POSTS, 0.75),
+                                   person, role, org))
     return out
 
 
@@ -168,8 +170,8 @@ def extract_harms(view: DocView, speakers_by_sentence: dict[int, EntityRef]
             continue
         source = speakers_by_sentence.get(sent.start_char, publisher)
         seen: set[str] = set()
-        for concept, pattern in HARM_PATTERNS:
-            m = re.search(pattern, text, re.I)
+        for concept, pattern in _HARM_RES:
+            m = pattern.search(text)
             if m and concept not in seen:
                 seen.add(concept)
                 out.append(HarmReport(view.evidence(sent, HARMS, 0.6), concept, m.group(0),

@@ -69,8 +69,12 @@ PERPETRATOR_TYPES = frozenset({"State", "GovernmentAgency"})
 def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
     events: list[ForcedReturn] = []
     practices: list[Practice] = []
+    lemmas, lowers = view.lemmas, view.lowers
     for sent in view.sentences():
-        for token in sent:
+        for i in range(sent.start, sent.end):
+            if lemmas[i] not in TRIGGER_LEMMAS and not lowers[i].startswith(TRIGGER_PREFIXES):
+                continue  # cannot be a trigger (see _is_trigger)
+            token = view.doc[i]
             if not _is_trigger(token):
                 continue
             mood = _mood(token)
@@ -84,10 +88,15 @@ def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
 
 
 # -- triggers and mood --------------------------------------------------------------------
+TRIGGER_PREFIXES = ("repatriat", "refoul", "deport")
+# Every lemma _is_trigger may accept (besides words starting with TRIGGER_PREFIXES).
+TRIGGER_LEMMAS = STRONG_VERBS | PARTICLE_VERBS.keys() | {"return"} | NOUN_TRIGGERS
+
+
 def _is_trigger(token: Token) -> bool:
     lemma = token.lemma_.lower()
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
-        if lemma in STRONG_VERBS or token.lower_.startswith(("repatriat", "refoul", "deport")):
+        if lemma in STRONG_VERBS or token.lower_.startswith(TRIGGER_PREFIXES):
             return _has_person_theme(token)
         particles = PARTICLE_VERBS.get(lemma)
         if particles and any(c.lower_ in particles for c in token.children
@@ -517,9 +526,13 @@ def _practice(view: DocView, sent: Span, trigger: Token) -> Practice:
 def extract_detentions_and_visits(view: DocView) -> tuple[list[Detention], list[Visit]]:
     detentions: list[Detention] = []
     visits: list[Visit] = []
+    lemmas = view.lemmas
     for sent in view.sentences():
-        for token in sent:
-            lemma = token.lemma_.lower()
+        for i in range(sent.start, sent.end):
+            lemma = lemmas[i]
+            if lemma not in DETENTION_VERBS and lemma != "visit":
+                continue
+            token = view.doc[i]
             if not token.tag_.startswith("VB") or token.tag_ in {"VB", "VBG"}:
                 continue
             if any(c.dep_ == "neg" for c in token.children):

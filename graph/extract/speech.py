@@ -98,15 +98,33 @@ class SpeechReader:
 
     # -- driver ---------------------------------------------------------------------------
     def read(self) -> list[SpeechAct]:
+        doc, lemmas, tags, lowers = self.view.doc, self.view.lemmas, self.view.tags, \
+            self.view.lowers
         for sent in self.view.sentences():
             before = len(self.out)
             self._according_to(sent)
-            for token in sent:
-                self._speech_verb(sent, token)
-                self._expressed_noun(sent, token)
-                self._resolution_participle(sent, token)
-                self._condemnation(sent, token)
-                self._high_time(sent, token)
+            for i in range(sent.start, sent.end):
+                # each pattern's own first test, to skip the tokens none of them wants
+                lemma, tag = lemmas[i], tags[i]
+                verb = tag.startswith("VB")
+                speech = verb and (lemma in VERB_KINDS or lemma == "call")
+                expressed = verb and lemma in EXPRESS_VERBS
+                participle = tag == "VBG" and lemma in VERB_KINDS
+                condemning = lemma in CONDEMN_VERBS and self.publisher is not None
+                high_time = lowers[i] == "time"
+                if not (speech or expressed or participle or condemning or high_time):
+                    continue
+                token = doc[i]
+                if speech:
+                    self._speech_verb(sent, token)
+                if expressed:
+                    self._expressed_noun(sent, token)
+                if participle:
+                    self._resolution_participle(sent, token)
+                if condemning:
+                    self._condemnation(sent, token)
+                if high_time:
+                    self._high_time(sent, token)
             if len(self.out) == before:
                 self._publisher_appeal(sent)
             self._quote_continuation(sent, before)
@@ -339,7 +357,8 @@ class SpeechReader:
         subj = subject_of(verb)
         if subj is None:
             if verb.dep_ == "ROOT":  # a parse that lost the subject: the nearest agent before
-                before = [s for s in self.view.entities(verb.sent) if s.end <= verb.i
+                before = [s for s in self.view.entities(self.view.sentence_of(verb.i))
+                          if s.end <= verb.i
                           and s.label_ in AGENT_TYPES]
                 if before:
                     return self.view.ref(before[-1]), before[-1].text
@@ -400,7 +419,7 @@ class SpeechReader:
         return None
 
     def _quoted_speaker(self, verb: Token) -> EntityRef | None:
-        sent = verb.sent
+        sent = self.view.sentence_of(verb.i)
         for token in sent:
             if token.lemma_ == "say" and token != verb:
                 for child in token.children:
