@@ -11,48 +11,51 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import resource
-import shutil
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from graph import __version__, factcodec, iris
+from graph import __version__, iris
+from graph.buildcache import (
+    DocumentRecord,
+    Progress,
+    process_documents,
+    prune_graph_files,
+    records_json,
+)
 from graph.errors import InputError
-from graph.facts import DocumentFacts, DocumentInfo
 from graph.graphfiles import (
     NamedGraphFile,
     cached_graph_file,
+    graph_file_from_ntriples,
+    merge_sorted,
     write_graph_file,
+    write_ntriples,
     write_trig,
     write_turtle,
 )
 from graph.nlp.resources import registry_for
-from graph.rdf.assemble import canonical_quads, document_quads
+from graph.rdf.assemble import linked_quads
 from graph.rdf.registry import ontology_quads, registry_quads
 from graph.rdf.terms import Quad, integer, text
 from graph.rdfio import write_text
 from graph.reading import read_corpus
 from graph.registry import Registry
 
-Progress = Callable[[str, int, int], None]
-
 
 @dataclass
 class BuildResult:
     out: Path
-    documents: list[DocumentFacts]
+    documents: list[DocumentRecord]
     problems: list[str]
     fact_counts: dict[str, int]
     new_entities: int
@@ -91,6 +94,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
                 store: str = "memory") -> BuildResult:
     """`store` (graph.stores spec) also receives the graph: only changed named graphs are
     rewritten, removed documents' graphs dropped. `jobs` processes extract facts."""
+    from graph.nlp.pipeline import pipeline_version  # imports spaCy: only when building
     from graph.stores import check_spec, publish
 
     started = time.perf_counter()
@@ -102,82 +106,61 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     if strict and problems:
         raise InputError("strict build: " + "; ".join(problems))
     registry = registry_for(reference_dir)
-    documents, fact_keys, reused = extract_all(list(reading.documents), out, reference_dir,
-                                               jobs, progress)
-    counts = Counter(type(f).__name__ for df in documents for f in df.facts)
-    new_entities = len({m.entity.key for df in documents for m in df.mentions
-                        if not m.entity.registered})
-    graphs_dir = out / ".cache" / "graphs" / iris.digest(rdf_code_fingerprint(), length=12)
+    version = pipeline_version(reference_dir)
+    cache = out / ".cache"
+    graphs_dir = cache / "graphs" / iris.digest(version, rdf_code_fingerprint(), length=12)
+    work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
+        version, length=12), graphs_dir, reference_dir, jobs, progress)
+    records = work.records
+    counts: Counter[str] = Counter()
+    for r in records:
+        counts.update(dict(r.fact_counts))
+    new_entities = len({key for r in records for key in r.new_entity_keys})
     graphs = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
-    graphs += document_graphs(documents, fact_keys, graphs_dir)
-    (out / ".cache").mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="build-", dir=out / ".cache") as tmp:
-        graphs.append(write_graph_file(iris.graph("canonical"), canonical_quads(documents),
-                                       Path(tmp) / "canonical.nt"))
+    graphs += [r.graph for r in records]
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as tmp:
+        graphs.append(canonical_graph(records, Path(tmp)))
         graphs.append(write_graph_file(iris.graph("build"), build_record(
-            documents, registry.content_hash(), dict(counts)), Path(tmp) / "build.nt"))
+            [r.doc_id for r in records], version, registry.content_hash(), dict(counts)),
+            Path(tmp) / "build.nt"))
         graphs = [g for g in graphs if g.nt.stat().st_size]
         write_trig(graphs, out / "graph.trig")
         triples = write_turtle(graphs, out / "graph.ttl")
         synced = publish(store, out, graphs)
-    prune_graph_files(graphs_dir, graphs)
-    result = BuildResult(out, documents, problems, dict(counts), new_entities, triples,
-                         time.perf_counter() - started, _peak_rss_mb(), reused,
+    keep = [p for r in records for p in r.files()]
+    keep += [p for g in graphs[:2] for p in (g.nt, g.trig)]
+    prune_graph_files(graphs_dir, keep)
+    result = BuildResult(out, records, problems, dict(counts), new_entities, triples,
+                         time.perf_counter() - started, _peak_rss_mb(), work.reused,
                          store=synced.summary() if synced else "")
     write_text(out / "build.json", json.dumps({
-        "documents": [{"file": d.document.file_name, "sha256": d.document.doc_id,
-                       "facts": len(d.facts), "mentions": len(d.mentions)}
-                      for d in documents],
+        "documents": records_json(records),
         "problems": problems, "fact_counts": dict(sorted(counts.items())),
         "new_entities": new_entities, "triples": triples,
-        "pipeline": documents[0].pipeline if documents else None,
+        "pipeline": version if records else None,
         "software": software_versions(),
     }, indent=2, sort_keys=True) + "\n")
     write_text(out / "summary.txt", result.summary() + "\n")
     return result
 
 
-def extract_all(infos: Sequence[DocumentInfo], out: Path, reference_dir: str, jobs: int,
-                progress: Progress | None) -> tuple[list[DocumentFacts], list[str], int]:
-    """Facts of every document (from the cache when its text and the pipeline are
-    unchanged), a digest of each document's facts (which names its graph file), and how
-    many came from the cache."""
-    from graph.nlp.pipeline import pipeline_version
-
-    version = pipeline_version(reference_dir)
-    cache = out / ".cache" / "facts" / iris.digest(version, length=12)
-    results: dict[str, tuple[DocumentFacts, str]] = {}
-    todo: list[DocumentInfo] = []
-    for info in infos:
-        cached = cache / f"{info.doc_id[:32]}.json"
-        if cached.exists():
-            try:
-                encoded = cached.read_text(encoding="utf-8")
-                df = factcodec.loads(encoded)
-                if df.document == info:
-                    results[info.doc_id] = df, iris.digest(encoded, length=32)
-                    continue
-            except (ValueError, KeyError, TypeError):
-                pass
-        todo.append(info)
-    reused = len(results)
-    for n, (info, df) in enumerate(zip(todo, extract_many(todo, reference_dir, jobs),
-                                       strict=True), 1):
-        if progress is not None:
-            progress(info.file_name, n, len(todo))
-        encoded = factcodec.dumps(df)
-        results[info.doc_id] = df, iris.digest(encoded, length=32)
-        cache.mkdir(parents=True, exist_ok=True)
-        write_text(cache / f"{info.doc_id[:32]}.json", encoded)
-    prune_cache(cache, infos)
-    documents = [results[i.doc_id][0] for i in infos]
-    keys = [results[i.doc_id][1] for i in infos]
-    return documents, keys, reused
+def canonical_graph(records: Sequence[DocumentRecord], tmp: Path) -> NamedGraphFile:
+    """Each document's cached share of the canonical graph, merged with what links them
+    (forced returns clustered into events, one label per discovered entity)."""
+    linked = tmp / "linked.nt"
+    write_ntriples(iris.graph("canonical"), linked_quads(
+        [f for r in records for f in r.returns], {e for r in records for e in r.discovered}),
+        linked)
+    merged = tmp / "canonical.nt"
+    merge_sorted([linked, *(r.canonical_part for r in records)], merged, tmp)
+    return graph_file_from_ntriples(iris.graph("canonical"), merged)
 
 
 # -- named graph files (graph/graphfiles.py), reused while what they depend on is unchanged
 RDF_MODULES = ("graph.rdf.assemble", "graph.rdf.registry", "graph.rdf.terms", "graph.iris",
-               "graph.rdfio", "graph.vocab", "graph.graphfiles")
+               "graph.rdfio", "graph.vocab", "graph.graphfiles", "graph.buildcache",
+               "graph.factcodec")
 
 
 def rdf_code_fingerprint() -> str:
@@ -209,98 +192,36 @@ def registry_graph(graphs_dir: Path, registry: Registry) -> NamedGraphFile:
     return graph
 
 
-def document_graphs(documents: Sequence[DocumentFacts], fact_keys: Sequence[str],
-                    graphs_dir: Path) -> list[NamedGraphFile]:
-    """Each document's named graph, written only when its facts are new."""
-    graphs = []
-    for df, key in zip(documents, fact_keys, strict=True):
-        graph, _reused = cached_graph_file(iris.document_graph(df.document.doc_id),
-                                           graphs_dir / f"d-{key}.nt",
-                                           partial(document_quads, df))
-        graphs.append(graph)
-    return graphs
-
-
-def prune_graph_files(graphs_dir: Path, keep: Sequence[NamedGraphFile]) -> None:
-    """Forget graph files of this build's predecessors (and of older RDF code)."""
-    names = {g.nt.name for g in keep} | {g.trig.name for g in keep}
-    for path in graphs_dir.glob("*"):
-        if path.name not in names:
-            path.unlink(missing_ok=True)
-    for other in graphs_dir.parent.iterdir():
-        if other.is_dir() and other != graphs_dir:
-            shutil.rmtree(other, ignore_errors=True)
-
-
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-PER_WORKER = 4  # documents per extraction process, at least
-
-
-def extract_many(infos: Sequence[DocumentInfo], reference_dir: str, jobs: int
-                 ) -> Iterator[DocumentFacts]:
-    """extract_document over `infos`, on up to `jobs` processes, yielded in input order (so
-    the output is the same whatever `jobs` is). Workers fork from a server that has already
-    imported spaCy; each loads the model once, so a process is worth it only for several
-    documents (PER_WORKER)."""
-    from graph.extract import extract_document
-
-    workers = min(jobs, len(infos) // PER_WORKER)
-    if workers <= 1:
-        for info in infos:
-            yield extract_document(info, reference_dir)
-        return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["graph.extract"])
-    chunk = max(1, min(8, len(infos) // (workers * 8)))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(partial(extract_document, reference_dir=reference_dir), infos,
-                            chunksize=chunk)
-
-
-def prune_cache(cache: Path, infos: Sequence[DocumentInfo]) -> None:
-    """Forget the facts of documents no longer in the corpus, and of older pipelines."""
-    keep = {f"{info.doc_id[:32]}.json" for info in infos}
-    if cache.is_dir():
-        for path in cache.glob("*.json"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
-    if cache.parent.is_dir():
-        for other in cache.parent.iterdir():
-            if other.is_dir() and other.name != cache.name:
-                shutil.rmtree(other, ignore_errors=True)
-
-
-def build_record(documents: Sequence[DocumentFacts], registry_hash: str,
+def build_record(doc_ids: Sequence[str], pipeline: str, registry_hash: str,
                  counts: dict[str, int]) -> list[Quad]:
     """A PROV-O activity: inputs with hashes, software and pipeline versions, counts.
     No wall-clock time: the same inputs must give byte-identical outputs."""
-    fingerprint = iris.digest(registry_hash, *(d.document.doc_id for d in documents),
-                              *(d.pipeline for d in documents[:1]), length=32)
+    fingerprint = iris.digest(registry_hash, *doc_ids, *([pipeline] if doc_ids else []),
+                              length=32)
     g = URIRef(iris.graph("build"))
     node = URIRef(iris.build(fingerprint))
     quads: list[Quad] = [
         (node, RDF.type, PROV.Activity, g),
-        (node, RDFS.label, Literal(f"refoulement-kg build of {len(documents)} documents"), g),
+        (node, RDFS.label, Literal(f"refoulement-kg build of {len(doc_ids)} documents"), g),
         (node, PROV.wasAssociatedWith, Literal(f"refoulement-kg {__version__}"), g),
     ]
     for name, version in software_versions().items():
         quads.append((node, URIRef(iris.DATA + "build-property/software"),
                       text(f"{name} {version}"), g))
-    if documents:
-        quads.append((node, URIRef(iris.DATA + "build-property/pipeline"),
-                      text(documents[0].pipeline), g))
+    if doc_ids:
+        quads.append((node, URIRef(iris.DATA + "build-property/pipeline"), text(pipeline), g))
     quads.append((node, URIRef(iris.DATA + "build-property/registry-sha256"),
                   text(registry_hash), g))
-    for df in documents:
-        doc = URIRef(iris.document(df.document.doc_id))
-        quads.append((node, PROV.used, doc, g))
+    for doc_id in doc_ids:
+        quads.append((node, PROV.used, URIRef(iris.document(doc_id)), g))
     for kind, n in sorted(counts.items()):
         quads.append((node, URIRef(iris.DATA + f"build-property/count-{kind}"), integer(n), g))
     quads.append((node, URIRef(iris.DATA + "build-property/documents"),
-                  Literal(len(documents), datatype=XSD.integer), g))
+                  Literal(len(doc_ids), datatype=XSD.integer), g))
     return quads
 
 

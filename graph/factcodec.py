@@ -29,6 +29,8 @@ def _encode(value: Any) -> Any:
         return out
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
     return value
 
 
@@ -53,3 +55,13 @@ def loads(text: str) -> F.DocumentFacts:
     if not isinstance(result, F.DocumentFacts):
         raise ValueError("not a DocumentFacts record")
     return result
+
+
+def dumps_value(value: Any) -> str:
+    """Any mix of these dataclasses, lists, dicts and plain values, as JSON."""
+    return json.dumps(_encode(value), ensure_ascii=False, sort_keys=True)
+
+
+def loads_value(text: str) -> Any:
+    """The inverse of `dumps_value` (lists inside dataclasses come back as tuples)."""
+    return json.loads(text, object_hook=_decode)

@@ -57,21 +57,42 @@ class NamedGraphFile:
 
 def write_graph_file(graph_iri: str, quads: Iterable[Quad], nt: Path) -> NamedGraphFile:
     """Write the triples of `quads` (all in `graph_iri`) as `nt` and its `.trig` sibling."""
+    lines = _sorted_lines(graph_iri, quads)
+    _write_trig_block(graph_iri, lines.values(), nt.with_suffix(".trig"))
+    with atomic_writer(nt) as out:  # written last: its presence means both are complete
+        out.write("".join(lines).encode("utf-8"))
+    return NamedGraphFile(graph_iri, nt)
+
+
+def write_ntriples(graph_iri: str, quads: Iterable[Quad], path: Path) -> None:
+    """Only the sorted N-Triples of `quads` (a part of a graph, merged later)."""
+    with atomic_writer(path) as out:
+        out.write("".join(_sorted_lines(graph_iri, quads)).encode("utf-8"))
+
+
+def graph_file_from_ntriples(graph_iri: str, nt: Path) -> NamedGraphFile:
+    """Add the `.trig` sibling to a sorted, de-duplicated N-Triples file."""
+    triples = ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)
+    _write_trig_block(graph_iri, triples, nt.with_suffix(".trig"))
+    return NamedGraphFile(graph_iri, nt)
+
+
+def _sorted_lines(graph_iri: str, quads: Iterable[Quad]) -> dict[str, ox.Triple]:
     lines: dict[str, ox.Triple] = {}
     for s, p, o, g in quads:
         if str(g) != graph_iri:
             raise ValueError(f"quad {(s, p, o)!r} is in {g}, not in {graph_iri}")
         triple = ox.Triple(to_ox(s), to_ox(p), to_ox(o))
         lines[f"{triple} .\n"] = triple
-    ordered = sorted(lines)
+    return {line: lines[line] for line in sorted(lines)}
+
+
+def _write_trig_block(graph_iri: str, triples: Iterable[ox.Triple], path: Path) -> None:
     node = ox.NamedNode(graph_iri)
-    body = ox.serialize((_in_graph(lines[line], node) for line in ordered),
-                        format=ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
-    with atomic_writer(nt.with_suffix(".trig")) as out:
+    body = ox.serialize((_in_graph(t, node) for t in triples), format=ox.RdfFormat.TRIG,
+                        prefixes=TURTLE_PREFIXES)
+    with atomic_writer(path) as out:
         out.write(_without_prefixes(body or b""))
-    with atomic_writer(nt) as out:  # written last: its presence means both are complete
-        out.write("".join(ordered).encode("utf-8"))
-    return NamedGraphFile(graph_iri, nt)
 
 
 def cached_graph_file(graph_iri: str, nt: Path, make: Callable[[], Iterable[Quad]]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph.facts import DateValue, DocumentFacts, EntityRef, ForcedReturn, PersonCount
+from graph.facts import DateValue, EntityRef, ForcedReturn, PersonCount
 
 PRECISION_RANK = {"year": 1, "month": 2, "day": 3}
 
@@ -57,10 +57,9 @@ def _bounds(c: PersonCount) -> tuple[int | None, int | None]:
     return c.min, c.max
 
 
-def cluster_returns(documents: Iterable[DocumentFacts]) -> list[CanonicalReturn]:
+def cluster_returns(returns: Iterable[ForcedReturn]) -> list[CanonicalReturn]:
     """Greedy, order-independent clustering (members sorted by evidence first)."""
-    mentions = sorted((f for d in documents for f in d.facts if isinstance(f, ForcedReturn)),
-                      key=lambda f: (f.evidence.doc_id, f.evidence.start, f.trigger))
+    mentions = sorted(returns, key=lambda f: (f.evidence.doc_id, f.evidence.start, f.trigger))
     # within documents first, then across them
     clusters: list[list[ForcedReturn]] = []
     in_doc: dict[str, list[list[ForcedReturn]]] = {}

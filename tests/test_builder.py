@@ -15,6 +15,7 @@ from graph.builder import build_graph
 from graph.errors import InputError, ProvenanceError
 from graph.facts import DateValue, DocumentFacts, DocumentInfo, Evidence, HarmReport
 from graph.rdf.assemble import document_quads
+from graph.reading import read_corpus
 from graph.vocab import OA, RKG
 from tests.conftest import CORPUS, ROOT
 
@@ -125,13 +126,14 @@ def test_builder_bad_input_names_each_file_and_builds_the_rest(tmp_path: Path) -
     problems = "\n".join(result.problems)
     for name in ("binary.txt", "empty.md", "huge.txt", "latin1.txt", "sources.yaml"):
         assert name in problems
-    built = {d.document.file_name for d in result.documents}
+    built = {d.file_name for d in result.documents}
     assert {"good.txt", "hostile.html", "nofacts.txt"} <= built
     assert "binary.txt" not in built and "huge.txt" not in built
-    good = next(d for d in result.documents if d.document.file_name == "good.txt")
-    assert any(type(f).__name__ == "ForcedReturn" for f in good.facts)
-    hostile = next(d for d in result.documents if d.document.file_name == "hostile.html")
-    assert "alert('x')" not in hostile.document.text
+    good = next(d for d in result.documents if d.file_name == "good.txt")
+    assert good.returns and dict(good.fact_counts)["ForcedReturn"] == len(good.returns)
+    hostile = next(d for d in read_corpus(corpus).documents if d.file_name == "hostile.html")
+    assert "alert('x')" not in hostile.text
+    assert "alert('x')" not in (tmp_path / "out" / "graph.trig").read_text(encoding="utf-8")
     with pytest.raises(InputError, match=r"binary\.txt"):
         build_graph(corpus, tmp_path / "strict", strict=True)
 
@@ -146,7 +148,7 @@ def test_builder_failed_build_keeps_last_good_outputs(tmp_path: Path, monkeypatc
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise ProvenanceError("simulated failure")
 
-    monkeypatch.setattr("graph.builder.canonical_quads", broken)
+    monkeypatch.setattr("graph.builder.linked_quads", broken)
     (corpus / "more.txt").write_text("Vietnam deported nine refugees.\n", encoding="utf-8")
     with pytest.raises(ProvenanceError):
         build_graph(corpus, out)

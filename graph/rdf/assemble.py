@@ -213,16 +213,63 @@ def _count(out: QuadSink, c: PersonCount) -> URIRef:
 
 # -- canonical graph ----------------------------------------------------------------------
 def canonical_quads(documents: Sequence[DocumentFacts]) -> list[Quad]:
-    """Canonical facts linked across documents, and the entities no registry holds."""
-    out = QuadSink(iris.graph("canonical"))
-    for event in cluster_returns(documents):
-        _canonical_return(out, event)
+    """Canonical facts linked across documents, and the entities no registry holds: the
+    union of `document_canonical_quads` of each document and `linked_quads` of them all
+    (the builder computes the first per document and caches it)."""
+    returns = [f for df in documents for f in df.facts if isinstance(f, ForcedReturn)]
+    refs = {ref for df in documents for ref in unregistered_refs(df)}
+    quads = linked_quads(returns, refs)
     for df in documents:
-        for fact in df.facts:
-            if not isinstance(fact, ForcedReturn):
-                _canonical_fact(out, fact)
-    _discovered_entities(out, documents)
+        quads += document_canonical_quads(df)
+    return quads
+
+
+def document_canonical_quads(df: DocumentFacts) -> list[Quad]:
+    """What one document alone puts in the canonical graph: the canonical node of each of
+    its facts but forced returns (nodes are named by content, so the same fact from two
+    documents is one node), and the entities it discovered (their labels aside)."""
+    out = QuadSink(iris.graph("canonical"))
+    for fact in df.facts:
+        if not isinstance(fact, ForcedReturn):
+            _canonical_fact(out, fact)
+    doc = URIRef(iris.document(df.document.doc_id))
+    for ref in sorted(unregistered_refs(df)):
+        node = entity_iri(ref)
+        out.add(node, RDF.type, _class(ref.type))
+        out.add(node, RKG.reviewStatus, concept("review-status", "unreviewed"))
+        out.add(node, RKG.discoveredIn, doc)
     return out.quads
+
+
+def linked_quads(returns: Iterable[ForcedReturn], discovered: Iterable[EntityRef]
+                 ) -> list[Quad]:
+    """What needs every document at once: forced returns linked into canonical events, and
+    one label per discovered entity (the first of its references in sort order)."""
+    out = QuadSink(iris.graph("canonical"))
+    for event in cluster_returns(returns):
+        _canonical_return(out, event)
+    labelled: set[URIRef] = set()
+    for ref in sorted(set(discovered)):
+        node = entity_iri(ref)
+        if node not in labelled:
+            labelled.add(node)
+            out.add(node, RDFS.label, text(ref.label))
+    return out.quads
+
+
+def unregistered_refs(df: DocumentFacts) -> set[EntityRef]:
+    """Every entity the document refers to (mentions, facts, publisher) that no registry
+    holds."""
+    refs = [m.entity for m in df.mentions]
+    for fact in df.facts:
+        for v in vars(fact).values():
+            if isinstance(v, EntityRef):
+                refs.append(v)
+            elif isinstance(v, tuple):
+                refs.extend(x for x in v if isinstance(x, EntityRef))
+    if df.publisher is not None:
+        refs.append(df.publisher)
+    return {ref for ref in refs if not ref.registered}
 
 
 def _canonical_return(out: QuadSink, event: CanonicalReturn) -> None:
@@ -411,32 +458,6 @@ def _fact_identity(fact: Fact) -> tuple[str, tuple[object, ...], URIRef]:
     if isinstance(fact, Visit):
         return ("Visit", (fact.visitor.key, _key(fact.place), fact.date.iso), RKG.Visit)
     raise TypeError(f"no canonical identity for {type(fact).__name__}")
-
-
-def _discovered_entities(out: QuadSink, documents: Iterable[DocumentFacts]) -> None:
-    found: dict[EntityRef, set[str]] = {}
-    for df in documents:
-        refs = [m.entity for m in df.mentions]
-        for fact in df.facts:
-            refs.extend(v for v in vars(fact).values() if isinstance(v, EntityRef))
-            for v in vars(fact).values():
-                if isinstance(v, tuple):
-                    refs.extend(x for x in v if isinstance(x, EntityRef))
-        if df.publisher is not None:
-            refs.append(df.publisher)
-        for ref in refs:
-            if not ref.registered:
-                found.setdefault(ref, set()).add(df.document.doc_id)
-    labels: dict[str, EntityRef] = {}
-    for ref in sorted(found):
-        node = entity_iri(ref)
-        first = labels.setdefault(str(node), ref)
-        out.add(node, RDF.type, _class(ref.type))
-        if first == ref:
-            out.add(node, RDFS.label, text(ref.label))
-        out.add(node, RKG.reviewStatus, concept("review-status", "unreviewed"))
-        for doc_id in sorted(found[ref]):
-            out.add(node, RKG.discoveredIn, URIRef(iris.document(doc_id)))
 
 
 def _class(etype: str) -> URIRef:
