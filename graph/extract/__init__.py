@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.extract.context import DocView, publisher_entity
+from graph.extract.context import DocView
 from graph.extract.legal import extract_resolutions, extract_treaty_statements, extract_upr_reviews
 from graph.extract.people import extract_harms, extract_posts
 from graph.extract.returns import extract_detentions_and_visits, extract_returns
@@ -34,4 +34,4 @@ def extract_document(info: DocumentInfo, reference_dir: str = "") -> DocumentFac
         *extract_harms(view, speakers),
     ]
     return DocumentFacts(info, mentions, tuple(facts), pipeline_version(reference_dir),
-                         publisher_entity(view))
+                         view.publisher)

@@ -42,6 +42,7 @@ class DocView:
                 self._by_token.setdefault(i, span)
         self._sents = list(self.doc.sents)
         self._sent_starts = [sent.start for sent in self._sents]
+        self.text = self.doc.text  # Doc.text joins every token's text on each access
 
     # -- entities -------------------------------------------------------------------------
     def ref(self, span: Span) -> EntityRef:
@@ -174,6 +175,15 @@ class DocView:
 
     def sentences(self) -> Iterator[Span]:
         yield from self._sents
+
+    def sentence_text(self, sent: Span) -> str:
+        """`sent.text`, sliced from the document text."""
+        return self.text[sent.start_char:sent.end_char]
+
+    @cached_property
+    def publisher(self) -> EntityRef | None:
+        """`publisher_entity(self)`, worked out once."""
+        return publisher_entity(self)
 
     def sentence_of(self, i: int) -> Span:
         """The sentence holding token `i` (as `doc[i].sent`)."""

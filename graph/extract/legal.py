@@ -187,14 +187,15 @@ def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
             if body is None:
                 continue
             date = _sentence_date(view, sent)
-            mode = ADOPTION_MODE.search(sent.text)
-            session = re.search(r"\b(\d+(?:st|nd|rd|th)) session\b", sent.text)
+            text = view.sentence_text(sent)
+            mode = ADOPTION_MODE.search(text)
+            session = re.search(r"\b(\d+(?:st|nd|rd|th)) session\b", text)
             phrase = _resolution_phrase(resolution)
             res_ref = EntityRef(new_key(f"{body.label} resolution {phrase} {date.iso or ''}"),
                                 _resolution_label(body, phrase, date), "Resolution", False)
             out.append(ResolutionAdoption(
                 view.evidence(sent, RESOLUTIONS, 0.75), body, date, res_ref,
-                " ".join(sent.text.split())[:300],
+                " ".join(text.split())[:300],
                 mode.group(1).strip() if mode else None,
                 session.group(1) if session else None))
             done.add(resolution.i)
@@ -291,7 +292,7 @@ def _resolution_label(body: EntityRef, phrase: str, date: DateValue) -> str:
 def extract_upr_reviews(view: DocView) -> list[UPRReview]:
     out: list[UPRReview] = []
     for sent in view.sentences():
-        lower = sent.text.lower()
+        lower = view.sentence_text(sent).lower()
         if "periodic review" not in lower and "upr" not in lower:
             continue
         m = re.search(r"\b(first|second|third|fourth|fifth|sixth)\s+(?:universal periodic "

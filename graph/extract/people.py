@@ -46,6 +46,7 @@ HARM_PATTERNS: tuple[tuple[str, str], ...] = (
     ("family-separation", r"\bseparated famil(?:y|ies)\b"),
 )
 _HARM_RES = tuple((concept, re.compile(pattern, re.I)) for concept, pattern in HARM_PATTERNS)
+_ANY_HARM = re.compile("|".join(f"(?:{pattern})" for _, pattern in HARM_PATTERNS), re.I)
 RETURN_CONTEXT = re.compile(
     r"\b(?:return(?:ed|s|ing|ees?)?|repatriat\w*|refoul\w*|sent back|send back|deport\w*|"
     r"handed over|upon return|forcibly|face|faces|facing|risk|at risk)\b", re.I)
@@ -165,8 +166,8 @@ def extract_harms(view: DocView, speakers_by_sentence: dict[int, EntityRef]
     out: list[HarmReport] = []
     publisher = speakers_by_sentence.get(-1)
     for sent in view.sentences():
-        text = sent.text
-        if not RETURN_CONTEXT.search(text):
+        text = view.sentence_text(sent)
+        if not RETURN_CONTEXT.search(text) or not _ANY_HARM.search(text):
             continue
         source = speakers_by_sentence.get(sent.start_char, publisher)
         seen: set[str] = set()

@@ -8,11 +8,14 @@ conditional, not habitual. Habitual and "since 1998" clauses become `Practice` f
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Span, Token
 
 from graph.extract.context import (
     DocView,
     agent_of,
+    folded_demonyms,
     is_passive,
     subject_of,
 )
@@ -28,6 +31,7 @@ from graph.facts import (
 )
 from graph.nlp import lexicon
 from graph.nlp.entities import PLACE_TYPES
+from graph.registry import Registry
 
 RETURNS = "rkg.returns.v1"
 DETENTIONS = "rkg.detentions.v1"
@@ -338,9 +342,10 @@ def _theme(trigger: Token) -> Token | None:
 
 
 def _phrase(head: Token) -> str:
+    subtree = {t.i for t in head.subtree}
     tokens = [t for t in head.subtree
               if not any(a.dep_ in {"relcl", "acl", "prep"} and a.head == head
-                         for a in [t, *t.ancestors] if a.i != head.i and a in head.subtree)]
+                         for a in [t, *t.ancestors] if a.i != head.i and a.i in subtree)]
     tokens = [t for t in tokens if t.i >= head.left_edge.i][:10]
     text = " ".join(t.text for t in tokens if not t.is_punct)
     return text.strip() or head.text
@@ -478,20 +483,27 @@ def _fill_defaults(view: DocView, events: list[ForcedReturn]) -> list[ForcedRetu
 
 def _people_demonym_state(view: DocView) -> EntityRef | None:
     """The state whose people the document is about ("North Korean defectors" x12)."""
-    demonyms = {d.casefold(): s for d, s in view.registry.demonyms().items()}
-    longest = sorted(demonyms, key=lambda d: -len(d))
     tally: dict[str, int] = {}
     text = view.info.text.casefold()
-    for d in longest:
+    for d, state, longers in _demonyms_within(view.registry):
         n = text.count(d + " ") + text.count(d + "s")
-        for longer in longest:
-            if longer != d and d in longer:
-                n -= text.count(longer + " ") + text.count(longer + "s")
+        for longer in longers:
+            n -= text.count(longer + " ") + text.count(longer + "s")
         if n > 0:
-            tally[demonyms[d]] = tally.get(demonyms[d], 0) + n
+            tally[state] = tally.get(state, 0) + n
     if not tally:
         return None
     return view.registered(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+
+
+@lru_cache(maxsize=4)
+def _demonyms_within(registry: Registry) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(demonym, state, the longer demonyms that contain it), longest demonyms first."""
+    demonyms = folded_demonyms(registry)
+    longest = sorted(demonyms, key=lambda d: -len(d))
+    return tuple((d, demonyms[d], tuple(longer for longer in longest
+                                        if longer != d and d in longer))
+                 for d in longest)
 
 
 def _salient_state(view: DocView, events: list[ForcedReturn],
@@ -537,8 +549,9 @@ def extract_detentions_and_visits(view: DocView) -> tuple[list[Detention], list[
                 continue
             if any(c.dep_ == "neg" for c in token.children):
                 continue
-            if lemma in DETENTION_VERBS and (lemma != "hold" or "custody" in sent.text
-                                             or "detention" in sent.text.lower()):
+            if lemma in DETENTION_VERBS and (lemma != "hold"
+                                             or "custody" in view.sentence_text(sent)
+                                             or "detention" in view.sentence_text(sent).lower()):
                 theme = _theme(token)
                 if theme is None or not ({t.lower_ for t in theme.subtree}
                                          & lexicon.PERSON_NOUNS):

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from graph.extract.context import DocView, conjuncts, is_passive, publisher_entity, subject_of
+from graph.extract.context import DocView, conjuncts, is_passive, subject_of
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
 
@@ -94,7 +94,7 @@ class SpeechReader:
         self.last_speaker: EntityRef | None = None
         self.quote_speaker: EntityRef | None = None
         self.out: list[SpeechAct] = []
-        self.publisher = publisher_entity(view)
+        self.publisher = view.publisher
 
     # -- driver ---------------------------------------------------------------------------
     def read(self) -> list[SpeechAct]:
@@ -266,7 +266,8 @@ class SpeechReader:
         publisher's own voice condemns X."""
         if token.lemma_.lower() not in CONDEMN_VERBS or self.publisher is None:
             return
-        if _inside_quote(token, sent) or _negated_or_modal(token):
+        if _inside_quote(self.view.text, sent.start_char, token.idx) \
+                or _negated_or_modal(token):
             return
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "prep"}]
         hits = [t for o in objects for t in o.subtree if t.lemma_.lower() in CONDEMN_OBJECTS]
@@ -303,9 +304,10 @@ class SpeechReader:
                     return
 
     def _according_to(self, sent: Span) -> None:
-        for token in sent:
-            if token.lower_ == "according" and token.i + 1 < len(token.doc) \
-                    and token.nbor(1).lower_ == "to":
+        lowers = self.view.lowers
+        for i in range(sent.start, sent.end):
+            if lowers[i] == "according" and i + 1 < len(lowers) and lowers[i + 1] == "to":
+                token = self.view.doc[i]
                 for pobj in token.nbor(1).children:
                     span = self.view.entity_of_phrase(pobj)
                     if span is None:
@@ -321,7 +323,7 @@ class SpeechReader:
         if self.publisher is None:
             return
         root = sent.root
-        if _inside_quote(root, sent) or not any(
+        if _inside_quote(self.view.text, sent.start_char, root.idx) or not any(
                 c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in root.children):
             return
         subj = subject_of(root)
@@ -337,7 +339,7 @@ class SpeechReader:
 
     def _quote_continuation(self, sent: Span, before: int) -> None:
         """Remember who is being quoted, for first-person and 'high time' sentences."""
-        text = sent.text.strip()
+        text = self.view.sentence_text(sent).strip()
         if not text.startswith(("“", '"')):
             self.quote_speaker = None
         for act in self.out[before:]:
@@ -560,7 +562,7 @@ class SpeechReader:
         return out
 
     def _channel(self, sent: Span, verb: Token, default: str) -> str:
-        words = {t.lower_ for t in sent}
+        words = set(self.view.lowers[sent.start:sent.end])
         if default != "PublicStatement":
             return default
         if words & {"letter", "letters"}:
@@ -639,9 +641,9 @@ def _negated_or_modal(verb: Token) -> bool:
     return False
 
 
-def _inside_quote(token: Token, sent: Span) -> bool:
-    """Is `token` (in `sent`) inside an open quotation?"""
-    before = sent.text[:token.idx - sent.start_char]  # Doc.text is rebuilt on every call
+def _inside_quote(text: str, sent_start: int, at: int) -> bool:
+    """Is character `at` of `text` inside a quotation opened in its sentence?"""
+    before = text[sent_start:at]
     opened = before.count("“") - before.count("”")
     return opened > 0 or before.count('"') % 2 == 1
 

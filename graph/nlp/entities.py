@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from graph.nlp import lexicon
@@ -93,11 +93,6 @@ class EntityAnnotator:
                          or (len(doc) == 1 and any(c.isupper() for c in original[1:])))
                 (self.exact if short else self.folded).add(form, [doc])
         self.demonyms = {d.casefold(): s for d, s in registry.demonyms().items()}
-        self.name_shapes = Matcher(nlp.vocab)
-        self.name_shapes.add("NAME", [[
-            {"IS_TITLE": True, "IS_ALPHA": True, "LENGTH": {"<=": 5}},
-            {"IS_TITLE": True, "IS_ALPHA": True}, {"ORTH": "-"},
-            {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 2}}]])
         # Demonym + government noun ("Chinese authorities"): a PhraseMatcher finds the
         # demonyms, the nouns after them are checked by hand (a token Matcher with one
         # pattern per demonym and noun was a third of the NLP stage).
@@ -117,7 +112,7 @@ class EntityAnnotator:
         candidates = (self._registry_candidates(doc)
                       + self._government_candidates(doc, government)
                       + self._list_candidates(doc, sents) + self._ner_candidates(doc, sents)
-                      + self._name_shape_candidates(doc))
+                      + self._name_shape_candidates(doc, words))
         chosen = self._places_near_each_other(
             _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
         chosen += self._document_aliases(doc, chosen, words)
@@ -254,11 +249,11 @@ class EntityAnnotator:
         return found
 
     # -- discovery ----------------------------------------------------------------------
-    def _name_shape_candidates(self, doc: Doc) -> list[Candidate]:
+    def _name_shape_candidates(self, doc: Doc, words: list[str]) -> list[Candidate]:
         """Hyphenated East Asian given names the statistical NER often misses or cuts:
         'Kim Sung-hwan', 'Cho Tai-young' (surname, then a hyphenated given name)."""
         found = []
-        for _match_id, start, end in self.name_shapes(doc):
+        for start, end in _name_shapes(doc, words):
             hyphen = doc[start + 2]
             if doc[start + 1].whitespace_ or hyphen.whitespace_:
                 continue
@@ -472,6 +467,22 @@ class EntityAnnotator:
 
 
 # -- helpers ------------------------------------------------------------------------------
+def _name_shapes(doc: Doc, words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each 'Kim Sung-hwan': a title-case word of at most 5 letters, a
+    title-case word, '-', a lower-case word of 2 letters or more (found from the hyphens:
+    a token Matcher scanned every token)."""
+    found = []
+    for i, word in enumerate(words):
+        if word != "-" or i < 2 or i + 1 >= len(words):
+            continue
+        first, second, after = doc[i - 2], doc[i - 1], doc[i + 1]
+        if first.is_title and first.is_alpha and len(first.text) <= 5 \
+                and second.is_title and second.is_alpha \
+                and after.is_lower and after.is_alpha and len(after.text) >= 2:
+            found.append((i - 2, i + 2))
+    return found
+
+
 def _resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
     """Longest span first, then priority; spans may not overlap."""
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.key))

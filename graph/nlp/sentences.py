@@ -7,6 +7,8 @@ separates a headline, a caption or a list from the text starts a new sentence.
 
 from __future__ import annotations
 
+import itertools
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -15,10 +17,10 @@ DASHES = frozenset({"—", "–", "-", "--"})
 
 @Language.component("rkg_sentences_v1", assigns=["token.is_sent_start"])
 def mark_sentence_starts(doc: Doc) -> Doc:
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_ or (
-                prev.text in DASHES and _after_dateline(doc, prev.i)):
+    tokens = list(doc)  # one Token object each, not two
+    for prev, token in itertools.pairwise(tokens):
+        text_with_ws = prev.text_with_ws
+        if "\n" in text_with_ws or (prev.text in DASHES and _after_dateline(doc, prev.i)):
             token.is_sent_start = True
     return doc
 

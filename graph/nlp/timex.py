@@ -26,15 +26,17 @@ def annotate_times_and_counts(doc: Doc) -> Doc:
     counts: list[Span] = []
     date_values: dict[tuple[int, int], object] = {}
     count_values: dict[tuple[int, int], object] = {}
+    text = doc.text
     for sent in doc.sents:
         base = sent.start_char
-        for m in find_dates(sent.text, reference):
+        sentence = text[base:sent.end_char]  # sent.text, without joining its tokens
+        for m in find_dates(sentence, reference):
             span = doc.char_span(base + m.start, base + m.end, label=m.kind,
                                  alignment_mode="expand")
             if span is not None:
                 dates.append(span)
                 date_values[(base + m.start, base + m.end)] = m
-        for c in find_counts(sent.text):
+        for c in find_counts(sentence):
             span = doc.char_span(base + c.start, base + c.end, label="COUNT",
                                  alignment_mode="expand")
             if span is not None:
