@@ -147,8 +147,12 @@ def consistent_count(counts: Iterable[PersonCount | None]) -> PersonCount | None
     highs = [hi for _, hi in map(_bounds, known) if hi is not None]
     lo = max(lows) if lows else None
     hi = min(highs) if highs else None
-    if lo is not None and hi is not None and lo > hi:  # sources disagree: widest span
-        lo, hi = min(lows), max(highs)
+    if lo is not None and hi is not None and lo > hi:
+        # Sources disagree: the widest span, open on a side where any source is open
+        # ("up to 40" and "at least 300" allow anything).
+        bounds = [_bounds(c) for c in known]
+        lo = min(lows) if all(b[0] is not None for b in bounds) else None
+        hi = max(highs) if all(b[1] is not None for b in bounds) else None
     values = {c.value for c in known if c.value is not None}
     value = next(iter(values)) if len(values) == 1 and lo == hi else None
     qualifier = "exact" if value is not None else ("range" if lo is not None or hi is not None

@@ -435,7 +435,8 @@ def _fact_identity(fact: Fact) -> tuple[str, tuple[object, ...], URIRef]:
                               _key(fact.addressee) or fact.addressee_text, fact.date.iso,
                               fact.topic), CHANNEL_CLASS.get(fact.channel, RKG.SpeechAct))
     if isinstance(fact, TreatyStatement):
-        return ("TreatyStatement", (fact.treaty.key, _key(fact.state), fact.kind),
+        # the year is part of what is stated: sources giving different years stay apart
+        return ("TreatyStatement", (fact.treaty.key, _key(fact.state), fact.kind, fact.year),
                 RKG.TreatyStatement)
     if isinstance(fact, ResolutionAdoption):
         return ("ResolutionAdoption", (fact.body.key, fact.date.iso, _key(fact.resolution)),
