@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import click
@@ -81,29 +83,35 @@ def register(group: click.Group) -> None:
         if not quiet:
             click.echo(result.summary())
         try:
-            for line in after_build(out, reason=not no_reason, site=not no_site):
+            announce = None if quiet else partial(click.echo, err=True)
+            for line in after_build(out, reason=not no_reason, site=not no_site,
+                                    announce=announce):
                 if not quiet:
                     click.echo(line)
         except RkgError as exc:
             raise click.ClickException(str(exc)) from exc
 
 
-def after_build(out: Path, *, reason: bool = True, site: bool = True) -> list[str]:
+def after_build(out: Path, *, reason: bool = True, site: bool = True,
+                announce: Callable[[str], None] | None = None) -> Iterator[str]:
     """The stages after the graph: inference, SHACL validation, the site (in that order, so
-    the site shows the validation result). Returns lines for the summary."""
+    the site shows the validation result). Yields each stage's summary lines as it ends;
+    `announce` hears when a stage starts (they take minutes on large corpora)."""
     from graph.reasoning import INFERRED_FILE, REPORT_FILE, run_reasoning
     from graph.validation import validate
 
-    lines: list[str] = []
+    say = announce or (lambda _message: None)
     if reason:
-        lines += run_reasoning(out).lines()
+        say("Inference: SPARQL rules, then HermiT (--no-reason skips it) ...")
+        yield from run_reasoning(out).lines()
     else:
         for name in (INFERRED_FILE, REPORT_FILE):
             (out / name).unlink(missing_ok=True)  # no stale inference for this build
-        lines.append("Inference skipped (--no-reason).")
-    lines += validate(out).lines(limit=10)
+        yield "Inference skipped (--no-reason)."
+    say("SHACL validation (pySHACL over the whole graph) ...")
+    yield from validate(out).lines(limit=10)
     if site:
         from graph.viz import build_site
 
-        lines.append(build_site(out).summary())
-    return lines
+        say(f"Writing the offline site {out / 'site'}/ (--no-site skips it) ...")
+        yield build_site(out).summary()
