@@ -99,8 +99,7 @@ class EntityAnnotator:
         self.demonym_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         for dem in sorted(self.demonyms):
             self.demonym_phrases.add("DEMONYM", [nlp.make_doc(dem)])
-        self.gov_nouns = tuple(tuple(t.lower_ for t in nlp.make_doc(g))
-                               for g in sorted(lexicon.GOVERNMENT_NOUNS))
+        self.gov_nouns = tuple(tuple(g.split()) for g in sorted(lexicon.GOVERNMENT_NOUNS))
 
     # -- entry points -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
