@@ -168,3 +168,17 @@ def test_builder_rejects_a_quote_that_is_not_verbatim() -> None:
 def test_builder_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"not a folder"):
         build_graph(tmp_path / "nowhere", tmp_path / "out")
+
+
+def test_builder_each_subject_lives_in_one_named_graph(sample_build: Path) -> None:
+    """A node's triples all sit in one graph: over the union of the graphs (how queries see
+    the build) each triple then matches once. Count nodes shared by content once sat in
+    every graph that used the same words, and queries multiplied rows by that number."""
+    import pyoxigraph as ox
+
+    graphs: dict[str, set[str]] = {}
+    for quad in ox.parse(path=sample_build / "graph.trig", format=ox.RdfFormat.TRIG):
+        graphs.setdefault(str(quad.subject), set()).add(str(quad.graph_name))
+    shared = {s: g for s, g in graphs.items() if len(g) > 1}
+    assert not shared, sorted(shared.items())[:3]
+    assert any("/count/" in s for s in graphs)

@@ -180,7 +180,7 @@ def _claim(out: QuadSink, doc: URIRef, text_: str, fact: Fact, publisher: Entity
             out.add(node, RKG.dateText, text(date.text))
     count = getattr(fact, "count", None)
     if isinstance(count, PersonCount):
-        out.add(node, RKG.claimedCount, _count(out, count))
+        out.add(node, RKG.claimedCount, _count(out, count, node))
     if isinstance(fact, ForcedReturn):
         for place in fact.places:
             out.add(node, RKG.claimedPlace, entity_iri(place))
@@ -197,8 +197,12 @@ def _date(out: QuadSink, node: URIRef, date: DateValue, prop: URIRef, precision_
         out.add(node, precision_prop, concept("date-precision", precision))
 
 
-def _count(out: QuadSink, c: PersonCount) -> URIRef:
-    node = URIRef(iris.count(c.value, c.min, c.max, c.qualifier, c.text))
+def _count(out: QuadSink, c: PersonCount, owner: URIRef) -> URIRef:
+    """The count node of `owner` (a claim, event or fact): named by its owner too, so that
+    it lives in its owner's graph only. Shared by content, the same words in a hundred
+    documents made one node in a hundred graphs, and every pattern over the union of the
+    graphs matched it a hundred times."""
+    node = URIRef(iris.count(owner, c.value, c.min, c.max, c.qualifier, c.text))
     out.add(node, RDF.type, RKG.PersonCount)
     if c.value is not None:
         out.add(node, RKG.value, integer(c.value))
@@ -282,7 +286,7 @@ def _canonical_return(out: QuadSink, event: CanonicalReturn) -> None:
     for place in event.places:
         out.add(node, RKG.place, entity_iri(place))
     if event.count is not None:
-        out.add(node, RKG.count, _count(out, event.count))
+        out.add(node, RKG.count, _count(out, event.count, node))
     _date(out, node, event.date, RKG.date, RKG.datePrecision)
     for m in event.members:
         out.add(node, RKG.attestedBy, claim_iri(m))
@@ -371,7 +375,7 @@ def _canonical_fact(out: QuadSink, fact: Fact) -> None:
         for place in fact.places:
             out.add(node, RKG.place, entity_iri(place))
         if fact.count is not None:
-            out.add(node, RKG.count, _count(out, fact.count))
+            out.add(node, RKG.count, _count(out, fact.count, node))
         if fact.detainees:
             out.add(node, RKG.detainees, text(fact.detainees))
         _date(out, node, fact.date, RKG.date, RKG.datePrecision)
