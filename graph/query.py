@@ -37,10 +37,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from graph import native
 from graph.errors import QueryError
 from graph.rdfio import PREFIXES
 
@@ -487,7 +489,19 @@ class QueryResult:
 def run_query(query: QueryDef, ds: Dataset, params: Mapping[str, str] | None = None
               ) -> QueryResult:
     """Bind `params` (strings, typed by the header) and run `query` on `ds`."""
-    bindings = bind_params(query, params or {})
+    return run_bound(query, ds, bind_params(query, params or {}))
+
+
+def run_bound(query: QueryDef, ds: Dataset, bindings: dict[str, Identifier]) -> QueryResult:
+    """Run `query` on `ds` with parameters already bound as RDF terms (`bind_params`).
+
+    On a Dataset over oxrdflib (`graph.store.open_dataset`), the query goes straight to the
+    pyoxigraph store underneath (graph/native.py: same answers, rows converted once per
+    distinct term); on any other Dataset, through rdflib's `Dataset.query`.
+    """
+    store = native.native_store(ds)
+    if store is not None:
+        return _run_native(query, ds, store, bindings)
     started = time.perf_counter()
     try:
         result = ds.query(query.text, initBindings=bindings)
@@ -507,6 +521,25 @@ def run_query(query: QueryDef, ds: Dataset, params: Mapping[str, str] | None = N
     except QueryError:
         raise
     except Exception as exc:  # engine errors (type errors, timeouts...)
+        raise QueryError(f"{query.source}: the query failed: {type(exc).__name__}: {exc}"
+                         ) from exc
+    return QueryResult(query, columns, rows, bindings, time.perf_counter() - started)
+
+
+def _run_native(query: QueryDef, ds: Dataset, store: Any, bindings: dict[str, Identifier]
+                ) -> QueryResult:
+    started = time.perf_counter()
+    try:
+        result = native.query(store, ds, query.text, bindings)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(query, ["answer"], [], bindings,
+                               time.perf_counter() - started, boolean=bool(result))
+        if isinstance(result, ox.QueryTriples):
+            rows = sorted(native.graph_triples(result), key=_triple_key)
+            return QueryResult(query, ["subject", "predicate", "object"], rows, bindings,
+                               time.perf_counter() - started)
+        columns, rows = native.select_rows(result)
+    except Exception as exc:  # engine errors (syntax, type errors, timeouts...)
         raise QueryError(f"{query.source}: the query failed: {type(exc).__name__}: {exc}"
                          ) from exc
     return QueryResult(query, columns, rows, bindings, time.perf_counter() - started)

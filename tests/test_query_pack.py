@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from rdflib import Dataset, URIRef
 
+from graph import native
 from graph.query import QueryDef, format_result, load_pack, run_query
 from graph.reasoning import reason
 from graph.store import STORES, open_dataset
@@ -83,6 +84,27 @@ def test_query_pack_every_example_agrees_on_both_stores(
         optional = {p.name for p in query.params if not p.required}
         if not any(p.required for p in query.params) and optional:
             ask(datasets, pack, name)  # every optional parameter unset
+
+
+def test_query_pack_native_path_gives_rdflibs_terms(
+        datasets: dict[str, Dataset], pack: dict[str, QueryDef],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """run_query goes straight to pyoxigraph on an oxrdflib Dataset (graph/native.py): the
+    same columns and the same rdflib terms, in the same order, as through rdflib's query."""
+    ds = datasets["oxigraph"]
+    assert native.native_store(ds) is not None
+    cases = [(name, _example_params(example)) for name, query in sorted(pack.items())
+             for example in query.examples]
+    fast = [run_query(pack[name], ds, params) for name, params in cases]
+    monkeypatch.setattr(native, "native_store", lambda _ds: None)
+    for (name, params), result in zip(cases, fast, strict=True):
+        slow = run_query(pack[name], ds, params)
+        assert result.columns == slow.columns, name
+        assert result.rows == slow.rows, f"{name} {params}"
+        for row, other in zip(result.rows, slow.rows, strict=True):
+            assert [type(t) for t in row] == [type(t) for t in other], name
+            assert [getattr(t, "datatype", None) for t in row] == [
+                getattr(t, "datatype", None) for t in other], name
 
 
 # --- 1. timeline -------------------------------------------------------------------------------
