@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -118,6 +120,46 @@ def test_exports_are_deterministic(sample_build: Path, exported: dict[str, Path]
         again = tmp_path / f"again.{fmt}"
         export(sample_build, fmt, again)
         assert again.read_bytes() == exported[fmt].read_bytes(), fmt
+
+
+def test_exports_turtle_is_the_builds_graph_ttl(sample_build: Path,
+                                                exported: dict[str, Path]) -> None:
+    # no inferred.trig: graph.ttl is the whole union, copied rather than re-sorted
+    assert exported["ttl"].read_bytes() == (sample_build / "graph.ttl").read_bytes()
+
+
+def _triples(path: Path) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)}
+
+
+def test_exports_turtle_sorts_the_union_when_graph_ttl_cannot_serve(
+        sample_build: Path, tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    build.mkdir()
+    shutil.copy2(sample_build / "graph.trig", build / "graph.trig")
+    expected = _triples(sample_build / "graph.ttl")
+    export(build, "ttl", tmp_path / "no-ttl.ttl")  # no graph.ttl at all
+    assert _triples(tmp_path / "no-ttl.ttl") == expected
+    # a graph.ttl older than graph.trig is an earlier build's: not used
+    (build / "graph.ttl").write_text("<urn:stale> <urn:p> <urn:o> .\n", encoding="utf-8")
+    later = (build / "graph.ttl").stat().st_mtime_ns + 10**9
+    os.utime(build / "graph.trig", ns=(later, later))
+    export(build, "ttl", tmp_path / "stale.ttl")
+    assert (tmp_path / "stale.ttl").read_bytes() == (tmp_path / "no-ttl.ttl").read_bytes()
+    # an up-to-date inferred.trig joins the union: sorted here, each triple once
+    shutil.copy2(sample_build / "graph.ttl", build / "graph.ttl")
+    os.utime(build / "graph.ttl", ns=(later, later))
+    extra = ox.Triple(ox.NamedNode("https://w3id.org/refoulement-kg/id/state/china"),
+                      ox.NamedNode(RDF_TYPE), ox.NamedNode("urn:example:Inferred"))
+    (build / "inferred.trig").write_text(
+        "<https://w3id.org/refoulement-kg/id/graph/inferred> { "
+        f"{extra.subject} {extra.predicate} {extra.object} . }}\n", encoding="utf-8")
+    os.utime(build / "inferred.trig", ns=(later + 1, later + 1))
+    export(build, "ttl", tmp_path / "inferred.ttl")
+    assert _triples(tmp_path / "inferred.ttl") == expected | {extra}
+    text = (tmp_path / "inferred.ttl").read_text(encoding="utf-8")
+    assert text.startswith("@prefix ") and "return:" in text
 
 
 def test_exports_jsonld_has_an_inline_context(exported: dict[str, Path]) -> None:
