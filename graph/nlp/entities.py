@@ -99,7 +99,9 @@ class EntityAnnotator:
         self.demonym_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         for dem in sorted(self.demonyms):
             self.demonym_phrases.add("DEMONYM", [nlp.make_doc(dem)])
-        self.gov_nouns = tuple(tuple(g.split()) for g in sorted(lexicon.GOVERNMENT_NOUNS))
+        self.gov_nouns: dict[str, list[tuple[str, ...]]] = {}  # by first word
+        for g in sorted(lexicon.GOVERNMENT_NOUNS):
+            self.gov_nouns.setdefault(g.split()[0], []).append(tuple(g.split()))
 
     # -- entry points -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -201,9 +203,11 @@ class EntityAnnotator:
 
     def _gov_noun_ends(self, doc: Doc, at: int) -> list[int]:
         """Ends of the government nouns starting at token `at`."""
-        return [at + len(noun) for noun in self.gov_nouns
+        if at >= len(doc):
+            return []
+        return [at + len(noun) for noun in self.gov_nouns.get(doc[at].lower_, ())
                 if at + len(noun) <= len(doc)
-                and all(doc[at + k].lower_ == w for k, w in enumerate(noun))]
+                and all(doc[at + k].lower_ == w for k, w in enumerate(noun) if k)]
 
     def _government_candidates(self, doc: Doc, government: list[tuple[str, int, int]]
                                ) -> list[Candidate]:
