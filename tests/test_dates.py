@@ -236,3 +236,19 @@ def test_dates_is_since(text: str, expected: bool) -> None:
 def test_dates_are_deterministic() -> None:
     sentence = "On Tuesday, since 1998, in June last year, Oct. 9 and April 2-5, 2005."
     assert find_dates(sentence, DAY) == find_dates(sentence, DAY)
+
+
+@pytest.mark.parametrize("text", [
+    "On Tuesday, 600 were sent back; TODAY and tomorrow morning, a week ago, the NEXT YEAR.",
+    "Nıght and ſpring, the previous Day, \u212aelvin week, İyear, mid-2021 and 2003-2004.",
+    "Between March 3 and 5, 2012, from January to March 2023, the 19th of December 2023.",
+    "No date here at all.", "In spring 2023 it was 90%; last month; on 2023-10-09.",
+])
+def test_dates_pattern_gates_change_no_match(text: str, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    """Each pattern is skipped when the sentence lacks what it needs: the same matches."""
+    import graph.text.dates as dates
+
+    gated = dates.find_dates(text, DAY)
+    monkeypatch.setattr(dates, "_GATES", tuple(lambda s: True for _ in dates._GATES))
+    assert dates.find_dates(text, DAY) == gated

@@ -215,3 +215,26 @@ def test_numbers_people_after() -> None:
     span = people_after(text, text.index("30") + 2)
     assert span is not None and text[span[0]:span[1]] == "North Korean defectors"
     assert people_after("61 rights groups", 2) is None
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("sentence", [
+    "Some 200 to 300 North Korean defectors, a third of the 90 women and half a dozen men.",
+    "Chinese police handed over 30 people; between 50 and 60 escapees; dozens more refugees.",
+    "More than 600 were returned, the group said, and no fewer than ten children.",
+    "Human rights groups said 61 rights groups and 90% of them; one in three women.",
+])
+def test_numbers_prefilters_change_no_count(sentence: str, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    """Tokens no count starts with, and sentences with no person noun, are skipped: the
+    same counts as parsing everywhere."""
+    import graph.text.numbers as numbers
+
+    filtered = numbers.find_counts(sentence)
+    monkeypatch.setattr(numbers, "_FIRST_WORDS", _Everything())
+    monkeypatch.setattr(numbers, "_HEAD_WORDS", _Everything())
+    assert numbers.find_counts(sentence) == filtered
