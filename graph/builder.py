@@ -116,8 +116,8 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     for r in records:
         counts.update(dict(r.fact_counts))
     new_entities = len({key for r in records for key in r.new_entity_keys})
-    graphs = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
-    graphs += [r.graph for r in records]
+    shared = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
+    graphs = [*shared, *(r.graph for r in records)]
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as tmp:
         graphs.append(canonical_graph(records, Path(tmp)))
@@ -129,7 +129,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
         triples = write_turtle(graphs, out / "graph.ttl")
         synced = publish(store, out, graphs)
     keep = [p for r in records for p in r.files()]
-    keep += [p for g in graphs[:2] for p in (g.nt, g.trig)]
+    keep += [p for g in shared for p in (g.nt, g.trig)]
     prune_graph_files(graphs_dir, keep)
     result = BuildResult(out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
@@ -180,16 +180,14 @@ def ontology_graph(graphs_dir: Path) -> NamedGraphFile:
     files = sorted([*ontology_dir.glob("*.ttl"), *ontology_dir.glob("vocab/*.ttl")])
     key = iris.digest(*(f"{f.relative_to(ontology_dir)}:{_file_digest(f)}" for f in files),
                       length=32)
-    graph, _reused = cached_graph_file(iris.graph("ontology"), graphs_dir / f"o-{key}.nt",
-                                       lambda: ontology_quads(ontology_dir))
-    return graph
+    return cached_graph_file(iris.graph("ontology"), graphs_dir / f"o-{key}.nt",
+                             lambda: ontology_quads(ontology_dir))
 
 
 def registry_graph(graphs_dir: Path, registry: Registry) -> NamedGraphFile:
-    graph, _reused = cached_graph_file(
+    return cached_graph_file(
         iris.graph("registry"), graphs_dir / f"r-{registry.content_hash()[:32]}.nt",
         lambda: registry_quads(registry))
-    return graph
 
 
 def _file_digest(path: Path) -> str:

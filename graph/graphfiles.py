@@ -97,12 +97,12 @@ def _write_trig_block(graph_iri: str, triples: Iterable[ox.Triple], path: Path) 
 
 
 def cached_graph_file(graph_iri: str, nt: Path, make: Callable[[], Iterable[Quad]]
-                      ) -> tuple[NamedGraphFile, bool]:
-    """The graph file at `nt` if it is there (True), else written from `make()` (False).
-    `nt` must be named by everything its content depends on."""
+                      ) -> NamedGraphFile:
+    """The graph file at `nt` if it is there, else written from `make()`. `nt` must be
+    named by everything its content depends on."""
     if nt.exists() and nt.with_suffix(".trig").exists():
-        return NamedGraphFile(graph_iri, nt), True
-    return write_graph_file(graph_iri, make(), nt), False
+        return NamedGraphFile(graph_iri, nt)
+    return write_graph_file(graph_iri, make(), nt)
 
 
 def _in_graph(triple: ox.Triple, graph: ox.NamedNode) -> ox.Quad:
