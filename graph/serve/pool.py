@@ -1,0 +1,258 @@
+"""The query workers of `rkg serve`: processes that can be killed, so a time limit holds.
+
+A query runs in a worker process (graph/serve/worker.py) that has the store open read-only.
+`workers` of them are always there for ordinary queries. A query still running after
+`heavy_after` seconds becomes *heavy*: its worker leaves the pool, a fresh one takes its place
+(so short queries keep being answered), and at most `max_heavy` heavy queries run at once; one
+more is stopped with "too many long queries" (HTTP 503). A query still running at its deadline,
+or whose client went away, is stopped by killing its worker: the engine's work stops with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import struct
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+
+
+class PoolError(Exception):
+    """A query could not be run to the end; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Limits:
+    workers: int = 2
+    max_heavy: int = 2
+    heavy_after: float = 0.5
+    timeout: float = 30.0
+    max_bytes: int = 256 << 20
+    queue_wait: float = 10.0
+    max_waiting: int = 512
+    memory_mb: int = 0
+    sandbox: bool = True
+
+
+class Worker:
+    def __init__(self, process: asyncio.subprocess.Process, sandbox: bool, why_not: str):
+        self.process = process
+        self.sandbox = sandbox
+        self.why_not = why_not
+        self.heavy = False
+
+    @property
+    def alive(self) -> bool:
+        return self.process.returncode is None
+
+    async def frame(self) -> tuple[bytes, bytes]:
+        assert self.process.stdout is not None
+        head = await self.process.stdout.readexactly(5)
+        size = struct.unpack(">I", head[1:])[0]
+        return head[:1], await self.process.stdout.readexactly(size) if size else b""
+
+    def send(self, request: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        body = json.dumps(request).encode("utf-8")
+        self.process.stdin.write(struct.pack(">I", len(body)) + body)
+
+    def kill(self) -> None:
+        if self.alive:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+
+
+class Pool:
+    def __init__(self, store: Path, limits: Limits) -> None:
+        self.store = store
+        self.limits = limits
+        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.members = 0  # pool workers alive, busy or starting (heavy ones not counted)
+        self.heavy = 0
+        self.waiting = 0
+        self.sandbox: bool | None = None
+        self.why_not = ""
+        self.failures = 0
+        self.closed = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._all: set[Worker] = set()
+
+    # -- workers ---------------------------------------------------------------------------
+    async def _spawn(self) -> Worker:
+        command = [sys.executable, "-I", str(WORKER_SCRIPT), str(self.store)]
+        if not self.limits.sandbox:
+            command.append("--no-sandbox")
+        if self.limits.memory_mb:
+            command += ["--memory-mb", str(self.limits.memory_mb)]
+        process = await asyncio.create_subprocess_exec(
+            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        worker = Worker(process, False, "")
+        try:
+            kind, payload = await asyncio.wait_for(worker.frame(), 60)
+        except (TimeoutError, asyncio.IncompleteReadError) as exc:
+            worker.kill()
+            raise PoolError(500, f"a query worker did not start ({exc!r})") from exc
+        info = json.loads(payload)
+        if kind != b"R":
+            worker.kill()
+            raise PoolError(500, str(info.get("message", info)))
+        worker.sandbox, worker.why_not = bool(info["sandbox"]), str(info["why_not"])
+        self.sandbox, self.why_not = worker.sandbox, worker.why_not
+        self._all.add(worker)
+        return worker
+
+    async def start(self) -> None:
+        """Start the pool's workers (the first one alone: it reports store errors)."""
+        first = await self._spawn()
+        self.members = 1
+        self.idle.put_nowait(first)
+        for _ in range(self.limits.workers - 1):
+            self._replace()
+
+    def _replace(self) -> None:
+        """Start one more pool worker in the background."""
+        if self.closed:
+            return
+        self.members += 1
+
+        async def spawn() -> None:
+            try:
+                worker = await self._spawn()
+            except (PoolError, OSError) as exc:
+                self.members -= 1
+                self.failures += 1
+                print(f"rkg serve: {exc}", file=sys.stderr)
+                return
+            if self.closed:
+                worker.kill()
+                return
+            self.idle.put_nowait(worker)
+
+        task = asyncio.get_running_loop().create_task(spawn())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _release(self, worker: Worker, clean: bool) -> None:
+        """Back to the pool after a query: a killed or heavy worker may be replaced."""
+        if not clean or not worker.alive:
+            worker.kill()
+            self._all.discard(worker)
+            if worker.heavy:
+                self.heavy -= 1
+            else:
+                self.members -= 1
+                self._replace()
+            return
+        if worker.heavy:
+            worker.heavy = False
+            self.heavy -= 1
+            if self.members >= self.limits.workers or self.closed:
+                worker.kill()
+                self._all.discard(worker)
+                return
+            self.members += 1
+        self.idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        self.closed = True
+        for worker in list(self._all):
+            worker.kill()
+            if worker.process.stdin is not None:
+                worker.process.stdin.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(worker.process.wait(), 5)
+        for task in list(self._tasks):
+            task.cancel()
+
+    # -- queries ---------------------------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def query(self, request: dict[str, Any]) -> AsyncIterator[Job]:
+        """A running query: `await job.frame()` until F or E. Leaving the block early (an
+        error, a cancelled request, a client that went away) kills the worker."""
+        if self.waiting >= self.limits.max_waiting:
+            raise PoolError(503, "too many queries waiting; retry later")
+        self.waiting += 1
+        try:
+            worker = await asyncio.wait_for(self.idle.get(), self.limits.queue_wait)
+        except TimeoutError as exc:
+            raise PoolError(503, f"no query worker free within {self.limits.queue_wait:g} s; "
+                                 "retry later") from exc
+        finally:
+            self.waiting -= 1
+        job = Job(self, worker)
+        try:
+            worker.send({**request, "max_bytes": self.limits.max_bytes})
+            yield job
+        finally:
+            job.cancel()
+            self._release(worker, job.done)
+
+    def promote(self, worker: Worker) -> None:
+        """`worker`'s query turned long: out of the pool, or stopped if too many are."""
+        if self.heavy >= self.limits.max_heavy:
+            raise PoolError(503, f"too many long queries are running (at most "
+                                 f"{self.limits.max_heavy}); retry later")
+        worker.heavy = True
+        self.heavy += 1
+        self.members -= 1
+        self._replace()
+
+    def status(self) -> dict[str, Any]:
+        return {"workers": self.members, "idle": self.idle.qsize(), "heavy": self.heavy,
+                "waiting": self.waiting, "sandbox": bool(self.sandbox),
+                "sandbox_unavailable_because": self.why_not or None,
+                "worker_start_failures": self.failures}
+
+
+class Job:
+    def __init__(self, pool: Pool, worker: Worker) -> None:
+        self.pool = pool
+        self.worker = worker
+        self.started = time.monotonic()
+        self.done = False
+        self._reading: asyncio.Future[tuple[bytes, bytes]] | None = None
+
+    def cancel(self) -> None:
+        if self._reading is not None:
+            self._reading.cancel()
+
+    async def frame(self) -> tuple[bytes, bytes]:
+        """The next frame of the answer, or PoolError when the time limit is reached (504),
+        too many long queries run (503) or the worker died (500)."""
+        limits = self.pool.limits
+        while True:
+            now = time.monotonic()
+            deadline = self.started + limits.timeout
+            promote_at = self.started + limits.heavy_after
+            wait = deadline - now if self.worker.heavy else min(deadline, promote_at) - now
+            if self._reading is None:
+                self._reading = asyncio.ensure_future(self.worker.frame())
+            # waiting must not cancel the read: a frame half read would be lost
+            finished, _ = await asyncio.wait({self._reading}, timeout=max(wait, 0))
+            if not finished:
+                if time.monotonic() >= deadline:
+                    raise PoolError(504, f"the query was stopped at the time limit of "
+                                         f"{limits.timeout:g} s")
+                if not self.worker.heavy:
+                    self.pool.promote(self.worker)
+                continue
+            reading, self._reading = self._reading, None
+            try:
+                kind, payload = reading.result()
+            except asyncio.IncompleteReadError:
+                raise PoolError(500, "the query worker stopped (out of memory?)") from None
+            if kind in (b"F", b"E"):
+                self.done = True
+            return kind, payload
