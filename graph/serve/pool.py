@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import struct
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -47,31 +48,57 @@ class Limits:
 
 
 class Worker:
-    def __init__(self, process: asyncio.subprocess.Process, sandbox: bool, why_not: str):
+    """A worker process and the pipes to it. Plain `subprocess` with the read end of its
+    stdout on the event loop: asyncio's own subprocess support would keep a thread per child
+    to wait for it."""
+
+    def __init__(self, process: subprocess.Popen[bytes], reader: asyncio.StreamReader,
+                 transport: asyncio.BaseTransport) -> None:
         self.process = process
-        self.sandbox = sandbox
-        self.why_not = why_not
+        self.reader = reader
+        self.transport = transport
+        self.sandbox = False
+        self.why_not = ""
         self.heavy = False
+
+    @classmethod
+    async def spawn(cls, command: list[str]) -> Worker:
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader(limit=1 << 20)
+        transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), process.stdout)
+        return cls(process, reader, transport)
 
     @property
     def alive(self) -> bool:
-        return self.process.returncode is None
+        return self.process.poll() is None
 
     async def frame(self) -> tuple[bytes, bytes]:
-        assert self.process.stdout is not None
-        head = await self.process.stdout.readexactly(5)
+        head = await self.reader.readexactly(5)
         size = struct.unpack(">I", head[1:])[0]
-        return head[:1], await self.process.stdout.readexactly(size) if size else b""
+        return head[:1], await self.reader.readexactly(size) if size else b""
 
     def send(self, request: dict[str, Any]) -> None:
         assert self.process.stdin is not None
         body = json.dumps(request).encode("utf-8")
         self.process.stdin.write(struct.pack(">I", len(body)) + body)
+        self.process.stdin.flush()
 
     def kill(self) -> None:
+        """Stop the process now; it is reaped in the background (no thread waits for it)."""
         if self.alive:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
+        self.transport.close()
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        self._reap(20)
+
+    def _reap(self, tries: int) -> None:
+        if self.process.poll() is None and tries > 0:
+            asyncio.get_running_loop().call_later(0.05, self._reap, tries - 1)
 
 
 class Pool:
@@ -96,9 +123,7 @@ class Pool:
             command.append("--no-sandbox")
         if self.limits.memory_mb:
             command += ["--memory-mb", str(self.limits.memory_mb)]
-        process = await asyncio.create_subprocess_exec(
-            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
-        worker = Worker(process, False, "")
+        worker = await Worker.spawn(command)
         try:
             kind, payload = await asyncio.wait_for(worker.frame(), 60)
         except (TimeoutError, asyncio.IncompleteReadError) as exc:
@@ -169,10 +194,9 @@ class Pool:
         self.closed = True
         for worker in list(self._all):
             worker.kill()
-            if worker.process.stdin is not None:
-                worker.process.stdin.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(worker.process.wait(), 5)
+        for worker in list(self._all):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(5)
         for task in list(self._tasks):
             task.cancel()
 
