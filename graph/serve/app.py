@@ -46,8 +46,18 @@ class Access:
     port: int
     allowed_hosts: tuple[str, ...] = ()
     token: str = ""
+    _seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def host_ok(self, host: str) -> bool:
+        known = self._seen.get(host)
+        if known is None:
+            known = self._host_ok(host)
+            if len(self._seen) > 1024:
+                self._seen.clear()
+            self._seen[host] = known
+        return known
+
+    def _host_ok(self, host: str) -> bool:
         name, port = split_host(host)
         if not name:
             return False

@@ -11,8 +11,10 @@ or whose client went away, is stopped by killing its worker: the engine's work s
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -47,15 +49,72 @@ class Limits:
     sandbox: bool = True
 
 
+class Frames(asyncio.Protocol):
+    """The read end of a worker's stdout: bytes in, whole frames out, in order.
+
+    Frames already received are handed out without suspending (a small answer arrives as one
+    pipe read holding all its frames); a waiter is woken only when a frame completes.
+    """
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.frames: collections.deque[tuple[bytes, bytes]] = collections.deque()
+        self.waiter: asyncio.Future[bool] | None = None
+        self.eof = False
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= 5:
+            size = struct.unpack_from(">I", self.buffer, 1)[0]
+            if len(self.buffer) < 5 + size:
+                break
+            self.frames.append((bytes(self.buffer[:1]), bytes(self.buffer[5:5 + size])))
+            del self.buffer[:5 + size]
+        if self.frames:
+            self._wake()
+
+    def eof_received(self) -> bool:
+        self.eof = True
+        self._wake()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.eof = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(True)
+
+    async def wait(self, timeout: float | None) -> bool:
+        """True when a frame is there (or the pipe ended), False after `timeout` seconds."""
+        if self.frames or self.eof:
+            return True
+        loop = asyncio.get_running_loop()
+        waiter = self.waiter = loop.create_future()
+        timer = None if timeout is None else loop.call_later(timeout, self._timeout, waiter)
+        try:
+            return bool(await waiter)
+        finally:
+            self.waiter = None
+            if timer is not None:
+                timer.cancel()
+
+    @staticmethod
+    def _timeout(waiter: asyncio.Future[bool]) -> None:
+        if not waiter.done():
+            waiter.set_result(False)
+
+
 class Worker:
     """A worker process and the pipes to it. Plain `subprocess` with the read end of its
     stdout on the event loop: asyncio's own subprocess support would keep a thread per child
     to wait for it."""
 
-    def __init__(self, process: subprocess.Popen[bytes], reader: asyncio.StreamReader,
+    def __init__(self, process: subprocess.Popen[bytes], frames: Frames,
                  transport: asyncio.BaseTransport) -> None:
         self.process = process
-        self.reader = reader
+        self.frames = frames
         self.transport = transport
         self.sandbox = False
         self.why_not = ""
@@ -65,25 +124,30 @@ class Worker:
     async def spawn(cls, command: list[str]) -> Worker:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader(limit=1 << 20)
-        transport, _ = await loop.connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(reader), process.stdout)
-        return cls(process, reader, transport)
+        frames = Frames()
+        transport, _ = await loop.connect_read_pipe(lambda: frames, process.stdout)
+        return cls(process, frames, transport)
 
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    async def frame(self) -> tuple[bytes, bytes]:
-        head = await self.reader.readexactly(5)
-        size = struct.unpack(">I", head[1:])[0]
-        return head[:1], await self.reader.readexactly(size) if size else b""
+    async def frame(self, timeout: float | None = None) -> tuple[bytes, bytes] | None:
+        """The next frame; None after `timeout` seconds without one; IncompleteReadError
+        when the worker is gone."""
+        if not self.frames.frames and not await self.frames.wait(timeout):
+            return None
+        if self.frames.frames:
+            return self.frames.frames.popleft()
+        raise asyncio.IncompleteReadError(b"", None)
 
     def send(self, request: dict[str, Any]) -> None:
         assert self.process.stdin is not None
         body = json.dumps(request).encode("utf-8")
-        self.process.stdin.write(struct.pack(">I", len(body)) + body)
-        self.process.stdin.flush()
+        data = struct.pack(">I", len(body)) + body
+        fd = self.process.stdin.fileno()
+        while data:  # a request is small: the pipe takes it at once
+            data = data[os.write(fd, data):]
 
     def kill(self) -> None:
         """Stop the process now; it is reaped in the background (no thread waits for it)."""
@@ -124,27 +188,34 @@ class Pool:
         if self.limits.memory_mb:
             command += ["--memory-mb", str(self.limits.memory_mb)]
         worker = await Worker.spawn(command)
+        self._all.add(worker)  # from now on, close() kills it
         try:
-            kind, payload = await asyncio.wait_for(worker.frame(), 60)
-        except (TimeoutError, asyncio.IncompleteReadError) as exc:
+            first = await worker.frame(60)
+        except asyncio.IncompleteReadError:
+            first = None
+        if first is None:
             worker.kill()
-            raise PoolError(500, f"a query worker did not start ({exc!r})") from exc
+            self._all.discard(worker)
+            raise PoolError(500, f"a query worker did not start on {self.store}")
+        kind, payload = first
         info = json.loads(payload)
         if kind != b"R":
             worker.kill()
+            self._all.discard(worker)
             raise PoolError(500, str(info.get("message", info)))
         worker.sandbox, worker.why_not = bool(info["sandbox"]), str(info["why_not"])
         self.sandbox, self.why_not = worker.sandbox, worker.why_not
-        self._all.add(worker)
         return worker
 
     async def start(self) -> None:
-        """Start the pool's workers (the first one alone: it reports store errors)."""
-        first = await self._spawn()
-        self.members = 1
-        self.idle.put_nowait(first)
+        """Start the pool's workers together; return when the first answers (a store that
+        cannot be opened fails here)."""
+        first = asyncio.ensure_future(self._spawn())
         for _ in range(self.limits.workers - 1):
             self._replace()
+        worker = await first
+        self.members += 1
+        self.idle.put_nowait(worker)
 
     def _replace(self) -> None:
         """Start one more pool worker in the background."""
@@ -199,6 +270,7 @@ class Pool:
                 worker.process.wait(5)
         for task in list(self._tasks):
             task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # -- queries ---------------------------------------------------------------------------
     @contextlib.asynccontextmanager
@@ -220,7 +292,6 @@ class Pool:
             worker.send({**request, "max_bytes": self.limits.max_bytes})
             yield job
         finally:
-            job.cancel()
             self._release(worker, job.done)
 
     def promote(self, worker: Worker) -> None:
@@ -246,11 +317,6 @@ class Job:
         self.worker = worker
         self.started = time.monotonic()
         self.done = False
-        self._reading: asyncio.Future[tuple[bytes, bytes]] | None = None
-
-    def cancel(self) -> None:
-        if self._reading is not None:
-            self._reading.cancel()
 
     async def frame(self) -> tuple[bytes, bytes]:
         """The next frame of the answer, or PoolError when the time limit is reached (504),
@@ -261,22 +327,18 @@ class Job:
             deadline = self.started + limits.timeout
             promote_at = self.started + limits.heavy_after
             wait = deadline - now if self.worker.heavy else min(deadline, promote_at) - now
-            if self._reading is None:
-                self._reading = asyncio.ensure_future(self.worker.frame())
-            # waiting must not cancel the read: a frame half read would be lost
-            finished, _ = await asyncio.wait({self._reading}, timeout=max(wait, 0))
-            if not finished:
+            try:
+                got = await self.worker.frame(max(wait, 0))
+            except asyncio.IncompleteReadError:
+                raise PoolError(500, "the query worker stopped (out of memory?)") from None
+            if got is None:
                 if time.monotonic() >= deadline:
                     raise PoolError(504, f"the query was stopped at the time limit of "
                                          f"{limits.timeout:g} s")
                 if not self.worker.heavy:
                     self.pool.promote(self.worker)
                 continue
-            reading, self._reading = self._reading, None
-            try:
-                kind, payload = reading.result()
-            except asyncio.IncompleteReadError:
-                raise PoolError(500, "the query worker stopped (out of memory?)") from None
+            kind, payload = got
             if kind in (b"F", b"E"):
                 self.done = True
             return kind, payload

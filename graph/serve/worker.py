@@ -18,6 +18,7 @@ that is how a time limit stops the work.
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import os
 import resource
@@ -54,6 +55,7 @@ def sandbox() -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=256)
 def negotiate(accept: str, offers: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
     """The offer the Accept header prefers (q-values, `type/*`, `*/*`); the first offer when
     the header is empty; None when it accepts none of them."""
@@ -202,4 +204,7 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except (BrokenPipeError, KeyboardInterrupt):  # the server went away: nothing to say
+        os._exit(0)
