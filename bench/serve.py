@@ -120,7 +120,7 @@ def wait_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120)
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         if process.poll() is not None:
-            raise SystemExit(f"server exited: {process.args}")
+            raise SystemExit(f"server exited: {process.args!r}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return time.perf_counter() - started

@@ -5,6 +5,7 @@ error, never as a complete-looking truncated answer."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import random
@@ -120,10 +121,8 @@ def test_load_every_light_request_answered_with_flat_threads_and_memory(
 
         def sample() -> None:
             while not stop.wait(0.1):
-                try:
+                with contextlib.suppress(psutil.Error):
                     samples.append(_tree(process))
-                except psutil.Error:
-                    pass
 
         sampler = threading.Thread(target=sample)
         sampler.start()
