@@ -5,11 +5,14 @@ Everything is read with pyoxigraph and written by pyoxigraph or by small streami
 Output is deterministic: the same graph gives the same bytes.
 
 - ttl: the union of all named graphs, each triple once, sorted, with the project's prefixes:
-  the build's own graph.ttl when nothing else is exported (`built_turtle`), else sorted here.
+  the build's own graph.ttl when nothing else is exported (`built_turtle`); after a default
+  build, graph.ttl (already sorted) merged with the sorted inferred part (`merge_turtle`),
+  streamed; sorted here only when there is no usable graph.ttl.
 - trig, nq: every named graph (ontology, registry, one per document, canonical, build, and
   inferred when `inferred.trig` is up to date, as `graph.store` loads it).
-- jsonld: expanded-form node objects per named graph with an inline `@context` of prefixes,
-  so no processor fetches anything.
+- jsonld: node objects per named graph with an inline `@context` of prefixes, so no processor
+  fetches anything; written one subject at a time, in the order of the build's files (graphs
+  in IRI order, subjects sorted within each), so memory stays flat.
 - graphml: for Gephi: nodes (IRIs) with label, class and group; edges with predicate and the
   named graphs that hold them; the ontology graph is left out.
 - csv: a folder of tables: events, statements, treaty actions, claims (one per source
@@ -18,8 +21,10 @@ Output is deterministic: the same graph gives the same bytes.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import itertools
 import json
 import re
 import shutil
@@ -63,9 +68,11 @@ def export(graph_dir: Path, fmt: str, out: Path | None) -> None:
     with _output(out) as handle:
         match fmt:
             case "ttl":
-                built = built_turtle(Path(graph_dir), sources)
-                if built is not None:
+                built = built_turtle(Path(graph_dir), sources[:1])
+                if built is not None and len(sources) == 1:
                     copy_file(built, handle)
+                elif built is not None:
+                    merge_turtle(built, read_quads(sources[1:]), handle)
                 else:
                     write_turtle(read_quads(sources), handle)
             case "trig":
@@ -145,6 +152,69 @@ def write_turtle(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
                  prefixes=TURTLE_PREFIXES)
 
 
+MERGE_BATCH = 4096
+
+
+def merge_turtle(built: Path, extra: Iterable[ox.Quad], handle: IO[bytes]) -> None:
+    """Turtle of graph.ttl's triples (sorted, each once: the builder's union) merged with the
+    triples of `extra` (the inferred graph: small), in the builder's order, each triple once.
+
+    graph.ttl is streamed in batches; a batch is compared with the next extra triple by its
+    last line only, and split by binary search when extra triples fall inside it, so the
+    canonical line (the sort key, as graph/graphfiles.py sorts) is computed for a few triples
+    per batch rather than for every one.
+    """
+    pending = sorted({f"{t} .\n": t for t in (
+        ox.Triple(q.subject, q.predicate, q.object) for q in extra)}.items())
+    try:
+        main = ox.parse(path=str(built), format=ox.RdfFormat.TURTLE, lenient=True)
+        ox.serialize(_merged(main, pending), handle, ox.RdfFormat.TURTLE,
+                     prefixes=TURTLE_PREFIXES)
+    except (SyntaxError, ValueError) as exc:
+        raise ExportError(f"{built}: cannot read the graph: {exc}") from exc
+
+
+class _Lines:
+    """The canonical lines of a batch of triples, computed when looked at (for bisect)."""
+
+    def __init__(self, batch: list[ox.Triple]) -> None:
+        self.batch = batch
+        self.cache: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.batch)
+
+    def __getitem__(self, index: int) -> str:
+        line = self.cache.get(index)
+        if line is None:
+            line = self.cache[index] = f"{self.batch[index]} .\n"
+        return line
+
+
+def _merged(main: Iterator[ox.Triple], pending: list[tuple[str, ox.Triple]]
+            ) -> Iterator[ox.Triple]:
+    index = 0
+    while True:
+        batch = list(itertools.islice(main, MERGE_BATCH))
+        if not batch:
+            break
+        lines = _Lines(batch)
+        if index == len(pending) or pending[index][0] > lines[len(batch) - 1]:
+            yield from batch
+            continue
+        start = 0
+        while index < len(pending) and pending[index][0] <= lines[len(batch) - 1]:
+            line, triple = pending[index]
+            at = bisect.bisect_left(lines, line, start)
+            yield from batch[start:at]
+            if lines[at] != line:  # else already in graph.ttl: written once, from there
+                yield triple
+            start = at
+            index += 1
+        yield from batch[start:]
+    yield from (triple for _, triple in pending[index:])
+
+
 # -- JSON-LD ---------------------------------------------------------------------------------
 _NAMESPACES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
@@ -159,55 +229,108 @@ def compact(iri: str) -> str:
     return iri
 
 
-def _ref(term: Any) -> str:
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return compact(term.value)
-
-
-def _value(term: Any) -> dict[str, str]:
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD_STRING:
-            return {"@value": term.value}
-        return {"@value": term.value, "@type": compact(term.datatype.value)}
-    return {"@id": _ref(term)}
-
-
 def jsonld_document(quads: Iterable[ox.Quad]) -> dict[str, Any]:
-    graphs: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for q in quads:
-        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else _ref(q.graph_name)
-        node = graphs[graph].setdefault(_ref(q.subject), {"@id": _ref(q.subject)})
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(q.object.value))
-        else:
-            node.setdefault(compact(q.predicate.value), []).append(_value(q.object))
-    body: list[dict[str, Any]] = []
-    for name in sorted(graphs):
-        nodes = [_sorted_node(graphs[name][s]) for s in sorted(graphs[name])]
-        if name:
-            body.append({"@id": name, "@graph": nodes})
-        else:
-            body.extend(nodes)
-    return {"@context": dict(sorted(PREFIXES.items())), "@graph": body}
+    """The JSON-LD document of `quads` as one object (what `write_jsonld` streams)."""
+    out = io.BytesIO()
+    write_jsonld(quads, out)
+    return dict(json.loads(out.getvalue()))
 
 
-def _sorted_node(node: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in sorted(node):
-        value = node[key]
-        if isinstance(value, list):
-            value = sorted(value, key=lambda v: json.dumps(v, sort_keys=True)) \
-                if not isinstance(value[0], str) else sorted(set(value))
-        out[key] = value
-    return out
+class _Compact(dict[str, str]):
+    """`compact` remembered for the IRIs that repeat (predicates, classes, datatypes,
+    graphs, often-cited objects); forgotten wholesale past a size, so memory stays bounded."""
+
+    def __missing__(self, iri: str) -> str:
+        if len(self) > 200_000:
+            self.clear()
+        value = self[iri] = compact(iri)
+        return value
 
 
 def write_jsonld(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
-    text = json.dumps(jsonld_document(quads), ensure_ascii=False, indent=1, sort_keys=False)
-    handle.write(text.encode("utf-8") + b"\n")
+    """Stream `quads` as JSON-LD: one node object per run of quads with the same graph and
+    subject, written as soon as the run ends (a subject that comes back later gets a second
+    node object with the same `@id`, which JSON-LD merges)."""
+    names = _Compact()
+    out = _JsonLdWriter(handle)
+    graph: str | None = None  # "" is the default graph
+    subject: Any = None
+    node: dict[str, Any] = {}
+    for q in quads:
+        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_ref(
+            q.graph_name, names)
+        if name != graph or q.subject != subject:
+            out.node(node)
+            if name != graph:
+                out.graph(name)
+                graph = name
+            subject = q.subject
+            node = {"@id": _jsonld_ref(q.subject, names)}
+        predicate = q.predicate.value
+        if predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            node.setdefault("@type", []).append(names[q.object.value])
+        else:
+            node.setdefault(names[predicate], []).append(_jsonld_value(q.object, names))
+    out.node(node)
+    out.close()
+
+
+class _JsonLdWriter:
+    """The punctuation of a streamed JSON-LD document: top-level items (default-graph nodes
+    and named graphs), and the nodes inside the open named graph."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.items = 0
+        self.named = False
+        self.nodes = 0
+        handle.write(b'{"@context": ' + json.dumps(dict(sorted(PREFIXES.items()))).encode()
+                     + b',\n "@graph": [')
+
+    def _item(self) -> None:
+        self.handle.write(b",\n " if self.items else b"\n ")
+        self.items += 1
+
+    def graph(self, name: str) -> None:
+        if self.named:
+            self.handle.write(b"\n ]}")
+        self.named = bool(name)
+        if name:
+            self._item()
+            self.handle.write(b'{"@id": ' + json.dumps(name).encode() + b', "@graph": [')
+            self.nodes = 0
+
+    def node(self, node: dict[str, Any]) -> None:
+        if not node:
+            return
+        if self.named:
+            self.handle.write(b",\n  " if self.nodes else b"\n  ")
+            self.nodes += 1
+        else:
+            self._item()
+        self.handle.write(json.dumps(node, ensure_ascii=False).encode("utf-8"))
+
+    def close(self) -> None:
+        if self.named:
+            self.handle.write(b"\n ]}")
+        self.handle.write(b"\n]}\n")
+
+
+def _jsonld_ref(term: Any, names: _Compact) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return names[term.value]
+
+
+def _jsonld_value(term: Any, names: _Compact) -> dict[str, str]:
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"@value": term.value}
+        return {"@value": term.value, "@type": names[datatype]}
+    return {"@id": _jsonld_ref(term, names)}
 
 
 # -- GraphML ---------------------------------------------------------------------------------
