@@ -72,16 +72,18 @@ def export(graph_dir: Path, fmt: str, out: Path | None) -> None:
                 if built is not None and len(sources) == 1:
                     copy_file(built, handle)
                 elif built is not None:
-                    merge_turtle(built, read_quads(sources[1:]), handle)
+                    merge_turtle(built, itertools.chain.from_iterable(
+                        parse_file(path) for path in sources[1:]), handle)
                 else:
                     write_turtle(read_quads(sources), handle)
             case "trig":
-                ox.serialize(read_quads(sources), handle, ox.RdfFormat.TRIG,
-                             prefixes=TURTLE_PREFIXES)
+                for path in sources:  # a second @prefix block mid-file is valid TriG
+                    _native(path, handle, ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
             case "nq":
-                ox.serialize(read_quads(sources), handle, ox.RdfFormat.N_QUADS)
+                for path in sources:
+                    _native(path, handle, ox.RdfFormat.N_QUADS)
             case "jsonld":
-                write_jsonld(read_quads(sources), handle)
+                write_jsonld([parse_file(path) for path in sources], handle)
             case "graphml":
                 write_graphml(read_quads(sources), handle)
 
@@ -102,6 +104,21 @@ def source_files(graph_dir: Path) -> list[Path]:
     """graph.trig, and inferred.trig when it is up to date (what `graph.store` loads)."""
     inferred = inferred_file(graph_dir)
     return [graph_file(graph_dir)] + ([inferred] if inferred is not None else [])
+
+
+def parse_file(path: Path) -> Iterator[ox.Quad]:
+    """pyoxigraph's parser over one of the build's TriG files, handed to `ox.serialize` as
+    it is: quads then go from parser to serializer without becoming Python objects (about
+    twice as fast as through a Python generator). The files are pyoxigraph's own output:
+    read `lenient` (IRIs are not validated again)."""
+    return ox.parse(path=str(path), format=ox.RdfFormat.TRIG, lenient=True)
+
+
+def _native(path: Path, handle: IO[bytes], fmt: ox.RdfFormat, **options: Any) -> None:
+    try:
+        ox.serialize(parse_file(path), handle, fmt, **options)
+    except (SyntaxError, ValueError) as exc:
+        raise ExportError(f"{path}: cannot read the graph: {exc}") from exc
 
 
 def read_quads(paths: Iterable[Path]) -> Iterator[ox.Quad]:
@@ -193,26 +210,31 @@ class _Lines:
 
 def _merged(main: Iterator[ox.Triple], pending: list[tuple[str, ox.Triple]]
             ) -> Iterator[ox.Triple]:
+    """The merge as one iterator; the serializer pulls triples through `itertools.chain`
+    (C), and Python runs once per segment (a run of graph.ttl, or one inferred triple)."""
+    return itertools.chain.from_iterable(_segments(main, pending))
+
+
+def _segments(main: Iterator[ox.Triple], pending: list[tuple[str, ox.Triple]]
+              ) -> Iterator[list[ox.Triple]]:
     index = 0
     while True:
         batch = list(itertools.islice(main, MERGE_BATCH))
         if not batch:
             break
         lines = _Lines(batch)
-        if index == len(pending) or pending[index][0] > lines[len(batch) - 1]:
-            yield from batch
-            continue
+        last = lines[len(batch) - 1]
         start = 0
-        while index < len(pending) and pending[index][0] <= lines[len(batch) - 1]:
+        while index < len(pending) and pending[index][0] <= last:
             line, triple = pending[index]
             at = bisect.bisect_left(lines, line, start)
-            yield from batch[start:at]
+            yield batch[start:at]
             if lines[at] != line:  # else already in graph.ttl: written once, from there
-                yield triple
+                yield [triple]
             start = at
             index += 1
-        yield from batch[start:]
-    yield from (triple for _, triple in pending[index:])
+        yield batch[start:] if start else batch
+    yield [triple for _, triple in pending[index:]]
 
 
 # -- JSON-LD ---------------------------------------------------------------------------------
@@ -232,105 +254,65 @@ def compact(iri: str) -> str:
 def jsonld_document(quads: Iterable[ox.Quad]) -> dict[str, Any]:
     """The JSON-LD document of `quads` as one object (what `write_jsonld` streams)."""
     out = io.BytesIO()
-    write_jsonld(quads, out)
+    write_jsonld([quads], out)
     return dict(json.loads(out.getvalue()))
 
 
-class _Compact(dict[str, str]):
-    """`compact` remembered for the IRIs that repeat (predicates, classes, datatypes,
-    graphs, often-cited objects); forgotten wholesale past a size, so memory stays bounded."""
-
-    def __missing__(self, iri: str) -> str:
-        if len(self) > 200_000:
-            self.clear()
-        value = self[iri] = compact(iri)
-        return value
-
-
-def write_jsonld(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
-    """Stream `quads` as JSON-LD: one node object per run of quads with the same graph and
-    subject, written as soon as the run ends (a subject that comes back later gets a second
-    node object with the same `@id`, which JSON-LD merges)."""
-    names = _Compact()
-    out = _JsonLdWriter(handle)
-    graph: str | None = None  # "" is the default graph
-    subject: Any = None
-    node: dict[str, Any] = {}
-    for q in quads:
-        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else _jsonld_ref(
-            q.graph_name, names)
-        if name != graph or q.subject != subject:
-            out.node(node)
-            if name != graph:
-                out.graph(name)
-                graph = name
-            subject = q.subject
-            node = {"@id": _jsonld_ref(q.subject, names)}
-        predicate = q.predicate.value
-        if predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            node.setdefault("@type", []).append(names[q.object.value])
-        else:
-            node.setdefault(names[predicate], []).append(_jsonld_value(q.object, names))
-    out.node(node)
-    out.close()
+def write_jsonld(parts: Sequence[Iterable[ox.Quad]], handle: IO[bytes]) -> None:
+    """JSON-LD of the quads of `parts` (each a file's quads): `{"@context": prefixes,
+    "@graph": [...]}` with the node objects written by pyoxigraph's streaming serializer,
+    one per run of quads with the same graph and subject (the build's files keep each
+    subject's quads together), in the files' order. Node objects are in expanded form (full
+    IRIs); the context lets a JSON-LD processor compact them, and is inline so that nothing
+    is ever fetched."""
+    context = json.dumps(dict(sorted(PREFIXES.items())), ensure_ascii=False)
+    handle.write(b'{"@context": ' + context.encode("utf-8") + b',\n "@graph": [')
+    joined = _JoinedArrays(handle)
+    for part in parts:
+        try:
+            ox.serialize(part, joined, ox.RdfFormat.JSON_LD)  # type: ignore[arg-type]
+        except (SyntaxError, ValueError) as exc:
+            raise ExportError(f"cannot read the graph: {exc}") from exc
+        joined.end_part()
+    handle.write(b"]}\n")
 
 
-class _JsonLdWriter:
-    """The punctuation of a streamed JSON-LD document: top-level items (default-graph nodes
-    and named graphs), and the nodes inside the open named graph."""
+class _JoinedArrays:
+    """A file object that turns the JSON arrays written into it, one after the other, into
+    the items of one array (the caller writes its brackets): each part's `[` and `]` are
+    dropped and a comma goes between non-empty parts. Bytes pass straight through, one byte
+    held back (the closing bracket only shows at the end of a part)."""
 
     def __init__(self, handle: IO[bytes]) -> None:
         self.handle = handle
-        self.items = 0
-        self.named = False
-        self.nodes = 0
-        handle.write(b'{"@context": ' + json.dumps(dict(sorted(PREFIXES.items()))).encode()
-                     + b',\n "@graph": [')
+        self.items = False
+        self.opened = False
+        self.started = False
+        self.tail = b""
 
-    def _item(self) -> None:
-        self.handle.write(b",\n " if self.items else b"\n ")
-        self.items += 1
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        size = len(chunk)
+        if not self.opened:
+            if chunk[:1] != b"[":
+                raise ExportError("unexpected JSON-LD from the serializer")
+            chunk, self.opened, self.started = chunk[1:], True, False
+        chunk, self.tail = (self.tail + chunk)[:-1], (self.tail + chunk)[-1:]
+        if chunk:
+            if not self.started:
+                if self.items:
+                    self.handle.write(b",")
+                self.started = self.items = True
+            self.handle.write(chunk)
+        return size
 
-    def graph(self, name: str) -> None:
-        if self.named:
-            self.handle.write(b"\n ]}")
-        self.named = bool(name)
-        if name:
-            self._item()
-            self.handle.write(b'{"@id": ' + json.dumps(name).encode() + b', "@graph": [')
-            self.nodes = 0
+    def flush(self) -> None:
+        pass
 
-    def node(self, node: dict[str, Any]) -> None:
-        if not node:
-            return
-        if self.named:
-            self.handle.write(b",\n  " if self.nodes else b"\n  ")
-            self.nodes += 1
-        else:
-            self._item()
-        self.handle.write(json.dumps(node, ensure_ascii=False).encode("utf-8"))
-
-    def close(self) -> None:
-        if self.named:
-            self.handle.write(b"\n ]}")
-        self.handle.write(b"\n]}\n")
-
-
-def _jsonld_ref(term: Any, names: _Compact) -> str:
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return names[term.value]
-
-
-def _jsonld_value(term: Any, names: _Compact) -> dict[str, str]:
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return {"@value": term.value}
-        return {"@value": term.value, "@type": names[datatype]}
-    return {"@id": _jsonld_ref(term, names)}
+    def end_part(self) -> None:
+        if self.tail not in (b"]", b""):
+            raise ExportError("unexpected JSON-LD from the serializer")
+        self.tail, self.opened = b"", False
 
 
 # -- GraphML ---------------------------------------------------------------------------------

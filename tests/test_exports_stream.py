@@ -63,41 +63,38 @@ def test_turtle_after_a_default_build_is_the_sorted_union_merged(
                    ox.NamedNode("urn:example:Edge")) in triples
 
 
-def test_jsonld_is_streamed_per_subject_and_reads_back_the_same(sample_build: Path) -> None:
-    quads = list(read_quads([sample_build / "graph.trig"]))
-    out = io.BytesIO()
-    write_jsonld(quads, out)
-    text = out.getvalue().decode("utf-8")
-    doc = json.loads(text)
+def test_jsonld_is_streamed_per_subject_and_reads_back_the_same(sample_build: Path,
+                                                               tmp_path: Path) -> None:
+    build = _default_build(sample_build, tmp_path / "build")
+    export(build, "jsonld", tmp_path / "graph.jsonld")
+    data = (tmp_path / "graph.jsonld").read_bytes()
+    doc = json.loads(data)
     assert doc["@context"]["rkgd"] == "https://w3id.org/refoulement-kg/id/"
+    quads = list(read_quads([build / "graph.trig", build / "inferred.trig"]))
     subjects = {(str(q.graph_name), str(q.subject)) for q in quads}
-    nodes = [node for g in doc["@graph"] for node in g["@graph"]]
-    assert len(nodes) == len(subjects)  # the build's files keep each subject together
-    # one node per line: the writer never held more than one subject
-    node_lines = [line for line in text.splitlines() if line.startswith('  {"@id": ')]
-    assert len(node_lines) == len(nodes)
-    back = ox.Dataset(ox.parse(out.getvalue(), format=ox.RdfFormat.JSON_LD))
-    assert back == ox.Dataset(quads)
-
-
-def test_jsonld_handles_the_default_graph_and_returning_subjects() -> None:
-    s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
-    g = ox.NamedNode("https://w3id.org/refoulement-kg/id/graph/x")
-    quads = [ox.Quad(s, p, ox.Literal("1"), ox.DefaultGraph()),
-             ox.Quad(s, p, ox.Literal("a", language="en"), g),
-             ox.Quad(p, p, ox.Literal("2", datatype=ox.NamedNode(
-                 "http://www.w3.org/2001/XMLSchema#integer")), g),
-             ox.Quad(s, p, ox.BlankNode("b1"), g)]
-    out = io.BytesIO()
-    write_jsonld(quads, out)
-    doc = json.loads(out.getvalue())
-    assert doc["@graph"][0] == {"@id": "http://example.org/s",
-                                "http://example.org/p": [{"@value": "1"}]}
-    assert doc["@graph"][1]["@id"] == "rkgd:graph/x"
-    assert [n["@id"] for n in doc["@graph"][1]["@graph"]] == [
-        "http://example.org/s", "http://example.org/p", "http://example.org/s"]
-    back, original = ox.Dataset(ox.parse(out.getvalue(), format=ox.RdfFormat.JSON_LD)), \
-        ox.Dataset(quads)
+    nodes = [(g["@id"], node["@id"]) for g in doc["@graph"] for node in g["@graph"]]
+    assert len(nodes) == len(subjects)  # one node object per subject of each graph
+    assert INFERRED in {g["@id"] for g in doc["@graph"]}
+    back = ox.Dataset(ox.parse(data, format=ox.RdfFormat.JSON_LD))
+    original = ox.Dataset(quads)
     for dataset in (back, original):  # blank node names change on reading
         dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     assert back == original
+
+
+def test_jsonld_joins_files_and_handles_empty_ones() -> None:
+    s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    g = ox.NamedNode("https://w3id.org/refoulement-kg/id/graph/x")
+    parts = [[ox.Quad(s, p, ox.Literal("1"), ox.DefaultGraph())], [],
+             [ox.Quad(s, p, ox.Literal("a", language="en"), g)]]
+    out = io.BytesIO()
+    write_jsonld(parts, out)
+    doc = json.loads(out.getvalue())
+    assert doc["@graph"] == [
+        {"@id": "http://example.org/s", "http://example.org/p": [{"@value": "1"}]},
+        {"@id": "https://w3id.org/refoulement-kg/id/graph/x", "@graph": [
+            {"@id": "http://example.org/s",
+             "http://example.org/p": [{"@value": "a", "@language": "en"}]}]}]
+    out = io.BytesIO()
+    write_jsonld([[], []], out)
+    assert json.loads(out.getvalue())["@graph"] == []
