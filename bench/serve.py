@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workloads", default="light,heavy",
+                        help="Which workloads to run (light, heavy or both).")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -164,7 +166,10 @@ def main(argv: list[str] | None = None) -> None:
         first_answer(ours_port)
         start_seconds = time.perf_counter() - began
         wait_port(raw_port, raw)
-        workloads = {"light": light_queries(store), "heavy": heavy_queries()}
+        chosen = args.workloads.split(",")
+        workloads = {name: make() for name, make in (
+            ("light", lambda: light_queries(store)), ("heavy", heavy_queries))
+            if name in chosen}
         results: dict[str, dict[str, list[dict[str, Any]]]] = {
             w: {"rkg serve": [], "oxigraph": []} for w in workloads}
         for round_ in range(args.rounds):

@@ -188,3 +188,18 @@ def test_answers_come_in_the_format_asked(endpoint: Endpoint, accept: str, query
 def test_an_unproducible_format_is_406(endpoint: Endpoint) -> None:
     status, _, body = request(endpoint, "GET", _get(LIGHT), headers={"Accept": "image/png"})
     assert status == 406 and b"application/sparql-results+json" in body
+
+
+def test_expect_100_continue_is_answered(endpoint: Endpoint) -> None:
+    parsed = urllib.parse.urlsplit(endpoint.url)
+    body = b"ASK { ?s ?p ?o }"
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=5) as sock:
+        sock.sendall(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+                     b"Content-Type: application/sparql-query\r\nConnection: close\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body))
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK") and b'"boolean":true' in answer

@@ -107,6 +107,7 @@ class Connection(asyncio.Protocol):
         self.writable.set()
         self.gone = asyncio.Event()
         self.chunked = False
+        self.continued = False
 
     # -- asyncio.Protocol ------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -188,11 +189,16 @@ class Connection(asyncio.Protocol):
             self._fail(413, f"request body over {self.limits.max_body:,} bytes")
             return
         if len(self.buffer) < end + 4 + length:
+            if request.header("expect").lower() == "100-continue" and not self.continued:
+                self.continued = True  # curl waits a second for this before the body
+                assert self.transport is not None
+                self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             self._arm(self.limits.header_timeout)
             return
         request.body = bytes(self.buffer[end + 4:end + 4 + length])
         del self.buffer[:end + 4 + length]
         request.peer = self.peer
+        self.continued = False
         self.busy = True
         if self.timer is not None:
             self.timer.cancel()
