@@ -18,8 +18,9 @@ everywhere. Pack queries are therefore written so that both agree: every paramet
 SELECT clause, is used outside sub-queries, and optional filters use COALESCE, never BOUND
 (checked on load; tests/test_query_pack.py runs the whole pack on both stores).
 
-User queries (`rkg query FILE`, `rkg serve`) pass `check_safe` first: updates, LOAD, SERVICE
-and FROM are refused before any engine sees them (both engines would fetch; PITFALLS.md).
+User queries (`rkg query FILE`) pass `check_safe` first: updates, LOAD, SERVICE and FROM are
+refused before any engine sees them (both engines would fetch; PITFALLS.md), by
+graph/guard.py on the text as Oxigraph reads it and by rdflib's parse for rdflib.
 """
 
 from __future__ import annotations

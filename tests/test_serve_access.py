@@ -9,6 +9,7 @@ import os
 import re
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 import psutil
 import pytest
@@ -144,3 +145,16 @@ def test_serve_command_help_documents_deployment_options() -> None:
         assert option in result.output
 
 
+
+
+def test_serve_a_prepared_store_without_loading_anything(tmp_path: Path) -> None:
+    """`--store DIR`: the workers open the store as it is; the build folder is not read."""
+    from graph.serve.store import prepare_store
+
+    store = prepare_store(write_build(tmp_path / "built"))
+    (tmp_path / "built" / "graph.trig").unlink()  # nothing left to load from
+    stamp = (store / "rkg-source.json").read_bytes()
+    with served(tmp_path / "elsewhere", Limits(workers=1), store=store) as running:
+        status, _, body = request(running, "GET", ASK, headers={"Accept": JSON})
+        assert status == 200 and json.loads(body)["boolean"] is True
+    assert (store / "rkg-source.json").read_bytes() == stamp
