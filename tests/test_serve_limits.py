@@ -12,12 +12,13 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 import psutil
 import pytest
 from serve_support import JSON, request, served, write_build
 
-from graph.serve import Endpoint, HttpLimits, Limits
+from graph.serve import Endpoint, HttpLimits, Limits, pool
 
 LONG_COUNT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
               "?m ?n2 ?o }")
@@ -203,3 +204,28 @@ def test_expect_100_continue_is_answered(endpoint: Endpoint) -> None:
         while chunk := sock.recv(4096):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 200 OK") and b'"boolean":true' in answer
+
+
+def test_a_client_that_does_not_read_holds_no_answer_in_the_server(tmp_path: Path) -> None:
+    """The engine writes tens of MB within the time limit: back-pressure keeps them in the
+    worker (blocked on its pipe), not in the server, which holds at most ~1 MB of it."""
+    me = psutil.Process(os.getpid())
+    build = write_build(tmp_path / "b", things=100)
+    with served(build, Limits(workers=1, timeout=3.5, max_bytes=1 << 30)) as big:
+        before = me.memory_info().rss
+        parsed = urllib.parse.urlsplit(big.url)
+        peak, queued, received = before, 0, 0
+        with socket.create_connection((parsed.hostname, parsed.port)) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.sendall(f"GET {_get(HUGE)} HTTP/1.1\r\nHost: 127.0.0.1:{parsed.port}\r\n"
+                         "Accept: text/tab-separated-values\r\n\r\n".encode())
+            deadline = time.monotonic() + 3.2
+            while time.monotonic() < deadline:
+                peak = max(peak, me.memory_info().rss)
+                for worker in list(big.pool._all):
+                    queued = max(queued, worker.frames.queued)
+                    received = max(received, worker.frames.received)
+                time.sleep(0.02)
+    assert received > 2 * pool.PAUSE_BYTES  # the engine did push past the limit
+    assert queued <= pool.PAUSE_BYTES + (512 << 10)
+    assert peak - before < 24 << 20, f"server grew by {(peak - before) >> 20} MB"

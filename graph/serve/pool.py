@@ -1,10 +1,11 @@
 """The query workers of `rkg serve`: processes that can be killed, so a time limit holds.
 
 A query runs in a worker process (graph/serve/worker.py) that has the store open read-only.
-`workers` of them are always there for ordinary queries. A query still running after
+At least `workers` of them are always there for ordinary queries. A query still running after
 `heavy_after` seconds becomes *heavy*: its worker leaves the pool, a fresh one takes its place
-(so short queries keep being answered), and at most `max_heavy` heavy queries run at once; one
-more is stopped with "too many long queries" (HTTP 503). A query still running at its deadline,
+if the pool is short (so short queries keep being answered; the worker comes back as a spare
+when its query ends), and at most `max_heavy` heavy queries run at once; one more is stopped
+with "too many long queries" (HTTP 503). A query still running at its deadline,
 or whose client went away, is stopped by killing its worker: the engine's work stops with it.
 """
 
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+PAUSE_BYTES = 1 << 20
+"""Answer bytes read from a worker and not yet sent on, past which the worker is not read."""
 
 
 class PoolError(Exception):
@@ -61,9 +64,24 @@ class Frames(asyncio.Protocol):
         self.frames: collections.deque[tuple[bytes, bytes]] = collections.deque()
         self.waiter: asyncio.Future[bool] | None = None
         self.eof = False
+        self.queued = 0
+        self.received = 0
+        self.paused = False
+        self.transport: asyncio.ReadTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.ReadTransport)
+        self.transport = transport
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
+        self.queued += len(data)
+        self.received += len(data)
+        if self.queued > PAUSE_BYTES and not self.paused and self.transport is not None:
+            # the client reads slower than the engine writes: let the pipe fill, so the
+            # worker waits, instead of holding the answer here
+            self.transport.pause_reading()
+            self.paused = True
         while len(self.buffer) >= 5:
             size = struct.unpack_from(">I", self.buffer, 1)[0]
             if len(self.buffer) < 5 + size:
@@ -135,10 +153,17 @@ class Worker:
     async def frame(self, timeout: float | None = None) -> tuple[bytes, bytes] | None:
         """The next frame; None after `timeout` seconds without one; IncompleteReadError
         when the worker is gone."""
-        if not self.frames.frames and not await self.frames.wait(timeout):
+        frames = self.frames
+        if not frames.frames and not await frames.wait(timeout):
             return None
-        if self.frames.frames:
-            return self.frames.frames.popleft()
+        if frames.frames:
+            kind, payload = frames.frames.popleft()
+            frames.queued -= len(payload) + 5
+            if frames.paused and frames.queued < PAUSE_BYTES // 4 and \
+                    frames.transport is not None:
+                frames.transport.resume_reading()
+                frames.paused = False
+            return kind, payload
         raise asyncio.IncompleteReadError(b"", None)
 
     def send(self, request: dict[str, Any]) -> None:
@@ -241,25 +266,25 @@ class Pool:
         task.add_done_callback(self._tasks.discard)
 
     def _release(self, worker: Worker, clean: bool) -> None:
-        """Back to the pool after a query: a killed or heavy worker may be replaced."""
-        if not clean or not worker.alive:
-            worker.kill()
-            self._all.discard(worker)
-            if worker.heavy:
-                self.heavy -= 1
-            else:
-                self.members -= 1
-                self._replace()
-            return
+        """Back to the pool after a query. A worker that ran a long query stays as a spare
+        (at most `workers + max_heavy` processes in all), so long queries do not cost a
+        process start each; a killed one is replaced if the pool is short."""
         if worker.heavy:
             worker.heavy = False
             self.heavy -= 1
-            if self.members >= self.limits.workers or self.closed:
-                worker.kill()
-                self._all.discard(worker)
+            if clean and worker.alive and not self.closed:
+                self.members += 1
+                self.idle.put_nowait(worker)
                 return
-            self.members += 1
-        self.idle.put_nowait(worker)
+        elif clean and worker.alive:
+            self.idle.put_nowait(worker)
+            return
+        else:
+            self.members -= 1
+        worker.kill()
+        self._all.discard(worker)
+        if self.members < self.limits.workers:
+            self._replace()
 
     async def close(self) -> None:
         self.closed = True
@@ -302,7 +327,8 @@ class Pool:
         worker.heavy = True
         self.heavy += 1
         self.members -= 1
-        self._replace()
+        if self.members < self.limits.workers:
+            self._replace()
 
     def status(self) -> dict[str, Any]:
         return {"workers": self.members, "idle": self.idle.qsize(), "heavy": self.heavy,
