@@ -158,13 +158,14 @@ def main(argv: list[str] | None = None) -> None:
                              str(ours_port), "--timeout", "300", "--workers",
                              str(args.workers), "--max-heavy", str(args.clients)],
                             stdout=subprocess.DEVNULL)
-    raw = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(store), "--bind",
-                            f"127.0.0.1:{raw_port}", "--union-default-graph"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    raw: subprocess.Popen[bytes] | None = None
     try:
         wait_port(ours_port, ours)
         first_answer(ours_port)
         start_seconds = time.perf_counter() - began
+        raw = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(store),
+                                "--bind", f"127.0.0.1:{raw_port}", "--union-default-graph"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(raw_port, raw)
         chosen = args.workloads.split(",")
         workloads = {name: make() for name, make in (
@@ -199,8 +200,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\n`rkg serve` start to first answer (store prepared): {start_seconds:.2f} s")
     finally:
         for process in (ours, raw):
-            process.terminate()
-            process.wait(timeout=30)
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
 
 
 if __name__ == "__main__":
