@@ -75,21 +75,25 @@ def assign(fingerprints: Sequence[frozenset[str]], profiles: Sequence[Profile],
     previous: dict[str, dict[str, object]] = dict(events) if isinstance(events, dict) else {}
     live = {key: frozenset(_members(entry)) for key, entry in previous.items()
             if isinstance(entry, dict) and not entry.get("replaced_by")}
+    known = {key: frozenset(_members(entry)) for key, entry in previous.items()}
     owner_of: dict[str, list[str]] = {}
-    for key, members in live.items():
+    for key, members in known.items():
         for fp in members:
             owner_of.setdefault(fp, []).append(key)
-    overlaps: list[tuple[int, str, int]] = []
+    # (closeness, shared, key, event): the key whose mentions this event covers most closely
+    # goes first, so when a merged event splits again each part takes back its own key
+    overlaps: list[tuple[float, int, str, int]] = []
     for n, fps in enumerate(fingerprints):
         shared: dict[str, int] = {}
         for fp in fps:
             for key in owner_of.get(fp, ()):
                 shared[key] = shared.get(key, 0) + 1
-        overlaps += [(size, key, n) for key, size in shared.items()]
-    overlaps.sort(key=lambda item: (-item[0], item[1], item[2]))
+        overlaps += [(size / len(fps | known[key]), size, key, n)
+                     for key, size in shared.items()]
+    overlaps.sort(key=lambda item: (-item[0], -item[1], item[2], item[3]))
     keys: list[str | None] = [None] * len(fingerprints)
     taken: set[str] = set()
-    for _size, key, n in overlaps:
+    for _closeness, _size, key, n in overlaps:
         if keys[n] is None and key not in taken:
             keys[n] = key
             taken.add(key)
