@@ -155,23 +155,31 @@ class _Linker:
         return [g for n, g in enumerate(groups) if root(n) == n], candidates
 
     def _candidate_pairs(self, profiles: Sequence[Profile]) -> list[tuple[int, int]]:
-        """Pairs worth scoring: same perpetrator and status, and the same year, or (when one
-        is undated) a place in common. Sorted, without repeats."""
-        dated: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        """Pairs worth scoring: same perpetrator and status, and the same month (or the same
+        year when one gives only the year), or (when one is undated) a place in common.
+        Sorted, without repeats."""
+        dated: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # by month
+        year_only: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
         by_place: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
         undated: list[int] = []
         for n, p in enumerate(profiles):
             if p.perpetrator is None:
                 continue
             who = (p.perpetrator.key, p.prospective)
-            if p.date.iso:
-                dated[(*who, p.date.iso[:4])].append(n)
+            if p.date.iso and len(p.date.iso) >= 7:
+                dated[(*who, p.date.iso[:7])].append(n)
+            elif p.date.iso:
+                year_only[(*who, p.date.iso[:4])].append(n)
             else:
                 undated.append(n)
             for place in p.within:
                 by_place[(*who, place)].append(n)
         pairs: set[tuple[int, int]] = set()
-        for members in dated.values():
+        for (who_key, status, month), members in dated.items():
+            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+            for other in year_only.get((who_key, status, month[:4]), ()):
+                pairs.update((min(a, other), max(a, other)) for a in members)
+        for members in year_only.values():
             pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
         for n in undated:
             p = profiles[n]
