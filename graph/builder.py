@@ -35,6 +35,7 @@ from graph.buildcache import (
 from graph.curation import default_path as default_curation
 from graph.curation import load as load_curation
 from graph.errors import InputError
+from graph.fingerprint import code_fingerprint
 from graph.graphfiles import (
     NamedGraphFile,
     cached_graph_file,
@@ -175,21 +176,15 @@ def canonical_graph(records: Sequence[DocumentRecord], tmp: Path,
 
 
 # -- named graph files (graph/graphfiles.py), reused while what they depend on is unchanged
-RDF_MODULES = ("graph.rdf.assemble", "graph.rdf.registry", "graph.rdf.terms", "graph.iris",
-               "graph.rdfio", "graph.vocab", "graph.graphfiles", "graph.buildcache",
-               "graph.factcodec")
+RDF_ROOTS = ("graph.rdf.assemble", "graph.rdf.registry", "graph.graphfiles", "graph.buildcache",
+             "graph.factcodec")
 
 
 def rdf_code_fingerprint() -> str:
-    """The source of the code that turns facts into triples: a change to it invalidates
-    every cached graph file, as EXTRACTION_VERSION does for facts."""
-    import importlib
-
-    h = hashlib.sha256(__version__.encode())
-    for name in RDF_MODULES:
-        module_file = importlib.import_module(name).__file__
-        h.update(Path(module_file).read_bytes() if module_file else name.encode())
-    return h.hexdigest()
+    """The source of the code that turns facts into triples (and all it imports): a change to
+    it invalidates every cached graph file, as the extraction code's own fingerprint does for
+    facts (graph.nlp.pipeline.pipeline_version)."""
+    return iris.digest(__version__, code_fingerprint(RDF_ROOTS), length=32)
 
 
 def ontology_graph(graphs_dir: Path) -> NamedGraphFile:
