@@ -42,13 +42,27 @@ def _same_event(a: ForcedReturn, b: ForcedReturn) -> bool:
     if a.destination and b.destination and a.destination != b.destination:
         return False
     if a.evidence.doc_id == b.evidence.doc_id:
-        return True  # one document usually tells one event; its dates keep others apart
+        # one document usually tells one event; its dates and counts keep others apart
+        return not _counts_differ(a.count, b.count)
     if a.date.iso and b.date.iso:
         return True
     if set(a.places) & set(b.places):
         return True
     return (a.count is not None and b.count is not None and a.count.value is not None
             and a.count.value == b.count.value)
+
+
+def _counts_differ(a: PersonCount | None, b: PersonCount | None) -> bool:
+    """Two counts that cannot be one group: different numbers, or a number against a vague
+    word ("some" against "more than 500")."""
+    if a is None or b is None:
+        return False
+    lo_a, hi_a = _bounds(a)
+    lo_b, hi_b = _bounds(b)
+    if (lo_a, hi_a) == (None, None) or (lo_b, hi_b) == (None, None):
+        return (lo_a, hi_a) != (lo_b, hi_b)  # vague against a number
+    return ((lo_a is not None and hi_b is not None and lo_a > hi_b)
+            or (lo_b is not None and hi_a is not None and lo_b > hi_a))
 
 
 def _bounds(c: PersonCount) -> tuple[int | None, int | None]:
