@@ -510,8 +510,8 @@ def _people_in(theme: Token | None) -> PersonCount | None:
         return None
     members = [theme, *[t for t in theme.subtree if t.dep_ == "conj" and t.head.i in
                         {m.i for m in theme.subtree}]]
-    if not all(m.lower_ in SINGLE_PEOPLE or m.tag_ in {"NN", "NNP"} and (
-            m.lower_ in PERSON_NOUNS_SINGULAR or m.ent_type_ == "PERSON") for m in members):
+    if not all(m.lower_ in SINGLE_PEOPLE or (m.tag_ in {"NN", "NNP"} and (
+            m.lower_ in PERSON_NOUNS_SINGULAR or m.ent_type_ == "PERSON")) for m in members):
         return None
     words = theme.doc[theme.left_edge.i:theme.right_edge.i + 1].text
     return PersonCount(len(members), None, None, "exact", words)
