@@ -252,3 +252,15 @@ def test_dates_pattern_gates_change_no_match(text: str, monkeypatch: pytest.Monk
     gated = dates.find_dates(text, DAY)
     monkeypatch.setattr(dates, "_GATES", tuple(lambda s: True for _ in dates._GATES))
     assert dates.find_dates(text, DAY) == gated
+
+
+def test_dates_ordinal_day_of_the_reference_month() -> None:
+    """"on the 12th" and "the 3rd of this month" are days of the document's month; "the 12th
+    consecutive year" is no date."""
+    from graph.text.dates import find_dates as find
+    ref = DateValue("2021-05", "month")
+    assert [m.value.iso for m in find("The panel met on the 12th in Geneva.", ref)] == [
+        "2021-05-12"]
+    assert [m.value.iso for m in find("They left on the 3rd of this month.", ref)] == [
+        "2021-05-03"]
+    assert find("It was the 12th consecutive year of the vote.", ref) == []

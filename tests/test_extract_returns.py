@@ -79,8 +79,8 @@ def test_extract_returns_generic_and_non_events(text: str) -> None:
 
 
 def test_extract_returns_relative_clause_under_a_warning_is_still_an_event() -> None:
-    [event] = returns("Lawyers warned that the migrants sent back by Laos on June 2 would face long "
-                      "prison terms.")
+    [event] = returns("Lawyers warned that the migrants sent back by Laos on June 2 would "
+                      "face long prison terms.")
     assert event.date.iso == "2016-06-02"
 
 

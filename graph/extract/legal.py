@@ -349,6 +349,8 @@ def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
             resolution = _resolution_noun(token)
             if resolution is None or any(c.lower_ in HABITUAL_ADVERBS for c in token.children):
                 continue  # 'resolutions adopted annually' are not one adoption
+            if any(c.lower_ in {"such", "similar", "any"} for c in resolution.children):
+                continue  # "the 19th year that such a resolution was adopted": a kind
             if token.tag_.startswith("VB") and (token.tag_ in {"VB", "VBG"} or any(
                     c.dep_ in {"neg", "aux"} and (c.tag_ == "MD" or c.dep_ == "neg")
                     for c in token.children)):
@@ -370,7 +372,45 @@ def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
                 session.group(1) if session else None))
             done.add(resolution.i)
         out += _earlier_resolutions(view, sent, done)
-    return out
+    return _one_per_adoption(out)
+
+
+def _one_per_adoption(adoptions: list[ResolutionAdoption]) -> list[ResolutionAdoption]:
+    """A headline, a lead and a later sentence often tell one adoption: those by one body
+    (or bodies named alike, "the UN's Third Committee") with compatible dates are one, told
+    by the sentence with the most precise date (the first on ties)."""
+    kept: list[ResolutionAdoption] = []
+    for a in adoptions:
+        same = next((k for k in kept if _same_adoption(k, a)), None)
+        if same is None:
+            kept.append(a)
+        elif _precision(a.date) > _precision(same.date):
+            body = same.body if same.body.registered and not a.body.registered else a.body
+            kept[kept.index(same)] = ResolutionAdoption(
+                a.evidence, body, a.date, a.resolution, a.description,
+                a.adoption_mode or same.adoption_mode, a.session or same.session)
+    return kept
+
+
+def _same_adoption(a: ResolutionAdoption, b: ResolutionAdoption) -> bool:
+    if a.date.iso and b.date.iso and not (a.date.iso.startswith(b.date.iso)
+                                          or b.date.iso.startswith(a.date.iso)):
+        return False
+    if a.body.key == b.body.key:
+        return True
+    return _body_head(a.body.label) == _body_head(b.body.label) != ""
+
+
+def _body_head(label: str) -> str:
+    """The naming words of a body ("Third Committee" in "the United Nations' Third
+    Committee" and "Third Committee of the United Nations General Assembly")."""
+    words = re.findall(r"[A-Z][\w-]*", label.split(" of ")[0])
+    skip = {"United", "Nations", "Nations'", "UN", "U.N.", "The"}
+    return " ".join(w for w in words if w not in skip)
+
+
+def _precision(date: DateValue) -> int:
+    return {"year": 1, "month": 2, "day": 3}.get(date.precision or "", 0)
 
 
 def _earlier_resolutions(view: DocView, sent: Span, done: set[int]

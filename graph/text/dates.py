@@ -385,6 +385,16 @@ def _day_word(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
     return [_Found(m.start(), m.end(), "relative", iso, precision)]
 
 
+def _ordinal_day(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
+    """"on the 15th", "the 9th of this month": a day of the reference month."""
+    day = int(m["od"])
+    if ref.year is None or ref.month is None or not 1 <= day <= 31:
+        return None
+    if ref.day is not None and day > ref.day:
+        return None  # a later day of the month is not a report of the past
+    return [_Found(m.start(), m.end(), "relative", _iso(ref.year, ref.month, day), "day")]
+
+
 def _anaphoric(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
     return [_Found(m.start(), m.end(), "relative", None, None)]
 
@@ -519,6 +529,9 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(_I.format(r"\b(?:(?P<rel>last|this|next|past)\s+)?") + r"(?P<wd>" + _WEEKDAY
                 + r")(?!\w)(?:" + _I.format(r"\s+(?:morning|afternoon|evening|night)\b") + ")?"),
      _weekday),
+    (re.compile(r"(?i:\bthe\s+)(?P<od>[1-3]?\d)(?:st|nd|rd|th)\b(?:\s+(?i:of\s+this\s+month))?"
+                r"(?!\s+(?i:of\s+(?!this)|century|anniversary|session|consecutive|year|time|"
+                r"floor|day|round|amendment|congress|parliament|meeting))"), _ordinal_day),
     (re.compile(_I.format(r"\b(?:the\s+day\s+before\s+yesterday|today|tonight|tomorrow|"
                           r"yesterday(?:\s+(?:morning|afternoon|evening))?|"
                           r"this\s+(?:morning|afternoon|evening))\b")), _day_word),
@@ -551,7 +564,7 @@ def _has_time_word(sentence: str) -> bool:
 
 _GATES: tuple[Callable[[str], object], ...] = (
     _DIGIT.search, *[_MONTH_NAME.search] * 5, _DIGIT.search, _MONTH_NAME.search,
-    _DIGIT.search, *[_MONTH_NAME.search] * 5, _DIGIT.search, _WEEKDAY_NAME.search,
+    _DIGIT.search, *[_MONTH_NAME.search] * 5, _DIGIT.search, _WEEKDAY_NAME.search, _DIGIT.search,
     *[_has_time_word] * 4)
 assert len(_GATES) == len(_PATTERNS)
 
