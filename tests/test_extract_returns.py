@@ -131,3 +131,15 @@ def test_extract_returns_according_to_is_no_destination() -> None:
     [event] = returns("Chinese police sent 40 North Koreans back across the border at Dandong, "
                       "according to a Seoul-based monitoring group.")
     assert event.destination is not None and event.destination.key == "north-korea"
+
+
+def test_extract_returns_since_then_counts_from_the_date_before_it() -> None:
+    text = ("Police raids grew in February this year, and since then hundreds of "
+            "escapees have been sent back to North Korea by China.")
+    [event] = returns(text)
+    assert event.date.iso == "2016" and event.date.precision == "year"
+
+
+def test_extract_returns_a_range_of_days_gives_its_month() -> None:
+    [event] = returns("Chinese police repatriated 45 North Koreans between March 3 and 9.")
+    assert event.date.iso == "2016-03" and event.date.precision == "month"

@@ -547,6 +547,12 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
     """The event's date: one attached to the trigger, else one elsewhere in the sentence;
     a date on a reporting verb ("reported Tuesday") or after "after/since" only bounds it."""
     candidates = []
+    if any(c.lower_ == "since" and any(p.lower_ in {"then", "that"} for p in c.children)
+           for c in trigger.children):  # "... in March, and since then thousands were ..."
+        before = [(span, value) for span, value, kind in view.dates_in(sent)
+                  if value.known and span.end <= trigger.i and kind != "name"]
+        if before:
+            return _running_since(before[-1][1], view.doc_date, before[-1][0])
     for span, value, kind in view.dates_in(sent):
         if _when_of(trigger, span) and value.known:
             return value  # "on Aug. 29, when some were sent back"
