@@ -58,8 +58,8 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
     reviewed = _state_under_review(view)
     for span, ref, parties in agreements:  # "its treaty with China": the text names them
         sent = view.sentence_of(span.start)
-        for state in parties:
-            out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), ref, state,
+        for party in parties:
+            out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), ref, party,
                                        "party", _dated_year(view, sent, span.root.head),
                                        span.text))
     out += _state_party_rows(view, reviewed)

@@ -14,7 +14,8 @@ Resolution rules (the reference is the document's date, itself possibly only a m
 - A weekday ("on Tuesday", "Wednesday evening") is the most recent such day on or before the
   reference date; "last Tuesday" strictly before it, "next Tuesday" strictly after.
 - A range gives what its two ends share, kind "range": "April 2-5" is April, "30 April - 2
-  May 2005" is 2005; "2003-2004" and "from January to March 2023" give their start. "in September and October" gives two dates; `parse_date` returns the first.
+  May 2005" is 2005; "2003-2004" and "from January to March 2023" give their start.
+  "in September and October" gives two dates; `parse_date` returns the first.
 - "since 1998" is parsed (kind "since"), but it starts a state of affairs, not an event:
   callers test `match.kind` or `is_since(text)`.
 - A year that starts a treaty or law name ("1951 Refugee Convention", "1967 Protocol") has
