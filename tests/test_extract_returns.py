@@ -143,3 +143,32 @@ def test_extract_returns_since_then_counts_from_the_date_before_it() -> None:
 def test_extract_returns_a_range_of_days_gives_its_month() -> None:
     [event] = returns("Chinese police repatriated 45 North Koreans between March 3 and 9.")
     assert event.date.iso == "2016-03" and event.date.precision == "month"
+
+
+def test_extract_returns_places_of_the_next_sentence_about_the_same_people() -> None:
+    text = ("Chinese police have sent twelve North Korean women back to North Korea, a "
+            "Seoul group said. Officers in Weihai had arrested the women in March as they "
+            "waited for a boat.")
+    [event] = returns(text)
+    assert "Weihai" in {p.label for p in event.places}
+    assert event.evidence.quote == text  # the quote holds both sentences
+    # a stranger's arrest tells nothing of the event
+    other = ("Chinese police have sent twelve North Korean women back to North Korea. "
+             "A smuggler was arrested in Weihai in March.")
+    [alone] = returns(other)
+    assert "Weihai" not in {p.label for p in alone.places}
+
+
+def test_extract_returns_that_same_day_takes_the_day_before_it() -> None:
+    text = ("A court in Khabarovsk convicted him on May 4. On that same day he was handed "
+            "over to North Korean agents by Russian police.")
+    [event] = returns(text)
+    assert event.date.iso == "2016-05-04"
+
+
+def test_extract_returns_border_phrase_lower_in_the_parse() -> None:
+    text = ("The Lao authorities have put 15 North Koreans, caught while trying to reach "
+            "Thailand, over the border into China's Yunnan province.")
+    [event] = returns(text)
+    assert event.perpetrator is not None and event.perpetrator.label == "Laos"
+    assert "Yunnan" in " ".join(p.label for p in event.places)

@@ -8,6 +8,7 @@ conditional, not habitual. Habitual and "since 1998" clauses become `Practice` f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -22,6 +23,7 @@ from graph.extract.context import (
     is_passive,
     subject_of,
 )
+from graph.extract.story import CUSTODY_VERBS, with_story_places
 from graph.facts import (
     UNKNOWN_DATE,
     DateValue,
@@ -110,6 +112,7 @@ PERPETRATOR_TYPES = frozenset({"State", "GovernmentAgency"})
 def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
     events: list[ForcedReturn] = []
     guesses: list[EntityRef | None] = []  # each event's destination by its people's demonym
+    sentence_of: list[int] = []
     practices: list[Practice] = []
     lemmas, lowers = view.lemmas, view.lowers
     for n, sent in enumerate(view.sentences()):
@@ -127,8 +130,11 @@ def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
                 event = _event(view, sent, token, mood)
                 if event is not None:
                     events.append(event)
+                    sentence_of.append(n)
                     theme = _theme(token)
                     guesses.append(_demonym_state(view, theme) if theme is not None else None)
+    events = with_story_places(view, list(zip(sentence_of, events, strict=True)),
+                               PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS)
     return _fill_defaults(view, events, guesses), practices
 
 
@@ -172,7 +178,10 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
     if frame.destination:
         if any(c.dep_ == "xcomp" for c in verb.children):
             return False  # a purpose: "sent to Russia to work"
-        return any(_prep_state(verb, p) for p in frame.destination)
+        # a border phrase may hang lower in the parse ("put them, arrested while ..., over
+        # the border into Laos")
+        heads = list(verb.subtree) if frame.needs == "border" else [verb]
+        return any(_prep_state(h, p) for h in heads for p in frame.destination)
     return not frame.particles and frame.needs is None
 
 
@@ -572,12 +581,31 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
         rank = 0 if direct else 1 if attached else (3 if reporting else 2)
         candidates.append((rank, span.start, after or reporting, span, value))
     if not candidates:
-        return UNKNOWN_DATE
+        return _same_day(view, sent)
     candidates.sort(key=lambda c: (c[0], c[1]))
     _rank, _start, bound_only, span, value = candidates[0]
     if bound_only and value.precision in {"day", "month"} and value.iso:
         return DateValue(value.iso[:4], "year", _clause_text(span))
     return value
+
+
+SAME_DAY = re.compile(r"(?i)\b(?:that|the)\s+(?:same\s+)?day\b")
+
+
+def _same_day(view: DocView, sent: Span) -> DateValue:
+    """"On that same day": the last day the two sentences before named."""
+    if not any(kind == "relative" and SAME_DAY.search(span.text)
+               for span, _value, kind in view.dates_in(sent)):
+        return UNKNOWN_DATE
+    start = view.sentence_of(max(0, sent.start - 1)).start
+    start = view.sentence_of(max(0, start - 1)).start
+    before = view.doc[start:sent.start]
+    days = [(span, value) for span, value, kind in view.dates_in(before)
+            if value.precision == "day" and kind not in {"since", "name"}]
+    if not days:
+        return UNKNOWN_DATE
+    span, value = days[-1]
+    return DateValue(value.iso, value.precision, span.text)
 
 
 def _when_of(trigger: Token, span: Span) -> bool:
@@ -644,9 +672,8 @@ def _clause_text(span: Span) -> str:
 
 
 # Verbs whose places belong to the returned people's story (where they were caught or held).
-PLACE_VERBS = frozenset({"hold", "detain", "be", "arrest", "catch", "apprehend", "capture",
-                         "stop", "seize", "nab", "take", "carry", "cross", "send", "hand",
-                         "transfer", "move"})
+PLACE_VERBS = CUSTODY_VERBS | {"be", "take", "carry", "cross", "send", "hand", "transfer",
+                               "move"}
 
 
 def _places(view: DocView, trigger: Token, theme: Token | None = None) -> list[EntityRef]:
@@ -658,12 +685,25 @@ def _places(view: DocView, trigger: Token, theme: Token | None = None) -> list[E
         tokens += list(theme.subtree)
     for t in tokens:
         verb = _governing_verb(t)
+        if _crossing(t, trigger):
+            own.append(t)  # "over the border into Laos's Bokeo province", wherever it hangs
+            continue
         if verb is not None and verb != trigger and verb.pos_ in {"VERB", "AUX"} \
                 and verb.lemma_.lower() not in PLACE_VERBS \
                 and verb.lemma_.lower() not in TRIGGER_LEMMAS:
             continue
         own.append(t)
     return view.places_in(own)
+
+
+def _crossing(token: Token, trigger: Token) -> bool:
+    """Under a border-crossing preposition of the trigger's phrase ("into", "across")."""
+    for a in token.ancestors:
+        if a == trigger:
+            return False
+        if a.dep_ == "prep" and a.lower_ in {"into", "across", "through", "via"}:
+            return True
+    return False
 
 
 def _status(view: DocView, trigger: Token, mood: str) -> tuple[str, EntityRef | None]:

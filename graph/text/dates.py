@@ -551,7 +551,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(_I.format(r"\b(?P<n>" + _NUM + r"|\d{1,2})\s+(?P<unit>day|week|month|year)s?"
                           r"\s+ago\b")), _ago),
     (re.compile(_I.format(r"\b(?:the\s+(?:previous|following|next|same)\s+(?:day|week|month|year)"
-                          r"|the\s+day\s+(?:before|after)|that\s+(?:day|week|month|year)"
+                          r"|the\s+day\s+(?:before|after)|that\s+(?:same\s+)?(?:day|week|month|year)"
                           r"|(?:a|one)\s+(?:day|week|month|year)\s+(?:earlier|later))\b")),
      _anaphoric),
 ]
