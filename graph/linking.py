@@ -146,8 +146,11 @@ def _canonical(members: list[ForcedReturn]) -> CanonicalReturn:
         date = DateValue(None, None, None)
     origin = next((m.origin for m in members if m.origin), None)
     destination = next((m.destination for m in members if m.destination), None)
+    # one sentence may tell two events ("on May 2, when some were sent back, and 90 more
+    # were returned on June 9"): the first member's trigger and date keep their keys apart
     key = "|".join([first.perpetrator.key if first.perpetrator else "",
-                    first.evidence.doc_id, str(first.evidence.start)])
+                    first.evidence.doc_id, str(first.evidence.start), first.trigger,
+                    first.date.iso or ""])
     return CanonicalReturn(key, tuple(members), first.perpetrator, origin, destination,
                            tuple(places), consistent_count(m.count for m in members), date)
 

@@ -125,6 +125,7 @@ def test_extract_returns_events_of_one_paragraph_stay_apart() -> None:
             "North, and 120 more were repatriated on May 21.")
     clusters = cluster_returns(returns(text))
     assert sorted(c.date.iso or "" for c in clusters) == ["2016-04-04", "2016-05-21"]
+    assert len({c.key for c in clusters}) == 2  # one sentence, two event nodes
 
 
 def test_extract_returns_according_to_is_no_destination() -> None:

@@ -582,13 +582,14 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
         candidates.append((rank, span.start, after or reporting, span, value))
     if not candidates:
         return _same_day(view, sent)
-    candidates.sort(key=lambda c: (c[0], c[1]))
+    candidates.sort(key=lambda c: (c[0], -PRECISION.get(c[4].precision or "", 0), c[1]))
     _rank, _start, bound_only, span, value = candidates[0]
     if bound_only and value.precision in {"day", "month"} and value.iso:
         return DateValue(value.iso[:4], "year", _clause_text(span))
     return value
 
 
+PRECISION = {"year": 1, "month": 2, "day": 3}
 SAME_DAY = re.compile(r"(?i)\b(?:that|the)\s+(?:same\s+)?day\b")
 
 
