@@ -15,6 +15,7 @@ from spacy.tokens import Span, Token
 from graph.extract.context import DocView, conjuncts, is_passive, subject_of
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
+from graph.registry import BODY_TYPES
 
 SPEECH = "rkg.speech.v1"
 
@@ -53,8 +54,6 @@ WELCOME_WORDS = frozenset({"pleased", "glad", "welcome", "welcomed", "encouraged
 CONDEMN_LEMMAS = frozenset({"reject", "condemn", "denounce", "deplore"})
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
-BODY_TYPES = frozenset({"UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice", "TreatyBody",
-                        "SpecialProcedure", "UNMechanism", "IntergovernmentalOrganization"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
 SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
                           "communication", "declaration", "petition", "submission"})

@@ -23,19 +23,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from graph.nlp import lexicon
-from graph.registry import Registry
+from graph.registry import ACTOR_TYPES, MENTION_PLACE_TYPES, PERSON_TYPES, Registry
 
 SPAN_KEY = "rkg.entities"
 ENTITY_TABLE = "rkg.entities"
-PLACE_TYPES = frozenset({"Settlement", "AdministrativeRegion", "BorderCrossing",
-                         "DetentionFacility", "Country", "Place"})
-AGENT_TYPES = frozenset({
-    "State", "GovernmentAgency", "NGO", "Coalition", "NationalHumanRightsInstitution",
-    "IntergovernmentalOrganization", "UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice",
-    "TreatyBody", "SpecialProcedure", "UNMechanism", "ExpertGroup", "MediaOrganization",
-    "Person", "PersonGroup",
-})
-ORG_TYPES = AGENT_TYPES - {"Person", "PersonGroup", "State"}
+# The type sets live in graph.registry (one place); these names are what extractors import.
+PLACE_TYPES = MENTION_PLACE_TYPES
+AGENT_TYPES = ACTOR_TYPES
+ORG_TYPES = ACTOR_TYPES - PERSON_TYPES - {"State"}
 # First words that do not name an organisation alone ("National ...", "International ...").
 GENERIC_FIRST_WORDS = frozenset({"national", "international", "united", "world", "human",
                                  "north", "south", "korean", "global", "asian", "new",
@@ -296,6 +291,8 @@ class EntityAnnotator:
             if len(span) == 1 and span[0].lower_ in SHORT_FORM_HEADS:
                 continue  # 'the Commission': a short form of a longer name (see below)
             etype = _discovered_type(label, ner_label)
+            if etype == "NGO" and ner_label == "ORG":
+                etype = _untyped_organisation(span)
             if etype is None:
                 continue
             if etype in {"Settlement", "AdministrativeRegion"} and (
@@ -515,6 +512,8 @@ def _is_locative(span: Span) -> bool:
     root = span.root
     if span.start < 12 and span.text.isupper():  # a dateline: "SEOUL -"
         return True
+    if _located_form(span):  # "a Seoul-based group": where it sits, not who acts
+        return True
     prev = doc[span.start - 1] if span.start > 0 else None
     if prev is not None and prev.lower_ in lexicon.LOCATIVE_PREPOSITIONS and not (
             root.dep_ == "pobj" and any(c.dep_ == "dobj" and c.lemma_ in lexicon.MESSAGE_NOUNS
@@ -552,9 +551,16 @@ def _extend_hyphenated(span: Span) -> Span:
     doc = span.doc
     end = span.end
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
-            and doc[end + 1].is_alpha:
+            and doc[end + 1].is_alpha and doc[end + 1].lower_ not in lexicon.LOCATED_SUFFIXES:
         end += 2
     return doc[span.start:end]
+
+
+def _located_form(span: Span) -> bool:
+    """'Seoul-based', 'New York-headquartered': the name is the place something sits in."""
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].text == "-" \
+        and doc[span.end + 1].lower_ in lexicon.LOCATED_SUFFIXES
 
 
 def _trim(span: Span) -> Span | None:
@@ -584,6 +590,29 @@ def _looks_like_name(span: Span) -> bool:
     return any(t.is_alpha for t in span)
 
 
+def _untyped_organisation(span: Span) -> str | None:
+    """An ORG name with no word that types it: the context decides. After "in", "near" ... it
+    is a place; named as the one who reports or publishes, a medium; an event ("the Asian
+    Games"), a post ("Special Representative") or a bare common noun ("State") is no
+    organisation at all; otherwise an NGO."""
+    words = [t.lower_ for t in span]
+    if set(words) & lexicon.EVENT_WORDS or words[-1] in lexicon.ROLE_NOUNS \
+            or (len(words) == 1 and (words[0] in lexicon.GOVERNMENT_NOUNS
+                                     or words[0] in lexicon.GENERIC_CAPITALISED)):
+        return None
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_ in lexicon.PLACE_PREPOSITIONS:
+        return "Settlement"
+    root = span.root
+    if root.dep_ == "nsubj" and root.head.lemma_.lower() in lexicon.PUBLISHING_VERBS:
+        return "MediaOrganization"
+    if root.dep_ in {"dobj", "dative"} and root.head.lemma_.lower() == "tell" \
+            and prev is not None and prev.lower_ == "told":
+        return "MediaOrganization"  # "told Radio X": a source speaks to a medium
+    return "NGO"
+
+
 @lru_cache(maxsize=4096)
 def _discovered_type(name: str, ner_label: str) -> str | None:
     words = set(re.findall(r"[a-z]+", name.casefold()))
@@ -604,8 +633,7 @@ def _discovered_type(name: str, ner_label: str) -> str | None:
         return "UNSubsidiaryBody"
     if any(w in lower for w in lexicon.NHRI_WORDS):
         return "NationalHumanRightsInstitution"
-    if words & {"radio", "media", "news", "newspaper", "broadcasting", "tv", "television",
-                "photo", "ilbo", "gazette", "magazine"}:
+    if words & lexicon.MEDIA_NAME_WORDS:
         return "MediaOrganization"
     if words & lexicon.AGENCY_WORDS:
         return "GovernmentAgency"
