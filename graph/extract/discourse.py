@@ -109,7 +109,7 @@ class Discourse:
     def person_before(self, before: int, role: str | None = None) -> EntityRef | None:
         """'he', 'she', 'the envoy': the latest earlier person (holding `role`, if given)."""
         for span in reversed(self._before(before)):
-            if span.label_ != "Person":
+            if span.label_ != "Person" or is_credit(span):
                 continue
             if role is None or role in self._posts.get(span.kb_id_, ""):
                 return self.view.ref(span)
@@ -147,3 +147,13 @@ class Discourse:
                 window = doc[max(sent.start, span.start - 8):min(sent.end, span.end + 12)]
                 posts[span.kb_id_] = posts.get(span.kb_id_, "") + " " + window.text.lower()
         return posts
+
+
+def is_credit(span: Span) -> bool:
+    """A photo credit or byline ("(Jane Roe/Agency)", "(Jane Roe via Agency)"): a name
+    printed beside the text, not an actor in it."""
+    doc = span.doc
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    return (before == "(" and after in {")", "/", "via"}) or after == "/" \
+        or doc[span.start:span.end].text.lower().startswith("by ")

@@ -13,44 +13,23 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from graph.extract.context import DocView, conjuncts, is_passive, subject_of
+from graph.extract.discourse import Discourse
+from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
+from graph.nlp.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS
 from graph.registry import BODY_TYPES
 
 SPEECH = "rkg.speech.v1"
 
-VERB_KINDS = {
-    "urge": "urges", "encourage": "urges", "ask": "urges", "press": "urges",
-    "implore": "urges", "appeal": "urges", "request": "urges", "advise": "urges",
-    "exhort": "urges",
-    "demand": "demands", "insist": "demands",
-    "recommend": "recommends",
-    "condemn": "condemns", "denounce": "condemns", "deplore": "condemns",
-    "criticize": "condemns", "criticise": "condemns", "decry": "condemns",
-    "slam": "condemns", "censure": "condemns", "blast": "condemns",
-    "welcome": "welcomes", "applaud": "welcomes", "hail": "welcomes",
-    "commend": "commends", "praise": "commends", "laud": "commends",
-    "caution": "expresses_concern", "warn": "expresses_concern",
-    "report": "reports", "confirm": "reports", "reveal": "reports", "brief": "reports",
-    "say": "other", "state": "other", "tell": "other", "note": "other",
-    "highlight": "other", "emphasize": "other", "emphasise": "other", "stress": "other",
-    "remember": "other", "recall": "other", "acknowledge": "other", "add": "other",
-    "argue": "other", "reiterate": "other", "declare": "other",
-}
-NOUN_KINDS = {
-    "concern": "expresses_concern", "concerns": "expresses_concern",
-    "worry": "expresses_concern", "worries": "expresses_concern",
-    "alarm": "expresses_concern", "fear": "expresses_concern", "fears": "expresses_concern",
-    "regret": "expresses_concern", "dismay": "expresses_concern",
-    "approval": "welcomes", "support": "welcomes", "appreciation": "welcomes",
-    "satisfaction": "welcomes", "gratitude": "commends",
-    "condemnation": "condemns", "outrage": "condemns", "opposition": "condemns",
-}
-CONCERN_WORDS = frozenset({"concerned", "worried", "alarmed", "troubled", "disturbed",
-                           "regrettable", "deplorable", "dismayed", "distressed", "anxious",
-                           "saddened", "concern", "alarming", "worrying", "disturbing"})
-WELCOME_WORDS = frozenset({"pleased", "glad", "welcome", "welcomed", "encouraged", "grateful",
-                           "delighted", "welcomes"})
+# Kinds by trigger, from the frames file (graph/lexicons/speech_frames.tsv).
+VERB_KINDS = {lemma: f.kind for lemma, f in VERB_FRAMES.items() if not f.particles}
+NOUN_KINDS = {lemma: f.kind for lemma, f in NOUN_FRAMES.items()}
+NOUN_KINDS.update({lemma + "s": kind for lemma, kind in list(NOUN_KINDS.items())})
+CONCERN_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "expresses_concern"}
+                          | {"concern"})
+WELCOME_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "welcomes"}
+                          | {"welcome", "welcomed", "welcomes"})
 CONDEMN_LEMMAS = frozenset({"reject", "condemn", "denounce", "deplore"})
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
@@ -94,6 +73,9 @@ class SpeechReader:
         self.quote_speaker: EntityRef | None = None
         self.out: list[SpeechAct] = []
         self.publisher = view.publisher
+        self.discourse = Discourse(view)
+        self.human_subject = False  # was the current speaker's phrase a person?
+        self.last_human = False
 
     # -- driver ---------------------------------------------------------------------------
     def read(self) -> list[SpeechAct]:
@@ -151,6 +133,7 @@ class SpeechReader:
                 date=date))
         if speaker is not None:
             self.last_speaker = speaker
+            self.last_human = self.human_subject
 
     # -- patterns -------------------------------------------------------------------------
     def _speech_verb(self, sent: Span, verb: Token) -> None:
@@ -161,7 +144,11 @@ class SpeechReader:
         if lemma == "call" and (any(c.lower_ in {"on", "upon", "for"} for c in verb.children)
                                 or _for_clause(verb) is not None):
             kind = "calls_on"
-        if kind is None or _negated_or_modal(verb):
+        frame = VERB_FRAMES.get(lemma)
+        if kind is not None and frame is not None and frame.negated == "other" \
+                and any(c.dep_ == "neg" for c in verb.children):
+            kind = "other"  # "has not confirmed", "did not admit": a refusal, kept as such
+        elif kind is None or _negated_or_modal(verb):
             return
         if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"}:
             return
@@ -347,6 +334,7 @@ class SpeechReader:
 
     # -- parts ----------------------------------------------------------------------------
     def _speaker(self, verb: Token) -> tuple[EntityRef | None, str]:
+        self.human_subject = False
         if is_passive(verb):
             for child in verb.children:
                 if child.dep_ == "agent":
@@ -377,9 +365,21 @@ class SpeechReader:
         if subj.lower_ in {"we", "i", "us"}:
             quoted = self._quoted_speaker(verb)
             return quoted, quoted.label if quoted else ""
+        self.human_subject = subj.lower_ in {"he", "she"} or subj.lemma_.lower() in \
+            PERSON_ROLE_NOUNS or subj.lemma_.lower() in OFFICIAL_NOUNS
+        if self.view.entity_at(subj) is None and subj.lemma_.lower() in ORG_ROLE_NOUNS \
+                and not any(c.dep_ == "prep" for c in subj.children):
+            resolved = self.discourse.resolve(subj)  # "the group and the two experts -- A"
+            if resolved is not None:
+                return resolved, ""
         span = self.view.entity_of_phrase(subj)
         if span is not None:
+            self.human_subject = self.human_subject or span.label_ == "Person"
             return self.view.ref(span), span.text
+        if subj.lemma_.lower() in PERSON_ROLE_NOUNS and subj.lower_ not in {"he", "she"}:
+            resolved = self.discourse.resolve(subj)  # "the envoy said"
+            if resolved is not None:
+                return resolved, ""
         if subj.lower_ in {"it", "they", "he", "she"} or (
                 (subj.lemma_.lower() in ANAPHOR_NOUNS or subj.lower_ in ANAPHOR_NOUNS)
                 and any(c.lower_ in {"the", "this", "these"} for c in subj.children)):
@@ -396,6 +396,13 @@ class SpeechReader:
 
     def _anaphor(self, subj: Token) -> EntityRef | None:
         noun = subj.lemma_.lower()
+        if subj.lower_ in {"he", "she"}:
+            # the last speaker, if a person spoke ("the representative of X said ... he");
+            # else the latest person named ("The department said ... She added")
+            if self.last_speaker is not None and (self.last_human
+                                                  or self.last_speaker.type == "Person"):
+                return self.last_speaker
+            return self.discourse.person_before(subj.i) or self.last_speaker
         if noun not in {"it", "they", "he", "she"}:
             for span in self.view.entities():
                 ref = self.view.ref(span)
@@ -462,6 +469,14 @@ class SpeechReader:
             if kind == "other":
                 heads = [s for c in verb.children if c.dep_ == "ccomp"
                          for s in c.children if s.dep_ == "nsubj"]
+            frame = VERB_FRAMES.get(verb.lemma_.lower())
+            if frame is not None and kind != "other":  # the frame's own slots
+                preps = frame.addressee_preps()
+                heads += [p for c in verb.children if c.dep_ in {"prep", "dative"}
+                          and c.lower_ in preps for p in c.children if p.dep_ == "pobj"]
+                if "clause" in frame.addressee and kind in APPEALS:
+                    heads += [s for c in verb.children if c.dep_ == "ccomp"
+                              for s in c.children if s.dep_ == "nsubj"]
         out: list[tuple[EntityRef | None, str | None]] = []
         for head in heads:
             for conj in conjuncts(head):
@@ -479,6 +494,8 @@ class SpeechReader:
                     antecedent = self._antecedent(conj)
                     if antecedent is not None:
                         out.append((antecedent, None))
+                elif (resolved := self.discourse.resolve(conj)) is not None:
+                    out.append((resolved, None))  # "asked the court", "urged the ministry"
                 elif kind in APPEALS and conj.pos_ in {"NOUN", "PROPN"}:
                     text = _noun_phrase(conj)
                     if conj.lower_ in AGENTIVE_NOUNS:
