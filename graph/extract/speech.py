@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from graph.extract.context import DocView, conjuncts, is_passive, subject_of
+from graph.extract.context import PRONOUNS, DocView, conjuncts, is_passive, subject_of
 from graph.extract.discourse import Discourse
 from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
@@ -30,9 +30,12 @@ CONCERN_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "expres
                           | {"concern"})
 WELCOME_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "welcomes"}
                           | {"welcome", "welcomed", "welcomes"})
-CONDEMN_LEMMAS = frozenset({"reject", "condemn", "denounce", "deplore"})
+CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate", "flout",
+                            "contravene"})
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
+SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
+                           "stress", "emphasize", "emphasise", "maintain"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
 SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
                           "communication", "declaration", "petition", "submission"})
@@ -201,6 +204,8 @@ class SpeechReader:
                     return "welcomes"
                 if t.lemma_.lower() in CONDEMN_LEMMAS and t.pos_ == "VERB":
                     return "condemns"
+                if t.lemma_.lower() in CONDEMN_OBJECTS and t.dep_ in {"attr", "dobj"}:
+                    return "condemns"  # "said X's returns are a breach of ..."
             if _tells_past(child):
                 return "reports"
         return "other"
@@ -208,8 +213,9 @@ class SpeechReader:
     def _reported_appeal(self, verb: Token) -> Token | None:
         """'X said (that) Y should ...' is an appeal to Y: the clause with the modal."""
         for child in verb.children:
-            if child.dep_ == "ccomp" and any(a.lower_ in APPEAL_MODALS for a in child.children):
-                return child
+            if child.dep_ == "ccomp" and any(a.lower_ in APPEAL_MODALS for a in child.children) \
+                    and not any(a.dep_ in {"auxpass", "nsubjpass"} for a in child.children):
+                return child  # "... must be respected" names no one who must act
         return None
 
     def _expressed_noun(self, sent: Span, token: Token) -> None:
@@ -253,7 +259,7 @@ class SpeechReader:
         if token.lemma_.lower() not in CONDEMN_VERBS or self.publisher is None:
             return
         if _inside_quote(self.view.text, sent.start_char, token.idx) \
-                or _negated_or_modal(token):
+                or _negated_or_modal(token) or _reported(token):
             return
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "prep"}]
         hits = [t for o in objects for t in o.subtree if t.lemma_.lower() in CONDEMN_OBJECTS]
@@ -368,6 +374,7 @@ class SpeechReader:
         self.human_subject = subj.lower_ in {"he", "she"} or subj.lemma_.lower() in \
             PERSON_ROLE_NOUNS or subj.lemma_.lower() in OFFICIAL_NOUNS
         if self.view.entity_at(subj) is None and subj.lemma_.lower() in ORG_ROLE_NOUNS \
+                and subj.lemma_.lower() not in {"government", "authority", "authorities"} \
                 and not any(c.dep_ == "prep" for c in subj.children):
             resolved = self.discourse.resolve(subj)  # "the group and the two experts -- A"
             if resolved is not None:
@@ -477,7 +484,17 @@ class SpeechReader:
                 if "clause" in frame.addressee and kind in APPEALS:
                     heads += [s for c in verb.children if c.dep_ == "ccomp"
                               for s in c.children if s.dep_ == "nsubj"]
+        if kind in {"condemns", "expresses_concern"} and verb.lemma_.lower() in SAYING_LEMMAS:
+            heads += [s for c in verb.children if c.dep_ == "ccomp"  # "said X's act was ..."
+                      for s in c.children if s.dep_ in {"nsubj", "nsubjpass"}
+                      and s.lower_ not in PRONOUNS]
         out: list[tuple[EntityRef | None, str | None]] = []
+        if kind in {"condemns", "expresses_concern"}:
+            for head in heads:  # "criticized the way X treats ...", "the cooperation of X"
+                party = self._party_within(head)
+                if party is not None:
+                    out.append((party, None))
+            heads = [] if out else heads
         for head in heads:
             for conj in conjuncts(head):
                 if kind in {"welcomes", "commends"}:
@@ -511,6 +528,14 @@ class SpeechReader:
             if item not in seen:
                 seen.append(item)
         return seen
+
+    def _party_within(self, head: Token) -> EntityRef | None:
+        """The first state or organisation a criticised phrase names, however deep."""
+        for t in sorted(head.subtree, key=lambda t: t.i):
+            span = self.view.entity_at(t)
+            if span is not None and span.label_ in AGENT_TYPES and span.label_ != "Person":
+                return self.view.ref(span)
+        return None
 
     def _phrase_entities(self, head: Token) -> list[Span]:
         """Entities a noun phrase names: itself, or 'the leaders of A and B' -> A, B."""
@@ -618,6 +643,14 @@ def _for_clause(verb: Token) -> Token | None:
                 c.dep_ == "mark" and c.lower_ == "for" for c in child.children):
             return child
     return None
+
+
+def _reported(token: Token) -> bool:
+    """Is `token` inside a clause someone else is reported to say ("X says that ...")?"""
+    for a in token.ancestors:
+        if a.pos_ in {"VERB", "AUX"} and a.lemma_.lower() in VERB_KINDS and a != token:
+            return True
+    return token.dep_ == "ccomp"
 
 
 def _tells_past(clause: Token) -> bool:
