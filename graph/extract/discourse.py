@@ -105,6 +105,14 @@ class Discourse:
                 return ref
         return None
 
+    def latest_body(self, before: int) -> EntityRef | None:
+        """The latest UN or intergovernmental body named before token `before`."""
+        for span in reversed(self._before(before)):
+            ref = self.view.ref(span)
+            if ref.type in BODY_TYPES:
+                return ref
+        return None
+
     # -- people -----------------------------------------------------------------------------
     def person_before(self, before: int, role: str | None = None) -> EntityRef | None:
         """'he', 'she', 'the envoy': the latest earlier person (holding `role`, if given)."""
@@ -129,6 +137,23 @@ class Discourse:
             return self.person_before(token.i, lemma) or self.person_before(token.i)
         if lemma in ORG_ROLE_NOUNS or word in ORG_ROLE_NOUNS:
             return self.organisation_for_noun(lemma, token.i)
+        return None
+
+    def speaker_line_person(self) -> EntityRef | None:
+        """The person a speech is printed under: a line that starts with a name and is no
+        sentence ("Lord X of Y (Party), 7:44 pm, ..."), before the first long paragraph."""
+        text = self.view.text
+        for span in self._spans:
+            if span.label_ != "Person":
+                continue
+            line_start = text.rfind("\n", 0, span.start_char) + 1
+            line_end = text.find("\n", span.start_char)
+            line = text[line_start:line_end if line_end >= 0 else len(text)]
+            if line_start == span.start_char and len(line) < 120 \
+                    and not line.rstrip().endswith((".", "”", '"')):
+                return self.view.ref(span)
+            if len(line) > 300:  # the body has begun: no speaker line
+                return None
         return None
 
     # -- internals --------------------------------------------------------------------------

@@ -73,3 +73,25 @@ def frames_by_lemma(pos: str) -> dict[str, Frame]:
 VERB_FRAMES = frames_by_lemma("verb")
 NOUN_FRAMES = frames_by_lemma("noun")
 ADJ_FRAMES = frames_by_lemma("adj")
+
+
+def _regular_forms(frames: dict[str, Frame]) -> dict[str, str]:
+    """Regular inflections of each verb lemma ("hoped" -> "hope"), for the tagger's slips
+    (the small model lemmatises "hoped" as "hop")."""
+    forms: dict[str, str] = {}
+    for lemma in frames:
+        stem = lemma[:-1] if lemma.endswith("e") else lemma
+        for form in (lemma + "s", lemma + "es", stem + "ed", stem + "ing", lemma + "d"):
+            forms.setdefault(form, lemma)
+    return forms
+
+
+VERB_FORMS = _regular_forms(VERB_FRAMES)
+
+
+def verb_lemma(lemma: str, word: str) -> str:
+    """The frame lemma of a verb token: its own lemma if a frame has it, else the lemma its
+    regular form points to (lower-case arguments)."""
+    if lemma in VERB_FRAMES:
+        return lemma
+    return VERB_FORMS.get(word, lemma)

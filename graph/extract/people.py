@@ -17,6 +17,7 @@ from graph.facts import EntityRef, HarmReport, PostHolding
 from graph.nlp.entities import AGENT_TYPES, PLACE_TYPES
 from graph.nlp.lexicon import (
     EMPLOYER_PREPOSITIONS,
+    MANDATE_NOUNS,
     MEMBERSHIP_VERBS,
     ORG_ROLE_NOUNS,
     ROLE_NOUNS,
@@ -65,18 +66,35 @@ def extract_posts(view: DocView) -> list[PostHolding]:
     out: list[PostHolding] = []
     seen: set[tuple[str, str]] = set()
     discourse = Discourse(view)
+    posts: dict[int, tuple[str, EntityRef | None]] = {}  # by the token of each holder's name
+    orgs: dict[str, EntityRef] = {}  # person key -> organisation found so far
     for span in view.entities():
         if span.label_ != "Person":
             continue
         person = view.ref(span)
         sent = view.sentence_of(span.start)
-        for role_head, exclude in _role_phrases(view, span):
+        phrases = _role_phrases(view, span)
+        shared = posts.get(span.root.head.i) if span.root.dep_ == "conj" else None
+        if not phrases and shared is not None:  # "his deputies A and B": B holds A's post
+            out.append(PostHolding(view.evidence(sent, POSTS, 0.7), person, *shared))
+            continue
+        for role_head, exclude in phrases:
             role, org = _role_and_org(view, role_head, exclude)
             if not role or (person.key, role) in seen:
                 continue
-            org = org or _org_from_discourse(view, discourse, _words(role_head), span)
+            org = org or _org_from_discourse(view, discourse, _words(role_head), span, orgs)
             seen.add((person.key, role))
+            posts[span.root.i] = (role, org)
+            if org is not None:
+                orgs.setdefault(person.key, org)
             out.append(PostHolding(view.evidence(sent, POSTS, 0.75), person, role, org))
+        title = span.doc[span.start].lower_
+        if title in TITLE_INSTITUTIONS and not any(key == person.key for key, _ in seen):
+            house = discourse.institution_for_title(title)  # "Lord X of Y" sits in the Lords
+            if house is not None:
+                seen.add((person.key, "member"))
+                out.append(PostHolding(view.evidence(sent, POSTS, 0.7), person, "member",
+                                       house))
         member = _membership(view, span)
         if member is not None and (person.key, member.label) not in seen:
             seen.add((person.key, member.label))
@@ -90,10 +108,17 @@ def _words(head: Token) -> list[str]:
     return [t.lower_.rstrip(".") for t in head.subtree if t.i <= head.i and t.is_alpha]
 
 
-def _org_from_discourse(view: DocView, discourse: Discourse, words: list[str], span: Span
-                        ) -> EntityRef | None:
+def _org_from_discourse(view: DocView, discourse: Discourse, words: list[str], span: Span,
+                        orgs: dict[str, EntityRef]) -> EntityRef | None:
     """A post whose own words name no organisation: 'the agency's spokeswoman', 'ministry
-    spokesperson X', 'Judge X', 'spokesman X said the office ...'."""
+    spokesperson X', 'Judge X', 'spokesman X said the office ...', 'his deputies', 'the two
+    rapporteurs'."""
+    if words and words[0] in {"his", "her", "their"}:  # the organisation of whoever "his" is
+        holder = discourse.person_before(span.start)
+        return orgs.get(holder.key) if holder is not None else None
+    if set(words) & MANDATE_NOUNS:  # a mandate belongs to the system of the bodies around it
+        body = discourse.latest_body(span.start)
+        return (_top_parent(view, body) or body) if body is not None else None
     named = [w for w in words if w in ORG_ROLE_NOUNS]
     for word in named:
         org = discourse.organisation_for_noun(word, span.start)
@@ -172,6 +197,13 @@ def _role_phrases(view: DocView, span: Span) -> list[tuple[Token, set[int]]]:
     leading = [t for t in span if t.lower_ in ROLE_NOUNS and t.i < span.end - 1]
     if leading and not found:
         found.append((leading[-1], set(range(leading[-1].i + 1, span.end))))
+    # "the two rapporteurs -- A, on X, and B, on Y --": the post announced before a dash
+    if not found:
+        for t in reversed(doc[max(view.sentence_of(span.start).start, span.start - 16):
+                              span.start]):
+            if t.text in {"--", "—", "–", ":"} and t.i > 0 and _is_role(view, doc[t.i - 1]):
+                found.append((doc[t.i - 1], own))
+                break
     # "Kenya President X" however the parser attached the title: the words just before
     if not found:
         first = span.start

@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from graph.extract.context import PRONOUNS, DocView, conjuncts, is_passive, subject_of
 from graph.extract.discourse import Discourse
-from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES
+from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, verb_lemma
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
 from graph.nlp.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS
@@ -89,14 +89,16 @@ class SpeechReader:
             self._according_to(sent)
             for i in range(sent.start, sent.end):
                 # each pattern's own first test, to skip the tokens none of them wants
-                lemma, tag = lemmas[i], tags[i]
+                lemma, tag = verb_lemma(lemmas[i], lowers[i]), tags[i]
                 verb = tag.startswith("VB")
                 speech = verb and (lemma in VERB_KINDS or lemma == "call")
                 expressed = verb and lemma in EXPRESS_VERBS
                 participle = tag == "VBG" and lemma in VERB_KINDS
                 condemning = lemma in CONDEMN_VERBS and self.publisher is not None
                 high_time = lowers[i] == "time"
-                if not (speech or expressed or participle or condemning or high_time):
+                stance = lowers[i] in ADJ_FRAMES and doc[i].dep_ == "acomp"
+                if not (speech or expressed or participle or condemning or high_time
+                        or stance):
                     continue
                 token = doc[i]
                 if speech:
@@ -109,6 +111,8 @@ class SpeechReader:
                     self._condemnation(sent, token)
                 if high_time:
                     self._high_time(sent, token)
+                if stance:
+                    self._stance_adjective(sent, token)
             if len(self.out) == before:
                 self._publisher_appeal(sent)
             self._quote_continuation(sent, before)
@@ -142,7 +146,7 @@ class SpeechReader:
     def _speech_verb(self, sent: Span, verb: Token) -> None:
         if not verb.tag_.startswith("VB"):
             return
-        lemma = verb.lemma_.lower()
+        lemma = verb_lemma(verb.lemma_.lower(), verb.lower_)
         kind = VERB_KINDS.get(lemma)
         if lemma == "call" and (any(c.lower_ in {"on", "upon", "for"} for c in verb.children)
                                 or _for_clause(verb) is not None):
@@ -276,6 +280,32 @@ class SpeechReader:
         self._emit(sent, token, "condemns", self.publisher, self.publisher.label, addressees,
                    confidence=0.6)
 
+    def _stance_adjective(self, sent: Span, token: Token) -> None:
+        """'I am deeply concerned by X', 'The office is gravely worried about X': a stance
+        in the subject's own voice (a reported one, 'said it was concerned', is read by the
+        saying verb)."""
+        verb = token.head
+        if verb.lemma_.lower() != "be" or _negated_or_modal(verb) or _reported(verb) \
+                or verb.dep_ in {"ccomp", "xcomp", "advcl", "relcl"}:
+            return
+        subj = subject_of(verb)
+        if subj is None or (subj.pos_ == "PRON" and subj.lower_ not in {"i", "we"}
+                            and _inside_quote(self.view.text, sent.start_char, token.idx)):
+            return
+        speaker, speaker_text = self._speaker(verb)
+        if speaker is None:
+            return
+        kind = ADJ_FRAMES[token.lower_].kind
+        addressees: list[tuple[EntityRef | None, str | None]] = []
+        for prep in token.children:
+            if prep.dep_ in {"prep", "agent"} \
+                    and prep.lower_ in {"by", "about", "over", "at", "with"}:
+                party = self._party_within(prep)
+                if party is not None and party != speaker:
+                    addressees.append((party, None))
+        self._emit(sent, token, kind, speaker, speaker_text, addressees[:1],
+                   topic_root=token)
+
     def _high_time(self, sent: Span, token: Token) -> None:
         """'It is high time for X to ...' is an appeal to X by the quoted speaker."""
         if token.lower_ != "time" or token.i == 0 or token.nbor(-1).lower_ != "high":
@@ -370,6 +400,13 @@ class SpeechReader:
                 return body, body.label
         if subj.lower_ in {"we", "i", "us"}:
             quoted = self._quoted_speaker(verb)
+            if quoted is None and not _inside_quote(self.view.text, verb.sent.start_char,
+                                                    verb.idx):
+                # outside quotes: a speech's "I" is its speaker line, a release's "we" its
+                # publisher
+                quoted = self.discourse.speaker_line_person() if subj.lower_ == "i" \
+                    else self.publisher
+            self.human_subject = subj.lower_ == "i"
             return quoted, quoted.label if quoted else ""
         self.human_subject = subj.lower_ in {"he", "she"} or subj.lemma_.lower() in \
             PERSON_ROLE_NOUNS or subj.lemma_.lower() in OFFICIAL_NOUNS
@@ -476,7 +513,7 @@ class SpeechReader:
             if kind == "other":
                 heads = [s for c in verb.children if c.dep_ == "ccomp"
                          for s in c.children if s.dep_ == "nsubj"]
-            frame = VERB_FRAMES.get(verb.lemma_.lower())
+            frame = VERB_FRAMES.get(verb_lemma(verb.lemma_.lower(), verb.lower_))
             if frame is not None and kind != "other":  # the frame's own slots
                 preps = frame.addressee_preps()
                 heads += [p for c in verb.children if c.dep_ in {"prep", "dative"}

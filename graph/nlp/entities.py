@@ -108,7 +108,8 @@ class EntityAnnotator:
         candidates = (self._registry_candidates(doc)
                       + self._government_candidates(doc, government)
                       + self._list_candidates(doc, sents) + self._ner_candidates(doc, sents)
-                      + self._name_shape_candidates(doc, words))
+                      + self._name_shape_candidates(doc, words) + _peer_candidates(doc))
+        candidates += _local_force_candidates(doc)
         chosen = self._places_near_each_other(
             _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
         chosen += self._document_aliases(doc, chosen, words)
@@ -301,6 +302,13 @@ class EntityAnnotator:
                     or label.lower() in lexicon.NOT_PLACES):
                 continue  # "Asia director", "North and South Korea", "Lao", "the North"
             known = self._registry_lookup(label)
+            if known is None and etype == "GovernmentAgency":
+                owned = self._state_agency(span)  # "China's Foreign Affairs Ministry"
+                if owned is not None:
+                    agency, start = owned
+                    found.append(self._known(start, span.end, agency,
+                                             doc[start:span.end].text, 2))
+                    continue
             if known:
                 found.append(self._known(span.start, span.end, known, label, 2))
                 continue
@@ -356,6 +364,32 @@ class EntityAnnotator:
                            if e != entry_id and self.registry[e].type in PLACE_TYPES)
         return Candidate(start, end, entry.id, entry.label, entry.type, True, priority, others)
 
+    def _state_agency(self, span: Span) -> tuple[str, int] | None:
+        """The registry agency of the state named just before (by possessive or demonym)
+        whose own names hold every word of this one ("X's Foreign Affairs Ministry")."""
+        doc = span.doc
+        at = span.start - 1
+        if at >= 1 and doc[at].lower_ in {"'s", "’s"}:
+            at -= 1
+        if at < 0:
+            return None
+        start = at
+        state = self._registry_lookup(doc[at].text) or self.demonyms.get(doc[at].text.casefold())
+        if state is None and at >= 1:
+            two = f"{doc[at - 1].text} {doc[at].text}"
+            state = self._registry_lookup(two) or self.demonyms.get(two.casefold())
+            start = at - 1
+        if state is None or self.registry[state].type != "State":
+            return None
+        words = {w for w in re.findall(r"[a-z]+", span.text.casefold())} - {"the", "of"}
+        for entry in self.registry.by_type("GovernmentAgency"):
+            if entry.get("country") != state:
+                continue
+            names = " ".join((entry.label, *entry.aliases)).casefold()
+            if words <= set(re.findall(r"[a-z]+", names)):
+                return entry.id, start
+        return None
+
     def _registry_lookup(self, text: str) -> str | None:
         options = self.forms.get(text.casefold()) or self.forms.get(
             re.sub(r"^the ", "", text.casefold()))
@@ -374,11 +408,14 @@ class EntityAnnotator:
         first_of: dict[str, Candidate] = {}
         for c in sorted(chosen, key=lambda c: c.start):
             # "Human Rights Foundation (HRF)"
-            if c.end + 2 < len(doc) and doc[c.end].text == "(" and doc[c.end + 2].text == ")":
+            if c.end + 2 < len(doc) and doc[c.end].text == "(" and doc[c.end + 2].text == ")" \
+                    and c.type != "Person":  # "X (Labour)" is a party, not X's short form
                 acronym = doc[c.end + 1].text
                 if acronym.isupper() or re.fullmatch(r"[A-Z][A-Za-z!]{1,9}", acronym):
                     aliases.setdefault(acronym, c)
-            if c.type == "Person" and c.end - c.start >= 2:
+            if c.type == "Person" and doc[c.start].lower_ in lexicon.PEERAGE_TITLES:
+                aliases.setdefault(doc[c.start + 1].text, c)  # "Clarke" for "Lord Clarke of X"
+            elif c.type == "Person" and c.end - c.start >= 2:
                 aliases.setdefault(doc[c.end - 1].text, c)  # surname
                 firsts.setdefault(doc[c.start].text, set()).add(c.key)
                 first_of.setdefault(doc[c.start].text, c)
@@ -480,6 +517,44 @@ def _name_shapes(doc: Doc, words: list[str]) -> list[tuple[int, int]]:
                 and second.is_title and second.is_alpha \
                 and after.is_lower and after.is_alpha and len(after.text) >= 2:
             found.append((i - 2, i + 2))
+    return found
+
+
+def _local_force_candidates(doc: Doc) -> list[Candidate]:
+    """'the Riverside provincial police': a place name, a level and a force are one agency
+    (whatever the statistical NER made of the place name)."""
+    found = []
+    for t in doc:
+        if t.lower_ not in lexicon.FORCE_NOUNS or t.i < 2:
+            continue
+        start = t.i
+        while start > 0 and doc[start - 1].lower_ in lexicon.FORCE_LEVELS:
+            start -= 1
+        if start == t.i or start == 0 or not doc[start - 1].is_title \
+                or doc[start - 1].lower_ in lexicon.ROLE_NOUNS \
+                or doc[start - 1].is_sent_start or doc[start - 1].pos_ != "PROPN":
+            continue
+        span = doc[start - 1:t.i + 1]
+        found.append(Candidate(span.start, span.end, new_key(span.text), span.text,
+                               "GovernmentAgency", False, 3))
+    return found
+
+
+def _peer_candidates(doc: Doc) -> list[Candidate]:
+    """'Lord Clarke of Hampstead', 'Baroness Hale': a peerage title and its name are one
+    person, whatever the statistical NER made of them (often an organisation or nothing)."""
+    found = []
+    for t in doc:
+        if t.lower_ not in lexicon.PEERAGE_TITLES or not t.is_title or t.i + 1 >= len(doc):
+            continue
+        name = doc[t.i + 1]
+        if not (name.is_title and name.is_alpha) or name.lower_ in lexicon.NAME_CONNECTORS:
+            continue
+        end = t.i + 2
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].is_title:
+            end += 2
+        span = doc[t.i:end]
+        found.append(Candidate(t.i, end, new_key(span.text), span.text, "Person", False, 3))
     return found
 
 

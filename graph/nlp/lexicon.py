@@ -78,6 +78,15 @@ TITLES = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof"
                     "rev", "rev.", "sen.", "senator", "rep.", "representative", "general",
                     "secretary", "spokesperson", "spokesman", "spokeswoman", "director"})
 
+# A place, a level and a force make a local agency ("the Riverside provincial police").
+FORCE_LEVELS = frozenset({"provincial", "district", "municipal", "city", "county", "local",
+                          "regional", "state", "border", "national"})
+FORCE_NOUNS = frozenset({"police", "gendarmerie", "militia"})
+
+# Peerage titles that are part of the name they precede ("Lord Clarke of Hampstead").
+PEERAGE_TITLES = frozenset({"lord", "lady", "baroness", "baron", "earl", "viscount",
+                            "countess", "marquess"})
+
 # Prepositions after which a capital city is a location, not its government.
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "to", "from", "near", "through", "into", "via",
                                    "outside", "inside", "around", "across", "toward",
@@ -147,6 +156,8 @@ TITLE_INSTITUTIONS: dict[str, tuple[str, ...]] = {  # most specific head noun fi
     "baroness": ("lords",),
     "mp": ("commons", "parliament"),
 }
+# Posts that are mandates of a system of bodies ("the two rapporteurs").
+MANDATE_NOUNS = frozenset({"rapporteur", "rapporteurs", "expert", "experts"})
 # Posts that speak for whichever body the text is about ("spokesman X said the office...").
 SPOKESPERSON_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson"})
 # Prepositions that introduce the topic of a post, not its employer ("researcher on Japan").
