@@ -159,5 +159,5 @@ def test_frames_load_and_bad_lines_name_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "frames.tsv"
     bad.write_text("lemma\tpos\tparticles\tkind\taddressee\tnegated\tmodality\n"
                    "urge\tverb\t-\tpleads\tdobj\tdrop\tdrop\n", encoding="utf-8")
-    with pytest.raises(FrameError, match="frames.tsv:2"):
+    with pytest.raises(FrameError, match=r"frames\.tsv:2"):
         load_frames(bad)
