@@ -161,3 +161,16 @@ def test_frames_load_and_bad_lines_name_the_file(tmp_path: Path) -> None:
                    "urge\tverb\t-\tpleads\tdobj\tdrop\tdrop\n", encoding="utf-8")
     with pytest.raises(FrameError, match=r"frames\.tsv:2"):
         load_frames(bad)
+
+
+def test_speech_what_a_letters_authors_say_in_it_is_addressed_to_its_recipient() -> None:
+    found = acts("The UN rights office published a letter sent to the Laotian government in "
+                 "May by the Working Group on Arbitrary Detention and two UN special "
+                 "rapporteurs, who voiced deep concern about the detention of the nine. They "
+                 "also appealed to Laos to release the nine. In addition, the three asked the "
+                 "authorities to explain the charges.")
+    wgad = "Working Group on Arbitrary Detention"
+    assert (wgad, "Laos", "expresses_concern") in found
+    assert (wgad, "Laos", "urges") in found
+    askers = [speaker for speaker, addressee, _ in found if addressee == "authorities"]
+    assert askers == [wgad]  # "the three": the authors who spoke last

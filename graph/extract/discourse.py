@@ -39,6 +39,7 @@ _NOUN_TYPES: dict[str, frozenset[str]] = {
     "agency": BODY_TYPES | frozenset({"GovernmentAgency"}),
     "office": BODY_TYPES | frozenset({"GovernmentAgency"}),
     "body": BODY_TYPES,
+    "expert": BODY_TYPES,  # "the experts said": the body of experts named before
     "committee": BODY_TYPES,
     "commission": BODY_TYPES | frozenset({"NationalHumanRightsInstitution"}),
     "council": BODY_TYPES,
@@ -79,7 +80,7 @@ class Discourse:
                 by_name = ref
                 break
             if by_type is None and types is not None and ref.type in types \
-                    and span.root.dep_ not in {"compound", "amod"}:
+                    and span.root.dep_ not in {"compound", "amod", "nmod"}:
                 by_type = ref
         return by_name or by_type
 

@@ -34,6 +34,8 @@ CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate
                             "contravene"})
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
+LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
+SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
 SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
                            "stress", "emphasize", "emphasise", "maintain"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
@@ -77,6 +79,7 @@ class SpeechReader:
         self.out: list[SpeechAct] = []
         self.publisher = view.publisher
         self.discourse = Discourse(view)
+        self.letters: list[tuple[list[EntityRef], EntityRef]] = []  # (authors, recipient)
         self.human_subject = False  # was the current speaker's phrase a person?
         self.last_human = False
 
@@ -86,6 +89,7 @@ class SpeechReader:
             self.view.lowers
         for sent in self.view.sentences():
             before = len(self.out)
+            self._note_letters(sent)
             self._according_to(sent)
             for i in range(sent.start, sent.end):
                 # each pattern's own first test, to skip the tokens none of them wants
@@ -124,6 +128,11 @@ class SpeechReader:
               topic_root: Token | None = None) -> None:
         if speaker is None and not speaker_text:
             return
+        letter = self._letter_of(speaker)
+        if letter is not None and kind != "reports":  # what the authors of a letter say in
+            if not addressees or all(a is None and not t for a, t in addressees):  # it
+                addressees = [(letter, None)]
+            channel = "Letter"
         topic = _topic(topic_root or verb, sent)
         date = self._date(sent, verb)
         if not addressees:
@@ -359,6 +368,41 @@ class SpeechReader:
             self._emit(sent, root, "calls_on", self.publisher, self.publisher.label,
                        addressees, confidence=0.6)
 
+    def _note_letters(self, sent: Span) -> None:
+        """'a letter sent to A by B and C', 'B wrote a letter to A': B and C's later words
+        (in the letter) are addressed to A."""
+        for token in sent:
+            if token.lemma_.lower() not in LETTER_NOUNS or token.pos_ != "NOUN":
+                continue
+            sender = next((c for c in token.children if c.dep_ == "acl"
+                           and c.lemma_.lower() in SEND_VERBS), None)
+            authors: list[EntityRef] = []
+            if sender is None and token.dep_ == "dobj" and token.head.lemma_.lower() in \
+                    SEND_VERBS:
+                sender = token.head
+                subj = subject_of(sender)
+                if subj is not None:
+                    authors += [self.view.ref(s) for c in conjuncts(subj)
+                                if (s := self.view.entity_of_phrase(c)) is not None]
+            if sender is None:
+                continue
+            recipients = [self.view.ref(s) for p in sender.children
+                          if p.dep_ in {"prep", "dative"} and p.lower_ == "to"
+                          for o in p.children for s in self._phrase_entities(o)]
+            for agent in sender.children:
+                if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ == "by"):
+                    authors += [self.view.ref(s) for o in agent.children
+                                for c in conjuncts(o)
+                                if (s := self.view.entity_of_phrase(c)) is not None]
+            if authors and recipients:
+                self.letters.append((authors, recipients[0]))
+
+    def _letter_of(self, speaker: EntityRef | None) -> EntityRef | None:
+        for authors, recipient in reversed(self.letters):
+            if speaker in authors:
+                return recipient
+        return None
+
     def _quote_continuation(self, sent: Span, before: int) -> None:
         """Remember who is being quoted, for first-person and 'high time' sentences."""
         text = self.view.sentence_text(sent).strip()
@@ -388,6 +432,13 @@ class SpeechReader:
                 if before:
                     return self.view.ref(before[-1]), before[-1].text
             return None, ""
+        if subj.lower_ in {"who", "which", "that"} and verb.dep_ == "relcl":
+            subj = verb.head  # "A and B, who voiced concern": A (and B) speak
+            while subj.dep_ == "conj" and subj.head.pos_ in {"NOUN", "PROPN"}:
+                subj = subj.head
+        if subj.like_num and any(c.lower_ == "the" for c in subj.children) \
+                and self.last_speaker is not None:
+            return self.last_speaker, ""  # "the three asked ...": those who spoke last
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in SPEECH_NOUNS:
             issuer = subject_of(verb.head.head) if verb.head.head.pos_ == "VERB" else None
             if issuer is not None:
@@ -412,7 +463,7 @@ class SpeechReader:
             PERSON_ROLE_NOUNS or subj.lemma_.lower() in OFFICIAL_NOUNS
         if self.view.entity_at(subj) is None and subj.lemma_.lower() in ORG_ROLE_NOUNS \
                 and subj.lemma_.lower() not in {"government", "authority", "authorities"} \
-                and not any(c.dep_ == "prep" for c in subj.children):
+                and not any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children):
             resolved = self.discourse.resolve(subj)  # "the group and the two experts -- A"
             if resolved is not None:
                 return resolved, ""

@@ -138,7 +138,7 @@ PERSON_ROLE_NOUNS = frozenset({
 })
 # Role nouns that, with "the" or a possessive, stand for an organisation named earlier.
 ORG_ROLE_NOUNS = frozenset({
-    "group", "organization", "organisation", "ngo", "coalition", "agency", "office",
+    "group", "expert", "organization", "organisation", "ngo", "coalition", "agency", "office",
     "ministry", "department", "committee", "commission", "council", "body", "court",
     "government", "authorities",
 })
