@@ -174,3 +174,20 @@ def test_speech_what_a_letters_authors_say_in_it_is_addressed_to_its_recipient()
     assert (wgad, "Laos", "urges") in found
     askers = [speaker for speaker, addressee, _ in found if addressee == "authorities"]
     assert askers == [wgad]  # "the three": the authors who spoke last
+
+
+def test_speech_an_introduced_resolution_speaks_in_its_own_name() -> None:
+    found = acts("Senator Ann Ray introduced a resolution on Monday. Nothing about Laos was "
+                 "decided. The proposed resolution calls on China to stop the returns. It "
+                 "further asks Beijing to admit monitors.")
+    assert ("proposed resolution", "China", "calls_on") in found
+    assert ("proposed resolution", "China", "urges") in found
+    assert all(speaker != "Laos" for speaker, _, _ in found)
+
+
+def test_speech_a_rights_groups_own_voice_condemns_a_state_in_breach() -> None:
+    text = ("New evidence shows that the Laotian government has been breaching the principle "
+            "of non-refoulement by forcing refugees back.")
+    assert ("Amnesty International", "Laos", "condemns") in acts(
+        text, publisher="Amnesty International")
+    assert not [a for a in acts(text, publisher="Daily Planet") if a[2] == "condemns"]

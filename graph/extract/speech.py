@@ -43,6 +43,7 @@ SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", 
                           "communication", "declaration", "petition", "submission"})
 CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crimes",
                              "affront", "outrage"})
+BREACH_VERBS = frozenset({"breach", "violate", "flout", "contravene"})
 CONDEMN_VERBS = frozenset({"represent", "constitute", "amount", "be"})
 TOPIC_PREPS = frozenset({"on", "about", "in", "regarding", "concerning", "over"})
 APPEAL_MODALS = frozenset({"must", "should", "ought"})
@@ -80,6 +81,7 @@ class SpeechReader:
         self.publisher = view.publisher
         self.discourse = Discourse(view)
         self.letters: list[tuple[list[EntityRef], EntityRef]] = []  # (authors, recipient)
+        self.text_speaker = ""  # a speaker named only by its words ("the proposed resolution")
         self.human_subject = False  # was the current speaker's phrase a person?
         self.last_human = False
 
@@ -98,7 +100,8 @@ class SpeechReader:
                 speech = verb and (lemma in VERB_KINDS or lemma == "call")
                 expressed = verb and lemma in EXPRESS_VERBS
                 participle = tag == "VBG" and lemma in VERB_KINDS
-                condemning = lemma in CONDEMN_VERBS and self.publisher is not None
+                condemning = (lemma in CONDEMN_VERBS or lemma in BREACH_VERBS) \
+                    and self.publisher is not None
                 high_time = lowers[i] == "time"
                 stance = lowers[i] in ADJ_FRAMES and doc[i].dep_ == "acomp"
                 if not (speech or expressed or participle or condemning or high_time
@@ -150,6 +153,9 @@ class SpeechReader:
         if speaker is not None:
             self.last_speaker = speaker
             self.last_human = self.human_subject
+            self.text_speaker = ""
+        elif speaker_text and speaker_text == self.text_speaker:
+            self.last_speaker = None  # "It further asks ...": the resolution again
 
     # -- patterns -------------------------------------------------------------------------
     def _speech_verb(self, sent: Span, verb: Token) -> None:
@@ -269,7 +275,12 @@ class SpeechReader:
     def _condemnation(self, sent: Span, token: Token) -> None:
         """'X's forced repatriation represents a breach / violation of ...' in the
         publisher's own voice condemns X."""
-        if token.lemma_.lower() not in CONDEMN_VERBS or self.publisher is None:
+        if self.publisher is None:
+            return
+        if token.lemma_.lower() in BREACH_VERBS:
+            self._breach(sent, token)
+            return
+        if token.lemma_.lower() not in CONDEMN_VERBS:
             return
         if _inside_quote(self.view.text, sent.start_char, token.idx) \
                 or _negated_or_modal(token) or _reported(token):
@@ -314,6 +325,22 @@ class SpeechReader:
                     addressees.append((party, None))
         self._emit(sent, token, kind, speaker, speaker_text, addressees[:1],
                    topic_root=token)
+
+    def _breach(self, sent: Span, token: Token) -> None:
+        """'The X government has been breaching the principle of ...' in the voice of a
+        publisher that takes positions (not a news medium): it condemns X."""
+        publisher = self.publisher
+        if publisher is None or publisher.type == "MediaOrganization" \
+                or token.pos_ != "VERB" or _negated_or_modal(token) \
+                or _inside_quote(self.view.text, sent.start_char, token.idx) \
+                or any(a.lemma_.lower() in VERB_KINDS for a in token.ancestors):
+            return
+        subj = subject_of(token)
+        span = self.view.entity_of_phrase(subj) if subj is not None else None
+        if span is None or span.label_ not in {"State", "GovernmentAgency"}:
+            return
+        self._emit(sent, token, "condemns", publisher, publisher.label,
+                   [(self.view.ref(span), None)], confidence=0.6)
 
     def _high_time(self, sent: Span, token: Token) -> None:
         """'It is high time for X to ...' is an appeal to X by the quoted speaker."""
@@ -449,6 +476,13 @@ class SpeechReader:
             body = self._resolution_body(subj)
             if body is not None:
                 return body, body.label
+            if subj.lemma_.lower() in RESOLUTION_NOUNS and subj.lower_ != "it":
+                # a resolution whose body is not known (introduced, not adopted) speaks in
+                # its own name, never in that of whatever state was named last
+                self.text_speaker = _noun_phrase(subj)
+                return None, self.text_speaker
+        if subj.lower_ == "it" and self.text_speaker and self.last_speaker is None:
+            return None, self.text_speaker
         if subj.lower_ in {"we", "i", "us"}:
             quoted = self._quoted_speaker(verb)
             if quoted is None and not _inside_quote(self.view.text, verb.sent.start_char,
@@ -786,7 +820,7 @@ def _inside_quote(text: str, sent_start: int, at: int) -> bool:
 
 
 def _noun_phrase(head: Token) -> str:
-    words = [t for t in head.subtree if t.i <= head.i or t.dep_ in {"compound"}]
+    words = [t for t in head.subtree if t.i <= head.i or (t.dep_ == "compound" and t.head == head)]
     while words and words[0].lower_ in {"the", "a", "an", "this", "these", "that"}:
         words = words[1:]
     return " ".join(t.text for t in words).strip()
