@@ -191,3 +191,30 @@ def test_speech_a_rights_groups_own_voice_condemns_a_state_in_breach() -> None:
     assert ("Amnesty International", "Laos", "condemns") in acts(
         text, publisher="Amnesty International")
     assert not [a for a in acts(text, publisher="Daily Planet") if a[2] == "condemns"]
+
+
+def test_speech_appeals_in_a_speech_are_the_speakers_not_the_publishers() -> None:
+    text = ("Baroness Hale of Richmond (Crossbench), 6:10 pm, 4th May 2004\n\n"
+            "My Lords, the position is grave. Our Government must press the Laotian "
+            "authorities to stop the returns, and the UNHCR must protect the refugees.\n")
+    found = run(text, publisher="Hansard Online").facts
+    appeals = {(a.speaker.label if a.speaker else "", a.addressee.label if a.addressee
+                else a.addressee_text) for a in found if isinstance(a, SpeechAct)}
+    assert ("Baroness Hale of Richmond", "Our Government") in appeals
+    assert all(speaker == "Baroness Hale of Richmond" for speaker, _ in appeals)
+
+
+def test_speech_a_protest_lodged_with_x_is_addressed_to_x() -> None:
+    assert ("Thailand", "Laos", "condemns") in acts(
+        "Thailand lodged a protest with Laos on Monday over the returns.")
+
+
+def test_speech_sadness_at_what_x_did_is_a_concern_about_x() -> None:
+    found = acts('"I am disappointed to learn that Laos signed the deal last week," Ann Ray '
+                 "said in a statement.")
+    assert ("Ann Ray", "Laos", "expresses_concern") in found
+
+
+def test_speech_a_stance_held_always_is_not_a_report_of_events() -> None:
+    found = acts('Li Wei said that "China has always maintained a responsible attitude."')
+    assert found and all(kind != "reports" for _, _, kind in found)

@@ -32,7 +32,8 @@ WELCOME_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "welcom
                           | {"welcome", "welcomed", "welcomes"})
 CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate", "flout",
                             "contravene"})
-EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
+EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register",
+                           "lodge", "file", "issue"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
@@ -254,6 +255,12 @@ class SpeechReader:
                 addressees = letter
             elif kind == "welcomes":
                 addressees = self._welcomed(obj)
+            frame = NOUN_FRAMES.get(obj.lemma_.lower())
+            if not addressees and frame is not None:  # "lodged a protest with X"
+                preps = frame.addressee_preps()
+                addressees = [(self.view.ref(s), None) for p in [*obj.children, *token.children]
+                              if p.dep_ == "prep" and p.lower_ in preps
+                              for o in p.children for s in self._phrase_entities(o)]
             self._emit(sent, token, kind, speaker, speaker_text, addressees,
                        "Letter" if letter else "PublicStatement", topic_root=obj)
 
@@ -377,8 +384,10 @@ class SpeechReader:
                                "NewsReport" if kind == "reports" else "PublicStatement")
 
     def _publisher_appeal(self, sent: Span) -> None:
-        """'X and Y must demand ...' in the publisher's own voice calls on X and Y."""
-        if self.publisher is None:
+        """'X and Y must demand ...' in the document's own voice calls on X and Y: the voice
+        of the person a speech is printed under, else the publisher's."""
+        voice = self.discourse.speaker_line_person() or self.publisher
+        if voice is None:
             return
         root = sent.root
         if _inside_quote(self.view.text, sent.start_char, root.idx) or not any(
@@ -391,9 +400,12 @@ class SpeechReader:
         for head in conjuncts(subj):
             spans = self._phrase_entities(head)
             addressees.extend((self.view.ref(s), None) for s in spans)
+            if not spans and head.lower_ in AGENTIVE_NOUNS and any(
+                    c.dep_ == "poss" for c in head.children):  # "our Government must ..."
+                addressees.append((None, _noun_phrase(head)))
         if addressees:
-            self._emit(sent, root, "calls_on", self.publisher, self.publisher.label,
-                       addressees, confidence=0.6)
+            self._emit(sent, root, "calls_on", voice, voice.label, addressees,
+                       confidence=0.6)
 
     def _note_letters(self, sent: Span) -> None:
         """'a letter sent to A by B and C', 'B wrote a letter to A': B and C's later words
@@ -616,6 +628,8 @@ class SpeechReader:
                 party = self._party_within(head)
                 if party is not None:
                     out.append((party, None))
+            if not out and verb.lemma_.lower() in SAYING_LEMMAS:
+                out += self._clause_subject_party(verb)  # "I am sad to learn X signed ..."
             heads = [] if out else heads
         for head in heads:
             for conj in conjuncts(head):
@@ -650,6 +664,17 @@ class SpeechReader:
             if item not in seen:
                 seen.append(item)
         return seen
+
+    def _clause_subject_party(self, verb: Token) -> list[tuple[EntityRef | None, str | None]]:
+        for clause in verb.children:
+            if clause.dep_ != "ccomp":
+                continue
+            for t in sorted(clause.subtree, key=lambda t: t.i):
+                span = self.view.entity_at(t)
+                if t.dep_ == "nsubj" and span is not None and span.label_ in AGENT_TYPES \
+                        and span.label_ != "Person":
+                    return [(self.view.ref(span), None)]
+        return []
 
     def _party_within(self, head: Token) -> EntityRef | None:
         """The first state or organisation a criticised phrase names, however deep."""
@@ -778,8 +803,9 @@ def _reported(token: Token) -> bool:
 def _tells_past(clause: Token) -> bool:
     """A clause about what happened (simple past, or perfect), not an opinion or a rule."""
     aux = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}
-    if aux & MODAL_WORDS:
-        return False
+    if aux & MODAL_WORDS or any(c.lower_ in {"always", "never", "consistently"}
+                                for c in clause.children):
+        return False  # "has always maintained": a stance, not an event
     if clause.tag_ == "VBD" and clause.lemma_ not in {"be", "have"}:
         return True
     return clause.tag_ == "VBN" and bool(aux & {"had", "has", "have", "was", "were"})
