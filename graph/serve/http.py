@@ -108,6 +108,7 @@ class Connection(asyncio.Protocol):
         self.gone = asyncio.Event()
         self.chunked = False
         self.continued = False
+        self.paused = False
 
     # -- asyncio.Protocol ------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -134,6 +135,10 @@ class Connection(asyncio.Protocol):
         self.buffer += data
         if not self.busy:
             self._next_request()
+        elif len(self.buffer) > self.limits.max_head + self.limits.max_body and \
+                self.transport is not None and not self.paused:
+            self.transport.pause_reading()  # pipelined requests wait in the socket, not here
+            self.paused = True
 
     def eof_received(self) -> bool:
         self.gone.set()
@@ -250,6 +255,9 @@ class Connection(asyncio.Protocol):
             self.close()
             return
         self.busy = False
+        if self.paused and self.transport is not None and not self.closed:
+            self.transport.resume_reading()
+            self.paused = False
         if not request.keep_alive or self.gone.is_set():
             self.close()
             return
