@@ -26,12 +26,16 @@ import csv
 import io
 import itertools
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -325,45 +329,89 @@ def _xml(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-def graphml_parts(quads: Iterable[ox.Quad]) -> tuple[dict[str, dict[str, str]],
-                                                     list[tuple[str, str, str, str]]]:
-    """Nodes (id -> label, class, group, iri) and edges (source, target, predicate,
-    graphs) of the data graphs (the ontology is left out)."""
-    from graph.viz.styles import group_of, specific_class
+@dataclass
+class _GraphmlNodes:
+    """What GraphML needs of each node (ids, classes, one label); edges go to a file."""
 
-    classes: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, str] = {}
-    nodes: set[str] = set()
-    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    ids: set[str] = field(default_factory=set)
+    classes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def attributes(self, node: str) -> dict[str, str]:
+        from graph.viz.styles import group_of, specific_class
+
+        local = {c[len(RKG):] if c.startswith(RKG) else compact(c)
+                 for c in self.classes.get(node, ())}
+        group = group_of(local)
+        return {"label": self.labels.get(node) or _tail(node),
+                "class": specific_class(local) if local else "",
+                "classes": " ".join(sorted(local)), "group": group.label if group else ""}
+
+
+def _graphml_pass(quads: Iterable[ox.Quad], edges: IO[str]) -> _GraphmlNodes:
+    """One pass over the quads of the data graphs (not the ontology): node facts kept,
+    every edge occurrence written to `edges` as `subject TAB predicate TAB object TAB graph`
+    (IRIs, blank node ids and compact graph names hold no tab or newline)."""
+    nodes = _GraphmlNodes()
+    graph_names: dict[str, str] = {}
     for q in quads:
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH:
+        graph_term = q.graph_name
+        if isinstance(graph_term, ox.NamedNode) and graph_term.value == ONTOLOGY_GRAPH:
             continue
         s = _node_id(q.subject)
-        nodes.add(s)
-        if q.predicate.value == RDF_TYPE:
-            classes[s].add(_node_id(q.object))
+        nodes.ids.add(s)
+        predicate = q.predicate.value
+        obj = q.object
+        if predicate == RDF_TYPE:
+            nodes.classes[s].add(_node_id(obj))
             continue
-        if isinstance(q.object, ox.Literal):
-            if q.predicate.value == RDFS_LABEL and (s not in labels or q.object.language in (
+        if isinstance(obj, ox.Literal):
+            if predicate == RDFS_LABEL and (s not in nodes.labels or obj.language in (
                     None, "", "en")):
-                labels[s] = q.object.value if s not in labels else min(labels[s],
-                                                                       q.object.value)
+                nodes.labels[s] = obj.value if s not in nodes.labels else min(
+                    nodes.labels[s], obj.value)
             continue
-        o = _node_id(q.object)
-        nodes.add(o)
-        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else compact(
-            q.graph_name.value)
-        edges[(s, q.predicate.value, o)].add(graph)
-    table = {}
-    for node in sorted(nodes):
-        local = {c[len(RKG):] if c.startswith(RKG) else compact(c) for c in classes[node]}
-        group = group_of(local)
-        table[node] = {"label": labels.get(node) or _tail(node),
-                       "class": specific_class(local) if local else "",
-                       "classes": " ".join(sorted(local)),
-                       "group": group.label if group else ""}
-    edge_list = [(s, o, p, " ".join(sorted(g))) for (s, p, o), g in sorted(edges.items())]
-    return table, edge_list
+        o = _node_id(obj)
+        nodes.ids.add(o)
+        key = str(graph_term)
+        graph = graph_names.get(key)
+        if graph is None:
+            graph = "" if isinstance(graph_term, ox.DefaultGraph) else compact(
+                graph_term.value)
+            graph_names[key] = graph
+        edges.write(f"{s}\t{predicate}\t{o}\t{graph}\n")
+    return nodes
+
+
+def _sorted_edges(path: Path) -> Iterator[tuple[str, str, str, str]]:
+    """(subject, predicate, object, graphs) of each distinct edge, in (s, p, o) order,
+    from the edge file sorted on disk (GNU sort, bytewise: the order of Python's str
+    comparison), or in memory when there is no `sort`."""
+    sort = shutil.which("sort")
+    if sort is not None:
+        done = subprocess.run([sort, "-u", "-S", "64M", "-T", str(path.parent), "-o",
+                               str(path), str(path)], env={**os.environ, "LC_ALL": "C"},
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            raise ExportError(f"sorting the GraphML edges failed: {done.stderr[-300:]!r}")
+        lines: Iterable[str] = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    else:
+        lines = sorted(set(path.read_text(encoding="utf-8").splitlines(keepends=True)))
+    current: tuple[str, str, str] | None = None
+    graphs: list[str] = []
+    try:
+        for line in lines:
+            s, p, o, g = line.rstrip("\n").split("\t")
+            if (s, p, o) != current:
+                if current is not None:
+                    yield (*current, " ".join(graphs))
+                current, graphs = (s, p, o), []
+            graphs.append(g)
+        if current is not None:
+            yield (*current, " ".join(graphs))
+    finally:
+        if hasattr(lines, "close"):
+            lines.close()
 
 
 def _node_id(term: Any) -> str:
@@ -378,31 +426,45 @@ NODE_KEYS = ("label", "class", "classes", "group")
 
 
 def write_graphml(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
-    nodes, edges = graphml_parts(quads)
-    out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n", write_through=True)
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-              'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
-    for key in NODE_KEYS:
-        out.write(f'  <key id="{key}" for="node" attr.name="{key}" attr.type="string"/>\n')
-    for key in ("predicate", "label", "graphs"):
-        out.write(f'  <key id="e_{key}" for="edge" attr.name="{key}" attr.type="string"/>\n')
-    out.write('  <graph id="refoulement-kg" edgedefault="directed">\n')
-    for node, attrs in nodes.items():
-        out.write(f'    <node id="{_xml(node)}">')
+    """GraphML for Gephi: nodes with label, class and group, then each distinct edge once
+    with the named graphs that hold it. Edges never sit in memory: they go to a file, are
+    sorted on disk and streamed out; only the nodes' facts are held."""
+    with tempfile.TemporaryDirectory(prefix="rkg-graphml-") as tmp:
+        edge_file = Path(tmp) / "edges.tsv"
+        with open(edge_file, "w", encoding="utf-8", newline="\n") as edges:
+            nodes = _graphml_pass(quads, edges)
+        out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n", write_through=False)
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                  '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                  'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                  'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
         for key in NODE_KEYS:
-            if attrs[key]:
-                out.write(f'<data key="{key}">{_xml(attrs[key])}</data>')
-        out.write("</node>\n")
-    for n, (s, o, p, graphs) in enumerate(edges):
-        out.write(f'    <edge id="e{n}" source="{_xml(s)}" target="{_xml(o)}">'
-                  f'<data key="e_predicate">{_xml(compact(p))}</data>'
-                  f'<data key="e_label">{_xml(_tail(p))}</data>'
-                  f'<data key="e_graphs">{_xml(graphs)}</data></edge>\n')
-    out.write("  </graph>\n</graphml>\n")
-    out.detach()
+            out.write(f'  <key id="{key}" for="node" attr.name="{key}" '
+                      'attr.type="string"/>\n')
+        for key in ("predicate", "label", "graphs"):
+            out.write(f'  <key id="e_{key}" for="edge" attr.name="{key}" '
+                      'attr.type="string"/>\n')
+        out.write('  <graph id="refoulement-kg" edgedefault="directed">\n')
+        for node in sorted(nodes.ids):
+            attrs = nodes.attributes(node)
+            out.write(f'    <node id="{_xml(node)}">')
+            for key in NODE_KEYS:
+                if attrs[key]:
+                    out.write(f'<data key="{key}">{_xml(attrs[key])}</data>')
+            out.write("</node>\n")
+        predicates: dict[str, tuple[str, str]] = {}
+        for n, (s, p, o, graphs) in enumerate(_sorted_edges(edge_file)):
+            shown = predicates.get(p)
+            if shown is None:
+                shown = predicates[p] = (_xml(compact(p)), _xml(_tail(p)))
+            out.write(f'    <edge id="e{n}" source="{_xml(s)}" target="{_xml(o)}">'
+                      f'<data key="e_predicate">{shown[0]}</data>'
+                      f'<data key="e_label">{shown[1]}</data>'
+                      f'<data key="e_graphs">{_xml(graphs)}</data></edge>\n')
+        out.write("  </graph>\n</graphml>\n")
+        out.flush()
+        out.detach()
 
 
 # -- CSV -------------------------------------------------------------------------------------
