@@ -14,7 +14,8 @@ Output is deterministic: the same graph gives the same bytes.
   fetches anything; written one subject at a time, in the order of the build's files (graphs
   in IRI order, subjects sorted within each), so memory stays flat.
 - graphml: for Gephi: nodes (IRIs) with label, class and group; edges with predicate and the
-  named graphs that hold them; the ontology graph is left out.
+  named graphs that hold them; the ontology graph is left out. Edges are sorted on disk and
+  streamed, so only the nodes' facts are held in memory.
 - csv: a folder of tables: events, statements, treaty actions, claims (one per source
   sentence) and documents.
 """
