@@ -49,7 +49,6 @@ class ResultTooLarge(Exception):
 def sandbox() -> str:
     """Enter a new user + network namespace; '' on success, else why not."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)  # die with the server
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
         return os.strerror(ctypes.get_errno())
     return ""
@@ -175,6 +174,7 @@ def read_exact(fd: int, size: int) -> bytes | None:
 
 def main(argv: list[str]) -> None:
     store_path = argv[0]
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)  # die with the server's thread
     why_not = "disabled (--no-sandbox)" if "--no-sandbox" in argv else sandbox()
     if "--memory-mb" in argv:
         limit = int(argv[argv.index("--memory-mb") + 1]) << 20
