@@ -115,6 +115,8 @@ class App:
                        request, [(b"Allow", b"GET, HEAD, POST")])
         elif path.startswith("/site/") or path == "/site":
             self._site(conn, request, path)
+        elif path == "/favicon.ico":  # browsers ask for it; there is none
+            conn.send(request, 204, [(b"Cache-Control", b"max-age=86400")], b"")
         else:
             asset = self.ui.asset(path)
             if asset is None:
