@@ -215,9 +215,10 @@ class App:
             verdict = ""
         except QueryRefused as exc:
             verdict = str(exc).removeprefix("<query>: ")
-        if len(self._checked) > 4096:
-            self._checked.clear()
-        self._checked[text] = verdict
+        if len(text) <= 8192:  # remembered: the repeated short queries of programs
+            if len(self._checked) > 4096:
+                self._checked.clear()
+            self._checked[text] = verdict
         return verdict
 
     async def _run(self, conn: Connection, request: Request, text: str) -> None:
