@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -65,6 +64,7 @@ class BuildResult:
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
     store: str = ""  # what the --store update did (empty for the default memory store)
+    stage_lines: list[str] = field(default_factory=list)  # inference, validation, site
 
     def summary(self) -> str:
         lines = [f"Built {self.out}/graph.ttl from {len(self.documents)} documents "
@@ -85,8 +85,9 @@ class BuildResult:
 
 
 def default_ontology_dir() -> Path:
-    env = os.environ.get("RKG_ONTOLOGY_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "ontology"
+    from graph.ontology import ontology_dir
+
+    return ontology_dir()
 
 
 def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int = 1,

@@ -22,10 +22,17 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def default_corpus() -> Path:
+    """`corpus/` in the current folder if there is one, else the sample corpus shipped with
+    the package (so `rkg build` in an empty folder shows what a build gives)."""
+    from graph.datafiles import data_dir
+
+    return DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else data_dir("corpus")
+
+
 def register(group: click.Group) -> None:
     @group.command("build")
-    @click.argument("corpus", type=click.Path(path_type=Path), default=DEFAULT_CORPUS,
-                    required=False)
+    @click.argument("corpus", type=click.Path(path_type=Path), default=None, required=False)
     @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"),
                   show_default=True, help="Output folder.")
     @click.option("--reference", type=click.Path(path_type=Path, exists=True, file_okay=False),
@@ -43,10 +50,10 @@ def register(group: click.Group) -> None:
                   help="Skip inference (SPARQL rules and HermiT); SHACL validation still runs.")
     @click.option("--no-site", is_flag=True, help="Do not write the offline site out/site/.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-    def command(corpus: Path, out: Path, reference: Path | None, jobs: int, store: str,
+    def command(corpus: Path | None, out: Path, reference: Path | None, jobs: int, store: str,
                 strict: bool,
                 no_reason: bool, no_site: bool, quiet: bool) -> None:
-        """Build the graph from CORPUS (default: corpus/) into --out (default: out/).
+        """Build the graph from CORPUS (default: corpus/, else the bundled samples) into --out.
 
         Reads .txt, .md and .html files (metadata from CORPUS/sources.yaml or a header
         block), extracts facts with sentence-level evidence and writes out/graph.ttl,
@@ -60,6 +67,11 @@ def register(group: click.Group) -> None:
         """
         from graph.builder import build_graph
 
+        if corpus is None:
+            corpus = default_corpus()
+            if corpus != DEFAULT_CORPUS and not quiet:
+                click.echo(f"No {DEFAULT_CORPUS}/ here: building the bundled sample corpus "
+                           f"({corpus}).", err=True)
         progress = None
         bar = None
         if not quiet:
