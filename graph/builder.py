@@ -103,9 +103,8 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a folder of documents")
     reading = read_corpus(corpus)
-    problems = [f"{p.file}: {p.reason}" for p in reading.problems]
-    if strict and problems:
-        raise InputError("strict build: " + "; ".join(problems))
+    bad = [(p.file, p.reason) for p in reading.problems]
+    _check_readable(corpus, reading.documents, bad, strict)
     registry = registry_for(reference_dir)
     version = pipeline_version(reference_dir)
     cache = out / ".cache"
@@ -113,6 +112,9 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
         version, length=12), graphs_dir, reference_dir, jobs, progress)
     records = work.records
+    bad += work.failed
+    _check_readable(corpus, records, bad, strict)
+    problems = [f"{file}: {reason}" for file, reason in bad]
     counts: Counter[str] = Counter()
     for r in records:
         counts.update(dict(r.fact_counts))
@@ -137,13 +139,29 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
                          store=synced.summary() if synced else "")
     write_text(out / "build.json", json.dumps({
         "documents": records_json(records),
-        "problems": problems, "fact_counts": dict(sorted(counts.items())),
+        "problems": problems,
+        "input_problems": [{"file": file, "reason": reason} for file, reason in bad],
+        "fact_counts": dict(sorted(counts.items())),
         "new_entities": new_entities, "triples": triples,
         "pipeline": version if records else None,
         "software": software_versions(),
     }, indent=2, sort_keys=True) + "\n")
     write_text(out / "summary.txt", result.summary() + "\n")
     return result
+
+
+def _check_readable(corpus: Path, documents: Sequence[object],
+                    bad: Sequence[tuple[str, str]], strict: bool) -> None:
+    """An empty corpus, or one with nothing usable, is an error; with --strict so is any
+    bad input."""
+    listed = "; ".join(f"{file}: {reason}" for file, reason in bad[:5])
+    more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+    if not documents:
+        if not bad:
+            raise InputError(f"{corpus}: no documents (.txt, .md, .html, .htm) in this folder")
+        raise InputError(f"{corpus}: no readable document; {listed}{more}")
+    if strict and bad:
+        raise InputError(f"strict build: {len(bad)} bad input file(s): {listed}{more}")
 
 
 def canonical_graph(records: Sequence[DocumentRecord], tmp: Path) -> NamedGraphFile:

@@ -25,3 +25,7 @@ class QueryError(RkgError):
 
 class NotBuiltError(RkgError):
     """An output folder holds no build yet."""
+
+
+class DependencyError(RkgError):
+    """A library the project needs is missing or broken: fix the installation."""
