@@ -47,7 +47,7 @@ from graph.rdf.assemble import linked_quads
 from graph.rdf.registry import ontology_quads, registry_quads
 from graph.rdf.terms import Quad, integer, text
 from graph.rdfio import write_text
-from graph.reading import read_corpus
+from graph.reading import DOCUMENT_SUFFIXES, read_corpus
 from graph.registry import Registry
 
 
@@ -158,7 +158,8 @@ def _check_readable(corpus: Path, documents: Sequence[object],
     more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
     if not documents:
         if not bad:
-            raise InputError(f"{corpus}: no documents (.txt, .md, .html, .htm) in this folder")
+            kinds = ", ".join(sorted(DOCUMENT_SUFFIXES))
+            raise InputError(f"{corpus}: no documents ({kinds}) in this folder")
         raise InputError(f"{corpus}: no readable document; {listed}{more}")
     if strict and bad:
         raise InputError(f"strict build: {len(bad)} bad input file(s): {listed}{more}")

@@ -35,7 +35,7 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -44,6 +44,7 @@ from typing import Any
 from graph.errors import DependencyError, InputError
 from graph.facts import UNKNOWN_DATE, DateValue, DocumentInfo
 from graph.readers.decoding import decode
+from graph.readers.formats import docx_text, join_pages, pdf_pages
 from graph.readers.language import detect_language
 from graph.readers.metadata import MetadataError, date_value, load_yaml, text_value
 from graph.text.dates import find_dates, parse_date
@@ -68,8 +69,10 @@ LANGUAGE_NAMES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russ
                   "fr": "French", "de": "German", "es": "Spanish", "vi": "Vietnamese",
                   "th": "Thai", "lo": "Lao", "mn": "Mongolian", "my": "Burmese"}
 SOURCES_FILE = "sources.yaml"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html",
-                     ".htm": "text/html"}
+                     ".htm": "text/html", ".pdf": PDF, ".docx": DOCX}
 METADATA_KEYS = ("file", "publisher", "kind", "date", "title", "language", "url")
 
 
@@ -498,11 +501,21 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
-def _load(
-    path: Path, metadata: dict[str, Any] | None, file_name: str, max_bytes: int
-) -> tuple[DocumentInfo, list[str]]:
-    """Read one document; (info, problems worth reporting at corpus level)."""
-    media_type = DOCUMENT_SUFFIXES.get(path.suffix.lower(), "text/plain")
+@dataclass
+class _Content:
+    """What one file gives before metadata is merged: stored text and the file's own
+    metadata, with notes for the document and problems for the corpus report."""
+
+    text: str
+    title: str | None = None
+    own: dict[str, Any] = field(default_factory=dict)
+    pages: tuple[int, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _file_bytes(path: Path, file_name: str, max_bytes: int) -> bytes:
+    """The file's bytes after the checks that need no reading (kind, size)."""
     try:
         info = path.stat()
     except OSError as exc:
@@ -521,41 +534,70 @@ def _load(
         raise InputError(f"{file_name}: cannot read ({exc.strerror or exc}), skipped") from exc
     if len(data) > max_bytes:
         raise InputError(f"{file_name}: larger than {max_bytes / 1_000_000:g} MB, skipped")
+    return data
+
+
+def _tidied(text: str) -> str:
+    return _tidy(_normalise(text).split("\n"))[0]
+
+
+def _paged_content(path: Path, file_name: str) -> _Content:
+    pages, notes, title = pdf_pages(path, file_name)
+    text, starts = join_pages(pages, _tidied)
+    return _Content(text, title, pages=starts, warnings=list(notes), problems=list(notes))
+
+
+def _text_content(data: bytes, media_type: str, file_name: str) -> _Content:
+    """Text, Markdown or HTML bytes: decoded, header or front matter read, markup removed."""
     raw, problems = decode(data, file_name)
     text = _normalise(raw)
-    warnings = list(problems)
-
-    # metadata from the file itself: a header block (or Markdown front matter)
-    title: str | None = None
+    content = _Content("", warnings=list(problems), problems=problems)
     fields: dict[str, str] = {}
     if media_type == "text/markdown":
         fields, text, notes = _front_matter(text)
-        warnings += notes
-        problems += notes
+        content.warnings += notes
+        content.problems += notes
     if media_type != "text/html" and not fields:
         lines = text.split("\n")
         fields, used = _header(lines)
         text = "\n".join(lines[used:])
-    own, notes = _header_metadata(fields)
-    warnings += notes
-    problems += notes
-
+    content.own, notes = _header_metadata(fields)
+    content.warnings += notes
+    content.problems += notes
     if media_type == "text/html":
-        text, title, notes = _html_text(text)
+        text, content.title, notes = _html_text(text)
         text = _normalise(text)
-        warnings += notes
+        content.warnings += notes
     elif media_type == "text/markdown":
-        text, title = _markdown_text(text)
+        text, content.title = _markdown_text(text)
+    content.text, dropped = _tidy(text.split("\n"))
+    if dropped:
+        content.warnings.append(
+            f"removed {dropped} boilerplate line{'s' if dropped > 1 else ''}")
+    return content
 
-    stored, dropped = _tidy(text.split("\n"))
+
+def _load(
+    path: Path, metadata: dict[str, Any] | None, file_name: str, max_bytes: int
+) -> tuple[DocumentInfo, list[str]]:
+    """Read one document; (info, problems worth reporting at corpus level)."""
+    media_type = DOCUMENT_SUFFIXES.get(path.suffix.lower(), "text/plain")
+    data = _file_bytes(path, file_name, max_bytes)
+    if media_type == PDF:
+        content = _paged_content(path, file_name)
+    elif media_type == DOCX:
+        raw, title = docx_text(path, file_name)
+        content = _Content(_tidied(raw), title)
+    else:
+        content = _text_content(data, media_type, file_name)
+    stored = content.text
+    warnings, problems = content.warnings, content.problems
     if not stored.strip():
         raise InputError(f"{file_name}: no text left after removing markup and boilerplate, "
                          "skipped")
     if len(stored) > MAX_CHARS:
         raise InputError(f"{file_name}: {len(stored):,} characters of text, more than the "
                          f"{MAX_CHARS:,} one document may have, skipped")
-    if dropped:
-        warnings.append(f"removed {dropped} boilerplate line{'s' if dropped > 1 else ''}")
     detected = detect_language(stored)
     if detected is not None and detected != "en":
         note = (f"written in {LANGUAGE_NAMES.get(detected, detected)} ({detected}), not "
@@ -565,6 +607,7 @@ def _load(
 
     meta, notes = _check_entry(dict(metadata or {}), "metadata")
     warnings += notes
+    own = content.own
     doc_date = meta.get("date") or own.get("date") or _dateline(stored) or UNKNOWN_DATE
 
     def pick(key: str, fallback: str | None = None) -> str | None:
@@ -577,7 +620,7 @@ def _load(
         doc_id=hashlib.sha256(stored.encode("utf-8")).hexdigest(),
         file_name=file_name,
         text=stored,
-        title=pick("title", title),
+        title=pick("title", content.title),
         publisher=pick("publisher"),
         date=doc_date,
         url=pick("url"),
@@ -585,6 +628,7 @@ def _load(
         language=pick("language") or detected or "en",
         media_type=media_type,
         warnings=tuple(warnings),
+        pages=content.pages,
     )
     return document, problems
 

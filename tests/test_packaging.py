@@ -83,7 +83,7 @@ def test_packaging_python_dash_m_graph() -> None:
 
 def test_packaging_api_names_survive_submodule_imports() -> None:
     import graph.evaluate
-    import graph.query  # noqa: F401  (binding the submodule must not replace the function)
+    import graph.query  # binding the submodule must not replace the function
 
     assert callable(graph.query) and callable(graph.evaluate)
     from graph.query import load_pack

@@ -55,11 +55,13 @@ def register(group: click.Group) -> None:
                 no_reason: bool, no_site: bool, quiet: bool) -> None:
         """Build the graph from CORPUS (default: corpus/, else the bundled samples) into --out.
 
-        Reads .txt, .md and .html files (metadata from CORPUS/sources.yaml or a header
-        block), extracts facts with sentence-level evidence and writes out/graph.ttl,
-        out/graph.trig, out/build.json and out/summary.txt; then infers (out/inferred.trig),
-        validates with SHACL (out/validation.txt) and writes the offline site (out/site/).
-        Bad files are named and skipped; nothing already built is lost when a build fails.
+        Reads .txt, .md, .html, .pdf and .docx files in any common encoding (metadata from
+        CORPUS/sources.yaml or a header block), extracts facts with sentence-level evidence
+        and writes out/graph.ttl, out/graph.trig, out/build.json and out/summary.txt; then
+        infers (out/inferred.trig), validates with SHACL (out/validation.txt) and writes the
+        offline site (out/site/). Bad files are named with the reason in summary.txt and
+        build.json and skipped (--strict: the build fails instead); a folder with no
+        readable document is an error; nothing already built is lost when a build fails.
 
         Example: rkg build corpus --out out
 

@@ -39,13 +39,15 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: not valid {encoding.upper()} at byte "
                                  f"{exc.start + len(bom)}, skipped") from exc
-    try:
-        return _readable(data.decode("utf-8"), name), []
-    except UnicodeDecodeError as exc:
-        where = exc.start
-    if b"\x00" not in data and _UTF8_MULTIBYTE.search(data) is not None:
-        return _readable(data.decode("utf-8", errors="replace"), name), [
-            f"not valid UTF-8 at byte {where}; decoded with replacement characters"]
+    where = "not UTF-8"
+    if b"\x00" not in data:  # NUL bytes are valid UTF-8 but mean UTF-16/32 or binary
+        try:
+            return _readable(data.decode("utf-8"), name), []
+        except UnicodeDecodeError as exc:
+            where = f"not valid UTF-8 at byte {exc.start}"
+        if _mostly_utf8(data):
+            return _readable(data.decode("utf-8", errors="replace"), name), [
+                f"{where}; decoded with replacement characters"]
     best = from_bytes(data[:SAMPLE_BYTES]).best()
     if best is None or best.encoding is None:
         why = " (NUL bytes)" if b"\x00" in data else ""
@@ -55,8 +57,17 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     except (UnicodeDecodeError, LookupError):
         text = data.decode(best.encoding, errors="replace")
     return _readable(text, name), [
-        f"not valid UTF-8 at byte {where}; decoded as {_label(best.encoding)} "
-        "(detected by charset-normalizer)"]
+        f"{where}; decoded as {_label(best.encoding)} (detected by charset-normalizer)"]
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few damaged bytes (not another encoding whose bytes happen to form some
+    UTF-8 sequences): at most one byte in fifty outside valid sequences."""
+    if _UTF8_MULTIBYTE.search(data) is None:
+        return False
+    bad = data.decode("utf-8", errors="replace").count("\ufffd")
+    non_ascii = sum(1 for byte in data if byte >= 0x80)
+    return bad <= max(3, non_ascii // 50)
 
 
 def _readable(text: str, name: str) -> str:
