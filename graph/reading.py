@@ -36,7 +36,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -228,8 +228,16 @@ def _shown(value: object, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d")
+
+
 def _parse_date(text: str, reference: DateValue = UNKNOWN_DATE) -> DateValue | None:
     """A written date ("26 September 2023", "2023-10"), None if not one or implausible."""
+    if _ISO_DATETIME.match(text.strip()):
+        try:  # a time of day is not kept, but it must exist (no hour 25)
+            datetime.fromisoformat(text.strip())
+        except ValueError:
+            return None
     try:
         value = parse_date(text, reference)
     except (ValueError, OverflowError, RecursionError):
@@ -368,7 +376,7 @@ def _main_text_extractor() -> Any:
         raise DependencyError(
             f"HTML documents need trafilatura, which cannot be imported ({exc}); reinstall "
             "refoulement-kg (pip install -e .) to get trafilatura and lxml_html_clean") from exc
-    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # we report, it need not
     return trafilatura
 
 
