@@ -18,6 +18,7 @@ on the first call.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import types
 from collections.abc import Mapping
@@ -39,14 +40,33 @@ def build(corpus: str | Path, out: str | Path = "out", *, reason: bool = True,
 
     `reason=False` skips inference, `site=False` the offline site; `strict=True` fails on
     any bad input file instead of reporting it. Returns the build's record: documents,
-    problems (each naming its file), fact counts, triples. Raises `RkgError`.
+    problems (each naming its file), fact counts, triples. Raises `RkgError`. Outputs are
+    published as one generation (graph.generations): a failure keeps the last good build.
     """
     from graph.builder import build_graph
-    from graph.cli.build_cmd import after_build
+    from graph.cli.build_cmd import after_build, check_out_folder
+    from graph.errors import environment_problem
+    from graph.generations import new_generation, publish
 
-    result = build_graph(Path(corpus), Path(out), reference_dir=str(reference or ""),
-                         jobs=jobs, strict=strict, store=store)
-    result.stage_lines = list(after_build(Path(out), reason=reason, site=site))
+    out = Path(out)
+    try:
+        check_out_folder(out)
+        generation = new_generation(out)
+    except OSError as exc:
+        raise environment_problem(exc, "the build") from exc
+    try:
+        result = build_graph(Path(corpus), generation, reference_dir=str(reference or ""),
+                             jobs=jobs, strict=strict, store=store, cache_dir=out / ".cache",
+                             label=out)
+        result.stage_lines = [line.replace(str(generation), str(out))
+                              for line in after_build(generation, reason=reason, site=site)]
+        publish(out, generation)
+    except OSError as exc:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise environment_problem(exc, "the build") from exc
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     return result
 
 

@@ -92,9 +92,12 @@ def default_ontology_dir() -> Path:
 
 def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int = 1,
                 strict: bool = False, progress: Progress | None = None,
-                store: str = "memory") -> BuildResult:
+                store: str = "memory", cache_dir: Path | None = None,
+                label: Path | None = None) -> BuildResult:
     """`store` (graph.stores spec) also receives the graph: only changed named graphs are
-    rewritten, removed documents' graphs dropped. `jobs` processes extract facts."""
+    rewritten, removed documents' graphs dropped. `jobs` processes extract facts.
+    `cache_dir` (default out/.cache) keeps what later builds reuse; `label` is the folder
+    the summary names (the published folder, when `out` is a generation being written)."""
     from graph.nlp.pipeline import pipeline_version  # imports spaCy: only when building
     from graph.stores import check_spec, publish
 
@@ -107,7 +110,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     _check_readable(corpus, reading.documents, bad, strict)
     registry = registry_for(reference_dir)
     version = pipeline_version(reference_dir)
-    cache = out / ".cache"
+    cache = cache_dir or out / ".cache"
     graphs_dir = cache / "graphs" / iris.digest(version, rdf_code_fingerprint(), length=12)
     work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
         version, length=12), graphs_dir, reference_dir, jobs, progress)
@@ -130,11 +133,11 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
         graphs = [g for g in graphs if g.nt.stat().st_size]
         write_trig(graphs, out / "graph.trig")
         triples = write_turtle(graphs, out / "graph.ttl")
-        synced = publish(store, out, graphs)
+        synced = publish(store, cache.parent, graphs)  # store state lives beside the cache
     keep = [p for r in records for p in r.files()]
     keep += [p for g in shared for p in (g.nt, g.trig)]
     prune_graph_files(graphs_dir, keep)
-    result = BuildResult(out, records, problems, dict(counts), new_entities, triples,
+    result = BuildResult(label or out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
                          store=synced.summary() if synced else "")
     write_text(out / "build.json", json.dumps({

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
 import click
 
-from graph.errors import RkgError
+from graph.errors import EnvironmentProblem, RkgError, environment_problem
+from graph.generations import new_generation, publish
 
 DEFAULT_CORPUS = Path("corpus")
 
@@ -87,23 +89,52 @@ def register(group: click.Group) -> None:
 
             bar.start()
         try:
-            result = build_graph(corpus, out, reference_dir=str(reference or ""),
-                                 strict=strict, progress=progress, jobs=jobs, store=store)
+            check_out_folder(out)
+            generation = new_generation(out)
+        except OSError as exc:
+            raise click.ClickException(str(environment_problem(exc, "the build"))) from exc
         except RkgError as exc:
             raise click.ClickException(str(exc)) from exc
-        finally:
-            if bar is not None:
-                bar.stop()
-        if not quiet:
-            click.echo(result.summary())
         try:
+            try:
+                result = build_graph(corpus, generation, reference_dir=str(reference or ""),
+                                     strict=strict, progress=progress, jobs=jobs, store=store,
+                                     cache_dir=out / ".cache", label=out)
+            finally:
+                if bar is not None:
+                    bar.stop()
+            if not quiet:
+                click.echo(result.summary())
             announce = None if quiet else partial(click.echo, err=True)
-            for line in after_build(out, reason=not no_reason, site=not no_site,
+            for line in after_build(generation, reason=not no_reason, site=not no_site,
                                     announce=announce):
                 if not quiet:
-                    click.echo(line)
+                    click.echo(line.replace(str(generation), str(out)))
+            publish(out, generation)
+        except OSError as exc:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise click.ClickException(str(environment_problem(exc, "the build"))) from exc
         except RkgError as exc:
+            shutil.rmtree(generation, ignore_errors=True)
             raise click.ClickException(str(exc)) from exc
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+
+
+def check_out_folder(out: Path) -> None:
+    """--out must be a folder (or not exist yet), with no file where the build writes a
+    folder and no folder where it writes a file."""
+    if out.exists() and not out.is_dir():
+        raise EnvironmentProblem(f"--out {out} is a file, not a folder: choose another --out")
+    for name in (".cache", "site"):
+        if (out / name).exists() and not (out / name).is_dir():
+            raise EnvironmentProblem(f"{out / name} is a file where the build keeps a folder: "
+                                     "move it away")
+    for name in ("graph.trig", "graph.ttl", "build.json", "summary.txt"):
+        if (out / name).is_dir():
+            raise EnvironmentProblem(f"{out / name} is a folder where the build writes a "
+                                     "file: move it away")
 
 
 def after_build(out: Path, *, reason: bool = True, site: bool = True,
