@@ -20,8 +20,9 @@ __all__ = ["CURRENT", "OUTPUTS", "new_generation", "publish", "umask"]
 GENERATIONS = ".generations"
 CURRENT = "current"
 # Every output of a build, as users and the other commands open it: out/<name>.
-OUTPUTS = ("graph.ttl", "graph.trig", "build.json", "summary.txt", "inferred.trig",
-           "reasoning.txt", "validation.txt", "validation.json", "site")
+OUTPUTS = ("graph.ttl", "graph.trig", "build.json", "summary.txt", "identities.json",
+           "review.json", "inferred.trig", "reasoning.txt", "validation.txt", "validation.json",
+           "site")
 
 
 def umask() -> int:
