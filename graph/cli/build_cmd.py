@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
 
 import click
@@ -109,11 +108,14 @@ def register(group: click.Group) -> None:
                     bar.stop()
             if not quiet:
                 click.echo(result.summary())
-            announce = None if quiet else partial(click.echo, err=True)
+            def shown(line: str) -> str:  # users see out/, not the generation being written
+                return line.replace(str(generation), str(out))
+
+            announce = None if quiet else (lambda line: click.echo(shown(line), err=True))
             for line in after_build(generation, reason=not no_reason, site=not no_site,
                                     announce=announce):
                 if not quiet:
-                    click.echo(line.replace(str(generation), str(out)))
+                    click.echo(shown(line))
             publish(out, generation)
         except OSError as exc:
             shutil.rmtree(generation, ignore_errors=True)
