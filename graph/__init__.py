@@ -46,27 +46,26 @@ def build(corpus: str | Path, out: str | Path = "out", *, reason: bool = True,
     from graph.builder import build_graph
     from graph.cli.build_cmd import after_build, check_out_folder
     from graph.errors import environment_problem
-    from graph.generations import new_generation, publish
+    from graph.generations import building, new_generation, publish
 
     out = Path(out)
     try:
         check_out_folder(out)
-        generation = new_generation(out)
+        with building(out):
+            generation = new_generation(out)
+            try:
+                result = build_graph(Path(corpus), generation,
+                                     reference_dir=str(reference or ""), jobs=jobs,
+                                     strict=strict, store=store, cache_dir=out / ".cache",
+                                     label=out)
+                result.stage_lines = [line.replace(str(generation), str(out)) for line in
+                                      after_build(generation, reason=reason, site=site)]
+                publish(out, generation)
+            except BaseException:
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
     except OSError as exc:
         raise environment_problem(exc, "the build") from exc
-    try:
-        result = build_graph(Path(corpus), generation, reference_dir=str(reference or ""),
-                             jobs=jobs, strict=strict, store=store, cache_dir=out / ".cache",
-                             label=out)
-        result.stage_lines = [line.replace(str(generation), str(out))
-                              for line in after_build(generation, reason=reason, site=site)]
-        publish(out, generation)
-    except OSError as exc:
-        shutil.rmtree(generation, ignore_errors=True)
-        raise environment_problem(exc, "the build") from exc
-    except BaseException:
-        shutil.rmtree(generation, ignore_errors=True)
-        raise
     return result
 
 

@@ -10,12 +10,19 @@ a stopped one left. The cache (`out/.cache`) is shared by the generations.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["CURRENT", "OUTPUTS", "new_generation", "publish", "umask"]
+from graph.errors import EnvironmentProblem
+
+__all__ = ["CURRENT", "OUTPUTS", "building", "new_generation", "publish", "umask"]
+
+LOCK = ".lock"
 
 GENERATIONS = ".generations"
 CURRENT = "current"
@@ -30,6 +37,38 @@ def umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+@contextmanager
+def building(out: Path) -> Iterator[None]:
+    """Hold `out` for one build: a second build into the same folder is refused (it would
+    remove this one's work), and what a killed build left behind is removed first."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / LOCK).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise EnvironmentProblem(f"another build is writing to {out}: wait for it to "
+                                     "end") from None
+        _sweep(out)
+        yield
+
+
+def _sweep(out: Path) -> None:
+    """Temporary files and folders of builds that were stopped (kill, power cut): the
+    cache's work folders and half-written files, and unpublished generations."""
+    cache = out / ".cache"
+    if cache.is_dir():
+        for leftover in cache.glob("build-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        for tmp in cache.rglob(".*.tmp"):
+            if tmp.is_file():
+                tmp.unlink(missing_ok=True)
+    current = os.readlink(out / CURRENT) if (out / CURRENT).is_symlink() else ""
+    if (out / GENERATIONS).is_dir():
+        for old in (out / GENERATIONS).iterdir():
+            if Path(GENERATIONS) / old.name != Path(current):
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def new_generation(out: Path) -> Path:

@@ -140,6 +140,9 @@ def test_fault_killed_full_disk_read_only(small_disk: Path, corpora: tuple[Path,
     assert snapshot(out) != good
     assert "laos.txt" in (out / "build.json").read_text(encoding="utf-8")
     assert len(list((out / ".generations").iterdir())) == 1
+    # what the killed builds left in the cache was swept away
+    assert not list((out / ".cache").glob("build-*"))
+    assert not [p for p in (out / ".cache").rglob(".*.tmp")]
 
 
 @pytest.mark.parametrize("case", ["out-is-a-file", "cache-is-a-file", "trig-is-a-folder"])
@@ -167,3 +170,13 @@ def test_fault_outputs_follow_the_umask(tmp_path: Path) -> None:
                  "site/index.html"):
         assert (out / name).resolve().stat().st_mode & 0o777 == 0o664, name
     assert (out / "current").resolve().stat().st_mode & 0o777 == 0o775
+
+
+def test_fault_a_second_build_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    from graph.generations import building
+
+    out = tmp_path / "out"
+    with building(out):
+        code, log = finish(build(CORPUS, out))
+    assert code != 0 and "Traceback" not in log
+    assert f"Error: another build is writing to {out}" in log

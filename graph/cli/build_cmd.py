@@ -6,11 +6,15 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from graph.errors import EnvironmentProblem, RkgError, environment_problem
-from graph.generations import new_generation, publish
+from graph.generations import building, new_generation, publish
+
+if TYPE_CHECKING:
+    from graph.builder import BuildResult
 
 DEFAULT_CORPUS = Path("corpus")
 
@@ -92,40 +96,45 @@ def register(group: click.Group) -> None:
             bar.start()
         try:
             check_out_folder(out)
-            generation = new_generation(out)
+            with building(out):
+                run_build(build_graph, corpus, out, reference, jobs, store, curation_file,
+                          strict, no_reason, no_site, quiet, progress, bar)
         except OSError as exc:
             raise click.ClickException(str(environment_problem(exc, "the build"))) from exc
         except RkgError as exc:
             raise click.ClickException(str(exc)) from exc
-        try:
-            try:
-                result = build_graph(corpus, generation, reference_dir=str(reference or ""),
-                                     strict=strict, progress=progress, jobs=jobs, store=store,
-                                     curation_file=curation_file, cache_dir=out / ".cache",
-                                     label=out)
-            finally:
-                if bar is not None:
-                    bar.stop()
-            if not quiet:
-                click.echo(result.summary())
-            def shown(line: str) -> str:  # users see out/, not the generation being written
-                return line.replace(str(generation), str(out))
 
-            announce = None if quiet else (lambda line: click.echo(shown(line), err=True))
-            for line in after_build(generation, reason=not no_reason, site=not no_site,
-                                    announce=announce):
-                if not quiet:
-                    click.echo(shown(line))
-            publish(out, generation)
-        except OSError as exc:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise click.ClickException(str(environment_problem(exc, "the build"))) from exc
-        except RkgError as exc:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise click.ClickException(str(exc)) from exc
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
+
+def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
+              reference: Path | None, jobs: int, store: str, curation_file: Path | None,
+              strict: bool, no_reason: bool, no_site: bool, quiet: bool,
+              progress: Callable[[str, int, int], None] | None, bar: Any) -> None:
+    """One build into a fresh generation of `out`, published only when every stage ended."""
+    generation = new_generation(out)
+    try:
+        try:
+            result = build_graph(corpus, generation, reference_dir=str(reference or ""),
+                                 strict=strict, progress=progress, jobs=jobs, store=store,
+                                 curation_file=curation_file, cache_dir=out / ".cache",
+                                 label=out)
+        finally:
+            if bar is not None:
+                bar.stop()
+        if not quiet:
+            click.echo(result.summary())
+
+        def shown(line: str) -> str:  # users see out/, not the generation being written
+            return line.replace(str(generation), str(out))
+
+        announce = None if quiet else (lambda line: click.echo(shown(line), err=True))
+        for line in after_build(generation, reason=not no_reason, site=not no_site,
+                                announce=announce):
+            if not quiet:
+                click.echo(shown(line))
+        publish(out, generation)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
 
 
 def check_out_folder(out: Path) -> None:
