@@ -380,6 +380,32 @@ def _main_text_extractor() -> Any:
     return trafilatura
 
 
+# <meta> tags that carry a page's metadata (Open Graph and article properties).
+_HTML_META = {"article:published_time": "date", "og:url": "url"}
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
+_META_ATTR = re.compile(r"""\b(property|name|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def _html_meta(source: str) -> dict[str, Any]:
+    """Date and URL from a page's <meta> tags (the date as a DateValue)."""
+    found: dict[str, Any] = {}
+    for tag in _META_TAG.findall(source[:200_000]):
+        attrs = {m[0].lower(): html.unescape(m[1] or m[2]) for m in _META_ATTR.findall(tag)}
+        key = _HTML_META.get((attrs.get("property") or attrs.get("name") or "").lower())
+        value = (attrs.get("content") or "").strip()
+        if key is None or not value or key in found or len(value) > MAX_FIELD_CHARS:
+            continue
+        if key == "date":
+            try:
+                day = date_value(value[:10])
+            except MetadataError:
+                continue
+            found[key] = DateValue(day.iso, day.precision, value)
+        else:
+            found[key] = value
+    return found
+
+
 def _html_text(source: str) -> tuple[str, str | None, list[str]]:
     """Main text of an HTML page (trafilatura), its title, and notes."""
     parser = _TextParser()
@@ -573,6 +599,8 @@ def _text_content(data: bytes, media_type: str, file_name: str) -> _Content:
     content.warnings += notes
     content.problems += notes
     if media_type == "text/html":
+        for key, value in _html_meta(text).items():
+            content.own.setdefault(key, value)
         text, content.title, notes = _html_text(text)
         text = _normalise(text)
         content.warnings += notes

@@ -72,6 +72,11 @@ def test_packaging_setup_ships_every_data_file() -> None:
         for path in (ROOT / folder).rglob("*"):
             if path.is_file() and not path.name.startswith("."):
                 assert any(path.match(p) for p in patterns), f"{path} would not ship"
+    # and every data file beside the code (lexicons, templates, assets)
+    for path in (ROOT / "graph").rglob("*"):
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in \
+                path.parts:
+            assert any(path.match(p) for p in patterns), f"{path} would not ship"
 
 
 def test_packaging_python_dash_m_graph() -> None:
