@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph.facts import DateValue, EntityRef, ForcedReturn, PersonCount
+from graph.facts import UNREALISED, DateValue, EntityRef, ForcedReturn, PersonCount
 
 PRECISION_RANK = {"year": 1, "month": 2, "day": 3}
 
@@ -29,6 +29,11 @@ class CanonicalReturn:
     count: PersonCount | None
     date: DateValue
 
+    @property
+    def realised(self) -> bool:
+        """Some source says it happened (not only that it was planned, feared or denied)."""
+        return any(m.status not in UNREALISED for m in self.members)
+
 
 def dates_compatible(a: DateValue, b: DateValue) -> bool:
     if not a.iso or not b.iso:
@@ -39,6 +44,8 @@ def dates_compatible(a: DateValue, b: DateValue) -> bool:
 def _same_event(a: ForcedReturn, b: ForcedReturn) -> bool:
     if a.perpetrator != b.perpetrator or not dates_compatible(a.date, b.date):
         return False
+    if (a.status in UNREALISED) != (b.status in UNREALISED):
+        return False  # what a source fears or denies is not the return another reports
     if a.destination and b.destination and a.destination != b.destination:
         return False
     if a.evidence.doc_id == b.evidence.doc_id:

@@ -173,3 +173,40 @@ def test_extract_returns_border_phrase_lower_in_the_parse() -> None:
     [event] = returns(text)
     assert event.perpetrator is not None and event.perpetrator.label == "Laos"
     assert "Yunnan" in " ".join(p.label for p in event.places)
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Officials said Laos will send the nine teenagers back to China next week.", "planned"),
+    ("Laos plans to deport the nine teenagers to China.", "planned"),
+    ("Lawyers fear that Laos could send the nine teenagers back to China.", "feared"),
+    ("The nine teenagers face deportation to China by Laos after 30 days.", "none"),
+    ("The governor said Laos did not deport the man to China.", "denied"),
+])
+def test_extract_returns_unrealised_returns_keep_their_status(text: str, status: str) -> None:
+    found = {e.status for e in returns(text)}
+    if status == "none":
+        assert not found & {"asserted", "reported", "alleged"}, found
+    else:
+        assert found == {status}, found
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of escapees are being repatriated by China this month.",
+    "Laos is sending the nine teenagers back to China, lawyers said.",
+])
+def test_extract_returns_in_progress_is_an_event(text: str) -> None:
+    [event] = returns(text)
+    assert event.status in {"asserted", "reported"}
+
+
+def test_extract_returns_unrealised_return_is_its_own_node_not_a_forced_return() -> None:
+    from graph.rdf.assemble import linked_quads
+    from graph.vocab import RKG
+
+    text = ("Laos deported five North Koreans to China on June 1. Officials said Laos "
+            "plans to deport the nine teenagers held in Vientiane to China.")
+    df = run(text)
+    events = [f for f in df.facts if isinstance(f, ForcedReturn)]
+    assert sorted(e.status for e in events) == ["asserted", "planned"]
+    types = {str(q[2]) for q in linked_quads(events, []) if str(q[1]).endswith("#type")}
+    assert str(RKG.ForcedReturn) in types and str(RKG.UnrealisedReturn) in types

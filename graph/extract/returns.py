@@ -26,6 +26,7 @@ from graph.extract.context import (
 from graph.extract.story import CUSTODY_VERBS, with_story_places
 from graph.facts import (
     UNKNOWN_DATE,
+    UNREALISED,
     DateValue,
     Detention,
     EntityRef,
@@ -126,7 +127,9 @@ def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
             mood = _mood(token, headline, _counted(view, sent, token))
             if mood == "practice":
                 practices.append(_practice(view, sent, token))
-            elif mood in {"event", "alleged"}:
+            elif mood in UNREALISED and _bare_plural(_theme(token)):
+                continue  # "each will extradite people convicted of crimes": a rule, no plan
+            elif mood in {"event", "alleged"} | UNREALISED:
                 event = _event(view, sent, token, mood)
                 if event is not None:
                     events.append(event)
@@ -232,14 +235,18 @@ def _counted(view: DocView, sent: Span, token: Token) -> bool:
 
 
 def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
-    """'event', 'alleged', 'practice' or 'none' for the clause headed by `token`."""
+    """'event', 'alleged', 'practice', 'none', or the status of a return that did not happen
+    ('planned', 'feared', 'denied') for the clause headed by `token`."""
     if token.pos_ in {"NOUN", "PROPN"}:
         return _noun_mood(token)
     children = list(token.children)
     lowers = {c.lower_ for c in children}
     aux = [c for c in children if c.dep_ in {"aux", "auxpass", "neg"}]
     if any(c.dep_ == "neg" for c in children) or "never" in lowers:
-        return "none"
+        past = (token.tag_ in {"VBD", "VBN"} or any(
+            a.lower_ in {"did", "was", "were", "has", "have", "had"} for a in aux)) and not any(
+                a.tag_ == "MD" for a in aux)
+        return "denied" if past and not _in_appeal(token) else "none"
     if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "once", "whether", "lest"}
            for c in children):
         return "none"
@@ -256,7 +263,7 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
         if modifier:
             break  # a relative clause tells what happened to its noun, whatever the verb above
         if ancestor is not token and ancestor.lemma_.lower() in PREVENTIVE_HEADS:
-            return "none"
+            return _unrealised(ancestor.lemma_.lower())
         if ancestor.lemma_.lower() in HABITUAL_HEADS and ancestor is not token:
             return "practice"
         if ancestor.dep_ in {"ROOT"}:
@@ -277,8 +284,14 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
     if token.tag_ == "VBG":
         if any(a.lower_ == "been" for a in aux):
             return "practice"
+        if any(a.lower_ in {"is", "are", "was", "were"} for a in aux):
+            return "event"  # in progress: "Laos is sending them back"
         return "none"
     if token.tag_ == "VB":
+        if token.dep_ == "xcomp" and any(a.lower_ == "to" for a in aux):
+            return _unrealised(token.head.lemma_.lower())  # "plans to deport", "threatened to"
+        if modal:
+            return _modal_status(modal)
         return "none"
     if token.tag_ in {"VBZ", "VBP"}:
         return "practice"
@@ -286,11 +299,16 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
         return "none"
     if token.dep_ == "acl" and not aux and not _anchored(token):
         return "none"  # reduced relative with nothing to date or count it: "women sent back"
-    if any(a.lower_ in {"being", "be", "to"} for a in aux):
-        return "none"
+    if any(a.lower_ == "being" for a in aux) and any(
+            a.lower_ in {"is", "are", "was", "were"} for a in aux):
+        return "event"  # in progress: "are being sent back"
     if modal:
         if any(a.lower_ == "have" for a in aux):
             return "alleged"
+        return _modal_status(modal)
+    if any(a.lower_ == "to" for a in aux) and any(a.lower_ == "be" for a in aux):
+        return _unrealised(token.head.lemma_.lower(), default="planned")  # "due to be sent"
+    if any(a.lower_ in {"being", "be", "to"} for a in aux):
         return "none"
     if token.dep_ in {"xcomp"} and token.tag_ != "VBN":
         return "none"
@@ -310,6 +328,13 @@ def _blamed_for(token: Token) -> bool:
     if token.tag_ != "VBG" or token.dep_ != "pcomp" or token.head.lower_ not in {"for", "of"}:
         return False
     return token.head.head.lemma_.lower() in CENSURE_VERBS
+
+
+def _bare_plural(theme: Token | None) -> bool:
+    """"people", "refugees": a plural with no determiner, number or possessor."""
+    if theme is None or theme.tag_ not in {"NNS", "NNPS"}:
+        return theme is None
+    return not any(c.dep_ in {"det", "poss", "nummod"} or c.like_num for c in theme.children)
 
 
 def _generic_head(token: Token) -> bool:
@@ -337,18 +362,61 @@ def _restated(noun: Token) -> bool:
 
 def _noun_mood(noun: Token) -> str:
     doc = noun.doc
-    if noun.i >= 2 and doc[noun.i - 1].lower_ == "of" \
-            and doc[noun.i - 2].lemma_.lower() in PREVENTIVE_HEADS:
-        return "none"  # "the threat of repatriation of five", however the parse attaches it
     words = {c.lower_ for c in noun.children}
     anchored = (bool(words & EVENT_ANCHORS) or any(c.like_num for c in noun.subtree)
                 or _restated(noun))
+    if not anchored:
+        return "none"  # a topic ("forced repatriation"), not one return
+    if noun.i >= 2 and doc[noun.i - 1].lower_ == "of" \
+            and doc[noun.i - 2].lemma_.lower() in PREVENTIVE_HEADS:
+        return _unrealised(doc[noun.i - 2].lemma_.lower())  # "the threat of repatriation of
+        # five", however the parse attaches it
+    if words & NOUN_PLANNED:
+        return "planned"
+    if words & NOUN_FEARED:
+        return "feared"
     for ancestor in noun.ancestors:
         if ancestor.lemma_.lower() in PREVENTIVE_HEADS:
-            return "none"
+            return _unrealised(ancestor.lemma_.lower())
         if ancestor.dep_ == "ROOT":
             break
-    return "event" if anchored else "none"
+    if _restated(noun) and any(c.tag_ == "MD" for c in noun.head.children):
+        return "planned"
+    return "event"
+
+
+# Heads under which a return did not happen but is feared or planned; under the other
+# PREVENTIVE_HEADS ("halt", "urge") it is only a topic.
+FEAR_HEADS = frozenset({"risk", "fear", "face", "danger", "threat", "threaten", "imminent",
+                        "likely", "possible", "await", "awaiting", "worry", "concern"})
+PLAN_HEADS = frozenset({"plan", "intend", "prepare", "schedule", "set", "agree",
+                        "order", "seek", "try", "attempt", "want", "due", "arrange"})
+NOUN_PLANNED = frozenset({"planned", "scheduled", "pending", "proposed", "intended"})
+NOUN_FEARED = frozenset({"imminent", "possible", "feared", "threatened", "looming",
+                         "potential", "likely"})
+
+
+def _unrealised(head: str, default: str = "none") -> str:
+    if head in FEAR_HEADS:
+        return "feared"
+    if head in PLAN_HEADS:
+        return "planned"
+    return default
+
+
+def _modal_status(modal: list[Token]) -> str:
+    """"will be sent back" is planned, "could be sent back" feared, "should" an appeal."""
+    words = {m.lower_ for m in modal}
+    if words & {"will", "'ll", "shall", "would", "'d"}:
+        return "planned"
+    if words & {"could", "may", "might", "can"}:
+        return "feared"
+    return "none"
+
+
+def _in_appeal(token: Token) -> bool:
+    """Under an appeal or a preventive word: "urged it not to deport them"."""
+    return any(a.lemma_.lower() in PREVENTIVE_HEADS - FEAR_HEADS for a in token.ancestors)
 
 
 PERIOD_NOUNS = frozenset({"decade", "decades", "years", "months", "weeks", "century"})
@@ -708,6 +776,15 @@ def _crossing(token: Token, trigger: Token) -> bool:
 
 
 def _status(view: DocView, trigger: Token, mood: str) -> tuple[str, EntityRef | None]:
+    if mood in UNREALISED:  # a plan, a fear or a denial stays one, whoever reports it
+        claimant = None
+        for a in trigger.ancestors:
+            if a.lemma_.lower() in REPORTING_VERBS and a.pos_ == "VERB":
+                subj = subject_of(a)
+                span = view.entity_of_phrase(subj) if subj is not None else None
+                claimant = view.ref(span) if span is not None else None
+                break
+        return mood, claimant
     status = "alleged" if mood == "alleged" else "asserted"
     for a in trigger.ancestors:
         if a.lemma_.lower() in REPORTING_VERBS and a.pos_ == "VERB":

@@ -15,7 +15,7 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from graph.extract.context import DocView
-from graph.facts import EntityRef, ForcedReturn
+from graph.facts import UNREALISED, EntityRef, ForcedReturn
 from graph.nlp.entities import PLACE_TYPES
 
 # Verbs of custody and trial: where people were caught, held or tried is their story's place.
@@ -32,7 +32,7 @@ def with_story_places(view: DocView, events: list[tuple[int, ForcedReturn]],
                       person_words: frozenset[str]) -> list[ForcedReturn]:
     """Each (sentence index, event) with the places of the custody sentences next to it."""
     sents = list(view.sentences())
-    told = {n for n, _e in events}
+    told = {n for n, e in events if e.status not in UNREALISED}
     out = []
     for n, event in events:
         places = list(event.places)
