@@ -210,3 +210,31 @@ def test_extract_returns_unrealised_return_is_its_own_node_not_a_forced_return()
     assert sorted(e.status for e in events) == ["asserted", "planned"]
     types = {str(q[2]) for q in linked_quads(events, []) if str(q[1]).endswith("#type")}
     assert str(RKG.ForcedReturn) in types and str(RKG.UnrealisedReturn) in types
+
+
+def test_extract_returns_chained_returns_are_two_events_with_their_own_perpetrators() -> None:
+    text = ("Laos deported nine North Koreans to China on May 27, and China sent them on to "
+            "North Korea the next day.")
+    events = sorted(returns(text), key=lambda e: e.date.iso or "")
+    assert [(e.perpetrator.label if e.perpetrator else None,
+             e.destination.label if e.destination else None, e.date.iso) for e in events] == [
+        ("Laos", "China", "2016-05-27"),
+        ("China", "Democratic People's Republic of Korea", "2016-05-28")]
+    assert len(cluster_returns(events)) == 2
+    later = returns("Laos deported nine North Koreans to China on May 27. Two days later "
+                    "China sent them on to North Korea.")
+    assert sorted(e.date.iso or "" for e in later) == ["2016-05-27", "2016-05-29"]
+
+
+@pytest.mark.parametrize(("text", "perpetrator", "destination", "count"), [
+    ("The nine were transferred to Chinese custody by Lao police on May 27.", "Laos",
+     "China", 9),
+    ("The two men were handed into North Korean custody by Russian border guards.",
+     "Russia", "Democratic People's Republic of Korea", 2),
+])
+def test_extract_returns_custody_as_destination(text: str, perpetrator: str, destination: str,
+                                               count: int) -> None:
+    [event] = returns(text)
+    assert event.perpetrator is not None and event.perpetrator.label.startswith(perpetrator)
+    assert event.destination is not None and event.destination.label == destination
+    assert event.count is not None and event.count.value == count

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
@@ -37,7 +38,7 @@ from graph.facts import (
 )
 from graph.nlp.entities import PLACE_TYPES
 from graph.registry import Registry
-from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR
+from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR, parse_count
 
 RETURNS = "rkg.returns.v1"
 DETENTIONS = "rkg.detentions.v1"
@@ -489,6 +490,13 @@ def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
             return _as_state(view, view.ref(span))
         if actor.lower_ in {"it", "they"}:
             return _antecedent_state(view, trigger)
+    if actor is None and trigger.tag_ == "VBN":
+        for t in trigger.subtree:  # "transferred to Chinese custody by Lao police"
+            if t.dep_ == "prep" and t.lower_ == "by" and _governing_verb(t) == trigger:
+                for pobj in t.children:
+                    span = view.entity_of_phrase(pobj, PERPETRATOR_TYPES)
+                    if span is not None:
+                        return _as_state(view, view.ref(span))
     return None
 
 
@@ -529,6 +537,13 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                     continue
                 if ref != perpetrator:
                     return ref
+    for c in trigger.children:  # "into North Korean hands", "to Chinese custody"
+        if c.dep_ == "prep" and c.lower_ in {"to", "into", "in"}:
+            for pobj in c.children:
+                if pobj.lemma_.lower() in {"custody", "hand", "hands"}:
+                    people = view.demonym_state([t.text for t in pobj.children])
+                    if people is not None and people != perpetrator:
+                        return people
     return None
 
 
@@ -585,6 +600,8 @@ def _people_in(theme: Token | None) -> PersonCount | None:
     """A theme of named single people: "she and her son" are 2, "his wife" is 1."""
     if theme is None:
         return None
+    if theme.tag_ == "CD" and not any(c.dep_ == "prep" for c in theme.children):
+        return parse_count(theme.text)  # "the nine were sent back"
     members = [theme, *[t for t in theme.subtree if t.dep_ == "conj" and t.head.i in
                         {m.i for m in theme.subtree}]]
     if not all(m.lower_ in SINGLE_PEOPLE or (m.tag_ in {"NN", "NNP"} and (
@@ -623,6 +640,9 @@ def _count(view: DocView, sent: Span, trigger: Token, theme: Token | None
 def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
     """The event's date: one attached to the trigger, else one elsewhere in the sentence;
     a date on a reporting verb ("reported Tuesday") or after "after/since" only bounds it."""
+    attached_anaphor = _anaphoric_day(view, sent, trigger)
+    if attached_anaphor.known:
+        return attached_anaphor  # "and China sent them on the next day"
     candidates = []
     if any(c.lower_ == "since" and any(p.lower_ in {"then", "that"} for p in c.children)
            for c in trigger.children):  # "... in March, and since then thousands were ..."
@@ -649,7 +669,7 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
         rank = 0 if direct else 1 if attached else (3 if reporting else 2)
         candidates.append((rank, span.start, after or reporting, span, value))
     if not candidates:
-        return _same_day(view, sent)
+        return _anaphoric_day(view, sent)
     candidates.sort(key=lambda c: (c[0], -PRECISION.get(c[4].precision or "", 0), c[1]))
     _rank, _start, bound_only, span, value = candidates[0]
     if bound_only and value.precision in {"day", "month"} and value.iso:
@@ -658,23 +678,36 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
 
 
 PRECISION = {"year": 1, "month": 2, "day": 3}
-SAME_DAY = re.compile(r"(?i)\b(?:that|the)\s+(?:same\s+)?day\b")
+# Days counted from a day the text has just named: "that same day", "the next day",
+# "two days later", "the day before".
+ANAPHORIC_DAYS = re.compile(
+    r"(?i)\b(?:(?P<same>(?:that|the)\s+(?:same\s+)?day)|(?P<next>the\s+(?:next|following)"
+    r"\s+day)|(?P<prev>the\s+(?:previous\s+day|day\s+before))|(?P<n>a|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|\d{1,2})\s+days?\s+(?P<dir>later|earlier))\b")
+SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9, "ten": 10}
 
 
-def _same_day(view: DocView, sent: Span) -> DateValue:
-    """"On that same day": the last day the two sentences before named."""
-    if not any(kind == "relative" and SAME_DAY.search(span.text)
-               for span, _value, kind in view.dates_in(sent)):
-        return UNKNOWN_DATE
-    start = view.sentence_of(max(0, sent.start - 1)).start
-    start = view.sentence_of(max(0, start - 1)).start
-    before = view.doc[start:sent.start]
-    days = [(span, value) for span, value, kind in view.dates_in(before)
-            if value.precision == "day" and kind not in {"since", "name"}]
-    if not days:
-        return UNKNOWN_DATE
-    span, value = days[-1]
-    return DateValue(value.iso, value.precision, span.text)
+def _anaphoric_day(view: DocView, sent: Span, trigger: Token | None = None) -> DateValue:
+    """A day counted from the last day named before it (in its sentence or the two before);
+    with `trigger`, only such a date attached to the trigger."""
+    for span, value, kind in view.dates_in(sent):
+        m = ANAPHORIC_DAYS.search(span.text)
+        if kind != "relative" or value.known or m is None:
+            continue
+        if trigger is not None and _governing_verb(span.root) != trigger:
+            continue
+        offset = 0 if m["same"] else 1 if m["next"] else -1 if m["prev"] else (
+            (int(m["n"]) if m["n"].isdigit() else SMALL[m["n"].lower()])
+            * (1 if m["dir"].lower() == "later" else -1))
+        start = view.sentence_of(max(0, sent.start - 1)).start
+        start = view.sentence_of(max(0, start - 1)).start
+        days = [(d, v) for d, v, k in view.dates_in(view.doc[start:span.start])
+                if v.precision == "day" and v.iso and k not in {"since", "name"}]
+        if days:
+            base = date.fromisoformat(str(days[-1][1].iso))
+            return DateValue((base + timedelta(days=offset)).isoformat(), "day", span.text)
+    return UNKNOWN_DATE
 
 
 def _when_of(trigger: Token, span: Span) -> bool:
