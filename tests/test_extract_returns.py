@@ -238,3 +238,9 @@ def test_extract_returns_custody_as_destination(text: str, perpetrator: str, des
     assert event.perpetrator is not None and event.perpetrator.label.startswith(perpetrator)
     assert event.destination is not None and event.destination.label == destination
     assert event.count is not None and event.count.value == count
+
+
+def test_extract_returns_after_a_dated_visit_gives_its_month() -> None:
+    [event] = returns("China sent back 25 refugees after a Lao minister visited Beijing on "
+                      "March 14.")
+    assert event.date.iso == "2016-03" and event.date.precision == "month"

@@ -667,12 +667,15 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
             continue
         direct = verb == trigger
         rank = 0 if direct else 1 if attached else (3 if reporting else 2)
-        candidates.append((rank, span.start, after or reporting, span, value))
+        bound = "after" if after else "reported" if reporting else ""
+        candidates.append((rank, span.start, bound, span, value))
     if not candidates:
         return _anaphoric_day(view, sent)
     candidates.sort(key=lambda c: (c[0], -PRECISION.get(c[4].precision or "", 0), c[1]))
-    _rank, _start, bound_only, span, value = candidates[0]
-    if bound_only and value.precision in {"day", "month"} and value.iso:
+    _rank, _start, bound, span, value = candidates[0]
+    if bound == "after" and value.precision == "day" and value.iso:
+        return DateValue(value.iso[:7], "month", _clause_text(span))  # soon after: its month
+    if bound == "reported" and value.precision in {"day", "month"} and value.iso:
         return DateValue(value.iso[:4], "year", _clause_text(span))
     return value
 
