@@ -520,7 +520,8 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
         if t.head.lower_ in {"according", "owing", "due", "thanks", "close", "next"}:
             continue  # "according to the group": not a destination
         if (t.dep_ == "prep" and t.lower_ in {"to", "into"} and t.head == trigger) or (
-                t.lower_ in {"to", "into"} and t.head.head == trigger):
+                t.lower_ in {"to", "into"} and t.head.head == trigger) or (
+                t.lower_ == "into" and _governing_verb(t) == trigger):
             for pobj in t.subtree:
                 span = view.entity_at(pobj)
                 if span is None:
