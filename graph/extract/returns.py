@@ -24,7 +24,7 @@ from graph.extract.context import (
     is_passive,
     subject_of,
 )
-from graph.extract.story import CUSTODY_VERBS, with_story_places
+from graph.extract.story import CUSTODY_VERBS, is_people_name, with_story_places
 from graph.facts import (
     UNKNOWN_DATE,
     UNREALISED,
@@ -459,8 +459,8 @@ def _event(view: DocView, sent: Span, trigger: Token, mood: str) -> ForcedReturn
     count = _count(view, sent, trigger, theme) or _people_in(theme)
     anchor = trigger.head if _restated(trigger) else trigger
     date = _date(view, sent, anchor)
-    places = [p for p in _places(view, anchor, theme)
-              if p not in (origin, destination) and p.type in PLACE_TYPES]
+    places = [p for p in _places(view, anchor, theme) if p not in (origin, destination)
+              and p.type in PLACE_TYPES and not is_people_name(view, p)]
     status, claimed_by = _status(view, trigger, mood)
     returnees = _phrase(theme) if theme is not None else None
     return ForcedReturn(

@@ -69,9 +69,16 @@ def _custody_places(view: DocView, sent: Span, person_words: frozenset[str]
         if theme is None or not _told_again(view, theme, person_words):
             continue
         for ref in view.places_in(_own_tokens(token)):
-            if ref.type in PLACE_TYPES and ref not in found:
+            if ref.type in PLACE_TYPES and ref not in found and not is_people_name(view, ref):
                 found.append(ref)
     return found
+
+
+def is_people_name(view: DocView, ref: EntityRef) -> bool:
+    """A place that is a people's name ("North Koreans" taken for a place): no place."""
+    words = ref.label.split()
+    return bool(words) and words[-1].endswith("s") and view.demonym_state(words) is not None \
+        and len(words) <= 3
 
 
 def _told_again(view: DocView, theme: Token, person_words: frozenset[str]) -> bool:
