@@ -74,3 +74,9 @@ def test_extract_legal_one_adoption_per_body_and_date() -> None:
             "was adopted for the fifth year in a row.")
     adoptions = [f for f in run(text).facts if isinstance(f, ResolutionAdoption)]
     assert len({(a.body.key, a.date.iso) for a in adoptions}) == len(adoptions) == 1
+
+
+def test_extract_legal_a_treaty_another_verb_cites_is_no_violated_treaty() -> None:
+    text = ("Laos is violating the rights of refugees, the group said, citing the "
+            "Convention against Torture.")
+    assert parties(run(text)) == set()
