@@ -245,3 +245,14 @@ def test_extract_returns_after_a_dated_visit_gives_its_month() -> None:
     [event] = returns("China sent back 25 refugees after a Lao minister visited Beijing on "
                       "March 14.")
     assert event.date.iso == "2016-03" and event.date.precision == "month"
+
+
+def test_extract_returns_to_read_as_dative_and_a_relative_clause_noun_that_is_no_person() -> None:
+    text = ("No lawyer had come by the time the migrants were sent to China by Lao police on "
+            "Friday.")
+    [event] = returns(text)
+    assert event.destination is not None and event.destination.label == "China"
+    assert event.date.iso == "2016-06-10"
+    assert returns("Officials released a memo sent to the Chinese embassy by Lao police about "
+                   "the six detainees.") == []
+    assert returns("She had been sent to China by Laos to study medicine in 2012.") == []

@@ -180,7 +180,8 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
                                             for t in verb.subtree):
         return False
     if frame.destination:
-        if any(c.dep_ == "xcomp" for c in verb.children):
+        if any(c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.tag_ == "VB" and any(
+                a.lower_ == "to" for a in c.children)) for c in verb.children):
             return False  # a purpose: "sent to Russia to work"
         # a border phrase may hang lower in the parse ("put them, arrested while ..., over
         # the border into Laos")
@@ -192,7 +193,7 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
 def _prep_state(verb: Token, prep: str) -> bool:
     """A `prep` phrase of `verb` names a country (a GPE, or custody of a people)."""
     for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ == prep:
+        if c.dep_ in {"prep", "dative"} and c.lower_ == prep:
             for t in c.subtree:
                 if t.ent_type_ in {"GPE", "NORP"} or t.lower_ in {"custody", "hands"}:
                     return True
@@ -208,9 +209,13 @@ def _has_person_theme(verb: Token) -> bool:
     if not themes and verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
         return _has_person_theme(verb.head)  # "arrested, tried and repatriated"
     for theme in themes:
-        words = {t.lower_ for t in theme.subtree}
+        # a relative clause's noun is the theme itself, not what its own phrase mentions
+        # ("a letter sent to the government about the five")
+        scope = ([theme, *[c for c in theme.children if c.dep_ in {"compound", "amod", "nummod"}]]
+                 if theme == verb.head and verb.dep_ in {"relcl", "acl"} else list(theme.subtree))
+        words = {t.lower_ for t in scope}
         if words & (PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS) or any(
-                t.ent_type_ in {"NORP", "PERSON"} or t.like_num for t in theme.subtree):
+                t.ent_type_ in {"NORP", "PERSON"} or t.like_num for t in scope):
             return True
         if theme.lower_ in THEME_PRONOUNS:
             return True
@@ -519,7 +524,7 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
     for t in trigger.subtree:
         if t.head.lower_ in {"according", "owing", "due", "thanks", "close", "next"}:
             continue  # "according to the group": not a destination
-        if (t.dep_ == "prep" and t.lower_ in {"to", "into"} and t.head == trigger) or (
+        if (t.dep_ in {"prep", "dative"} and t.lower_ in {"to", "into"} and t.head == trigger) or (
                 t.lower_ in {"to", "into"} and t.head.head == trigger) or (
                 t.lower_ == "into" and _governing_verb(t) == trigger):
             for pobj in t.subtree:
