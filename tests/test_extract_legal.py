@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from graph.extract import extract_document
 from graph.facts import DateValue, DocumentFacts, DocumentInfo, ResolutionAdoption, TreatyStatement
 
@@ -80,3 +82,21 @@ def test_extract_legal_a_treaty_another_verb_cites_is_no_violated_treaty() -> No
     text = ("Laos is violating the rights of refugees, the group said, citing the "
             "Convention against Torture.")
     assert parties(run(text)) == set()
+
+
+@pytest.mark.parametrize(("text", "state", "year"), [
+    ("As a state party to the Refugee Convention, Thailand must not return them.",
+     "Thailand", None),
+    ("Laos is bound by the Convention against Torture, which it acceded to in 2012.",
+     "Laos", 2012),
+    ("Mongolia joined the Convention against Torture in 2002.", "Mongolia", 2002),
+    ("Vietnam, a signatory to the Convention against Torture, deported them anyway.",
+     "Vietnam", None),
+    ("The Convention against Torture and the Refugee Convention, both of which Laos has "
+     "ratified, forbid such returns.", "Laos", None),
+])
+def test_extract_legal_stated_parties(text: str, state: str, year: int | None) -> None:
+    found = parties(run(text))
+    assert {s for _t, s, _y in found} == {state}, found
+    if year is not None:
+        assert year in {y for _t, _s, y in found}
