@@ -72,7 +72,7 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
                     "(apt-get install -y chromium; .ci/run installs it)")
@@ -82,13 +82,14 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         pytest.fail("the playwright package is missing: pip install -e '.[test]' "
                     "(never `playwright install`: the system chromium is used)")
     manager = sync_playwright().start()
-    context = manager.chromium.launch_persistent_context(
-        str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
-        headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT)
+    chromium = manager.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                       args=CHROMIUM_ARGS)
+    context = chromium.new_context(viewport=VIEWPORT)
     try:
         yield context
     finally:
         context.close()
+        chromium.close()
         manager.stop()
 
 
@@ -177,7 +178,7 @@ def test_viz_browser_explorer_expands_a_node_with_its_panel_visible(
                               && rkg.meta[id].n > 1)""")
     assert target
     page.evaluate("(id) => rkg.select(id)", target)
-    page.wait_for_function("(id) => rkg.nodes.length > %d" % before, arg=target, timeout=10_000)
+    page.wait_for_function(f"rkg.nodes.length > {before}", timeout=10_000)
     wait_settled(page)
     assert page.evaluate("rkg.nodes.length") > before
     label = page.evaluate("(id) => rkg.meta[id].l", target)
@@ -262,7 +263,8 @@ def test_viz_browser_search_index_equals_minisearchs_own(browser: Any, site: Pat
         const a = norm(MiniSearch.loadJS(ours.index, ours.options).toJSON());
         const b = norm(theirs.toJSON());
         let i = 0; while (i < a.length && a[i] === b[i]) { i++; }
-        done([a === b, a.slice(Math.max(0, i - 200), i + 100), b.slice(Math.max(0, i - 200), i + 100)]);
+        done([a === b, a.slice(Math.max(0, i - 200), i + 100),
+              b.slice(Math.max(0, i - 200), i + 100)]);
     }))""", docs)
     assert same[0], same
     seen.check_clean()
@@ -342,9 +344,12 @@ def test_viz_browser_two_thousand_nodes_settle_in_seconds(
     seen = visit(browser, site / "graph.html")
     page = seen.page
     summary_ms = page.evaluate("window.rkgSettledMs")
-    page.click("#show-top")
-    page.wait_for_function("rkg.nodes.length > 1000 && document.body.dataset.state === "
-                           "'settled'", timeout=SETTLE_LIMIT_MS * 3)
+    page.evaluate("document.getElementById('show-top').click()")
+    for _ in range(SETTLE_LIMIT_MS * 3 // 500):
+        page.wait_for_timeout(500)
+        if page.evaluate("rkg.nodes.length > 1000 && document.body.dataset.state === "
+                         "'settled'"):
+            break
     shown = page.evaluate("rkg.nodes.length")
     layout_ms = page.evaluate("window.rkgLastLayoutMs")
     assert 1800 <= shown <= 2000

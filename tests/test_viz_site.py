@@ -222,8 +222,8 @@ def test_viz_site_escapes_hostile_text(hostile_site: Path) -> None:
     # the data files of the scripts carry no '<' at all, yet hold the hostile text
     decoded = False
     for path in sorted(hostile_site.rglob("*.js")):
-        if "vendor" in path.parts or path.parent.name == "assets" and path.name not in (
-                "search-index.js", "endpoint.js"):
+        if "vendor" in path.parts or (path.parent.name == "assets" and path.name not in (
+                "search-index.js", "endpoint.js")):
             continue
         text = path.read_text(encoding="utf-8")
         assert "<" not in text and ">" not in text, path

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
 
-from graph.viz.data import REGISTRY, GraphData, Node, Quote, tail
-from graph.viz.styles import GROUP_BY_KEY, RKG
+from graph.viz.data import GraphData, Node, Quote, tail
+from graph.viz.styles import RKG
 
 MAX_PROPS = 40
 MAX_SLUG = 64

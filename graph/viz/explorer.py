@@ -98,8 +98,9 @@ class Explorer:
         item = self.meta(iri)
         item.update({"iri": iri, "nb": [self.meta(o) for o in shown], "e": edges,
                      "more": len(ranked) - len(shown)})
-        quote = (node.claims or node.mentions or [None])[0]
-        if quote is not None:
+        quotes = node.claims or node.mentions
+        if quotes:
+            quote = quotes[0]
             q = quote_dict(self.data, quote, "")
             item["q"] = {"t": q["text"][:400], "doc": q["doc"], "h": q["href"]}
         return item
@@ -146,10 +147,10 @@ class Explorer:
                               "members": [self._brief(i) for i in members[:LIST_MAX]]})
             edges = [{"from": a, "to": b, "value": n, "title": f"{n} links"}
                      for (a, b), n in sorted(counts.items())]
-            ids = [n["id"] for n in nodes]
-            pos = positions_for(ids, [(e["from"], e["to"]) for e in edges])
+            ids = [str(n["id"]) for n in nodes]
+            pos = positions_for(ids, [(str(e["from"]), str(e["to"])) for e in edges])
             for n in nodes:
-                n["x"], n["y"] = (c * 3 for c in pos[n["id"]])
+                n["x"], n["y"] = (c * 3 for c in pos[str(n["id"])])
             net = bulk_network(nodes, edges)
             out[mode] = {"nodes": net.nodes, "edges": net.edges}
         return out
@@ -168,14 +169,15 @@ class Explorer:
         """A set of nodes (the most connected first, at most MEMBERS_MAX or TOP_MAX) with the
         links among them and a seeded layout."""
         chosen = set(members)
-        edges = []
+        edges: list[list[Any]] = []
+        pairs: list[tuple[str, str]] = []
         for iri in members:
             for link in self.links[iri]:
                 if link.outgoing and link.other in chosen:
                     edges.append([self.slugs[iri], self.slugs[link.other], link.label,
                                   1 if link.dashed else 0])
-        pos = positions_for(members, [(self.by_slug[e[0]], self.by_slug[e[1]])
-                                      for e in edges])
+                    pairs.append((iri, link.other))
+        pos = positions_for(members, pairs)
         nodes = []
         for iri in members:
             item = self.meta(iri)

@@ -14,7 +14,6 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-
 SEED = 7
 EXACT_BETWEENNESS = 300  # above this many nodes, betweenness is sampled (seeded)
 SAMPLES = 100

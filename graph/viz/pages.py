@@ -90,7 +90,8 @@ class PageFacts:
     # -- the parts of every page -----------------------------------------------------------
     def cite(self, node: Node, root: str) -> dict[str, str]:
         """The stable IRI, the first source and its sentence."""
-        quote = (node.claims or node.mentions or [None])[0]
+        quotes = node.claims or node.mentions
+        quote = quotes[0] if quotes else None
         if quote is not None and quote.doc in self.data.documents:
             doc = self.data.documents[quote.doc]
             q = quote_dict(self.data, quote, root)
@@ -161,8 +162,8 @@ class PageFacts:
         events = self._returns(lambda e: any(p in inside for k in keys
                                              for p in e.links.get(k, [])))
         return {"returns": Cut.of([self._event_row(e, root) for e in events]),
-                "contains": Cut.of(sorted((self.link(p, root) for p in inside - {node.id}
-                                           if p in self.shown)))}
+                "contains": Cut.of(sorted(self.link(p, root) for p in inside - {node.id}
+                                           if p in self.shown))}
 
     def _extra_treaty(self, node: Node, root: str) -> dict[str, Any]:
         actions = [self.data.nodes[s] for p, s in self.incoming.get(node.id, [])

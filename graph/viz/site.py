@@ -294,11 +294,11 @@ class SiteWriter:
             chunks.append(("undated", f"timeline/undated{f'-{n + 1}' if n else ''}.html",
                            line.undated[start:start + YEAR_PAGE]))
         pages_of: dict[str, list[str]] = {}
-        for year, path, _items in chunks:
-            pages_of.setdefault(year, []).append(path)
-        for year, path, items in chunks:
-            self.write(path, "timeline_year.html", "timeline", title=f"Timeline: {year}",
-                       timeline=line, year=year, items=items, siblings=pages_of[year])
+        for key, path, _items in chunks:
+            pages_of.setdefault(key, []).append(path)
+        for key, path, items in chunks:
+            self.write(path, "timeline_year.html", "timeline", title=f"Timeline: {key}",
+                       timeline=line, year=key, items=items, siblings=pages_of[key])
         self.write("timeline.html", "timeline.html", "timeline", title="Timeline",
                    timeline=line, pages_of=pages_of)
 
