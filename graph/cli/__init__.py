@@ -10,6 +10,7 @@ from graph.cli import (
     evaluate_cmd,
     export_cmd,
     ontology_cmd,
+    pack_cmd,
     query_cmd,
     serve_cmd,
     validate_cmd,
@@ -27,7 +28,7 @@ def cli() -> None:
 
 
 for module in (build_cmd, query_cmd, export_cmd, viz_cmd, validate_cmd, serve_cmd,
-               evaluate_cmd, ontology_cmd):
+               evaluate_cmd, ontology_cmd, pack_cmd):
     module.register(cli)
 
 

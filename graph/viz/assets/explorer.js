@@ -97,24 +97,46 @@
     return item;
   }
 
+  /* Nodes and edges are queued and added to the DataSets in one call each (flush): adding
+   * them one by one makes vis-network rebuild its index every time (quadratic). */
+  var queuedNodes = [];
+  var queuedEdges = [];
+  var queued = {};
+
   function addMeta(m, x, y) {
     if (!meta[m.s]) { meta[m.s] = m; }
-    if (!nodes.get(m.s)) { nodes.add(visNode(m, x, y)); order = null; return true; }
+    if (!queued[m.s] && !nodes.get(m.s)) {
+      queued[m.s] = true;
+      queuedNodes.push(visNode(m, x, y));
+      order = null;
+      return true;
+    }
     return false;
+  }
+
+  function flush() {
+    if (queuedNodes.length) { nodes.add(queuedNodes.splice(0)); }
+    if (queuedEdges.length) { edges.add(queuedEdges.splice(0)); }
+    queued = {};
   }
 
   function addEdge(from, to, label, dashed, extra) {
     var id = from + "\u0000" + to + "\u0000" + label;
-    if (edges.get(id) || !nodes.get(from) || !nodes.get(to)) { return; }
+    if (queued[id] || edges.get(id) || !(queued[from] || nodes.get(from)) ||
+        !(queued[to] || nodes.get(to))) { return; }
+    queued[id] = true;
     var item = { id: id, from: from, to: to, title: label };
     if (dashed) { item.dashes = true; }
     if (extra && extra.color) { item.color = { color: extra.color, highlight: extra.color }; }
     if (extra && extra.width) { item.width = extra.width; }
     if (extra && extra.title) { item.title = extra.title; }
-    edges.add(item);
+    queuedEdges.push(item);
   }
 
   function clear() {
+    queuedNodes = [];
+    queuedEdges = [];
+    queued = {};
     nodes.clear();
     edges.clear();
     expanded = {};
@@ -188,6 +210,7 @@
       f.e.forEach(function (e) {
         if (e[2]) { addEdge(slug, e[0], e[1], e[3]); } else { addEdge(e[0], slug, e[1], e[3]); }
       });
+      flush();
       expanded[slug] = true;
       legend();
       if (fresh.length) { settle(nodes.length > 500 ? 60 : 120); } else { fixed(); }
@@ -204,6 +227,7 @@
       d.e.forEach(function (e) {
         addEdge(e[0], e[1], e[2], e[3], { color: e[4], width: e[5], title: e[6] });
       });
+      flush();
       legend();
       settle(d.nodes.length > 500 ? 60 : 150);
       if (then) { then(d); }
@@ -219,12 +243,13 @@
                 mode: mode };
       meta[m.s] = m;
       aggregates[m.s] = a;
-      nodes.add(visNode(m, a.x, a.y));
+      addMeta(m, a.x, a.y);
     });
     s.edges.forEach(function (e) {
       addEdge("agg:" + e.from, "agg:" + e.to, e.title, false,
               { width: Math.min(1 + Math.log(1 + e.value), 8) });
     });
+    flush();
     order = null;
     legend();
     fixed();
