@@ -187,6 +187,8 @@ def md(text: Any) -> str:
 def _count(ret: Return) -> str:
     if ret.count_min is None:
         return "not specified"
+    if ret.count_max is None:
+        return f"at least {ret.count_min}"
     if ret.count_min == ret.count_max:
         return str(ret.count_min)
     return f"{ret.count_min}–{ret.count_max}"
