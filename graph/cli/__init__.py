@@ -12,6 +12,7 @@ from graph.cli import (
     ontology_cmd,
     pack_cmd,
     query_cmd,
+    review_cmd,
     serve_cmd,
     validate_cmd,
     viz_cmd,
@@ -28,7 +29,7 @@ def cli() -> None:
 
 
 for module in (build_cmd, query_cmd, export_cmd, viz_cmd, validate_cmd, serve_cmd,
-               evaluate_cmd, ontology_cmd, pack_cmd):
+               evaluate_cmd, ontology_cmd, review_cmd, pack_cmd):
     module.register(cli)
 
 
