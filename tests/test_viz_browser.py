@@ -324,6 +324,27 @@ def test_viz_browser_hostile_documents_run_nothing(browser: Any, screenshots: Pa
         page.close()
 
 
+def test_viz_browser_header_links_to_the_endpoint(browser: Any, site: Path,
+                                                  tmp_path: Path) -> None:
+    """The hook for `rkg serve`: a relative endpoint path in assets/endpoint.js shows the
+    header link, resolved from any page's depth; none (the default) keeps it hidden."""
+    import shutil
+
+    seen = visit(browser, site / "index.html", settle=False)
+    assert not seen.page.locator("#endpoint-link").is_visible()
+    seen.page.close()
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "assets" / "endpoint.js").write_text('window.RKG_ENDPOINT = "../query";\n',
+                                                 encoding="utf-8")
+    seen = visit(browser, copy / "places" / "hunchun.html")
+    link = seen.page.locator("#endpoint-link")
+    assert link.is_visible()
+    assert link.get_attribute("href") == "../../query"
+    seen.check_clean()
+    seen.page.close()
+
+
 def _bench() -> Any:
     spec = importlib.util.spec_from_file_location("bench_viz", ROOT / "bench" / "viz.py")
     assert spec is not None and spec.loader is not None

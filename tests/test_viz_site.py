@@ -113,7 +113,8 @@ def test_viz_site_has_every_view(site: Path) -> None:
     assert {"summary", "explorer", "advocacy", "map", "index", "actors", "people", "places",
             "treaties", "resolutions", "returns", "events", "document", "timeline",
             "browse", "questions"} <= kinds
-    assert len(list((site / "returns").glob("*.html"))) == 5
+    returns = [p for p in manifest["pages"] if p["kind"] == "returns"]
+    assert len(list((site / "returns").glob("*.html"))) == len(returns) >= 3
     assert len(list((site / "docs").glob("*.html"))) == 5
     # every page of a thing is reachable from a browse page
     browse = "".join(p.read_text(encoding="utf-8") for p in (site / "browse").glob("*.html"))
@@ -279,3 +280,21 @@ def test_viz_failed_build_keeps_the_old_site(sample_build: Path, tmp_path: Path,
         build_site(out)
     assert (out / "site" / "index.html").read_bytes() == before
     assert not list(out.glob(".site-*"))
+
+
+def test_viz_site_endpoint_hook(sample_build: Path, tmp_path: Path) -> None:
+    """`rkg viz --endpoint URL` writes assets/endpoint.js, which every page loads; without it
+    the value is null and the header link stays hidden."""
+    out = copy_build(sample_build, tmp_path / "out")
+    result = CliRunner().invoke(cli, ["viz", "--graph", str(out), "--endpoint",
+                                      "http://127.0.0.1:7878/query", "-q"])
+    assert result.exit_code == 0, result.output
+    hook = (out / "site" / "assets" / "endpoint.js").read_text(encoding="utf-8")
+    assert hook == 'window.RKG_ENDPOINT = "http://127.0.0.1:7878/query";\n'
+    for page in ("index.html", "places/hunchun.html"):
+        text = (out / "site" / page).read_text(encoding="utf-8")
+        assert 'id="endpoint-link" href="#" hidden' in text
+        assert "assets/endpoint.js" in text
+    build_site(out)
+    assert (out / "site" / "assets" / "endpoint.js").read_text(
+        encoding="utf-8") == "window.RKG_ENDPOINT = null;\n"
