@@ -18,8 +18,9 @@ everywhere. Pack queries are therefore written so that both agree: every paramet
 SELECT clause, is used outside sub-queries, and optional filters use COALESCE, never BOUND
 (checked on load; tests/test_query_pack.py runs the whole pack on both stores).
 
-User queries (`rkg query FILE`, `rkg serve`) pass `check_safe` first: updates, LOAD, SERVICE
-and FROM are refused before any engine sees them (both engines would fetch; PITFALLS.md).
+User queries (`rkg query FILE`) pass `check_safe` first: updates, LOAD, SERVICE and FROM are
+refused before any engine sees them (both engines would fetch; PITFALLS.md), by
+graph/guard.py on the text as Oxigraph reads it and by rdflib's parse for rdflib.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from rdflib.term import Identifier
 
 from graph import native
 from graph.errors import QueryError
+from graph.guard import QueryRefused, check_query
 from graph.rdfio import PREFIXES
 
 ENV_VAR = "RKG_QUERIES_DIR"
@@ -54,10 +56,6 @@ LIST_SEPARATOR = " | "
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean", "date", "date-end",
                "dateTime")
 _HEADER_KEYS = ("title", "question", "param", "lists", "example", "needs", "note")
-
-
-class QueryRefused(QueryError):
-    """A query asks for something this project never does (update, LOAD, SERVICE, FROM)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,6 +277,7 @@ def check_safe(text: str, source: str = "<query>") -> Any:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    check_query(text, source)  # what Oxigraph would run (graph/guard.py)
     if _ESCAPE_RE.search(text):
         raise QueryRefused(f"{source}: \\u escape sequences are refused (engines disagree on "
                            "them); write the character itself")
@@ -335,7 +334,9 @@ def _query_form(parsed: Any) -> str:
 def _projection(parsed: Any) -> list[str] | None:
     """Projected variable names of a SELECT (None for SELECT * or other forms)."""
     query = parsed[1]
-    if query.name != "SelectQuery" or not query.get("projection"):
+    # SELECT * has no "projection" key, and CompValue.get returns the key's name for a
+    # missing key: test membership
+    if query.name != "SelectQuery" or "projection" not in query:
         return None
     names = []
     for item in query["projection"]:
