@@ -60,7 +60,7 @@ class Visit:
 
 
 def _local(url: str) -> bool:
-    return url.startswith(("file://", "data:", "about:"))
+    return url.startswith(("file://", "data:", "about:", "http://127.0.0.1:"))
 
 
 @pytest.fixture(scope="module")
@@ -343,6 +343,43 @@ def test_viz_browser_header_links_to_the_endpoint(browser: Any, site: Path,
     assert link.get_attribute("href") == "../../query"
     seen.check_clean()
     seen.page.close()
+
+
+def test_viz_browser_site_served_by_rkg_serve(browser: Any, site: Path, sample_build: Path,
+                                             tmp_path: Path) -> None:
+    """Under `rkg serve` (the site at /site/, the query page at /, its Content-Security-
+    Policy): the views run without a console error, search works, and the header links to
+    the query page without any configuration."""
+    import shutil
+
+    from graph.serve import Limits, start
+
+    build = copy_build(sample_build, tmp_path / "out")
+    shutil.copytree(site, build / "site")
+    endpoint = start(build, port=0, limits=Limits(workers=1))
+    try:
+        base = endpoint.url + "/site/"
+        for path in ("graph.html", "map.html", "places/hunchun.html"):
+            page = browser.new_page()
+            seen = Visit(page)
+            page.on("console", lambda m, s=seen: s.errors.append(m.text)
+                    if m.type == "error" else None)
+            page.on("pageerror", lambda e, s=seen: s.errors.append(str(e)))
+            page.on("request", lambda r, s=seen: None if _local(r.url)
+                    else s.remote.append(r.url))
+            page.goto(base + path, wait_until="networkidle")
+            wait_settled(page)
+            link = page.locator("#endpoint-link")
+            assert link.is_visible()
+            assert page.evaluate("document.getElementById('endpoint-link').href") == \
+                endpoint.url + "/"
+            if path == "graph.html":
+                page.fill("#site-search", "Hunchun")
+                page.wait_for_selector("#site-search-results section[data-kind=entity] a")
+            seen.check_clean()
+            page.close()
+    finally:
+        endpoint.stop()
 
 
 def _bench() -> Any:

@@ -89,10 +89,15 @@
   }
   window.rkgSearch = { load: load, search: function (t) { return search(t); } };
 
-  /* The SPARQL endpoint: assets/endpoint.js sets window.RKG_ENDPOINT when the site is
-   * published beside `rkg serve` (rkg viz --endpoint URL); from file:// there is none. */
+  /* The SPARQL endpoint: assets/endpoint.js sets window.RKG_ENDPOINT (rkg viz --endpoint
+   * URL). Without it, a site served over http(s) under /site/ is taken to be `rkg serve`'s,
+   * whose query page is the server's root: "../" from the site root. From file://, none. */
   var link = document.getElementById("endpoint-link");
   var endpoint = window.RKG_ENDPOINT;
+  if (!endpoint && /^https?:$/.test(window.location.protocol) &&
+      /\/site\//.test(window.location.pathname)) {
+    endpoint = "../";
+  }
   if (link && endpoint && /^(https?:\/\/|\/|\.\.?\/)/.test(endpoint)) {
     link.setAttribute("href", /^\.\.?\//.test(endpoint) ? root + endpoint : endpoint);
     link.hidden = false;
