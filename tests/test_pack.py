@@ -82,6 +82,7 @@ def test_pack_period_limits_returns_and_statements(dataset: Any, pack: Pack) -> 
     assert all(s["when"].startswith("2023") for s in recent.statements)
 
 
+@pytest.mark.slow
 def test_pack_cli_writes_md_html_and_pdf(sample_build: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     for fmt in ("md", "html", "pdf"):
@@ -101,6 +102,7 @@ def test_pack_cli_names_an_unknown_state(sample_build: Path) -> None:
     assert "not a state of this graph" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_pack_keeps_hostile_text_inert(tmp_path: Path) -> None:
     from graph.builder import build_graph
 
