@@ -199,6 +199,8 @@ class DocumentInfo:
     language: str = "en"
     media_type: str = "text/plain"
     warnings: tuple[str, ...] = ()
+    # where each page starts in `text` (PDF): graph.readers.formats.page_of(pages, offset)
+    pages: tuple[int, ...] = ()
 
 
 Fact = (ForcedReturn | Detention | Visit | SpeechAct | TreatyStatement | ResolutionAdoption
