@@ -218,3 +218,11 @@ def test_speech_sadness_at_what_x_did_is_a_concern_about_x() -> None:
 def test_speech_a_stance_held_always_is_not_a_report_of_events() -> None:
     found = acts('Li Wei said that "China has always maintained a responsible attitude."')
     assert found and all(kind != "reports" for _, _, kind in found)
+
+
+def test_speech_an_unnamed_speaker_keeps_its_article_and_a_bare_noun_is_none() -> None:
+    found = acts("A Lao border resident said in an interview that the nine had been released "
+                 "into Thailand. A coalition welcomed the news.")
+    speakers = {speaker for speaker, _, _ in found}
+    assert "A Lao border resident" in speakers
+    assert "A coalition" not in speakers

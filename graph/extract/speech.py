@@ -529,8 +529,8 @@ class SpeechReader:
             state = self.view.demonym_state([t.text for t in subj.subtree if t.i <= subj.i])
             if state is not None:
                 return state, state.label
-        text = _noun_phrase(subj)
-        if subj.pos_ in {"NOUN", "PROPN"} and len(text.split()) >= 2 \
+        text = _noun_phrase(subj, keep_indefinite=True)
+        if subj.pos_ in {"NOUN", "PROPN"} and len(_noun_phrase(subj).split()) >= 2 \
                 and subj.lemma_.lower() in GROUP_SPEAKERS:
             return None, text
         return None, ""
@@ -845,9 +845,13 @@ def _inside_quote(text: str, sent_start: int, at: int) -> bool:
     return opened > 0 or before.count('"') % 2 == 1
 
 
-def _noun_phrase(head: Token) -> str:
-    words = [t for t in head.subtree if t.i <= head.i or (t.dep_ == "compound" and t.head == head)]
-    while words and words[0].lower_ in {"the", "a", "an", "this", "these", "that"}:
+def _noun_phrase(head: Token, keep_indefinite: bool = False) -> str:
+    """The words of a noun phrase up to its head. An unnamed speaker keeps its indefinite
+    article ("a Burmese resident", "a dozen rights groups"): that is how it is named."""
+    words = [t for t in head.subtree
+             if t.i <= head.i or (t.dep_ == "compound" and t.head == head)]
+    dropped = {"the", "this", "these", "that"} | (set() if keep_indefinite else {"a", "an"})
+    while words and (words[0].lower_ in dropped or words[0].is_punct):
         words = words[1:]
     return " ".join(t.text for t in words).strip()
 
