@@ -226,3 +226,26 @@ def test_speech_an_unnamed_speaker_keeps_its_article_and_a_bare_noun_is_none() -
     speakers = {speaker for speaker, _, _ in found}
     assert "A Lao border resident" in speakers
     assert "A coalition" not in speakers
+
+
+def test_speech_progressive_denunciation_by_unnamed_activists() -> None:
+    assert ("Human rights activists", "China", "condemns") in acts(
+        "Human rights activists are denouncing China after reports of new returns.")
+
+
+def test_speech_turning_down_a_states_request_is_a_refusal_addressed_to_it() -> None:
+    assert ("Laos", "Thailand", "other") in acts(
+        "In March, Laos turned down a Thai request to take back twenty migrants.")
+
+
+def test_speech_not_too_late_for_x_to_act_is_an_appeal_to_x() -> None:
+    found = acts('Ten rights groups said it was "not too late" for the Working Group on '
+                 "Arbitrary Detention to act.")
+    assert ("Ten rights groups", "Working Group on Arbitrary Detention", "urges") in found
+
+
+def test_speech_criticised_by_groups_is_not_the_criticised_bodys_own_act() -> None:
+    found = acts("The Working Group on Arbitrary Detention met on Monday. Criticised by "
+                 "rights groups for its silence, the working group said it had acted.")
+    assert all(not (s == "Working Group on Arbitrary Detention" and k == "condemns")
+               for s, _, k in found)

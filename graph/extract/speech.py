@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from graph.extract.context import PRONOUNS, DocView, conjuncts, is_passive, subject_of
 from graph.extract.discourse import Discourse
-from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, verb_lemma
+from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, load_frames, verb_lemma
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
 from graph.nlp.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS
@@ -24,6 +24,9 @@ SPEECH = "rkg.speech.v1"
 
 # Kinds by trigger, from the frames file (graph/lexicons/speech_frames.tsv).
 VERB_KINDS = {lemma: f.kind for lemma, f in VERB_FRAMES.items() if not f.particles}
+PARTICLE_LEMMAS = frozenset(f.lemma for f in load_frames() if f.pos == "verb" and f.particles)
+PARTICLE_KINDS = {(f.lemma, p): f.kind for f in load_frames() if f.pos == "verb"
+                  for p in f.particles if f.lemma != "call"}
 NOUN_KINDS = {lemma: f.kind for lemma, f in NOUN_FRAMES.items()}
 NOUN_KINDS.update({lemma + "s": kind for lemma, kind in list(NOUN_KINDS.items())})
 CONCERN_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "expresses_concern"}
@@ -98,7 +101,8 @@ class SpeechReader:
                 # each pattern's own first test, to skip the tokens none of them wants
                 lemma, tag = verb_lemma(lemmas[i], lowers[i]), tags[i]
                 verb = tag.startswith("VB")
-                speech = verb and (lemma in VERB_KINDS or lemma == "call")
+                speech = verb and (lemma in VERB_KINDS or lemma == "call"
+                                   or lemma in PARTICLE_LEMMAS)
                 expressed = verb and lemma in EXPRESS_VERBS
                 participle = tag == "VBG" and lemma in VERB_KINDS
                 condemning = (lemma in CONDEMN_VERBS or lemma in BREACH_VERBS) \
@@ -164,6 +168,9 @@ class SpeechReader:
             return
         lemma = verb_lemma(verb.lemma_.lower(), verb.lower_)
         kind = VERB_KINDS.get(lemma)
+        for particle in (c.lower_ for c in verb.children if c.dep_ == "prt"):
+            if (lemma, particle) in PARTICLE_KINDS:  # "turned down", "spoke out"
+                kind = PARTICLE_KINDS[(lemma, particle)]
         if lemma == "call" and (any(c.lower_ in {"on", "upon", "for"} for c in verb.children)
                                 or _for_clause(verb) is not None):
             kind = "calls_on"
@@ -173,8 +180,9 @@ class SpeechReader:
             kind = "other"  # "has not confirmed", "did not admit": a refusal, kept as such
         elif kind is None or _negated_or_modal(verb):
             return
-        if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"}:
-            return
+        if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"} \
+                and not any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children):
+            return  # a gerund, not "are denouncing"
         if verb.tag_ == "VB" and not (
                 any(c.dep_ == "aux" and c.lower_ in {"do", "did"} for c in verb.children)
                 or (verb.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in verb.children))):
@@ -192,10 +200,15 @@ class SpeechReader:
         speaker, speaker_text = self._speaker(verb)
         if speaker is None and not speaker_text:
             return
+        addressees: list[tuple[EntityRef | None, str | None]]
+        time_for = self._time_for(verb) if kind == "other" else []
+        if time_for:  # 'said it was "not too late" for X to ...'
+            kind = "urges"
         if kind == "other" and speaker is None:
             return
-        addressees: list[tuple[EntityRef | None, str | None]]
-        if appeal_clause is not None:
+        if time_for:
+            addressees = time_for
+        elif appeal_clause is not None:
             addressees = [(self.view.ref(s), None) for subj in appeal_clause.children
                           if subj.dep_ in {"nsubj", "nsubjpass"}
                           for conj in conjuncts(subj) for s in self._phrase_entities(conj)]
@@ -206,6 +219,27 @@ class SpeechReader:
         if lemma == "brief":
             channel = "Briefing"
         self._emit(sent, verb, kind, speaker, speaker_text, addressees, channel)
+
+    def _time_for(self, verb: Token) -> list[tuple[EntityRef | None, str | None]]:
+        """'X said it was time / not too late for Y to act': an appeal to Y."""
+        for clause in verb.children:
+            if clause.dep_ != "ccomp":
+                continue
+            words = {t.lower_ for t in clause.subtree}
+            if not words & {"time", "late"}:
+                continue
+            for t in clause.subtree:
+                if t.lower_ != "for":
+                    continue
+                heads = [c for c in t.children if c.dep_ == "pobj"] or [
+                    c for c in t.head.children if c.dep_ == "nsubj"]
+                for head in heads:
+                    span = self.view.entity_of_phrase(head)
+                    ref = self.view.ref(span) if span is not None else \
+                        self.discourse.resolve(head)
+                    if ref is not None:
+                        return [(ref, None)]
+        return []
 
     def _reported_stance(self, verb: Token) -> str:
         """'X said it was "deeply regrettable" / "very concerned" / rejects ...': the stance
@@ -454,13 +488,16 @@ class SpeechReader:
     # -- parts ----------------------------------------------------------------------------
     def _speaker(self, verb: Token) -> tuple[EntityRef | None, str]:
         self.human_subject = False
-        if is_passive(verb):
+        if is_passive(verb) or any(c.dep_ == "agent" for c in verb.children):
             for child in verb.children:
                 if child.dep_ == "agent":
                     for pobj in child.children:
                         span = self.view.entity_of_phrase(pobj)
                         if span is not None:
                             return self.view.ref(span), span.text
+                        if pobj.lemma_.lower() in GROUP_SPEAKERS:  # "criticised by groups"
+                            return None, _noun_phrase(pobj, keep_indefinite=True)
+                        return None, ""
             return self.last_speaker, ""
         subj = subject_of(verb)
         if subj is None:
@@ -610,6 +647,13 @@ class SpeechReader:
             if kind == "other":
                 heads = [s for c in verb.children if c.dep_ == "ccomp"
                          for s in c.children if s.dep_ == "nsubj"]
+                frame = VERB_FRAMES.get(verb_lemma(verb.lemma_.lower(), verb.lower_))
+                if frame is not None and "dobj" in frame.addressee:  # "rejected X's request"
+                    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+                        party = self._party_within(obj) or self.view.demonym_state(
+                            [t.text for t in obj.subtree if t.i <= obj.i])
+                        if party is not None:
+                            return [(party, None)]
             frame = VERB_FRAMES.get(verb_lemma(verb.lemma_.lower(), verb.lower_))
             if frame is not None and kind != "other":  # the frame's own slots
                 preps = frame.addressee_preps()
