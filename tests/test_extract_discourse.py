@@ -249,3 +249,20 @@ def test_speech_criticised_by_groups_is_not_the_criticised_bodys_own_act() -> No
                  "rights groups for its silence, the working group said it had acted.")
     assert all(not (s == "Working Group on Arbitrary Detention" and k == "condemns")
                for s, _, k in found)
+
+
+def test_speech_a_drafts_terms_are_the_approving_committees_words() -> None:
+    text = ("Four resolutions were approved on Tuesday by the Third Committee. The draft on "
+            "the situation of human rights in Eritrea was approved by a vote of 80 to 20. "
+            "Under its terms, the General Assembly would express serious concern about "
+            "violations in that country. The resolution referred to reports of torture. It "
+            "also condemned Laos for returning refugees.")
+    found = acts(text)
+    committee = "Third Committee of the United Nations General Assembly"
+    assert (committee, "Eritrea", "expresses_concern") in found
+    assert (committee, "Laos", "condemns") in found
+
+
+def test_entities_the_united_nations_possessive_names_the_registry_body() -> None:
+    assert spans("The United Nations' Third Committee approved the text.").get(
+        "United Nations' Third Committee") == "UNSubsidiaryBody"

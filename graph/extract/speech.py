@@ -36,7 +36,7 @@ WELCOME_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "welcom
 CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate", "flout",
                             "contravene"})
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register",
-                           "lodge", "file", "issue"})
+                           "lodge", "file", "issue", "record", "reiterate", "reaffirm"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
@@ -289,6 +289,13 @@ class SpeechReader:
                 addressees = letter
             elif kind == "welcomes":
                 addressees = self._welcomed(obj)
+            if not addressees and kind in {"expresses_concern", "condemns"}:
+                for prep in obj.children:  # "concern about violations in that country"
+                    party = self._party_within(prep) if prep.dep_ == "prep" \
+                        and prep.lower_ in {"about", "over", "at", "regarding"} else None
+                    if party is not None:
+                        addressees = [(party, None)]
+                        break
             frame = NOUN_FRAMES.get(obj.lemma_.lower())
             if not addressees and frame is not None:  # "lodged a protest with X"
                 preps = frame.addressee_preps()
@@ -519,9 +526,16 @@ class SpeechReader:
             issuer = subject_of(verb.head.head) if verb.head.head.pos_ == "VERB" else None
             if issuer is not None:
                 subj = issuer
+        if self.adoptions and _under_terms(verb):
+            # "Under its terms, the Assembly would express ...": the words of the text the
+            # body adopted (a committee's draft), not yet the Assembly's
+            adopted = [a for a in self.adoptions if a.evidence.start <= verb.idx] \
+                or self.adoptions
+            return adopted[-1].body, adopted[-1].body.label
         if subj.lemma_.lower() in RESOLUTION_NOUNS or (
                 subj.lower_ == "it" and self.last_speaker is not None and self.adoptions
-                and self.last_speaker in {a.body for a in self.adoptions}):
+                and self.last_speaker in {a.body for a in self.adoptions}) or (
+                subj.lower_ == "it" and self._follows_resolution_subject(verb)):
             body = self._resolution_body(subj)
             if body is not None:
                 return body, body.label
@@ -571,6 +585,15 @@ class SpeechReader:
                 and subj.lemma_.lower() in GROUP_SPEAKERS:
             return None, text
         return None, ""
+
+    def _follows_resolution_subject(self, verb: Token) -> bool:
+        """'The resolution referred to ... It also recorded ...': "it" is the resolution."""
+        sent = self.view.sentence_of(verb.i)
+        if sent.start == 0:
+            return False
+        previous = self.view.sentence_of(sent.start - 1)
+        return any(t.dep_ == "nsubj" and t.head == previous.root
+                   and t.lemma_.lower() in RESOLUTION_NOUNS for t in previous)
 
     def _anaphor(self, subj: Token) -> EntityRef | None:
         noun = subj.lemma_.lower()
@@ -726,6 +749,10 @@ class SpeechReader:
             span = self.view.entity_at(t)
             if span is not None and span.label_ in AGENT_TYPES and span.label_ != "Person":
                 return self.view.ref(span)
+            if span is None and t.lemma_.lower() == "country":  # "in that country"
+                ref = self.discourse.resolve(t)
+                if ref is not None:
+                    return ref
         return None
 
     def _phrase_entities(self, head: Token) -> list[Span]:
@@ -876,10 +903,19 @@ def _negated_or_modal(verb: Token) -> bool:
         if c.dep_ == "neg":
             return True
         if c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in {"to"}):
+            if c.lower_ == "would" and _under_terms(verb):
+                continue  # "Under its terms, the Assembly would express ...": the text's words
             return True
         if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
             return True
     return False
+
+
+def _under_terms(verb: Token) -> bool:
+    """'Under its terms' / 'By the terms of the draft': a summary of what a resolution says."""
+    return any(c.dep_ == "prep" and c.lower_ in {"under", "by"}
+               and any(p.lemma_.lower() == "term" for p in c.children)
+               for c in verb.children)
 
 
 def _inside_quote(text: str, sent_start: int, at: int) -> bool:

@@ -26,6 +26,7 @@ from graph.nlp import lexicon
 from graph.registry import ACTOR_TYPES, MENTION_PLACE_TYPES, PERSON_TYPES, Registry
 
 SPAN_KEY = "rkg.entities"
+_POSSESSIVE_UN = re.compile(r"^(?:the )?(?:united nations|u\.n\.|un)(?:'s|’s|'|’) (.+)$")
 ENTITY_TABLE = "rkg.entities"
 # The type sets live in graph.registry (one place); these names are what extractors import.
 PLACE_TYPES = MENTION_PLACE_TYPES
@@ -391,8 +392,14 @@ class EntityAnnotator:
         return None
 
     def _registry_lookup(self, text: str) -> str | None:
-        options = self.forms.get(text.casefold()) or self.forms.get(
-            re.sub(r"^the ", "", text.casefold()))
+        folded = text.casefold()
+        options = self.forms.get(folded) or self.forms.get(re.sub(r"^the ", "", folded))
+        if not options:  # "United Nations' Third Committee", "the U.N.'s refugee agency"
+            m = _POSSESSIVE_UN.match(folded)
+            if m:
+                rest = m.group(1)
+                options = self.forms.get(f"un {rest}") or self.forms.get(
+                    f"united nations {rest}") or self.forms.get(rest)
         if options and not all(m for _, m in options):
             return next(e for e, m in options if not m)
         return None

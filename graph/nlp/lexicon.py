@@ -140,7 +140,7 @@ PERSON_ROLE_NOUNS = frozenset({
 ORG_ROLE_NOUNS = frozenset({
     "group", "expert", "organization", "organisation", "ngo", "coalition", "agency", "office",
     "ministry", "department", "committee", "commission", "council", "body", "court",
-    "government", "authorities",
+    "government", "authorities", "country",
 })
 # Titles before a name that name the institution the holder sits in, by its head noun.
 TITLE_INSTITUTIONS: dict[str, tuple[str, ...]] = {  # most specific head noun first
