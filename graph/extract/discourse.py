@@ -140,7 +140,15 @@ class Discourse:
             return self.organisation_for_noun(lemma, token.i)
         return None
 
+    @cached_property
+    def _speaker_line(self) -> EntityRef | None:
+        return self._find_speaker_line()
+
     def speaker_line_person(self) -> EntityRef | None:
+        """The person a speech is printed under (worked out once per document)."""
+        return self._speaker_line
+
+    def _find_speaker_line(self) -> EntityRef | None:
         """The person a speech is printed under: a line that starts with a name and is no
         sentence ("Lord X of Y (Party), 7:44 pm, ..."), before the first long paragraph."""
         text = self.view.text

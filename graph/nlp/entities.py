@@ -109,8 +109,8 @@ class EntityAnnotator:
         candidates = (self._registry_candidates(doc)
                       + self._government_candidates(doc, government)
                       + self._list_candidates(doc, sents) + self._ner_candidates(doc, sents)
-                      + self._name_shape_candidates(doc, words) + _peer_candidates(doc))
-        candidates += _local_force_candidates(doc)
+                      + self._name_shape_candidates(doc, words) + _peer_candidates(doc, words))
+        candidates += _local_force_candidates(doc, words)
         chosen = self._places_near_each_other(
             _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
         chosen += self._document_aliases(doc, chosen, words)
@@ -527,13 +527,14 @@ def _name_shapes(doc: Doc, words: list[str]) -> list[tuple[int, int]]:
     return found
 
 
-def _local_force_candidates(doc: Doc) -> list[Candidate]:
+def _local_force_candidates(doc: Doc, words: list[str]) -> list[Candidate]:
     """'the Riverside provincial police': a place name, a level and a force are one agency
-    (whatever the statistical NER made of the place name)."""
+    (whatever the statistical NER made of the place name). `words`: the tokens' texts."""
     found = []
-    for t in doc:
-        if t.lower_ not in lexicon.FORCE_NOUNS or t.i < 2:
+    for i, word in enumerate(words):
+        if i < 2 or word.lower() not in lexicon.FORCE_NOUNS:
             continue
+        t = doc[i]
         start = t.i
         while start > 0 and doc[start - 1].lower_ in lexicon.FORCE_LEVELS:
             start -= 1
@@ -547,13 +548,16 @@ def _local_force_candidates(doc: Doc) -> list[Candidate]:
     return found
 
 
-def _peer_candidates(doc: Doc) -> list[Candidate]:
+def _peer_candidates(doc: Doc, words: list[str]) -> list[Candidate]:
     """'Lord Clarke of Hampstead', 'Baroness Hale': a peerage title and its name are one
-    person, whatever the statistical NER made of them (often an organisation or nothing)."""
+    person, whatever the statistical NER made of them (often an organisation or nothing).
+    `words`: the tokens' texts."""
     found = []
-    for t in doc:
-        if t.lower_ not in lexicon.PEERAGE_TITLES or not t.is_title or t.i + 1 >= len(doc):
+    for i, word in enumerate(words):
+        if word.lower() not in lexicon.PEERAGE_TITLES or not word.istitle() \
+                or i + 1 >= len(doc):
             continue
+        t = doc[i]
         name = doc[t.i + 1]
         if not (name.is_title and name.is_alpha) or name.lower_ in lexicon.NAME_CONNECTORS:
             continue
