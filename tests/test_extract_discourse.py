@@ -266,3 +266,19 @@ def test_speech_a_drafts_terms_are_the_approving_committees_words() -> None:
 def test_entities_the_united_nations_possessive_names_the_registry_body() -> None:
     assert spans("The United Nations' Third Committee approved the text.").get(
         "United Nations' Third Committee") == "UNSubsidiaryBody"
+
+
+@pytest.mark.parametrize("text", [
+    '"I am worried that the talks could push Laos to return them," said Mina Cho, Asia '
+    "director of Freedom Bridge, a group that helps refugees cross borders.",
+])
+def test_speech_an_inverted_speaker_the_parser_lost_is_the_name_after_the_verb(
+        text: str) -> None:
+    found = acts(text)
+    assert found and {speaker for speaker, _, _ in found} == {"Mina Cho"}
+
+
+def test_speech_a_verb_whose_subject_was_lost_is_not_spoken_by_its_object() -> None:
+    found = acts("According to Kyodo News, Japanese Ambassador to the U.N. office in Geneva, "
+                 "Aiko Sato, urged Beijing to protect the refugees.")
+    assert all(speaker != "China" for speaker, _, _ in found)

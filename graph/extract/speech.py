@@ -12,7 +12,14 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from graph.extract.context import PRONOUNS, DocView, conjuncts, is_passive, subject_of
+from graph.extract.context import (
+    INVERTING_VERBS,
+    PRONOUNS,
+    DocView,
+    conjuncts,
+    is_passive,
+    subject_of,
+)
 from graph.extract.discourse import Discourse
 from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, load_frames, verb_lemma
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
@@ -38,6 +45,7 @@ CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register",
                            "lodge", "file", "issue", "record", "reiterate", "reaffirm"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
+QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
 SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
@@ -508,6 +516,14 @@ class SpeechReader:
             return self.last_speaker, ""
         subj = subject_of(verb)
         if subj is None:
+            after = self.view.entity_at(verb.doc[verb.i + 1]) if verb.i + 1 < len(verb.doc) \
+                else None
+            if after is not None and after.start == verb.i + 1 and after.label_ in \
+                    AGENT_TYPES and verb.i > 0 and verb.nbor(-1).text in QUOTE_CLOSERS \
+                    and verb.lemma_.lower() in INVERTING_VERBS \
+                    and after.root.dep_ not in {"dobj", "dative"}:
+                self.human_subject = after.label_ == "Person"  # '"...," said X' (X lost)
+                return self.view.ref(after), after.text
             if verb.dep_ == "ROOT":  # a parse that lost the subject: the nearest agent before
                 before = [s for s in self.view.entities(self.view.sentence_of(verb.i))
                           if s.end <= verb.i
