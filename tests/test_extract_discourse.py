@@ -282,3 +282,14 @@ def test_speech_a_verb_whose_subject_was_lost_is_not_spoken_by_its_object() -> N
     found = acts("According to Kyodo News, Japanese Ambassador to the U.N. office in Geneva, "
                  "Aiko Sato, urged Beijing to protect the refugees.")
     assert all(speaker != "China" for speaker, _, _ in found)
+
+
+def test_speech_a_treaty_bodys_list_of_recommendations_to_the_state_party() -> None:
+    text = ("Committee on the Rights of the Child: Concluding observations on the reports of "
+            "Laos\n\n40. The Committee recommends that the State party:\n\n(a) Respect the "
+            "principle of non-refoulement.\n\n(b) Stop arresting refugees.\n\n41. The "
+            "Committee welcomes the law.\n")
+    found = acts(text)
+    crc = "Committee on the Rights of the Child"
+    assert found.count((crc, "Laos", "recommends")) == 2  # one per item, not the introducer
+    assert (crc, None, "welcomes") in found  # the next paragraph ends the list

@@ -106,6 +106,14 @@ class Discourse:
                 return ref
         return None
 
+    def state_under_review(self) -> EntityRef | None:
+        """'the State party' of a treaty body's text: the state its heading names first
+        ("Concluding observations on the ... reports of X")."""
+        for span in self._spans:
+            if span.label_ == "State":
+                return self.view.ref(span)
+        return None
+
     def latest_body(self, before: int) -> EntityRef | None:
         """The latest UN or intergovernmental body named before token `before`."""
         for span in reversed(self._before(before)):
@@ -134,6 +142,8 @@ class Discourse:
                          for c in token.children) or token.dep_ == "poss"
         if not determined:
             return None
+        if lemma == "party" and any(c.lower_ == "state" for c in token.children):
+            return self.state_under_review()
         if lemma in PERSON_ROLE_NOUNS:
             return self.person_before(token.i, lemma) or self.person_before(token.i)
         if lemma in ORG_ROLE_NOUNS or word in ORG_ROLE_NOUNS:

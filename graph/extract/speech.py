@@ -8,6 +8,7 @@ anaphors ("They", "The group") take the last speaker.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from spacy.tokens import Span, Token
@@ -45,6 +46,8 @@ CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register",
                            "lodge", "file", "issue", "record", "reiterate", "reaffirm"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
+_LIST_ITEM = re.compile(r"^\(?[a-z]{1,3}\)\s")  # "(a) ", "b) ", "(iv) "
+_PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}\.\s")  # "84. "
 QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
@@ -94,6 +97,9 @@ class SpeechReader:
         self.discourse = Discourse(view)
         self.letters: list[tuple[list[EntityRef], EntityRef]] = []  # (authors, recipient)
         self.text_speaker = ""  # a speaker named only by its words ("the proposed resolution")
+        # an open list of recommendations: (verb, kind, speaker, speaker text, addressees)
+        self.open_list: tuple[Token, str, EntityRef | None, str,
+                              list[tuple[EntityRef | None, str | None]]] | None = None
         self.human_subject = False  # was the current speaker's phrase a person?
         self.last_human = False
 
@@ -104,6 +110,8 @@ class SpeechReader:
         for sent in self.view.sentences():
             before = len(self.out)
             self._note_letters(sent)
+            if self._list_item(sent):
+                continue
             self._according_to(sent)
             for i in range(sent.start, sent.end):
                 # each pattern's own first test, to skip the tokens none of them wants
@@ -138,11 +146,30 @@ class SpeechReader:
             self._quote_continuation(sent, before)
         return _dedupe(self.out)
 
+    def _list_item(self, sent: Span) -> bool:
+        """'The Committee recommends that the State party:' then '(a) Respect ...', '(b)
+        Stop ...': each item is an act of its own, with the introducer's speaker, kind and
+        addressee. A new numbered paragraph ends the list."""
+        text = self.view.sentence_text(sent).lstrip()
+        if _PARAGRAPH_NUMBER.match(text):
+            self.open_list = None
+        if self.open_list is None or not _LIST_ITEM.match(text):
+            return False
+        _, kind, speaker, speaker_text, addressees = self.open_list
+        self._emit(sent, sent.root, kind, speaker, speaker_text, addressees,
+                   topic_root=sent.root)
+        return True
+
     def _emit(self, sent: Span, verb: Token, kind: str, speaker: EntityRef | None,
               speaker_text: str, addressees: list[tuple[EntityRef | None, str | None]],
               channel: str = "PublicStatement", confidence: float = 0.75,
               topic_root: Token | None = None) -> None:
         if speaker is None and not speaker_text:
+            return
+        if kind in APPEALS and self.view.sentence_text(sent).rstrip().endswith(":") \
+                and sent.end <= verb.i + 8:
+            # an introducer ("recommends that the State party:"): the items are the acts
+            self.open_list = (verb, kind, speaker, speaker_text, addressees)
             return
         letter = self._letter_of(speaker)
         if letter is not None and kind != "reports":  # what the authors of a letter say in
@@ -683,6 +710,8 @@ class SpeechReader:
             if kind == "recommends":
                 heads += [s for c in verb.children if c.dep_ == "ccomp"
                           for s in c.children if s.dep_ == "nsubj"]
+                heads += [c for c in verb.children if c.dep_ == "ccomp"  # "that the X:"
+                          and c.pos_ in {"NOUN", "PROPN"}]
             if kind == "other":
                 heads = [s for c in verb.children if c.dep_ == "ccomp"
                          for s in c.children if s.dep_ == "nsubj"]
