@@ -293,3 +293,10 @@ def test_speech_a_treaty_bodys_list_of_recommendations_to_the_state_party() -> N
     crc = "Committee on the Rights of the Child"
     assert found.count((crc, "Laos", "recommends")) == 2  # one per item, not the introducer
     assert (crc, None, "welcomes") in found  # the next paragraph ends the list
+
+
+def test_speech_the_short_form_of_an_unnamed_speaker_is_the_one_named_before() -> None:
+    found = acts("Human rights activists say the case shows Laos is helping the crackdown. "
+                 "Rights activists argue that the speed of the trial should give cause for "
+                 "concern.")
+    assert {speaker for speaker, _, _ in found} == {"Human rights activists"}

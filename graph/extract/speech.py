@@ -97,6 +97,7 @@ class SpeechReader:
         self.discourse = Discourse(view)
         self.letters: list[tuple[list[EntityRef], EntityRef]] = []  # (authors, recipient)
         self.text_speaker = ""  # a speaker named only by its words ("the proposed resolution")
+        self.unnamed: list[str] = []  # unnamed speakers so far ("human rights activists")
         # an open list of recommendations: (verb, kind, speaker, speaker text, addressees)
         self.open_list: tuple[Token, str, EntityRef | None, str,
                               list[tuple[EntityRef | None, str | None]]] | None = None
@@ -626,8 +627,18 @@ class SpeechReader:
         text = _noun_phrase(subj, keep_indefinite=True)
         if subj.pos_ in {"NOUN", "PROPN"} and len(_noun_phrase(subj).split()) >= 2 \
                 and subj.lemma_.lower() in GROUP_SPEAKERS:
-            return None, text
+            return None, self._unnamed_chain(text)
         return None, ""
+
+    def _unnamed_chain(self, text: str) -> str:
+        """'Human rights activists say ...' then 'Rights activists argue ...': the short
+        form of an unnamed speaker is the one named before."""
+        folded = text.casefold()
+        for earlier in reversed(self.unnamed):
+            if earlier.casefold().endswith(" " + folded) or earlier.casefold() == folded:
+                return earlier
+        self.unnamed.append(text)
+        return text
 
     def _follows_resolution_subject(self, verb: Token) -> bool:
         """'The resolution referred to ... It also recorded ...': "it" is the resolution."""
