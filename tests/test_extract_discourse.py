@@ -300,3 +300,17 @@ def test_speech_the_short_form_of_an_unnamed_speaker_is_the_one_named_before() -
                  "Rights activists argue that the speed of the trial should give cause for "
                  "concern.")
     assert {speaker for speaker, _, _ in found} == {"Human rights activists"}
+
+
+@pytest.mark.parametrize("text", [
+    "China has always maintained a calm attitude.",
+    "Laos refused entry to the monitors.",
+])
+def test_speech_a_bare_object_is_no_statement(text: str) -> None:
+    assert acts(text) == []
+
+
+def test_speech_a_refusal_of_a_request_and_a_highlighted_theme_are_kept() -> None:
+    assert ("Laos", None, "other") in acts("Laos rejected the request on Monday.")
+    assert ("Third Committee of the United Nations General Assembly", None, "other") in acts(
+        "The Third Committee highlights the link between rights and security.")

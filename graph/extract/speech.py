@@ -48,6 +48,14 @@ EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "regi
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
 _LIST_ITEM = re.compile(r"^\(?[a-z]{1,3}\)\s")  # "(a) ", "b) ", "(iv) "
 _PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}\.\s")  # "84. "
+# Verbs whose plain object is no statement ("maintained a calm attitude", "denied entry").
+BARE_OBJECT_LEMMAS = frozenset({"deny", "reject", "refuse", "dismiss", "maintain", "turn",
+                                "say", "state", "tell", "add"})
+# What a refusal or denial turns down ("rejected the request", "denied the report").
+REFUSABLE_NOUNS = frozenset({"request", "claim", "report", "reports", "notice", "allegation",
+                             "accusation", "call", "appeal", "plan", "proposal", "demand",
+                             "offer", "suggestion", "charge", "application", "bid", "draft",
+                             "resolution", "recommendation", "it", "this", "that"})
 QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
@@ -233,6 +241,8 @@ class SpeechReader:
         if kind == "reports" and lemma == "confirm" and not any(
                 c.dep_ in {"dobj", "ccomp"} for c in verb.children):
             return
+        if kind == "other" and not _says_something(verb):
+            return  # "maintained a calm attitude", "refused entry", a headline's "X says"
         speaker, speaker_text = self._speaker(verb)
         if speaker is None and not speaker_text:
             return
@@ -965,6 +975,19 @@ def _negated_or_modal(verb: Token) -> bool:
         if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
             return True
     return False
+
+
+def _says_something(verb: Token) -> bool:
+    """Does a statement or refusal verb carry what was said or refused: a clause ("said
+    that ...", "refused to ..."), a quote, or a request or claim turned down?"""
+    for c in verb.children:
+        if c.dep_ in {"ccomp", "xcomp", "advcl", "parataxis"}:
+            return True
+        if c.dep_ == "dobj" and (c.lemma_.lower() in REFUSABLE_NOUNS or c.pos_ == "PRON"
+                                 or verb.lemma_.lower() not in BARE_OBJECT_LEMMAS):
+            return True  # "highlights the link", "noted the report": a theme
+    text = verb.sent.text
+    return '"' in text or "“" in text
 
 
 def _under_terms(verb: Token) -> bool:
