@@ -314,3 +314,22 @@ def test_speech_a_refusal_of_a_request_and_a_highlighted_theme_are_kept() -> Non
     assert ("Laos", None, "other") in acts("Laos rejected the request on Monday.")
     assert ("Third Committee of the United Nations General Assembly", None, "other") in acts(
         "The Third Committee highlights the link between rights and security.")
+
+
+@pytest.mark.parametrize(("text", "name", "allowed"), [
+    ("Activists from the New York-based group spoke.", "New York-based", {None}),
+    ("Police searched Tumen, Hunchun, Yanji, Helong, Dandong and Nanping last week.",
+     "Dandong and Nanping", {None}),
+    ("Many North Koreans were detained in Laos.", "North Koreans", {None, "State"}),
+])
+def test_entities_forms_that_are_no_entity_of_their_own(
+        text: str, name: str, allowed: set[str | None]) -> None:
+    assert spans(text).get(name) in allowed
+
+
+def test_entities_an_acronym_in_parentheses_is_the_short_form_of_the_name() -> None:
+    text = "The General Intelligence Agency (GIA) declined to comment."
+    info = DocumentInfo(hashlib.sha256(text.encode()).hexdigest(), "test.txt", text,
+                        date=DateValue("2014-05-31", "day"))
+    keys = {s.text: s.kb_id_ for s in annotate(info).spans[SPAN_KEY]}
+    assert keys["GIA"] == keys["General Intelligence Agency"]

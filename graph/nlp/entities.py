@@ -285,6 +285,9 @@ class EntityAnnotator:
             span = _trim(_extend_hyphenated(ent))
             if span is None or not _looks_like_name(span):
                 continue
+            if span.text.isupper() and span.start > 0 and span.end < len(doc) \
+                    and doc[span.start - 1].text == "(" and doc[span.end].text == ")":
+                continue  # "(GIA)": the short form of the name before (document aliases)
             label = span.text
             if any(t.text in {",", ";"} for t in span) or label.count("(") != label.count(")"):
                 continue
@@ -300,6 +303,7 @@ class EntityAnnotator:
             if etype in {"Settlement", "AdministrativeRegion"} and (
                     (span.root.dep_ in {"compound", "amod"} and span.root.head.pos_ == "NOUN")
                     or " and " in label or label.casefold() in self.demonyms
+                    or label.casefold().rstrip("s") in self.demonyms
                     or label.lower() in lexicon.NOT_PLACES):
                 continue  # "Asia director", "North and South Korea", "Lao", "the North"
             known = self._registry_lookup(label)
@@ -333,6 +337,7 @@ class EntityAnnotator:
                 while len(piece) and (piece[0].lower_ in {"and", "or"} or piece[0].is_punct):
                     piece = piece[1:]
                 items.append(piece)
+            items = [part for item in items for part in _split_on_and(item)]
             proper = [p for p in items if (len(p) and _looks_like_name(p) and p[0].is_title)
                       or (len(p) and p[0].is_upper and len(p[0]) > 1)]
             if len(proper) < max(4, int(0.7 * len(items))):
@@ -522,9 +527,18 @@ def _name_shapes(doc: Doc, words: list[str]) -> list[tuple[int, int]]:
         first, second, after = doc[i - 2], doc[i - 1], doc[i + 1]
         if first.is_title and first.is_alpha and len(first.text) <= 5 \
                 and second.is_title and second.is_alpha \
-                and after.is_lower and after.is_alpha and len(after.text) >= 2:
+                and after.is_lower and after.is_alpha and len(after.text) >= 2 \
+                and after.lower_ not in lexicon.LOCATED_SUFFIXES:  # not "New York-based"
             found.append((i - 2, i + 2))
     return found
+
+
+def _split_on_and(piece: Span) -> list[Span]:
+    """'Dandong and Nanping', the last item of a list, is two items."""
+    for t in piece:
+        if t.lower_ in {"and", "or"} and piece.start < t.i < piece.end - 1:
+            return [piece.doc[piece.start:t.i], piece.doc[t.i + 1:piece.end]]
+    return [piece]
 
 
 def _local_force_candidates(doc: Doc, words: list[str]) -> list[Candidate]:

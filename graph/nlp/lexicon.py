@@ -110,7 +110,8 @@ MESSAGE_NOUNS = frozenset({"letter", "message", "note", "appeal", "request", "co
 
 # Capitalised words the statistical NER takes for places, which are not places by themselves.
 NOT_PLACES = frozenset({"north", "south", "east", "west", "states", "the north", "the south",
-                        "korea", "print", "home"})
+                        "korea", "print", "home", "earth", "south east", "south west",
+                        "north east", "north west", "southeast", "northeast"})
 
 # Nouns that make a span a title or post ("UN Special Rapporteur"), not a name.
 ROLE_NOUNS = frozenset({
