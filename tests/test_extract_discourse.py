@@ -331,5 +331,6 @@ def test_entities_an_acronym_in_parentheses_is_the_short_form_of_the_name() -> N
     text = "The General Intelligence Agency (GIA) declined to comment."
     info = DocumentInfo(hashlib.sha256(text.encode()).hexdigest(), "test.txt", text,
                         date=DateValue("2014-05-31", "day"))
-    keys = {s.text: s.kb_id_ for s in annotate(info).spans[SPAN_KEY]}
+    doc = annotate(info)
+    keys = {s.text: s.kb_id_ for s in doc.spans[SPAN_KEY]}
     assert keys["GIA"] == keys["General Intelligence Agency"]
