@@ -32,7 +32,10 @@ from graph.buildcache import (
     prune_graph_files,
     records_json,
 )
+from graph.curation import default_path as default_curation
+from graph.curation import load as load_curation
 from graph.errors import InputError
+from graph.fingerprint import code_fingerprint
 from graph.graphfiles import (
     NamedGraphFile,
     cached_graph_file,
@@ -43,6 +46,8 @@ from graph.graphfiles import (
     write_trig,
     write_turtle,
 )
+from graph.linking.stage import LinkStage, known_entities
+from graph.linking.stage import run as run_linking
 from graph.nlp.resources import registry_for
 from graph.rdf.assemble import linked_quads
 from graph.rdf.registry import ontology_quads, registry_quads
@@ -91,9 +96,10 @@ def default_ontology_dir() -> Path:
 
 def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int = 1,
                 strict: bool = False, progress: Progress | None = None,
-                store: str = "memory") -> BuildResult:
+                store: str = "memory", curation_file: Path | None = None) -> BuildResult:
     """`store` (graph.stores spec) also receives the graph: only changed named graphs are
-    rewritten, removed documents' graphs dropped. `jobs` processes extract facts."""
+    rewritten, removed documents' graphs dropped. `jobs` processes extract facts.
+    `curation_file` (default CORPUS/curation.yaml) holds researchers' decisions."""
     from graph.nlp.pipeline import pipeline_version  # imports spaCy: only when building
     from graph.stores import check_spec, publish
 
@@ -119,8 +125,9 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     shared = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
     graphs = [*shared, *(r.graph for r in records)]
     cache.mkdir(parents=True, exist_ok=True)
+    linking = link_stage(corpus, out, records, registry, curation_file)
     with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as tmp:
-        graphs.append(canonical_graph(records, Path(tmp)))
+        graphs.append(canonical_graph(records, Path(tmp), linking))
         graphs.append(write_graph_file(iris.graph("build"), build_record(
             [r.doc_id for r in records], version, registry.content_hash(), dict(counts)),
             Path(tmp) / "build.nt"))
@@ -131,9 +138,10 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     keep = [p for r in records for p in r.files()]
     keep += [p for g in shared for p in (g.nt, g.trig)]
     prune_graph_files(graphs_dir, keep)
+    linking.write(out)
     result = BuildResult(out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
-                         store=synced.summary() if synced else "")
+                         warnings=list(linking.stale), store=synced.summary() if synced else "")
     write_text(out / "build.json", json.dumps({
         "documents": records_json(records),
         "problems": problems, "fact_counts": dict(sorted(counts.items())),
@@ -145,34 +153,38 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     return result
 
 
-def canonical_graph(records: Sequence[DocumentRecord], tmp: Path) -> NamedGraphFile:
+def link_stage(corpus: Path, out: Path, records: Sequence[DocumentRecord],
+               registry: Registry, curation_file: Path | None) -> LinkStage:
+    """Forced returns linked into events under the researchers' decisions (graph/linking)."""
+    return run_linking([f for r in records for f in r.returns],
+                       {r.doc_id: r.file_name for r in records}, registry, out,
+                       load_curation(curation_file or default_curation(corpus)),
+                       known_entities(registry, (e for r in records for e in r.discovered)))
+
+
+def canonical_graph(records: Sequence[DocumentRecord], tmp: Path,
+                    linking: LinkStage | None = None) -> NamedGraphFile:
     """Each document's cached share of the canonical graph, merged with what links them
     (forced returns clustered into events, one label per discovered entity)."""
     linked = tmp / "linked.nt"
     write_ntriples(iris.graph("canonical"), linked_quads(
-        [f for r in records for f in r.returns], {e for r in records for e in r.discovered}),
-        linked)
+        [f for r in records for f in r.returns], {e for r in records for e in r.discovered},
+        linking), linked)
     merged = tmp / "canonical.nt"
     merge_sorted([linked, *(r.canonical_part for r in records)], merged, tmp)
     return graph_file_from_ntriples(iris.graph("canonical"), merged)
 
 
 # -- named graph files (graph/graphfiles.py), reused while what they depend on is unchanged
-RDF_MODULES = ("graph.rdf.assemble", "graph.rdf.registry", "graph.rdf.terms", "graph.iris",
-               "graph.rdfio", "graph.vocab", "graph.graphfiles", "graph.buildcache",
-               "graph.factcodec")
+RDF_ROOTS = ("graph.rdf.assemble", "graph.rdf.registry", "graph.graphfiles", "graph.buildcache",
+             "graph.factcodec")
 
 
 def rdf_code_fingerprint() -> str:
-    """The source of the code that turns facts into triples: a change to it invalidates
-    every cached graph file, as EXTRACTION_VERSION does for facts."""
-    import importlib
-
-    h = hashlib.sha256(__version__.encode())
-    for name in RDF_MODULES:
-        module_file = importlib.import_module(name).__file__
-        h.update(Path(module_file).read_bytes() if module_file else name.encode())
-    return h.hexdigest()
+    """The source of the code that turns facts into triples (and all it imports): a change to
+    it invalidates every cached graph file, as the extraction code's own fingerprint does for
+    facts (graph.nlp.pipeline.pipeline_version)."""
+    return iris.digest(__version__, code_fingerprint(RDF_ROOTS), length=32)
 
 
 def ontology_graph(graphs_dir: Path) -> NamedGraphFile:

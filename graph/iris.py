@@ -29,6 +29,7 @@ FACT_KINDS = {
     "SpeechAct": "speech-act", "TreatyStatement": "treaty-statement",
     "ResolutionAdoption": "resolution-adoption", "UPRReview": "upr-review",
     "PostHolding": "tenure", "HarmReport": "harm-report", "Practice": "practice",
+    "EventLink": "event-link", "Disagreement": "disagreement", "CurationDecision": "decision",
 }
 
 

@@ -194,6 +194,29 @@ class RKG(DefinedNamespace):
     entryIntoForce: URIRef
     untcChapter: URIRef
 
+    # Linking and curation (docs/linking.md)
+    EventLink: URIRef
+    Disagreement: URIRef
+    DisagreementSide: URIRef
+    CurationDecision: URIRef
+    linkedEvent: URIRef
+    linksClaim: URIRef
+    linkScore: URIRef
+    linkStep: URIRef
+    agreesOn: URIRef
+    disagreesOn: URIRef
+    disagreementAbout: URIRef
+    disagreementKind: URIRef
+    hasSide: URIRef
+    sideClaim: URIRef
+    sideValue: URIRef
+    concerns: URIRef
+    nextLeg: URIRef
+    decision: URIRef
+    decisionKind: URIRef
+    decisionReason: URIRef
+    decisionAuthor: URIRef
+
 
 class OA(DefinedNamespace):
     """The Web Annotation terms the project uses (declared in ontology/align.ttl)."""

@@ -11,6 +11,7 @@ from graph.cli import (
     export_cmd,
     ontology_cmd,
     query_cmd,
+    review_cmd,
     serve_cmd,
     validate_cmd,
     viz_cmd,
@@ -27,7 +28,7 @@ def cli() -> None:
 
 
 for module in (build_cmd, query_cmd, export_cmd, viz_cmd, validate_cmd, serve_cmd,
-               evaluate_cmd, ontology_cmd):
+               evaluate_cmd, ontology_cmd, review_cmd):
     module.register(cli)
 
 

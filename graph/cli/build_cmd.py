@@ -37,6 +37,9 @@ def register(group: click.Group) -> None:
                   help="Also put the graph in this store: memory, oxigraph:DIR (a persistent "
                        "Oxigraph folder) or sparql:URL[,gsp=URL] (a SPARQL 1.1 endpoint; "
                        "docs/stores.md). Only changed named graphs are rewritten.")
+    @click.option("--curation", "curation_file", type=click.Path(path_type=Path, dir_okay=False),
+                  default=None, help="Researchers' decisions (default: CORPUS/curation.yaml; "
+                                     "docs/linking.md).")
     @click.option("--strict", is_flag=True,
                   help="Exit non-zero when any input file is bad (default: skip it).")
     @click.option("--no-reason", is_flag=True,
@@ -44,7 +47,7 @@ def register(group: click.Group) -> None:
     @click.option("--no-site", is_flag=True, help="Do not write the offline site out/site/.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
     def command(corpus: Path, out: Path, reference: Path | None, jobs: int, store: str,
-                strict: bool,
+                curation_file: Path | None, strict: bool,
                 no_reason: bool, no_site: bool, quiet: bool) -> None:
         """Build the graph from CORPUS (default: corpus/) into --out (default: out/).
 
@@ -74,7 +77,8 @@ def register(group: click.Group) -> None:
             bar.start()
         try:
             result = build_graph(corpus, out, reference_dir=str(reference or ""),
-                                 strict=strict, progress=progress, jobs=jobs, store=store)
+                                 strict=strict, progress=progress, jobs=jobs, store=store,
+                                 curation_file=curation_file)
         except RkgError as exc:
             raise click.ClickException(str(exc)) from exc
         finally:

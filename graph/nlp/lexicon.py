@@ -94,15 +94,8 @@ LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "to", "from", "near", "through", 
 MOTION_VERBS = frozenset({"visit", "travel", "arrive", "leave", "reach", "flee", "fly",
                           "enter", "return", "move", "go", "come", "escape", "cross"})
 
-# Nouns for the people who are returned or detained.
-PERSON_NOUNS = frozenset({
-    "defector", "defectors", "refugee", "refugees", "escapee", "escapees", "people", "person",
-    "persons", "individual", "individuals", "woman", "women", "child", "children",
-    "migrant", "migrants", "asylum", "seekers", "detainee", "detainees", "prisoner",
-    "prisoners", "men", "man", "girl", "girls", "boy", "boys", "worker", "workers",
-    "national", "nationals", "citizen", "citizens", "returnee", "returnees", "koreans",
-    "minors", "teenagers", "family", "families", "them", "they", "others", "orphans",
-})
+# Nouns for the people who are returned or detained: one list, in graph/text/numbers.py
+# (PERSON_NOUNS, PERSON_NOUNS_SINGULAR), since counting people needs it before any parse.
 
 # Nouns for messages: "sent a letter to Beijing" addresses a government, not a city.
 MESSAGE_NOUNS = frozenset({"letter", "message", "note", "appeal", "request", "communication",

@@ -14,6 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from graph import iris
+from graph.curation import expand_iri
 from graph.errors import ProvenanceError
 from graph.facts import (
     DateValue,
@@ -34,7 +35,9 @@ from graph.facts import (
     UPRReview,
     Visit,
 )
-from graph.linking import CanonicalReturn, cluster_returns
+from graph.linking import CanonicalReturn, link_returns
+from graph.linking.stage import LinkStage
+from graph.rdf.events import curation_quads, event_iri, event_quads
 from graph.rdf.terms import Quad, concept, date_time, decimal, integer, precision_of, text
 from graph.vocab import OA, RKG
 
@@ -245,13 +248,19 @@ def document_canonical_quads(df: DocumentFacts) -> list[Quad]:
     return out.quads
 
 
-def linked_quads(returns: Iterable[ForcedReturn], discovered: Iterable[EntityRef]
-                 ) -> list[Quad]:
-    """What needs every document at once: forced returns linked into canonical events, and
-    one label per discovered entity (the first of its references in sort order)."""
+def linked_quads(returns: Iterable[ForcedReturn], discovered: Iterable[EntityRef],
+                 stage: LinkStage | None = None) -> list[Quad]:
+    """What needs every document at once: forced returns linked into canonical events
+    (graph/linking; `stage` when the build has linked them under researchers' decisions,
+    which then go in too), and one label per discovered entity (the first of its
+    references in sort order)."""
     out = QuadSink(iris.graph("canonical"))
-    for event in cluster_returns(returns):
+    linked = stage.linked if stage is not None else link_returns(list(returns))
+    for event in linked.events:
         _canonical_return(out, event)
+        event_quads(out.add, event, claim_iri)
+    if stage is not None:
+        curation_quads(out.add, stage, claim_iri, lambda ref: URIRef(expand_iri(ref)))
     labelled: set[URIRef] = set()
     for ref in sorted(set(discovered)):
         node = entity_iri(ref)
@@ -277,7 +286,7 @@ def unregistered_refs(df: DocumentFacts) -> set[EntityRef]:
 
 
 def _canonical_return(out: QuadSink, event: CanonicalReturn) -> None:
-    node = URIRef(iris.fact("ForcedReturn", event.key))
+    node = event_iri(event.key)
     out.add(node, RDF.type, RKG.ForcedReturn)
     for ref, prop in ((event.perpetrator, RKG.perpetrator), (event.origin, RKG.origin),
                       (event.destination, RKG.destination)):

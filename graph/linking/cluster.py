@@ -1,0 +1,209 @@
+"""Event coreference in two steps: within each document, then across documents.
+
+Step 1 (per document, in text order): each mention joins the earlier group of its document
+it fits best (no hard conflict, no feature in disagreement: `features.compare`), else starts
+a group. So a headline, its lead and a later undated recap ("the 600", "those repatriated")
+become one group, while two returns of one article on different dates stay apart.
+
+Step 2 (across documents): groups of different documents are scored pairwise and merged
+greedily, best score first; every merge is checked again against the merged groups, so a
+chain of weak links cannot join what conflicts. A cross-document link needs an anchor, a
+date or a place in common: a matching count alone joins nothing. Candidates are blocked by
+perpetrator and year (and, for undated groups, by place), which keeps the step near linear.
+
+Researchers' decisions (graph/curation.py) come in as index sets: `same` groups are joined
+before step 2 whatever their features; `apart` pairs are never joined.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from graph.facts import ForcedReturn
+from graph.linking.features import THRESHOLD, Comparison, Profile, compare, profile
+from graph.linking.model import STEP_CORPUS, STEP_CURATION, STEP_DOCUMENT, LinkContext
+
+ANCHORS = frozenset({"date-day", "date-month", "date-year", "place"})
+
+
+@dataclass
+class Group:
+    """Mentions (indices into the linked returns) believed to be one event."""
+
+    members: list[int]
+    links: list[tuple[int, int, str, Comparison, str | None]]  # left, right, step, why, decision
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A cross-document pair that was scored (for review of links near the threshold)."""
+
+    left: int  # first mention of each side
+    right: int
+    comparison: Comparison
+    linked: bool
+
+
+class _Linker:
+    def __init__(self, returns: Sequence[ForcedReturn], context: LinkContext) -> None:
+        self.returns = returns
+        self.containers = context.containers
+        self.apart: dict[int, set[int]] = defaultdict(set)
+        for decision in context.apart:  # the first mention is apart from each other one
+            first, *rest = decision.mentions
+            for other in rest:
+                if other != first:
+                    self.apart[first].add(other)
+                    self.apart[other].add(first)
+        self.context = context
+
+    def profile(self, members: Sequence[int]) -> Profile:
+        return profile([self.returns[i] for i in members], self.containers)
+
+    def kept_apart(self, a: Sequence[int], b: Sequence[int]) -> bool:
+        return any(self.apart.get(i, set()).intersection(b) for i in a)
+
+    # -- step 1 -------------------------------------------------------------------------
+    def within_document(self, indices: Sequence[int]) -> list[Group]:
+        groups: list[Group] = []
+        profiles: list[Profile] = []
+        for i in sorted(indices, key=lambda n: (self.returns[n].evidence.start, n)):
+            mine = self.profile([i])
+            best: tuple[float, int, Comparison] | None = None
+            for g, (group, theirs) in enumerate(zip(groups, profiles, strict=True)):
+                why = compare(theirs, mine, same_document=True)
+                if why.compatible and not why.disagreed and not self.kept_apart(
+                        group.members, [i]) and (best is None or why.score > best[0]):
+                    best = (why.score, g, why)
+            if best is None:
+                groups.append(Group([i], []))
+                profiles.append(mine)
+                continue
+            _score, g, why = best
+            groups[g].links.append((groups[g].members[0], i, STEP_DOCUMENT,
+                                    Comparison(True, why.score, ("same-document", *why.agreed),
+                                               why.disagreed), None))
+            groups[g].members.append(i)
+            profiles[g] = self.profile(groups[g].members)
+        return groups
+
+    # -- researchers' same-event decisions -------------------------------------------------
+    def join_decided(self, groups: list[Group]) -> list[Group]:
+        owner = {i: n for n, g in enumerate(groups) for i in g.members}
+        parent = list(range(len(groups)))
+
+        def root(n: int) -> int:
+            while parent[n] != n:
+                parent[n] = parent[parent[n]]
+                n = parent[n]
+            return n
+
+        for decision in self.context.same:
+            present = [i for i in decision.mentions if i in owner]
+            for other in present[1:]:
+                ra, rb = root(owner[present[0]]), root(owner[other])
+                if ra == rb:
+                    continue
+                a, b = sorted((ra, rb))
+                why = compare(self.profile(groups[a].members), self.profile(groups[b].members))
+                groups[a].links.append((groups[a].members[0], groups[b].members[0],
+                                        STEP_CURATION, why, decision.decision))
+                groups[a].members += groups[b].members
+                groups[a].links += groups[b].links
+                parent[b] = a
+        return [g for n, g in enumerate(groups) if root(n) == n]
+
+    # -- step 2 -------------------------------------------------------------------------
+    def across_documents(self, groups: list[Group]) -> tuple[list[Group], list[Candidate]]:
+        profiles = [self.profile(g.members) for g in groups]
+        scored: list[tuple[float, int, int, Comparison]] = []
+        for a, b in self._candidate_pairs(profiles):
+            if profiles[a].docs & profiles[b].docs:
+                continue
+            why = compare(profiles[a], profiles[b])
+            if why.compatible and ANCHORS.intersection(why.agreed):
+                scored.append((why.score, a, b, why))
+        scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+        parent = list(range(len(groups)))
+
+        def root(n: int) -> int:
+            while parent[n] != n:
+                parent[n] = parent[parent[n]]
+                n = parent[n]
+            return n
+
+        candidates: list[Candidate] = []
+        for score, a, b, why in scored:
+            ra, rb = sorted((root(a), root(b)))
+            linked = False
+            if score >= THRESHOLD and ra != rb:
+                merged = compare(profiles[ra], profiles[rb])
+                if (merged.compatible and merged.score >= THRESHOLD
+                        and not profiles[ra].docs & profiles[rb].docs
+                        and not self.kept_apart(groups[ra].members, groups[rb].members)):
+                    groups[ra].links.append((groups[ra].members[0], groups[rb].members[0],
+                                             STEP_CORPUS, merged, None))
+                    groups[ra].members += groups[rb].members
+                    groups[ra].links += groups[rb].links
+                    parent[rb] = ra
+                    profiles[ra] = self.profile(groups[ra].members)
+                    linked = True
+            candidates.append(Candidate(groups[a].members[0], groups[b].members[0], why,
+                                        linked or root(a) == root(b)))
+        return [g for n, g in enumerate(groups) if root(n) == n], candidates
+
+    def _candidate_pairs(self, profiles: Sequence[Profile]) -> list[tuple[int, int]]:
+        """Pairs worth scoring: same perpetrator and status, and the same month (or the same
+        year when one gives only the year), or (when one is undated) a place in common.
+        Sorted, without repeats."""
+        dated: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # by month
+        year_only: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        by_place: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        undated: list[int] = []
+        for n, p in enumerate(profiles):
+            if p.perpetrator is None:
+                continue
+            who = (p.perpetrator.key, p.prospective)
+            if p.date.iso and len(p.date.iso) >= 7:
+                dated[(*who, p.date.iso[:7])].append(n)
+            elif p.date.iso:
+                year_only[(*who, p.date.iso[:4])].append(n)
+            else:
+                undated.append(n)
+            for place in p.within:
+                by_place[(*who, place)].append(n)
+        pairs: set[tuple[int, int]] = set()
+        for (who_key, status, month), members in dated.items():
+            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+            for other in year_only.get((who_key, status, month[:4]), ()):
+                pairs.update((min(a, other), max(a, other)) for a in members)
+        for members in year_only.values():
+            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+        for n in undated:
+            p = profiles[n]
+            assert p.perpetrator is not None
+            for place in p.places:
+                for other in by_place.get((p.perpetrator.key, p.prospective, place), ()):
+                    if other != n:
+                        pairs.add((min(n, other), max(n, other)))
+        return sorted(pairs)
+
+
+def link_groups(returns: Sequence[ForcedReturn], context: LinkContext
+                ) -> tuple[list[Group], list[Candidate]]:
+    """The groups of mentions that are one event each (in order of their first mention),
+    with the links that joined them and the cross-document pairs that were scored."""
+    linker = _Linker(returns, context)
+    by_doc: Mapping[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(returns):
+        if i not in context.rejected:
+            by_doc[m.evidence.doc_id].append(i)
+    groups = [g for doc in sorted(by_doc) for g in linker.within_document(by_doc[doc])]
+    groups = linker.join_decided(groups)
+    groups, candidates = linker.across_documents(groups)
+    for g in groups:
+        g.members.sort()
+    groups.sort(key=lambda g: g.members[0])
+    return groups, candidates

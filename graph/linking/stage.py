@@ -1,0 +1,133 @@
+"""The linking stage of a build: what it reads besides the mentions, and what it leaves.
+
+Reads the registry's place hierarchy, the previous build's identities
+(`out/identities.json`) and the researchers' decisions (`curation.yaml`); links; then
+writes the new identities and `out/review.json` (what waits for a decision: links near the
+threshold, decisions that no longer apply) for `rkg review`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph import curation, iris
+from graph.curation import Curation, Decision
+from graph.facts import EntityRef, ForcedReturn
+from graph.linking import LinkContext, Linked, NotSameEvent, SameEvent, link_returns
+from graph.linking.features import NEAR, THRESHOLD
+from graph.linking.identity import RECORD_FILE, fingerprint, read_record
+from graph.registry import PLACE_TYPES, Registry
+
+REVIEW_FILE = "review.json"
+
+
+@dataclass(frozen=True)
+class LinkStage:
+    linked: Linked
+    returns: tuple[ForcedReturn, ...]
+    decisions: tuple[Decision, ...]
+    applied: frozenset[str]  # ids of decisions that matched something in this build
+    stale: tuple[str, ...]  # messages: decisions that no longer apply
+    matched: Mapping[str, tuple[ForcedReturn, ...]]  # event decision id -> its mentions
+    file_names: Mapping[str, str]
+
+    def write(self, out: Path) -> None:
+        """identities.json and review.json, each written whole and renamed."""
+        _write_json(out / RECORD_FILE, self.linked.identities.record)
+        _write_json(out / REVIEW_FILE, {"near_threshold": self.near_threshold(),
+                                        "stale_decisions": list(self.stale)})
+
+    def near_threshold(self) -> list[dict[str, object]]:
+        rows = []
+        for c in self.linked.candidates:
+            if abs(c.comparison.score - THRESHOLD) > NEAR:
+                continue
+            left, right = self.returns[c.left], self.returns[c.right]
+            rows.append({"linked": c.linked, "score": round(c.comparison.score, 2),
+                         "agreed": list(c.comparison.agreed),
+                         "disagreed": list(c.comparison.disagreed),
+                         "left": self._mention(left), "right": self._mention(right)})
+        rows.sort(key=lambda r: (abs(float(str(r["score"])) - THRESHOLD), json.dumps(r)))
+        return rows
+
+    def _mention(self, m: ForcedReturn) -> dict[str, str]:
+        return {"file": self.file_names.get(m.evidence.doc_id, m.evidence.doc_id),
+                "quote": " ".join(m.evidence.quote.split()),
+                "date": m.date.iso or "", "perpetrator": m.perpetrator.label
+                if m.perpetrator else ""}
+
+
+def known_entities(registry: Registry, discovered: Iterable[EntityRef]) -> frozenset[str]:
+    """The IRIs of every entity a build has: the registry's and the discovered ones."""
+    return frozenset([iris.entity(e.id, e.type) for e in registry]
+                     + [iris.entity(ref.key, ref.type) for ref in discovered])
+
+
+def place_containers(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """Place key -> the places it lies in, nearest first, states left out (every place of
+    a state lies in it: sharing one says nothing about the route)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in registry:
+        if entry.type in PLACE_TYPES:
+            out[entry.id] = tuple(k for k in registry.located_in_chain(entry.id)
+                                  if (e := registry.get(k)) is not None and e.type != "State")
+    return out
+
+
+def run(returns: Sequence[ForcedReturn], file_names: Mapping[str, str], registry: Registry,
+        out: Path, decisions: Curation, entities: frozenset[str] = frozenset()
+        ) -> LinkStage:
+    """Link `returns` under the decisions; `entities` are the IRIs of every entity of this
+    build (registry and discovered), against which entity decisions are checked."""
+    history = read_record(out / RECORD_FILE)
+    sentences = [(file_names.get(m.evidence.doc_id, ""), m.evidence.quote) for m in returns]
+    prints = [fingerprint(m, file_names) for m in returns]
+    members = curation.event_members(history)
+    same, apart, rejected, applied, stale = [], [], set(), set(), []
+    matched: dict[str, tuple[ForcedReturn, ...]] = {}
+    for d in decisions.decisions:
+        if d.kind not in curation.EVENT_KINDS:
+            gone = [e for e in (*d.entities, d.entity) if e and e not in entities]
+            if gone:
+                stale.append(f"{d.kind} decision of {d.author} ({d.date}) no longer "
+                             f"applies: no entity {'; '.join(gone)} in this build")
+            else:
+                applied.add(d.id)
+            continue
+        found = curation.resolve_mentions(d.mentions, sentences)
+        missing = [f"{m.file}: {m.quote!r}" for m, n in zip(d.mentions, found, strict=True)
+                   if n is None]
+        indices = [n for n in found if n is not None]
+        for event in d.events:
+            hits = [n for n, fp in enumerate(prints) if fp in set(members.get(event, ()))]
+            if hits:
+                indices += hits[:1]
+            else:
+                missing.append(event)
+        if missing:
+            stale.append(f"{d.kind} decision of {d.author} ({d.date}) no longer applies: "
+                         f"not found in this build: {'; '.join(missing)}")
+            continue
+        applied.add(d.id)
+        matched[d.id] = tuple(returns[n] for n in indices)
+        if d.kind == "same-event":
+            same.append(SameEvent(d.id, tuple(indices)))
+        elif d.kind == "not-same-event":
+            apart.append(NotSameEvent(d.id, tuple(indices)))
+        else:
+            rejected.update(indices)
+    context = LinkContext(place_containers(registry), file_names, history, tuple(same),
+                          tuple(apart), frozenset(rejected))
+    linked = link_returns(list(returns), context)
+    return LinkStage(linked, tuple(returns), decisions.decisions, frozenset(applied),
+                     tuple(stale), matched, file_names)
+
+
+def _write_json(path: Path, value: object) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    tmp.replace(path)

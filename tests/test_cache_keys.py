@@ -1,0 +1,121 @@
+"""Caches are keyed by what produced them: a change to extraction code or to a lexicon file
+re-extracts, a change elsewhere does not, and nothing depends on a hand-kept version number.
+
+The tests run a copy of the package (in a temporary folder) in a subprocess, so that they can
+edit its source exactly as a developer would, without touching the checkout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.fingerprint import code_fingerprint, data_files, module_closure
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENT = """Source: Test Wire
+Date: 2024-03-05
+
+Rights group urges China to halt returns
+
+SEOUL, March 5 -- Human Rights Watch on Tuesday urged China to stop sending North Korean
+refugees back across the border, saying that 40 people were repatriated last week.
+"""
+
+
+def copy_checkout(dest: Path) -> Path:
+    """The package and the data folders beside it, as in a checkout."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("graph", "ontology", "queries"):
+        shutil.copytree(ROOT / folder, dest / folder, ignore=ignore)
+    return dest
+
+
+def run(tree: Path, code: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tree, env=env, text=True,
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+FINGERPRINT = ("from graph.fingerprint import code_fingerprint; "
+               "print(code_fingerprint(('graph.extract',)))")
+
+
+def test_cache_keys_closure_holds_the_extractors_and_their_lexicons() -> None:
+    names = {p.relative_to(ROOT / "graph").as_posix() for p in module_closure(("graph.extract",))}
+    assert {"extract/speech.py", "extract/returns.py", "nlp/lexicon.py", "text/dates.py",
+            "text/numbers.py", "facts.py"} <= names
+    # Modules of later stages never key the facts.
+    assert not any(n.startswith(("viz/", "cli/", "serve", "exports")) for n in names)
+    lexicons = ROOT / "graph" / "lexicons"
+    if lexicons.is_dir():
+        assert set(data_files(module_closure(("graph.extract",)))) >= {
+            f for f in lexicons.rglob("*") if f.is_file() and f.suffix in {".yaml", ".tsv"}}
+    assert code_fingerprint(("graph.extract",)) == code_fingerprint(("graph.extract",))
+
+
+@pytest.mark.slow
+def test_cache_keys_follow_code_and_lexicon_edits(tmp_path: Path) -> None:
+    tree = copy_checkout(tmp_path / "checkout")
+    before = run(tree, FINGERPRINT)
+    # A later stage's module: extraction's key must not move.
+    (tree / "graph" / "viz" / "site.py").write_text(
+        (tree / "graph" / "viz" / "site.py").read_text() + "\n# edited\n")
+    assert run(tree, FINGERPRINT) == before
+    # One line of an extractor.
+    speech = tree / "graph" / "extract" / "speech.py"
+    speech.write_text(speech.read_text() + "\n# edited\n")
+    after_code = run(tree, FINGERPRINT)
+    assert after_code != before
+    # A lexicon data file, added or edited.
+    lexicons = tree / "graph" / "lexicons"
+    lexicons.mkdir(exist_ok=True)
+    (lexicons / "test-words.yaml").write_text("words: [returned]\n")
+    after_lexicon = run(tree, FINGERPRINT)
+    assert after_lexicon != after_code
+    (lexicons / "test-words.yaml").write_text("words: [returned, expelled]\n")
+    assert run(tree, FINGERPRINT) != after_lexicon
+
+
+BUILD = """
+import json, sys
+from pathlib import Path
+from graph.builder import build_graph
+r = build_graph(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"reused": r.reused}))
+"""
+
+
+@pytest.mark.slow
+def test_cache_keys_a_changed_extractor_re_extracts_on_rebuild(tmp_path: Path) -> None:
+    tree = copy_checkout(tmp_path / "checkout")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.txt").write_text(DOCUMENT)
+    out = tmp_path / "out"
+    script = tmp_path / "build.py"
+    script.write_text(BUILD)
+
+    def build() -> int:
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        done = subprocess.run([sys.executable, str(script), str(corpus), str(out)], cwd=tree,
+                              env=env, text=True, capture_output=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return int(done.stdout.strip().splitlines()[-1].split(":")[1].strip(" }"))
+
+    def facts_keys() -> set[str]:
+        return {p.name for p in (out / ".cache" / "facts").iterdir()}
+
+    assert build() == 0
+    first = facts_keys()
+    assert build() == 1, "an unchanged rebuild reuses the cached facts"
+    returns = tree / "graph" / "extract" / "returns.py"
+    returns.write_text(returns.read_text() + "\n# a change to extraction code\n")
+    assert build() == 0, "after an extraction change the document is extracted again"
+    assert facts_keys() != first
