@@ -334,3 +334,11 @@ def test_entities_an_acronym_in_parentheses_is_the_short_form_of_the_name() -> N
     doc = annotate(info)
     keys = {s.text: s.kb_id_ for s in doc.spans[SPAN_KEY]}
     assert keys["GIA"] == keys["General Intelligence Agency"]
+
+
+def test_speech_a_source_the_text_does_not_name_is_an_unnamed_source() -> None:
+    found = acts("Laos has sent nine refugees back to China, sources said Thursday. According "
+                 "to the source, the nine were held in a border town. A source in the capital "
+                 "said that two of them had been moved.")
+    speakers = {speaker for speaker, _, _ in found}
+    assert {"unnamed sources", "unnamed source"} <= speakers

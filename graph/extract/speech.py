@@ -462,6 +462,9 @@ class SpeechReader:
                 token = self.view.doc[i]
                 for pobj in token.nbor(1).children:
                     span = self.view.entity_of_phrase(pobj)
+                    unnamed = _unnamed_source(pobj) if span is None else ""
+                    if unnamed:  # "According to the source, ...": the source's account
+                        self._emit(sent, token, "reports", None, unnamed, [])
                     if span is None:
                         continue
                     ref = self.view.ref(span)
@@ -635,7 +638,11 @@ class SpeechReader:
             if state is not None:
                 return state, state.label
         text = _noun_phrase(subj, keep_indefinite=True)
-        if subj.pos_ in {"NOUN", "PROPN"} and len(_noun_phrase(subj).split()) >= 2 \
+        unnamed = _unnamed_source(subj)
+        if unnamed:
+            return None, unnamed
+        if subj.pos_ in {"NOUN", "PROPN"} and len(text.split()) - (
+                text.split()[0].lower() in {"a", "an"}) >= 2 \
                 and subj.lemma_.lower() in GROUP_SPEAKERS:
             return None, self._unnamed_chain(text)
         return None, ""
@@ -975,6 +982,17 @@ def _negated_or_modal(verb: Token) -> bool:
         if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
             return True
     return False
+
+
+def _unnamed_source(head: Token) -> str:
+    """'sources said', 'the source told X', 'according to a source': a source the text does
+    not name is an "unnamed source"; one it describes ("a source in the North", "a second
+    source") keeps its words."""
+    if head.lemma_.lower() != "source" or head.pos_ != "NOUN":
+        return ""
+    if any(c.dep_ in {"amod", "compound", "prep", "nummod", "poss"} for c in head.children):
+        return ""
+    return "unnamed sources" if head.tag_ == "NNS" else "unnamed source"
 
 
 def _says_something(verb: Token) -> bool:
