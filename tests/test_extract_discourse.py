@@ -342,3 +342,16 @@ def test_speech_a_source_the_text_does_not_name_is_an_unnamed_source() -> None:
                  "said that two of them had been moved.")
     speakers = {speaker for speaker, _, _ in found}
     assert {"unnamed sources", "unnamed source"} <= speakers
+
+
+def test_speech_important_that_all_countries_abide_is_an_appeal_to_them() -> None:
+    found = acts("Ann Ray spoke first. She added that the bloc considers it important that "
+                 "all countries abide by the Refugee Convention.")
+    assert ("Ann Ray", "all countries", "urges") in found
+
+
+def test_speech_he_after_a_cited_outlet_is_still_the_person_quoted() -> None:
+    found = acts('At a briefing, ministry spokesman Li Wei said there was no problem. "We '
+                 'acted lawfully in every case," he added, according to Kyodo News.')
+    assert any(s == "Li Wei" and k == "other" for s, _, k in found)
+    assert all(not (s == "Kyodo News" and k == "other") for s, _, k in found)

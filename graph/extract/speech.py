@@ -56,6 +56,9 @@ REFUSABLE_NOUNS = frozenset({"request", "claim", "report", "reports", "notice", 
                              "accusation", "call", "appeal", "plan", "proposal", "demand",
                              "offer", "suggestion", "charge", "application", "bid", "draft",
                              "resolution", "recommendation", "it", "this", "that"})
+# Words that make a clause a call for action ("it is important that all states abide").
+NEEDFUL_WORDS = frozenset({"important", "essential", "necessary", "vital", "crucial",
+                           "imperative", "urgent"})
 QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
@@ -258,6 +261,10 @@ class SpeechReader:
             addressees = [(self.view.ref(s), None) for subj in appeal_clause.children
                           if subj.dep_ in {"nsubj", "nsubjpass"}
                           for conj in conjuncts(subj) for s in self._phrase_entities(conj)]
+            if not addressees:  # "all countries should ...": a collective named in words
+                addressees = [(None, _noun_phrase(subj, keep_indefinite=True))
+                              for subj in appeal_clause.children if subj.dep_ == "nsubj"
+                              and subj.lower_ in AGENTIVE_NOUNS]
         else:
             addressees = self._addressees(verb, kind)
         channel = "NewsReport" if kind == "reports" and speaker is not None \
@@ -316,6 +323,13 @@ class SpeechReader:
             if child.dep_ == "ccomp" and any(a.lower_ in APPEAL_MODALS for a in child.children) \
                     and not any(a.dep_ in {"auxpass", "nsubjpass"} for a in child.children):
                 return child  # "... must be respected" names no one who must act
+            if child.dep_ == "ccomp":  # "... considers it important that all X abide by ..."
+                for t in child.subtree:
+                    if t.lower_ in NEEDFUL_WORDS:
+                        inner = next((c for c in t.children
+                                      if c.dep_ in {"ccomp", "advcl"}), None)
+                        if inner is not None and any(c.dep_ == "nsubj" for c in inner.children):
+                            return inner
         return None
 
     def _expressed_noun(self, sent: Span, token: Token) -> None:
@@ -460,6 +474,7 @@ class SpeechReader:
         for i in range(sent.start, sent.end):
             if lowers[i] == "according" and i + 1 < len(lowers) and lowers[i + 1] == "to":
                 token = self.view.doc[i]
+                self.human_subject = False  # whoever is cited, "he" is not about them
                 for pobj in token.nbor(1).children:
                     span = self.view.entity_of_phrase(pobj)
                     unnamed = _unnamed_source(pobj) if span is None else ""
@@ -1004,8 +1019,10 @@ def _says_something(verb: Token) -> bool:
         if c.dep_ == "dobj" and (c.lemma_.lower() in REFUSABLE_NOUNS or c.pos_ == "PRON"
                                  or verb.lemma_.lower() not in BARE_OBJECT_LEMMAS):
             return True  # "highlights the link", "noted the report": a theme
-    text = verb.sent.text
-    return '"' in text or "“" in text
+    sent = verb.sent
+    if _inside_quote(sent.doc.text, sent.start_char, verb.idx):
+        return False  # the quote's own verb ("... has always maintained a calm attitude")
+    return '"' in sent.text or "“" in sent.text  # '"...," he said
 
 
 def _under_terms(verb: Token) -> bool:
