@@ -355,3 +355,11 @@ def test_speech_he_after_a_cited_outlet_is_still_the_person_quoted() -> None:
                  'acted lawfully in every case," he added, according to Kyodo News.')
     assert any(s == "Li Wei" and k == "other" for s, _, k in found)
     assert all(not (s == "Kyodo News" and k == "other") for s, _, k in found)
+
+
+def test_speech_a_reported_chain_keeps_both_levels() -> None:
+    found = acts("Kyodo News reported that the Laotian government said it had returned the "
+                 "nine to China.")
+    kinds = {(s, k) for s, _, k in found}
+    assert ("Kyodo News", "reports") in kinds
+    assert any(s == "Laos" for s, _ in kinds)

@@ -225,8 +225,10 @@ class SpeechReader:
         if kind is not None and frame is not None and frame.negated == "other" \
                 and any(c.dep_ == "neg" for c in verb.children):
             kind = "other"  # "has not confirmed", "did not admit": a refusal, kept as such
-        elif kind is None or _negated_or_modal(verb):
-            return
+        elif kind is None or (_negated_or_modal(verb) if frame is None
+                              or frame.modality == "drop"
+                              else any(c.dep_ == "neg" for c in verb.children)):
+            return  # a frame whose modality is "keep" survives "would", "may" ...
         if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"} \
                 and not any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children):
             return  # a gerund, not "are denouncing"
