@@ -218,3 +218,148 @@ def test_speech_sadness_at_what_x_did_is_a_concern_about_x() -> None:
 def test_speech_a_stance_held_always_is_not_a_report_of_events() -> None:
     found = acts('Li Wei said that "China has always maintained a responsible attitude."')
     assert found and all(kind != "reports" for _, _, kind in found)
+
+
+def test_speech_an_unnamed_speaker_keeps_its_article_and_a_bare_noun_is_none() -> None:
+    found = acts("A Lao border resident said in an interview that the nine had been released "
+                 "into Thailand. A coalition welcomed the news.")
+    speakers = {speaker for speaker, _, _ in found}
+    assert "A Lao border resident" in speakers
+    assert "A coalition" not in speakers
+
+
+def test_speech_progressive_denunciation_by_unnamed_activists() -> None:
+    assert ("Human rights activists", "China", "condemns") in acts(
+        "Human rights activists are denouncing China after reports of new returns.")
+
+
+def test_speech_turning_down_a_states_request_is_a_refusal_addressed_to_it() -> None:
+    assert ("Laos", "Thailand", "other") in acts(
+        "In March, Laos turned down a Thai request to take back twenty migrants.")
+
+
+def test_speech_not_too_late_for_x_to_act_is_an_appeal_to_x() -> None:
+    found = acts('Ten rights groups said it was "not too late" for the Working Group on '
+                 "Arbitrary Detention to act.")
+    assert ("Ten rights groups", "Working Group on Arbitrary Detention", "urges") in found
+
+
+def test_speech_criticised_by_groups_is_not_the_criticised_bodys_own_act() -> None:
+    found = acts("The Working Group on Arbitrary Detention met on Monday. Criticised by "
+                 "rights groups for its silence, the working group said it had acted.")
+    assert all(not (s == "Working Group on Arbitrary Detention" and k == "condemns")
+               for s, _, k in found)
+
+
+def test_speech_a_drafts_terms_are_the_approving_committees_words() -> None:
+    text = ("Four resolutions were approved on Tuesday by the Third Committee. The draft on "
+            "the situation of human rights in Eritrea was approved by a vote of 80 to 20. "
+            "Under its terms, the General Assembly would express serious concern about "
+            "violations in that country. The resolution referred to reports of torture. It "
+            "also condemned Laos for returning refugees.")
+    found = acts(text)
+    committee = "Third Committee of the United Nations General Assembly"
+    assert (committee, "Eritrea", "expresses_concern") in found
+    assert (committee, "Laos", "condemns") in found
+
+
+def test_entities_the_united_nations_possessive_names_the_registry_body() -> None:
+    assert spans("The United Nations' Third Committee approved the text.").get(
+        "United Nations' Third Committee") == "UNSubsidiaryBody"
+
+
+@pytest.mark.parametrize("text", [
+    '"I am worried that the talks could push Laos to return them," said Mina Cho, Asia '
+    "director of Freedom Bridge, a group that helps refugees cross borders.",
+])
+def test_speech_an_inverted_speaker_the_parser_lost_is_the_name_after_the_verb(
+        text: str) -> None:
+    found = acts(text)
+    assert found and {speaker for speaker, _, _ in found} == {"Mina Cho"}
+
+
+def test_speech_a_verb_whose_subject_was_lost_is_not_spoken_by_its_object() -> None:
+    found = acts("According to Kyodo News, Japanese Ambassador to the U.N. office in Geneva, "
+                 "Aiko Sato, urged Beijing to protect the refugees.")
+    assert all(speaker != "China" for speaker, _, _ in found)
+
+
+def test_speech_a_treaty_bodys_list_of_recommendations_to_the_state_party() -> None:
+    text = ("Committee on the Rights of the Child: Concluding observations on the reports of "
+            "Laos\n\n40. The Committee recommends that the State party:\n\n(a) Respect the "
+            "principle of non-refoulement.\n\n(b) Stop arresting refugees.\n\n41. The "
+            "Committee welcomes the law.\n")
+    found = acts(text)
+    crc = "Committee on the Rights of the Child"
+    assert found.count((crc, "Laos", "recommends")) == 2  # one per item, not the introducer
+    assert (crc, None, "welcomes") in found  # the next paragraph ends the list
+
+
+def test_speech_the_short_form_of_an_unnamed_speaker_is_the_one_named_before() -> None:
+    found = acts("Human rights activists say the case shows Laos is helping the crackdown. "
+                 "Rights activists argue that the speed of the trial should give cause for "
+                 "concern.")
+    assert {speaker for speaker, _, _ in found} == {"Human rights activists"}
+
+
+@pytest.mark.parametrize("text", [
+    "China has always maintained a calm attitude.",
+    "Laos refused entry to the monitors.",
+])
+def test_speech_a_bare_object_is_no_statement(text: str) -> None:
+    assert acts(text) == []
+
+
+def test_speech_a_refusal_of_a_request_and_a_highlighted_theme_are_kept() -> None:
+    assert ("Laos", None, "other") in acts("Laos rejected the request on Monday.")
+    assert ("Third Committee of the United Nations General Assembly", None, "other") in acts(
+        "The Third Committee highlights the link between rights and security.")
+
+
+@pytest.mark.parametrize(("text", "name", "allowed"), [
+    ("Activists from the New York-based group spoke.", "New York-based", {None}),
+    ("Police searched Tumen, Hunchun, Yanji, Helong, Dandong and Nanping last week.",
+     "Dandong and Nanping", {None}),
+    ("Many North Koreans were detained in Laos.", "North Koreans", {None, "State"}),
+])
+def test_entities_forms_that_are_no_entity_of_their_own(
+        text: str, name: str, allowed: set[str | None]) -> None:
+    assert spans(text).get(name) in allowed
+
+
+def test_entities_an_acronym_in_parentheses_is_the_short_form_of_the_name() -> None:
+    text = "The General Intelligence Agency (GIA) declined to comment."
+    info = DocumentInfo(hashlib.sha256(text.encode()).hexdigest(), "test.txt", text,
+                        date=DateValue("2014-05-31", "day"))
+    doc = annotate(info)
+    keys = {s.text: s.kb_id_ for s in doc.spans[SPAN_KEY]}
+    assert keys["GIA"] == keys["General Intelligence Agency"]
+
+
+def test_speech_a_source_the_text_does_not_name_is_an_unnamed_source() -> None:
+    found = acts("Laos has sent nine refugees back to China, sources said Thursday. According "
+                 "to the source, the nine were held in a border town. A source in the capital "
+                 "said that two of them had been moved.")
+    speakers = {speaker for speaker, _, _ in found}
+    assert {"unnamed sources", "unnamed source"} <= speakers
+
+
+def test_speech_important_that_all_countries_abide_is_an_appeal_to_them() -> None:
+    found = acts("Ann Ray spoke first. She added that the bloc considers it important that "
+                 "all countries abide by the Refugee Convention.")
+    assert ("Ann Ray", "all countries", "urges") in found
+
+
+def test_speech_he_after_a_cited_outlet_is_still_the_person_quoted() -> None:
+    found = acts('At a briefing, ministry spokesman Li Wei said there was no problem. "We '
+                 'acted lawfully in every case," he added, according to Kyodo News.')
+    assert any(s == "Li Wei" and k == "other" for s, _, k in found)
+    assert all(not (s == "Kyodo News" and k == "other") for s, _, k in found)
+
+
+def test_speech_a_reported_chain_keeps_both_levels() -> None:
+    found = acts("Kyodo News reported that the Laotian government said it had returned the "
+                 "nine to China.")
+    kinds = {(s, k) for s, _, k in found}
+    assert ("Kyodo News", "reports") in kinds
+    assert any(s == "Laos" for s, _ in kinds)

@@ -31,12 +31,12 @@ SAMPLE_FLOORS = {
     "resolutions": 0.95,
 }
 DEV_FLOORS = {
-    "overall": 0.60,
-    "entities_typed": 0.79,
+    "overall": 0.87,
+    "entities_typed": 0.87,
     "repatriations": 0.64,
-    "statements_lenient": 0.38,
+    "statements_lenient": 0.65,
     "treaty_parties": 0.34,
-    "people": 0.85,
+    "people": 0.90,
     "resolutions": 0.73,
 }
 # Of the matched items (recall of the detail): the count, the exact date, the places.
@@ -44,7 +44,7 @@ DEV_DETAIL_FLOORS = {
     "rep_number": 0.70,
     "rep_date_exact": 0.44,
     "rep_places": 0.10,
-    "people_org": 0.38,
+    "people_org": 0.82,
 }
 
 

@@ -106,6 +106,14 @@ class Discourse:
                 return ref
         return None
 
+    def state_under_review(self) -> EntityRef | None:
+        """'the State party' of a treaty body's text: the state its heading names first
+        ("Concluding observations on the ... reports of X")."""
+        for span in self._spans:
+            if span.label_ == "State":
+                return self.view.ref(span)
+        return None
+
     def latest_body(self, before: int) -> EntityRef | None:
         """The latest UN or intergovernmental body named before token `before`."""
         for span in reversed(self._before(before)):
@@ -134,13 +142,23 @@ class Discourse:
                          for c in token.children) or token.dep_ == "poss"
         if not determined:
             return None
+        if lemma == "party" and any(c.lower_ == "state" for c in token.children):
+            return self.state_under_review()
         if lemma in PERSON_ROLE_NOUNS:
             return self.person_before(token.i, lemma) or self.person_before(token.i)
         if lemma in ORG_ROLE_NOUNS or word in ORG_ROLE_NOUNS:
             return self.organisation_for_noun(lemma, token.i)
         return None
 
+    @cached_property
+    def _speaker_line(self) -> EntityRef | None:
+        return self._find_speaker_line()
+
     def speaker_line_person(self) -> EntityRef | None:
+        """The person a speech is printed under (worked out once per document)."""
+        return self._speaker_line
+
+    def _find_speaker_line(self) -> EntityRef | None:
         """The person a speech is printed under: a line that starts with a name and is no
         sentence ("Lord X of Y (Party), 7:44 pm, ..."), before the first long paragraph."""
         text = self.view.text

@@ -8,13 +8,21 @@ anaphors ("They", "The group") take the last speaker.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from graph.extract.context import PRONOUNS, DocView, conjuncts, is_passive, subject_of
+from graph.extract.context import (
+    INVERTING_VERBS,
+    PRONOUNS,
+    DocView,
+    conjuncts,
+    is_passive,
+    subject_of,
+)
 from graph.extract.discourse import Discourse
-from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, verb_lemma
+from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, load_frames, verb_lemma
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
 from graph.nlp.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS
@@ -24,6 +32,9 @@ SPEECH = "rkg.speech.v1"
 
 # Kinds by trigger, from the frames file (graph/lexicons/speech_frames.tsv).
 VERB_KINDS = {lemma: f.kind for lemma, f in VERB_FRAMES.items() if not f.particles}
+PARTICLE_LEMMAS = frozenset(f.lemma for f in load_frames() if f.pos == "verb" and f.particles)
+PARTICLE_KINDS = {(f.lemma, p): f.kind for f in load_frames() if f.pos == "verb"
+                  for p in f.particles if f.lemma != "call"}
 NOUN_KINDS = {lemma: f.kind for lemma, f in NOUN_FRAMES.items()}
 NOUN_KINDS.update({lemma + "s": kind for lemma, kind in list(NOUN_KINDS.items())})
 CONCERN_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "expresses_concern"}
@@ -33,8 +44,22 @@ WELCOME_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "welcom
 CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate", "flout",
                             "contravene"})
 EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register",
-                           "lodge", "file", "issue"})
+                           "lodge", "file", "issue", "record", "reiterate", "reaffirm"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
+_LIST_ITEM = re.compile(r"^\(?[a-z]{1,3}\)\s")  # "(a) ", "b) ", "(iv) "
+_PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}\.\s")  # "84. "
+# Verbs whose plain object is no statement ("maintained a calm attitude", "denied entry").
+BARE_OBJECT_LEMMAS = frozenset({"deny", "reject", "refuse", "dismiss", "maintain", "turn",
+                                "say", "state", "tell", "add"})
+# What a refusal or denial turns down ("rejected the request", "denied the report").
+REFUSABLE_NOUNS = frozenset({"request", "claim", "report", "reports", "notice", "allegation",
+                             "accusation", "call", "appeal", "plan", "proposal", "demand",
+                             "offer", "suggestion", "charge", "application", "bid", "draft",
+                             "resolution", "recommendation", "it", "this", "that"})
+# Words that make a clause a call for action ("it is important that all states abide").
+NEEDFUL_WORDS = frozenset({"important", "essential", "necessary", "vital", "crucial",
+                           "imperative", "urgent"})
+QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
 SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
@@ -83,6 +108,10 @@ class SpeechReader:
         self.discourse = Discourse(view)
         self.letters: list[tuple[list[EntityRef], EntityRef]] = []  # (authors, recipient)
         self.text_speaker = ""  # a speaker named only by its words ("the proposed resolution")
+        self.unnamed: list[str] = []  # unnamed speakers so far ("human rights activists")
+        # an open list of recommendations: (verb, kind, speaker, speaker text, addressees)
+        self.open_list: tuple[Token, str, EntityRef | None, str,
+                              list[tuple[EntityRef | None, str | None]]] | None = None
         self.human_subject = False  # was the current speaker's phrase a person?
         self.last_human = False
 
@@ -93,12 +122,15 @@ class SpeechReader:
         for sent in self.view.sentences():
             before = len(self.out)
             self._note_letters(sent)
+            if self._list_item(sent):
+                continue
             self._according_to(sent)
             for i in range(sent.start, sent.end):
                 # each pattern's own first test, to skip the tokens none of them wants
                 lemma, tag = verb_lemma(lemmas[i], lowers[i]), tags[i]
                 verb = tag.startswith("VB")
-                speech = verb and (lemma in VERB_KINDS or lemma == "call")
+                speech = verb and (lemma in VERB_KINDS or lemma == "call"
+                                   or lemma in PARTICLE_LEMMAS)
                 expressed = verb and lemma in EXPRESS_VERBS
                 participle = tag == "VBG" and lemma in VERB_KINDS
                 condemning = (lemma in CONDEMN_VERBS or lemma in BREACH_VERBS) \
@@ -126,11 +158,30 @@ class SpeechReader:
             self._quote_continuation(sent, before)
         return _dedupe(self.out)
 
+    def _list_item(self, sent: Span) -> bool:
+        """'The Committee recommends that the State party:' then '(a) Respect ...', '(b)
+        Stop ...': each item is an act of its own, with the introducer's speaker, kind and
+        addressee. A new numbered paragraph ends the list."""
+        text = self.view.sentence_text(sent).lstrip()
+        if _PARAGRAPH_NUMBER.match(text):
+            self.open_list = None
+        if self.open_list is None or not _LIST_ITEM.match(text):
+            return False
+        _, kind, speaker, speaker_text, addressees = self.open_list
+        self._emit(sent, sent.root, kind, speaker, speaker_text, addressees,
+                   topic_root=sent.root)
+        return True
+
     def _emit(self, sent: Span, verb: Token, kind: str, speaker: EntityRef | None,
               speaker_text: str, addressees: list[tuple[EntityRef | None, str | None]],
               channel: str = "PublicStatement", confidence: float = 0.75,
               topic_root: Token | None = None) -> None:
         if speaker is None and not speaker_text:
+            return
+        if kind in APPEALS and self.view.sentence_text(sent).rstrip().endswith(":") \
+                and sent.end <= verb.i + 8:
+            # an introducer ("recommends that the State party:"): the items are the acts
+            self.open_list = (verb, kind, speaker, speaker_text, addressees)
             return
         letter = self._letter_of(speaker)
         if letter is not None and kind != "reports":  # what the authors of a letter say in
@@ -164,6 +215,9 @@ class SpeechReader:
             return
         lemma = verb_lemma(verb.lemma_.lower(), verb.lower_)
         kind = VERB_KINDS.get(lemma)
+        for particle in (c.lower_ for c in verb.children if c.dep_ == "prt"):
+            if (lemma, particle) in PARTICLE_KINDS:  # "turned down", "spoke out"
+                kind = PARTICLE_KINDS[(lemma, particle)]
         if lemma == "call" and (any(c.lower_ in {"on", "upon", "for"} for c in verb.children)
                                 or _for_clause(verb) is not None):
             kind = "calls_on"
@@ -171,10 +225,13 @@ class SpeechReader:
         if kind is not None and frame is not None and frame.negated == "other" \
                 and any(c.dep_ == "neg" for c in verb.children):
             kind = "other"  # "has not confirmed", "did not admit": a refusal, kept as such
-        elif kind is None or _negated_or_modal(verb):
-            return
-        if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"}:
-            return
+        elif kind is None or (_negated_or_modal(verb) if frame is None
+                              or frame.modality == "drop"
+                              else any(c.dep_ == "neg" for c in verb.children)):
+            return  # a frame whose modality is "keep" survives "would", "may" ...
+        if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"} \
+                and not any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children):
+            return  # a gerund, not "are denouncing"
         if verb.tag_ == "VB" and not (
                 any(c.dep_ == "aux" and c.lower_ in {"do", "did"} for c in verb.children)
                 or (verb.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in verb.children))):
@@ -189,16 +246,27 @@ class SpeechReader:
         if kind == "reports" and lemma == "confirm" and not any(
                 c.dep_ in {"dobj", "ccomp"} for c in verb.children):
             return
+        if kind == "other" and not _says_something(verb):
+            return  # "maintained a calm attitude", "refused entry", a headline's "X says"
         speaker, speaker_text = self._speaker(verb)
         if speaker is None and not speaker_text:
             return
+        addressees: list[tuple[EntityRef | None, str | None]]
+        time_for = self._time_for(verb) if kind == "other" else []
+        if time_for:  # 'said it was "not too late" for X to ...'
+            kind = "urges"
         if kind == "other" and speaker is None:
             return
-        addressees: list[tuple[EntityRef | None, str | None]]
-        if appeal_clause is not None:
+        if time_for:
+            addressees = time_for
+        elif appeal_clause is not None:
             addressees = [(self.view.ref(s), None) for subj in appeal_clause.children
                           if subj.dep_ in {"nsubj", "nsubjpass"}
                           for conj in conjuncts(subj) for s in self._phrase_entities(conj)]
+            if not addressees:  # "all countries should ...": a collective named in words
+                addressees = [(None, _noun_phrase(subj, keep_indefinite=True))
+                              for subj in appeal_clause.children if subj.dep_ == "nsubj"
+                              and subj.lower_ in AGENTIVE_NOUNS]
         else:
             addressees = self._addressees(verb, kind)
         channel = "NewsReport" if kind == "reports" and speaker is not None \
@@ -206,6 +274,27 @@ class SpeechReader:
         if lemma == "brief":
             channel = "Briefing"
         self._emit(sent, verb, kind, speaker, speaker_text, addressees, channel)
+
+    def _time_for(self, verb: Token) -> list[tuple[EntityRef | None, str | None]]:
+        """'X said it was time / not too late for Y to act': an appeal to Y."""
+        for clause in verb.children:
+            if clause.dep_ != "ccomp":
+                continue
+            words = {t.lower_ for t in clause.subtree}
+            if not words & {"time", "late"}:
+                continue
+            for t in clause.subtree:
+                if t.lower_ != "for":
+                    continue
+                heads = [c for c in t.children if c.dep_ == "pobj"] or [
+                    c for c in t.head.children if c.dep_ == "nsubj"]
+                for head in heads:
+                    span = self.view.entity_of_phrase(head)
+                    ref = self.view.ref(span) if span is not None else \
+                        self.discourse.resolve(head)
+                    if ref is not None:
+                        return [(ref, None)]
+        return []
 
     def _reported_stance(self, verb: Token) -> str:
         """'X said it was "deeply regrettable" / "very concerned" / rejects ...': the stance
@@ -236,6 +325,13 @@ class SpeechReader:
             if child.dep_ == "ccomp" and any(a.lower_ in APPEAL_MODALS for a in child.children) \
                     and not any(a.dep_ in {"auxpass", "nsubjpass"} for a in child.children):
                 return child  # "... must be respected" names no one who must act
+            if child.dep_ == "ccomp":  # "... considers it important that all X abide by ..."
+                for t in child.subtree:
+                    if t.lower_ in NEEDFUL_WORDS:
+                        inner = next((c for c in t.children
+                                      if c.dep_ in {"ccomp", "advcl"}), None)
+                        if inner is not None and any(c.dep_ == "nsubj" for c in inner.children):
+                            return inner
         return None
 
     def _expressed_noun(self, sent: Span, token: Token) -> None:
@@ -255,6 +351,13 @@ class SpeechReader:
                 addressees = letter
             elif kind == "welcomes":
                 addressees = self._welcomed(obj)
+            if not addressees and kind in {"expresses_concern", "condemns"}:
+                for prep in obj.children:  # "concern about violations in that country"
+                    party = self._party_within(prep) if prep.dep_ == "prep" \
+                        and prep.lower_ in {"about", "over", "at", "regarding"} else None
+                    if party is not None:
+                        addressees = [(party, None)]
+                        break
             frame = NOUN_FRAMES.get(obj.lemma_.lower())
             if not addressees and frame is not None:  # "lodged a protest with X"
                 preps = frame.addressee_preps()
@@ -373,8 +476,12 @@ class SpeechReader:
         for i in range(sent.start, sent.end):
             if lowers[i] == "according" and i + 1 < len(lowers) and lowers[i + 1] == "to":
                 token = self.view.doc[i]
+                self.human_subject = False  # whoever is cited, "he" is not about them
                 for pobj in token.nbor(1).children:
                     span = self.view.entity_of_phrase(pobj)
+                    unnamed = _unnamed_source(pobj) if span is None else ""
+                    if unnamed:  # "According to the source, ...": the source's account
+                        self._emit(sent, token, "reports", None, unnamed, [])
                     if span is None:
                         continue
                     ref = self.view.ref(span)
@@ -454,16 +561,27 @@ class SpeechReader:
     # -- parts ----------------------------------------------------------------------------
     def _speaker(self, verb: Token) -> tuple[EntityRef | None, str]:
         self.human_subject = False
-        if is_passive(verb):
+        if is_passive(verb) or any(c.dep_ == "agent" for c in verb.children):
             for child in verb.children:
                 if child.dep_ == "agent":
                     for pobj in child.children:
                         span = self.view.entity_of_phrase(pobj)
                         if span is not None:
                             return self.view.ref(span), span.text
+                        if pobj.lemma_.lower() in GROUP_SPEAKERS:  # "criticised by groups"
+                            return None, _noun_phrase(pobj, keep_indefinite=True)
+                        return None, ""
             return self.last_speaker, ""
         subj = subject_of(verb)
         if subj is None:
+            after = self.view.entity_at(verb.doc[verb.i + 1]) if verb.i + 1 < len(verb.doc) \
+                else None
+            if after is not None and after.start == verb.i + 1 and after.label_ in \
+                    AGENT_TYPES and verb.i > 0 and verb.nbor(-1).text in QUOTE_CLOSERS \
+                    and verb.lemma_.lower() in INVERTING_VERBS \
+                    and after.root.dep_ not in {"dobj", "dative"}:
+                self.human_subject = after.label_ == "Person"  # '"...," said X' (X lost)
+                return self.view.ref(after), after.text
             if verb.dep_ == "ROOT":  # a parse that lost the subject: the nearest agent before
                 before = [s for s in self.view.entities(self.view.sentence_of(verb.i))
                           if s.end <= verb.i
@@ -482,9 +600,16 @@ class SpeechReader:
             issuer = subject_of(verb.head.head) if verb.head.head.pos_ == "VERB" else None
             if issuer is not None:
                 subj = issuer
+        if self.adoptions and _under_terms(verb):
+            # "Under its terms, the Assembly would express ...": the words of the text the
+            # body adopted (a committee's draft), not yet the Assembly's
+            adopted = [a for a in self.adoptions if a.evidence.start <= verb.idx] \
+                or self.adoptions
+            return adopted[-1].body, adopted[-1].body.label
         if subj.lemma_.lower() in RESOLUTION_NOUNS or (
                 subj.lower_ == "it" and self.last_speaker is not None and self.adoptions
-                and self.last_speaker in {a.body for a in self.adoptions}):
+                and self.last_speaker in {a.body for a in self.adoptions}) or (
+                subj.lower_ == "it" and self._follows_resolution_subject(verb)):
             body = self._resolution_body(subj)
             if body is not None:
                 return body, body.label
@@ -529,11 +654,34 @@ class SpeechReader:
             state = self.view.demonym_state([t.text for t in subj.subtree if t.i <= subj.i])
             if state is not None:
                 return state, state.label
-        text = _noun_phrase(subj)
-        if subj.pos_ in {"NOUN", "PROPN"} and len(text.split()) >= 2 \
+        text = _noun_phrase(subj, keep_indefinite=True)
+        unnamed = _unnamed_source(subj)
+        if unnamed:
+            return None, unnamed
+        if subj.pos_ in {"NOUN", "PROPN"} and len(text.split()) - (
+                text.split()[0].lower() in {"a", "an"}) >= 2 \
                 and subj.lemma_.lower() in GROUP_SPEAKERS:
-            return None, text
+            return None, self._unnamed_chain(text)
         return None, ""
+
+    def _unnamed_chain(self, text: str) -> str:
+        """'Human rights activists say ...' then 'Rights activists argue ...': the short
+        form of an unnamed speaker is the one named before."""
+        folded = text.casefold()
+        for earlier in reversed(self.unnamed):
+            if earlier.casefold().endswith(" " + folded) or earlier.casefold() == folded:
+                return earlier
+        self.unnamed.append(text)
+        return text
+
+    def _follows_resolution_subject(self, verb: Token) -> bool:
+        """'The resolution referred to ... It also recorded ...': "it" is the resolution."""
+        sent = self.view.sentence_of(verb.i)
+        if sent.start == 0:
+            return False
+        previous = self.view.sentence_of(sent.start - 1)
+        return any(t.dep_ == "nsubj" and t.head == previous.root
+                   and t.lemma_.lower() in RESOLUTION_NOUNS for t in previous)
 
     def _anaphor(self, subj: Token) -> EntityRef | None:
         noun = subj.lemma_.lower()
@@ -607,9 +755,18 @@ class SpeechReader:
             if kind == "recommends":
                 heads += [s for c in verb.children if c.dep_ == "ccomp"
                           for s in c.children if s.dep_ == "nsubj"]
+                heads += [c for c in verb.children if c.dep_ == "ccomp"  # "that the X:"
+                          and c.pos_ in {"NOUN", "PROPN"}]
             if kind == "other":
                 heads = [s for c in verb.children if c.dep_ == "ccomp"
                          for s in c.children if s.dep_ == "nsubj"]
+                frame = VERB_FRAMES.get(verb_lemma(verb.lemma_.lower(), verb.lower_))
+                if frame is not None and "dobj" in frame.addressee:  # "rejected X's request"
+                    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+                        party = self._party_within(obj) or self.view.demonym_state(
+                            [t.text for t in obj.subtree if t.i <= obj.i])
+                        if party is not None:
+                            return [(party, None)]
             frame = VERB_FRAMES.get(verb_lemma(verb.lemma_.lower(), verb.lower_))
             if frame is not None and kind != "other":  # the frame's own slots
                 preps = frame.addressee_preps()
@@ -682,6 +839,10 @@ class SpeechReader:
             span = self.view.entity_at(t)
             if span is not None and span.label_ in AGENT_TYPES and span.label_ != "Person":
                 return self.view.ref(span)
+            if span is None and t.lemma_.lower() == "country":  # "in that country"
+                ref = self.discourse.resolve(t)
+                if ref is not None:
+                    return ref
         return None
 
     def _phrase_entities(self, head: Token) -> list[Span]:
@@ -832,10 +993,45 @@ def _negated_or_modal(verb: Token) -> bool:
         if c.dep_ == "neg":
             return True
         if c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in {"to"}):
+            if c.lower_ == "would" and _under_terms(verb):
+                continue  # "Under its terms, the Assembly would express ...": the text's words
             return True
         if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
             return True
     return False
+
+
+def _unnamed_source(head: Token) -> str:
+    """'sources said', 'the source told X', 'according to a source': a source the text does
+    not name is an "unnamed source"; one it describes ("a source in the North", "a second
+    source") keeps its words."""
+    if head.lemma_.lower() != "source" or head.pos_ != "NOUN":
+        return ""
+    if any(c.dep_ in {"amod", "compound", "prep", "nummod", "poss"} for c in head.children):
+        return ""
+    return "unnamed sources" if head.tag_ == "NNS" else "unnamed source"
+
+
+def _says_something(verb: Token) -> bool:
+    """Does a statement or refusal verb carry what was said or refused: a clause ("said
+    that ...", "refused to ..."), a quote, or a request or claim turned down?"""
+    for c in verb.children:
+        if c.dep_ in {"ccomp", "xcomp", "advcl", "parataxis"}:
+            return True
+        if c.dep_ == "dobj" and (c.lemma_.lower() in REFUSABLE_NOUNS or c.pos_ == "PRON"
+                                 or verb.lemma_.lower() not in BARE_OBJECT_LEMMAS):
+            return True  # "highlights the link", "noted the report": a theme
+    sent = verb.sent
+    if _inside_quote(sent.doc.text, sent.start_char, verb.idx):
+        return False  # the quote's own verb ("... has always maintained a calm attitude")
+    return '"' in sent.text or "“" in sent.text  # '"...," he said
+
+
+def _under_terms(verb: Token) -> bool:
+    """'Under its terms' / 'By the terms of the draft': a summary of what a resolution says."""
+    return any(c.dep_ == "prep" and c.lower_ in {"under", "by"}
+               and any(p.lemma_.lower() == "term" for p in c.children)
+               for c in verb.children)
 
 
 def _inside_quote(text: str, sent_start: int, at: int) -> bool:
@@ -845,9 +1041,13 @@ def _inside_quote(text: str, sent_start: int, at: int) -> bool:
     return opened > 0 or before.count('"') % 2 == 1
 
 
-def _noun_phrase(head: Token) -> str:
-    words = [t for t in head.subtree if t.i <= head.i or (t.dep_ == "compound" and t.head == head)]
-    while words and words[0].lower_ in {"the", "a", "an", "this", "these", "that"}:
+def _noun_phrase(head: Token, keep_indefinite: bool = False) -> str:
+    """The words of a noun phrase up to its head. An unnamed speaker keeps its indefinite
+    article ("a Burmese resident", "a dozen rights groups"): that is how it is named."""
+    words = [t for t in head.subtree
+             if t.i <= head.i or (t.dep_ == "compound" and t.head == head)]
+    dropped = {"the", "this", "these", "that"} | (set() if keep_indefinite else {"a", "an"})
+    while words and (words[0].lower_ in dropped or words[0].is_punct):
         words = words[1:]
     return " ".join(t.text for t in words).strip()
 

@@ -26,6 +26,7 @@ from graph.nlp import lexicon
 from graph.registry import ACTOR_TYPES, MENTION_PLACE_TYPES, PERSON_TYPES, Registry
 
 SPAN_KEY = "rkg.entities"
+_POSSESSIVE_UN = re.compile(r"^(?:the )?(?:united nations|u\.n\.|un)(?:'s|’s|'|’) (.+)$")
 ENTITY_TABLE = "rkg.entities"
 # The type sets live in graph.registry (one place); these names are what extractors import.
 PLACE_TYPES = MENTION_PLACE_TYPES
@@ -108,8 +109,8 @@ class EntityAnnotator:
         candidates = (self._registry_candidates(doc)
                       + self._government_candidates(doc, government)
                       + self._list_candidates(doc, sents) + self._ner_candidates(doc, sents)
-                      + self._name_shape_candidates(doc, words) + _peer_candidates(doc))
-        candidates += _local_force_candidates(doc)
+                      + self._name_shape_candidates(doc, words) + _peer_candidates(doc, words))
+        candidates += _local_force_candidates(doc, words)
         chosen = self._places_near_each_other(
             _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
         chosen += self._document_aliases(doc, chosen, words)
@@ -284,6 +285,9 @@ class EntityAnnotator:
             span = _trim(_extend_hyphenated(ent))
             if span is None or not _looks_like_name(span):
                 continue
+            if span.text.isupper() and span.start > 0 and span.end < len(doc) \
+                    and doc[span.start - 1].text == "(" and doc[span.end].text == ")":
+                continue  # "(GIA)": the short form of the name before (document aliases)
             label = span.text
             if any(t.text in {",", ";"} for t in span) or label.count("(") != label.count(")"):
                 continue
@@ -299,6 +303,7 @@ class EntityAnnotator:
             if etype in {"Settlement", "AdministrativeRegion"} and (
                     (span.root.dep_ in {"compound", "amod"} and span.root.head.pos_ == "NOUN")
                     or " and " in label or label.casefold() in self.demonyms
+                    or label.casefold().rstrip("s") in self.demonyms
                     or label.lower() in lexicon.NOT_PLACES):
                 continue  # "Asia director", "North and South Korea", "Lao", "the North"
             known = self._registry_lookup(label)
@@ -332,6 +337,7 @@ class EntityAnnotator:
                 while len(piece) and (piece[0].lower_ in {"and", "or"} or piece[0].is_punct):
                     piece = piece[1:]
                 items.append(piece)
+            items = [part for item in items for part in _split_on_and(item)]
             proper = [p for p in items if (len(p) and _looks_like_name(p) and p[0].is_title)
                       or (len(p) and p[0].is_upper and len(p[0]) > 1)]
             if len(proper) < max(4, int(0.7 * len(items))):
@@ -391,8 +397,14 @@ class EntityAnnotator:
         return None
 
     def _registry_lookup(self, text: str) -> str | None:
-        options = self.forms.get(text.casefold()) or self.forms.get(
-            re.sub(r"^the ", "", text.casefold()))
+        folded = text.casefold()
+        options = self.forms.get(folded) or self.forms.get(re.sub(r"^the ", "", folded))
+        if not options:  # "United Nations' Third Committee", "the U.N.'s refugee agency"
+            m = _POSSESSIVE_UN.match(folded)
+            if m:
+                rest = m.group(1)
+                options = self.forms.get(f"un {rest}") or self.forms.get(
+                    f"united nations {rest}") or self.forms.get(rest)
         if options and not all(m for _, m in options):
             return next(e for e, m in options if not m)
         return None
@@ -515,18 +527,28 @@ def _name_shapes(doc: Doc, words: list[str]) -> list[tuple[int, int]]:
         first, second, after = doc[i - 2], doc[i - 1], doc[i + 1]
         if first.is_title and first.is_alpha and len(first.text) <= 5 \
                 and second.is_title and second.is_alpha \
-                and after.is_lower and after.is_alpha and len(after.text) >= 2:
+                and after.is_lower and after.is_alpha and len(after.text) >= 2 \
+                and after.lower_ not in lexicon.LOCATED_SUFFIXES:  # not "New York-based"
             found.append((i - 2, i + 2))
     return found
 
 
-def _local_force_candidates(doc: Doc) -> list[Candidate]:
+def _split_on_and(piece: Span) -> list[Span]:
+    """'Dandong and Nanping', the last item of a list, is two items."""
+    for t in piece:
+        if t.lower_ in {"and", "or"} and piece.start < t.i < piece.end - 1:
+            return [piece.doc[piece.start:t.i], piece.doc[t.i + 1:piece.end]]
+    return [piece]
+
+
+def _local_force_candidates(doc: Doc, words: list[str]) -> list[Candidate]:
     """'the Riverside provincial police': a place name, a level and a force are one agency
-    (whatever the statistical NER made of the place name)."""
+    (whatever the statistical NER made of the place name). `words`: the tokens' texts."""
     found = []
-    for t in doc:
-        if t.lower_ not in lexicon.FORCE_NOUNS or t.i < 2:
+    for i, word in enumerate(words):
+        if i < 2 or word.lower() not in lexicon.FORCE_NOUNS:
             continue
+        t = doc[i]
         start = t.i
         while start > 0 and doc[start - 1].lower_ in lexicon.FORCE_LEVELS:
             start -= 1
@@ -540,13 +562,16 @@ def _local_force_candidates(doc: Doc) -> list[Candidate]:
     return found
 
 
-def _peer_candidates(doc: Doc) -> list[Candidate]:
+def _peer_candidates(doc: Doc, words: list[str]) -> list[Candidate]:
     """'Lord Clarke of Hampstead', 'Baroness Hale': a peerage title and its name are one
-    person, whatever the statistical NER made of them (often an organisation or nothing)."""
+    person, whatever the statistical NER made of them (often an organisation or nothing).
+    `words`: the tokens' texts."""
     found = []
-    for t in doc:
-        if t.lower_ not in lexicon.PEERAGE_TITLES or not t.is_title or t.i + 1 >= len(doc):
+    for i, word in enumerate(words):
+        if word.lower() not in lexicon.PEERAGE_TITLES or not word.istitle() \
+                or i + 1 >= len(doc):
             continue
+        t = doc[i]
         name = doc[t.i + 1]
         if not (name.is_title and name.is_alpha) or name.lower_ in lexicon.NAME_CONNECTORS:
             continue

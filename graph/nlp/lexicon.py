@@ -103,7 +103,8 @@ MESSAGE_NOUNS = frozenset({"letter", "message", "note", "appeal", "request", "co
 
 # Capitalised words the statistical NER takes for places, which are not places by themselves.
 NOT_PLACES = frozenset({"north", "south", "east", "west", "states", "the north", "the south",
-                        "korea", "print", "home"})
+                        "korea", "print", "home", "earth", "south east", "south west",
+                        "north east", "north west", "southeast", "northeast"})
 
 # Nouns that make a span a title or post ("UN Special Rapporteur"), not a name.
 ROLE_NOUNS = frozenset({
@@ -133,7 +134,7 @@ PERSON_ROLE_NOUNS = frozenset({
 ORG_ROLE_NOUNS = frozenset({
     "group", "expert", "organization", "organisation", "ngo", "coalition", "agency", "office",
     "ministry", "department", "committee", "commission", "council", "body", "court",
-    "government", "authorities",
+    "government", "authorities", "country",
 })
 # Titles before a name that name the institution the holder sits in, by its head noun.
 TITLE_INSTITUTIONS: dict[str, tuple[str, ...]] = {  # most specific head noun first
