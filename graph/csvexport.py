@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -362,7 +362,8 @@ class Tables:
                 return None
         node = Node(facts.iri, facts.classes, facts.group, rdf_class=facts.rdf_class,
                     date=facts.date, links=facts.links, literals=facts.literals)
-        return _made_label(node, _Labels(self.reader), {})
+        # the site's own wording of made labels; names are looked up lazily, not all held
+        return _made_label(node, cast(dict[str, str], _Labels(self.reader)), {})
 
     def facts_of(self, iri: str) -> Facts | None:
         from graph.viz.styles import group_of, specific_class

@@ -17,7 +17,7 @@ Output is deterministic: the same graph gives the same bytes.
   named graphs that hold them; the ontology graph is left out. Edges are sorted on disk and
   streamed, so only the nodes' facts are held in memory.
 - csv: a folder of tables: events, statements, treaty actions, claims (one per source
-  sentence) and documents.
+  sentence) and documents, written row by row by graph/csvexport.py.
 """
 
 from __future__ import annotations
