@@ -3,13 +3,14 @@ documents) written row by row from the build's Oxigraph store.
 
 Nothing builds a model of the whole graph (the site's graph/viz/data.py holds every node, its
 quotes and the documents' texts: 6.6x the memory of the graph itself at 1,000 documents).
-Here one SPARQL query streams the typed nodes in IRI order; each node's facts, claims and
-names are looked up in the store's indexes (`quads_for_pattern`) when its row is written, and
-dropped after it. What is held: the documents' file names and metadata (one entry per
-document), a bounded cache of names, and for the tables sorted by date (events, statements,
-treaty actions) one (date, IRI, class) key per row. The store is the build's own
-`out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is up to date, opened read-only
-and paged from disk; otherwise the build's files are loaded into memory.
+One pass goes over the shown nodes in IRI order, merged with one streamed query of the claims
+in the same order: claims.csv is written as it goes; each node's own facts and the names it
+links to are looked up in the store's indexes (`quads_for_pattern`) when its row is made.
+What is held: the documents' metadata (one entry per document, no text), a bounded cache of
+names, the shown nodes' IRIs, and the rows of the tables sorted by date (events, statements,
+treaty actions: a small part of the output), written sorted at the end. The store is the
+build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is current, opened
+read-only and paged from disk; otherwise the build's files are loaded into memory.
 
 Rows are deterministic: sorted by (date, IRI) for the dated tables, by (node, document,
 offsets, mention) for claims, by (date, file) for documents; a value that the graph holds
@@ -35,6 +36,7 @@ from graph import iris
 from graph.errors import RkgError
 from graph.rdfio import atomic_writer
 from graph.store import graph_file, inferred_file
+from graph.viz.data import local, tail
 
 RKG = "https://w3id.org/refoulement-kg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -125,17 +127,6 @@ def open_build_store(graph_dir: Path) -> Iterator[ox.Store]:
 
 
 # -- reading ---------------------------------------------------------------------------------
-def tail(iri: str) -> str:
-    for sep in ("#", "/"):
-        if sep in iri.rstrip(sep):
-            return iri.rstrip(sep).rsplit(sep, 1)[-1]
-    return iri
-
-
-def local(iri: str) -> str:
-    return iri[len(RKG):] if iri.startswith(RKG) else tail(iri)
-
-
 @dataclass
 class Facts:
     """What one node says of itself outside the ontology graph: IRI links and literals per
