@@ -44,6 +44,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from graph import native
+from graph.datafiles import data_dir
 from graph.errors import QueryError
 from graph.guard import QueryRefused, check_query
 from graph.rdfio import PREFIXES
@@ -68,7 +69,7 @@ def query_dir() -> Path:
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override).expanduser().resolve()
-    return Path(__file__).resolve().parent.parent / "queries"
+    return data_dir("queries")
 
 
 def rules_dir() -> Path:
