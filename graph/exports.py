@@ -17,13 +17,12 @@ Output is deterministic: the same graph gives the same bytes.
   named graphs that hold them; the ontology graph is left out. Edges are sorted on disk and
   streamed, so only the nodes' facts are held in memory.
 - csv: a folder of tables: events, statements, treaty actions, claims (one per source
-  sentence) and documents.
+  sentence) and documents, written row by row by graph/csvexport.py.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
 import io
 import itertools
 import json
@@ -468,81 +467,13 @@ def write_graphml(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
         out.detach()
 
 
-# -- CSV -------------------------------------------------------------------------------------
-EVENT_GROUPS = ("forced-return", "detention", "visit", "resolution-adoption", "review",
-                "practice", "harm")
-EVENT_ROLES = ("perpetrator", "origin", "destination", "place", "detainer",
-               "detentionFacility", "visitor", "adoptingBody", "resolution",
-               "stateUnderReview", "actor", "source", "harm")
-
-
+# -- CSV: graph/csvexport.py ----------------------------------------------------------------
 def write_csv(graph_dir: Path, folder: Path) -> None:
     """events.csv, statements.csv, treaty_actions.csv, claims.csv, documents.csv."""
-    from graph.viz.data import load
+    from graph.csvexport import CsvExportError
+    from graph.csvexport import write_csv as write_tables
 
-    if folder.exists() and not folder.is_dir():
-        raise ExportError(f"{folder}: exists and is not a folder (csv writes a folder)")
-    data = load(graph_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def names(node: Any, local: str) -> str:
-        return "; ".join(data.label(i) for i in node.links.get(RKG + local, []))
-
-    def docs(node: Any) -> str:
-        return "; ".join(sorted({data.documents[q.doc].file for q in node.claims
-                                 if q.doc in data.documents}))
-
-    def literal(node: Any, local: str) -> str:
-        return "; ".join(node.literals.get(RKG + local, []))
-
-    def count(node: Any) -> str:
-        return next((v for p, _l, v in node.props if p == RKG + "count"), "")
-
-    nodes = sorted(data.nodes.values(), key=lambda n: (n.date or "", n.id))
-    events = [["iri", "class", "label", "date", *EVENT_ROLES, "count", "description",
-               "sources", "claims"]]
-    for n in nodes:
-        if n.group in EVENT_GROUPS:
-            events.append([n.id, n.rdf_class, n.label, n.date or "",
-                           *(names(n, r) for r in EVENT_ROLES), count(n),
-                           literal(n, "description") or literal(n, "words"), docs(n),
-                           str(len(n.claims))])
-    statements = [["iri", "class", "date", "speaker", "speaker_text", "stance", "addressee",
-                   "addressee_text", "on_behalf_of", "topic", "sources", "quote"]]
-    for n in nodes:
-        if n.group == "statement":
-            statements.append([n.id, n.rdf_class, n.date or "", names(n, "speaker"),
-                               literal(n, "speakerText"), names(n, "stance"),
-                               names(n, "addressee"), literal(n, "addresseeText"),
-                               names(n, "onBehalfOf"), literal(n, "topic"), docs(n),
-                               n.claims[0].text if n.claims else ""])
-    treaty = [["iri", "record", "class", "state", "treaty", "action", "date", "words",
-               "sources"]]
-    for n in nodes:
-        if n.group in ("treaty-action", "treaty-statement"):
-            record = "document" if n.claims else "registry (UNTC)"
-            treaty.append([n.id, record, n.rdf_class, names(n, "actingState"),
-                           names(n, "treaty"), names(n, "actionKind"), n.date or "",
-                           literal(n, "words") or literal(n, "statedYear"), docs(n)])
-    claims = [["node", "node_class", "document", "start", "end", "claimed_by", "reported_by",
-               "status", "date_as_written", "count_as_written", "count", "quote"]]
-    for n in sorted(data.nodes.values(), key=lambda n: n.id):
-        for q in n.claims:
-            claims.append([n.id, n.rdf_class, data.documents[q.doc].file
-                           if q.doc in data.documents else q.doc, str(q.start), str(q.end),
-                           data.label(q.claimed_by) if q.claimed_by else "",
-                           data.label(q.reported_by) if q.reported_by else "",
-                           q.status or "", q.date_text or "", q.count_text or "",
-                           q.count_value or "", q.text])
-    documents = [["iri", "file", "title", "publisher", "date", "kind", "language", "url",
-                  "sha256"]]
-    for d in data.documents.values():
-        documents.append([d.id, d.file, d.title, d.publisher, d.date or "", d.kind,
-                          d.language, d.url, d.sha256])
-    for name, rows in (("events", events), ("statements", statements),
-                       ("treaty_actions", treaty), ("claims", claims),
-                       ("documents", documents)):
-        text = io.StringIO()
-        csv.writer(text, lineterminator="\n").writerows(rows)
-        with atomic_writer(folder / f"{name}.csv") as handle:
-            handle.write(text.getvalue().encode("utf-8"))
+    try:
+        write_tables(graph_dir, folder)
+    except CsvExportError as exc:
+        raise ExportError(str(exc)) from exc

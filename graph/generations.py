@@ -29,7 +29,7 @@ CURRENT = "current"
 # Every output of a build, as users and the other commands open it: out/<name>.
 OUTPUTS = ("graph.ttl", "graph.trig", "build.json", "summary.txt", "identities.json",
            "review.json", "inferred.trig", "reasoning.txt", "validation.txt", "validation.json",
-           "site")
+           "site", "oxigraph")  # oxigraph: the store `rkg serve` reads
 
 
 def umask() -> int:

@@ -249,3 +249,72 @@ def test_exports_cli_messages(sample_build: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no graph.trig" in result.output
     with pytest.raises(ExportError):
         export(sample_build, "rdfxml", tmp_path / "x")
+
+
+CLAIM_ROWS = """PREFIX rkg: <https://w3id.org/refoulement-kg/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT DISTINCT ?node ?file ?start ?end ?exact WHERE {
+  ?node rkg:attestedBy ?claim . ?claim prov:wasDerivedFrom ?mention .
+  ?mention oa:hasSource ?doc ; oa:hasSelector ?quote , ?position .
+  ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
+  ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  ?doc rkg:fileName ?file }"""
+
+EVENT_FACTS = """PREFIX rkg: <https://w3id.org/refoulement-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?event (COUNT(DISTINCT ?claim) AS ?claims) (GROUP_CONCAT(DISTINCT ?file; separator="|")
+       AS ?files) WHERE {
+  ?event a rkg:ForcedReturn ; rkg:attestedBy ?claim .
+  ?claim <http://www.w3.org/ns/prov#wasDerivedFrom>/<http://www.w3.org/ns/oa#hasSource>
+         /rkg:fileName ?file } GROUP BY ?event"""
+
+
+def test_exports_csv_rows_are_the_graphs_answers(sample_build: Path,
+                                                 exported: dict[str, Path]) -> None:
+    """claims.csv holds exactly the sentences a SPARQL query finds behind the nodes, and
+    each forced return's claim count and sources are what the graph says of it."""
+    store = ox.Store()
+    for path in source_files(sample_build):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+
+    def rows(query: str) -> list[ox.QuerySolution]:
+        result = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)
+        return list(result)
+
+    with (exported["csv"] / "claims.csv").open(encoding="utf-8") as handle:
+        claims = list(csv.DictReader(handle))
+    expected = {(r["node"].value, r["file"].value, r["start"].value, r["end"].value,
+                 r["exact"].value) for r in rows(CLAIM_ROWS)}
+    assert len(expected) > 50
+    assert {(c["node"], c["document"], c["start"], c["end"], c["quote"])
+            for c in claims} == expected
+    nodes = [c["node"] for c in claims]
+    assert nodes == sorted(nodes)  # by node (then document IRI and offsets)
+    with (exported["csv"] / "events.csv").open(encoding="utf-8") as handle:
+        events = {r["iri"]: r for r in csv.DictReader(handle)}
+    facts = rows(EVENT_FACTS)
+    assert facts
+    for fact in facts:
+        row = events[fact["event"].value]
+        assert row["claims"] == fact["claims"].value
+        assert row["sources"] == "; ".join(sorted(set(fact["files"].value.split("|"))))
+    dates = [(r["date"], r["iri"]) for r in events.values()]
+    assert dates == sorted(dates)
+
+
+def test_exports_csv_is_the_same_from_the_serve_store(sample_build: Path,
+                                                      exported: dict[str, Path],
+                                                      tmp_path: Path) -> None:
+    """A build whose store `rkg serve` reads is exported from that store on disk: same
+    bytes as from the files."""
+    from graph.serve.store import current_store, prepare_store
+
+    for path in source_files(sample_build):
+        shutil.copy2(path, tmp_path / path.name)
+    assert current_store(tmp_path) is None
+    prepare_store(tmp_path)
+    assert current_store(tmp_path) is not None
+    export(tmp_path, "csv", tmp_path / "csv")
+    for table in exported["csv"].glob("*.csv"):
+        assert (tmp_path / "csv" / table.name).read_bytes() == table.read_bytes(), table.name

@@ -65,6 +65,22 @@ def test_query_ask(build: Path, tmp_path: Path, store: str) -> None:
 
 
 @pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_query_ask_table_footer_gives_the_answer(build: Path, tmp_path: Path,
+                                                 store: str) -> None:
+    query = tmp_path / "ask.rq"
+    for text, answer in ((f"ASK {{ <{DATA}state/a> ?p ?o }}", "true"),
+                         (f"ASK {{ <{DATA}state/zz> ?p ?o }}", "false")):
+        query.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["query", str(query), "--graph", str(build),
+                                          "--store", store])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines() == [answer]
+        footer = result.stderr.strip()
+        assert footer.startswith(f"(answer: {answer}, ") and footer.endswith(f" s, {store})")
+        assert "rows" not in footer
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
 def test_query_construct(build: Path, tmp_path: Path, store: str) -> None:
     code, out = _run(build, tmp_path, f"CONSTRUCT {{ ?s <urn:x:ranked> ?r }} WHERE {{ "
                                       f"?s <{DATA}rank> ?r }}", store)

@@ -173,3 +173,33 @@ def test_serve_store_is_reused_until_the_build_changes(sample_build: Path,
     (tmp_path / "graph.trig").write_bytes((tmp_path / "graph.trig").read_bytes() + b"\n")
     assert prepare_store(tmp_path) == store
     assert not marker.exists() and (store / "rkg-source.json").read_text() != stamp
+
+
+def test_build_stages_load_the_serve_store_once(sample_build: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rkg build`'s stages after the graph load out/oxigraph/ (unless told not to); serving
+    then opens it without loading anything."""
+    from graph.cli.build_cmd import after_build
+    from graph.serve import start
+    from graph.serve import store as serve_store
+
+    shutil.copy2(sample_build / "graph.trig", tmp_path / "graph.trig")
+    lines = list(after_build(tmp_path, reason=False, site=False, serve_store=False))
+    assert not (tmp_path / "oxigraph").exists() and not any("Serve store" in x for x in lines)
+    lines = list(after_build(tmp_path, reason=False, site=False, serve_store=True))
+    assert any(line.startswith("Serve store: ") for line in lines)
+    assert (tmp_path / "oxigraph" / "rkg-source.json").is_file()
+
+    def no_load(*args: object) -> None:
+        raise AssertionError("the store was loaded again at serve time")
+
+    monkeypatch.setattr(serve_store, "_load", no_load)
+    endpoint = start(tmp_path, port=0)
+    try:
+        query = "ASK { ?s a <https://w3id.org/refoulement-kg/ontology#ForcedReturn> }"
+        url = endpoint.query_url + "?" + urllib.parse.urlencode({"query": query})
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": JSON}),
+                                    timeout=30) as response:
+            assert json.loads(response.read())["boolean"] is True
+    finally:
+        endpoint.stop()

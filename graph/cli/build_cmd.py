@@ -57,19 +57,23 @@ def register(group: click.Group) -> None:
     @click.option("--no-reason", is_flag=True,
                   help="Skip inference (SPARQL rules and HermiT); SHACL validation still runs.")
     @click.option("--no-site", is_flag=True, help="Do not write the offline site out/site/.")
+    @click.option("--no-serve-store", is_flag=True,
+                  help="Do not load out/oxigraph/ for `rkg serve` (it then loads on its first "
+                       "start).")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
     def command(corpus: Path | None, out: Path, reference: Path | None, jobs: int, store: str,
                 curation_file: Path | None, strict: bool,
-                no_reason: bool, no_site: bool, quiet: bool) -> None:
+                no_reason: bool, no_site: bool, no_serve_store: bool, quiet: bool) -> None:
         """Build the graph from CORPUS (default: corpus/, else the bundled samples) into --out.
 
         Reads .txt, .md, .html, .pdf and .docx files in any common encoding (metadata from
         CORPUS/sources.yaml or a header block), extracts facts with sentence-level evidence
         and writes out/graph.ttl, out/graph.trig, out/build.json and out/summary.txt; then
-        infers (out/inferred.trig), validates with SHACL (out/validation.txt) and writes the
-        offline site (out/site/). Bad files are named with the reason in summary.txt and
-        build.json and skipped (--strict: the build fails instead); a folder with no
-        readable document is an error; nothing already built is lost when a build fails.
+        infers (out/inferred.trig), loads the store `rkg serve` reads (out/oxigraph/),
+        validates with SHACL (out/validation.txt) and writes the offline site (out/site/).
+        Bad files are named with the reason in summary.txt and build.json and skipped
+        (--strict: the build fails instead); a folder with no readable document is an error;
+        nothing already built is lost when a build fails.
 
         Example: rkg build corpus --out out
 
@@ -98,7 +102,8 @@ def register(group: click.Group) -> None:
             check_out_folder(out)
             with building(out):
                 run_build(build_graph, corpus, out, reference, jobs, store, curation_file,
-                          strict, no_reason, no_site, quiet, progress, bar)
+                          strict, no_reason, no_site, quiet, progress, bar,
+                          serve_store=not no_serve_store)
         except OSError as exc:
             raise click.ClickException(str(environment_problem(exc, "the build"))) from exc
         except RkgError as exc:
@@ -108,7 +113,8 @@ def register(group: click.Group) -> None:
 def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
               reference: Path | None, jobs: int, store: str, curation_file: Path | None,
               strict: bool, no_reason: bool, no_site: bool, quiet: bool,
-              progress: Callable[[str, int, int], None] | None, bar: Any) -> None:
+              progress: Callable[[str, int, int], None] | None, bar: Any,
+              serve_store: bool = True) -> None:
     """One build into a fresh generation of `out`, published only when every stage ended."""
     generation = new_generation(out)
     try:
@@ -128,7 +134,7 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
 
         announce = None if quiet else (lambda line: click.echo(shown(line), err=True))
         for line in after_build(generation, reason=not no_reason, site=not no_site,
-                                announce=announce):
+                                serve_store=serve_store, announce=announce):
             if not quiet:
                 click.echo(shown(line))
         publish(out, generation)
@@ -152,7 +158,7 @@ def check_out_folder(out: Path) -> None:
                                      "file: move it away")
 
 
-def after_build(out: Path, *, reason: bool = True, site: bool = True,
+def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_store: bool = False,
                 announce: Callable[[str], None] | None = None) -> Iterator[str]:
     """The stages after the graph: inference, SHACL validation, the site (in that order, so
     the site shows the validation result). Yields each stage's summary lines as it ends;
@@ -168,6 +174,11 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True,
         for name in (INFERRED_FILE, REPORT_FILE):
             (out / name).unlink(missing_ok=True)  # no stale inference for this build
         yield "Inference skipped (--no-reason)."
+    if serve_store:  # after inference, so the store holds inferred.trig too
+        from graph.serve.store import prepare_store
+
+        say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
+        yield f"Serve store: {prepare_store(out)} (rkg serve starts without loading)"
     say("SHACL validation (pySHACL over the whole graph) ...")
     yield from validate(out).lines(limit=10)
     if site:

@@ -55,7 +55,10 @@ def register(group: click.Group) -> None:
                 click.echo(query_def.title)
         click.echo(text)
         if fmt == "table":
-            click.echo(f"({len(result.rows)} rows, {result.seconds:.3f} s, {store})", err=True)
+            # an ASK has no rows: its footer repeats the answer, never "(0 rows ...)"
+            size = (f"answer: {'true' if result.boolean else 'false'}"
+                    if result.boolean is not None else f"{len(result.rows)} rows")
+            click.echo(f"({size}, {result.seconds:.3f} s, {store})", err=True)
 
     @group.command("queries")
     @click.option("--params", "show_params", is_flag=True,

@@ -77,6 +77,16 @@ def prepare_store(outdir: Path, location: Path | None = None) -> Path:
     return target
 
 
+def current_store(outdir: Path, location: Path | None = None) -> Path | None:
+    """The store folder when it holds exactly the build's current files (their sizes and
+    times are those it was made from), else None; nothing is loaded or hashed."""
+    target = location or outdir / STORE_DIR
+    paths = inputs(outdir)
+    if not all(path.is_file() for path in paths):
+        return None
+    return target if _read_stamp(target / STAMP_FILE).get("quick") == _quick(paths) else None
+
+
 def _write_stamp(path: Path, quick: dict[str, list[int]], digests: dict[str, str]) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"quick": quick, "sha256": digests}, sort_keys=True),

@@ -1,0 +1,484 @@
+"""`rkg export --format csv`: a folder of tables (events, statements, treaty actions, claims,
+documents) written row by row from the build's Oxigraph store.
+
+Nothing builds a model of the whole graph (the site's graph/viz/data.py holds every node, its
+quotes and the documents' texts: 6.6x the memory of the graph itself at 1,000 documents).
+One pass goes over the shown nodes in IRI order, merged with one streamed query of the claims
+in the same order: claims.csv is written as it goes; each node's own facts and the names it
+links to are looked up in the store's indexes (`quads_for_pattern`) when its row is made.
+What is held: the documents' metadata (one entry per document, no text), a bounded cache of
+names, the shown nodes' IRIs, and the rows of the tables sorted by date (events, statements,
+treaty actions: a small part of the output), written sorted at the end. The store is the
+build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is current, opened
+read-only and paged from disk; otherwise the build's files are loaded into memory.
+
+Rows are deterministic: sorted by (date, IRI) for the dated tables, by (node, document,
+offsets, mention) for claims, by (date, file) for documents; a value that the graph holds
+more than once is chosen by its smallest form, and lists are sorted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import groupby
+from pathlib import Path
+from typing import IO, Any, cast
+
+import pyoxigraph as ox
+
+from graph import iris
+from graph.errors import RkgError
+from graph.rdfio import atomic_writer
+from graph.store import graph_file, inferred_file
+from graph.viz.data import local, tail
+
+RKG = "https://w3id.org/refoulement-kg/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+OA = "http://www.w3.org/ns/oa#"
+ONTOLOGY_GRAPH = iris.graph("ontology")
+DOC_GRAPH_PREFIX = iris.DATA + "graph/doc/"
+DATE_PROPERTIES = ("date", "since", "startDate", "adopted")
+
+EVENT_GROUPS = ("forced-return", "detention", "visit", "resolution-adoption", "review",
+                "practice", "harm")
+EVENT_ROLES = ("perpetrator", "origin", "destination", "place", "detainer",
+               "detentionFacility", "visitor", "adoptingBody", "resolution",
+               "stateUnderReview", "actor", "source", "harm")
+TREATY_GROUPS = ("treaty-action", "treaty-statement")
+COLUMNS = {
+    "events": ("iri", "class", "label", "date", *EVENT_ROLES, "count", "description",
+               "sources", "claims"),
+    "statements": ("iri", "class", "date", "speaker", "speaker_text", "stance", "addressee",
+                   "addressee_text", "on_behalf_of", "topic", "sources", "quote"),
+    "treaty_actions": ("iri", "record", "class", "state", "treaty", "action", "date", "words",
+                       "sources"),
+    "claims": ("node", "node_class", "document", "start", "end", "claimed_by", "reported_by",
+               "status", "date_as_written", "count_as_written", "count", "quote"),
+    "documents": ("iri", "file", "title", "publisher", "date", "kind", "language", "url",
+                  "sha256"),
+}
+
+Q_CLASSES = f"""SELECT DISTINCT ?type WHERE {{ GRAPH ?g {{ ?s a ?type }}
+  FILTER(?g != <{ONTOLOGY_GRAPH}>) }}"""
+
+# every claim with its mention's sentence and offsets; grouped by node in Python
+Q_CLAIMS = f"""PREFIX rkg: <{RKG}> PREFIX oa: <{OA}> PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?node ?claim ?doc ?start ?end ?mention ?exact ?by ?rep ?status ?dateText ?words
+       ?value ?min ?max WHERE {{
+  ?node rkg:attestedBy ?claim . ?claim prov:wasDerivedFrom ?mention .
+  ?mention oa:hasSource ?doc ; oa:hasSelector ?q , ?pos .
+  ?q a oa:TextQuoteSelector ; oa:exact ?exact .
+  ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  OPTIONAL {{ ?claim rkg:claimedBy ?by }}
+  OPTIONAL {{ ?claim rkg:reportedBy ?rep }}
+  OPTIONAL {{ ?claim rkg:epistemicStatus ?status }}
+  OPTIONAL {{ ?claim rkg:dateText ?dateText }}
+  OPTIONAL {{ ?claim rkg:claimedCount ?c . OPTIONAL {{ ?c rkg:wordsAsWritten ?words }}
+             OPTIONAL {{ ?c rkg:value ?value }} OPTIONAL {{ ?c rkg:minValue ?min }}
+             OPTIONAL {{ ?c rkg:maxValue ?max }} }}
+  FILTER(isIRI(?node)) }} ORDER BY ?node"""
+CLAIM_FIELDS = ("doc", "start", "end", "mention", "exact", "by", "rep", "status", "dateText",
+                "words", "value", "min", "max")
+
+Q_DOCUMENTS = f"""SELECT ?doc ?p ?o WHERE {{
+  GRAPH ?g {{ ?doc a <{RKG}SourceDocument> ; ?p ?o }}
+  FILTER(STRSTARTS(STR(?g), "{DOC_GRAPH_PREFIX}") && ?p != <{RKG}text>) }}"""
+
+
+class CsvExportError(RkgError):
+    """The CSV tables cannot be written (the message says why)."""
+
+
+# -- the store -------------------------------------------------------------------------------
+@contextmanager
+def open_build_store(graph_dir: Path) -> Iterator[ox.Store]:
+    """The build's serve store read-only when it holds exactly the build's files, else the
+    files loaded into memory."""
+    from graph.serve.store import current_store
+
+    prepared = current_store(graph_dir)
+    if prepared is not None:
+        try:
+            yield ox.Store.read_only(str(prepared))
+            return
+        except OSError:
+            pass  # locked or damaged: fall back to the files
+    graph = graph_file(graph_dir)
+    if not graph.is_file():
+        raise CsvExportError(f"{graph_dir}: no graph.trig (run 'rkg build' first)")
+    store = ox.Store()
+    extra = inferred_file(graph_dir)
+    for path in [graph] + ([extra] if extra is not None else []):
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise CsvExportError(f"{path}: cannot read the graph: {exc}") from exc
+    yield store
+
+
+# -- reading ---------------------------------------------------------------------------------
+@dataclass
+class Facts:
+    """What one node says of itself outside the ontology graph: IRI links and literals per
+    predicate, each list distinct and sorted (as the site shows them)."""
+
+    iri: str
+    group: str
+    rdf_class: str
+    classes: frozenset[str]
+    links: dict[str, list[str]] = field(default_factory=dict)
+    literals: dict[str, list[str]] = field(default_factory=dict)
+    date: str | None = None
+
+    def first(self, name: str) -> str | None:
+        values = self.literals.get(RKG + name)
+        return values[0] if values else None
+
+
+@dataclass(frozen=True, order=True)
+class Claim:
+    """One source sentence behind a node; ordered as the tables list them."""
+
+    doc: str
+    start: int
+    end: int
+    mention: str
+    text: str
+    claimed_by: str | None = None
+    reported_by: str | None = None
+    status: str | None = None
+    date_text: str | None = None
+    count_text: str | None = None
+    count_value: str | None = None
+
+
+@dataclass
+class Document:
+    iri: str
+    fields: dict[str, str] = field(default_factory=dict)  # predicate -> smallest value
+
+    def get(self, predicate: str) -> str:
+        return self.fields.get(predicate, "")
+
+
+class Reader:
+    """Lookups in the store by IRI, through its indexes; names cached (bounded)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.label = lru_cache(maxsize=1 << 16)(self._label)
+        self.count_text = lru_cache(maxsize=1 << 14)(self._count_text)
+
+    def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
+        found = {q.object for q in self.store.quads_for_pattern(
+            ox.NamedNode(subject), ox.NamedNode(predicate), None, None)}
+        return sorted((o for o in found if isinstance(o, ox.NamedNode | ox.Literal)),
+                      key=lambda o: o.value)
+
+    def value(self, subject: str, predicate: str) -> str | None:
+        values = self.objects(subject, predicate)
+        return values[0].value if values else None
+
+    def _label(self, iri: str) -> str | None:
+        """rdfs:label (English or untagged first), else skos:prefLabel; any graph."""
+        best: tuple[int, str] | None = None
+        for base, predicate in ((0, RDFS_LABEL), (2, SKOS_PREF)):
+            for quad in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate),
+                                                     None, None):
+                term = quad.object
+                english = isinstance(term, ox.Literal) and term.language in (None, "en")
+                key = (base + (0 if english else 1), str(getattr(term, "value", "")))
+                best = key if best is None or key < best else best
+        return best[1] if best else None
+
+    def facts(self, iri: str, group: str, rdf_class: str, classes: frozenset[str]) -> Facts:
+        links: dict[str, set[str]] = defaultdict(set)
+        literals: dict[str, set[str]] = defaultdict(set)
+        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode) or graph.value == ONTOLOGY_GRAPH:
+                continue
+            predicate, obj = quad.predicate.value, quad.object
+            if isinstance(obj, ox.Literal):
+                literals[predicate].add(obj.value)
+            elif isinstance(obj, ox.NamedNode) and predicate != RDF_TYPE:
+                links[predicate].add(obj.value)
+        facts = Facts(iri, group, rdf_class, classes,
+                      {p: sorted(v) for p, v in links.items()},
+                      {p: sorted(v) for p, v in literals.items()})
+        facts.date = _date(facts)
+        return facts
+
+    def _count_text(self, count: str) -> str:
+        from graph.viz.data import count_text
+
+        def get(name: str) -> str | None:
+            return self.value(count, RKG + name)
+
+        return count_text(get("wordsAsWritten"), get("value"), get("minValue"),
+                          get("maxValue"))
+
+    def documents(self) -> dict[str, Document]:
+        """The corpus's documents (not the registry's files), sorted by (date, file)."""
+        docs: dict[str, Document] = {}
+        solutions = self.store.query(Q_DOCUMENTS)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            iri, predicate, value = row["doc"].value, row["p"].value, row["o"].value
+            doc = docs.setdefault(iri, Document(iri))
+            if predicate not in doc.fields or value < doc.fields[predicate]:
+                doc.fields[predicate] = value
+        return dict(sorted(docs.items(), key=lambda kv: (_doc_date(kv[1]),
+                                                         kv[1].get(RKG + "fileName"))))
+
+
+def _doc_date(doc: Document) -> str:
+    from graph.viz.data import format_date
+
+    raw = doc.get(RKG + "date")
+    return format_date(raw, doc.get(RKG + "datePrecision") or None) if raw else ""
+
+
+def _date(facts: Facts) -> str | None:
+    """A node's date, as precise as the graph says (rkg:datePrecision): as the site shows."""
+    from graph.viz.data import format_date
+
+    for key in DATE_PROPERTIES:
+        raw = facts.first(key)
+        if raw:
+            precision = facts.links.get(RKG + "datePrecision", [None])[0] \
+                if key == "date" else None
+            return format_date(raw, precision)
+    return None
+
+
+def claims_by_node(store: ox.Store) -> Iterator[tuple[str, list[Claim]]]:
+    """(node IRI, its claims sorted) in IRI order, streamed from one query. A claim that the
+    graph gives several sentences or values is shown with the smallest (deterministic)."""
+    from graph.viz.data import count_text
+
+    solutions = store.query(Q_CLAIMS, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for node, rows in groupby(solutions, key=lambda r: r["node"].value):
+        best: dict[str, tuple[str, ...]] = {}
+        for row in rows:
+            values = tuple(_text(row[name]) for name in CLAIM_FIELDS)
+            claim = row["claim"].value
+            if claim not in best or _key(values) < _key(best[claim]):
+                best[claim] = values
+        claims = []
+        for doc, start, end, mention, exact, by, rep, status, date, words, value, low, high \
+                in best.values():
+            claims.append(Claim(
+                doc or "", int(start or 0), int(end or 0), mention or "", exact or "",
+                claimed_by=by, reported_by=rep, status=tail(status) if status else None,
+                date_text=date, count_text=words,
+                count_value=count_text(None, value, low, high) if words is not None else None))
+        yield node, sorted(claims)
+
+
+def _text(term: Any) -> Any:
+    return None if term is None else term.value
+
+
+def _key(values: tuple[str | None, ...]) -> tuple[Any, ...]:
+    """Sort key of a claim's row: offsets as numbers, missing values first."""
+    return tuple(int(v) if i in (1, 2) and v is not None else (v is not None, v or "")
+                 for i, v in enumerate(values))
+
+
+def shown_nodes(store: ox.Store) -> Iterator[tuple[str, str, str, frozenset[str]]]:
+    """(IRI, legend group, most specific class, classes) of every node the site shows, in
+    IRI order. Only the IRIs are collected and sorted here (a sort inside the engine decodes
+    every string it compares: 10x slower on a store on disk); each node's classes are then
+    read from the store's index when its turn comes."""
+    from graph.viz.styles import CLASS_GROUP, group_of, specific_class
+
+    solutions = store.query(Q_CLASSES)
+    assert isinstance(solutions, ox.QuerySolutions)
+    known = [row["type"] for row in solutions
+             if isinstance(row["type"], ox.NamedNode) and local(row["type"].value) in CLASS_GROUP]
+    candidates = sorted({quad.subject.value for cls in known for quad in
+                         store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), cls, None)
+                         if isinstance(quad.subject, ox.NamedNode)})
+    for iri in candidates:
+        typed = [(local(str(getattr(q.object, "value", ""))), q.graph_name.value)
+                 for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE),
+                                                  None, None)
+                 if isinstance(q.graph_name, ox.NamedNode)
+                 and q.graph_name.value != ONTOLOGY_GRAPH]
+        classes = frozenset(cls for cls, _ in typed)
+        group = group_of(set(classes))
+        if group is None:
+            continue  # typed with a known class in the ontology graph only
+        if group.key == "document" and not any(g.startswith(DOC_GRAPH_PREFIX)
+                                               for _, g in typed):
+            continue  # the registry's own files are SourceDocuments too: not shown
+        yield iri, group.key, specific_class(set(classes)), classes
+
+
+# -- writing ---------------------------------------------------------------------------------
+class Tables:
+    """Writes the rows of each table as they come."""
+
+    def __init__(self, reader: Reader, documents: dict[str, Document]) -> None:
+        self.reader = reader
+        self.documents = documents
+
+    def name(self, iri: str) -> str:
+        """What the site calls a node: its label, else a label made from its facts (for the
+        few classes the graph leaves unlabelled), else its IRI's last segment."""
+        label = self.reader.label(iri)
+        if label:
+            return label
+        made = self.made_label(iri)
+        return made or tail(iri)
+
+    def made_label(self, iri: str, facts: Facts | None = None) -> str | None:
+        from graph.viz.data import Node, _made_label
+
+        if facts is None:
+            facts = self.facts_of(iri)
+            if facts is None:
+                return None
+        node = Node(facts.iri, facts.classes, facts.group, rdf_class=facts.rdf_class,
+                    date=facts.date, links=facts.links, literals=facts.literals)
+        # the site's own wording of made labels; names are looked up lazily, not all held
+        return _made_label(node, cast(dict[str, str], _Labels(self.reader)), {})
+
+    def facts_of(self, iri: str) -> Facts | None:
+        from graph.viz.styles import group_of, specific_class
+
+        classes = set()
+        for quad in self.reader.store.quads_for_pattern(ox.NamedNode(iri),
+                                                        ox.NamedNode(RDF_TYPE), None, None):
+            graph = quad.graph_name
+            if isinstance(graph, ox.NamedNode) and graph.value != ONTOLOGY_GRAPH:
+                classes.add(local(str(getattr(quad.object, "value", ""))))
+        group = group_of(classes)
+        if group is None:
+            return None
+        return self.reader.facts(iri, group.key, specific_class(classes), frozenset(classes))
+
+    def names(self, facts: Facts, name: str) -> str:
+        return "; ".join(self.name(i) for i in facts.links.get(RKG + name, []))
+
+    def file(self, doc: str) -> str:
+        found = self.documents.get(doc)
+        return found.get(RKG + "fileName") if found is not None else doc
+
+    def sources(self, claims: list[Claim]) -> str:
+        return "; ".join(sorted({self.file(c.doc) for c in claims if c.doc in self.documents}))
+
+    def event(self, facts: Facts, claims: list[Claim]) -> list[str]:
+        def literal(name: str) -> str:
+            return "; ".join(facts.literals.get(RKG + name, []))
+
+        counts = sorted(self.reader.count_text(c) for c in facts.links.get(RKG + "count", []))
+        label = self.reader.label(facts.iri) or self.made_label(facts.iri, facts) or ""
+        return [facts.iri, facts.rdf_class, label, facts.date or "",
+                *(self.names(facts, role) for role in EVENT_ROLES),
+                counts[0] if counts else "", literal("description") or literal("words"),
+                self.sources(claims), str(len(claims))]
+
+    def statement(self, facts: Facts, claims: list[Claim]) -> list[str]:
+        def literal(name: str) -> str:
+            return "; ".join(facts.literals.get(RKG + name, []))
+
+        return [facts.iri, facts.rdf_class, facts.date or "", self.names(facts, "speaker"),
+                literal("speakerText"), self.names(facts, "stance"),
+                self.names(facts, "addressee"), literal("addresseeText"),
+                self.names(facts, "onBehalfOf"), literal("topic"), self.sources(claims),
+                claims[0].text if claims else ""]
+
+    def treaty(self, facts: Facts, claims: list[Claim]) -> list[str]:
+        def literal(name: str) -> str:
+            return "; ".join(facts.literals.get(RKG + name, []))
+
+        return [facts.iri, "document" if claims else "registry (UNTC)", facts.rdf_class,
+                self.names(facts, "actingState"), self.names(facts, "treaty"),
+                self.names(facts, "actionKind"), facts.date or "",
+                literal("words") or literal("statedYear"), self.sources(claims)]
+
+    def claim(self, iri: str, rdf_class: str, claim: Claim) -> list[str]:
+        return [iri, rdf_class, self.file(claim.doc), str(claim.start), str(claim.end),
+                self.name(claim.claimed_by) if claim.claimed_by else "",
+                self.name(claim.reported_by) if claim.reported_by else "",
+                claim.status or "", claim.date_text or "", claim.count_text or "",
+                claim.count_value or "", claim.text]
+
+    def document(self, doc: Document) -> list[str]:
+        file = doc.get(RKG + "fileName")
+        title = doc.get(DCTERMS + "title") or self.reader.label(doc.iri) or file or tail(doc.iri)
+        return [doc.iri, file, title, doc.get(DCTERMS + "publisher"), _doc_date(doc),
+                doc.get(DCTERMS + "type"), doc.get(DCTERMS + "language"), doc.get(RKG + "url"),
+                doc.get(RKG + "sha256")]
+
+
+class _Labels:
+    """The label lookup `graph.viz.data._made_label` expects (a mapping's `get`)."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+
+    def get(self, iri: str, default: Any = None) -> Any:
+        return self.reader.label(iri) or default
+
+
+DATED: dict[str, tuple[tuple[str, ...], Callable[[Tables, Facts, list[Claim]], list[str]]]] = {
+    "events": (EVENT_GROUPS, Tables.event),
+    "statements": (("statement",), Tables.statement),
+    "treaty_actions": (TREATY_GROUPS, Tables.treaty),
+}
+
+
+def write_csv(graph_dir: Path, folder: Path) -> None:
+    """events.csv, statements.csv, treaty_actions.csv, claims.csv, documents.csv in
+    `folder`, each replaced only when written whole.
+
+    One pass over the shown nodes (IRI order) merged with the claims (IRI order): claims.csv
+    is written as it goes; the dated tables' rows are kept (they are a small part of the
+    output) and written sorted by (date, IRI) at the end."""
+    if folder.exists() and not folder.is_dir():
+        raise CsvExportError(f"{folder}: exists and is not a folder (csv writes a folder)")
+    with open_build_store(Path(graph_dir)) as store, ExitStack() as files:
+        reader = Reader(store)
+        tables = Tables(reader, reader.documents())
+        writers = {name: _writer(files.enter_context(atomic_writer(folder / f"{name}.csv")),
+                                 files, columns) for name, columns in COLUMNS.items()}
+        dated: dict[str, list[tuple[str, str, list[str]]]] = {name: [] for name in DATED}
+        claims = claims_by_node(store)
+        pending = next(claims, None)
+        for iri, group, rdf_class, classes in shown_nodes(store):
+            while pending is not None and pending[0] < iri:
+                pending = next(claims, None)  # claims of nodes that are not shown
+            found = pending[1] if pending is not None and pending[0] == iri else []
+            for claim in found:
+                writers["claims"].writerow(tables.claim(iri, rdf_class, claim))
+            for name, (groups, row) in DATED.items():
+                if group in groups:
+                    facts = reader.facts(iri, group, rdf_class, classes)
+                    dated[name].append((facts.date or "", iri, row(tables, facts, found)))
+        for name, rows in dated.items():
+            writers[name].writerows(r for _date, _iri, r in sorted(rows, key=lambda r: r[:2]))
+        for doc in tables.documents.values():
+            writers["documents"].writerow(tables.document(doc))
+
+
+def _writer(handle: IO[bytes], files: ExitStack, columns: tuple[str, ...]) -> Any:
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    files.callback(text.detach)
+    files.callback(text.flush)
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(columns)
+    return writer
