@@ -7,9 +7,10 @@ become one group, while two returns of one article on different dates stay apart
 
 Step 2 (across documents): groups of different documents are scored pairwise and merged
 greedily, best score first; every merge is checked again against the merged groups, so a
-chain of weak links cannot join what conflicts. A cross-document link needs an anchor, a
-day, a month or a place in common: a matching count or a year alone joins nothing. Candidates are blocked by
-perpetrator and year (and, for undated groups, by place), which keeps the step near linear.
+chain of weak links cannot join what conflicts. A cross-document link needs an anchor (a
+day, a month or a place in common): a matching count or a year alone joins nothing.
+Candidates are blocked by perpetrator and year (and, for undated groups, by place), which
+keeps the step near linear.
 
 Researchers' decisions (graph/curation.py) come in as index sets: `same` groups are joined
 before step 2 whatever their features; `apart` pairs are never joined.
