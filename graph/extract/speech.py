@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
+from graph.extract.attribution import trailing_speaker
 from graph.extract.context import (
     INVERTING_VERBS,
     PRONOUNS,
@@ -85,7 +86,8 @@ GROUP_SPEAKERS = frozenset({"group", "activist", "lawmaker", "legislator", "offi
                             "organization", "organisation", "expert", "source", "advocate",
                             "coalition", "campaigner", "critic", "observer", "diplomat",
                             "researcher", "analyst", "witness", "defector", "resident",
-                            "survivor", "relative", "lawyer", "agency", "ngo", "member"})
+                            "survivor", "relative", "lawyer", "agency", "ngo", "member", "worker",
+                            "volunteer", "missionary", "journalist", "escapee"})
 OFFICIAL_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "ministry",
                             "government", "diplomat", "envoy", "ambassador", "delegation",
                             "representative", "delegate", "minister", "authority"})
@@ -299,10 +301,14 @@ class SpeechReader:
     def _reported_stance(self, verb: Token) -> str:
         """'X said it was "deeply regrettable" / "very concerned" / rejects ...': the stance
         of the reported clause; 'reports' when it tells of past events; else 'other'."""
-        for child in verb.children:
-            if child.dep_ != "ccomp":
-                continue
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        if verb.dep_ != "ROOT" and trailing_speaker(verb) is not None:
+            clauses.append(verb.head)  # "X happened, a worker said": the clause before
+        own = {t.i for t in verb.subtree}
+        for child in clauses:
             for t in child.subtree:
+                if t.i in own and child.i not in own:
+                    continue  # the clause before: not the attribution's own words
                 word = t.lower_
                 if t.dep_ in {"amod", "acl", "compound"} or (t.dep_ == "pobj"
                                                              and word != "concern"):
@@ -572,7 +578,7 @@ class SpeechReader:
                             return None, _noun_phrase(pobj, keep_indefinite=True)
                         return None, ""
             return self.last_speaker, ""
-        subj = subject_of(verb)
+        subj = trailing_speaker(verb) or subject_of(verb)
         if subj is None:
             after = self.view.entity_at(verb.doc[verb.i + 1]) if verb.i + 1 < len(verb.doc) \
                 else None
@@ -1021,6 +1027,8 @@ def _says_something(verb: Token) -> bool:
         if c.dep_ == "dobj" and (c.lemma_.lower() in REFUSABLE_NOUNS or c.pos_ == "PRON"
                                  or verb.lemma_.lower() not in BARE_OBJECT_LEMMAS):
             return True  # "highlights the link", "noted the report": a theme
+    if trailing_speaker(verb) is not None:
+        return True  # "..., a worker who asked not to be named said": the clause before
     sent = verb.sent
     if _inside_quote(sent.doc.text, sent.start_char, verb.idx):
         return False  # the quote's own verb ("... has always maintained a calm attitude")
@@ -1049,6 +1057,8 @@ def _noun_phrase(head: Token, keep_indefinite: bool = False) -> str:
     dropped = {"the", "this", "these", "that"} | (set() if keep_indefinite else {"a", "an"})
     while words and (words[0].lower_ in dropped or words[0].is_punct):
         words = words[1:]
+    if words and words[-1].i - words[0].i + 1 == len(words):
+        return head.doc[words[0].i:words[-1].i + 1].text  # as written: "Seoul-based"
     return " ".join(t.text for t in words).strip()
 
 
