@@ -4,7 +4,9 @@ from the development, sample or extra documents)."""
 
 from __future__ import annotations
 
-from test_extract_discourse import acts
+from test_extract_discourse import acts, run
+
+from graph.facts import SpeechAct
 
 
 def test_trailing_speaker_with_a_relative_clause_is_the_speaker() -> None:
@@ -33,3 +35,17 @@ def test_workers_and_volunteers_are_unnamed_speakers() -> None:
                  "Church volunteers said the families were taken to Dandong.")
     assert ("Aid workers", None, "reports") in found
     assert ("Church volunteers", None, "reports") in found
+
+
+def test_reports_by_one_speaker_on_different_dates_are_two_acts() -> None:
+    text = ("The Lakeside Courier said on Monday that the transfer took place. "
+            "The Lakeside Courier had reported the arrests on March 3.")
+    dates = sorted(a.date.iso or "" for a in run(text).facts
+                   if isinstance(a, SpeechAct) and a.speaker_text == "Lakeside Courier")
+    assert dates == ["2014-03-03", "2014-05-26"]
+
+
+def test_reports_by_one_speaker_on_one_date_stay_one_act() -> None:
+    found = acts("Aid workers said that the police kept turning the families away. "
+                 "Aid workers said the families were taken to Dandong.")
+    assert found == [("Aid workers", None, "reports")]

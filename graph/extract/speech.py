@@ -1075,10 +1075,11 @@ def _topic(root: Token, sent: Span) -> str:
 
 
 def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
-    """One report/opinion per speaker and addressee; an addressee-less duplicate of a
-    statement that names its addressee is dropped."""
+    """One report/opinion per speaker, addressee and date; an addressee-less duplicate of a
+    statement that names its addressee is dropped. Acts on different dates are different
+    acts ("X reported the arrest on May 2" and, later, "X confirmed the return")."""
     out: list[SpeechAct] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str | None]] = set()
     named: set[tuple[str, str]] = set()
     for act in acts:
         speaker = act.speaker.key if act.speaker else act.speaker_text
@@ -1087,7 +1088,7 @@ def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
     for act in acts:
         speaker = act.speaker.key if act.speaker else act.speaker_text
         addressee = act.addressee.key if act.addressee else (act.addressee_text or "")
-        key = (speaker, act.stance, addressee)
+        key = (speaker, act.stance, addressee, act.date.iso)
         if act.stance not in APPEALS:
             if key in seen:
                 continue
@@ -1096,7 +1097,8 @@ def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
         elif key in seen and act.topic == next(
                 (a.topic for a in out if (a.speaker.key if a.speaker else a.speaker_text,
                                           a.stance, a.addressee.key if a.addressee else
-                                          (a.addressee_text or "")) == key), None):
+                                          (a.addressee_text or ""), a.date.iso) == key),
+                None):
             continue
         seen.add(key)
         out.append(replace(act))
