@@ -49,3 +49,9 @@ def test_reports_by_one_speaker_on_one_date_stay_one_act() -> None:
     found = acts("Aid workers said that the police kept turning the families away. "
                  "Aid workers said the families were taken to Dandong.")
     assert found == [("Aid workers", None, "reports")]
+
+
+def test_asking_not_to_be_named_is_no_appeal() -> None:
+    found = acts("A relief worker who asked not to be named said the group crossed the "
+                 "river on Friday.")
+    assert found == [("A relief worker", None, "reports")]

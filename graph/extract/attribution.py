@@ -13,6 +13,9 @@ from spacy.tokens import Token
 
 from graph.extract.context import INVERTING_VERBS
 
+# "who asked not to be named", "requested not to be identified": a source's anonymity, no
+# appeal to anyone
+ANONYMITY_LEMMAS = frozenset({"name", "identify", "quote"})
 TRAILING_VERBS = INVERTING_VERBS | {"argue", "stress", "claim", "report", "confirm"}
 NOUN_TAGS = frozenset({"NOUN", "PROPN"})
 
@@ -42,3 +45,9 @@ def trailing_speaker(verb: Token) -> Token | None:
     if head.pos_ not in NOUN_TAGS or head.i >= verb.i or head.i < start - 2:
         return None
     return head
+
+
+def asks_anonymity(verb: Token) -> bool:
+    """'A worker who asked not to be named': the request is the source's anonymity."""
+    return any(c.dep_ == "xcomp" and c.lemma_.lower() in ANONYMITY_LEMMAS
+               and any(a.dep_ == "auxpass" for a in c.children) for c in verb.children)

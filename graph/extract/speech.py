@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from graph.extract.attribution import trailing_speaker
+from graph.extract.attribution import asks_anonymity, trailing_speaker
 from graph.extract.context import (
     INVERTING_VERBS,
     PRONOUNS,
@@ -245,6 +245,8 @@ class SpeechReader:
         if lemma == "ask" and not any(c.dep_ in {"xcomp", "dobj", "ccomp"} for c in
                                       verb.children):
             return  # "Asked about the case, X said ..." is not an appeal
+        if asks_anonymity(verb):
+            return  # "who asked not to be named"
         if kind == "reports" and lemma == "confirm" and not any(
                 c.dep_ in {"dobj", "ccomp"} for c in verb.children):
             return
