@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
+from graph.extract.attribution import asks_anonymity, trailing_speaker
 from graph.extract.context import (
     INVERTING_VERBS,
     PRONOUNS,
@@ -85,7 +86,8 @@ GROUP_SPEAKERS = frozenset({"group", "activist", "lawmaker", "legislator", "offi
                             "organization", "organisation", "expert", "source", "advocate",
                             "coalition", "campaigner", "critic", "observer", "diplomat",
                             "researcher", "analyst", "witness", "defector", "resident",
-                            "survivor", "relative", "lawyer", "agency", "ngo", "member"})
+                            "survivor", "relative", "lawyer", "agency", "ngo", "member", "worker",
+                            "volunteer", "missionary", "journalist", "escapee"})
 OFFICIAL_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "ministry",
                             "government", "diplomat", "envoy", "ambassador", "delegation",
                             "representative", "delegate", "minister", "authority"})
@@ -243,6 +245,8 @@ class SpeechReader:
         if lemma == "ask" and not any(c.dep_ in {"xcomp", "dobj", "ccomp"} for c in
                                       verb.children):
             return  # "Asked about the case, X said ..." is not an appeal
+        if asks_anonymity(verb):
+            return  # "who asked not to be named"
         if kind == "reports" and lemma == "confirm" and not any(
                 c.dep_ in {"dobj", "ccomp"} for c in verb.children):
             return
@@ -299,10 +303,14 @@ class SpeechReader:
     def _reported_stance(self, verb: Token) -> str:
         """'X said it was "deeply regrettable" / "very concerned" / rejects ...': the stance
         of the reported clause; 'reports' when it tells of past events; else 'other'."""
-        for child in verb.children:
-            if child.dep_ != "ccomp":
-                continue
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        if verb.dep_ != "ROOT" and trailing_speaker(verb) is not None:
+            clauses.append(verb.head)  # "X happened, a worker said": the clause before
+        own = {t.i for t in verb.subtree}
+        for child in clauses:
             for t in child.subtree:
+                if t.i in own and child.i not in own:
+                    continue  # the clause before: not the attribution's own words
                 word = t.lower_
                 if t.dep_ in {"amod", "acl", "compound"} or (t.dep_ == "pobj"
                                                              and word != "concern"):
@@ -572,7 +580,7 @@ class SpeechReader:
                             return None, _noun_phrase(pobj, keep_indefinite=True)
                         return None, ""
             return self.last_speaker, ""
-        subj = subject_of(verb)
+        subj = trailing_speaker(verb) or subject_of(verb)
         if subj is None:
             after = self.view.entity_at(verb.doc[verb.i + 1]) if verb.i + 1 < len(verb.doc) \
                 else None
@@ -1021,6 +1029,8 @@ def _says_something(verb: Token) -> bool:
         if c.dep_ == "dobj" and (c.lemma_.lower() in REFUSABLE_NOUNS or c.pos_ == "PRON"
                                  or verb.lemma_.lower() not in BARE_OBJECT_LEMMAS):
             return True  # "highlights the link", "noted the report": a theme
+    if trailing_speaker(verb) is not None:
+        return True  # "..., a worker who asked not to be named said": the clause before
     sent = verb.sent
     if _inside_quote(sent.doc.text, sent.start_char, verb.idx):
         return False  # the quote's own verb ("... has always maintained a calm attitude")
@@ -1049,6 +1059,8 @@ def _noun_phrase(head: Token, keep_indefinite: bool = False) -> str:
     dropped = {"the", "this", "these", "that"} | (set() if keep_indefinite else {"a", "an"})
     while words and (words[0].lower_ in dropped or words[0].is_punct):
         words = words[1:]
+    if words and words[-1].i - words[0].i + 1 == len(words):
+        return head.doc[words[0].i:words[-1].i + 1].text  # as written: "Seoul-based"
     return " ".join(t.text for t in words).strip()
 
 
@@ -1065,10 +1077,11 @@ def _topic(root: Token, sent: Span) -> str:
 
 
 def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
-    """One report/opinion per speaker and addressee; an addressee-less duplicate of a
-    statement that names its addressee is dropped."""
+    """One report/opinion per speaker, addressee and date; an addressee-less duplicate of a
+    statement that names its addressee is dropped. Acts on different dates are different
+    acts ("X reported the arrest on May 2" and, later, "X confirmed the return")."""
     out: list[SpeechAct] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str | None]] = set()
     named: set[tuple[str, str]] = set()
     for act in acts:
         speaker = act.speaker.key if act.speaker else act.speaker_text
@@ -1077,7 +1090,7 @@ def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
     for act in acts:
         speaker = act.speaker.key if act.speaker else act.speaker_text
         addressee = act.addressee.key if act.addressee else (act.addressee_text or "")
-        key = (speaker, act.stance, addressee)
+        key = (speaker, act.stance, addressee, act.date.iso)
         if act.stance not in APPEALS:
             if key in seen:
                 continue
@@ -1086,7 +1099,8 @@ def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
         elif key in seen and act.topic == next(
                 (a.topic for a in out if (a.speaker.key if a.speaker else a.speaker_text,
                                           a.stance, a.addressee.key if a.addressee else
-                                          (a.addressee_text or "")) == key), None):
+                                          (a.addressee_text or ""), a.date.iso) == key),
+                None):
             continue
         seen.add(key)
         out.append(replace(act))
