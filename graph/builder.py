@@ -46,7 +46,7 @@ from graph.graphfiles import (
     write_trig,
     write_turtle,
 )
-from graph.linking.stage import LinkStage, known_entities
+from graph.linking.stage import LinkStage, cyclic_gc_paused, known_entities
 from graph.linking.stage import run as run_linking
 from graph.nlp.resources import registry_for
 from graph.rdf.assemble import linked_quads
@@ -167,9 +167,10 @@ def canonical_graph(records: Sequence[DocumentRecord], tmp: Path,
     """Each document's cached share of the canonical graph, merged with what links them
     (forced returns clustered into events, one label per discovered entity)."""
     linked = tmp / "linked.nt"
-    write_ntriples(iris.graph("canonical"), linked_quads(
-        [f for r in records for f in r.returns], {e for r in records for e in r.discovered},
-        linking), linked)
+    with cyclic_gc_paused():  # many small objects, no cycles: graph/linking/stage.py
+        write_ntriples(iris.graph("canonical"), linked_quads(
+            [f for r in records for f in r.returns],
+            {e for r in records for e in r.discovered}, linking), linked)
     merged = tmp / "canonical.nt"
     merge_sorted([linked, *(r.canonical_part for r in records)], merged, tmp)
     return graph_file_from_ntriples(iris.graph("canonical"), merged)

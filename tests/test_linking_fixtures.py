@@ -88,8 +88,18 @@ def test_linking_links_carry_score_and_reasons(built: Path) -> None:
     assert corpus and all(score >= 1.5 for _s, score, _a in corpus)
     # the city against its province (Dandong / Liaoning) counted as an agreeing place
     assert any("place" in agreed and "perpetrator" in agreed for _s, _sc, agreed in corpus)
-    assert any("same-document" in agreed for step, _sc, agreed in links if step == "document") \
-        or not [1 for step, _sc, _a in links if step == "document"]
+    # joins within one document (nothing disagreed, by construction) get no link node
+    assert {step for step, _sc, _a in links} == {"corpus"}
+
+
+def test_linking_each_link_joins_claims_of_two_documents(built: Path) -> None:
+    rows = list(store_of(built).query(PREFIXES + """
+      SELECT ?link (COUNT(DISTINCT ?claim) AS ?claims) (COUNT(DISTINCT ?doc) AS ?docs) WHERE {
+        GRAPH ?g { ?link a rkg:EventLink ; rkg:linksClaim ?claim }
+        GRAPH ?d { ?claim prov:wasDerivedFrom ?m . ?m oa:hasSource ?doc }
+      } GROUP BY ?link"""))
+    assert rows and all(int(r["claims"].value) == 2 and int(r["docs"].value) == 2
+                        for r in rows)  # type: ignore[index]
 
 
 def test_linking_count_disagreements_show_in_the_query_with_source_and_quote(

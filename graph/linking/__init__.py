@@ -23,6 +23,7 @@ from graph.linking.features import bounds, dates_compatible, precise_date, profi
 from graph.linking.identity import Identities, assign, fingerprint
 from graph.linking.model import (
     PRECISION_RANK,
+    STEP_CURATION,
     CanonicalReturn,
     Disagreement,
     Link,
@@ -51,7 +52,7 @@ __all__ = [
 @dataclass(frozen=True)
 class Linked:
     events: list[CanonicalReturn]
-    candidates: list[Candidate]  # cross-document pairs scored, indices into the returns
+    candidates: list[Candidate]  # cross-document pairs scored near the threshold
     identities: Identities
 
 
@@ -60,7 +61,11 @@ def link_returns(returns: Sequence[ForcedReturn], context: LinkContext | None = 
     context = context or LinkContext()
     groups, candidates = link_groups(returns, context)
     members = [[returns[i] for i in g.members] for g in groups]
-    profiles = [profile(m, context.containers) for m in members]
+    # a group's profile, kept as it grew, is that of its members in any order, unless a
+    # decision joined what conflicts (then the first perpetrator named counts)
+    profiles = [profile(ms, context.containers)
+                if any(link[2] == STEP_CURATION for link in g.links) else g.profile
+                for g, ms in zip(groups, members, strict=True)]
     identities = assign([frozenset(fingerprint(m, context.file_names) for m in ms)
                          for ms in members], profiles, context.history)
     successors: dict[str, list[str]] = {}
