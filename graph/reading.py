@@ -329,6 +329,30 @@ class _TextParser(HTMLParser):
             self.parts.append(data)
 
 
+# <meta> tags that carry a page's metadata (Open Graph and article properties).
+_HTML_META = {"article:published_time": "date", "og:url": "url"}
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
+_META_ATTR = re.compile(r"""\b(property|name|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def _html_meta(source: str) -> dict[str, Any]:
+    """Date and URL from a page's <meta> tags (the date as a DateValue)."""
+    found: dict[str, Any] = {}
+    for tag in _META_TAG.findall(source[:200_000]):
+        attrs = {m[0].lower(): html.unescape(m[1] or m[2]) for m in _META_ATTR.findall(tag)}
+        key = _HTML_META.get((attrs.get("property") or attrs.get("name") or "").lower())
+        value = (attrs.get("content") or "").strip()
+        if key is None or not value or key in found:
+            continue
+        if key == "date":
+            day = _iso_value(value[:10])
+            if day is not None:
+                found[key] = DateValue(day.iso, day.precision, value)
+        else:
+            found[key] = value
+    return found
+
+
 def _html_text(source: str) -> tuple[str, str | None, list[str]]:
     """Main text of an HTML page (trafilatura), its title, and notes."""
     parser = _TextParser()
@@ -491,6 +515,8 @@ def _load(
     problems += notes
 
     if media_type == "text/html":
+        for key, value in _html_meta(text).items():
+            own.setdefault(key, value)
         text, title, notes = _html_text(text)
         text = _normalise(text)
         warnings += notes

@@ -87,6 +87,10 @@ AGENT_TYPES = BODY_TYPES | ORG_TYPES | {"State"}
 PLACE_TYPES = frozenset({"Settlement", "AdministrativeRegion", "BorderCrossing", "Country",
                          "DetentionFacility"})
 LEGAL_TYPES = frozenset({"Treaty", "LegalNorm", "DomesticLaw", "Resolution"})
+# The one place for the entity-type sets: the NLP stage and every extractor import these.
+PERSON_TYPES = frozenset({"Person", "PersonGroup"})
+ACTOR_TYPES = AGENT_TYPES | PERSON_TYPES  # who can speak, act or hold a post
+MENTION_PLACE_TYPES = PLACE_TYPES | {"Place"}  # a place mention may be typed only "Place"
 
 _COMMON_KEYS = frozenset({"id", "type", "label", "aliases", "metonyms", "ambiguous", "wikidata",
                           "description", "notes"})

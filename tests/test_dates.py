@@ -99,12 +99,12 @@ JANUARY = DateValue("2024-01-10", "day")  # a Wednesday
         ("last June", MONTH, "2023-06", "month"),
         ("last June", DateValue("2023-04", "month"), "2022-06", "month"),
         ("next March", MONTH, "2024-03", "month"),
-        # ranges give their start
-        ("April 2-5", DateValue("2005-04", "month"), "2005-04-02", "day"),
-        ("on April 2–5, 2005", UNKNOWN_DATE, "2005-04-02", "day"),
-        ("2-5 April 2005", UNKNOWN_DATE, "2005-04-02", "day"),
-        ("30 April - 2 May 2005", UNKNOWN_DATE, "2005-04-30", "day"),
-        ("from June 28 to July 3", DAY, "2023-06-28", "day"),
+        # a range of days gives what both ends share (month, else year)
+        ("April 2-5", DateValue("2005-04", "month"), "2005-04", "month"),
+        ("on April 2–5, 2005", UNKNOWN_DATE, "2005-04", "month"),
+        ("2-5 April 2005", UNKNOWN_DATE, "2005-04", "month"),
+        ("30 April - 2 May 2005", UNKNOWN_DATE, "2005", "year"),
+        ("from June 28 to July 3", DAY, "2023", "year"),
         ("between January and March 2023", UNKNOWN_DATE, "2023-01", "month"),
         ("2003-2004", UNKNOWN_DATE, "2003", "year"),
         ("from 2010 to 2015", UNKNOWN_DATE, "2010", "year"),
@@ -179,7 +179,7 @@ def test_dates_reference_precision_is_respected_when_iso_is_longer() -> None:
          [("in 2003", "2003", "absolute"), ("2004", "2004", "absolute")]),
         ("The agency reported Tuesday that a minister visited on April 2-5.",
          DateValue("2005-04", "month"),
-         [("Tuesday", "2005-04", "relative"), ("on April 2-5", "2005-04-02", "range")]),
+         [("Tuesday", "2005-04", "relative"), ("on April 2-5", "2005-04", "range")]),
         ("A statement in June last year was followed in September and October by letters.",
          MONTH,
          [("in June last year", "2022-06", "relative"), ("in September", "2023-09", "partial"),
@@ -199,7 +199,7 @@ def test_dates_reference_precision_is_respected_when_iso_is_longer() -> None:
         ("He was held the previous day and freed a week later.", DAY,
          [("the previous day", None, "relative"), ("a week later", None, "relative")]),
         ("It was signed between 3 and 5 April 2005.", UNKNOWN_DATE,
-         [("between 3 and 5 April 2005", "2005-04-03", "range")]),
+         [("between 3 and 5 April 2005", "2005-04", "range")]),
         ("The fee was $2020 and 2019% more.", DAY, []),
         ("Document A/HRC/2019/3 was issued.", DAY, []),
     ],
@@ -252,3 +252,15 @@ def test_dates_pattern_gates_change_no_match(text: str, monkeypatch: pytest.Monk
     gated = dates.find_dates(text, DAY)
     monkeypatch.setattr(dates, "_GATES", tuple(lambda s: True for _ in dates._GATES))
     assert dates.find_dates(text, DAY) == gated
+
+
+def test_dates_ordinal_day_of_the_reference_month() -> None:
+    """"on the 12th" and "the 3rd of this month" are days of the document's month; "the 12th
+    consecutive year" is no date."""
+    from graph.text.dates import find_dates as find
+    ref = DateValue("2021-05", "month")
+    assert [m.value.iso for m in find("The panel met on the 12th in Geneva.", ref)] == [
+        "2021-05-12"]
+    assert [m.value.iso for m in find("They left on the 3rd of this month.", ref)] == [
+        "2021-05-03"]
+    assert find("It was the 12th consecutive year of the vote.", ref) == []

@@ -238,3 +238,9 @@ def test_numbers_prefilters_change_no_count(sentence: str, monkeypatch: pytest.M
     monkeypatch.setattr(numbers, "_FIRST_WORDS", _Everything())
     monkeypatch.setattr(numbers, "_HEAD_WORDS", _Everything())
     assert numbers.find_counts(sentence) == filtered
+
+
+def test_numbers_hyphenated_modifier_with_a_function_word() -> None:
+    """"would-be" holds a word that ends a phrase on its own ("would")."""
+    [match] = find_counts("Police held 14 North Korean would-be migrants near the river.")
+    assert match.count.value == 14

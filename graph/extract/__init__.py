@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from graph.extract.context import DocView
-from graph.extract.legal import extract_resolutions, extract_treaty_statements, extract_upr_reviews
+from graph.extract.legal import (
+    extract_resolutions,
+    extract_treaty_statements,
+    extract_upr_reviews,
+    unnamed_agreements,
+)
 from graph.extract.people import extract_harms, extract_posts
 from graph.extract.returns import extract_detentions_and_visits, extract_returns
 from graph.extract.speech import extract_statements
@@ -20,6 +25,10 @@ def extract_document(info: DocumentInfo, reference_dir: str = "") -> DocumentFac
         EntityMention(view.ref(span), span.text, span.start_char, span.end_char,
                       view.evidence(view.sentence_of(span.start), "rkg.entities.v1", 0.9))
         for span in view.entities())
+    mentions += tuple(  # agreements the registry does not know, minted from their parties
+        EntityMention(ref, span.text, span.start_char, span.end_char,
+                      view.evidence(view.sentence_of(span.start), "rkg.treaties.v1", 0.7))
+        for span, ref in unnamed_agreements(view))
     returns, practices = extract_returns(view)
     detentions, visits = extract_detentions_and_visits(view)
     adoptions = extract_resolutions(view)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -296,7 +297,11 @@ def publisher_entity(view: DocView) -> EntityRef | None:
         return view.registered(entry_id)
     if len(name.split()) > 8 or "(" in name:
         return None
-    media = (view.info.kind or "") in {"news_article", "news", "article", "wire"}
+    from graph.nlp.lexicon import MEDIA_WORDS
+
+    words = set(re.findall(r"[a-z]+", name.casefold()))
+    media = (view.info.kind or "") in {"news_article", "news", "article", "wire"} \
+        or bool(words & MEDIA_WORDS)  # a publisher called "... Daily" or "... Times"
     return EntityRef(new_key(name), name, "MediaOrganization" if media else "NGO", False)
 
 

@@ -32,7 +32,15 @@ PARTY_WORDS = {
     "signatories": "signature", "ratified": "ratification", "ratify": "ratification",
     "ratification": "ratification", "acceded": "accession", "accession": "accession",
     "accede": "accession", "signed": "signature", "joined": "party", "bound": "party",
+    # a state said to break a treaty is implied to be bound by it
+    "violating": "party", "violated": "party", "violates": "party", "breaching": "party",
+    "breached": "party", "breaches": "party", "flouting": "party", "flouted": "party",
 }
+VERB_ONLY = frozenset({"signed", "joined", "bound", "violating", "violated", "violates",
+                       "breaching", "breached", "breaches", "flouting", "flouted"})
+# Heads of agreements the registry may not know ("an extradition treaty", "a cooperation
+# agreement"): minted per document when the text names their parties.
+AGREEMENT_NOUNS = frozenset({"treaty", "agreement", "pact", "accord", "memorandum"})
 BODY_TYPES = frozenset({"UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice", "TreatyBody",
                         "IntergovernmentalOrganization", "UNMechanism", "SpecialProcedure"})
 HABITUAL_ADVERBS = frozenset({"annually", "regularly", "yearly", "routinely", "usually",
@@ -45,34 +53,68 @@ ADOPTION_MODE = re.compile(
 
 def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
     out: list[TreatyStatement] = []
+    agreements = _unnamed_cache(view)
+    minted = {span.start: ref for span, ref, _parties in agreements}
+    reviewed = _state_under_review(view)
+    for span, ref, parties in agreements:  # "its treaty with China": the text names them
+        sent = view.sentence_of(span.start)
+        for party in parties:
+            out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), ref, party,
+                                       "party", _dated_year(view, sent, span.root.head),
+                                       span.text))
+    out += _state_party_rows(view, reviewed)
     for sent in view.sentences():
         treaties = [s for s in view.entities(sent) if s.label_ == "Treaty"]
+        treaties += [span for span, _ref, _parties in agreements
+                     if sent.start <= span.start and span.end <= sent.end]
+        treaties.sort(key=lambda span: span.start)
         if not treaties:
             continue
         stated: set[str] = set()
         triggers = [t for t in sent if t.lower_ in PARTY_WORDS and not (
-            t.lower_ in {"signed", "joined", "bound"} and not t.tag_.startswith("VB"))]
+            t.lower_ in VERB_ONLY and not t.tag_.startswith("VB"))]
         for token in triggers:
             kind = PARTY_WORDS[token.lower_]
             others = [t for t in triggers if t != token]
             scope = _treaties_in_scope(view, sent, token, treaties, others)
+            if token.lemma_.lower() in {"violate", "breach", "flout"}:
+                scope = [t for t in treaties if t.start > token.i]  # "violating A, B and C"
             if _negated(token):
                 continue  # "is not a party to": no party claim (the bare mention stays)
-            states = [_party_state(view, sent, token)]
+            states = _party_states(view, sent, token)
             states += _co_parties(view, token)
-            year = _year_near(token, others)
+            if states == [None] and reviewed is not None and _state_party_phrase(sent):
+                states = [reviewed]  # a treaty body's "the State party"
+            year = _year_near(token, others) or _dated_year(view, sent, token)
             for treaty_span in scope:
-                treaty = view.ref(treaty_span)
+                treaty = minted.get(treaty_span.start) or view.ref(treaty_span)
                 stated.add(treaty.key)
                 for state in dict.fromkeys(states):
                     out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), treaty,
                                                state, kind, year, _words(token)))
         for treaty_span in treaties:
-            treaty = view.ref(treaty_span)
+            treaty = minted.get(treaty_span.start) or view.ref(treaty_span)
             if treaty.key not in stated:
                 stated.add(treaty.key)
                 out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.9), treaty, None))
     return out
+
+
+def _party_states(view: DocView, sent: Span, token: Token) -> list[EntityRef | None]:
+    """The state said to be party, and the states conjoined with it ("Russia and North
+    Korea have signed ...")."""
+    first = _party_state(view, sent, token)
+    if first is None:
+        return [None]
+    found: list[EntityRef | None] = [first]
+    subj = subject_of(token) if token.pos_ in {"VERB", "AUX"} else None
+    if subj is not None:
+        for t in subj.subtree:
+            if t.dep_ == "conj" and t.head.i in {x.i for x in subj.subtree}:
+                span = view.entity_of_phrase(t, {"State"})
+                if span is not None and view.ref(span) not in found:
+                    found.append(view.ref(span))
+    return found
 
 
 def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
@@ -116,11 +158,12 @@ def _co_parties(view: DocView, token: Token) -> list[EntityRef | None]:
     """'which it signed with North Korea': the other party."""
     out: list[EntityRef | None] = []
     for child in token.children:
-        if child.dep_ == "prep" and child.lower_ == "with":
+        if child.dep_ == "prep" and child.lower_ in {"with", "between"}:
             for pobj in child.children:
-                span = view.entity_of_phrase(pobj, {"State"})
-                if span is not None:
-                    out.append(view.ref(span))
+                for member in [pobj, *[t for t in pobj.subtree if t.dep_ == "conj"]]:
+                    span = view.entity_of_phrase(member, {"State"})
+                    if span is not None and view.ref(span) not in out:
+                        out.append(view.ref(span))
     return out
 
 
@@ -150,15 +193,142 @@ def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[S
 
 
 def _year_near(token: Token, others: Sequence[Token]) -> int | None:
-    """'since 1982' / 'in 1988' in the trigger's own clause (not another trigger's)."""
+    """'since 1982' / 'in 1988' in the trigger's own clause (not another trigger's), or
+    on the verb it complements ("became a party to it in 1988")."""
     foreign = {t.i for o in others if o in token.subtree for t in o.subtree}
-    for t in token.subtree:
+    scope = list(token.subtree)
+    if token.dep_ in {"attr", "dobj", "acomp", "oprd"} and token.head.pos_ in {"VERB", "AUX"}:
+        scope += [t for c in token.head.children if c.dep_ == "prep" for t in c.subtree]
+    for t in scope:
         if t.i in foreign or t.lower_ not in {"since", "in"}:
             continue
         for pobj in t.children:
             if re.fullmatch(r"(?:19|20)\d\d", pobj.text):
                 return int(pobj.text)
     return None
+
+
+def _dated_year(view: DocView, sent: Span, token: Token) -> int | None:
+    """The year of a date on the party verb ("signed ... last week", "joined in May 2001")."""
+    if token.pos_ not in {"VERB", "AUX"}:
+        return None
+    for span, value, kind in view.dates_in(sent):
+        if kind in {"since", "name"} or not value.iso:
+            continue
+        if token in span.root.ancestors and not any(
+                a.pos_ in {"VERB", "AUX"} for a in span.root.ancestors
+                if a.i != token.i and token in a.ancestors):
+            return int(value.iso[:4])
+    return None
+
+
+def unnamed_agreements(view: DocView) -> list[tuple[Span, EntityRef]]:
+    """Agreements the registry does not know, named by the states that made them: "an
+    extradition treaty that Russia and North Korea signed", "its bilateral treaty with
+    China", "a cooperation agreement it signed with Laos". One entity per set of parties
+    and kind of agreement in a document, labelled by its first wording."""
+    return [(span, ref) for span, ref, _parties in _unnamed_cache(view)]
+
+
+def _unnamed_cache(view: DocView) -> list[tuple[Span, EntityRef, tuple[EntityRef, ...]]]:
+    cached = view.doc.user_data.get("rkg.unnamed_agreements")
+    if cached is not None:
+        return list(cached)
+    found: list[tuple[Span, str, tuple[EntityRef, ...]]] = []
+    for token in view.doc:
+        if token.lower_ not in AGREEMENT_NOUNS or token.pos_ != "NOUN":
+            continue
+        if view.entity_at(token) is not None:
+            continue
+        modifiers = [c for c in token.children if c.dep_ in {"compound", "amod"}
+                     and c.is_lower and c.is_alpha]
+        topic = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "on"]
+        parties = _agreement_parties(view, token)
+        if not parties or not (modifiers or topic or any(
+                c.dep_ in {"acl", "relcl"} for c in token.children)):
+            continue
+        start = min([token.i, *[m.i for m in modifiers]])
+        end = token.i + 1
+        if not modifiers and topic:
+            end = max(t.i for t in topic[0].subtree) + 1
+        found.append((view.doc[start:end], token.lemma_.lower(), parties))
+    labels: dict[str, str] = {}
+    out: list[tuple[Span, EntityRef, tuple[EntityRef, ...]]] = []
+    for span, head, parties in found:
+        key = new_key(f"{head} of {' and '.join(sorted(p.key for p in parties))}")
+        label = labels.setdefault(key, f"{span.text} ({', '.join(p.label for p in parties)})")
+        out.append((span, EntityRef(key, label, "Treaty", False), parties))
+    view.doc.user_data["rkg.unnamed_agreements"] = tuple(out)
+    return out
+
+
+def _agreement_parties(view: DocView, noun: Token) -> tuple[EntityRef, ...]:
+    """States that signed the agreement or that it is made with, in text order."""
+    tokens: list[Token] = []
+    verbs = [c for c in noun.children if c.dep_ in {"acl", "relcl"}
+             and c.lemma_.lower() in {"sign", "conclude", "reach", "agree"}]
+    if noun.dep_ in {"dobj", "nsubjpass"} and noun.head.lemma_.lower() in {
+            "sign", "conclude", "reach"}:
+        verbs.append(noun.head)
+    for verb in verbs:
+        for c in verb.children:
+            if c.dep_ in {"nsubj", "agent"} or (c.dep_ == "prep"
+                                                and c.lower_ in {"with", "between", "by"}):
+                tokens += list(c.subtree)
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in {"with", "between"}:
+            tokens += list(c.subtree)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() == "sign":
+        subj = subject_of(noun.head)
+        if subj is not None:
+            tokens += list(subj.subtree)
+    refs: list[EntityRef] = []
+    for t in sorted(tokens, key=lambda t: t.i):
+        span = view.entity_at(t)
+        if span is not None and span.label_ == "State" and view.ref(span) not in refs:
+            refs.append(view.ref(span))
+    return tuple(refs)
+
+
+def _state_under_review(view: DocView) -> EntityRef | None:
+    """The state whose report a treaty body reviews ("periodic reports of Chile")."""
+    for sent in view.sentences():
+        text = view.sentence_text(sent).lower()
+        if "report" not in text:
+            continue
+        for span in view.entities(sent):
+            if span.label_ != "State" or span.start < 2:
+                continue
+            before = span.doc[max(sent.start, span.start - 2):span.start].text.lower()
+            if before.endswith("reports of") or before.endswith("report of"):
+                return view.ref(span)
+    return None
+
+
+BARE_CONVENTION = re.compile(r"\bthe Convention\b(?! (?:on|against|relating|for|of)\b)")
+
+
+def _state_party_rows(view: DocView, reviewed: EntityRef | None) -> list[TreatyStatement]:
+    """A treaty body's text: "reminds the State party that the Convention obliges it". "The
+    Convention" is the one convention the document names (in its title), the State party
+    the state whose report it reviews."""
+    if reviewed is None:
+        return []
+    named = {view.ref(s).key: view.ref(s) for s in view.entities() if s.label_ == "Treaty"
+             and view.ref(s).label.startswith(("Convention", "International Convention"))}
+    if len(named) != 1:
+        return []
+    [treaty] = named.values()
+    for sent in view.sentences():
+        text = view.sentence_text(sent)
+        if _state_party_phrase(sent) and BARE_CONVENTION.search(text):
+            return [TreatyStatement(view.evidence(sent, TREATIES, 0.6), treaty, reviewed,
+                                    "party", None, "the State party")]
+    return []
+
+
+def _state_party_phrase(sent: Span) -> bool:
+    return "state party" in sent.text.lower()
 
 
 def _words(token: Token) -> str:
@@ -179,6 +349,8 @@ def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
             resolution = _resolution_noun(token)
             if resolution is None or any(c.lower_ in HABITUAL_ADVERBS for c in token.children):
                 continue  # 'resolutions adopted annually' are not one adoption
+            if any(c.lower_ in {"such", "similar", "any"} for c in resolution.children):
+                continue  # "the 19th year that such a resolution was adopted": a kind
             if token.tag_.startswith("VB") and (token.tag_ in {"VB", "VBG"} or any(
                     c.dep_ in {"neg", "aux"} and (c.tag_ == "MD" or c.dep_ == "neg")
                     for c in token.children)):
@@ -200,7 +372,45 @@ def extract_resolutions(view: DocView) -> list[ResolutionAdoption]:
                 session.group(1) if session else None))
             done.add(resolution.i)
         out += _earlier_resolutions(view, sent, done)
-    return out
+    return _one_per_adoption(out)
+
+
+def _one_per_adoption(adoptions: list[ResolutionAdoption]) -> list[ResolutionAdoption]:
+    """A headline, a lead and a later sentence often tell one adoption: those by one body
+    (or bodies named alike, "the UN's Third Committee") with compatible dates are one, told
+    by the sentence with the most precise date (the first on ties)."""
+    kept: list[ResolutionAdoption] = []
+    for a in adoptions:
+        same = next((k for k in kept if _same_adoption(k, a)), None)
+        if same is None:
+            kept.append(a)
+        elif _precision(a.date) > _precision(same.date):
+            body = same.body if same.body.registered and not a.body.registered else a.body
+            kept[kept.index(same)] = ResolutionAdoption(
+                a.evidence, body, a.date, a.resolution, a.description,
+                a.adoption_mode or same.adoption_mode, a.session or same.session)
+    return kept
+
+
+def _same_adoption(a: ResolutionAdoption, b: ResolutionAdoption) -> bool:
+    if a.date.iso and b.date.iso and not (a.date.iso.startswith(b.date.iso)
+                                          or b.date.iso.startswith(a.date.iso)):
+        return False
+    if a.body.key == b.body.key:
+        return True
+    return _body_head(a.body.label) == _body_head(b.body.label) != ""
+
+
+def _body_head(label: str) -> str:
+    """The naming words of a body ("Third Committee" in "the United Nations' Third
+    Committee" and "Third Committee of the United Nations General Assembly")."""
+    words = re.findall(r"[A-Z][\w-]*", label.split(" of ")[0])
+    skip = {"United", "Nations", "Nations'", "UN", "U.N.", "The"}
+    return " ".join(w for w in words if w not in skip)
+
+
+def _precision(date: DateValue) -> int:
+    return {"year": 1, "month": 2, "day": 3}.get(date.precision or "", 0)
 
 
 def _earlier_resolutions(view: DocView, sent: Span, done: set[int]

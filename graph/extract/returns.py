@@ -8,8 +8,12 @@ conditional, not habitual. Habitual and "since 1998" clauses become `Practice` f
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
+import yaml
 from spacy.tokens import Span, Token
 
 from graph.extract.context import (
@@ -19,6 +23,7 @@ from graph.extract.context import (
     is_passive,
     subject_of,
 )
+from graph.extract.story import CUSTODY_VERBS, with_story_places
 from graph.facts import (
     UNKNOWN_DATE,
     DateValue,
@@ -29,20 +34,54 @@ from graph.facts import (
     Practice,
     Visit,
 )
-from graph.nlp import lexicon
 from graph.nlp.entities import PLACE_TYPES
 from graph.registry import Registry
+from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR
 
 RETURNS = "rkg.returns.v1"
 DETENTIONS = "rkg.detentions.v1"
 VISITS = "rkg.visits.v1"
 PRACTICES = "rkg.practices.v1"
 
-STRONG_VERBS = frozenset({"repatriate", "deport", "refoule", "expel", "extradite"})
-PARTICLE_VERBS = {"send": {"back", "home", "on"}, "hand": {"over"}, "force": {"back"},
-                  "push": {"back"}, "turn": {"back", "over"}, "ship": {"back"}}
-NOUN_TRIGGERS = frozenset({"repatriation", "deportation", "refoulement", "expulsion",
-                           "return", "handover"})
+
+
+@dataclass(frozen=True)
+class RemovalFrame:
+    """One entry of `graph/lexicons/removal_frames.yaml`."""
+
+    lemma: str
+    pos: str
+    particles: frozenset[str] = frozenset()
+    destination: frozenset[str] = frozenset()
+    needs: str | None = None
+
+
+def _load_frames() -> tuple[dict[str, RemovalFrame], dict[str, RemovalFrame], frozenset[str]]:
+    text = resources.files("graph").joinpath("lexicons/removal_frames.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    tables: tuple[dict[str, RemovalFrame], dict[str, RemovalFrame]] = ({}, {})
+    for table, key in zip(tables, ("verbs", "nouns"), strict=True):
+        for entry in data[key]:
+            table[entry["lemma"]] = RemovalFrame(
+                entry["lemma"], key[:-1], frozenset(entry.get("particles", ())),
+                frozenset(entry.get("destination", ())), entry.get("needs"))
+    return tables[0], tables[1], frozenset(data["anaphoric_predicates"])
+
+
+VERB_FRAMES, NOUN_FRAMES, ANAPHORIC_PREDICATES = _load_frames()
+NOUN_TRIGGERS = frozenset(NOUN_FRAMES)
+# Heads of themes that are people besides the person nouns: relatives, groups, pronouns.
+KIN_NOUNS = frozenset({"wife", "husband", "son", "daughter", "mother", "father", "sister",
+                       "brother", "parent", "parents", "sons", "daughters", "relatives",
+                       "relative", "family", "families", "couple", "orphans", "pastor",
+                       "group", "groups", "crew", "asylum", "them", "they", "others"})
+THEME_PRONOUNS = frozenset({"those", "anyone", "who", "whom", "some", "many", "all", "most",
+                            "he", "she", "him", "her", "i", "we", "us", "me", "others",
+                            "thousands", "hundreds", "dozens", "scores", "them", "they"})
+SINGLE_PEOPLE = frozenset({"he", "she", "him", "her", "i", "me", "wife", "husband", "son",
+                           "daughter", "mother", "father", "sister", "brother"})
+HABITUAL_PHRASES = ("several times", "many times", "dozens of times", "dozen of times",
+                    "numerous times", "again and again", "times over", "multiple times")
 FORCED_WORDS = frozenset({"forcibly", "forcefully", "forced", "forcible", "involuntarily",
                           "swiftly", "secretly"})
 EVENT_ANCHORS = frozenset({"recent", "latest", "last", "mass", "large-scale", "massive",
@@ -72,75 +111,129 @@ PERPETRATOR_TYPES = frozenset({"State", "GovernmentAgency"})
 
 def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
     events: list[ForcedReturn] = []
+    guesses: list[EntityRef | None] = []  # each event's destination by its people's demonym
+    sentence_of: list[int] = []
     practices: list[Practice] = []
     lemmas, lowers = view.lemmas, view.lowers
-    for sent in view.sentences():
+    for n, sent in enumerate(view.sentences()):
+        headline = n < 2 and _is_headline(view, sent)
         for i in range(sent.start, sent.end):
             if lemmas[i] not in TRIGGER_LEMMAS and not lowers[i].startswith(TRIGGER_PREFIXES):
                 continue  # cannot be a trigger (see _is_trigger)
             token = view.doc[i]
             if not _is_trigger(token):
                 continue
-            mood = _mood(token)
+            mood = _mood(token, headline, _counted(view, sent, token))
             if mood == "practice":
                 practices.append(_practice(view, sent, token))
             elif mood in {"event", "alleged"}:
                 event = _event(view, sent, token, mood)
                 if event is not None:
                     events.append(event)
-    return _fill_defaults(view, events), practices
+                    sentence_of.append(n)
+                    theme = _theme(token)
+                    guesses.append(_demonym_state(view, theme) if theme is not None else None)
+    events = with_story_places(view, list(zip(sentence_of, events, strict=True)),
+                               PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS)
+    return _fill_defaults(view, events, guesses), practices
 
 
 # -- triggers and mood --------------------------------------------------------------------
 TRIGGER_PREFIXES = ("repatriat", "refoul", "deport")
 # Every lemma _is_trigger may accept (besides words starting with TRIGGER_PREFIXES).
-TRIGGER_LEMMAS = STRONG_VERBS | PARTICLE_VERBS.keys() | {"return"} | NOUN_TRIGGERS
+TRIGGER_LEMMAS = VERB_FRAMES.keys() | NOUN_TRIGGERS
 
 
 def _is_trigger(token: Token) -> bool:
     lemma = token.lemma_.lower()
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
-        if lemma in STRONG_VERBS or token.lower_.startswith(TRIGGER_PREFIXES):
-            return _has_person_theme(token)
-        particles = PARTICLE_VERBS.get(lemma)
-        if particles and any(c.lower_ in particles for c in token.children
-                             if c.dep_ in {"prt", "advmod", "prep"}):
-            return _has_person_theme(token)
-        if lemma == "return":
-            forced = any(c.lower_ in FORCED_WORDS for c in token.children)
-            return (forced or is_passive(token)
-                    or any(c.dep_ == "dobj" for c in token.children)) and _has_person_theme(
-                        token)
+        frame = VERB_FRAMES.get(lemma)
+        if frame is None:
+            frame = VERB_FRAMES.get("repatriate") if token.lower_.startswith(
+                TRIGGER_PREFIXES) else None
+        if frame is None or not _frame_holds(frame, token):
+            return False
+        return _has_person_theme(token)
+    if token.pos_ in {"NOUN", "PROPN"} and lemma in NOUN_TRIGGERS and token.dep_ != "compound":
+        frame = NOUN_FRAMES[lemma]
+        return (frame.needs != "forced" or _restated(token)
+                or any(c.lower_ in FORCED_WORDS for c in token.children))
+    return False
+
+
+def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
+    """The frame's particles, needs or destination are present on `verb`."""
+    if frame.particles and any(c.lower_ in frame.particles for c in verb.children
+                               if c.dep_ in {"prt", "advmod", "prep"}):
+        return True
+    if frame.needs == "forced":
+        return (any(c.lower_ in FORCED_WORDS for c in verb.children) or is_passive(verb)
+                or any(c.dep_ == "dobj" for c in verb.children))
+    if frame.needs == "border" and not any(t.lower_ in {"border", "frontier"}
+                                           for t in verb.subtree):
         return False
-    if token.pos_ == "NOUN" and lemma in NOUN_TRIGGERS:
-        return not (lemma == "return" and not any(c.lower_ in FORCED_WORDS for c in token.children))
+    if frame.needs == "custody" and not any(t.lower_ in {"custody", "hands"}
+                                            for t in verb.subtree):
+        return False
+    if frame.destination:
+        if any(c.dep_ == "xcomp" for c in verb.children):
+            return False  # a purpose: "sent to Russia to work"
+        # a border phrase may hang lower in the parse ("put them, arrested while ..., over
+        # the border into Laos")
+        heads = list(verb.subtree) if frame.needs == "border" else [verb]
+        return any(_prep_state(h, p) for h in heads for p in frame.destination)
+    return not frame.particles and frame.needs is None
+
+
+def _prep_state(verb: Token, prep: str) -> bool:
+    """A `prep` phrase of `verb` names a country (a GPE, or custody of a people)."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == prep:
+            for t in c.subtree:
+                if t.ent_type_ in {"GPE", "NORP"} or t.lower_ in {"custody", "hands"}:
+                    return True
     return False
 
 
 def _has_person_theme(verb: Token) -> bool:
     """Something human is sent: the object (active) or subject (passive) is people."""
     themes = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "csubjpass"}]
-    if verb.dep_ in {"relcl", "acl"}:
-        themes.append(verb.head)
-    if not themes and verb.dep_ == "conj":
-        return _has_person_theme(verb.head)
+    if verb.dep_ in {"relcl", "acl"} and not any(c.dep_ == "nsubj" for c in verb.children):
+        themes.append(verb.head)  # "the defectors returned last week" (its own subject
+        # would make the head a place or time: "the camp where many women sent back end up")
+    if not themes and verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
+        return _has_person_theme(verb.head)  # "arrested, tried and repatriated"
     for theme in themes:
         words = {t.lower_ for t in theme.subtree}
-        if words & lexicon.PERSON_NOUNS or any(
+        if words & (PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS) or any(
                 t.ent_type_ in {"NORP", "PERSON"} or t.like_num for t in theme.subtree):
             return True
-        if theme.lower_ in {"those", "anyone", "who", "whom", "some", "many", "all", "most",
-                            "he", "she", "him", "her", "i", "we", "us", "me", "others",
-                            "thousands", "hundreds", "dozens", "scores"}:
+        if theme.lower_ in THEME_PRONOUNS:
             return True
         if theme.like_num or theme.tag_ == "CD":
             return True
     return False
 
 
-def _mood(token: Token) -> str:
+def _is_headline(view: DocView, sent: Span) -> bool:
+    """A title line: among the first sentences, with no closing punctuation."""
+    text = view.sentence_text(sent).strip()
+    return bool(text) and text[-1] not in ".!?\"”’'" and len(text) < 160
+
+
+def _counted(view: DocView, sent: Span, token: Token) -> bool:
+    """The trigger's theme carries a number ("about 3,200 refugees")."""
+    theme = _theme(token)
+    if theme is None:
+        return False
+    zone = {t.i for t in theme.subtree}
+    return any(c.value is not None or c.min is not None
+               for span, c in view.counts_in(sent) if span.start in zone)
+
+
+def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
     """'event', 'alleged', 'practice' or 'none' for the clause headed by `token`."""
-    if token.pos_ == "NOUN":
+    if token.pos_ in {"NOUN", "PROPN"}:
         return _noun_mood(token)
     children = list(token.children)
     lowers = {c.lower_ for c in children}
@@ -150,15 +243,33 @@ def _mood(token: Token) -> str:
     if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "once", "whether", "lest"}
            for c in children):
         return "none"
+    if any(c.dep_ == "mark" and c.lower_ in {"before", "until", "till"} for c in children) \
+            and not _anchored(token):
+        return "none"  # background to another clause: "hours before he was returned"
+    if _blamed_for(token):
+        return "event"  # "condemned Russia for handing him over": the act is presupposed
+    first = token
+    while first.dep_ == "conj" and first.head.pos_ in {"VERB", "AUX"}:
+        first = first.head  # "people who were seized and sent back": the relative clause's
+    modifier = first.dep_ in {"relcl", "acl"}
     for ancestor in [token, *token.ancestors]:
+        if modifier:
+            break  # a relative clause tells what happened to its noun, whatever the verb above
         if ancestor is not token and ancestor.lemma_.lower() in PREVENTIVE_HEADS:
             return "none"
         if ancestor.lemma_.lower() in HABITUAL_HEADS and ancestor is not token:
             return "practice"
         if ancestor.dep_ in {"ROOT"}:
             break
-    if any(w in lowers for w in HABITUAL) or _has_since(token) or _over_a_period(token):
+    if modifier and _generic_head(first):
+        return "none"  # "people who were sent back": a kind of person, not an event
+    clause = token.doc[token.left_edge.i:token.right_edge.i + 1].text.lower()
+    if any(w in lowers for w in HABITUAL) or any(p in clause for p in HABITUAL_PHRASES):
         return "practice"
+    if (_has_since(token) and not counted) or _over_a_period(token):
+        return "practice"
+    if headline and token.tag_ in {"VBZ", "VBP"} and token.dep_ == "ROOT":
+        return "event"  # headlines tell past events in the present tense
     if any(a.dep_ == "auxpass" and a.tag_ in {"VBP", "VBZ"} for a in aux) and not any(
             a.lower_ in {"has", "have", "had"} for a in aux):
         return "practice"  # generic present passive: "those who are sent back are ..."
@@ -188,9 +299,50 @@ def _mood(token: Token) -> str:
     return "event"
 
 
+# Quantifiers that leave a plural generic ("many women sent back end up in camps").
+QUANTIFIERS = frozenset({"many", "most", "some", "several", "numerous", "all", "any", "few"})
+CENSURE_VERBS = frozenset({"condemn", "criticise", "criticize", "denounce", "slam", "blast",
+                           "blame", "accuse", "rebuke", "fault", "censure", "punish", "thank"})
+
+
+def _blamed_for(token: Token) -> bool:
+    """A gerund after "for"/"of" whose head censures someone for it."""
+    if token.tag_ != "VBG" or token.dep_ != "pcomp" or token.head.lower_ not in {"for", "of"}:
+        return False
+    return token.head.head.lemma_.lower() in CENSURE_VERBS
+
+
+def _generic_head(token: Token) -> bool:
+    """The noun a relative clause modifies is a bare plural with nothing to date or count."""
+    head = token.head
+    if head.tag_ not in {"NNS", "NNPS"} or _anchored(token):
+        return False
+    return not any(c.dep_ in {"det", "poss", "nummod"} and c.lower_ not in QUANTIFIERS
+                   for c in head.children)
+
+
+def _restated(noun: Token) -> bool:
+    """"The repatriation was carried out in ...": a definite noun, subject of a past
+    predicate of happening, restates an event the text has told."""
+    verb = noun.head
+    if noun.dep_ not in {"nsubj", "nsubjpass"} or verb.tag_ not in {"VBD", "VBN"}:
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in {"the", "these", "those", "this", "that"}
+               for c in noun.children):
+        return False
+    if any(c.tag_ == "MD" or c.dep_ == "neg" for c in verb.children):
+        return False
+    return verb.lemma_.lower() in ANAPHORIC_PREDICATES
+
+
 def _noun_mood(noun: Token) -> str:
+    doc = noun.doc
+    if noun.i >= 2 and doc[noun.i - 1].lower_ == "of" \
+            and doc[noun.i - 2].lemma_.lower() in PREVENTIVE_HEADS:
+        return "none"  # "the threat of repatriation of five", however the parse attaches it
     words = {c.lower_ for c in noun.children}
-    anchored = bool(words & EVENT_ANCHORS) or any(c.like_num for c in noun.subtree)
+    anchored = (bool(words & EVENT_ANCHORS) or any(c.like_num for c in noun.subtree)
+                or _restated(noun))
     for ancestor in noun.ancestors:
         if ancestor.lemma_.lower() in PREVENTIVE_HEADS:
             return "none"
@@ -230,12 +382,15 @@ def _has_since(token: Token) -> bool:
 # -- event assembly -----------------------------------------------------------------------
 def _event(view: DocView, sent: Span, trigger: Token, mood: str) -> ForcedReturn | None:
     perpetrator = _perpetrator(view, trigger)
+    if _handed_to_organisation(view, trigger):
+        return None  # "passed the file on to the ministry": a referral, not a return
     destination = _destination(view, trigger, perpetrator)
     origin = _origin(view, trigger) or perpetrator
     theme = _theme(trigger)
-    count = _count(view, sent, trigger, theme)
-    date = _date(view, sent, trigger)
-    places = [p for p in _places(view, trigger)
+    count = _count(view, sent, trigger, theme) or _people_in(theme)
+    anchor = trigger.head if _restated(trigger) else trigger
+    date = _date(view, sent, anchor)
+    places = [p for p in _places(view, anchor, theme)
               if p not in (origin, destination) and p.type in PLACE_TYPES]
     status, claimed_by = _status(view, trigger, mood)
     returnees = _phrase(theme) if theme is not None else None
@@ -248,14 +403,16 @@ def _event(view: DocView, sent: Span, trigger: Token, mood: str) -> ForcedReturn
 
 def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
     actor: Token | None
-    if trigger.pos_ == "NOUN":
+    if _blamed_for(trigger):  # "criticise Laos for deporting them": the one criticised
+        actor = next((c for c in trigger.head.head.children if c.dep_ == "dobj"), None)
+    elif trigger.pos_ == "NOUN":
         actor = next((c for c in trigger.children if c.dep_ == "poss"), None)
         if actor is None:
             for c in trigger.children:
                 if c.dep_ == "prep" and c.lower_ == "by":
                     actor = next((p for p in c.children if p.dep_ == "pobj"), None)
-    elif is_passive(trigger) or trigger.dep_ in {"relcl", "acl"}:
-        actor = agent_of(trigger)
+    elif is_passive(trigger) or trigger.dep_ in {"relcl", "acl"} or agent_of(trigger):
+        actor = agent_of(trigger)  # also the last verb of "was held, tried and sent back by"
     else:
         actor = subject_of(trigger)
     if actor is not None:
@@ -284,6 +441,8 @@ def _antecedent_state(view: DocView, token: Token) -> EntityRef | None:
 def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                  ) -> EntityRef | None:
     for t in trigger.subtree:
+        if t.head.lower_ in {"according", "owing", "due", "thanks", "close", "next"}:
+            continue  # "according to the group": not a destination
         if (t.dep_ == "prep" and t.lower_ in {"to", "into"} and t.head == trigger) or (
                 t.lower_ in {"to", "into"} and t.head.head == trigger):
             for pobj in t.subtree:
@@ -302,10 +461,23 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                     continue
                 if ref != perpetrator:
                     return ref
-    theme = _theme(trigger)
-    if theme is not None:
-        return _demonym_state(view, theme)
     return None
+
+
+def _handed_to_organisation(view: DocView, trigger: Token) -> bool:
+    """The "to" phrase names an organisation that is neither a state nor one state's agency."""
+    for c in trigger.children:
+        if c.dep_ == "prep" and c.lower_ == "to":
+            for pobj in c.children:
+                span = view.entity_at(pobj)
+                if span is None or span.label_ in PLACE_TYPES or span.label_ == "State":
+                    continue
+                ref = view.ref(span)
+                if span.label_ == "GovernmentAgency" and ref.registered and isinstance(
+                        view.registry[ref.key].get("country"), str):
+                    continue
+                return True
+    return False
 
 
 def _demonym_state(view: DocView, theme: Token) -> EntityRef | None:
@@ -336,9 +508,22 @@ def _theme(trigger: Token) -> Token | None:
     for c in trigger.children:
         if c.dep_ == "csubjpass":  # a parse slip: "ten North Koreans arrested in ..."
             return next((t for t in c.children if t.dep_ in {"nsubj", "nsubjpass"}), c)
-    if trigger.dep_ == "conj":
-        return _theme(trigger.head)
+    if trigger.dep_ in {"conj", "advcl"} and trigger.head.pos_ in {"VERB", "AUX"}:
+        return _theme(trigger.head)  # "were arrested, tried and repatriated"
     return None
+
+
+def _people_in(theme: Token | None) -> PersonCount | None:
+    """A theme of named single people: "she and her son" are 2, "his wife" is 1."""
+    if theme is None:
+        return None
+    members = [theme, *[t for t in theme.subtree if t.dep_ == "conj" and t.head.i in
+                        {m.i for m in theme.subtree}]]
+    if not all(m.lower_ in SINGLE_PEOPLE or (m.tag_ in {"NN", "NNP"} and (
+            m.lower_ in PERSON_NOUNS_SINGULAR or m.ent_type_ == "PERSON")) for m in members):
+        return None
+    words = theme.doc[theme.left_edge.i:theme.right_edge.i + 1].text
+    return PersonCount(len(members), None, None, "exact", words)
 
 
 def _phrase(head: Token) -> str:
@@ -371,7 +556,18 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
     """The event's date: one attached to the trigger, else one elsewhere in the sentence;
     a date on a reporting verb ("reported Tuesday") or after "after/since" only bounds it."""
     candidates = []
+    if any(c.lower_ == "since" and any(p.lower_ in {"then", "that"} for p in c.children)
+           for c in trigger.children):  # "... in March, and since then thousands were ..."
+        before = [(span, value) for span, value, kind in view.dates_in(sent)
+                  if value.known and span.end <= trigger.i and kind != "name"]
+        if before:
+            return _running_since(before[-1][1], view.doc_date, before[-1][0])
     for span, value, kind in view.dates_in(sent):
+        if _when_of(trigger, span) and value.known:
+            return value  # "on Aug. 29, when some were sent back"
+        if kind == "since" and value.known and (_attached(span.root, trigger)
+                                                or span.start == sent.start):
+            return _running_since(value, view.doc_date, span)
         if kind in {"since", "name"} or not value.known:
             continue
         verb = _governing_verb(span.root)
@@ -385,12 +581,54 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
         rank = 0 if direct else 1 if attached else (3 if reporting else 2)
         candidates.append((rank, span.start, after or reporting, span, value))
     if not candidates:
-        return UNKNOWN_DATE
-    candidates.sort(key=lambda c: (c[0], c[1]))
+        return _same_day(view, sent)
+    candidates.sort(key=lambda c: (c[0], -PRECISION.get(c[4].precision or "", 0), c[1]))
     _rank, _start, bound_only, span, value = candidates[0]
-    if bound_only and value.precision == "day" and value.iso:
-        return DateValue(value.iso[:7], "month", _clause_text(span))
+    if bound_only and value.precision in {"day", "month"} and value.iso:
+        return DateValue(value.iso[:4], "year", _clause_text(span))
     return value
+
+
+PRECISION = {"year": 1, "month": 2, "day": 3}
+SAME_DAY = re.compile(r"(?i)\b(?:that|the)\s+(?:same\s+)?day\b")
+
+
+def _same_day(view: DocView, sent: Span) -> DateValue:
+    """"On that same day": the last day the two sentences before named."""
+    if not any(kind == "relative" and SAME_DAY.search(span.text)
+               for span, _value, kind in view.dates_in(sent)):
+        return UNKNOWN_DATE
+    start = view.sentence_of(max(0, sent.start - 1)).start
+    start = view.sentence_of(max(0, start - 1)).start
+    before = view.doc[start:sent.start]
+    days = [(span, value) for span, value, kind in view.dates_in(before)
+            if value.precision == "day" and kind not in {"since", "name"}]
+    if not days:
+        return UNKNOWN_DATE
+    span, value = days[-1]
+    return DateValue(value.iso, value.precision, span.text)
+
+
+def _when_of(trigger: Token, span: Span) -> bool:
+    """A "when" clause takes the date of what it modifies: the date itself ("on May 2,
+    when ...") or the date of its head verb ("began on May 2, when ...")."""
+    if trigger.dep_ not in {"relcl", "advcl"} or not any(
+            c.lower_ == "when" for c in trigger.children):
+        return False
+    head = trigger.head
+    if span.start <= head.i < span.end:
+        return True
+    root = span.root
+    prep = root if root.dep_ == "prep" else root.head
+    return prep.dep_ == "prep" and prep.head == head
+
+
+def _running_since(start: DateValue, reference: DateValue, span: Span) -> DateValue:
+    """A total "since March" is dated by its period: the year when the period lies within
+    one year (up to the document date), unknown when it crosses a year boundary."""
+    if start.iso and reference.iso and start.iso[:4] == reference.iso[:4]:
+        return DateValue(start.iso[:4], "year", span.text)
+    return DateValue(None, None, span.text)
 
 
 def _after(value: DateValue, reference: DateValue) -> bool:
@@ -434,15 +672,39 @@ def _clause_text(span: Span) -> str:
     return span.text
 
 
-def _places(view: DocView, trigger: Token) -> list[EntityRef]:
+# Verbs whose places belong to the returned people's story (where they were caught or held).
+PLACE_VERBS = CUSTODY_VERBS | {"be", "take", "carry", "cross", "send", "hand", "transfer",
+                               "move"}
+
+
+def _places(view: DocView, trigger: Token, theme: Token | None = None) -> list[EntityRef]:
+    """Places in the trigger's phrase and in the returned people's phrase ("arrested in
+    Yanji"), not those of other clauses of the sentence."""
     own = []
-    for t in trigger.subtree:
+    tokens = list(trigger.subtree)
+    if theme is not None and theme not in tokens:
+        tokens += list(theme.subtree)
+    for t in tokens:
         verb = _governing_verb(t)
+        if _crossing(t, trigger):
+            own.append(t)  # "over the border into Laos's Bokeo province", wherever it hangs
+            continue
         if verb is not None and verb != trigger and verb.pos_ in {"VERB", "AUX"} \
-                and verb.lemma_.lower() not in {"hold", "detain", "be"}:
+                and verb.lemma_.lower() not in PLACE_VERBS \
+                and verb.lemma_.lower() not in TRIGGER_LEMMAS:
             continue
         own.append(t)
     return view.places_in(own)
+
+
+def _crossing(token: Token, trigger: Token) -> bool:
+    """Under a border-crossing preposition of the trigger's phrase ("into", "across")."""
+    for a in token.ancestors:
+        if a == trigger:
+            return False
+        if a.dep_ == "prep" and a.lower_ in {"into", "across", "through", "via"}:
+            return True
+    return False
 
 
 def _status(view: DocView, trigger: Token, mood: str) -> tuple[str, EntityRef | None]:
@@ -457,24 +719,30 @@ def _status(view: DocView, trigger: Token, mood: str) -> tuple[str, EntityRef | 
     return status, None
 
 
-def _fill_defaults(view: DocView, events: list[ForcedReturn]) -> list[ForcedReturn]:
-    """Missing perpetrator: the document's dominant perpetrator, else its most named state."""
+def _fill_defaults(view: DocView, events: list[ForcedReturn],
+                   guesses: list[EntityRef | None]) -> list[ForcedReturn]:
+    """Missing perpetrator: the document's dominant perpetrator, else its most named state.
+    Missing destination: the one the document states most, else the returned people's
+    demonym ("North Koreans"), else the document's most named people."""
     known = [e.perpetrator for e in events if e.perpetrator is not None]
     fallback = max(known, key=known.count) if known else None
     dest_known = [e.destination for e in events if e.destination is not None]
-    dest_fallback = (max(dest_known, key=dest_known.count) if dest_known
-                     else _people_demonym_state(view))
+    stated = max(dest_known, key=dest_known.count) if dest_known else None
+    people = _people_demonym_state(view)
+    guessed = [g for g in guesses if g is not None]
+    dest_fallback = stated or (max(guessed, key=guessed.count) if guessed else people)
     if fallback is not None and fallback == dest_fallback:
         fallback = None
     if fallback is None:
         fallback = _salient_state(view, events, dest_fallback)
     out = []
-    for e in events:
+    for e, guess in zip(events, guesses, strict=True):
         perpetrator = e.perpetrator or fallback
-        destination = e.destination or dest_fallback
-        origin = e.origin or perpetrator
         if perpetrator is None:
             continue
+        destination = next((d for d in (e.destination, stated, guess, people)
+                            if d is not None and d != perpetrator), None)
+        origin = e.origin or perpetrator
         out.append(ForcedReturn(e.evidence, e.trigger, perpetrator, origin, destination,
                                 e.places, e.count, e.returnees, e.date, e.status,
                                 e.claimed_by))
@@ -554,7 +822,8 @@ def extract_detentions_and_visits(view: DocView) -> tuple[list[Detention], list[
                                              or "detention" in view.sentence_text(sent).lower()):
                 theme = _theme(token)
                 if theme is None or not ({t.lower_ for t in theme.subtree}
-                                         & lexicon.PERSON_NOUNS):
+                                         & (PERSON_NOUNS | PERSON_NOUNS_SINGULAR
+                                            | KIN_NOUNS)):
                     continue
                 detainer_tok = agent_of(token) if is_passive(token) else subject_of(token)
                 detainer = None

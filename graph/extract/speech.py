@@ -12,54 +12,39 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from graph.extract.context import DocView, conjuncts, is_passive, subject_of
+from graph.extract.context import PRONOUNS, DocView, conjuncts, is_passive, subject_of
+from graph.extract.discourse import Discourse
+from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, verb_lemma
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
+from graph.nlp.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS
+from graph.registry import BODY_TYPES
 
 SPEECH = "rkg.speech.v1"
 
-VERB_KINDS = {
-    "urge": "urges", "encourage": "urges", "ask": "urges", "press": "urges",
-    "implore": "urges", "appeal": "urges", "request": "urges", "advise": "urges",
-    "exhort": "urges",
-    "demand": "demands", "insist": "demands",
-    "recommend": "recommends",
-    "condemn": "condemns", "denounce": "condemns", "deplore": "condemns",
-    "criticize": "condemns", "criticise": "condemns", "decry": "condemns",
-    "slam": "condemns", "censure": "condemns", "blast": "condemns",
-    "welcome": "welcomes", "applaud": "welcomes", "hail": "welcomes",
-    "commend": "commends", "praise": "commends", "laud": "commends",
-    "caution": "expresses_concern", "warn": "expresses_concern",
-    "report": "reports", "confirm": "reports", "reveal": "reports", "brief": "reports",
-    "say": "other", "state": "other", "tell": "other", "note": "other",
-    "highlight": "other", "emphasize": "other", "emphasise": "other", "stress": "other",
-    "remember": "other", "recall": "other", "acknowledge": "other", "add": "other",
-    "argue": "other", "reiterate": "other", "declare": "other",
-}
-NOUN_KINDS = {
-    "concern": "expresses_concern", "concerns": "expresses_concern",
-    "worry": "expresses_concern", "worries": "expresses_concern",
-    "alarm": "expresses_concern", "fear": "expresses_concern", "fears": "expresses_concern",
-    "regret": "expresses_concern", "dismay": "expresses_concern",
-    "approval": "welcomes", "support": "welcomes", "appreciation": "welcomes",
-    "satisfaction": "welcomes", "gratitude": "commends",
-    "condemnation": "condemns", "outrage": "condemns", "opposition": "condemns",
-}
-CONCERN_WORDS = frozenset({"concerned", "worried", "alarmed", "troubled", "disturbed",
-                           "regrettable", "deplorable", "dismayed", "distressed", "anxious",
-                           "saddened", "concern", "alarming", "worrying", "disturbing"})
-WELCOME_WORDS = frozenset({"pleased", "glad", "welcome", "welcomed", "encouraged", "grateful",
-                           "delighted", "welcomes"})
-CONDEMN_LEMMAS = frozenset({"reject", "condemn", "denounce", "deplore"})
-EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register"})
+# Kinds by trigger, from the frames file (graph/lexicons/speech_frames.tsv).
+VERB_KINDS = {lemma: f.kind for lemma, f in VERB_FRAMES.items() if not f.particles}
+NOUN_KINDS = {lemma: f.kind for lemma, f in NOUN_FRAMES.items()}
+NOUN_KINDS.update({lemma + "s": kind for lemma, kind in list(NOUN_KINDS.items())})
+CONCERN_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "expresses_concern"}
+                          | {"concern"})
+WELCOME_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "welcomes"}
+                          | {"welcome", "welcomed", "welcomes"})
+CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate", "flout",
+                            "contravene"})
+EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register",
+                           "lodge", "file", "issue"})
 APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
-BODY_TYPES = frozenset({"UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice", "TreatyBody",
-                        "SpecialProcedure", "UNMechanism", "IntergovernmentalOrganization"})
+LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
+SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
+SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
+                           "stress", "emphasize", "emphasise", "maintain"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
 SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
                           "communication", "declaration", "petition", "submission"})
 CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crimes",
                              "affront", "outrage"})
+BREACH_VERBS = frozenset({"breach", "violate", "flout", "contravene"})
 CONDEMN_VERBS = frozenset({"represent", "constitute", "amount", "be"})
 TOPIC_PREPS = frozenset({"on", "about", "in", "regarding", "concerning", "over"})
 APPEAL_MODALS = frozenset({"must", "should", "ought"})
@@ -95,6 +80,11 @@ class SpeechReader:
         self.quote_speaker: EntityRef | None = None
         self.out: list[SpeechAct] = []
         self.publisher = view.publisher
+        self.discourse = Discourse(view)
+        self.letters: list[tuple[list[EntityRef], EntityRef]] = []  # (authors, recipient)
+        self.text_speaker = ""  # a speaker named only by its words ("the proposed resolution")
+        self.human_subject = False  # was the current speaker's phrase a person?
+        self.last_human = False
 
     # -- driver ---------------------------------------------------------------------------
     def read(self) -> list[SpeechAct]:
@@ -102,17 +92,21 @@ class SpeechReader:
             self.view.lowers
         for sent in self.view.sentences():
             before = len(self.out)
+            self._note_letters(sent)
             self._according_to(sent)
             for i in range(sent.start, sent.end):
                 # each pattern's own first test, to skip the tokens none of them wants
-                lemma, tag = lemmas[i], tags[i]
+                lemma, tag = verb_lemma(lemmas[i], lowers[i]), tags[i]
                 verb = tag.startswith("VB")
                 speech = verb and (lemma in VERB_KINDS or lemma == "call")
                 expressed = verb and lemma in EXPRESS_VERBS
                 participle = tag == "VBG" and lemma in VERB_KINDS
-                condemning = lemma in CONDEMN_VERBS and self.publisher is not None
+                condemning = (lemma in CONDEMN_VERBS or lemma in BREACH_VERBS) \
+                    and self.publisher is not None
                 high_time = lowers[i] == "time"
-                if not (speech or expressed or participle or condemning or high_time):
+                stance = lowers[i] in ADJ_FRAMES and doc[i].dep_ == "acomp"
+                if not (speech or expressed or participle or condemning or high_time
+                        or stance):
                     continue
                 token = doc[i]
                 if speech:
@@ -125,6 +119,8 @@ class SpeechReader:
                     self._condemnation(sent, token)
                 if high_time:
                     self._high_time(sent, token)
+                if stance:
+                    self._stance_adjective(sent, token)
             if len(self.out) == before:
                 self._publisher_appeal(sent)
             self._quote_continuation(sent, before)
@@ -136,6 +132,11 @@ class SpeechReader:
               topic_root: Token | None = None) -> None:
         if speaker is None and not speaker_text:
             return
+        letter = self._letter_of(speaker)
+        if letter is not None and kind != "reports":  # what the authors of a letter say in
+            if not addressees or all(a is None and not t for a, t in addressees):  # it
+                addressees = [(letter, None)]
+            channel = "Letter"
         topic = _topic(topic_root or verb, sent)
         date = self._date(sent, verb)
         if not addressees:
@@ -152,17 +153,25 @@ class SpeechReader:
                 date=date))
         if speaker is not None:
             self.last_speaker = speaker
+            self.last_human = self.human_subject
+            self.text_speaker = ""
+        elif speaker_text and speaker_text == self.text_speaker:
+            self.last_speaker = None  # "It further asks ...": the resolution again
 
     # -- patterns -------------------------------------------------------------------------
     def _speech_verb(self, sent: Span, verb: Token) -> None:
         if not verb.tag_.startswith("VB"):
             return
-        lemma = verb.lemma_.lower()
+        lemma = verb_lemma(verb.lemma_.lower(), verb.lower_)
         kind = VERB_KINDS.get(lemma)
         if lemma == "call" and (any(c.lower_ in {"on", "upon", "for"} for c in verb.children)
                                 or _for_clause(verb) is not None):
             kind = "calls_on"
-        if kind is None or _negated_or_modal(verb):
+        frame = VERB_FRAMES.get(lemma)
+        if kind is not None and frame is not None and frame.negated == "other" \
+                and any(c.dep_ == "neg" for c in verb.children):
+            kind = "other"  # "has not confirmed", "did not admit": a refusal, kept as such
+        elif kind is None or _negated_or_modal(verb):
             return
         if verb.tag_ == "VBG" and verb.dep_ not in {"advcl", "acl", "conj", "xcomp"}:
             return
@@ -215,6 +224,8 @@ class SpeechReader:
                     return "welcomes"
                 if t.lemma_.lower() in CONDEMN_LEMMAS and t.pos_ == "VERB":
                     return "condemns"
+                if t.lemma_.lower() in CONDEMN_OBJECTS and t.dep_ in {"attr", "dobj"}:
+                    return "condemns"  # "said X's returns are a breach of ..."
             if _tells_past(child):
                 return "reports"
         return "other"
@@ -222,8 +233,9 @@ class SpeechReader:
     def _reported_appeal(self, verb: Token) -> Token | None:
         """'X said (that) Y should ...' is an appeal to Y: the clause with the modal."""
         for child in verb.children:
-            if child.dep_ == "ccomp" and any(a.lower_ in APPEAL_MODALS for a in child.children):
-                return child
+            if child.dep_ == "ccomp" and any(a.lower_ in APPEAL_MODALS for a in child.children) \
+                    and not any(a.dep_ in {"auxpass", "nsubjpass"} for a in child.children):
+                return child  # "... must be respected" names no one who must act
         return None
 
     def _expressed_noun(self, sent: Span, token: Token) -> None:
@@ -243,6 +255,12 @@ class SpeechReader:
                 addressees = letter
             elif kind == "welcomes":
                 addressees = self._welcomed(obj)
+            frame = NOUN_FRAMES.get(obj.lemma_.lower())
+            if not addressees and frame is not None:  # "lodged a protest with X"
+                preps = frame.addressee_preps()
+                addressees = [(self.view.ref(s), None) for p in [*obj.children, *token.children]
+                              if p.dep_ == "prep" and p.lower_ in preps
+                              for o in p.children for s in self._phrase_entities(o)]
             self._emit(sent, token, kind, speaker, speaker_text, addressees,
                        "Letter" if letter else "PublicStatement", topic_root=obj)
 
@@ -264,10 +282,15 @@ class SpeechReader:
     def _condemnation(self, sent: Span, token: Token) -> None:
         """'X's forced repatriation represents a breach / violation of ...' in the
         publisher's own voice condemns X."""
-        if token.lemma_.lower() not in CONDEMN_VERBS or self.publisher is None:
+        if self.publisher is None:
+            return
+        if token.lemma_.lower() in BREACH_VERBS:
+            self._breach(sent, token)
+            return
+        if token.lemma_.lower() not in CONDEMN_VERBS:
             return
         if _inside_quote(self.view.text, sent.start_char, token.idx) \
-                or _negated_or_modal(token):
+                or _negated_or_modal(token) or _reported(token):
             return
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "prep"}]
         hits = [t for o in objects for t in o.subtree if t.lemma_.lower() in CONDEMN_OBJECTS]
@@ -283,6 +306,48 @@ class SpeechReader:
                         addressees.append((self.view.ref(span), None))
         self._emit(sent, token, "condemns", self.publisher, self.publisher.label, addressees,
                    confidence=0.6)
+
+    def _stance_adjective(self, sent: Span, token: Token) -> None:
+        """'I am deeply concerned by X', 'The office is gravely worried about X': a stance
+        in the subject's own voice (a reported one, 'said it was concerned', is read by the
+        saying verb)."""
+        verb = token.head
+        if verb.lemma_.lower() != "be" or _negated_or_modal(verb) or _reported(verb) \
+                or verb.dep_ in {"ccomp", "xcomp", "advcl", "relcl"}:
+            return
+        subj = subject_of(verb)
+        if subj is None or (subj.pos_ == "PRON" and subj.lower_ not in {"i", "we"}
+                            and _inside_quote(self.view.text, sent.start_char, token.idx)):
+            return
+        speaker, speaker_text = self._speaker(verb)
+        if speaker is None:
+            return
+        kind = ADJ_FRAMES[token.lower_].kind
+        addressees: list[tuple[EntityRef | None, str | None]] = []
+        for prep in token.children:
+            if prep.dep_ in {"prep", "agent"} \
+                    and prep.lower_ in {"by", "about", "over", "at", "with"}:
+                party = self._party_within(prep)
+                if party is not None and party != speaker:
+                    addressees.append((party, None))
+        self._emit(sent, token, kind, speaker, speaker_text, addressees[:1],
+                   topic_root=token)
+
+    def _breach(self, sent: Span, token: Token) -> None:
+        """'The X government has been breaching the principle of ...' in the voice of a
+        publisher that takes positions (not a news medium): it condemns X."""
+        publisher = self.publisher
+        if publisher is None or publisher.type == "MediaOrganization" \
+                or token.pos_ != "VERB" or _negated_or_modal(token) \
+                or _inside_quote(self.view.text, sent.start_char, token.idx) \
+                or any(a.lemma_.lower() in VERB_KINDS for a in token.ancestors):
+            return
+        subj = subject_of(token)
+        span = self.view.entity_of_phrase(subj) if subj is not None else None
+        if span is None or span.label_ not in {"State", "GovernmentAgency"}:
+            return
+        self._emit(sent, token, "condemns", publisher, publisher.label,
+                   [(self.view.ref(span), None)], confidence=0.6)
 
     def _high_time(self, sent: Span, token: Token) -> None:
         """'It is high time for X to ...' is an appeal to X by the quoted speaker."""
@@ -319,8 +384,10 @@ class SpeechReader:
                                "NewsReport" if kind == "reports" else "PublicStatement")
 
     def _publisher_appeal(self, sent: Span) -> None:
-        """'X and Y must demand ...' in the publisher's own voice calls on X and Y."""
-        if self.publisher is None:
+        """'X and Y must demand ...' in the document's own voice calls on X and Y: the voice
+        of the person a speech is printed under, else the publisher's."""
+        voice = self.discourse.speaker_line_person() or self.publisher
+        if voice is None:
             return
         root = sent.root
         if _inside_quote(self.view.text, sent.start_char, root.idx) or not any(
@@ -333,9 +400,47 @@ class SpeechReader:
         for head in conjuncts(subj):
             spans = self._phrase_entities(head)
             addressees.extend((self.view.ref(s), None) for s in spans)
+            if not spans and head.lower_ in AGENTIVE_NOUNS and any(
+                    c.dep_ == "poss" for c in head.children):  # "our Government must ..."
+                addressees.append((None, _noun_phrase(head)))
         if addressees:
-            self._emit(sent, root, "calls_on", self.publisher, self.publisher.label,
-                       addressees, confidence=0.6)
+            self._emit(sent, root, "calls_on", voice, voice.label, addressees,
+                       confidence=0.6)
+
+    def _note_letters(self, sent: Span) -> None:
+        """'a letter sent to A by B and C', 'B wrote a letter to A': B and C's later words
+        (in the letter) are addressed to A."""
+        for token in sent:
+            if token.lemma_.lower() not in LETTER_NOUNS or token.pos_ != "NOUN":
+                continue
+            sender = next((c for c in token.children if c.dep_ == "acl"
+                           and c.lemma_.lower() in SEND_VERBS), None)
+            authors: list[EntityRef] = []
+            if sender is None and token.dep_ == "dobj" and token.head.lemma_.lower() in \
+                    SEND_VERBS:
+                sender = token.head
+                subj = subject_of(sender)
+                if subj is not None:
+                    authors += [self.view.ref(s) for c in conjuncts(subj)
+                                if (s := self.view.entity_of_phrase(c)) is not None]
+            if sender is None:
+                continue
+            recipients = [self.view.ref(s) for p in sender.children
+                          if p.dep_ in {"prep", "dative"} and p.lower_ == "to"
+                          for o in p.children for s in self._phrase_entities(o)]
+            for agent in sender.children:
+                if agent.dep_ == "agent" or (agent.dep_ == "prep" and agent.lower_ == "by"):
+                    authors += [self.view.ref(s) for o in agent.children
+                                for c in conjuncts(o)
+                                if (s := self.view.entity_of_phrase(c)) is not None]
+            if authors and recipients:
+                self.letters.append((authors, recipients[0]))
+
+    def _letter_of(self, speaker: EntityRef | None) -> EntityRef | None:
+        for authors, recipient in reversed(self.letters):
+            if speaker in authors:
+                return recipient
+        return None
 
     def _quote_continuation(self, sent: Span, before: int) -> None:
         """Remember who is being quoted, for first-person and 'high time' sentences."""
@@ -348,6 +453,7 @@ class SpeechReader:
 
     # -- parts ----------------------------------------------------------------------------
     def _speaker(self, verb: Token) -> tuple[EntityRef | None, str]:
+        self.human_subject = False
         if is_passive(verb):
             for child in verb.children:
                 if child.dep_ == "agent":
@@ -365,6 +471,13 @@ class SpeechReader:
                 if before:
                     return self.view.ref(before[-1]), before[-1].text
             return None, ""
+        if subj.lower_ in {"who", "which", "that"} and verb.dep_ == "relcl":
+            subj = verb.head  # "A and B, who voiced concern": A (and B) speak
+            while subj.dep_ == "conj" and subj.head.pos_ in {"NOUN", "PROPN"}:
+                subj = subj.head
+        if subj.like_num and any(c.lower_ == "the" for c in subj.children) \
+                and self.last_speaker is not None:
+            return self.last_speaker, ""  # "the three asked ...": those who spoke last
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in SPEECH_NOUNS:
             issuer = subject_of(verb.head.head) if verb.head.head.pos_ == "VERB" else None
             if issuer is not None:
@@ -375,12 +488,39 @@ class SpeechReader:
             body = self._resolution_body(subj)
             if body is not None:
                 return body, body.label
+            if subj.lemma_.lower() in RESOLUTION_NOUNS and subj.lower_ != "it":
+                # a resolution whose body is not known (introduced, not adopted) speaks in
+                # its own name, never in that of whatever state was named last
+                self.text_speaker = _noun_phrase(subj)
+                return None, self.text_speaker
+        if subj.lower_ == "it" and self.text_speaker and self.last_speaker is None:
+            return None, self.text_speaker
         if subj.lower_ in {"we", "i", "us"}:
             quoted = self._quoted_speaker(verb)
+            if quoted is None and not _inside_quote(self.view.text, verb.sent.start_char,
+                                                    verb.idx):
+                # outside quotes: a speech's "I" is its speaker line, a release's "we" its
+                # publisher
+                quoted = self.discourse.speaker_line_person() if subj.lower_ == "i" \
+                    else self.publisher
+            self.human_subject = subj.lower_ == "i"
             return quoted, quoted.label if quoted else ""
+        self.human_subject = subj.lower_ in {"he", "she"} or subj.lemma_.lower() in \
+            PERSON_ROLE_NOUNS or subj.lemma_.lower() in OFFICIAL_NOUNS
+        if self.view.entity_at(subj) is None and subj.lemma_.lower() in ORG_ROLE_NOUNS \
+                and subj.lemma_.lower() not in {"government", "authority", "authorities"} \
+                and not any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children):
+            resolved = self.discourse.resolve(subj)  # "the group and the two experts -- A"
+            if resolved is not None:
+                return resolved, ""
         span = self.view.entity_of_phrase(subj)
         if span is not None:
+            self.human_subject = self.human_subject or span.label_ == "Person"
             return self.view.ref(span), span.text
+        if subj.lemma_.lower() in PERSON_ROLE_NOUNS and subj.lower_ not in {"he", "she"}:
+            resolved = self.discourse.resolve(subj)  # "the envoy said"
+            if resolved is not None:
+                return resolved, ""
         if subj.lower_ in {"it", "they", "he", "she"} or (
                 (subj.lemma_.lower() in ANAPHOR_NOUNS or subj.lower_ in ANAPHOR_NOUNS)
                 and any(c.lower_ in {"the", "this", "these"} for c in subj.children)):
@@ -397,6 +537,13 @@ class SpeechReader:
 
     def _anaphor(self, subj: Token) -> EntityRef | None:
         noun = subj.lemma_.lower()
+        if subj.lower_ in {"he", "she"}:
+            # the last speaker, if a person spoke ("the representative of X said ... he");
+            # else the latest person named ("The department said ... She added")
+            if self.last_speaker is not None and (self.last_human
+                                                  or self.last_speaker.type == "Person"):
+                return self.last_speaker
+            return self.discourse.person_before(subj.i) or self.last_speaker
         if noun not in {"it", "they", "he", "she"}:
             for span in self.view.entities():
                 ref = self.view.ref(span)
@@ -463,7 +610,27 @@ class SpeechReader:
             if kind == "other":
                 heads = [s for c in verb.children if c.dep_ == "ccomp"
                          for s in c.children if s.dep_ == "nsubj"]
+            frame = VERB_FRAMES.get(verb_lemma(verb.lemma_.lower(), verb.lower_))
+            if frame is not None and kind != "other":  # the frame's own slots
+                preps = frame.addressee_preps()
+                heads += [p for c in verb.children if c.dep_ in {"prep", "dative"}
+                          and c.lower_ in preps for p in c.children if p.dep_ == "pobj"]
+                if "clause" in frame.addressee and kind in APPEALS:
+                    heads += [s for c in verb.children if c.dep_ == "ccomp"
+                              for s in c.children if s.dep_ == "nsubj"]
+        if kind in {"condemns", "expresses_concern"} and verb.lemma_.lower() in SAYING_LEMMAS:
+            heads += [s for c in verb.children if c.dep_ == "ccomp"  # "said X's act was ..."
+                      for s in c.children if s.dep_ in {"nsubj", "nsubjpass"}
+                      and s.lower_ not in PRONOUNS]
         out: list[tuple[EntityRef | None, str | None]] = []
+        if kind in {"condemns", "expresses_concern"}:
+            for head in heads:  # "criticized the way X treats ...", "the cooperation of X"
+                party = self._party_within(head)
+                if party is not None:
+                    out.append((party, None))
+            if not out and verb.lemma_.lower() in SAYING_LEMMAS:
+                out += self._clause_subject_party(verb)  # "I am sad to learn X signed ..."
+            heads = [] if out else heads
         for head in heads:
             for conj in conjuncts(head):
                 if kind in {"welcomes", "commends"}:
@@ -480,6 +647,8 @@ class SpeechReader:
                     antecedent = self._antecedent(conj)
                     if antecedent is not None:
                         out.append((antecedent, None))
+                elif (resolved := self.discourse.resolve(conj)) is not None:
+                    out.append((resolved, None))  # "asked the court", "urged the ministry"
                 elif kind in APPEALS and conj.pos_ in {"NOUN", "PROPN"}:
                     text = _noun_phrase(conj)
                     if conj.lower_ in AGENTIVE_NOUNS:
@@ -495,6 +664,25 @@ class SpeechReader:
             if item not in seen:
                 seen.append(item)
         return seen
+
+    def _clause_subject_party(self, verb: Token) -> list[tuple[EntityRef | None, str | None]]:
+        for clause in verb.children:
+            if clause.dep_ != "ccomp":
+                continue
+            for t in sorted(clause.subtree, key=lambda t: t.i):
+                span = self.view.entity_at(t)
+                if t.dep_ == "nsubj" and span is not None and span.label_ in AGENT_TYPES \
+                        and span.label_ != "Person":
+                    return [(self.view.ref(span), None)]
+        return []
+
+    def _party_within(self, head: Token) -> EntityRef | None:
+        """The first state or organisation a criticised phrase names, however deep."""
+        for t in sorted(head.subtree, key=lambda t: t.i):
+            span = self.view.entity_at(t)
+            if span is not None and span.label_ in AGENT_TYPES and span.label_ != "Person":
+                return self.view.ref(span)
+        return None
 
     def _phrase_entities(self, head: Token) -> list[Span]:
         """Entities a noun phrase names: itself, or 'the leaders of A and B' -> A, B."""
@@ -604,11 +792,20 @@ def _for_clause(verb: Token) -> Token | None:
     return None
 
 
+def _reported(token: Token) -> bool:
+    """Is `token` inside a clause someone else is reported to say ("X says that ...")?"""
+    for a in token.ancestors:
+        if a.pos_ in {"VERB", "AUX"} and a.lemma_.lower() in VERB_KINDS and a != token:
+            return True
+    return token.dep_ == "ccomp"
+
+
 def _tells_past(clause: Token) -> bool:
     """A clause about what happened (simple past, or perfect), not an opinion or a rule."""
     aux = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}
-    if aux & MODAL_WORDS:
-        return False
+    if aux & MODAL_WORDS or any(c.lower_ in {"always", "never", "consistently"}
+                                for c in clause.children):
+        return False  # "has always maintained": a stance, not an event
     if clause.tag_ == "VBD" and clause.lemma_ not in {"be", "have"}:
         return True
     return clause.tag_ == "VBN" and bool(aux & {"had", "has", "have", "was", "were"})
@@ -649,7 +846,7 @@ def _inside_quote(text: str, sent_start: int, at: int) -> bool:
 
 
 def _noun_phrase(head: Token) -> str:
-    words = [t for t in head.subtree if t.i <= head.i or t.dep_ in {"compound"}]
+    words = [t for t in head.subtree if t.i <= head.i or (t.dep_ == "compound" and t.head == head)]
     while words and words[0].lower_ in {"the", "a", "an", "this", "these", "that"}:
         words = words[1:]
     return " ".join(t.text for t in words).strip()

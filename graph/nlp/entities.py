@@ -23,19 +23,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from graph.nlp import lexicon
-from graph.registry import Registry
+from graph.registry import ACTOR_TYPES, MENTION_PLACE_TYPES, PERSON_TYPES, Registry
 
 SPAN_KEY = "rkg.entities"
 ENTITY_TABLE = "rkg.entities"
-PLACE_TYPES = frozenset({"Settlement", "AdministrativeRegion", "BorderCrossing",
-                         "DetentionFacility", "Country", "Place"})
-AGENT_TYPES = frozenset({
-    "State", "GovernmentAgency", "NGO", "Coalition", "NationalHumanRightsInstitution",
-    "IntergovernmentalOrganization", "UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice",
-    "TreatyBody", "SpecialProcedure", "UNMechanism", "ExpertGroup", "MediaOrganization",
-    "Person", "PersonGroup",
-})
-ORG_TYPES = AGENT_TYPES - {"Person", "PersonGroup", "State"}
+# The type sets live in graph.registry (one place); these names are what extractors import.
+PLACE_TYPES = MENTION_PLACE_TYPES
+AGENT_TYPES = ACTOR_TYPES
+ORG_TYPES = ACTOR_TYPES - PERSON_TYPES - {"State"}
 # First words that do not name an organisation alone ("National ...", "International ...").
 GENERIC_FIRST_WORDS = frozenset({"national", "international", "united", "world", "human",
                                  "north", "south", "korean", "global", "asian", "new",
@@ -113,7 +108,8 @@ class EntityAnnotator:
         candidates = (self._registry_candidates(doc)
                       + self._government_candidates(doc, government)
                       + self._list_candidates(doc, sents) + self._ner_candidates(doc, sents)
-                      + self._name_shape_candidates(doc, words))
+                      + self._name_shape_candidates(doc, words) + _peer_candidates(doc))
+        candidates += _local_force_candidates(doc)
         chosen = self._places_near_each_other(
             _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
         chosen += self._document_aliases(doc, chosen, words)
@@ -296,6 +292,8 @@ class EntityAnnotator:
             if len(span) == 1 and span[0].lower_ in SHORT_FORM_HEADS:
                 continue  # 'the Commission': a short form of a longer name (see below)
             etype = _discovered_type(label, ner_label)
+            if etype == "NGO" and ner_label == "ORG":
+                etype = _untyped_organisation(span)
             if etype is None:
                 continue
             if etype in {"Settlement", "AdministrativeRegion"} and (
@@ -304,6 +302,13 @@ class EntityAnnotator:
                     or label.lower() in lexicon.NOT_PLACES):
                 continue  # "Asia director", "North and South Korea", "Lao", "the North"
             known = self._registry_lookup(label)
+            if known is None and etype == "GovernmentAgency":
+                owned = self._state_agency(span)  # "China's Foreign Affairs Ministry"
+                if owned is not None:
+                    agency, start = owned
+                    found.append(self._known(start, span.end, agency,
+                                             doc[start:span.end].text, 2))
+                    continue
             if known:
                 found.append(self._known(span.start, span.end, known, label, 2))
                 continue
@@ -359,6 +364,32 @@ class EntityAnnotator:
                            if e != entry_id and self.registry[e].type in PLACE_TYPES)
         return Candidate(start, end, entry.id, entry.label, entry.type, True, priority, others)
 
+    def _state_agency(self, span: Span) -> tuple[str, int] | None:
+        """The registry agency of the state named just before (by possessive or demonym)
+        whose own names hold every word of this one ("X's Foreign Affairs Ministry")."""
+        doc = span.doc
+        at = span.start - 1
+        if at >= 1 and doc[at].lower_ in {"'s", "’s"}:
+            at -= 1
+        if at < 0:
+            return None
+        start = at
+        state = self._registry_lookup(doc[at].text) or self.demonyms.get(doc[at].text.casefold())
+        if state is None and at >= 1:
+            two = f"{doc[at - 1].text} {doc[at].text}"
+            state = self._registry_lookup(two) or self.demonyms.get(two.casefold())
+            start = at - 1
+        if state is None or self.registry[state].type != "State":
+            return None
+        words = {w for w in re.findall(r"[a-z]+", span.text.casefold())} - {"the", "of"}
+        for entry in self.registry.by_type("GovernmentAgency"):
+            if entry.get("country") != state:
+                continue
+            names = " ".join((entry.label, *entry.aliases)).casefold()
+            if words <= set(re.findall(r"[a-z]+", names)):
+                return entry.id, start
+        return None
+
     def _registry_lookup(self, text: str) -> str | None:
         options = self.forms.get(text.casefold()) or self.forms.get(
             re.sub(r"^the ", "", text.casefold()))
@@ -377,11 +408,14 @@ class EntityAnnotator:
         first_of: dict[str, Candidate] = {}
         for c in sorted(chosen, key=lambda c: c.start):
             # "Human Rights Foundation (HRF)"
-            if c.end + 2 < len(doc) and doc[c.end].text == "(" and doc[c.end + 2].text == ")":
+            if c.end + 2 < len(doc) and doc[c.end].text == "(" and doc[c.end + 2].text == ")" \
+                    and c.type != "Person":  # "X (Labour)" is a party, not X's short form
                 acronym = doc[c.end + 1].text
                 if acronym.isupper() or re.fullmatch(r"[A-Z][A-Za-z!]{1,9}", acronym):
                     aliases.setdefault(acronym, c)
-            if c.type == "Person" and c.end - c.start >= 2:
+            if c.type == "Person" and doc[c.start].lower_ in lexicon.PEERAGE_TITLES:
+                aliases.setdefault(doc[c.start + 1].text, c)  # "Clarke" for "Lord Clarke of X"
+            elif c.type == "Person" and c.end - c.start >= 2:
                 aliases.setdefault(doc[c.end - 1].text, c)  # surname
                 firsts.setdefault(doc[c.start].text, set()).add(c.key)
                 first_of.setdefault(doc[c.start].text, c)
@@ -486,6 +520,44 @@ def _name_shapes(doc: Doc, words: list[str]) -> list[tuple[int, int]]:
     return found
 
 
+def _local_force_candidates(doc: Doc) -> list[Candidate]:
+    """'the Riverside provincial police': a place name, a level and a force are one agency
+    (whatever the statistical NER made of the place name)."""
+    found = []
+    for t in doc:
+        if t.lower_ not in lexicon.FORCE_NOUNS or t.i < 2:
+            continue
+        start = t.i
+        while start > 0 and doc[start - 1].lower_ in lexicon.FORCE_LEVELS:
+            start -= 1
+        if start == t.i or start == 0 or not doc[start - 1].is_title \
+                or doc[start - 1].lower_ in lexicon.ROLE_NOUNS \
+                or doc[start - 1].is_sent_start or doc[start - 1].pos_ != "PROPN":
+            continue
+        span = doc[start - 1:t.i + 1]
+        found.append(Candidate(span.start, span.end, new_key(span.text), span.text,
+                               "GovernmentAgency", False, 3))
+    return found
+
+
+def _peer_candidates(doc: Doc) -> list[Candidate]:
+    """'Lord Clarke of Hampstead', 'Baroness Hale': a peerage title and its name are one
+    person, whatever the statistical NER made of them (often an organisation or nothing)."""
+    found = []
+    for t in doc:
+        if t.lower_ not in lexicon.PEERAGE_TITLES or not t.is_title or t.i + 1 >= len(doc):
+            continue
+        name = doc[t.i + 1]
+        if not (name.is_title and name.is_alpha) or name.lower_ in lexicon.NAME_CONNECTORS:
+            continue
+        end = t.i + 2
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].is_title:
+            end += 2
+        span = doc[t.i:end]
+        found.append(Candidate(t.i, end, new_key(span.text), span.text, "Person", False, 3))
+    return found
+
+
 def _resolve_overlaps(candidates: Iterable[Candidate]) -> list[Candidate]:
     """Longest span first, then priority; spans may not overlap."""
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.key))
@@ -514,6 +586,8 @@ def _is_locative(span: Span) -> bool:
     doc = span.doc
     root = span.root
     if span.start < 12 and span.text.isupper():  # a dateline: "SEOUL -"
+        return True
+    if _located_form(span):  # "a Seoul-based group": where it sits, not who acts
         return True
     prev = doc[span.start - 1] if span.start > 0 else None
     if prev is not None and prev.lower_ in lexicon.LOCATIVE_PREPOSITIONS and not (
@@ -552,9 +626,16 @@ def _extend_hyphenated(span: Span) -> Span:
     doc = span.doc
     end = span.end
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
-            and doc[end + 1].is_alpha:
+            and doc[end + 1].is_alpha and doc[end + 1].lower_ not in lexicon.LOCATED_SUFFIXES:
         end += 2
     return doc[span.start:end]
+
+
+def _located_form(span: Span) -> bool:
+    """'Seoul-based', 'New York-headquartered': the name is the place something sits in."""
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].text == "-" \
+        and doc[span.end + 1].lower_ in lexicon.LOCATED_SUFFIXES
 
 
 def _trim(span: Span) -> Span | None:
@@ -584,6 +665,29 @@ def _looks_like_name(span: Span) -> bool:
     return any(t.is_alpha for t in span)
 
 
+def _untyped_organisation(span: Span) -> str | None:
+    """An ORG name with no word that types it: the context decides. After "in", "near" ... it
+    is a place; named as the one who reports or publishes, a medium; an event ("the Asian
+    Games"), a post ("Special Representative") or a bare common noun ("State") is no
+    organisation at all; otherwise an NGO."""
+    words = [t.lower_ for t in span]
+    if set(words) & lexicon.EVENT_WORDS or words[-1] in lexicon.ROLE_NOUNS \
+            or (len(words) == 1 and (words[0] in lexicon.GOVERNMENT_NOUNS
+                                     or words[0] in lexicon.GENERIC_CAPITALISED)):
+        return None
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_ in lexicon.PLACE_PREPOSITIONS:
+        return "Settlement"
+    root = span.root
+    if root.dep_ == "nsubj" and root.head.lemma_.lower() in lexicon.PUBLISHING_VERBS:
+        return "MediaOrganization"
+    if root.dep_ in {"dobj", "dative"} and root.head.lemma_.lower() == "tell" \
+            and prev is not None and prev.lower_ == "told":
+        return "MediaOrganization"  # "told Radio X": a source speaks to a medium
+    return "NGO"
+
+
 @lru_cache(maxsize=4096)
 def _discovered_type(name: str, ner_label: str) -> str | None:
     words = set(re.findall(r"[a-z]+", name.casefold()))
@@ -604,8 +708,7 @@ def _discovered_type(name: str, ner_label: str) -> str | None:
         return "UNSubsidiaryBody"
     if any(w in lower for w in lexicon.NHRI_WORDS):
         return "NationalHumanRightsInstitution"
-    if words & {"radio", "media", "news", "newspaper", "broadcasting", "tv", "television",
-                "photo", "ilbo", "gazette", "magazine"}:
+    if words & lexicon.MEDIA_NAME_WORDS:
         return "MediaOrganization"
     if words & lexicon.AGENCY_WORDS:
         return "GovernmentAgency"

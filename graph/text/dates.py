@@ -13,8 +13,9 @@ Resolution rules (the reference is the document's date, itself possibly only a m
   more than about two months after the reference (see `_ROLLOVER`): then the previous year.
 - A weekday ("on Tuesday", "Wednesday evening") is the most recent such day on or before the
   reference date; "last Tuesday" strictly before it, "next Tuesday" strictly after.
-- A range ("April 2-5", "2003-2004", "from January to March 2023") gives its start, kind
-  "range". "in September and October" gives two dates; `parse_date` returns the first.
+- A range gives what its two ends share, kind "range": "April 2-5" is April, "30 April - 2
+  May 2005" is 2005; "2003-2004" and "from January to March 2023" give their start.
+  "in September and October" gives two dates; `parse_date` returns the first.
 - "since 1998" is parsed (kind "since"), but it starts a state of affairs, not an event:
   callers test `match.kind` or `is_since(text)`.
 - A year that starts a treaty or law name ("1951 Refugee Convention", "1967 Protocol") has
@@ -307,11 +308,20 @@ def _day_range(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
     if (second_month, int(m["d2"])) <= (month, day):
         return None
     if m.groupdict().get("y"):
-        return _found(m, "range", _iso(int(m["y"]), month, day), "day")
+        return _found(m, "range", *_span_of(_iso(int(m["y"]), month, day), month, second_month))
     if not 1 <= day <= calendar.monthrange(2000, month)[1]:
         return None
     iso, precision = _day_month(month, day, ref)
-    return [_Found(m.start(), m.end(), "range", iso, precision)]
+    return [_Found(m.start(), m.end(), "range", *_span_of(iso, month, second_month, precision))]
+
+
+def _span_of(iso: str | None, month: int, second_month: int, precision: str | None = "day"
+             ) -> tuple[str | None, str | None]:
+    """A range of days is dated as precisely as both ends agree: the month when they share
+    it ("between May 2 and 9" is May), else the year."""
+    if iso is None or precision != "day":
+        return iso, precision
+    return (iso[:7], "month") if month == second_month else (iso[:4], "year")
 
 
 def _month_range(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
@@ -383,6 +393,16 @@ def _day_word(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
         offset = 0
     iso, precision = _at(_ref_date(ref) + timedelta(days=offset), "day", ref)
     return [_Found(m.start(), m.end(), "relative", iso, precision)]
+
+
+def _ordinal_day(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
+    """"on the 15th", "the 9th of this month": a day of the reference month."""
+    day = int(m["od"])
+    if ref.year is None or ref.month is None or not 1 <= day <= 31:
+        return None
+    if ref.day is not None and day > ref.day:
+        return None  # a later day of the month is not a report of the past
+    return [_Found(m.start(), m.end(), "relative", _iso(ref.year, ref.month, day), "day")]
 
 
 def _anaphoric(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
@@ -476,11 +496,13 @@ def _day_range_dm(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None
     if (second_month, second_day) <= (first_month, day):
         return None
     if m["y"]:
-        return _found(m, "range", _iso(int(m["y"]), first_month, day), "day")
+        return _found(m, "range", *_span_of(_iso(int(m["y"]), first_month, day), first_month,
+                                            second_month))
     if not 1 <= day <= calendar.monthrange(2000, first_month)[1]:
         return None
     iso, precision = _day_month(first_month, day, ref)
-    return [_Found(m.start(), m.end(), "range", iso, precision)]
+    return [_Found(m.start(), m.end(), "range",
+                   *_span_of(iso, first_month, second_month, precision))]
 
 
 # --- patterns, longest match wins; ties go to the earlier pattern ---------------------------
@@ -519,6 +541,9 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(_I.format(r"\b(?:(?P<rel>last|this|next|past)\s+)?") + r"(?P<wd>" + _WEEKDAY
                 + r")(?!\w)(?:" + _I.format(r"\s+(?:morning|afternoon|evening|night)\b") + ")?"),
      _weekday),
+    (re.compile(r"(?i:\bthe\s+)(?P<od>[1-3]?\d)(?:st|nd|rd|th)\b(?:\s+(?i:of\s+this\s+month))?"
+                r"(?!\s+(?i:of\s+(?!this)|century|anniversary|session|consecutive|year|time|"
+                r"floor|day|round|amendment|congress|parliament|meeting))"), _ordinal_day),
     (re.compile(_I.format(r"\b(?:the\s+day\s+before\s+yesterday|today|tonight|tomorrow|"
                           r"yesterday(?:\s+(?:morning|afternoon|evening))?|"
                           r"this\s+(?:morning|afternoon|evening))\b")), _day_word),
@@ -526,7 +551,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(_I.format(r"\b(?P<n>" + _NUM + r"|\d{1,2})\s+(?P<unit>day|week|month|year)s?"
                           r"\s+ago\b")), _ago),
     (re.compile(_I.format(r"\b(?:the\s+(?:previous|following|next|same)\s+(?:day|week|month|year)"
-                          r"|the\s+day\s+(?:before|after)|that\s+(?:day|week|month|year)"
+                          r"|the\s+day\s+(?:before|after)|that\s+(?:same\s+)?(?:day|week|month|year)"
                           r"|(?:a|one)\s+(?:day|week|month|year)\s+(?:earlier|later))\b")),
      _anaphoric),
 ]
@@ -551,7 +576,7 @@ def _has_time_word(sentence: str) -> bool:
 
 _GATES: tuple[Callable[[str], object], ...] = (
     _DIGIT.search, *[_MONTH_NAME.search] * 5, _DIGIT.search, _MONTH_NAME.search,
-    _DIGIT.search, *[_MONTH_NAME.search] * 5, _DIGIT.search, _WEEKDAY_NAME.search,
+    _DIGIT.search, *[_MONTH_NAME.search] * 5, _DIGIT.search, _WEEKDAY_NAME.search, _DIGIT.search,
     *[_has_time_word] * 4)
 assert len(_GATES) == len(_PATTERNS)
 

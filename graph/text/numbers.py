@@ -552,7 +552,10 @@ def _people(toks: list[_Tok], j: int, singular: bool) -> tuple[int, int] | None:
             ):
                 end += 2
             return start, end
-        if tok.low in _STOP:
+        joined = (j + 1 < n and toks[j + 1].text in _HYPHENS and toks[j + 1].start == tok.end
+                  ) or (j > start and toks[j - 1].text in _HYPHENS
+                        and toks[j - 1].end == tok.start)
+        if tok.low in _STOP and not joined:  # "would-be defectors": a hyphenated modifier
             return None
         modifiers += 1
         j += 1

@@ -1,0 +1,103 @@
+"""`rkg.returns.v1`, continued: what the sentences around a return tell about the same people.
+
+News writes a return in one sentence and where the people were caught, tried or held in the
+next or the previous one ("Police in Yantai had arrested the defectors in January"). When a
+sentence next to an event's sentence has a custody verb whose people are the returned people
+told again (a pronoun, a definite phrase, a name, a count), its places belong to the event.
+The event's evidence then spans both sentences, so its quote still holds every word it
+claims; a sentence that reports its own return keeps its places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Span, Token
+
+from graph.extract.context import DocView
+from graph.facts import EntityRef, ForcedReturn
+from graph.nlp.entities import PLACE_TYPES
+
+# Verbs of custody and trial: where people were caught, held or tried is their story's place.
+CUSTODY_VERBS = frozenset({"arrest", "detain", "catch", "stop", "apprehend", "capture",
+                           "seize", "hold", "try", "jail", "imprison", "question",
+                           "interrogate", "nab", "intercept", "round"})
+ANAPHORS = frozenset({"he", "she", "they", "them", "him", "her", "those"})
+DEFINITE = frozenset({"the", "these", "those", "their", "his", "her", "its"})
+# Sentences after an event's sentence that may still tell its story, and before it.
+AFTER, BEFORE = 2, 2
+
+
+def with_story_places(view: DocView, events: list[tuple[int, ForcedReturn]],
+                      person_words: frozenset[str]) -> list[ForcedReturn]:
+    """Each (sentence index, event) with the places of the custody sentences next to it."""
+    sents = list(view.sentences())
+    told = {n for n, _e in events}
+    out = []
+    for n, event in events:
+        places = list(event.places)
+        first = last = n
+        for step, limit in ((1, AFTER), (-1, BEFORE)):
+            m = n + step
+            while 0 <= m < len(sents) and abs(m - n) <= limit and m not in told:
+                found = _custody_places(view, sents[m], person_words)
+                if found:
+                    places += [p for p in found if p not in places
+                               and p not in (event.destination, event.origin)]
+                    first, last = min(first, m), max(last, m)
+                m += step
+        if first == last:
+            out.append(event)
+            continue
+        evidence = view.evidence(view.doc[sents[first].start:sents[last].end],
+                                 event.evidence.extractor, event.evidence.confidence)
+        out.append(replace(event, evidence=evidence, places=tuple(places)))
+    return out
+
+
+def _custody_places(view: DocView, sent: Span, person_words: frozenset[str]
+                    ) -> list[EntityRef]:
+    found: list[EntityRef] = []
+    for token in sent:
+        if token.lemma_.lower() not in CUSTODY_VERBS or not token.tag_.startswith("VB"):
+            continue
+        if token.tag_ in {"VB", "VBG"} or any(c.dep_ == "neg" for c in token.children):
+            continue
+        theme = next((c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+        if theme is None and token.dep_ in {"acl", "relcl"}:
+            theme = token.head
+        if theme is None or not _told_again(view, theme, person_words):
+            continue
+        for ref in view.places_in(_own_tokens(token)):
+            if ref.type in PLACE_TYPES and ref not in found:
+                found.append(ref)
+    return found
+
+
+def _told_again(view: DocView, theme: Token, person_words: frozenset[str]) -> bool:
+    """People the text has already introduced: "he", "the defectors", "the 31", "Mr Kim"."""
+    if theme.lower_ in ANAPHORS:
+        return True
+    span = view.entity_at(theme)
+    if span is not None and span.label_ == "Person":
+        return True
+    words = {t.lower_ for t in theme.subtree}
+    people = bool(words & person_words) or any(t.like_num for t in theme.subtree)
+    return people and (any(c.lower_ in DEFINITE or c.like_num for c in theme.children)
+                       or theme.like_num)
+
+
+def _own_tokens(verb: Token) -> list[Token]:
+    """The verb's phrase without the clauses of other verbs inside it."""
+    own = []
+    for t in verb.subtree:
+        a = t
+        while a != verb and not (a.pos_ in {"VERB", "AUX"} and a.dep_ in CLAUSES):
+            a = a.head
+        if a == verb:
+            own.append(t)
+    return own
+
+
+# Dependents that are clauses of their own (a participle such as "a jail run by ..." is not).
+CLAUSES = frozenset({"relcl", "ccomp", "advcl", "csubj", "parataxis", "xcomp"})
