@@ -159,7 +159,8 @@ def link_stage(corpus: Path, out: Path, records: Sequence[DocumentRecord],
     return run_linking([f for r in records for f in r.returns],
                        {r.doc_id: r.file_name for r in records}, registry, out,
                        load_curation(curation_file or default_curation(corpus)),
-                       known_entities(registry, (e for r in records for e in r.discovered)))
+                       known_entities(registry, (e for r in records for e in r.discovered)),
+                       [s for r in records for s in r.statements])
 
 
 def canonical_graph(records: Sequence[DocumentRecord], tmp: Path,

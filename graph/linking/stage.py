@@ -17,8 +17,9 @@ from pathlib import Path
 
 from graph import curation, iris
 from graph.curation import Curation, Decision
-from graph.facts import EntityRef, ForcedReturn
+from graph.facts import EntityRef, ForcedReturn, SpeechAct
 from graph.linking import LinkContext, Linked, NotSameEvent, SameEvent, link_returns
+from graph.linking.concerns import concerned
 from graph.linking.features import NEAR, THRESHOLD
 from graph.linking.identity import RECORD_FILE, fingerprint, read_record
 from graph.registry import PLACE_TYPES, Registry
@@ -35,6 +36,7 @@ class LinkStage:
     stale: tuple[str, ...]  # messages: decisions that no longer apply
     matched: Mapping[str, tuple[ForcedReturn, ...]]  # event decision id -> its mentions
     file_names: Mapping[str, str]
+    concerns: tuple[tuple[SpeechAct, str], ...] = ()  # statement, key of the event it concerns
 
     def write(self, out: Path) -> None:
         """identities.json and review.json, each written whole and renamed."""
@@ -80,10 +82,11 @@ def place_containers(registry: Registry) -> dict[str, tuple[str, ...]]:
 
 
 def run(returns: Sequence[ForcedReturn], file_names: Mapping[str, str], registry: Registry,
-        out: Path, decisions: Curation, entities: frozenset[str] = frozenset()
-        ) -> LinkStage:
-    """Link `returns` under the decisions; `entities` are the IRIs of every entity of this
-    build (registry and discovered), against which entity decisions are checked."""
+        out: Path, decisions: Curation, entities: frozenset[str] = frozenset(),
+        statements: Sequence[SpeechAct] = ()) -> LinkStage:
+    """Link `returns` under the decisions, and `statements` to the events they concern;
+    `entities` are the IRIs of every entity of this build (registry and discovered),
+    against which entity decisions are checked."""
     history = read_record(out / RECORD_FILE)
     sentences = [(file_names.get(m.evidence.doc_id, ""), m.evidence.quote) for m in returns]
     prints: list[str] = []  # of every mention, for decisions that name events
@@ -127,8 +130,10 @@ def run(returns: Sequence[ForcedReturn], file_names: Mapping[str, str], registry
                           tuple(apart), frozenset(rejected))
     with cyclic_gc_paused():
         linked = link_returns(list(returns), context)
+        event_of = {id(m): e.key for e in linked.events for m in e.members}
+        about = concerned(statements, returns, event_of)
     return LinkStage(linked, tuple(returns), decisions.decisions, frozenset(applied),
-                     tuple(stale), matched, file_names)
+                     tuple(stale), matched, file_names, tuple(about))
 
 
 @contextlib.contextmanager

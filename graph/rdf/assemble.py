@@ -37,7 +37,13 @@ from graph.facts import (
 )
 from graph.linking import CanonicalReturn, link_returns
 from graph.linking.stage import LinkStage
-from graph.rdf.events import curation_quads, event_iri, event_quads, once_per_fact
+from graph.rdf.events import (
+    concern_quads,
+    curation_quads,
+    event_iri,
+    event_quads,
+    once_per_fact,
+)
 from graph.rdf.terms import Quad, concept, date_time, decimal, integer, precision_of, text
 from graph.vocab import OA, RKG
 
@@ -262,6 +268,7 @@ def linked_quads(returns: Iterable[ForcedReturn], discovered: Iterable[EntityRef
         event_quads(out.add, event, claim)
     if stage is not None:
         curation_quads(out.add, stage, claim, lambda ref: URIRef(expand_iri(ref)))
+        concern_quads(out.add, stage, fact_iri)
     labelled: set[URIRef] = set()
     for ref in sorted(set(discovered)):
         node = entity_iri(ref)
@@ -311,6 +318,12 @@ def _return_label(event: CanonicalReturn) -> str:
     who = event.perpetrator.label if event.perpetrator else "unknown state"
     when = event.date.iso or "date unknown"
     return f"Forced return by {who} ({when})"
+
+
+def fact_iri(fact: Fact) -> URIRef:
+    """The canonical node of a fact other than a forced return (named by its content)."""
+    kind, key, _class = _fact_identity(fact)
+    return URIRef(iris.fact(kind, *key))
 
 
 def _canonical_fact(out: QuadSink, fact: Fact) -> None:

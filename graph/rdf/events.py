@@ -90,6 +90,13 @@ def _link(add: Add, event: URIRef, link: Link,
         add(node, RKG.decision, decision_iri(link.decision))
 
 
+def concern_quads(add: Add, stage: LinkStage, fact_iri: Callable[[Fact], URIRef]) -> None:
+    """Each statement `rkg:concerns` the event it is about (graph/linking/concerns.py);
+    `fact_iri` names the statement's canonical node."""
+    for statement, key in stage.concerns:
+        add(fact_iri(statement), RKG.concerns, event_iri(key))
+
+
 @functools.cache
 def _literal(word: str) -> Literal:
     """The literal of a feature or step name (a handful of words, written thousands of
