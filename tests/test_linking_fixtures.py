@@ -113,6 +113,28 @@ def test_linking_count_disagreements_show_in_the_query_with_source_and_quote(
     assert disagreements(built, "date") == []
 
 
+def test_linking_every_disagreement_side_has_its_source_and_verbatim_quote(
+        built: Path) -> None:
+    """`rkg query disagreements`: each side of each recorded disagreement names its source
+    file and quotes it verbatim; the sides of a count disagreement are reports of one event
+    (a different count is recorded, not a reason to split)."""
+    events = event_files(built)
+    rows = [r for kind in ("count", "date", "place", "perpetrator")
+            for r in disagreements(built, kind)]
+    assert rows
+    by_subject: dict[str, list[dict[str, object]]] = {}
+    for r in rows:
+        text = (FIXTURES / "corpus" / str(r["source"])).read_text(encoding="utf-8")
+        assert r["value"] and r["quote"] and str(r["quote"]) in text, r
+        by_subject.setdefault(str(r["subject"]), []).append(r)
+    for subject, sides in by_subject.items():
+        assert len({s["value"] for s in sides}) > 1, sides  # a dispute has two values at least
+        files = {str(s["source"]).rsplit(".", 1)[0] for s in sides}
+        event = next(k for k in events if k.endswith(subject.split("/")[-1]))
+        assert files <= events[event], f"{files} not all reports of {event}"
+        assert len(files) > 1  # across documents: one event, not one per count
+
+
 def test_linking_near_misses_and_recaps_in_the_review_file(built: Path) -> None:
     import json
 

@@ -47,9 +47,11 @@ class Comparison:
     score: float
     agreed: tuple[str, ...]
     disagreed: tuple[str, ...]
+    conflict: str | None = None  # when not compatible: status, perpetrator, destination, date
 
 
-INCOMPATIBLE = Comparison(False, 0.0, (), ())
+CONFLICTS = {kind: Comparison(False, 0.0, (), (), kind)
+             for kind in ("status", "perpetrator", "destination", "date")}
 
 
 def dates_compatible(a: DateValue, b: DateValue) -> bool:
@@ -109,17 +111,17 @@ def compare(a: Profile, b: Profile, *, same_document: bool = False) -> Compariso
     documents both must name the same. (Runs for every pair scored: each feature is
     looked at once.)"""
     if a.prospective != b.prospective:
-        return INCOMPATIBLE
+        return CONFLICTS["status"]
     same_perpetrator = a.perpetrator == b.perpetrator
     if not same_perpetrator and (
             not same_document or (a.perpetrator is not None and b.perpetrator is not None)):
-        return INCOMPATIBLE
+        return CONFLICTS["perpetrator"]
     same_destination = a.destination is not None and a.destination == b.destination
     if not same_destination and a.destination is not None and b.destination is not None:
-        return INCOMPATIBLE
+        return CONFLICTS["destination"]
     iso_a, iso_b = a.date.iso, b.date.iso
     if iso_a and iso_b and not (iso_a.startswith(iso_b) or iso_b.startswith(iso_a)):
-        return INCOMPATIBLE
+        return CONFLICTS["date"]
     agreed: list[str] = []
     disagreed: list[str] = []
     score = 0.0
