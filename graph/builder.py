@@ -172,9 +172,9 @@ def canonical_graph(records: Sequence[DocumentRecord], tmp: Path,
         write_ntriples(iris.graph("canonical"), linked_quads(
             [f for r in records for f in r.returns],
             {e for r in records for e in r.discovered}, linking), linked)
-    merged = tmp / "canonical.nt"
-    merge_sorted([linked, *(r.canonical_part for r in records)], merged, tmp)
-    return graph_file_from_ntriples(iris.graph("canonical"), merged)
+        merged = tmp / "canonical.nt"
+        merge_sorted([linked, *(r.canonical_part for r in records)], merged, tmp)
+        return graph_file_from_ntriples(iris.graph("canonical"), merged)
 
 
 # -- named graph files (graph/graphfiles.py), reused while what they depend on is unchanged

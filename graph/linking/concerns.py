@@ -83,13 +83,13 @@ def _in_sentence(s: SpeechAct, mentions: Sequence[ForcedReturn]) -> list[ForcedR
 
 
 def _nearest(s: SpeechAct, mentions: Sequence[ForcedReturn]) -> list[ForcedReturn]:
-    if not refers_back(s):
-        return []
     start, end = s.evidence.start, s.evidence.end
     before = [r for r in mentions if r.evidence.end <= start
               and start - r.evidence.end <= WINDOW]
+    after = [] if before else [r for r in mentions if r.evidence.start >= end
+                               and r.evidence.start - end <= WINDOW]
+    if not (before or after) or not refers_back(s):  # the words last: they cost most
+        return []
     if before:
         return [max(before, key=lambda r: (r.evidence.end, r.evidence.start))]
-    after = [r for r in mentions if r.evidence.start >= end
-             and r.evidence.start - end <= WINDOW]
-    return [min(after, key=lambda r: (r.evidence.start, r.evidence.end))] if after else []
+    return [min(after, key=lambda r: (r.evidence.start, r.evidence.end))]

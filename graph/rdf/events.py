@@ -93,8 +93,11 @@ def _link(add: Add, event: URIRef, link: Link,
 def concern_quads(add: Add, stage: LinkStage, fact_iri: Callable[[Fact], URIRef]) -> None:
     """Each statement `rkg:concerns` the event it is about (graph/linking/concerns.py);
     `fact_iri` names the statement's canonical node."""
+    nodes: dict[int, URIRef] = {}  # a statement may concern several events
     for statement, key in stage.concerns:
-        add(fact_iri(statement), RKG.concerns, event_iri(key))
+        if id(statement) not in nodes:
+            nodes[id(statement)] = fact_iri(statement)
+        add(nodes[id(statement)], RKG.concerns, event_iri(key))
 
 
 @functools.cache
