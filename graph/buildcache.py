@@ -67,6 +67,7 @@ class DocumentRecord:
 class DocumentWork:
     records: list[DocumentRecord]  # in corpus order
     reused: int  # documents whose facts came from the cache (no NLP)
+    failed: tuple[tuple[str, str], ...] = ()  # (file name, reason): the NLP stage failed
 
 
 def process_documents(infos: Sequence[DocumentInfo], facts_dir: Path, graphs_dir: Path,
@@ -90,15 +91,21 @@ def process_documents(infos: Sequence[DocumentInfo], facts_dir: Path, graphs_dir
             reused += 1
             continue
         todo.append(info)
-    for n, (info, df) in enumerate(zip(todo, extract_many(todo, reference_dir, jobs),
-                                       strict=True), 1):
+    failed: list[tuple[str, str]] = []
+    for n, (info, extracted) in enumerate(zip(todo, extract_many(todo, reference_dir, jobs),
+                                              strict=True), 1):
         if progress is not None:
             progress(info.file_name, n, len(todo))
+        if isinstance(extracted, str):
+            failed.append((info.file_name, extracted))
+            continue
         facts_dir.mkdir(parents=True, exist_ok=True)
-        write_text(facts_dir / f"{info.doc_id[:32]}.json", factcodec.dumps(df))
-        records[info.doc_id] = write_document_files(df, graphs_dir / document_stem(info))
+        write_text(facts_dir / f"{info.doc_id[:32]}.json", factcodec.dumps(extracted))
+        records[info.doc_id] = write_document_files(extracted,
+                                                    graphs_dir / document_stem(info))
     prune_facts(facts_dir, infos)
-    return DocumentWork([records[i.doc_id] for i in infos], reused)
+    return DocumentWork([records[i.doc_id] for i in infos if i.doc_id in records], reused,
+                        tuple(failed))
 
 
 def document_stem(info: DocumentInfo) -> str:
@@ -157,24 +164,35 @@ def read_record(stem: Path) -> DocumentRecord | None:
         return None
 
 
+def extract_or_reason(info: DocumentInfo, reference_dir: str = "") -> DocumentFacts | str:
+    """The document's facts, or why the NLP stage failed on it: one document that breaks a
+    component (an absurd date, a pathological sentence) must not stop the corpus."""
+    from graph.extract import extract_document
+
+    try:
+        return extract_document(info, reference_dir)
+    except (Exception, RecursionError) as exc:
+        text = " ".join(str(exc).split())
+        return (f"facts could not be extracted ({type(exc).__name__}: "
+                f"{text[:200] + '…' if len(text) > 200 else text}), skipped")
+
+
 def extract_many(infos: Sequence[DocumentInfo], reference_dir: str, jobs: int
-                 ) -> Iterator[DocumentFacts]:
+                 ) -> Iterator[DocumentFacts | str]:
     """extract_document over `infos`, on up to `jobs` processes, yielded in input order (so
     the output is the same whatever `jobs` is). Workers fork from a server that has already
     imported spaCy; each loads the model once, so a process is worth it only for several
     documents (PER_WORKER)."""
-    from graph.extract import extract_document
-
     workers = min(jobs, len(infos) // PER_WORKER)
     if workers <= 1:
         for info in infos:
-            yield extract_document(info, reference_dir)
+            yield extract_or_reason(info, reference_dir)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["graph.extract"])
     chunk = max(1, min(8, len(infos) // (workers * 8)))
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(partial(extract_document, reference_dir=reference_dir), infos,
+        yield from pool.map(partial(extract_or_reason, reference_dir=reference_dir), infos,
                             chunksize=chunk)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -53,7 +52,7 @@ from graph.rdf.assemble import linked_quads
 from graph.rdf.registry import ontology_quads, registry_quads
 from graph.rdf.terms import Quad, integer, text
 from graph.rdfio import write_text
-from graph.reading import read_corpus
+from graph.reading import DOCUMENT_SUFFIXES, read_corpus
 from graph.registry import Registry
 
 
@@ -70,6 +69,7 @@ class BuildResult:
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
     store: str = ""  # what the --store update did (empty for the default memory store)
+    stage_lines: list[str] = field(default_factory=list)  # inference, validation, site
 
     def summary(self) -> str:
         lines = [f"Built {self.out}/graph.ttl from {len(self.documents)} documents "
@@ -90,16 +90,21 @@ class BuildResult:
 
 
 def default_ontology_dir() -> Path:
-    env = os.environ.get("RKG_ONTOLOGY_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "ontology"
+    from graph.ontology import ontology_dir
+
+    return ontology_dir()
 
 
 def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int = 1,
                 strict: bool = False, progress: Progress | None = None,
-                store: str = "memory", curation_file: Path | None = None) -> BuildResult:
+                store: str = "memory", curation_file: Path | None = None,
+                cache_dir: Path | None = None, label: Path | None = None) -> BuildResult:
     """`store` (graph.stores spec) also receives the graph: only changed named graphs are
     rewritten, removed documents' graphs dropped. `jobs` processes extract facts.
-    `curation_file` (default CORPUS/curation.yaml) holds researchers' decisions."""
+    `curation_file` (default CORPUS/curation.yaml) holds researchers' decisions.
+    `cache_dir` (default out/.cache) keeps what later builds reuse; `label` is the published
+    folder when `out` is a generation being written (graph.generations): the summary names
+    it and the previous build's event identities are read from it."""
     from graph.nlp.pipeline import pipeline_version  # imports spaCy: only when building
     from graph.stores import check_spec, publish
 
@@ -108,16 +113,18 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a folder of documents")
     reading = read_corpus(corpus)
-    problems = [f"{p.file}: {p.reason}" for p in reading.problems]
-    if strict and problems:
-        raise InputError("strict build: " + "; ".join(problems))
+    bad = [(p.file, p.reason) for p in reading.problems]
+    _check_readable(corpus, reading.documents, bad, strict)
     registry = registry_for(reference_dir)
     version = pipeline_version(reference_dir)
-    cache = out / ".cache"
+    cache = cache_dir or out / ".cache"
     graphs_dir = cache / "graphs" / iris.digest(version, rdf_code_fingerprint(), length=12)
     work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
         version, length=12), graphs_dir, reference_dir, jobs, progress)
     records = work.records
+    bad += work.failed
+    _check_readable(corpus, records, bad, strict)
+    problems = [f"{file}: {reason}" for file, reason in bad]
     counts: Counter[str] = Counter()
     for r in records:
         counts.update(dict(r.fact_counts))
@@ -125,7 +132,8 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     shared = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
     graphs = [*shared, *(r.graph for r in records)]
     cache.mkdir(parents=True, exist_ok=True)
-    linking = link_stage(corpus, out, records, registry, curation_file)
+    # the previous build's event identities: in the published folder, not a fresh generation
+    linking = link_stage(corpus, label or out, records, registry, curation_file)
     with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as tmp:
         graphs.append(canonical_graph(records, Path(tmp), linking))
         graphs.append(write_graph_file(iris.graph("build"), build_record(
@@ -134,23 +142,40 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
         graphs = [g for g in graphs if g.nt.stat().st_size]
         write_trig(graphs, out / "graph.trig")
         triples = write_turtle(graphs, out / "graph.ttl")
-        synced = publish(store, out, graphs)
+        synced = publish(store, cache.parent, graphs)  # store state lives beside the cache
     keep = [p for r in records for p in r.files()]
     keep += [p for g in shared for p in (g.nt, g.trig)]
     prune_graph_files(graphs_dir, keep)
     linking.write(out)
-    result = BuildResult(out, records, problems, dict(counts), new_entities, triples,
+    result = BuildResult(label or out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
                          warnings=list(linking.stale), store=synced.summary() if synced else "")
     write_text(out / "build.json", json.dumps({
         "documents": records_json(records),
-        "problems": problems, "fact_counts": dict(sorted(counts.items())),
+        "problems": problems,
+        "input_problems": [{"file": file, "reason": reason} for file, reason in bad],
+        "fact_counts": dict(sorted(counts.items())),
         "new_entities": new_entities, "triples": triples,
         "pipeline": version if records else None,
         "software": software_versions(),
     }, indent=2, sort_keys=True) + "\n")
     write_text(out / "summary.txt", result.summary() + "\n")
     return result
+
+
+def _check_readable(corpus: Path, documents: Sequence[object],
+                    bad: Sequence[tuple[str, str]], strict: bool) -> None:
+    """An empty corpus, or one with nothing usable, is an error; with --strict so is any
+    bad input."""
+    listed = "; ".join(f"{file}: {reason}" for file, reason in bad[:5])
+    more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+    if not documents:
+        if not bad:
+            kinds = ", ".join(sorted(DOCUMENT_SUFFIXES))
+            raise InputError(f"{corpus}: no documents ({kinds}) in this folder")
+        raise InputError(f"{corpus}: no readable document; {listed}{more}")
+    if strict and bad:
+        raise InputError(f"strict build: {len(bad)} bad input file(s): {listed}{more}")
 
 
 def link_stage(corpus: Path, out: Path, records: Sequence[DocumentRecord],

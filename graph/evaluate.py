@@ -1,8 +1,9 @@
-"""Scoring a facts report against gold facts, by the rules of EVALUATION.md.
+"""Scoring a facts report against gold facts, by the rules of docs/evaluation.md.
 
-The same matching rules as the shared scorer (`tools/score_facts.py`): names match after
+The same matching rules as the project's shared scorer: names match after
 normalisation through either side's aliases; matching is one-to-one, best pairs first; gold
-items marked `optional` neither reward nor penalise. tests/test_evaluate.py checks that both
+items marked `optional` neither reward nor penalise. tests/test_evaluate.py checks the rules
+on hand-worked fixtures; tests/crosscheck_shared_scorer.py (a separate CI step) that both
 give the same figures.
 """
 

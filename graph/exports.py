@@ -5,28 +5,38 @@ Everything is read with pyoxigraph and written by pyoxigraph or by small streami
 Output is deterministic: the same graph gives the same bytes.
 
 - ttl: the union of all named graphs, each triple once, sorted, with the project's prefixes:
-  the build's own graph.ttl when nothing else is exported (`built_turtle`), else sorted here.
+  the build's own graph.ttl when nothing else is exported (`built_turtle`); after a default
+  build, graph.ttl (already sorted) merged with the sorted inferred part (`merge_turtle`),
+  streamed; sorted here only when there is no usable graph.ttl.
 - trig, nq: every named graph (ontology, registry, one per document, canonical, build, and
   inferred when `inferred.trig` is up to date, as `graph.store` loads it).
-- jsonld: expanded-form node objects per named graph with an inline `@context` of prefixes,
-  so no processor fetches anything.
+- jsonld: node objects per named graph with an inline `@context` of prefixes, so no processor
+  fetches anything; written one subject at a time, in the order of the build's files (graphs
+  in IRI order, subjects sorted within each), so memory stays flat.
 - graphml: for Gephi: nodes (IRIs) with label, class and group; edges with predicate and the
-  named graphs that hold them; the ontology graph is left out.
+  named graphs that hold them; the ontology graph is left out. Edges are sorted on disk and
+  streamed, so only the nodes' facts are held in memory.
 - csv: a folder of tables: events, statements, treaty actions, claims (one per source
   sentence) and documents.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import itertools
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,18 +73,22 @@ def export(graph_dir: Path, fmt: str, out: Path | None) -> None:
     with _output(out) as handle:
         match fmt:
             case "ttl":
-                built = built_turtle(Path(graph_dir), sources)
-                if built is not None:
+                built = built_turtle(Path(graph_dir), sources[:1])
+                if built is not None and len(sources) == 1:
                     copy_file(built, handle)
+                elif built is not None:
+                    merge_turtle(built, itertools.chain.from_iterable(
+                        parse_file(path) for path in sources[1:]), handle)
                 else:
                     write_turtle(read_quads(sources), handle)
             case "trig":
-                ox.serialize(read_quads(sources), handle, ox.RdfFormat.TRIG,
-                             prefixes=TURTLE_PREFIXES)
+                for path in sources:  # a second @prefix block mid-file is valid TriG
+                    _native(path, handle, ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
             case "nq":
-                ox.serialize(read_quads(sources), handle, ox.RdfFormat.N_QUADS)
+                for path in sources:
+                    _native(path, handle, ox.RdfFormat.N_QUADS)
             case "jsonld":
-                write_jsonld(read_quads(sources), handle)
+                write_jsonld([parse_file(path) for path in sources], handle)
             case "graphml":
                 write_graphml(read_quads(sources), handle)
 
@@ -95,6 +109,21 @@ def source_files(graph_dir: Path) -> list[Path]:
     """graph.trig, and inferred.trig when it is up to date (what `graph.store` loads)."""
     inferred = inferred_file(graph_dir)
     return [graph_file(graph_dir)] + ([inferred] if inferred is not None else [])
+
+
+def parse_file(path: Path) -> Iterator[ox.Quad]:
+    """pyoxigraph's parser over one of the build's TriG files, handed to `ox.serialize` as
+    it is: quads then go from parser to serializer without becoming Python objects (about
+    twice as fast as through a Python generator). The files are pyoxigraph's own output:
+    read `lenient` (IRIs are not validated again)."""
+    return ox.parse(path=str(path), format=ox.RdfFormat.TRIG, lenient=True)
+
+
+def _native(path: Path, handle: IO[bytes], fmt: ox.RdfFormat, **options: Any) -> None:
+    try:
+        ox.serialize(parse_file(path), handle, fmt, **options)
+    except (SyntaxError, ValueError) as exc:
+        raise ExportError(f"{path}: cannot read the graph: {exc}") from exc
 
 
 def read_quads(paths: Iterable[Path]) -> Iterator[ox.Quad]:
@@ -145,6 +174,74 @@ def write_turtle(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
                  prefixes=TURTLE_PREFIXES)
 
 
+MERGE_BATCH = 4096
+
+
+def merge_turtle(built: Path, extra: Iterable[ox.Quad], handle: IO[bytes]) -> None:
+    """Turtle of graph.ttl's triples (sorted, each once: the builder's union) merged with the
+    triples of `extra` (the inferred graph: small), in the builder's order, each triple once.
+
+    graph.ttl is streamed in batches; a batch is compared with the next extra triple by its
+    last line only, and split by binary search when extra triples fall inside it, so the
+    canonical line (the sort key, as graph/graphfiles.py sorts) is computed for a few triples
+    per batch rather than for every one.
+    """
+    pending = sorted({f"{t} .\n": t for t in (
+        ox.Triple(q.subject, q.predicate, q.object) for q in extra)}.items())
+    try:
+        main = ox.parse(path=str(built), format=ox.RdfFormat.TURTLE, lenient=True)
+        ox.serialize(_merged(main, pending), handle, ox.RdfFormat.TURTLE,
+                     prefixes=TURTLE_PREFIXES)
+    except (SyntaxError, ValueError) as exc:
+        raise ExportError(f"{built}: cannot read the graph: {exc}") from exc
+
+
+class _Lines:
+    """The canonical lines of a batch of triples, computed when looked at (for bisect)."""
+
+    def __init__(self, batch: list[ox.Triple]) -> None:
+        self.batch = batch
+        self.cache: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.batch)
+
+    def __getitem__(self, index: int) -> str:
+        line = self.cache.get(index)
+        if line is None:
+            line = self.cache[index] = f"{self.batch[index]} .\n"
+        return line
+
+
+def _merged(main: Iterator[ox.Triple], pending: list[tuple[str, ox.Triple]]
+            ) -> Iterator[ox.Triple]:
+    """The merge as one iterator; the serializer pulls triples through `itertools.chain`
+    (C), and Python runs once per segment (a run of graph.ttl, or one inferred triple)."""
+    return itertools.chain.from_iterable(_segments(main, pending))
+
+
+def _segments(main: Iterator[ox.Triple], pending: list[tuple[str, ox.Triple]]
+              ) -> Iterator[list[ox.Triple]]:
+    index = 0
+    while True:
+        batch = list(itertools.islice(main, MERGE_BATCH))
+        if not batch:
+            break
+        lines = _Lines(batch)
+        last = lines[len(batch) - 1]
+        start = 0
+        while index < len(pending) and pending[index][0] <= last:
+            line, triple = pending[index]
+            at = bisect.bisect_left(lines, line, start)
+            yield batch[start:at]
+            if lines[at] != line:  # else already in graph.ttl: written once, from there
+                yield [triple]
+            start = at
+            index += 1
+        yield batch[start:] if start else batch
+    yield [triple for _, triple in pending[index:]]
+
+
 # -- JSON-LD ---------------------------------------------------------------------------------
 _NAMESPACES = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
@@ -159,55 +256,68 @@ def compact(iri: str) -> str:
     return iri
 
 
-def _ref(term: Any) -> str:
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return compact(term.value)
-
-
-def _value(term: Any) -> dict[str, str]:
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD_STRING:
-            return {"@value": term.value}
-        return {"@value": term.value, "@type": compact(term.datatype.value)}
-    return {"@id": _ref(term)}
-
-
 def jsonld_document(quads: Iterable[ox.Quad]) -> dict[str, Any]:
-    graphs: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for q in quads:
-        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else _ref(q.graph_name)
-        node = graphs[graph].setdefault(_ref(q.subject), {"@id": _ref(q.subject)})
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(q.object.value))
-        else:
-            node.setdefault(compact(q.predicate.value), []).append(_value(q.object))
-    body: list[dict[str, Any]] = []
-    for name in sorted(graphs):
-        nodes = [_sorted_node(graphs[name][s]) for s in sorted(graphs[name])]
-        if name:
-            body.append({"@id": name, "@graph": nodes})
-        else:
-            body.extend(nodes)
-    return {"@context": dict(sorted(PREFIXES.items())), "@graph": body}
+    """The JSON-LD document of `quads` as one object (what `write_jsonld` streams)."""
+    out = io.BytesIO()
+    write_jsonld([quads], out)
+    return dict(json.loads(out.getvalue()))
 
 
-def _sorted_node(node: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in sorted(node):
-        value = node[key]
-        if isinstance(value, list):
-            value = sorted(value, key=lambda v: json.dumps(v, sort_keys=True)) \
-                if not isinstance(value[0], str) else sorted(set(value))
-        out[key] = value
-    return out
+def write_jsonld(parts: Sequence[Iterable[ox.Quad]], handle: IO[bytes]) -> None:
+    """JSON-LD of the quads of `parts` (each a file's quads): `{"@context": prefixes,
+    "@graph": [...]}` with the node objects written by pyoxigraph's streaming serializer,
+    one per run of quads with the same graph and subject (the build's files keep each
+    subject's quads together), in the files' order. Node objects are in expanded form (full
+    IRIs); the context lets a JSON-LD processor compact them, and is inline so that nothing
+    is ever fetched."""
+    context = json.dumps(dict(sorted(PREFIXES.items())), ensure_ascii=False)
+    handle.write(b'{"@context": ' + context.encode("utf-8") + b',\n "@graph": [')
+    joined = _JoinedArrays(handle)
+    for part in parts:
+        try:
+            ox.serialize(part, joined, ox.RdfFormat.JSON_LD)  # type: ignore[arg-type]
+        except (SyntaxError, ValueError) as exc:
+            raise ExportError(f"cannot read the graph: {exc}") from exc
+        joined.end_part()
+    handle.write(b"]}\n")
 
 
-def write_jsonld(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
-    text = json.dumps(jsonld_document(quads), ensure_ascii=False, indent=1, sort_keys=False)
-    handle.write(text.encode("utf-8") + b"\n")
+class _JoinedArrays:
+    """A file object that turns the JSON arrays written into it, one after the other, into
+    the items of one array (the caller writes its brackets): each part's `[` and `]` are
+    dropped and a comma goes between non-empty parts. Bytes pass straight through, one byte
+    held back (the closing bracket only shows at the end of a part)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.items = False
+        self.opened = False
+        self.started = False
+        self.tail = b""
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        size = len(chunk)
+        if not self.opened:
+            if chunk[:1] != b"[":
+                raise ExportError("unexpected JSON-LD from the serializer")
+            chunk, self.opened, self.started = chunk[1:], True, False
+        chunk, self.tail = (self.tail + chunk)[:-1], (self.tail + chunk)[-1:]
+        if chunk:
+            if not self.started:
+                if self.items:
+                    self.handle.write(b",")
+                self.started = self.items = True
+            self.handle.write(chunk)
+        return size
+
+    def flush(self) -> None:
+        pass
+
+    def end_part(self) -> None:
+        if self.tail not in (b"]", b""):
+            raise ExportError("unexpected JSON-LD from the serializer")
+        self.tail, self.opened = b"", False
 
 
 # -- GraphML ---------------------------------------------------------------------------------
@@ -220,45 +330,89 @@ def _xml(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-def graphml_parts(quads: Iterable[ox.Quad]) -> tuple[dict[str, dict[str, str]],
-                                                     list[tuple[str, str, str, str]]]:
-    """Nodes (id -> label, class, group, iri) and edges (source, target, predicate,
-    graphs) of the data graphs (the ontology is left out)."""
-    from graph.viz.styles import group_of, specific_class
+@dataclass
+class _GraphmlNodes:
+    """What GraphML needs of each node (ids, classes, one label); edges go to a file."""
 
-    classes: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, str] = {}
-    nodes: set[str] = set()
-    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    ids: set[str] = field(default_factory=set)
+    classes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def attributes(self, node: str) -> dict[str, str]:
+        from graph.viz.styles import group_of, specific_class
+
+        local = {c[len(RKG):] if c.startswith(RKG) else compact(c)
+                 for c in self.classes.get(node, ())}
+        group = group_of(local)
+        return {"label": self.labels.get(node) or _tail(node),
+                "class": specific_class(local) if local else "",
+                "classes": " ".join(sorted(local)), "group": group.label if group else ""}
+
+
+def _graphml_pass(quads: Iterable[ox.Quad], edges: IO[str]) -> _GraphmlNodes:
+    """One pass over the quads of the data graphs (not the ontology): node facts kept,
+    every edge occurrence written to `edges` as `subject TAB predicate TAB object TAB graph`
+    (IRIs, blank node ids and compact graph names hold no tab or newline)."""
+    nodes = _GraphmlNodes()
+    graph_names: dict[str, str] = {}
     for q in quads:
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH:
+        graph_term = q.graph_name
+        if isinstance(graph_term, ox.NamedNode) and graph_term.value == ONTOLOGY_GRAPH:
             continue
         s = _node_id(q.subject)
-        nodes.add(s)
-        if q.predicate.value == RDF_TYPE:
-            classes[s].add(_node_id(q.object))
+        nodes.ids.add(s)
+        predicate = q.predicate.value
+        obj = q.object
+        if predicate == RDF_TYPE:
+            nodes.classes[s].add(_node_id(obj))
             continue
-        if isinstance(q.object, ox.Literal):
-            if q.predicate.value == RDFS_LABEL and (s not in labels or q.object.language in (
+        if isinstance(obj, ox.Literal):
+            if predicate == RDFS_LABEL and (s not in nodes.labels or obj.language in (
                     None, "", "en")):
-                labels[s] = q.object.value if s not in labels else min(labels[s],
-                                                                       q.object.value)
+                nodes.labels[s] = obj.value if s not in nodes.labels else min(
+                    nodes.labels[s], obj.value)
             continue
-        o = _node_id(q.object)
-        nodes.add(o)
-        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else compact(
-            q.graph_name.value)
-        edges[(s, q.predicate.value, o)].add(graph)
-    table = {}
-    for node in sorted(nodes):
-        local = {c[len(RKG):] if c.startswith(RKG) else compact(c) for c in classes[node]}
-        group = group_of(local)
-        table[node] = {"label": labels.get(node) or _tail(node),
-                       "class": specific_class(local) if local else "",
-                       "classes": " ".join(sorted(local)),
-                       "group": group.label if group else ""}
-    edge_list = [(s, o, p, " ".join(sorted(g))) for (s, p, o), g in sorted(edges.items())]
-    return table, edge_list
+        o = _node_id(obj)
+        nodes.ids.add(o)
+        key = str(graph_term)
+        graph = graph_names.get(key)
+        if graph is None:
+            graph = "" if isinstance(graph_term, ox.DefaultGraph) else compact(
+                graph_term.value)
+            graph_names[key] = graph
+        edges.write(f"{s}\t{predicate}\t{o}\t{graph}\n")
+    return nodes
+
+
+def _sorted_edges(path: Path) -> Iterator[tuple[str, str, str, str]]:
+    """(subject, predicate, object, graphs) of each distinct edge, in (s, p, o) order,
+    from the edge file sorted on disk (GNU sort, bytewise: the order of Python's str
+    comparison), or in memory when there is no `sort`."""
+    sort = shutil.which("sort")
+    if sort is not None:
+        done = subprocess.run([sort, "-u", "-S", "64M", "-T", str(path.parent), "-o",
+                               str(path), str(path)], env={**os.environ, "LC_ALL": "C"},
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            raise ExportError(f"sorting the GraphML edges failed: {done.stderr[-300:]!r}")
+        lines: Iterable[str] = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    else:
+        lines = sorted(set(path.read_text(encoding="utf-8").splitlines(keepends=True)))
+    current: tuple[str, str, str] | None = None
+    graphs: list[str] = []
+    try:
+        for line in lines:
+            s, p, o, g = line.rstrip("\n").split("\t")
+            if (s, p, o) != current:
+                if current is not None:
+                    yield (*current, " ".join(graphs))
+                current, graphs = (s, p, o), []
+            graphs.append(g)
+        if current is not None:
+            yield (*current, " ".join(graphs))
+    finally:
+        if hasattr(lines, "close"):
+            lines.close()
 
 
 def _node_id(term: Any) -> str:
@@ -273,31 +427,45 @@ NODE_KEYS = ("label", "class", "classes", "group")
 
 
 def write_graphml(quads: Iterable[ox.Quad], handle: IO[bytes]) -> None:
-    nodes, edges = graphml_parts(quads)
-    out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n", write_through=True)
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-              'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
-    for key in NODE_KEYS:
-        out.write(f'  <key id="{key}" for="node" attr.name="{key}" attr.type="string"/>\n')
-    for key in ("predicate", "label", "graphs"):
-        out.write(f'  <key id="e_{key}" for="edge" attr.name="{key}" attr.type="string"/>\n')
-    out.write('  <graph id="refoulement-kg" edgedefault="directed">\n')
-    for node, attrs in nodes.items():
-        out.write(f'    <node id="{_xml(node)}">')
+    """GraphML for Gephi: nodes with label, class and group, then each distinct edge once
+    with the named graphs that hold it. Edges never sit in memory: they go to a file, are
+    sorted on disk and streamed out; only the nodes' facts are held."""
+    with tempfile.TemporaryDirectory(prefix="rkg-graphml-") as tmp:
+        edge_file = Path(tmp) / "edges.tsv"
+        with open(edge_file, "w", encoding="utf-8", newline="\n") as edges:
+            nodes = _graphml_pass(quads, edges)
+        out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n", write_through=False)
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                  '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                  'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                  'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
         for key in NODE_KEYS:
-            if attrs[key]:
-                out.write(f'<data key="{key}">{_xml(attrs[key])}</data>')
-        out.write("</node>\n")
-    for n, (s, o, p, graphs) in enumerate(edges):
-        out.write(f'    <edge id="e{n}" source="{_xml(s)}" target="{_xml(o)}">'
-                  f'<data key="e_predicate">{_xml(compact(p))}</data>'
-                  f'<data key="e_label">{_xml(_tail(p))}</data>'
-                  f'<data key="e_graphs">{_xml(graphs)}</data></edge>\n')
-    out.write("  </graph>\n</graphml>\n")
-    out.detach()
+            out.write(f'  <key id="{key}" for="node" attr.name="{key}" '
+                      'attr.type="string"/>\n')
+        for key in ("predicate", "label", "graphs"):
+            out.write(f'  <key id="e_{key}" for="edge" attr.name="{key}" '
+                      'attr.type="string"/>\n')
+        out.write('  <graph id="refoulement-kg" edgedefault="directed">\n')
+        for node in sorted(nodes.ids):
+            attrs = nodes.attributes(node)
+            out.write(f'    <node id="{_xml(node)}">')
+            for key in NODE_KEYS:
+                if attrs[key]:
+                    out.write(f'<data key="{key}">{_xml(attrs[key])}</data>')
+            out.write("</node>\n")
+        predicates: dict[str, tuple[str, str]] = {}
+        for n, (s, p, o, graphs) in enumerate(_sorted_edges(edge_file)):
+            shown = predicates.get(p)
+            if shown is None:
+                shown = predicates[p] = (_xml(compact(p)), _xml(_tail(p)))
+            out.write(f'    <edge id="e{n}" source="{_xml(s)}" target="{_xml(o)}">'
+                      f'<data key="e_predicate">{shown[0]}</data>'
+                      f'<data key="e_label">{shown[1]}</data>'
+                      f'<data key="e_graphs">{_xml(graphs)}</data></edge>\n')
+        out.write("  </graph>\n</graphml>\n")
+        out.flush()
+        out.detach()
 
 
 # -- CSV -------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ STANCES = (
 # Channels map onto SpeechAct subclasses in the ontology.
 CHANNELS = ("PublicStatement", "JointStatement", "Letter", "Briefing", "UPRRecommendation",
             "ResolutionText", "NewsReport")
-EPISTEMIC = ("asserted", "reported", "alleged")
+EPISTEMIC = ("asserted", "reported", "alleged", "planned", "feared", "denied")
+# Statuses of a return that a source does not say happened: kept, never a forced return.
+UNREALISED = frozenset({"planned", "feared", "denied"})
 PRECISIONS = ("day", "month", "year")
 COUNT_QUALIFIERS = ("exact", "approximately", "more_than", "at_least", "fewer_than", "at_most",
                     "range", "vague")
@@ -199,6 +201,8 @@ class DocumentInfo:
     language: str = "en"
     media_type: str = "text/plain"
     warnings: tuple[str, ...] = ()
+    # where each page starts in `text` (PDF): graph.readers.formats.page_of(pages, offset)
+    pages: tuple[int, ...] = ()
 
 
 Fact = (ForcedReturn | Detention | Visit | SpeechAct | TreatyStatement | ResolutionAdoption

@@ -19,6 +19,7 @@ from typing import Any
 
 from rdflib import OWL, RDF, SKOS, Graph, URIRef
 
+from graph.datafiles import data_dir
 from graph.vocab import ONTOLOGY_IRI, RKG, RKGV
 
 ENV_VAR = "RKG_ONTOLOGY_DIR"
@@ -34,7 +35,7 @@ def ontology_dir() -> Path:
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override).expanduser().resolve()
-    return Path(__file__).resolve().parent.parent / "ontology"
+    return data_dir("ontology")
 
 
 def ontology_files() -> list[Path]:

@@ -18,8 +18,9 @@ everywhere. Pack queries are therefore written so that both agree: every paramet
 SELECT clause, is used outside sub-queries, and optional filters use COALESCE, never BOUND
 (checked on load; tests/test_query_pack.py runs the whole pack on both stores).
 
-User queries (`rkg query FILE`, `rkg serve`) pass `check_safe` first: updates, LOAD, SERVICE
-and FROM are refused before any engine sees them (both engines would fetch; PITFALLS.md).
+User queries (`rkg query FILE`) pass `check_safe` first: updates, LOAD, SERVICE and FROM are
+refused before any engine sees them (both engines would fetch; PITFALLS.md), by
+graph/guard.py on the text as Oxigraph reads it and by rdflib's parse for rdflib.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from graph import native
+from graph.datafiles import data_dir
 from graph.errors import QueryError
+from graph.guard import QueryRefused, check_query
 from graph.rdfio import PREFIXES
 
 ENV_VAR = "RKG_QUERIES_DIR"
@@ -56,10 +59,6 @@ PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean", "date", "date-e
 _HEADER_KEYS = ("title", "question", "param", "lists", "example", "needs", "note")
 
 
-class QueryRefused(QueryError):
-    """A query asks for something this project never does (update, LOAD, SERVICE, FROM)."""
-
-
 # ---------------------------------------------------------------------------------------------
 # Locating and loading the pack
 # ---------------------------------------------------------------------------------------------
@@ -70,7 +69,7 @@ def query_dir() -> Path:
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override).expanduser().resolve()
-    return Path(__file__).resolve().parent.parent / "queries"
+    return data_dir("queries")
 
 
 def rules_dir() -> Path:
@@ -279,6 +278,7 @@ def check_safe(text: str, source: str = "<query>") -> Any:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    check_query(text, source)  # what Oxigraph would run (graph/guard.py)
     if _ESCAPE_RE.search(text):
         raise QueryRefused(f"{source}: \\u escape sequences are refused (engines disagree on "
                            "them); write the character itself")
@@ -335,7 +335,9 @@ def _query_form(parsed: Any) -> str:
 def _projection(parsed: Any) -> list[str] | None:
     """Projected variable names of a SELECT (None for SELECT * or other forms)."""
     query = parsed[1]
-    if query.name != "SelectQuery" or not query.get("projection"):
+    # SELECT * has no "projection" key, and CompValue.get returns the key's name for a
+    # missing key: test membership
+    if query.name != "SelectQuery" or "projection" not in query:
         return None
     names = []
     for item in query["projection"]:

@@ -87,12 +87,17 @@ def ox_quads(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 @contextmanager
 def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:
     """Write to a temporary file beside `path`, renamed over it only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600: outputs follow the user's umask
         with os.fdopen(fd, mode) as handle:
             yield handle
         os.replace(tmp, path)

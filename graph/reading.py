@@ -35,16 +35,18 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
-from graph.errors import InputError
+from graph.errors import DependencyError, InputError
 from graph.facts import UNKNOWN_DATE, DateValue, DocumentInfo
+from graph.readers.decoding import decode
+from graph.readers.formats import docx_text, join_pages, pdf_pages
+from graph.readers.language import detect_language
+from graph.readers.metadata import MetadataError, date_value, load_yaml, text_value
 from graph.text.dates import find_dates, parse_date
 
 __all__ = [
@@ -58,9 +60,19 @@ __all__ = [
 ]
 
 MAX_BYTES = 20_000_000
+MAX_SOURCES_BYTES = 5_000_000
+MAX_FRONT_MATTER = 20_000
+MAX_FIELD_CHARS = 2_000  # a title, publisher or URL longer than this is not one
+# spaCy's own limit (E088): the parser and NER need about 1 GB per 100,000 characters.
+MAX_CHARS = 1_000_000
+LANGUAGE_NAMES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian",
+                  "fr": "French", "de": "German", "es": "Spanish", "vi": "Vietnamese",
+                  "th": "Thai", "lo": "Lao", "mn": "Mongolian", "my": "Burmese"}
 SOURCES_FILE = "sources.yaml"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html",
-                     ".htm": "text/html"}
+                     ".htm": "text/html", ".pdf": PDF, ".docx": DOCX}
 METADATA_KEYS = ("file", "publisher", "kind", "date", "title", "language", "url")
 
 
@@ -171,39 +183,6 @@ def _tidy(lines: list[str]) -> tuple[str, int]:
     return (text + "\n" if text else ""), dropped
 
 
-# --- decoding -------------------------------------------------------------------------------
-
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-
-
-def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Bytes to text; the notes say what was done about bad bytes."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), []
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: not valid UTF-16 at byte {exc.start}, skipped") from exc
-    if b"\x00" in data:
-        raise InputError(f"{name}: binary file (NUL bytes), skipped")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        where = exc.start
-    if _UTF8_MULTIBYTE.search(data) is None:
-        try:
-            return data.decode("cp1252"), [
-                f"not valid UTF-8 at byte {where} and no UTF-8 sequence found; "
-                "decoded as Windows-1252"]
-        except UnicodeDecodeError:
-            pass
-    return data.decode("utf-8", errors="replace"), [
-        f"not valid UTF-8 at byte {where}; decoded with replacement characters"]
-
-
 # --- metadata -------------------------------------------------------------------------------
 
 _HEADER_KEYS = ("source", "date", "url", "title", "publisher")
@@ -213,17 +192,63 @@ _URL = re.compile(r"(?i)https?://\S+")
 _DATELINE_SPLIT = re.compile(r"\s(?:—|–|--|-)\s|\)\s*(?:—|–|--|-)")
 
 
-def _iso_value(value: Any) -> DateValue | None:
-    """A metadata date (an ISO string, or what YAML made of one) as a DateValue."""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return DateValue(value.isoformat(), "day", value.isoformat())
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        return parse_date(value.strip())
-    return None
+# YAML's spellings of null: the base loader keeps them as strings
+_YAML_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+def _check_entry(entry: dict[Any, Any], label: str) -> tuple[dict[str, Any], list[str]]:
+    """One `sources.yaml` entry (or a caller's metadata dict): known keys, each one bounded
+    string, the date a valid DateValue; (clean fields, problems)."""
+    clean: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in entry.items():
+        if key == "file":
+            continue
+        if key not in METADATA_KEYS:
+            problems.append(f"{label}: unknown key {_shown(key)}, ignored")
+            continue
+        if value is None or (isinstance(value, str) and value.strip() in _YAML_NULLS):
+            continue
+        if key == "date" and isinstance(value, DateValue):  # checked already
+            clean[key] = value
+            continue
+        if isinstance(value, (date, int, float)) and not isinstance(value, bool):
+            value = value.isoformat() if isinstance(value, date) else str(value)
+        try:
+            text = text_value(key, value)
+            if text is not None:
+                clean[key] = date_value(text) if key == "date" else text
+        except MetadataError as exc:
+            problems.append(f"{label}: {exc}, ignored")
+    return clean, problems
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d")
+
+
+def _parse_date(text: str, reference: DateValue = UNKNOWN_DATE) -> DateValue | None:
+    """A written date ("26 September 2023", "2023-10"), None if not one or implausible."""
+    if _ISO_DATETIME.match(text.strip()):
+        try:  # a time of day is not kept, but it must exist (no hour 25)
+            datetime.fromisoformat(text.strip())
+        except ValueError:
+            return None
+    try:
+        value = parse_date(text, reference)
+    except (ValueError, OverflowError, RecursionError):
+        return None
+    if value is None or not value.known or value.iso is None:
+        return None
+    try:
+        date_value(value.iso)
+    except MetadataError:
+        return None
+    return value
 
 
 def _header(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -259,11 +284,17 @@ def _header_metadata(fields: dict[str, str]) -> tuple[dict[str, Any], list[str]]
     elif source and not _URL.fullmatch(source):
         meta["publisher"] = source
     if fields.get("date"):
-        value = parse_date(fields["date"])
-        if value is not None and value.known:
+        value = _parse_date(fields["date"])
+        if value is not None:
             meta["date"] = DateValue(value.iso, value.precision, fields["date"])
         else:
-            notes.append(f"header Date {fields['date']!r} not understood, ignored")
+            notes.append(f"header Date {_shown(fields['date'])} not understood or implausible, "
+                         "ignored")
+    for key in ("title", "url", "publisher"):
+        if key in meta and len(meta[key]) > MAX_FIELD_CHARS:
+            notes.append(f"header {key.title()} longer than {MAX_FIELD_CHARS:,} characters, "
+                         "ignored")
+            del meta[key]
     return meta, notes
 
 
@@ -274,8 +305,14 @@ def _dateline(text: str) -> DateValue | None:
         if m is None:
             continue
         head = line[:m.end()]
-        for match in find_dates(head):
-            if match.kind == "absolute" and match.value.precision in ("day", "month"):
+        try:
+            found = find_dates(head)
+        except (ValueError, OverflowError, RecursionError):
+            continue
+        for match in found:
+            if (match.kind == "absolute" and match.value.precision in ("day", "month")
+                    and match.value.iso is not None
+                    and _parse_date(match.value.iso) is not None):
                 return match.value
     return None
 
@@ -329,6 +366,20 @@ class _TextParser(HTMLParser):
             self.parts.append(data)
 
 
+def _main_text_extractor() -> Any:
+    """trafilatura, imported on first use (it is slow to import). A broken install is an
+    error, not a silent fall-back to tag text for every page (trafilatura 2.x does not import
+    with lxml 6 unless lxml_html_clean is installed)."""
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise DependencyError(
+            f"HTML documents need trafilatura, which cannot be imported ({exc}); reinstall "
+            "refoulement-kg (pip install -e .) to get trafilatura and lxml_html_clean") from exc
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # we report, it need not
+    return trafilatura
+
+
 # <meta> tags that carry a page's metadata (Open Graph and article properties).
 _HTML_META = {"article:published_time": "date", "og:url": "url"}
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
@@ -342,12 +393,14 @@ def _html_meta(source: str) -> dict[str, Any]:
         attrs = {m[0].lower(): html.unescape(m[1] or m[2]) for m in _META_ATTR.findall(tag)}
         key = _HTML_META.get((attrs.get("property") or attrs.get("name") or "").lower())
         value = (attrs.get("content") or "").strip()
-        if key is None or not value or key in found:
+        if key is None or not value or key in found or len(value) > MAX_FIELD_CHARS:
             continue
         if key == "date":
-            day = _iso_value(value[:10])
-            if day is not None:
-                found[key] = DateValue(day.iso, day.precision, value)
+            try:
+                day = date_value(value[:10])
+            except MetadataError:
+                continue
+            found[key] = DateValue(day.iso, day.precision, value)
         else:
             found[key] = value
     return found
@@ -364,10 +417,8 @@ def _html_text(source: str) -> tuple[str, str | None, list[str]]:
     title = parser.h1 or parser.title
     notes: list[str] = []
     extracted: str | None = None
+    trafilatura = _main_text_extractor()
     try:
-        import trafilatura  # local import: only HTML needs it, and it is slow to import
-
-        logging.getLogger("trafilatura").setLevel(logging.ERROR)
         extracted = trafilatura.extract(
             source, include_comments=False, include_tables=False, include_images=False,
             include_links=False, favor_precision=True, deduplicate=False, with_metadata=False,
@@ -452,20 +503,30 @@ def _md_inline(line: str) -> str:
 _FRONT_MATTER = re.compile(r"---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
 
 
-def _front_matter(text: str) -> tuple[dict[str, str], str]:
-    """YAML front matter of a Markdown file, as header fields; (fields, rest of the text)."""
+def _front_matter(text: str) -> tuple[dict[str, str], str, list[str]]:
+    """YAML front matter of a Markdown file, as header fields; (fields, rest, problems)."""
     m = _FRONT_MATTER.match(text)
     if m is None:
-        return {}, text
+        return {}, text, []
+    if len(m.group(1)) > MAX_FRONT_MATTER:
+        return {}, text[m.end():], [
+            f"front matter longer than {MAX_FRONT_MATTER:,} characters, ignored"]
     try:
-        data = yaml.safe_load(m.group(1))
-    except yaml.YAMLError:
-        return {}, text
+        data = load_yaml(m.group(1))
+    except MetadataError as exc:
+        return {}, text[m.end():], [f"front matter: {exc}; ignored"]
     if not isinstance(data, dict):
-        return {}, text
-    fields = {str(k).lower(): str(v) for k, v in data.items()
-              if str(k).lower() in _HEADER_KEYS and v is not None}
-    return fields, text[m.end():]
+        return {}, text[m.end():], ["front matter is not a mapping, ignored"]
+    fields: dict[str, str] = {}
+    problems: list[str] = []
+    for key, value in data.items():
+        if str(key).lower() not in _HEADER_KEYS or value in (None, ""):
+            continue
+        if isinstance(value, str) and len(value) <= MAX_FIELD_CHARS:
+            fields.setdefault(str(key).lower(), " ".join(value.split()))
+        else:
+            problems.append(f"front matter {key} is not one short value, ignored")
+    return fields, text[m.end():], problems
 
 
 # --- documents ------------------------------------------------------------------------------
@@ -474,11 +535,21 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
-def _load(
-    path: Path, metadata: dict[str, Any] | None, file_name: str, max_bytes: int
-) -> tuple[DocumentInfo, list[str]]:
-    """Read one document; (info, problems worth reporting at corpus level)."""
-    media_type = DOCUMENT_SUFFIXES.get(path.suffix.lower(), "text/plain")
+@dataclass
+class _Content:
+    """What one file gives before metadata is merged: stored text and the file's own
+    metadata, with notes for the document and problems for the corpus report."""
+
+    text: str
+    title: str | None = None
+    own: dict[str, Any] = field(default_factory=dict)
+    pages: tuple[int, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _file_bytes(path: Path, file_name: str, max_bytes: int) -> bytes:
+    """The file's bytes after the checks that need no reading (kind, size)."""
     try:
         info = path.stat()
     except OSError as exc:
@@ -497,46 +568,83 @@ def _load(
         raise InputError(f"{file_name}: cannot read ({exc.strerror or exc}), skipped") from exc
     if len(data) > max_bytes:
         raise InputError(f"{file_name}: larger than {max_bytes / 1_000_000:g} MB, skipped")
-    raw, problems = _decode(data, file_name)
-    text = _normalise(raw)
-    warnings = list(problems)
+    return data
 
-    # metadata from the file itself: a header block (or Markdown front matter)
-    title: str | None = None
+
+def _tidied(text: str) -> str:
+    return _tidy(_normalise(text).split("\n"))[0]
+
+
+def _paged_content(path: Path, file_name: str) -> _Content:
+    pages, notes, title = pdf_pages(path, file_name)
+    text, starts = join_pages(pages, _tidied)
+    return _Content(text, title, pages=starts, warnings=list(notes), problems=list(notes))
+
+
+def _text_content(data: bytes, media_type: str, file_name: str) -> _Content:
+    """Text, Markdown or HTML bytes: decoded, header or front matter read, markup removed."""
+    raw, problems = decode(data, file_name)
+    text = _normalise(raw)
+    content = _Content("", warnings=list(problems), problems=problems)
     fields: dict[str, str] = {}
     if media_type == "text/markdown":
-        fields, text = _front_matter(text)
+        fields, text, notes = _front_matter(text)
+        content.warnings += notes
+        content.problems += notes
     if media_type != "text/html" and not fields:
         lines = text.split("\n")
         fields, used = _header(lines)
         text = "\n".join(lines[used:])
-    own, notes = _header_metadata(fields)
-    warnings += notes
-    problems += notes
-
+    content.own, notes = _header_metadata(fields)
+    content.warnings += notes
+    content.problems += notes
     if media_type == "text/html":
         for key, value in _html_meta(text).items():
-            own.setdefault(key, value)
-        text, title, notes = _html_text(text)
+            content.own.setdefault(key, value)
+        text, content.title, notes = _html_text(text)
         text = _normalise(text)
-        warnings += notes
+        content.warnings += notes
     elif media_type == "text/markdown":
-        text, title = _markdown_text(text)
+        text, content.title = _markdown_text(text)
+    content.text, dropped = _tidy(text.split("\n"))
+    if dropped:
+        content.warnings.append(
+            f"removed {dropped} boilerplate line{'s' if dropped > 1 else ''}")
+    return content
 
-    stored, dropped = _tidy(text.split("\n"))
+
+def _load(
+    path: Path, metadata: dict[str, Any] | None, file_name: str, max_bytes: int
+) -> tuple[DocumentInfo, list[str]]:
+    """Read one document; (info, problems worth reporting at corpus level)."""
+    media_type = DOCUMENT_SUFFIXES.get(path.suffix.lower(), "text/plain")
+    data = _file_bytes(path, file_name, max_bytes)
+    if media_type == PDF:
+        content = _paged_content(path, file_name)
+    elif media_type == DOCX:
+        raw, title = docx_text(path, file_name)
+        content = _Content(_tidied(raw), title)
+    else:
+        content = _text_content(data, media_type, file_name)
+    stored = content.text
+    warnings, problems = content.warnings, content.problems
     if not stored.strip():
         raise InputError(f"{file_name}: no text left after removing markup and boilerplate, "
                          "skipped")
-    if dropped:
-        warnings.append(f"removed {dropped} boilerplate line{'s' if dropped > 1 else ''}")
-
-    meta = dict(metadata or {})
-    doc_date = _iso_value(meta.get("date")) if meta.get("date") is not None else None
-    if meta.get("date") is not None and doc_date is None:
-        note = f"metadata date {meta['date']!r} is not ISO (yyyy, yyyy-mm or yyyy-mm-dd), ignored"
+    if len(stored) > MAX_CHARS:
+        raise InputError(f"{file_name}: {len(stored):,} characters of text, more than the "
+                         f"{MAX_CHARS:,} one document may have, skipped")
+    detected = detect_language(stored)
+    if detected is not None and detected != "en":
+        note = (f"written in {LANGUAGE_NAMES.get(detected, detected)} ({detected}), not "
+                "English: facts are extracted from English text only, so few or none")
         warnings.append(note)
-    if doc_date is None:
-        doc_date = own.get("date") or _dateline(stored) or UNKNOWN_DATE
+        problems.append(note)
+
+    meta, notes = _check_entry(dict(metadata or {}), "metadata")
+    warnings += notes
+    own = content.own
+    doc_date = meta.get("date") or own.get("date") or _dateline(stored) or UNKNOWN_DATE
 
     def pick(key: str, fallback: str | None = None) -> str | None:
         value = meta.get(key)
@@ -548,14 +656,15 @@ def _load(
         doc_id=hashlib.sha256(stored.encode("utf-8")).hexdigest(),
         file_name=file_name,
         text=stored,
-        title=pick("title", title),
+        title=pick("title", content.title),
         publisher=pick("publisher"),
         date=doc_date,
         url=pick("url"),
         kind=pick("kind"),
-        language=pick("language") or "en",
+        language=pick("language") or detected or "en",
         media_type=media_type,
         warnings=tuple(warnings),
+        pages=content.pages,
     )
     return document, problems
 
@@ -584,16 +693,13 @@ def _sources(folder: Path, problems: list[InputProblem]) -> dict[str, dict[str, 
     if not path.is_file():
         return {}
     try:
-        if path.stat().st_size > MAX_BYTES:
-            problems.append(InputProblem(SOURCES_FILE, "larger than 20 MB, ignored"))
+        if path.stat().st_size > MAX_SOURCES_BYTES:
+            problems.append(InputProblem(
+                SOURCES_FILE, f"larger than {MAX_SOURCES_BYTES // 1_000_000} MB, ignored"))
             return {}
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        what = getattr(exc, "problem", None) or type(exc).__name__
-        problems.append(InputProblem(
-            SOURCES_FILE, f"malformed YAML{where} ({what}); metadata ignored"))
+        data = load_yaml(path.read_text(encoding="utf-8-sig"))
+    except MetadataError as exc:
+        problems.append(InputProblem(SOURCES_FILE, f"{exc}; metadata ignored"))
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(InputProblem(SOURCES_FILE, f"cannot read ({exc}); metadata ignored"))
@@ -611,7 +717,7 @@ def _sources(folder: Path, problems: list[InputProblem]) -> dict[str, dict[str, 
             problems.append(InputProblem(SOURCES_FILE, f"{label} is not a mapping, ignored"))
             continue
         name = entry.get("file")
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_FIELD_CHARS:
             problems.append(InputProblem(SOURCES_FILE, f"{label} has no 'file' key, ignored"))
             continue
         name = PurePosixPath(name.strip()).as_posix()
@@ -619,41 +725,64 @@ def _sources(folder: Path, problems: list[InputProblem]) -> dict[str, dict[str, 
             problems.append(InputProblem(
                 SOURCES_FILE, f"{label} repeats {name!r}, ignored (the first entry is used)"))
             continue
-        clean: dict[str, Any] = {}
-        for key, value in entry.items():
-            if key == "file":
-                continue
-            if key not in METADATA_KEYS:
-                problems.append(InputProblem(name, f"{label}: unknown key {key!r}, ignored"))
-            elif value is None:
-                continue
-            elif key == "date":
-                if _iso_value(value) is None:
-                    problems.append(InputProblem(name, (
-                        f"{label}: date {value!r} is not ISO (yyyy, yyyy-mm or yyyy-mm-dd), "
-                        "ignored")))
-                else:
-                    clean[key] = value
-            elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                clean[key] = str(value)
-            else:
-                problems.append(InputProblem(
-                    name, f"{label}: {key} is not a single value, ignored"))
-        entries[name] = clean
+        entries[name], notes = _check_entry(entry, label)
+        problems += [InputProblem(name, note) for note in notes]
     return entries
 
 
-def _walk(folder: Path) -> list[tuple[str, Path]]:
-    """Document files under `folder`, as (relative POSIX name, path), hidden ones skipped."""
+def _printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 shown as \\xNN."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+
+
+def _walk(folder: Path, problems: list[InputProblem]) -> list[tuple[str, Path]]:
+    """Document files under `folder`, as (relative POSIX name, path), hidden ones skipped;
+    what is there but cannot be a document becomes a problem."""
     found = []
-    for root, dirs, files in os.walk(folder):
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename or folder)
+        name = where.relative_to(folder).as_posix() if where != folder else "."
+        problems.append(InputProblem(_printable(name), f"folder cannot be read "
+                                     f"({error.strerror or error}), skipped"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        here = Path(root)
+        for d in [d for d in dirs if not d.startswith(".") and (here / d).is_symlink()]:
+            problems.append(InputProblem(_printable((here / d).relative_to(folder).as_posix()),
+                                         "symbolic link to a folder, not followed"))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
-            if name.startswith(".") or Path(name).suffix.lower() not in DOCUMENT_SUFFIXES:
+            path = here / name
+            relative = path.relative_to(folder).as_posix()
+            if name.startswith(".") or relative == SOURCES_FILE:
                 continue
-            path = Path(root) / name
-            found.append((path.relative_to(folder).as_posix(), path))
+            try:
+                relative.encode("utf-8")
+            except UnicodeEncodeError:
+                problems.append(InputProblem(_printable(relative),
+                                             "file name is not valid UTF-8, skipped"))
+                continue
+            if path.suffix.lower() not in DOCUMENT_SUFFIXES:
+                known = ", ".join(sorted(DOCUMENT_SUFFIXES))
+                problems.append(InputProblem(relative, f"not a document format rkg reads "
+                                             f"({known}), skipped"))
+                continue
+            found.append((relative, path))
     return sorted(found)
+
+
+def _outside(path: Path, root: Path) -> str | None:
+    """Why a symbolic link cannot be read as part of the corpus, or None."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except (OSError, RuntimeError):
+        return "symbolic link that loops or leads nowhere, skipped"
+    if not target.is_relative_to(root):
+        return "symbolic link to a file outside the corpus folder, skipped"
+    return None
 
 
 def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES) -> CorpusReading:
@@ -670,17 +799,23 @@ def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES) -> CorpusReading:
     entries = _sources(folder, problems)
     documents: list[DocumentInfo] = []
     names: set[str] = set()
-    for name, path in _walk(folder):
+    files = _walk(folder, problems)
+    for name, path in files:
         names.add(name)
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.append(InputProblem(
-                name, "symbolic link to a file outside the corpus folder, skipped"))
+        why = _outside(path, root)
+        if why is not None:
+            problems.append(InputProblem(name, why))
             continue
         try:
             document, notes = _load(path, entries.get(name), name, max_bytes)
         except InputError as exc:
-            reason = str(exc).removeprefix(f"{name}: ")
-            problems.append(InputProblem(name, reason))
+            problems.append(InputProblem(name, str(exc).removeprefix(f"{name}: ")))
+            continue
+        except DependencyError:
+            raise
+        except (Exception, RecursionError) as exc:  # a reader's bug must not stop the corpus
+            problems.append(InputProblem(name, f"could not be read ({type(exc).__name__}: "
+                                         f"{_shown(exc, 200)}), skipped"))
             continue
         documents.append(document)
         problems += [InputProblem(name, note) for note in notes]
@@ -688,7 +823,30 @@ def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES) -> CorpusReading:
         if name not in names:
             problems.append(InputProblem(
                 SOURCES_FILE, f"entry for {name!r} names no document in the corpus, ignored"))
+    links = {name for name, path in files if path.is_symlink()}
+    documents = _one_per_text(documents, entries, links, problems)
     return CorpusReading(tuple(documents), tuple(sorted(problems, key=_problem_order)))
+
+
+def _one_per_text(documents: list[DocumentInfo], entries: dict[str, dict[str, Any]],
+                  links: set[str], problems: list[InputProblem]) -> list[DocumentInfo]:
+    """Files with the same text are one document (its id is the text's hash): the one with
+    a sources.yaml entry, else a file rather than a link to it, else the first by name,
+    keeps its metadata; each copy is named in the problems."""
+    by_text: dict[str, list[DocumentInfo]] = {}
+    for document in documents:
+        by_text.setdefault(document.doc_id, []).append(document)
+    kept = []
+    for same in by_text.values():
+        keep = min(same, key=lambda d: (d.file_name not in entries, d.file_name in links,
+                                        d.file_name))
+        kept.append(keep)
+        for copy in same:
+            if copy is not keep:
+                problems.append(InputProblem(copy.file_name, (
+                    f"same text as {keep.file_name!r}: read once, as {keep.file_name!r} "
+                    "with its metadata")))
+    return sorted(kept, key=lambda d: d.file_name)
 
 
 def _problem_order(problem: InputProblem) -> tuple[int, str]:

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from graph.datafiles import data_dir
 from graph.errors import RegistryError
 
 __all__ = [
@@ -158,7 +159,7 @@ def default_reference_dir() -> Path:
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "ontology" / "reference"
+    return data_dir("ontology") / "reference"
 
 
 def _freeze(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""The facts report of EVALUATION.md, computed by SPARQL over a built graph.
+"""The facts report (docs/evaluation.md), computed by SPARQL over a built graph.
 
 Nothing here reads extraction results directly: every value comes from the graph the build
 wrote (`out/graph.trig`), so the report measures what users can query.

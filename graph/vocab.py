@@ -58,7 +58,9 @@ class RKG(DefinedNamespace):
     BorderCrossing: URIRef
     DetentionFacility: URIRef
     Event: URIRef
+    Return: URIRef
     ForcedReturn: URIRef
+    UnrealisedReturn: URIRef
     Detention: URIRef
     Visit: URIRef
     ResolutionAdoption: URIRef
@@ -261,7 +263,7 @@ SCHEMES: dict[str, tuple[str, ...]] = {
         "vague",
     ),
     "date-precision": ("day", "month", "year"),
-    "epistemic-status": ("asserted", "reported", "alleged"),
+    "epistemic-status": ("asserted", "reported", "alleged", "planned", "feared", "denied"),
     "review-status": ("reviewed", "unreviewed"),
 }
 

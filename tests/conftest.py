@@ -11,7 +11,6 @@ CORPUS = ROOT / "corpus"
 SEED_GOLD = ROOT / "tests" / "fixtures" / "gold"
 EXTRA_CORPUS = ROOT / "tests" / "fixtures" / "extra" / "corpus"
 EXTRA_GOLD = ROOT / "tests" / "fixtures" / "extra" / "gold"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

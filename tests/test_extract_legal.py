@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from graph.extract import extract_document
 from graph.facts import DateValue, DocumentFacts, DocumentInfo, ResolutionAdoption, TreatyStatement
 
@@ -21,18 +23,18 @@ def parties(df: DocumentFacts) -> set[tuple[str, str, int | None]]:
 
 
 def test_extract_legal_year_on_the_verb_of_becoming_a_party() -> None:
-    found = parties(run("Laos became a party to the Convention against Torture in 2012."))
+    found = parties(run("In 2012 Laos became a state party to the Convention against Torture."))
     assert any(s == "Laos" and y == 2012 for _t, s, y in found), found
 
 
 def test_extract_legal_signing_clause_before_the_state() -> None:
-    text = ("Having ratified the 1951 Refugee Convention, the Thai Government must protect "
-            "the asylum seekers.")
+    text = ("Having acceded to the Refugee Convention, the Thai Government cannot expel "
+            "recognised refugees.")
     assert {s for _t, s, _y in parties(run(text))} == {"Thailand"}
 
 
 def test_extract_legal_violation_implies_every_listed_treaty() -> None:
-    text = ("Mongolia is violating treaties such as the Convention against Torture, the "
+    text = ("By expelling them, Mongolia breaches the Convention against Torture, the "
             "Convention on the Rights of the Child and the Convention on the Reduction of "
             "Statelessness, the lawyer said.")
     found = {t for t, s, _y in parties(run(text)) if s == "Mongolia"}
@@ -50,7 +52,7 @@ def test_extract_legal_unnamed_bilateral_agreement_with_both_parties_and_year() 
 
 
 def test_extract_legal_agreement_with_an_agency_gives_the_state_only() -> None:
-    text = "The refugee agency wants to enforce its bilateral accord with Thailand."
+    text = "The accord the refugee agency concluded with Thailand opens the camps to it."
     assert {s for _t, s, _y in parties(run(text))} == {"Thailand"}
 
 
@@ -61,8 +63,8 @@ def test_extract_legal_unnamed_agreement_without_parties_gives_no_row() -> None:
 def test_extract_legal_treaty_body_state_party_and_the_convention() -> None:
     text = ("Committee against Torture: concluding observations on the fifth periodic "
             "report of Mongolia under the Convention against Torture\n\n"
-            "The Committee reminds the State party that the Convention forbids returning "
-            "anyone to a country where they risk torture.")
+            "The Committee urges the State party to abide by the Convention and to stop "
+            "returning anyone to a country where they risk torture.")
     assert ("Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or "
             "Punishment", "Mongolia", None) in parties(run(text))
 
@@ -74,3 +76,27 @@ def test_extract_legal_one_adoption_per_body_and_date() -> None:
             "was adopted for the fifth year in a row.")
     adoptions = [f for f in run(text).facts if isinstance(f, ResolutionAdoption)]
     assert len({(a.body.key, a.date.iso) for a in adoptions}) == len(adoptions) == 1
+
+
+def test_extract_legal_a_treaty_another_verb_cites_is_no_violated_treaty() -> None:
+    text = ("Laos is violating the rights of refugees, the group said, citing the "
+            "Convention against Torture.")
+    assert parties(run(text)) == set()
+
+
+@pytest.mark.parametrize(("text", "state", "year"), [
+    ("As a state party to the Refugee Convention, Thailand must not return them.",
+     "Thailand", None),
+    ("Laos is bound by the Convention against Torture, which it acceded to in 2012.",
+     "Laos", 2012),
+    ("Mongolia joined the Convention against Torture in 2002.", "Mongolia", 2002),
+    ("Vietnam, a signatory to the Convention against Torture, deported them anyway.",
+     "Vietnam", None),
+    ("The Convention against Torture and the Refugee Convention, both of which Laos has "
+     "ratified, forbid such returns.", "Laos", None),
+])
+def test_extract_legal_stated_parties(text: str, state: str, year: int | None) -> None:
+    found = parties(run(text))
+    assert {s for _t, s, _y in found} == {state}, found
+    if year is not None:
+        assert year in {y for _t, _s, y in found}

@@ -109,12 +109,16 @@ def test_serve_answers_a_select_with_json(endpoint: str) -> None:
     assert status == 200 and b"China" in body
 
 
-def test_serve_has_a_query_ui(endpoint: str) -> None:
+def test_serve_has_a_query_page_with_the_pack_as_examples(endpoint: str) -> None:
     with urllib.request.urlopen(endpoint + "/") as response:
         page = response.read().decode()
-    assert "yasgui" in page.lower()
-    with urllib.request.urlopen(endpoint + "/yasgui.min.js") as response:
-        assert response.status == 200
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert '<textarea id="query"' in page and "/ui/app.js" in page
+    with urllib.request.urlopen(endpoint + "/ui/config.json") as response:
+        config = json.loads(response.read())
+    names = {example["name"] for example in config["examples"]}
+    assert names == {path.stem for path in Path("queries").glob("*.rq")}
+    assert config["prefixes"]["rkgd"] == "https://w3id.org/refoulement-kg/id/"
 
 
 def test_serve_refuses_updates_load_and_service(endpoint: str, listener: str) -> None:
@@ -146,10 +150,11 @@ def test_serve_refuses_updates_load_and_service(endpoint: str, listener: str) ->
 def test_serve_rejects_unparseable_and_other_methods(endpoint: str) -> None:
     status, body = _form(endpoint + "/query", query="SELECT ?s WHERE { ?s ")
     assert status == 400 and b"syntax error" in body
-    request = urllib.request.Request(endpoint + "/store", data=b"", method="PUT")
-    with pytest.raises(urllib.error.HTTPError) as raised:
-        urllib.request.urlopen(request)
-    assert raised.value.code == 405
+    for path, method in (("/store", "PUT"), ("/query", "DELETE"), ("/", "PATCH")):
+        request = urllib.request.Request(endpoint + path, data=b"", method=method)
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(request)
+        assert raised.value.code in (403, 405)
 
 
 def test_serve_store_is_reused_until_the_build_changes(sample_build: Path,
@@ -157,8 +162,13 @@ def test_serve_store_is_reused_until_the_build_changes(sample_build: Path,
     shutil.copy2(sample_build / "graph.trig", tmp_path / "graph.trig")
     store = prepare_store(tmp_path)
     stamp = (store / "rkg-source.json").read_text()
+    touched = (tmp_path / "graph.trig").stat().st_mtime_ns
     marker = store / "marker"
     marker.write_text("x")
+    assert prepare_store(tmp_path) == store and marker.exists()
+    # touched but not changed: hashed again, not reloaded
+    import os
+    os.utime(tmp_path / "graph.trig", ns=(touched + 10**9, touched + 10**9))
     assert prepare_store(tmp_path) == store and marker.exists()
     (tmp_path / "graph.trig").write_bytes((tmp_path / "graph.trig").read_bytes() + b"\n")
     assert prepare_store(tmp_path) == store

@@ -4,7 +4,7 @@ Each view is opened from file://, left to settle, and checked: no console error,
 leaving the machine, the rendered node count equal to the graph's, a click that shows a node's
 details and quotes, a plain-text tooltip, working filters and search; a hostile document runs
 no script and shows its markup as text; a 2,000-node graph settles in seconds. Screenshots of
-every view go to out/screenshots/ (or $RKG_SCREENSHOTS).
+every view go to $RKG_SCREENSHOTS (default: <temp folder>/rkg-screenshots; never the user's out/).
 
 These tests must run in CI: without /usr/bin/chromium or playwright they fail (not skip).
 """
@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(os.environ.get("RKG_SCREENSHOTS", ROOT / "out" / "screenshots"))
+SCREENSHOTS = Path(os.environ.get("RKG_SCREENSHOTS")
+                   or Path(tempfile.gettempdir(), "rkg-screenshots"))
 SETTLE_LIMIT_MS = 20_000  # the 2,000-node graph settles in ~3.5 s here; CI machines vary
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph.errors import RkgError
+from graph.errors import EnvironmentProblem, RkgError, environment_problem
+from graph.generations import building, new_generation, publish
+
+if TYPE_CHECKING:
+    from graph.builder import BuildResult
 
 DEFAULT_CORPUS = Path("corpus")
 
@@ -22,10 +27,17 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def default_corpus() -> Path:
+    """`corpus/` in the current folder if there is one, else the sample corpus shipped with
+    the package (so `rkg build` in an empty folder shows what a build gives)."""
+    from graph.datafiles import data_dir
+
+    return DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else data_dir("corpus")
+
+
 def register(group: click.Group) -> None:
     @group.command("build")
-    @click.argument("corpus", type=click.Path(path_type=Path), default=DEFAULT_CORPUS,
-                    required=False)
+    @click.argument("corpus", type=click.Path(path_type=Path), default=None, required=False)
     @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"),
                   show_default=True, help="Output folder.")
     @click.option("--reference", type=click.Path(path_type=Path, exists=True, file_okay=False),
@@ -46,16 +58,18 @@ def register(group: click.Group) -> None:
                   help="Skip inference (SPARQL rules and HermiT); SHACL validation still runs.")
     @click.option("--no-site", is_flag=True, help="Do not write the offline site out/site/.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-    def command(corpus: Path, out: Path, reference: Path | None, jobs: int, store: str,
+    def command(corpus: Path | None, out: Path, reference: Path | None, jobs: int, store: str,
                 curation_file: Path | None, strict: bool,
                 no_reason: bool, no_site: bool, quiet: bool) -> None:
-        """Build the graph from CORPUS (default: corpus/) into --out (default: out/).
+        """Build the graph from CORPUS (default: corpus/, else the bundled samples) into --out.
 
-        Reads .txt, .md and .html files (metadata from CORPUS/sources.yaml or a header
-        block), extracts facts with sentence-level evidence and writes out/graph.ttl,
-        out/graph.trig, out/build.json and out/summary.txt; then infers (out/inferred.trig),
-        validates with SHACL (out/validation.txt) and writes the offline site (out/site/).
-        Bad files are named and skipped; nothing already built is lost when a build fails.
+        Reads .txt, .md, .html, .pdf and .docx files in any common encoding (metadata from
+        CORPUS/sources.yaml or a header block), extracts facts with sentence-level evidence
+        and writes out/graph.ttl, out/graph.trig, out/build.json and out/summary.txt; then
+        infers (out/inferred.trig), validates with SHACL (out/validation.txt) and writes the
+        offline site (out/site/). Bad files are named with the reason in summary.txt and
+        build.json and skipped (--strict: the build fails instead); a folder with no
+        readable document is an error; nothing already built is lost when a build fails.
 
         Example: rkg build corpus --out out
 
@@ -63,6 +77,11 @@ def register(group: click.Group) -> None:
         """
         from graph.builder import build_graph
 
+        if corpus is None:
+            corpus = default_corpus()
+            if corpus != DEFAULT_CORPUS and not quiet:
+                click.echo(f"No {DEFAULT_CORPUS}/ here: building the bundled sample corpus "
+                           f"({corpus}).", err=True)
         progress = None
         bar = None
         if not quiet:
@@ -76,24 +95,61 @@ def register(group: click.Group) -> None:
 
             bar.start()
         try:
-            result = build_graph(corpus, out, reference_dir=str(reference or ""),
-                                 strict=strict, progress=progress, jobs=jobs, store=store,
-                                 curation_file=curation_file)
+            check_out_folder(out)
+            with building(out):
+                run_build(build_graph, corpus, out, reference, jobs, store, curation_file,
+                          strict, no_reason, no_site, quiet, progress, bar)
+        except OSError as exc:
+            raise click.ClickException(str(environment_problem(exc, "the build"))) from exc
         except RkgError as exc:
             raise click.ClickException(str(exc)) from exc
+
+
+def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
+              reference: Path | None, jobs: int, store: str, curation_file: Path | None,
+              strict: bool, no_reason: bool, no_site: bool, quiet: bool,
+              progress: Callable[[str, int, int], None] | None, bar: Any) -> None:
+    """One build into a fresh generation of `out`, published only when every stage ended."""
+    generation = new_generation(out)
+    try:
+        try:
+            result = build_graph(corpus, generation, reference_dir=str(reference or ""),
+                                 strict=strict, progress=progress, jobs=jobs, store=store,
+                                 curation_file=curation_file, cache_dir=out / ".cache",
+                                 label=out)
         finally:
             if bar is not None:
                 bar.stop()
         if not quiet:
             click.echo(result.summary())
-        try:
-            announce = None if quiet else partial(click.echo, err=True)
-            for line in after_build(out, reason=not no_reason, site=not no_site,
-                                    announce=announce):
-                if not quiet:
-                    click.echo(line)
-        except RkgError as exc:
-            raise click.ClickException(str(exc)) from exc
+
+        def shown(line: str) -> str:  # users see out/, not the generation being written
+            return line.replace(str(generation), str(out))
+
+        announce = None if quiet else (lambda line: click.echo(shown(line), err=True))
+        for line in after_build(generation, reason=not no_reason, site=not no_site,
+                                announce=announce):
+            if not quiet:
+                click.echo(shown(line))
+        publish(out, generation)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+
+
+def check_out_folder(out: Path) -> None:
+    """--out must be a folder (or not exist yet), with no file where the build writes a
+    folder and no folder where it writes a file."""
+    if out.exists() and not out.is_dir():
+        raise EnvironmentProblem(f"--out {out} is a file, not a folder: choose another --out")
+    for name in (".cache", "site"):
+        if (out / name).exists() and not (out / name).is_dir():
+            raise EnvironmentProblem(f"{out / name} is a file where the build keeps a folder: "
+                                     "move it away")
+    for name in ("graph.trig", "graph.ttl", "build.json", "summary.txt"):
+        if (out / name).is_dir():
+            raise EnvironmentProblem(f"{out / name} is a folder where the build writes a "
+                                     "file: move it away")
 
 
 def after_build(out: Path, *, reason: bool = True, site: bool = True,

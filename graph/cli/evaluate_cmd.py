@@ -13,14 +13,14 @@ from graph.errors import RkgError
 def register(group: click.Group) -> None:
     @group.command("evaluate")
     @click.option("--gold", type=click.Path(path_type=Path, exists=True, file_okay=False),
-                  required=True, help="Folder of gold YAML files (EVALUATION.md schema).")
+                  required=True, help="Folder of gold YAML files (schema: docs/evaluation.md).")
     @click.option("--graph", "graph_dir", type=click.Path(path_type=Path), default=Path("out"),
                   show_default=True, help="A build's output folder.")
     @click.option("--per-doc", is_flag=True, help="Also score each document alone.")
     @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
     def command(gold: Path, graph_dir: Path, per_doc: bool, as_json: bool) -> None:
-        """Score the facts report of a build against gold facts (same rules and figures as
-        the shared tools/score_facts.py).
+        """Score the facts report of a build against gold facts (the rules of
+        docs/evaluation.md).
 
         Example: rkg evaluate --gold tests/fixtures/gold --graph out
         """

@@ -17,7 +17,7 @@ def register(group: click.Group) -> None:
     @group.command("export")
     @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
                   help="ttl, trig, nq, jsonld, graphml, csv (a folder of tables) or facts "
-                       "(the EVALUATION.md report, computed by SPARQL over the graph).")
+                       "(the report of docs/evaluation.md, computed by SPARQL over the graph).")
     @click.option("--graph", "graph_dir", type=click.Path(path_type=Path), default=Path("out"),
                   show_default=True, help="A build's output folder.")
     @click.option("--out", "out", type=click.Path(path_type=Path), default=None,

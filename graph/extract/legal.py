@@ -78,7 +78,9 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
             others = [t for t in triggers if t != token]
             scope = _treaties_in_scope(view, sent, token, treaties, others)
             if token.lemma_.lower() in {"violate", "breach", "flout"}:
-                scope = [t for t in treaties if t.start > token.i]  # "violating A, B and C"
+                # "violating A, B and C", "breaching agreements such as A and B": the
+                # treaties of the verb's object, however the list is parsed
+                scope = _violated(token, treaties)
             if _negated(token):
                 continue  # "is not a party to": no party claim (the bare mention stays)
             states = _party_states(view, sent, token)
@@ -205,6 +207,30 @@ def _year_near(token: Token, others: Sequence[Token]) -> int | None:
         for pobj in t.children:
             if re.fullmatch(r"(?:19|20)\d\d", pobj.text):
                 return int(pobj.text)
+    return None
+
+
+def _violated(verb: Token, treaties: list[Span]) -> list[Span]:
+    """The treaties a violation verb governs, and those listed right after them ("A, B and
+    C", however the parser attaches the list); not a treaty another verb cites."""
+    scope: list[Span] = []
+    for t in treaties:
+        if t.start <= verb.i:
+            continue
+        gap = t.doc[scope[-1].end:t.start] if scope else None
+        listed = gap is not None and len(gap) <= 3 and all(
+            w.is_punct or w.lower_ in {"and", "or", "the"} for w in gap)
+        if _verb_above(t.root) == verb or listed:
+            scope.append(t)
+    return scope
+
+
+def _verb_above(token: Token) -> Token | None:
+    """The nearest verb the token depends on (a treaty cited by another verb is not the
+    object of a violation)."""
+    for a in token.ancestors:
+        if a.pos_ in {"VERB", "AUX"}:
+            return a
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
@@ -23,9 +24,10 @@ from graph.extract.context import (
     is_passive,
     subject_of,
 )
-from graph.extract.story import CUSTODY_VERBS, with_story_places
+from graph.extract.story import CUSTODY_VERBS, is_people_name, with_story_places
 from graph.facts import (
     UNKNOWN_DATE,
+    UNREALISED,
     DateValue,
     Detention,
     EntityRef,
@@ -36,7 +38,7 @@ from graph.facts import (
 )
 from graph.nlp.entities import PLACE_TYPES
 from graph.registry import Registry
-from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR
+from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR, parse_count
 
 RETURNS = "rkg.returns.v1"
 DETENTIONS = "rkg.detentions.v1"
@@ -126,7 +128,9 @@ def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
             mood = _mood(token, headline, _counted(view, sent, token))
             if mood == "practice":
                 practices.append(_practice(view, sent, token))
-            elif mood in {"event", "alleged"}:
+            elif mood in UNREALISED and _bare_plural(_theme(token)):
+                continue  # "each will extradite people convicted of crimes": a rule, no plan
+            elif mood in {"event", "alleged"} | UNREALISED:
                 event = _event(view, sent, token, mood)
                 if event is not None:
                     events.append(event)
@@ -176,7 +180,8 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
                                             for t in verb.subtree):
         return False
     if frame.destination:
-        if any(c.dep_ == "xcomp" for c in verb.children):
+        if any(c.dep_ == "xcomp" or (c.dep_ == "advcl" and c.tag_ == "VB" and any(
+                a.lower_ == "to" for a in c.children)) for c in verb.children):
             return False  # a purpose: "sent to Russia to work"
         # a border phrase may hang lower in the parse ("put them, arrested while ..., over
         # the border into Laos")
@@ -188,7 +193,7 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
 def _prep_state(verb: Token, prep: str) -> bool:
     """A `prep` phrase of `verb` names a country (a GPE, or custody of a people)."""
     for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ == prep:
+        if c.dep_ in {"prep", "dative"} and c.lower_ == prep:
             for t in c.subtree:
                 if t.ent_type_ in {"GPE", "NORP"} or t.lower_ in {"custody", "hands"}:
                     return True
@@ -204,9 +209,13 @@ def _has_person_theme(verb: Token) -> bool:
     if not themes and verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
         return _has_person_theme(verb.head)  # "arrested, tried and repatriated"
     for theme in themes:
-        words = {t.lower_ for t in theme.subtree}
+        # a relative clause's noun is the theme itself, not what its own phrase mentions
+        # ("a letter sent to the government about the five")
+        scope = ([theme, *[c for c in theme.children if c.dep_ in {"compound", "amod", "nummod"}]]
+                 if theme == verb.head and verb.dep_ in {"relcl", "acl"} else list(theme.subtree))
+        words = {t.lower_ for t in scope}
         if words & (PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS) or any(
-                t.ent_type_ in {"NORP", "PERSON"} or t.like_num for t in theme.subtree):
+                t.ent_type_ in {"NORP", "PERSON"} or t.like_num for t in scope):
             return True
         if theme.lower_ in THEME_PRONOUNS:
             return True
@@ -232,14 +241,18 @@ def _counted(view: DocView, sent: Span, token: Token) -> bool:
 
 
 def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
-    """'event', 'alleged', 'practice' or 'none' for the clause headed by `token`."""
+    """'event', 'alleged', 'practice', 'none', or the status of a return that did not happen
+    ('planned', 'feared', 'denied') for the clause headed by `token`."""
     if token.pos_ in {"NOUN", "PROPN"}:
         return _noun_mood(token)
     children = list(token.children)
     lowers = {c.lower_ for c in children}
     aux = [c for c in children if c.dep_ in {"aux", "auxpass", "neg"}]
     if any(c.dep_ == "neg" for c in children) or "never" in lowers:
-        return "none"
+        past = (token.tag_ in {"VBD", "VBN"} or any(
+            a.lower_ in {"did", "was", "were", "has", "have", "had"} for a in aux)) and not any(
+                a.tag_ == "MD" for a in aux)
+        return "denied" if past and not _in_appeal(token) else "none"
     if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "once", "whether", "lest"}
            for c in children):
         return "none"
@@ -256,7 +269,7 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
         if modifier:
             break  # a relative clause tells what happened to its noun, whatever the verb above
         if ancestor is not token and ancestor.lemma_.lower() in PREVENTIVE_HEADS:
-            return "none"
+            return _unrealised(ancestor.lemma_.lower())
         if ancestor.lemma_.lower() in HABITUAL_HEADS and ancestor is not token:
             return "practice"
         if ancestor.dep_ in {"ROOT"}:
@@ -277,8 +290,14 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
     if token.tag_ == "VBG":
         if any(a.lower_ == "been" for a in aux):
             return "practice"
+        if any(a.lower_ in {"is", "are", "was", "were"} for a in aux):
+            return "event"  # in progress: "Laos is sending them back"
         return "none"
     if token.tag_ == "VB":
+        if token.dep_ == "xcomp" and any(a.lower_ == "to" for a in aux):
+            return _unrealised(token.head.lemma_.lower())  # "plans to deport", "threatened to"
+        if modal:
+            return _modal_status(modal)
         return "none"
     if token.tag_ in {"VBZ", "VBP"}:
         return "practice"
@@ -286,11 +305,16 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
         return "none"
     if token.dep_ == "acl" and not aux and not _anchored(token):
         return "none"  # reduced relative with nothing to date or count it: "women sent back"
-    if any(a.lower_ in {"being", "be", "to"} for a in aux):
-        return "none"
+    if any(a.lower_ == "being" for a in aux) and any(
+            a.lower_ in {"is", "are", "was", "were"} for a in aux):
+        return "event"  # in progress: "are being sent back"
     if modal:
         if any(a.lower_ == "have" for a in aux):
             return "alleged"
+        return _modal_status(modal)
+    if any(a.lower_ == "to" for a in aux) and any(a.lower_ == "be" for a in aux):
+        return _unrealised(token.head.lemma_.lower(), default="planned")  # "due to be sent"
+    if any(a.lower_ in {"being", "be", "to"} for a in aux):
         return "none"
     if token.dep_ in {"xcomp"} and token.tag_ != "VBN":
         return "none"
@@ -310,6 +334,13 @@ def _blamed_for(token: Token) -> bool:
     if token.tag_ != "VBG" or token.dep_ != "pcomp" or token.head.lower_ not in {"for", "of"}:
         return False
     return token.head.head.lemma_.lower() in CENSURE_VERBS
+
+
+def _bare_plural(theme: Token | None) -> bool:
+    """"people", "refugees": a plural with no determiner, number or possessor."""
+    if theme is None or theme.tag_ not in {"NNS", "NNPS"}:
+        return theme is None
+    return not any(c.dep_ in {"det", "poss", "nummod"} or c.like_num for c in theme.children)
 
 
 def _generic_head(token: Token) -> bool:
@@ -337,18 +368,61 @@ def _restated(noun: Token) -> bool:
 
 def _noun_mood(noun: Token) -> str:
     doc = noun.doc
-    if noun.i >= 2 and doc[noun.i - 1].lower_ == "of" \
-            and doc[noun.i - 2].lemma_.lower() in PREVENTIVE_HEADS:
-        return "none"  # "the threat of repatriation of five", however the parse attaches it
     words = {c.lower_ for c in noun.children}
     anchored = (bool(words & EVENT_ANCHORS) or any(c.like_num for c in noun.subtree)
                 or _restated(noun))
+    if not anchored:
+        return "none"  # a topic ("forced repatriation"), not one return
+    if noun.i >= 2 and doc[noun.i - 1].lower_ == "of" \
+            and doc[noun.i - 2].lemma_.lower() in PREVENTIVE_HEADS:
+        return _unrealised(doc[noun.i - 2].lemma_.lower())  # "the threat of repatriation of
+        # five", however the parse attaches it
+    if words & NOUN_PLANNED:
+        return "planned"
+    if words & NOUN_FEARED:
+        return "feared"
     for ancestor in noun.ancestors:
         if ancestor.lemma_.lower() in PREVENTIVE_HEADS:
-            return "none"
+            return _unrealised(ancestor.lemma_.lower())
         if ancestor.dep_ == "ROOT":
             break
-    return "event" if anchored else "none"
+    if _restated(noun) and any(c.tag_ == "MD" for c in noun.head.children):
+        return "planned"
+    return "event"
+
+
+# Heads under which a return did not happen but is feared or planned; under the other
+# PREVENTIVE_HEADS ("halt", "urge") it is only a topic.
+FEAR_HEADS = frozenset({"risk", "fear", "face", "danger", "threat", "threaten", "imminent",
+                        "likely", "possible", "await", "awaiting", "worry", "concern"})
+PLAN_HEADS = frozenset({"plan", "intend", "prepare", "schedule", "set", "agree",
+                        "order", "seek", "try", "attempt", "want", "due", "arrange"})
+NOUN_PLANNED = frozenset({"planned", "scheduled", "pending", "proposed", "intended"})
+NOUN_FEARED = frozenset({"imminent", "possible", "feared", "threatened", "looming",
+                         "potential", "likely"})
+
+
+def _unrealised(head: str, default: str = "none") -> str:
+    if head in FEAR_HEADS:
+        return "feared"
+    if head in PLAN_HEADS:
+        return "planned"
+    return default
+
+
+def _modal_status(modal: list[Token]) -> str:
+    """"will be sent back" is planned, "could be sent back" feared, "should" an appeal."""
+    words = {m.lower_ for m in modal}
+    if words & {"will", "'ll", "shall", "would", "'d"}:
+        return "planned"
+    if words & {"could", "may", "might", "can"}:
+        return "feared"
+    return "none"
+
+
+def _in_appeal(token: Token) -> bool:
+    """Under an appeal or a preventive word: "urged it not to deport them"."""
+    return any(a.lemma_.lower() in PREVENTIVE_HEADS - FEAR_HEADS for a in token.ancestors)
 
 
 PERIOD_NOUNS = frozenset({"decade", "decades", "years", "months", "weeks", "century"})
@@ -390,8 +464,8 @@ def _event(view: DocView, sent: Span, trigger: Token, mood: str) -> ForcedReturn
     count = _count(view, sent, trigger, theme) or _people_in(theme)
     anchor = trigger.head if _restated(trigger) else trigger
     date = _date(view, sent, anchor)
-    places = [p for p in _places(view, anchor, theme)
-              if p not in (origin, destination) and p.type in PLACE_TYPES]
+    places = [p for p in _places(view, anchor, theme) if p not in (origin, destination)
+              and p.type in PLACE_TYPES and not is_people_name(view, p)]
     status, claimed_by = _status(view, trigger, mood)
     returnees = _phrase(theme) if theme is not None else None
     return ForcedReturn(
@@ -421,6 +495,13 @@ def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
             return _as_state(view, view.ref(span))
         if actor.lower_ in {"it", "they"}:
             return _antecedent_state(view, trigger)
+    if actor is None and trigger.tag_ == "VBN":
+        for t in trigger.subtree:  # "transferred to Chinese custody by Lao police"
+            if t.dep_ == "prep" and t.lower_ == "by" and _governing_verb(t) == trigger:
+                for pobj in t.children:
+                    span = view.entity_of_phrase(pobj, PERPETRATOR_TYPES)
+                    if span is not None:
+                        return _as_state(view, view.ref(span))
     return None
 
 
@@ -443,8 +524,9 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
     for t in trigger.subtree:
         if t.head.lower_ in {"according", "owing", "due", "thanks", "close", "next"}:
             continue  # "according to the group": not a destination
-        if (t.dep_ == "prep" and t.lower_ in {"to", "into"} and t.head == trigger) or (
-                t.lower_ in {"to", "into"} and t.head.head == trigger):
+        if (t.dep_ in {"prep", "dative"} and t.lower_ in {"to", "into"} and t.head == trigger) or (
+                t.lower_ in {"to", "into"} and t.head.head == trigger) or (
+                t.lower_ == "into" and _governing_verb(t) == trigger):
             for pobj in t.subtree:
                 span = view.entity_at(pobj)
                 if span is None:
@@ -461,6 +543,13 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                     continue
                 if ref != perpetrator:
                     return ref
+    for c in trigger.children:  # "into North Korean hands", "to Chinese custody"
+        if c.dep_ == "prep" and c.lower_ in {"to", "into", "in"}:
+            for pobj in c.children:
+                if pobj.lemma_.lower() in {"custody", "hand", "hands"}:
+                    people = view.demonym_state([t.text for t in pobj.children])
+                    if people is not None and people != perpetrator:
+                        return people
     return None
 
 
@@ -517,6 +606,8 @@ def _people_in(theme: Token | None) -> PersonCount | None:
     """A theme of named single people: "she and her son" are 2, "his wife" is 1."""
     if theme is None:
         return None
+    if theme.tag_ == "CD" and not any(c.dep_ == "prep" for c in theme.children):
+        return parse_count(theme.text)  # "the nine were sent back"
     members = [theme, *[t for t in theme.subtree if t.dep_ == "conj" and t.head.i in
                         {m.i for m in theme.subtree}]]
     if not all(m.lower_ in SINGLE_PEOPLE or (m.tag_ in {"NN", "NNP"} and (
@@ -555,6 +646,9 @@ def _count(view: DocView, sent: Span, trigger: Token, theme: Token | None
 def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
     """The event's date: one attached to the trigger, else one elsewhere in the sentence;
     a date on a reporting verb ("reported Tuesday") or after "after/since" only bounds it."""
+    attached_anaphor = _anaphoric_day(view, sent, trigger)
+    if attached_anaphor.known:
+        return attached_anaphor  # "and China sent them on the next day"
     candidates = []
     if any(c.lower_ == "since" and any(p.lower_ in {"then", "that"} for p in c.children)
            for c in trigger.children):  # "... in March, and since then thousands were ..."
@@ -579,34 +673,50 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
             continue
         direct = verb == trigger
         rank = 0 if direct else 1 if attached else (3 if reporting else 2)
-        candidates.append((rank, span.start, after or reporting, span, value))
+        bound = "after" if after else "reported" if reporting else ""
+        candidates.append((rank, span.start, bound, span, value))
     if not candidates:
-        return _same_day(view, sent)
+        return _anaphoric_day(view, sent)
     candidates.sort(key=lambda c: (c[0], -PRECISION.get(c[4].precision or "", 0), c[1]))
-    _rank, _start, bound_only, span, value = candidates[0]
-    if bound_only and value.precision in {"day", "month"} and value.iso:
+    _rank, _start, bound, span, value = candidates[0]
+    if bound == "after" and value.precision == "day" and value.iso:
+        return DateValue(value.iso[:7], "month", _clause_text(span))  # soon after: its month
+    if bound == "reported" and value.precision in {"day", "month"} and value.iso:
         return DateValue(value.iso[:4], "year", _clause_text(span))
     return value
 
 
 PRECISION = {"year": 1, "month": 2, "day": 3}
-SAME_DAY = re.compile(r"(?i)\b(?:that|the)\s+(?:same\s+)?day\b")
+# Days counted from a day the text has just named: "that same day", "the next day",
+# "two days later", "the day before".
+ANAPHORIC_DAYS = re.compile(
+    r"(?i)\b(?:(?P<same>(?:that|the)\s+(?:same\s+)?day)|(?P<next>the\s+(?:next|following)"
+    r"\s+day)|(?P<prev>the\s+(?:previous\s+day|day\s+before))|(?P<n>a|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|\d{1,2})\s+days?\s+(?P<dir>later|earlier))\b")
+SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9, "ten": 10}
 
 
-def _same_day(view: DocView, sent: Span) -> DateValue:
-    """"On that same day": the last day the two sentences before named."""
-    if not any(kind == "relative" and SAME_DAY.search(span.text)
-               for span, _value, kind in view.dates_in(sent)):
-        return UNKNOWN_DATE
-    start = view.sentence_of(max(0, sent.start - 1)).start
-    start = view.sentence_of(max(0, start - 1)).start
-    before = view.doc[start:sent.start]
-    days = [(span, value) for span, value, kind in view.dates_in(before)
-            if value.precision == "day" and kind not in {"since", "name"}]
-    if not days:
-        return UNKNOWN_DATE
-    span, value = days[-1]
-    return DateValue(value.iso, value.precision, span.text)
+def _anaphoric_day(view: DocView, sent: Span, trigger: Token | None = None) -> DateValue:
+    """A day counted from the last day named before it (in its sentence or the two before);
+    with `trigger`, only such a date attached to the trigger."""
+    for span, value, kind in view.dates_in(sent):
+        m = ANAPHORIC_DAYS.search(span.text)
+        if kind != "relative" or value.known or m is None:
+            continue
+        if trigger is not None and _governing_verb(span.root) != trigger:
+            continue
+        offset = 0 if m["same"] else 1 if m["next"] else -1 if m["prev"] else (
+            (int(m["n"]) if m["n"].isdigit() else SMALL[m["n"].lower()])
+            * (1 if m["dir"].lower() == "later" else -1))
+        start = view.sentence_of(max(0, sent.start - 1)).start
+        start = view.sentence_of(max(0, start - 1)).start
+        days = [(d, v) for d, v, k in view.dates_in(view.doc[start:span.start])
+                if v.precision == "day" and v.iso and k not in {"since", "name"}]
+        if days:
+            base = date.fromisoformat(str(days[-1][1].iso))
+            return DateValue((base + timedelta(days=offset)).isoformat(), "day", span.text)
+    return UNKNOWN_DATE
 
 
 def _when_of(trigger: Token, span: Span) -> bool:
@@ -708,6 +818,15 @@ def _crossing(token: Token, trigger: Token) -> bool:
 
 
 def _status(view: DocView, trigger: Token, mood: str) -> tuple[str, EntityRef | None]:
+    if mood in UNREALISED:  # a plan, a fear or a denial stays one, whoever reports it
+        claimant = None
+        for a in trigger.ancestors:
+            if a.lemma_.lower() in REPORTING_VERBS and a.pos_ == "VERB":
+                subj = subject_of(a)
+                span = view.entity_of_phrase(subj) if subj is not None else None
+                claimant = view.ref(span) if span is not None else None
+                break
+        return mood, claimant
     status = "alleged" if mood == "alleged" else "asserted"
     for a in trigger.ancestors:
         if a.lemma_.lower() in REPORTING_VERBS and a.pos_ == "VERB":

@@ -15,7 +15,7 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from graph.extract.context import DocView
-from graph.facts import EntityRef, ForcedReturn
+from graph.facts import UNREALISED, EntityRef, ForcedReturn
 from graph.nlp.entities import PLACE_TYPES
 
 # Verbs of custody and trial: where people were caught, held or tried is their story's place.
@@ -32,7 +32,7 @@ def with_story_places(view: DocView, events: list[tuple[int, ForcedReturn]],
                       person_words: frozenset[str]) -> list[ForcedReturn]:
     """Each (sentence index, event) with the places of the custody sentences next to it."""
     sents = list(view.sentences())
-    told = {n for n, _e in events}
+    told = {n for n, e in events if e.status not in UNREALISED}
     out = []
     for n, event in events:
         places = list(event.places)
@@ -69,9 +69,16 @@ def _custody_places(view: DocView, sent: Span, person_words: frozenset[str]
         if theme is None or not _told_again(view, theme, person_words):
             continue
         for ref in view.places_in(_own_tokens(token)):
-            if ref.type in PLACE_TYPES and ref not in found:
+            if ref.type in PLACE_TYPES and ref not in found and not is_people_name(view, ref):
                 found.append(ref)
     return found
+
+
+def is_people_name(view: DocView, ref: EntityRef) -> bool:
+    """A place that is a people's name ("North Koreans" taken for a place): no place."""
+    words = ref.label.split()
+    return bool(words) and words[-1].endswith("s") and view.demonym_state(words) is not None \
+        and len(words) <= 3
 
 
 def _told_again(view: DocView, theme: Token, person_words: frozenset[str]) -> bool:

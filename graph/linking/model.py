@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from graph.facts import DateValue, EntityRef, ForcedReturn, PersonCount
+from graph.facts import UNREALISED, DateValue, EntityRef, ForcedReturn, PersonCount
 
 PRECISION_RANK = {"year": 1, "month": 2, "day": 3}
 
 # Statuses of a return that has not happened (or may not): a fear, a plan, a risk. Such a
 # mention is never the same event as a return reported as done, whatever else agrees.
 PROSPECTIVE_STATUSES = frozenset({"planned", "feared", "threatened", "risk", "at-risk",
-                                  "imminent", "intended", "possible"})
+                                  "imminent", "intended", "possible"}) | UNREALISED
 
 # Step of a link: why two mentions are one event.
 STEP_DOCUMENT = "document"  # two mentions in one document (headline, lead, recap)
@@ -62,6 +62,12 @@ class CanonicalReturn:
     disagreements: tuple[Disagreement, ...] = ()
     replaces: tuple[str, ...] = ()  # keys of earlier identities this event now carries
     next_leg: str | None = None  # key of the onward return (A to B, then B to C)
+
+    @property
+    def realised(self) -> bool:
+        """Some source says it happened (not only that it was planned, feared or denied):
+        otherwise the event is an rkg:UnrealisedReturn, never a forced return."""
+        return any(m.status not in UNREALISED for m in self.members)
 
 
 @dataclass(frozen=True)

@@ -296,7 +296,7 @@ def unregistered_refs(df: DocumentFacts) -> set[EntityRef]:
 def _canonical_return(out: QuadSink, event: CanonicalReturn,
                       claim: Callable[[Fact], URIRef] = claim_iri) -> None:
     node = event_iri(event.key)
-    out.add(node, RDF.type, RKG.ForcedReturn)
+    out.add(node, RDF.type, RKG.ForcedReturn if event.realised else RKG.UnrealisedReturn)
     for ref, prop in ((event.perpetrator, RKG.perpetrator), (event.origin, RKG.origin),
                       (event.destination, RKG.destination)):
         if ref is not None:
@@ -317,6 +317,9 @@ def _canonical_return(out: QuadSink, event: CanonicalReturn,
 def _return_label(event: CanonicalReturn) -> str:
     who = event.perpetrator.label if event.perpetrator else "unknown state"
     when = event.date.iso or "date unknown"
+    if not event.realised:
+        statuses = sorted({m.status for m in event.members})
+        return f"Return by {who} reported as {' or '.join(statuses)}, not as done ({when})"
     return f"Forced return by {who} ({when})"
 
 

@@ -282,11 +282,11 @@ PACK_ORDER = ("timeline", "disagreements", "returns-treaty-status", "possible-br
 def pack_tables(outdir: Path, data: GraphData, link: Callable[[str], str]) -> list[Table]:
     """The query pack's parameter-free SELECT queries, run on the build (empty if no pack)."""
     try:
-        from graph import query as pack
+        from graph.query import load_pack, run_query
     except ImportError:
         return []
     try:
-        queries = pack.load_pack()
+        queries = load_pack()
     except Exception as exc:
         log.warning("query pack not used: %s", exc)
         return []
@@ -302,7 +302,7 @@ def pack_tables(outdir: Path, data: GraphData, link: Callable[[str], str]) -> li
     tables = []
     for q in runnable:
         try:
-            result = pack.run_query(q, ds)
+            result = run_query(q, ds)
         except Exception as exc:
             log.warning("query %s failed: %s", q.name, exc)
             continue

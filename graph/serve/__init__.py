@@ -1,0 +1,121 @@
+"""`rkg serve`: the built graph as a read-only SPARQL 1.1 endpoint with a query page.
+
+Nothing stands behind the server: no engine listens on a port of its own. Queries run in worker
+processes (graph/serve/worker.py) that open the build's Oxigraph store read-only and, where the
+kernel allows, live in a network namespace with no interface at all; the server (one asyncio
+thread, graph/serve/http.py) checks who asks (graph/serve/app.py), refuses what must not run
+(graph/guard.py), and streams the answers.
+
+    endpoint = start(Path("out"), port=0)
+    ... endpoint.query_url ...
+    endpoint.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import socket
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.serve.app import Access, App
+from graph.serve.http import HttpLimits, Server
+from graph.serve.pool import Limits, Pool, PoolError
+from graph.serve.store import ServeError, build_store, prepare_store
+from graph.serve.ui import Ui
+
+__all__ = ["Endpoint", "HttpLimits", "Limits", "ServeError", "free_port", "prepare_store",
+           "start"]
+
+
+@dataclass
+class Endpoint:
+    """A running endpoint: its address, its store, and the thread that runs it."""
+
+    url: str
+    store: Path
+    pool: Pool
+    server: Server
+    loop: asyncio.AbstractEventLoop
+    thread: threading.Thread
+    stopped: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "/query"
+
+    def stop(self) -> None:
+        if self.stopped.is_set():
+            return
+
+        async def shutdown() -> None:
+            await self.server.close()
+            await self.pool.close()
+
+        future = asyncio.run_coroutine_threadsafe(shutdown(), self.loop)
+        try:
+            future.result(timeout=20)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=20)
+            self.stopped.set()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
+          store: Path | None = None, allow_hosts: tuple[str, ...] = (), token: str = "",
+          limits: Limits | None = None, http: HttpLimits | None = None,
+          verbose: bool = False) -> Endpoint:
+    """Start serving the build in `outdir` (or the store `store`) on host:port, in a
+    background thread; returns once queries are answered."""
+    from graph.query import query_dir
+    from graph.rdfio import PREFIXES
+
+    location = build_store(store) if store is not None else prepare_store(outdir)
+    site = outdir / "site"
+    site_dir = site if (site / "index.html").is_file() else None
+    ui = Ui(prefixes=dict(PREFIXES), queries_dir=query_dir(), site=site_dir is not None,
+            token=bool(token))
+    pool = Pool(location, limits or Limits())
+    ready: concurrent.futures.Future[tuple[Server, str]] = concurrent.futures.Future()
+    loop = asyncio.new_event_loop()
+
+    async def begin() -> None:
+        try:
+            await pool.start()
+            server = Server(lambda c, r: app.handle(c, r), http or HttpLimits(), verbose)
+            name, bound = await server.listen(host, port)
+            app.access = Access(bound, tuple(h.lower() for h in allow_hosts), token)
+            shown = f"[{name}]" if ":" in name else name
+            ready.set_result((server, f"http://{shown}:{bound}"))
+        except (OSError, PoolError) as exc:
+            await pool.close()
+            message = exc.message if isinstance(exc, PoolError) else \
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+            ready.set_exception(ServeError(message))
+
+    app = App(pool, Access(port, (), token), ui, site_dir)
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        starting = loop.create_task(begin())
+        loop.run_forever()
+        del starting
+        loop.close()
+
+    thread = threading.Thread(target=run, name="rkg-serve", daemon=True)
+    thread.start()
+    try:
+        server, url = ready.result(timeout=120)
+    except BaseException:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        raise
+    return Endpoint(url, location, pool, server, loop, thread)

@@ -1,0 +1,304 @@
+"""What `rkg serve` answers: the SPARQL 1.1 Protocol (query only), the query page, the build's
+offline site, and a health check; and who it answers.
+
+Who: a request must name this server in `Host` (localhost, an IP address, or a name given with
+`--allow-host`), so a DNS-rebinding page cannot read answers; a request sent by another site's
+page (`Sec-Fetch-Site: cross-site`/`same-site`, or an `Origin` other than this server) cannot
+run a query, so a page elsewhere cannot make a browser run one with an `<img>` or a no-cors
+fetch. With `--token`, queries also need `Authorization: Bearer TOKEN`.
+
+Queries: GET or POST on `/query` or `/sparql` (`query=` in the URL or a form, or an
+`application/sparql-query` body). Refused with 403: `/update`, `update=`,
+`application/sparql-update`, `default-graph-uri`/`named-graph-uri`, and whatever
+graph/guard.py refuses; the engine's syntax errors are 400.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import mimetypes
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.guard import QueryRefused, check_query
+from graph.serve.http import Connection, Request
+from graph.serve.pool import Pool, PoolError
+from graph.serve.ui import UI_CSP, Ui
+
+QUERY_PATHS = ("/query", "/sparql")
+STREAM_AFTER = 1 << 16
+"""Answers up to this size are sent whole with a Content-Length; longer ones are streamed."""
+SITE_CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            b"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+            b"base-uri 'none'; form-action 'none'")
+RESULT_HEADERS = [(b"Cache-Control", b"no-store"), (b"Vary", b"Accept"),
+                  (b"Content-Security-Policy", b"default-src 'none'; frame-ancestors 'none'")]
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may ask: the names this server answers to, and the optional token."""
+
+    port: int
+    allowed_hosts: tuple[str, ...] = ()
+    token: str = ""
+    _seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def host_ok(self, host: str) -> bool:
+        known = self._seen.get(host)
+        if known is None:
+            known = self._host_ok(host)
+            if len(self._seen) > 1024:
+                self._seen.clear()
+            self._seen[host] = known
+        return known
+
+    def _host_ok(self, host: str) -> bool:
+        name, port = split_host(host)
+        if not name:
+            return False
+        if port is not None and port != self.port and name not in self.allowed_hosts:
+            return False
+        if name == "localhost" or name in self.allowed_hosts:
+            return True
+        try:
+            ipaddress.ip_address(name)  # an address, not a name: nothing to rebind
+        except ValueError:
+            return False
+        return True
+
+
+def split_host(host: str) -> tuple[str, int | None]:
+    """`name[:port]` / `[v6]:port` -> (lower-case name, port)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        port_text = rest[1:] if rest.startswith(":") else ""
+    else:
+        name, _, port_text = host.partition(":")
+    if port_text and not port_text.isdigit():
+        return "", None
+    return name.rstrip("."), int(port_text) if port_text else None
+
+
+@dataclass
+class App:
+    pool: Pool
+    access: Access
+    ui: Ui
+    site_dir: Path | None = None
+    _checked: dict[str, str] = field(default_factory=dict)
+
+    async def handle(self, conn: Connection, request: Request) -> None:
+        url = urllib.parse.urlsplit(request.target)
+        path = url.path or "/"
+        host = request.header("host")
+        if not self.access.host_ok(host):
+            conn.reply(403, f"this server does not answer to the host name {host!r} (a "
+                            "protection against DNS rebinding); start it with --allow-host "
+                            "NAME to serve it under that name", request)
+            return
+        args = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if path in QUERY_PATHS or (path == "/" and "query" in args):
+            await self._protocol(conn, request, args)
+        elif path.rstrip("/") in ("/update", "/store"):
+            conn.reply(403, "updates and Graph Store writes are refused: this endpoint is "
+                            "read-only", request)
+        elif path == "/health" and request.method in ("GET", "HEAD"):
+            self._health(conn, request)
+        elif request.method not in ("GET", "HEAD"):
+            conn.reply(405, f"{request.method} is not allowed: this endpoint is read-only",
+                       request, [(b"Allow", b"GET, HEAD, POST")])
+        elif path.startswith("/site/") or path == "/site":
+            self._site(conn, request, path)
+        elif path == "/favicon.ico":  # browsers ask for it; there is none
+            conn.send(request, 204, [(b"Cache-Control", b"max-age=86400")], b"")
+        else:
+            asset = self.ui.asset(path)
+            if asset is None:
+                conn.reply(404, f"nothing at {path}; the query page is at /, the SPARQL "
+                                "endpoint at /query", request)
+                return
+            content_type, body = asset
+            conn.send(request, 200, [(b"Content-Type", content_type),
+                                     (b"Cache-Control", b"no-cache"),
+                                     (b"Content-Security-Policy", UI_CSP)], body)
+
+    # -- the SPARQL protocol -----------------------------------------------------------------
+    def _cross_site(self, request: Request) -> str:
+        """Why this request comes from another site's page ('' if it does not)."""
+        site = request.header("sec-fetch-site").lower()
+        if site and site not in ("same-origin", "none"):
+            return f"Sec-Fetch-Site: {site}"
+        origin = request.header("origin")
+        if origin:
+            parsed = urllib.parse.urlsplit(origin)
+            if parsed.scheme not in ("http", "https") or \
+                    parsed.netloc.lower() != request.header("host").lower():
+                return f"Origin: {origin}"
+        return ""
+
+    async def _protocol(self, conn: Connection, request: Request,
+                        args: dict[str, list[str]]) -> None:
+        why = self._cross_site(request)
+        if why:
+            conn.reply(403, f"queries from another site's page are refused ({why})", request)
+            return
+        if self.access.token:
+            given = request.header("authorization")
+            expected = f"Bearer {self.access.token}"
+            if not hmac.compare_digest(given.encode(), expected.encode()):
+                conn.reply(401, "this endpoint needs a token: Authorization: Bearer TOKEN",
+                           request, [(b"WWW-Authenticate", b'Bearer realm="rkg"')])
+                return
+        text, problem = self._query_text(request, args)
+        if problem:
+            status, message = problem
+            conn.reply(status, message, request)
+            return
+        assert text is not None
+        refusal = self._check(text)
+        if refusal:
+            conn.reply(403, refusal, request)
+            return
+        await self._run(conn, request, text)
+
+    def _query_text(self, request: Request, args: dict[str, list[str]]
+                    ) -> tuple[str | None, tuple[int, str] | None]:
+        if "update" in args:
+            return None, (403, "updates are refused: this endpoint is read-only")
+        fields = dict(args)
+        if request.method == "POST":
+            kind = request.header("content-type").split(";")[0].strip().lower()
+            if kind == "application/sparql-update":
+                return None, (403, "updates are refused: this endpoint is read-only")
+            if kind == "application/x-www-form-urlencoded":
+                try:
+                    form = urllib.parse.parse_qs(request.body.decode("utf-8"),
+                                                 keep_blank_values=True, strict_parsing=False)
+                except UnicodeDecodeError:
+                    return None, (400, "the form is not UTF-8")
+                if "update" in form:
+                    return None, (403, "updates are refused: this endpoint is read-only")
+                for key, values in form.items():
+                    fields.setdefault(key, []).extend(values)
+            elif kind == "application/sparql-query":
+                try:
+                    fields.setdefault("query", []).append(request.body.decode("utf-8"))
+                except UnicodeDecodeError:
+                    return None, (400, "the query is not UTF-8")
+            else:
+                return None, (415, "POST a form (application/x-www-form-urlencoded) or an "
+                                   "application/sparql-query body")
+        elif request.method != "GET":
+            return None, (405, f"{request.method} is not allowed on a query endpoint")
+        if "default-graph-uri" in fields or "named-graph-uri" in fields:
+            return None, (403, "default-graph-uri and named-graph-uri are refused: the "
+                               "default graph is the union of all graphs; use GRAPH")
+        queries = fields.get("query", [])
+        if len(queries) != 1:
+            return None, (400, "give exactly one query (query=... or an "
+                               "application/sparql-query body)")
+        return queries[0], None
+
+    def _check(self, text: str) -> str:
+        """The guard's refusal ('' when the query may run), remembered for repeated texts."""
+        known = self._checked.get(text)
+        if known is not None:
+            return known
+        try:
+            check_query(text)
+            verdict = ""
+        except QueryRefused as exc:
+            verdict = str(exc).removeprefix("<query>: ")
+        if len(text) <= 8192:  # remembered: the repeated short queries of programs
+            if len(self._checked) > 4096:
+                self._checked.clear()
+            self._checked[text] = verdict
+        return verdict
+
+    async def _run(self, conn: Connection, request: Request, text: str) -> None:
+        try:
+            async with self.pool.query({"query": text,
+                                        "accept": request.header("accept")}) as job:
+                kind, payload = await job.frame()
+                if kind == b"E":
+                    self._error(conn, request, payload)
+                    return
+                headers = [(b"Content-Type", payload + _charset(payload)), *RESULT_HEADERS]
+                pending: list[bytes] = []
+                size = 0
+                while size < STREAM_AFTER:
+                    kind, payload = await job.frame()
+                    if kind == b"D":
+                        pending.append(payload)
+                        size += len(payload)
+                    elif kind == b"F":
+                        conn.send(request, 200, headers, b"".join(pending))
+                        return
+                    else:
+                        self._error(conn, request, payload)
+                        return
+                conn.start_stream(request, 200, headers)
+                if not await conn.write_chunk(b"".join(pending)):
+                    return
+                while True:
+                    kind, payload = await job.frame()
+                    if kind == b"D":
+                        if not await conn.write_chunk(payload):
+                            return
+                    elif kind == b"F":
+                        conn.end_stream()
+                        return
+                    else:
+                        conn.abort_stream(request, json.loads(payload)["message"])
+                        return
+        except PoolError as exc:
+            if conn.chunked:
+                conn.abort_stream(request, exc.message)
+            else:
+                extra = [(b"Retry-After", b"5")] if exc.status == 503 else []
+                conn.reply(exc.status, exc.message, request, extra)
+
+    @staticmethod
+    def _error(conn: Connection, request: Request, payload: bytes) -> None:
+        info = json.loads(payload)
+        conn.reply(int(info["status"]), str(info["message"]), request)
+
+    # -- the rest ----------------------------------------------------------------------------
+    def _health(self, conn: Connection, request: Request) -> None:
+        status = self.pool.status()
+        healthy = status["workers"] > 0 or status["idle"] > 0
+        body: dict[str, Any] = {"status": "ok" if healthy else "no query worker", **status}
+        conn.send(request, 200 if healthy else 503,
+                  [(b"Content-Type", b"application/json"), (b"Cache-Control", b"no-store")],
+                  json.dumps(body, sort_keys=True).encode() + b"\n")
+
+    def _site(self, conn: Connection, request: Request, path: str) -> None:
+        if self.site_dir is None:
+            conn.reply(404, "this build has no site (run 'rkg viz' or build without "
+                            "--no-site)", request)
+            return
+        relative = urllib.parse.unquote(path[len("/site"):]).lstrip("/") or "index.html"
+        root = self.site_dir.resolve()
+        target = (root / relative).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(root) or not target.is_file():
+            conn.reply(404, f"no such page: {path}", request)
+            return
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type.endswith(("javascript", "json")):
+            content_type += "; charset=utf-8"
+        conn.send(request, 200, [(b"Content-Type", content_type.encode()),
+                                 (b"Cache-Control", b"no-cache"),
+                                 (b"Content-Security-Policy", SITE_CSP)],
+                  target.read_bytes())
+
+
+def _charset(content_type: bytes) -> bytes:
+    return b"; charset=utf-8" if content_type.startswith(b"text/") else b""

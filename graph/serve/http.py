@@ -1,0 +1,363 @@
+"""A small HTTP/1.1 server on asyncio for `rkg serve`: one thread, bounded everything.
+
+Why not `http.server`: one thread per connection (300 idle connections made 302 threads) and
+no way to stream an answer while watching for the client going away. Here every connection is
+a Protocol object: a request head must arrive within `header_timeout`, an idle keep-alive
+connection is closed after `idle_timeout`, at most `max_connections` are open, heads and bodies
+have size limits, and answers are written with back-pressure (the worker is not read while the
+client is not reading).
+
+An answer that cannot be finished after its first bytes went out (time limit, size limit, the
+engine failing) is never a complete-looking 200: its chunked body gets a last chunk with an
+error line (`#rkg-error: ...`, which no JSON, CSV or RDF parser accepts) and the connection is
+closed without the terminating zero-length chunk, so HTTP clients report a truncated body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+REASONS = {200: "OK", 204: "No Content", 304: "Not Modified", 400: "Bad Request",
+           401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 406: "Not Acceptable", 408: "Request Timeout",
+           411: "Length Required", 413: "Content Too Large", 414: "URI Too Long",
+           415: "Unsupported Media Type", 421: "Misdirected Request",
+           431: "Request Header Fields Too Large", 500: "Internal Server Error",
+           501: "Not Implemented", 503: "Service Unavailable", 504: "Gateway Timeout"}
+BASE_HEADERS = (b"Server: rkg-serve\r\nX-Content-Type-Options: nosniff\r\n"
+                b"Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n"
+                b"Cross-Origin-Resource-Policy: same-origin\r\n")
+
+
+@dataclass(frozen=True)
+class HttpLimits:
+    max_head: int = 16 << 10
+    max_body: int = 1 << 20
+    header_timeout: float = 10.0
+    idle_timeout: float = 15.0
+    max_connections: int = 1024
+
+
+@dataclass
+class Request:
+    method: str
+    target: str
+    version: str
+    headers: dict[str, str]
+    body: bytes = b""
+    peer: str = ""
+    keep_alive: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, "")
+
+
+Handler = Callable[["Connection", Request], Awaitable[None]]
+
+
+class Server:
+    """Owns the listening socket and counts connections."""
+
+    def __init__(self, handler: Handler, limits: HttpLimits, verbose: bool = False) -> None:
+        self.handler = handler
+        self.limits = limits
+        self.verbose = verbose
+        self.connections: set[Connection] = set()
+        self.server: asyncio.base_events.Server | None = None
+
+    async def listen(self, host: str, port: int) -> tuple[str, int]:
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(lambda: Connection(self), host, port,
+                                               backlog=1024, reuse_address=True)
+        sockname = self.server.sockets[0].getsockname()
+        return str(sockname[0]), int(sockname[1])
+
+    async def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        for connection in list(self.connections):
+            connection.close()
+        if self.server is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.server.wait_closed(), 2)
+
+    def log(self, line: str) -> None:
+        if self.verbose:
+            print(line, file=sys.stderr, flush=True)
+
+
+class Connection(asyncio.Protocol):
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.limits = server.limits
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.busy = False
+        self.closed = False
+        self.peer = ""
+        self.task: asyncio.Task[None] | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.writable = asyncio.Event()
+        self.writable.set()
+        self.gone = asyncio.Event()
+        self.chunked = False
+        self.continued = False
+        self.paused = False
+
+    # -- asyncio.Protocol ------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if len(self.server.connections) >= self.limits.max_connections:
+            transport.write(self._head(503, [(b"Content-Type", b"text/plain")], 28, False)
+                            + b"too many open connections\r\n")
+            transport.close()
+            self.closed = True
+            return
+        self.server.connections.add(self)
+        self._arm(self.limits.idle_timeout)
+
+    def data_received(self, data: bytes) -> None:
+        if self.closed:
+            return
+        self.buffer += data
+        if not self.busy:
+            self._next_request()
+        elif len(self.buffer) > self.limits.max_head + self.limits.max_body and \
+                self.transport is not None and not self.paused:
+            self.transport.pause_reading()  # pipelined requests wait in the socket, not here
+            self.paused = True
+
+    def eof_received(self) -> bool:
+        self.gone.set()
+        if not self.busy:
+            self.close()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.gone.set()
+        self.writable.set()
+        self.server.connections.discard(self)
+        if self.timer is not None:
+            self.timer.cancel()
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+    def pause_writing(self) -> None:
+        self.writable.clear()
+
+    def resume_writing(self) -> None:
+        self.writable.set()
+
+    # -- timers ----------------------------------------------------------------------------
+    def _arm(self, seconds: float) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        loop = asyncio.get_running_loop()
+        self.timer = loop.call_later(seconds, self._expired)
+
+    def _expired(self) -> None:
+        if not self.busy:
+            self.close()
+
+    # -- requests --------------------------------------------------------------------------
+    def _next_request(self) -> None:
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self.buffer) > self.limits.max_head:
+                self._fail(431, "request head too large")
+            elif self.buffer:
+                self._arm(self.limits.header_timeout)
+            return
+        if end > self.limits.max_head:
+            self._fail(431, "request head too large")
+            return
+        try:
+            request, length = self._parse_head(bytes(self.buffer[:end]))
+        except ValueError as exc:
+            self._fail(400, str(exc))
+            return
+        if length > self.limits.max_body:
+            self._fail(413, f"request body over {self.limits.max_body:,} bytes")
+            return
+        if len(self.buffer) < end + 4 + length:
+            if request.header("expect").lower() == "100-continue" and not self.continued:
+                self.continued = True  # curl waits a second for this before the body
+                assert self.transport is not None
+                self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self._arm(self.limits.header_timeout)
+            return
+        request.body = bytes(self.buffer[end + 4:end + 4 + length])
+        del self.buffer[:end + 4 + length]
+        request.peer = self.peer
+        self.continued = False
+        self.busy = True
+        if self.timer is not None:
+            self.timer.cancel()
+        self.task = asyncio.get_running_loop().create_task(self._run(request))
+
+    def _parse_head(self, head: bytes) -> tuple[Request, int]:
+        try:
+            text = head.decode("latin-1")
+        except UnicodeDecodeError as exc:  # pragma: no cover - latin-1 decodes anything
+            raise ValueError("bad request head") from exc
+        lines = text.split("\r\n")
+        parts = lines[0].split(" ")
+        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+            raise ValueError("bad request line")
+        method, target, version = parts
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, colon, value = line.partition(":")
+            if not colon or not name or name != name.strip():
+                raise ValueError("bad header line")
+            key = name.lower()
+            if key in headers:
+                if key in ("host", "content-length", "authorization", "origin"):
+                    raise ValueError(f"repeated {name} header")
+                headers[key] += ", " + value.strip()
+            else:
+                headers[key] = value.strip()
+        if "transfer-encoding" in headers:
+            raise ValueError("chunked request bodies are not accepted; send Content-Length")
+        length_text = headers.get("content-length", "0")
+        if not length_text.isdigit():
+            raise ValueError("bad Content-Length")
+        connection = headers.get("connection", "").lower()
+        keep_alive = ("close" not in connection if version == "HTTP/1.1"
+                      else "keep-alive" in connection)
+        return Request(method, target, version, headers, keep_alive=keep_alive), \
+            int(length_text)
+
+    async def _run(self, request: Request) -> None:
+        try:
+            await self.server.handler(self, request)
+        except asyncio.CancelledError:
+            self.close()
+            return
+        except Exception as exc:  # a bug must not take the server down
+            self.server.log(f"error on {request.method} {request.target}: {exc!r}")
+            if not self.chunked and not self.closed:
+                self.reply(500, "internal error\n")
+            self.close()
+            return
+        self.busy = False
+        if self.paused and self.transport is not None and not self.closed:
+            self.transport.resume_reading()
+            self.paused = False
+        if not request.keep_alive or self.gone.is_set():
+            self.close()
+            return
+        if self.buffer:
+            self._next_request()
+        else:
+            self._arm(self.limits.idle_timeout)
+
+    # -- responses -------------------------------------------------------------------------
+    def _head(self, status: int, headers: list[tuple[bytes, bytes]], length: int | None,
+              keep_alive: bool) -> bytes:
+        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\n".encode(),
+                 BASE_HEADERS]
+        lines += [name + b": " + value + b"\r\n" for name, value in headers]
+        if length is None:
+            lines.append(b"Transfer-Encoding: chunked\r\n")
+        else:
+            lines.append(b"Content-Length: %d\r\n" % length)
+        if not keep_alive:
+            lines.append(b"Connection: close\r\n")
+        lines.append(b"\r\n")
+        return b"".join(lines)
+
+    def send(self, request: Request, status: int, headers: list[tuple[bytes, bytes]],
+             body: bytes) -> None:
+        """A whole answer with its length."""
+        if self.closed or self.transport is None:
+            return
+        if status >= 500 and status not in (503, 504):
+            request.keep_alive = False
+        self.transport.write(self._head(status, headers, len(body), request.keep_alive)
+                             + (b"" if request.method == "HEAD" else body))
+        self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status}")
+
+    def reply(self, status: int, message: str, request: Request | None = None,
+              extra: list[tuple[bytes, bytes]] | None = None) -> None:
+        """A plain-text answer (errors and refusals)."""
+        body = (message.rstrip() + "\n").encode("utf-8")
+        headers = [(b"Content-Type", b"text/plain; charset=utf-8"),
+                   (b"Cache-Control", b"no-store"),
+                   (b"Content-Security-Policy", b"default-src 'none'")] + (extra or [])
+        if request is None:
+            request = Request("GET", "", "HTTP/1.1", {}, keep_alive=False)
+        self.send(request, status, headers, body)
+
+    def start_stream(self, request: Request, status: int,
+                     headers: list[tuple[bytes, bytes]]) -> None:
+        assert self.transport is not None
+        self.chunked = request.version == "HTTP/1.1"
+        if not self.chunked:
+            request.keep_alive = False
+        self.transport.write(self._head(status, headers, None, request.keep_alive)
+                             if self.chunked else self._head_http10(status, headers))
+        self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status} "
+                        "(streamed)")
+
+    def _head_http10(self, status: int, headers: list[tuple[bytes, bytes]]) -> bytes:
+        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\n".encode(),
+                 BASE_HEADERS, *[n + b": " + v + b"\r\n" for n, v in headers],
+                 b"Connection: close\r\n\r\n"]
+        return b"".join(lines)
+
+    async def write_chunk(self, data: bytes) -> bool:
+        """Write part of a streamed answer; False when the client is gone."""
+        if self.closed or self.transport is None:
+            return False
+        if data:
+            if self.chunked:
+                self.transport.write(b"%x\r\n" % len(data) + data + b"\r\n")
+            else:
+                self.transport.write(data)
+        if not self.writable.is_set():
+            await self.writable.wait()
+        return not self.closed
+
+    def end_stream(self) -> None:
+        if self.chunked and not self.closed and self.transport is not None:
+            self.transport.write(b"0\r\n\r\n")
+        self.chunked = False
+
+    def abort_stream(self, request: Request, message: str) -> None:
+        """Make a streamed answer visibly broken: an error line, then no final chunk."""
+        if not self.closed and self.transport is not None:
+            line = f"\n#rkg-error: {message}\n".encode()
+            if self.chunked:
+                self.transport.write(b"%x\r\n" % len(line) + line + b"\r\n")
+            else:
+                self.transport.write(line)
+        self.server.log(f"{request.peer} {request.method} {request.target[:120]} aborted: "
+                        f"{message}")
+        self.chunked = False
+        request.keep_alive = False
+        self.close()
+
+    def _fail(self, status: int, message: str) -> None:
+        self.busy = True
+        self.reply(status, message)
+        self.close()
+
+    def close(self) -> None:
+        self.closed = True
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
