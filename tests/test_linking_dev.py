@@ -23,7 +23,7 @@ from graph.facts import ForcedReturn
 from graph.linking import CanonicalReturn, LinkContext, link_returns
 from graph.linking.cluster import ANCHORS
 from graph.linking.features import THRESHOLD, Comparison, compare, profile
-from graph.linking.stage import place_containers
+from graph.linking.stage import place_containers, vague_places
 from graph.registry import load_registry
 from tests.test_linking_fixtures import event_files, linked_pairs
 
@@ -52,7 +52,8 @@ def returns_by_doc(out: Path) -> dict[str, list[ForcedReturn]]:
 
 
 def test_linking_dev_same_event_reports_link_when_extraction_allows(dev_build: Path) -> None:
-    containers = place_containers(load_registry())
+    registry = load_registry()
+    containers = place_containers(registry)
     returns = returns_by_doc(dev_build)
     predicted = {frozenset(name[:2] for name in pair)
                  for pair in linked_pairs(event_files(dev_build))}
@@ -60,9 +61,9 @@ def test_linking_dev_same_event_reports_link_when_extraction_allows(dev_build: P
             for p in itertools.combinations(docs, 2)}
     assert predicted <= gold, f"documents of different events linked: {predicted - gold}"
     # the events linking makes of the same reports (as the build did), by document
-    events = link_returns([r for doc in sorted(returns) for r in returns[doc]],
-                          LinkContext(containers)).events
-    profiles = [profile(e.members, containers) for e in events]
+    context = LinkContext(containers, vague=vague_places(registry))
+    events = link_returns([r for doc in sorted(returns) for r in returns[doc]], context).events
+    profiles = [profile(e.members, containers, context.vague) for e in events]
     report = []
     for pair in sorted(gold, key=sorted):
         a, b = sorted(pair)

@@ -63,7 +63,7 @@ def link_returns(returns: Sequence[ForcedReturn], context: LinkContext | None = 
     members = [[returns[i] for i in g.members] for g in groups]
     # a group's profile, kept as it grew, is that of its members in any order, unless a
     # decision joined what conflicts (then the first perpetrator named counts)
-    profiles = [profile(ms, context.containers)
+    profiles = [profile(ms, context.containers, context.vague)
                 if any(link[2] == STEP_CURATION for link in g.links) else g.profile
                 for g, ms in zip(groups, members, strict=True)]
     identities = assign([frozenset(fingerprint(m, context.file_names) for m in ms)
@@ -76,7 +76,8 @@ def link_returns(returns: Sequence[ForcedReturn], context: LinkContext | None = 
     for group, ms, key in zip(groups, members, identities.keys, strict=True):
         links = tuple(Link(returns[a], returns[b], step, why.score, why.agreed, why.disagreed,
                            decision) for a, b, step, why, decision in group.links)
-        events.append(_canonical(key, ms, links, disagreements(ms, context.containers),
+        disputes = disagreements(ms, context.containers, context.vague)
+        events.append(_canonical(key, ms, links, disputes,
                                  tuple(sorted(successors.get(key, ()))), legs.get(key)))
     return Linked(events, candidates, identities)
 

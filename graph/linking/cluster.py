@@ -69,7 +69,8 @@ class _Linker:
 
     def profile(self, i: int) -> Profile:
         if i not in self.profiles:
-            self.profiles[i] = profile([self.returns[i]], self.containers)
+            self.profiles[i] = profile([self.returns[i]], self.containers,
+                                       self.context.vague)
         return self.profiles[i]
 
     def kept_apart(self, a: Sequence[int], b: Sequence[int]) -> bool:

@@ -83,9 +83,10 @@ def precise_date(dates: Iterable[DateValue]) -> DateValue:
                                      d.iso or ""))
 
 
-def profile(mentions: Sequence[ForcedReturn], containers: Mapping[str, tuple[str, ...]]
-            ) -> Profile:
-    places = frozenset(p.key for m in mentions for p in m.places)
+def profile(mentions: Sequence[ForcedReturn], containers: Mapping[str, tuple[str, ...]],
+            vague: frozenset[str] = frozenset()) -> Profile:
+    """`vague` places (a border region) are left out: too wide to agree or disagree."""
+    places = frozenset(p.key for m in mentions for p in m.places if p.key not in vague)
     within = frozenset(places | {c for p in places for c in containers.get(p, ())})
     return Profile(
         next((m.perpetrator for m in mentions if m.perpetrator), None),

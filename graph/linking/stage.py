@@ -81,6 +81,14 @@ def place_containers(registry: Registry) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def vague_places(registry: Registry) -> frozenset[str]:
+    """Areas that straddle a border (an AdministrativeRegion that `connects` states, such as
+    the China-North Korea border region): a report placing a return there says no more
+    about its route than one naming the state."""
+    return frozenset(e.id for e in registry
+                     if e.type == "AdministrativeRegion" and e.get("connects"))
+
+
 def run(returns: Sequence[ForcedReturn], file_names: Mapping[str, str], registry: Registry,
         out: Path, decisions: Curation, entities: frozenset[str] = frozenset(),
         statements: Sequence[SpeechAct] = ()) -> LinkStage:
@@ -127,7 +135,7 @@ def run(returns: Sequence[ForcedReturn], file_names: Mapping[str, str], registry
         else:
             rejected.update(indices)
     context = LinkContext(place_containers(registry), file_names, history, tuple(same),
-                          tuple(apart), frozenset(rejected))
+                          tuple(apart), frozenset(rejected), vague_places(registry))
     with cyclic_gc_paused():
         linked = link_returns(list(returns), context)
         event_of = {id(m): e.key for e in linked.events for m in e.members}
