@@ -288,19 +288,33 @@ def measure(label: str, outdir: Path, runs: int, context: Any) -> None:
         pages[p.kind].append(p)
     print("times from navigation start (median of runs): load = the load event, settled = "
           "physics off; layout = settling alone")
-    print(f"{'view':<34}{'nodes':>7}{'edges':>7}{'HTML KB':>9}{'load s':>8}{'settled s':>10}"
-          f"{'layout s':>9}")
-    for kind in ("whole", "advocacy", "return", "actor"):
+    print(f"{'view':<34}{'HTML KB':>9}{'load s':>8}{'settled s':>10}{'layout s':>9}")
+    for kind in ("summary", "explorer", "advocacy", "returns", "actors", "places"):
         if kind not in pages:
             continue
-        page = max(pages[kind], key=lambda p: p.nodes)  # the largest of its kind
-        size = (site / page.path).stat().st_size / 1024
+        page = max(pages[kind], key=lambda p: p.bytes)  # the largest of its kind
         load, settle, layout = time_page(context, (site / page.path).as_uri(), runs)
         name = kind if len(pages[kind]) == 1 else f"{kind} (largest of {len(pages[kind])})"
-        print(f"{name:<34}{page.nodes:>7}{page.edges:>7}{size:>9.0f}{load:>8.2f}{settle:>10.2f}"
-              f"{layout:>9.2f}")
-    assets = sum(p.stat().st_size for p in (site / "assets").iterdir()) / 1024
-    print(f"shared assets (vis-network, site.css, scripts): {assets:.0f} KB")
+        print(f"{name:<34}{page.bytes / 1024:>9.0f}{load:>8.2f}{settle:>10.2f}{layout:>9.2f}")
+    tops = []
+    for _ in range(runs):
+        page = context.new_page()
+        page.goto((site / "graph.html").as_uri(), wait_until="load")
+        page.wait_for_function("document.body.dataset.state === 'settled'", timeout=120_000)
+        page.evaluate("document.getElementById('show-top').click()")
+        page.wait_for_function("rkg.nodes.length > 1 && !rkg.nodes.getIds()[0].startsWith("
+                               "'agg:') && document.body.dataset.state === 'settled'",
+                               timeout=300_000, polling=500)
+        tops.append((page.evaluate("rkg.nodes.length"),
+                     page.evaluate("window.rkgLastLayoutMs") / 1000))
+        page.close()
+    print(f"{'most connected nodes (' + str(tops[0][0]) + ')':<34}{'':>9}{'':>8}{'':>10}"
+          f"{statistics.median(t[1] for t in tops):>9.2f}")
+    largest = max(result.pages, key=lambda p: p.bytes)
+    print(f"largest page: {largest.path} ({largest.bytes / 1024:.0f} KB)")
+    assets = sum(p.stat().st_size for p in (site / "assets").rglob("*") if p.is_file()) / 1024
+    print(f"shared assets (vis-network, MiniSearch, basemap, scripts, search index): "
+          f"{assets:.0f} KB")
 
 
 def main(argv: list[str] | None = None) -> None:

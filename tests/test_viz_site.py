@@ -25,6 +25,15 @@ from tests.conftest import ROOT
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
+HOSTILE_MD = "[see this](javascript:alert(2)) ![pixel](http://198.51.100.7/p.png) **loud**"
+HOSTILE_TEX = r"$\input{/etc/passwd}$ \href{javascript:alert(3)}{here} \\write18{id}"
+
+
+def script_payload(text: str) -> object:
+    """The JSON inside a data script: rkgData("key", {...}); or window.NAME = {...};"""
+    if text.startswith("rkgData("):
+        return json.loads(text[text.index(",") + 1:text.rindex(")")])
+    return json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
 
 
 def copy_build(build: Path, dest: Path) -> Path:
@@ -44,6 +53,11 @@ def hostile_corpus(folder: Path) -> Path:
         f"March 2023, activists said. {HOSTILE_IMG} was written here.\n\n"
         f"Human Rights Watch urged China to stop the repatriations {HOSTILE_SCRIPT} at once.\n",
         encoding="utf-8")
+    (folder / "markup.md").write_text(
+        "Russian border guards handed over 7 North Korean workers to North Korea in May 2022, "
+        f"a monitor said {HOSTILE_MD} and {HOSTILE_TEX} in the same line.\n\n"
+        f"Amnesty International urged Russia to stop the deportations {HOSTILE_TEX}.\n",
+        encoding="utf-8")
     (folder / "sources.yaml").write_text(
         "documents:\n"
         "  - file: hostile.txt\n"
@@ -52,6 +66,12 @@ def hostile_corpus(folder: Path) -> Path:
         "    kind: news_article\n"
         "    date: \"2023-04-01\"\n"
         "    url: \"javascript:alert(1)\"\n"
+        "    language: en\n"
+        "  - file: markup.md\n"
+        "    title: '# Heading [x](javascript:alert(4)) $\\\\input{x}$'\n"
+        "    publisher: '**Monitor** <b>'\n"
+        "    kind: news_article\n"
+        "    date: \"2022-06-01\"\n"
         "    language: en\n", encoding="utf-8")
     return folder
 
@@ -79,20 +99,54 @@ def html_files(site: Path) -> list[Path]:
 
 
 def test_viz_site_has_every_view(site: Path) -> None:
-    for name in ("index.html", "graph.html", "advocacy.html", "timeline.html",
-                 "manifest.json", "assets/vis-network.min.js", "assets/vis-network.css",
-                 "assets/network.js", "assets/site.css"):
+    for name in ("index.html", "graph.html", "explore.html", "advocacy.html", "map.html",
+                 "timeline.html", "questions.html", "manifest.json", "data/map.js",
+                 "data/s/top.js", "data/s/advocacy.js", "assets/search-index.js",
+                 "assets/vis-network.min.js", "assets/explorer.js", "assets/site.js",
+                 "assets/endpoint.js", "assets/vendor/minisearch/minisearch.js",
+                 "assets/vendor/minisearch/LICENSE.txt",
+                 "assets/vendor/world-atlas/countries-50m.js",
+                 "assets/vendor/topojson-client/topojson-client.min.js"):
         assert (site / name).is_file(), name
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     kinds = {p["kind"] for p in manifest["pages"]}
-    assert kinds == {"whole", "advocacy", "return", "actor"}
-    returns = [p for p in manifest["pages"] if p["kind"] == "return"]
-    assert len(returns) == len(list((site / "returns").glob("*.html"))) >= 1
+    assert {"summary", "explorer", "advocacy", "map", "index", "actors", "people", "places",
+            "treaties", "resolutions", "returns", "events", "document", "timeline",
+            "browse", "questions"} <= kinds
+    returns = [p for p in manifest["pages"] if p["kind"] == "returns"]
+    assert len(list((site / "returns").glob("*.html"))) == len(returns) >= 3
     assert len(list((site / "docs").glob("*.html"))) == 5
-    index = (site / "index.html").read_text(encoding="utf-8")
+    # every page of a thing is reachable from a browse page
+    browse = "".join(p.read_text(encoding="utf-8") for p in (site / "browse").glob("*.html"))
     for page in manifest["pages"]:
         assert (site / page["path"]).is_file()
-        assert f'href="{page["path"]}"' in index or page["kind"] in ("whole", "advocacy")
+        if page["kind"] in ("actors", "people", "places", "treaties", "resolutions", "laws",
+                            "returns", "events", "document"):
+            assert f'href="../{page["path"]}"' in browse, page["path"]
+
+
+def test_viz_site_pages_are_named_by_readable_slugs(site: Path) -> None:
+    for folder in ("actors", "places", "treaties", "returns", "events", "docs", "people"):
+        for path in (site / folder).glob("*.html"):
+            assert not re.search(r"[0-9a-f]{12}", path.stem), path
+    assert (site / "actors" / "china.html").is_file()
+    assert (site / "places" / "hunchun.html").is_file()
+    assert (site / "treaties" / "refugee-convention-1951.html").is_file()
+    assert (site / "returns" / "forced-return-by-china-2023-10-09.html").is_file()
+
+
+def test_viz_site_pages_cite_their_iri_source_and_quote(site: Path) -> None:
+    page = (site / "returns" / "forced-return-by-china-2023-10-09.html").read_text(
+        encoding="utf-8")
+    cite = page[page.index('<section class="cite">'):]
+    cite = cite[:cite.index("</section>")]
+    assert "https://w3id.org/refoulement-kg/id/forced-return/" in cite
+    assert "<q>" in cite and "../docs/" in cite
+    treaty = (site / "treaties" / "cat.html").read_text(encoding="utf-8")
+    assert "Entry into force: <strong>1987-06-26</strong>" in treaty
+    assert "Forced returns by states bound by it" in treaty
+    place = (site / "places" / "hunchun.html").read_text(encoding="utf-8")
+    assert "Forced returns through this place (1)" in place
 
 
 def test_viz_site_loads_nothing_remote(site: Path) -> None:
@@ -103,24 +157,37 @@ def test_viz_site_loads_nothing_remote(site: Path) -> None:
             assert "http://" not in tag and "https://" not in tag, (path, tag)
             assert "//" not in tag.split("src=")[-1][:3], (path, tag)
         assert "bootstrap" not in text.lower() and "cdnjs" not in text and "jsdelivr" not in text
-    for path in (site / "assets").iterdir():
+    for path in (site / "assets").rglob("*.css"):
         text = path.read_text(encoding="utf-8", errors="replace")
         assert not re.search(r"url\(\s*['\"]?https?:", text), path
         assert "@import" not in text, path
 
 
-def test_viz_site_index_holds_counts_documents_and_answers(site: Path) -> None:
+def test_viz_site_index_summarises_and_links_onward(site: Path) -> None:
     index = (site / "index.html").read_text(encoding="utf-8")
-    for heading in ("Documents (5)", "What the graph holds", "Build record", "Validation",
-                    "Competency questions"):
+    for heading in ("Latest events", "Latest documents", "Views", "Browse",
+                    "Where sources disagree", "Review queue", "Legend"):
         assert heading in index, heading
-    assert "2023-10-13-hrf-joint-statement.txt" in index
-    assert index.count('<section class="cq"') >= 5
+    assert index.count("<tr>") < 60  # a summary, not every registry entry
+    assert len(index.encode("utf-8")) < 40_000
+    questions = (site / "questions.html").read_text(encoding="utf-8")
+    assert questions.count('<section class="cq"') >= 5
+
+
+def test_viz_site_pages_do_not_embed_the_corpus(site: Path) -> None:
+    """Lists are cut, and the explorer's data are per node: no page carries the graph."""
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    for page in manifest["pages"]:
+        if page["kind"] not in ("document", "questions", "treaties"):
+            assert page["bytes"] < 120_000, page
+    china = (site / "data" / "n" / "actors" / "china.js").read_text(encoding="utf-8")
+    payload = json.loads(china[china.index(",") + 1:china.rindex(")")])
+    assert len(payload["nb"]) <= 120 and payload["s"] == "actors/china"
 
 
 def test_viz_site_index_shows_validation_report(sample_build: Path, tmp_path: Path) -> None:
     out = copy_build(sample_build, tmp_path / "out")
-    (out / "validation.txt").write_text("Conforms: True\n<b>not bold</b>\n", encoding="utf-8")
+    (out / "validation.txt").write_text("Conforms: True <b>not bold</b>\n", encoding="utf-8")
     build_site(out)
     index = (out / "site" / "index.html").read_text(encoding="utf-8")
     assert "Conforms: True" in index and "&lt;b&gt;not bold&lt;/b&gt;" in index
@@ -153,11 +220,16 @@ def test_viz_site_escapes_hostile_text(hostile_site: Path) -> None:
         assert HOSTILE_SCRIPT not in text, path
         assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", text, re.I), path
         seen_escaped |= "&lt;img src=x onerror=alert(1)&gt;" in text
-        # JSON for scripts carries no '<' at all
-        for block in re.findall(r'<script id="rkg-data" type="application/json">(.*?)</script>',
-                                text, re.S):
-            assert "<" not in block and ">" not in block
-            assert HOSTILE_IMG in json.dumps(json.loads(block), ensure_ascii=False)
+    # the data files of the scripts carry no '<' at all, yet hold the hostile text
+    decoded = False
+    for path in sorted(hostile_site.rglob("*.js")):
+        if "vendor" in path.parts or (path.parent.name == "assets" and path.name not in (
+                "search-index.js", "endpoint.js")):
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "<" not in text and ">" not in text, path
+        decoded |= HOSTILE_SCRIPT in json.dumps(script_payload(text), ensure_ascii=False)
+    assert decoded
     assert seen_escaped
 
 
@@ -184,7 +256,7 @@ def test_viz_cli_writes_the_site(sample_build: Path, tmp_path: Path) -> None:
     out = copy_build(sample_build, tmp_path / "out")
     result = CliRunner().invoke(cli, ["viz", "--graph", str(out)])
     assert result.exit_code == 0, result.output
-    assert "whole graph:" in result.output
+    assert "pages:" in result.output
     assert (out / "site" / "index.html").is_file()
 
 
@@ -208,3 +280,21 @@ def test_viz_failed_build_keeps_the_old_site(sample_build: Path, tmp_path: Path,
         build_site(out)
     assert (out / "site" / "index.html").read_bytes() == before
     assert not list(out.glob(".site-*"))
+
+
+def test_viz_site_endpoint_hook(sample_build: Path, tmp_path: Path) -> None:
+    """`rkg viz --endpoint URL` writes assets/endpoint.js, which every page loads; without it
+    the value is null and the header link stays hidden."""
+    out = copy_build(sample_build, tmp_path / "out")
+    result = CliRunner().invoke(cli, ["viz", "--graph", str(out), "--endpoint",
+                                      "http://127.0.0.1:7878/query", "-q"])
+    assert result.exit_code == 0, result.output
+    hook = (out / "site" / "assets" / "endpoint.js").read_text(encoding="utf-8")
+    assert hook == 'window.RKG_ENDPOINT = "http://127.0.0.1:7878/query";\n'
+    for page in ("index.html", "places/hunchun.html"):
+        text = (out / "site" / page).read_text(encoding="utf-8")
+        assert 'id="endpoint-link" href="#" hidden' in text
+        assert "assets/endpoint.js" in text
+    build_site(out)
+    assert (out / "site" / "assets" / "endpoint.js").read_text(
+        encoding="utf-8") == "window.RKG_ENDPOINT = null;\n"

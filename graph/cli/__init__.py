@@ -10,6 +10,7 @@ from graph.cli import (
     evaluate_cmd,
     export_cmd,
     ontology_cmd,
+    pack_cmd,
     query_cmd,
     review_cmd,
     serve_cmd,
@@ -28,7 +29,7 @@ def cli() -> None:
 
 
 for module in (build_cmd, query_cmd, export_cmd, viz_cmd, validate_cmd, serve_cmd,
-               evaluate_cmd, ontology_cmd, review_cmd):
+               evaluate_cmd, ontology_cmd, review_cmd, pack_cmd):
     module.register(cli)
 
 

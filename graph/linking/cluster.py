@@ -8,7 +8,7 @@ become one group, while two returns of one article on different dates stay apart
 Step 2 (across documents): groups of different documents are scored pairwise and merged
 greedily, best score first; every merge is checked again against the merged groups, so a
 chain of weak links cannot join what conflicts. A cross-document link needs an anchor, a
-date or a place in common: a matching count alone joins nothing. Candidates are blocked by
+day, a month or a place in common: a matching count or a year alone joins nothing. Candidates are blocked by
 perpetrator and year (and, for undated groups, by place), which keeps the step near linear.
 
 Researchers' decisions (graph/curation.py) come in as index sets: `same` groups are joined
@@ -25,7 +25,10 @@ from graph.facts import ForcedReturn
 from graph.linking.features import NEAR, THRESHOLD, Comparison, Profile, combine, compare, profile
 from graph.linking.model import STEP_CORPUS, STEP_CURATION, STEP_DOCUMENT, LinkContext
 
-ANCHORS = frozenset({"date-day", "date-month", "date-year", "place"})
+# What two documents must share to be joined: a day or a month, or a place. A year alone is
+# no anchor: "hundreds were returned last year" fits every return of that year, and joining
+# it to one of them would make a vague report a source for a particular day.
+ANCHORS = frozenset({"date-day", "date-month", "place"})
 
 
 @dataclass

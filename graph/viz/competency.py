@@ -19,6 +19,7 @@ from graph.viz.data import PREFIXES, GraphData, format_date, tail
 
 log = logging.getLogger(__name__)
 SEP = " | "
+ROWS_MAX = 50
 
 
 @dataclass
@@ -36,6 +37,12 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     source: str = ""  # the query that made it
     note: str = ""
+    more: int = 0  # rows left out (a page shows at most ROWS_MAX)
+
+    def cut(self) -> Table:
+        self.more = max(0, len(self.rows) - ROWS_MAX)
+        del self.rows[ROWS_MAX:]
+        return self
 
 
 RETURNS = PREFIXES + """
@@ -151,8 +158,9 @@ class Answers:
         return Cell(", ".join(names))
 
     def tables(self) -> list[Table]:
-        return [self.returns(), self.disagreements(), self.treaty_words(), self.binding(),
-                self.bound_returns(), self.statements(), self.posts(), self.harms()]
+        return [t.cut() for t in (
+            self.returns(), self.disagreements(), self.treaty_words(), self.binding(),
+            self.bound_returns(), self.statements(), self.posts(), self.harms())]
 
     def returns(self) -> Table:
         t = Table("returns", "Forced returns", "What forced returns happened, when, where, "
@@ -311,7 +319,7 @@ def pack_tables(outdir: Path, data: GraphData, link: Callable[[str], str]) -> li
                       source=q.text, note=f"queries/{q.name}.rq")
         for record in result.records():
             table.rows.append([_pack_cell(record[c], data, link) for c in columns])
-        tables.append(table)
+        tables.append(table.cut())
     return tables
 
 

@@ -6,12 +6,14 @@ browser puts every string in place with `textContent`, and templates autoescape.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import unicodedata
 
-from graph.viz.data import REGISTRY, GraphData, Node, Quote, tail
-from graph.viz.styles import GROUP_BY_KEY, RKG
+from graph.viz.data import GraphData, Node, Quote, tail
+from graph.viz.styles import RKG
 
 MAX_PROPS = 40
+MAX_SLUG = 64
 
 
 def grouped_props(node: Node) -> list[list[str]]:
@@ -25,12 +27,25 @@ def grouped_props(node: Node) -> list[list[str]]:
     return out
 
 
-def doc_path(doc_iri: str) -> str:
-    return f"docs/{tail(doc_iri)}.html"
+def slugify(text: str) -> str:
+    """ASCII, lower case, words joined by '-' (page names)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-") or "item"
 
 
-def quote_href(quote: Quote) -> str:
-    return f"{doc_path(quote.doc)}#m-{tail(quote.mention)}"
+def doc_slug(data: GraphData, doc_iri: str) -> str:
+    """A document's page name: its file name (unique in a corpus), made a slug."""
+    doc = data.documents.get(doc_iri)
+    return slugify(doc.file if doc is not None and doc.file else tail(doc_iri))
+
+
+def doc_path(data: GraphData, doc_iri: str) -> str:
+    return f"docs/{doc_slug(data, doc_iri)}.html"
+
+
+def quote_href(data: GraphData, quote: Quote) -> str:
+    return f"{doc_path(data, quote.doc)}#m-{tail(quote.mention)}"
 
 
 def class_label(data: GraphData, node: Node) -> str:
@@ -54,36 +69,7 @@ def quote_dict(data: GraphData, quote: Quote, root: str) -> dict[str, str]:
         "text": quote.text, "before": quote.before, "after": quote.after,
         "doc": (doc.title if doc else tail(quote.doc)),
         "file": doc.file if doc else "",
-        "href": root + quote_href(quote),
+        "href": root + quote_href(data, quote),
         "by": data.label(quote.claimed_by) if quote.claimed_by else "",
         "note": "; ".join(notes),
-    }
-
-
-def node_details(data: GraphData, node: Node, root: str, *, max_quotes: int,
-                 pages: dict[str, str], measures: str = "") -> dict[str, Any]:
-    """The details panel of one node (`root` leads from the page back to the site root)."""
-    group = GROUP_BY_KEY[node.group]
-    props = grouped_props(node)[:MAX_PROPS]
-    quotes = node.claims + node.mentions
-    links = []
-    if node.id in pages:
-        links.append(["Open its own view", root + pages[node.id]])
-    if node.id in data.documents:
-        links.append(["Read the document with its quotes marked", root + doc_path(node.id)])
-    sources = sorted(s for s in node.sources if s in data.documents)
-    for doc in sources[:12]:
-        links.append([f"Source: {data.documents[doc].title}", root + doc_path(doc)])
-    return {
-        "label": node.label,
-        "kind": class_label(data, node),
-        "group": group.label,
-        "iri": node.id,
-        "date": node.date or "",
-        "registry": REGISTRY in node.sources,
-        "props": props,
-        "quotes": [quote_dict(data, q, root) for q in quotes[:max_quotes]],
-        "more": max(0, len(quotes) - max_quotes),
-        "links": links,
-        "measures": measures,
     }

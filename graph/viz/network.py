@@ -9,39 +9,15 @@ The browser then runs a short physics pass from those positions and switches phy
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 from pyvis.network import Network
 
-from graph.viz.data import GraphData, Node
-from graph.viz.styles import GROUP_BY_KEY
-from graph.viz.views import View
-
 SEED = 7
 EXACT_BETWEENNESS = 300  # above this many nodes, betweenness is sampled (seeded)
 SAMPLES = 100
 LABEL_MAX = 42
-
-
-@dataclass
-class Placed:
-    """One view, laid out: pyvis node and edge dictionaries and per-node measures."""
-
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
-    options: dict[str, Any]
-    degree: dict[str, int]
-    betweenness: dict[str, float]
-    community: dict[str, int]
-
-
-def to_networkx(view: View) -> nx.Graph:
-    g = nx.Graph()
-    g.add_nodes_from(view.nodes)
-    g.add_edges_from((e.source, e.target) for e in view.edges if e.source != e.target)
-    return g
 
 
 def communities(g: nx.Graph) -> dict[str, int]:
@@ -124,56 +100,30 @@ def short(label: str) -> str:
     return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
 
 
-def tooltip(node: Node, data: GraphData, degree: int) -> str:
-    """Plain text (vis-network shows a string title with innerText: no markup runs)."""
-    group = GROUP_BY_KEY[node.group]
-    kind = data.labels.get("https://w3id.org/refoulement-kg/ontology#" + node.rdf_class,
-                           node.rdf_class)
-    lines = [node.label, f"{kind} ({group.label})"]
-    if node.date:
-        lines.append(f"Date: {node.date}")
-    docs = sorted(s for s in node.sources if s in data.documents)
-    if docs:
-        lines.append(f"Sources: {len(docs)} document{'s' if len(docs) != 1 else ''}")
-    if "registry" in node.sources:
-        lines.append("In the reference registry")
-    lines.append(f"Links in this view: {degree}")
-    lines.append("Click for details and quotes")
-    return "\n".join(lines)
+def bulk_network(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> Network:
+    """A pyvis Network holding these node and edge dictionaries, filled in bulk.
 
-
-def place(view: View, data: GraphData, *, measure: str = "degree") -> Placed:
-    """Measures, communities and positions of a view, as pyvis node and edge dictionaries."""
-    g = to_networkx(view)
-    degree = dict(g.degree())
-    between = betweenness(g)
-    community = communities(g)
-    positions = layout(g, community)
-    size = degree if measure == "degree" else {n: between[n] * 100 for n in g}
+    pyvis's add_node/add_edge check membership against Python lists (quadratic: 10.9 s for
+    the whole graph of 1,000 documents); the lists and the id map are assigned at once here."""
     net = Network(directed=True, height="100%", width="100%", cdn_resources="remote")
-    for iri in view.nodes:
-        node = data.nodes[iri]
-        group = GROUP_BY_KEY[node.group]
-        x, y = positions[iri]
-        net.add_node(iri, label=short(node.label), shape=group.shape, color=group.color,
-                     title=tooltip(node, data, degree[iri]), value=round(size[iri], 3) + 1,
-                     x=x, y=y, borderWidth=3 if iri == view.focus else 1)
-    for edge in view.edges:
-        options: dict[str, Any] = {"title": edge.title or edge.label, "color": edge.color,
-                                   "width": edge.width}
-        if edge.dashes:
-            options["dashes"] = True
-        if view.kind == "advocacy" or len(view.nodes) <= 60:
-            options["label"] = edge.label
-        net.add_edge(edge.source, edge.target, **options)
-    for item in net.nodes:
-        item.pop("font", None)
-    return Placed(net.nodes, net.edges, vis_options(len(view.nodes)), degree, between,
-                  community)
+    net.nodes = nodes
+    net.edges = edges
+    net.node_ids = [n["id"] for n in nodes]
+    net.node_map = {n["id"]: n for n in nodes}
+    return net
+
+
+def positions_for(node_ids: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """A seeded layout of these nodes: communities laid out alone, then packed."""
+    g = nx.Graph()
+    g.add_nodes_from(node_ids)
+    g.add_edges_from((a, b) for a, b in edges if a != b and a in g and b in g)
+    return layout(g, communities(g))
 
 
 def vis_options(n: int) -> dict[str, Any]:
-    """vis-network options: a short, seeded physics pass from the precomputed layout."""
+    """vis-network options: labels are drawn by explorer.js (never overlapping), so
+    vis-network draws none; a short, seeded physics pass from precomputed positions."""
     big = n > 500
     return {
         "layout": {"randomSeed": SEED, "improvedLayout": False},
@@ -187,18 +137,12 @@ def vis_options(n: int) -> dict[str, Any]:
                               "updateInterval": 25, "fit": True},
             "minVelocity": 1.0,
         },
-        "nodes": {
-            "scaling": {"min": 8, "max": 42,
-                        "label": {"enabled": True, "min": 12, "max": 26,
-                                  "maxVisible": 30, "drawThreshold": 7}},
-            "font": {"face": "system-ui, sans-serif", "strokeWidth": 3,
-                     "strokeColor": "#ffffff"},
-        },
+        "nodes": {"scaling": {"min": 8, "max": 40, "label": {"enabled": False}},
+                  "font": {"size": 0}},
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "smooth": False,
-            "font": {"size": 10, "align": "middle", "color": "#555555",
-                     "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "color": {"color": "#b0b0b0", "highlight": "#333333", "hover": "#555555"},
             "selectionWidth": 2,
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big,

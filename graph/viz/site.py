@@ -1,21 +1,26 @@
 """`build_site(outdir)`: the offline HTML site of a build, in `outdir/site/`.
 
-Pages: index.html (what the graph holds, the build record, the validation result, the
-competency tables), graph.html (the whole graph), advocacy.html, one page per forced return
-(returns/) and per actor (actors/), one per source document with its quotes marked (docs/),
-and timeline.html. Every script and style sheet is a file in site/assets/ (vis-network is
-copied from the pyvis package): the site loads nothing from the network and works from
-file:// or any static host.
+Pages (docs/site.md): index.html (a summary that links onward), graph.html (the whole graph
+summarised by type, community or year, with drill-down), explore.html (the explorer, from any
+node), advocacy.html, map.html, timeline.html with one page per year, questions.html (the
+competency tables), browse/ (every page of a kind, paged), and one page per thing a user may
+look up, named by a readable slug: actors/, people/, places/, treaties/, resolutions/, laws/,
+returns/, events/, docs/. A search box on every page searches a MiniSearch index built here.
 
-Safety: Jinja autoescapes every template; data for scripts is JSON inside
-`<script type="application/json">` with `<`, `>` and `&` escaped, read with JSON.parse and put
-in place with textContent; tooltips are plain strings, which vis-network shows as text.
-The same graph gives a byte-identical site (seeded layouts, sorted output, no timestamps).
+No page embeds data that grows with the corpus: lists are cut at a fixed length, the explorer
+loads one node's neighbourhood at a time from data/n/, the summary's drill-downs from data/s/,
+the map its (aggregated) arrows from data/map.js and the search box its index from
+assets/search-index.js, all on demand. Every script and style sheet is a file in site/assets/
+(vis-network from the pyvis package; MiniSearch, topojson-client and the Natural Earth basemap
+from npm, under assets/vendor/): the site loads nothing from the network.
+
+Safety: Jinja autoescapes every template; data for scripts is JSON with '<', '>' and '&'
+escaped, read with JSON.parse or as a script literal and put in place with textContent;
+tooltips are plain strings. The same graph gives a byte-identical site.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import shutil
@@ -28,19 +33,30 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from graph.viz import competency
-from graph.viz.data import REGISTRY, GraphData, Node, load
-from graph.viz.details import doc_path, grouped_props, node_details, quote_dict
-from graph.viz.network import EXACT_BETWEENNESS, Placed, place
+from graph.viz import competency, search
+from graph.viz.data import GraphData, load
+from graph.viz.details import doc_path
+from graph.viz.explorer import TOP_MAX, Explorer, legend
+from graph.viz.geo import map_data
+from graph.viz.network import vis_options
+from graph.viz.pages import Cut, PageFacts
+from graph.viz.segments import segments
+from graph.viz.slugs import FOLDERS, assign
 from graph.viz.styles import GROUP_BY_KEY, GROUPS, STANCE_COLORS
-from graph.viz.timeline import graph_link, timeline
-from graph.viz.views import View, Views, category
+from graph.viz.timeline import timeline
+from graph.viz.views import Views
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
-WHOLE_MAX_QUOTES = 8
-EGO_MAX_QUOTES = 40
+BROWSE_PAGE = 200  # entries per browse page
+YEAR_PAGE = 300  # timeline items per page
+LATEST = 12
+FOLDER_TITLES = {"actors": "Actors (states, UN bodies, NGOs, institutions, agencies, media)",
+                 "people": "People", "places": "Places", "treaties": "Treaties",
+                 "resolutions": "Resolutions", "laws": "Legal norms and domestic laws",
+                 "returns": "Forced returns", "events": "Other events and statements",
+                 "docs": "Source documents"}
 
 
 @dataclass
@@ -50,6 +66,7 @@ class PageInfo:
     kind: str
     nodes: int = 0
     edges: int = 0
+    bytes: int = 0
 
 
 @dataclass
@@ -61,17 +78,15 @@ class SiteResult:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        views = [p for p in self.pages if p.nodes]
-        whole = next((p for p in self.pages if p.kind == "whole"), None)
-        lines = [f"Wrote {self.site}/index.html: {self.files} files, "
-                 f"{self.bytes / 1e6:.1f} MB, in {self.seconds:.1f} s."]
-        if whole is not None:
-            lines.append(f"  whole graph: {whole.nodes} nodes, {whole.edges} edges")
         kinds: dict[str, int] = {}
-        for page in views:
+        for page in self.pages:
             kinds[page.kind] = kinds.get(page.kind, 0) + 1
-        lines.append("  network views: " + ", ".join(f"{n} {k}" for k, n in sorted(
-            kinds.items())))
+        largest = max(self.pages, key=lambda p: p.bytes, default=None)
+        lines = [f"Wrote {self.site}/index.html: {self.files} files, "
+                 f"{self.bytes / 1e6:.1f} MB, in {self.seconds:.1f} s.",
+                 "  pages: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))]
+        if largest is not None:
+            lines.append(f"  largest page: {largest.path} ({largest.bytes / 1e3:.0f} KB)")
         return "\n".join(lines)
 
 
@@ -88,11 +103,16 @@ def vis_network_files() -> tuple[Path, Path]:
 
 
 def script_json(value: Any) -> Markup:
-    """JSON safe inside <script type="application/json">: no '<', '>' or '&' survives."""
+    """JSON safe inside <script>: no '<', '>' or '&' survives, nor a line separator."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     return Markup(text)
+
+
+def data_script(key: str, value: Any) -> str:
+    """A data file the explorer loads with a <script> tag (works from file://)."""
+    return f"rkgData({script_json(key)},{script_json(value)});\n"
 
 
 def safe_url(url: str) -> str:
@@ -110,43 +130,36 @@ def environment() -> jinja2.Environment:
 
 
 class SiteWriter:
-    def __init__(self, data: GraphData, outdir: Path, target: Path) -> None:
+    def __init__(self, data: GraphData, outdir: Path, target: Path,
+                 endpoint: str | None = None) -> None:
         self.data = data
+        self.endpoint = endpoint
         self.outdir = outdir
         self.target = target
         self.env = environment()
         self.views = Views(data)
-        self.returns = self.views.returns()
-        self.actors = self.views.actors()
-        self.advocacy = self.views.advocacy()
-        self.pages: dict[str, str] = {}  # node IRI -> its page
-        for view in self.returns + self.actors:
-            assert view.focus is not None
-            self.pages[view.focus] = view.path
-        for doc in data.documents:
-            self.pages.setdefault(doc, doc_path(doc))
-        self.by_document: dict[str, list[Node]] = {}  # document -> nodes quoting it
-        for node in data.nodes.values():
-            for doc in sorted({q.doc for q in node.claims + node.mentions}):
-                self.by_document.setdefault(doc, []).append(node)
+        self.shown = self.views.whole.nodes
+        self.slugs, self.pages = assign(data, self.shown)
+        self.explorer = Explorer(data, self.views.whole, self.slugs, self.pages)
+        self.facts = PageFacts(data, self.shown, self.pages)
         self.result = SiteResult(target)
-        self.sources = [*sorted(data.documents), REGISTRY]
 
     # -- writing ---------------------------------------------------------------------------
-    def write(self, path: str, template: str, **context: Any) -> None:
-        depth = path.count("/")
-        root = "../" * depth
-        html = self.env.get_template(template).render(root=root, path=path, **context)
+    def write(self, path: str, template: str, kind: str, **context: Any) -> None:
+        root = "../" * path.count("/")
+        html = self.env.get_template(template).render(
+            root=root, path=path, legend_groups=legend(), **context)
+        self._save(path, html)
+        self.result.pages.append(PageInfo(path, str(context.get("title", path)), kind,
+                                          bytes=len(html.encode("utf-8"))))
+
+    def _save(self, path: str, text: str) -> None:
         out = self.target / path
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(html, encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
 
-    def link(self, iri: str, root: str = "") -> str:
-        if iri in self.pages:
-            return root + self.pages[iri]
-        if iri in self.data.nodes:
-            return root + graph_link(iri)
-        return ""
+    def link(self, iri: str) -> str:
+        return self.pages.get(iri, "")
 
     def copy_assets(self) -> None:
         assets = self.target / "assets"
@@ -157,217 +170,206 @@ class SiteWriter:
         for item in sorted(ASSETS.iterdir()):
             if item.is_file() and item.suffix in (".js", ".css"):
                 shutil.copyfile(item, assets / item.name)
+        vendor = ASSETS / "vendor"
+        for item in sorted(vendor.rglob("*")):
+            if item.is_file() and item.suffix != ".json":
+                dest = assets / "vendor" / item.relative_to(vendor)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(item, dest)
+        # the hook for `rkg serve` (docs/site.md): the header links to this endpoint
+        (assets / "endpoint.js").write_text(
+            f"window.RKG_ENDPOINT = {script_json(self.endpoint)};\n", encoding="utf-8")
+        # the basemap as a script (a page from file:// cannot fetch a .json file)
+        world = (vendor / "world-atlas" / "countries-50m.json").read_text(encoding="utf-8")
+        (assets / "vendor" / "world-atlas" / "countries-50m.js").write_text(
+            "window.RKG_WORLD = " + world.strip() + ";\n", encoding="utf-8")
 
-    # -- network views ---------------------------------------------------------------------
-    def network_page(self, view: View, template: str = "network.html", **extra: Any) -> None:
-        placed = place(view, self.data)
-        root = "../" * view.path.count("/")
-        payload = self.payload(view, placed, root)
-        self.write(view.path, template, view=view, payload=payload,
-                   legend=payload["groups"], **extra)
-        self.result.pages.append(PageInfo(view.path, view.title, view.kind, len(view.nodes),
-                                          len(view.edges)))
+    # -- data files ------------------------------------------------------------------------
+    def write_data(self) -> None:
+        for iri in self.shown:
+            slug = self.slugs[iri]
+            self._save(f"data/n/{slug}.js", data_script("n/" + slug,
+                                                         self.explorer.fragment(iri)))
+        for mode, groups in self.explorer.aggregates().items():
+            for key, members in groups.items():
+                self._save(f"data/s/{mode}-{key}.js", data_script(
+                    f"s/{mode}-{key}", self.explorer.drill(members[:400])))
+        self._save("data/s/top.js", data_script("s/top",
+                                                  self.explorer.drill(self.explorer.top())))
+        self._save("data/s/advocacy.js", data_script("s/advocacy", self._advocacy()))
+        events = [i for i in self.shown if self.data.nodes[i].group == "forced-return"]
+        self._save("data/map.js", data_script("map", map_data(self.data, events,
+                                                              self.pages)))
+        entries = search.entries(self.data, self.pages)
+        self._save("assets/search-index.js", "window.RKG_SEARCH = " + str(script_json(
+            {"options": search.options(), "index": search.build_index(entries)})) + ";\n")
 
-    def payload(self, view: View, placed: Placed, root: str) -> dict[str, Any]:
-        data = self.data
-        index = {s: i for i, s in enumerate(self.sources)}
-        max_quotes = WHOLE_MAX_QUOTES if view.kind == "whole" else EGO_MAX_QUOTES
-        details = {}
-        used_sources: set[str] = set()
-        counts: dict[str, int] = {}
-        for item in placed.nodes:
-            node = data.nodes[item["id"]]
-            item["grp"] = node.group
-            item["cat"] = category(node)
-            item["yr"] = node.year
-            item["src"] = sorted(index[s] for s in node.sources if s in index)
-            item["cm"] = placed.community.get(node.id, 0)
-            used_sources.update(node.sources)
-            counts[node.group] = counts.get(node.group, 0) + 1
-            approx = "≈" if len(placed.nodes) > EXACT_BETWEENNESS else ""
-            measures = (f"links in this view {placed.degree[node.id]} · betweenness "
-                        f"{approx}{placed.betweenness[node.id]:.3f} · community "
-                        f"{placed.community.get(node.id, 0) + 1}")
-            details[node.id] = node_details(data, node, root, max_quotes=max_quotes,
-                                            pages=self.pages, measures=measures)
-        groups = [{"key": g.key, "label": g.label, "color": g.color, "shape": g.shape,
-                   "count": counts[g.key]} for g in GROUPS if g.key in counts]
-        sources = [{"index": index[s], "label": self._source_label(s)}
-                   for s in self.sources if s in used_sources]
-        years = sorted({item["yr"] for item in placed.nodes if item["yr"] is not None})
-        return {"view": {"kind": view.kind, "title": view.title, "focus": view.focus or "",
-                         "path": view.path},
-                "nodes": placed.nodes, "edges": placed.edges, "options": placed.options,
-                "details": details, "groups": groups, "sources": sources, "years": years,
-                "stances": STANCE_COLORS if view.kind == "advocacy" else {}}
-
-    def _source_label(self, source: str) -> str:
-        if source == REGISTRY:
-            return "Reference registry"
-        doc = self.data.documents[source]
-        return f"{doc.date or 'undated'} · {doc.file}"
+    def _advocacy(self) -> dict[str, Any]:
+        view = self.views.advocacy()
+        drill = self.explorer.drill([i for i in view.nodes if i in self.slugs])
+        drill["e"] = [[self.slugs[e.source], self.slugs[e.target], e.label, 0, e.color,
+                       e.width, e.title] for e in view.edges
+                      if e.source in self.slugs and e.target in self.slugs]
+        return drill
 
     # -- pages -----------------------------------------------------------------------------
     def build(self) -> SiteResult:
         self.copy_assets()
-        self.network_page(self.views.whole)
-        self.network_page(self.advocacy, "network.html",
-                          unaddressed=self._unaddressed())
-        for view in self.returns:
-            self.network_page(view, "return.html", **self._return_context(view))
-        for view in self.actors:
-            self.network_page(view, "actor.html", **self._actor_context(view))
-        for doc in self.data.documents.values():
-            self.write(doc_path(doc.id), "document.html", **self._document_context(doc.id))
-        line = timeline(self.data, self.views.whole.nodes, self.pages)
-        self.write("timeline.html", "timeline.html", timeline=line)
-        self.write("index.html", "index.html", **self._index_context())
+        self.write_data()
+        summary = self.explorer.summary()
+        self.write("graph.html", "summary.html", "summary", title="The whole graph, summarised",
+                   payload={"summary": summary, "options": vis_options(40),
+                            "top": min(TOP_MAX, len(self.shown))})
+        self.write("explore.html", "explore.html", "explorer", title="Explorer",
+                   payload={"start": self.slugs.get(self._default_start(), ""),
+                            "options": vis_options(100)})
+        self.write("advocacy.html", "explore.html", "advocacy",
+                   title="Advocacy network: who urged, called on, condemned or welcomed whom",
+                   payload={"drill": "s/advocacy", "options": vis_options(100),
+                            "stances": STANCE_COLORS})
+        self.write("map.html", "map.html", "map", title="Map of forced returns")
+        for iri, path in sorted(self.pages.items()):
+            self.entity_page(iri, path)
+        self.write_timeline()
+        self.write_browse()
+        tables = competency.pack_tables(self.outdir, self.data, self.link) or competency.Answers(
+            self.data, self.link).tables()
+        self.write("questions.html", "questions.html", "questions",
+                   title="Competency questions", tables=tables)
+        self.write("index.html", "index.html", "index", title="Index", **self._index(tables))
         manifest = {"pages": [vars(p) for p in self.result.pages]}
-        (self.target / "manifest.json").write_text(
-            json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        self._save("manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
         return self.result
 
-    def _statements_of(self, nodes: list[Node], root: str = "../") -> list[dict[str, Any]]:
-        rows = []
-        for act in sorted(nodes, key=lambda n: (n.date or "9999", n.label, n.id)):
-            first = act.claims[0] if act.claims else None
-            rows.append({
-                "date": act.date or "", "label": act.label, "href": self.link(act.id, root),
-                "speaker": self._names(act, "speaker") or (act.first("speakerText") or ""),
-                "stance": self._names(act, "stance"),
-                "addressee": self._names(act, "addressee")
-                or (act.first("addresseeText") or ""),
-                "topic": act.first("topic") or "",
-                "quote": quote_dict(self.data, first, root) if first else None})
-        return rows
+    def _default_start(self) -> str:
+        returns = [i for i in self.shown if self.data.nodes[i].group == "forced-return"]
+        pool = returns or self.shown
+        return max(pool, key=lambda i: (self.explorer.degree[i], i)) if pool else ""
 
-    def _names(self, node: Node, local: str) -> str:
-        iris = node.links.get("https://w3id.org/refoulement-kg/ontology#" + local, [])
-        return ", ".join(self.data.label(i) for i in iris)
+    def entity_page(self, iri: str, path: str) -> None:
+        node = self.data.nodes[iri]
+        root = "../" * path.count("/")
+        ctx = self.facts.context(node, root)
+        explore = {"start": self.slugs[iri], "options": vis_options(100), "embedded": True}
+        if node.group == "document":
+            self.write(path, "document.html", "document", title=node.label, ctx=ctx,
+                       payload=explore, **self._document(iri, root))
+        else:
+            self.write(path, "entity.html", FOLDERS[node.group], title=node.label, ctx=ctx,
+                       payload=explore)
 
-    def _return_context(self, view: View) -> dict[str, Any]:
-        assert view.focus is not None
-        event = self.data.nodes[view.focus]
-        claims = [quote_dict(self.data, q, "../") for q in event.claims]
-        docs = {q.doc for q in event.claims}
-        statements = [self.data.nodes[i] for i in view.nodes
-                      if self.data.nodes[i].group == "statement"]
-        harms = list({n.id: n for d in sorted(docs) for n in self.by_document.get(d, [])
-                      if n.group == "harm" and d in {q.doc for q in n.claims}}.values())
-        return {"event": event, "claims": claims, "statements": self._statements_of(statements),
-                "harms": sorted(harms, key=lambda n: n.label),
-                "props": grouped_props(event),
-                "roles": [(self.data.labels.get(p, p.rsplit("#", 1)[-1]),
-                           [(self.data.label(t), self.link(t, "../")) for t in targets])
-                          for p, targets in sorted(event.links.items())
-                          if any(t in self.data.nodes for t in targets)]}
-
-    def _actor_context(self, view: View) -> dict[str, Any]:
-        assert view.focus is not None
-        actor = self.data.nodes[view.focus]
-        nodes = self.data.nodes
-        acts = [nodes[i] for i in view.nodes if nodes[i].group == "statement"
-                and (view.focus in nodes[i].links.get(
-                    "https://w3id.org/refoulement-kg/ontology#speaker", [])
-                     or view.focus in nodes[i].links.get(
-                         "https://w3id.org/refoulement-kg/ontology#addressee", []))]
-        events = sorted((nodes[i] for i in view.nodes
-                         if category(nodes[i]) in ("event", "report")
-                         and nodes[i].group != "statement"),
-                        key=lambda n: (n.date or "9999", n.label, n.id))
-        return {"actor": actor, "statements": self._statements_of(acts),
-                "events": [(n.date or "", n.label, self.link(n.id, "../"),
-                            GROUP_BY_KEY[n.group].label) for n in events],
-                "mentions": [quote_dict(self.data, q, "../") for q in actor.mentions[:200]],
-                "more_mentions": max(0, len(actor.mentions) - 200),
-                "props": grouped_props(actor)}
-
-    def _unaddressed(self) -> list[dict[str, Any]]:
-        nodes = [self.data.nodes[i] for i in self.views.whole.nodes
-                 if self.data.nodes[i].group == "statement"
-                 and not self.data.nodes[i].links.get(
-                     "https://w3id.org/refoulement-kg/ontology#addressee")]
-        return self._statements_of(nodes, root="")
-
-    def _document_context(self, iri: str) -> dict[str, Any]:
+    def _document(self, iri: str, root: str) -> dict[str, Any]:
         doc = self.data.documents[iri]
-        marks: list[tuple[int, int, str, str]] = []  # start, end, kind, anchor
+        marks: list[tuple[int, int, str, str]] = []
         facts = []
-        for node in self.by_document.get(iri, []):
-            for quote in node.claims:
-                if quote.doc == iri:
-                    marks.append((quote.start, quote.end, "fact", quote.mention))
+        for node in self.data.nodes.values():
+            claims = [q for q in node.claims if q.doc == iri]
+            for quote in claims:
+                marks.append((quote.start, quote.end, "fact", quote.mention))
             for quote in node.mentions:
                 if quote.doc == iri:
                     marks.append((quote.start, quote.end, "entity", quote.mention))
-            if any(q.doc == iri for q in node.claims):
-                first = min(q.start for q in node.claims if q.doc == iri)
-                facts.append((first, node.label, GROUP_BY_KEY[node.group].label,
-                              self.link(node.id, "../"), node.id))
+            if claims and node.id in self.slugs:
+                href = self.pages.get(node.id)
+                facts.append((min(q.start for q in claims), node.label,
+                              GROUP_BY_KEY[node.group].label, root + href if href else ""))
         facts.sort()
+        creator = None
+        if doc.creator:
+            href = self.pages.get(doc.creator)
+            creator = (self.data.label(doc.creator), root + href if href else "")
         return {"doc": doc, "segments": segments(doc.text, marks),
-                "facts": [(label, kind, href) for _s, label, kind, href, _i in facts],
-                "creator": (self.data.label(doc.creator), self.link(doc.creator, "../"))
-                if doc.creator else None}
+                "facts": [(label, kind, href) for _s, label, kind, href in facts],
+                "creator": creator}
 
-    def _index_context(self) -> dict[str, Any]:
+    def write_timeline(self) -> None:
+        line = timeline(self.data, self.shown, self.pages)
+        chunks: list[tuple[str, str, list[Any]]] = []  # (year, path, items)
+        for year in line.years:
+            for n, start in enumerate(range(0, len(year.items), YEAR_PAGE)):
+                suffix = f"-{n + 1}" if n else ""
+                chunks.append((year.year, f"timeline/{year.year}{suffix}.html",
+                               year.items[start:start + YEAR_PAGE]))
+        for n, start in enumerate(range(0, len(line.undated), YEAR_PAGE)):
+            chunks.append(("undated", f"timeline/undated{f'-{n + 1}' if n else ''}.html",
+                           line.undated[start:start + YEAR_PAGE]))
+        pages_of: dict[str, list[str]] = {}
+        for key, path, _items in chunks:
+            pages_of.setdefault(key, []).append(path)
+        for key, path, items in chunks:
+            self.write(path, "timeline_year.html", "timeline", title=f"Timeline: {key}",
+                       timeline=line, year=key, items=items, siblings=pages_of[key])
+        self.write("timeline.html", "timeline.html", "timeline", title="Timeline",
+                   timeline=line, pages_of=pages_of)
+
+    def write_browse(self) -> None:
+        by_folder: dict[str, list[str]] = {}
+        for iri, path in self.pages.items():
+            by_folder.setdefault(path.split("/", 1)[0], []).append(iri)
+        self.folders = []
+        for folder, members in sorted(by_folder.items()):
+            members.sort(key=lambda i: (self.data.label(i).lower(), i))
+            paths = [f"browse/{folder}{f'-{n + 1}' if n else ''}.html"
+                     for n in range(0, (len(members) + BROWSE_PAGE - 1) // BROWSE_PAGE)]
+            for n, path in enumerate(paths):
+                chunk = members[n * BROWSE_PAGE:(n + 1) * BROWSE_PAGE]
+                rows = [(self.data.label(i), "../" + self.pages[i],
+                         GROUP_BY_KEY[self.data.nodes[i].group].label,
+                         self.data.nodes[i].date or "") for i in chunk]
+                self.write(path, "browse.html", "browse",
+                           title=f"{FOLDER_TITLES.get(folder, folder)} ({len(members)})",
+                           rows=rows, siblings=paths, current=path)
+            self.folders.append((FOLDER_TITLES.get(folder, folder), paths[0], len(members)))
+
+    def _index(self, tables: list[competency.Table]) -> dict[str, Any]:
         data = self.data
-        class_rows = [(data.labels.get(c) or c.rsplit("#", 1)[-1].rsplit("/", 1)[-1], c, n)
-                      for c, n in data.class_counts.items()]
+        counts = []
+        for key in ("forced-return", "detention", "statement", "resolution-adoption",
+                    "review", "visit", "document"):
+            n = sum(1 for i in self.shown if data.nodes[i].group == key)
+            counts.append((GROUP_BY_KEY[key].label, n))
+        events = sorted((i for i in self.shown if data.nodes[i].date and data.nodes[i].group
+                         in ("forced-return", "detention", "statement", "resolution-adoption",
+                             "review", "visit")),
+                        key=lambda i: (data.nodes[i].date or "", i), reverse=True)[:LATEST]
+        latest = [(data.nodes[i].date, data.nodes[i].label, self.pages.get(i, ""),
+                   GROUP_BY_KEY[data.nodes[i].group].label) for i in events]
+        by_id = {t.id: t for t in tables}
         validation = self.outdir / "validation.txt"
-        answers = competency.Answers(data, self.link)
-        tables = competency.pack_tables(self.outdir, data, self.link) or answers.tables()
-        build_json = self.outdir / "build.json"
-        problems: list[str] = []
-        if build_json.is_file():
-            try:
-                problems = list(json.loads(build_json.read_text(encoding="utf-8"))
-                                .get("problems", []))
-            except (ValueError, OSError):
-                problems = []
-        return {
-            "data": data, "documents": list(data.documents.values()),
-            "class_rows": class_rows, "graph_sizes": sorted(data.graph_sizes.items()),
-            "triples": sum(data.graph_sizes.values()), "build": data.build,
-            "problems": problems,
-            "validation": validation.read_text(encoding="utf-8", errors="replace")
-            if validation.is_file() else None,
-            "tables": tables, "pages": self.result.pages,
-            "returns": [p for p in self.result.pages if p.kind == "return"],
-            "actors": sorted((p for p in self.result.pages if p.kind == "actor"),
-                             key=lambda p: p.title.lower()),
-            "groups": GROUPS,
-        }
+        summary_line = ""
+        if validation.is_file():
+            text = validation.read_text(encoding="utf-8", errors="replace").strip()
+            summary_line = text.splitlines()[0] if text else ""
+        docs = sorted(data.documents.values(), key=lambda d: (d.date or "", d.file),
+                      reverse=True)
+        return {"counts": counts, "latest": latest, "folders": self.folders,
+                "disagreements": _preview(by_id.get("pack-disagreements")
+                                          or by_id.get("disagreements")),
+                "review": _preview(by_id.get("pack-review-queue")),
+                "triples": sum(data.graph_sizes.values()),
+                "documents": Cut.of([(d.date or "", d.title, self.pages.get(d.id) or
+                                      doc_path(data, d.id), d.publisher) for d in docs], 10),
+                "validation": summary_line, "groups": GROUPS}
 
 
-def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict[str, Any]]:
-    """The text cut at every mark boundary; each piece knows which kinds cover it and which
-    anchors start there (overlapping marks are fine)."""
-    cuts = {0, len(text)}
-    anchors: dict[int, list[str]] = {}
-    for start, end, _kind, mention in marks:
-        if 0 <= start <= end <= len(text):
-            cuts.update((start, end))
-            anchors.setdefault(start, []).append("m-" + mention.rsplit("/", 1)[-1])
-    points = sorted(cuts)
-    pieces = []
-    for lo, hi in itertools.pairwise(points):
-        kinds = sorted({k for s, e, k, _m in marks if s <= lo and hi <= e and s < e})
-        pieces.append({"text": text[lo:hi], "kinds": kinds,
-                       "anchors": sorted(set(anchors.get(lo, [])))})
-    return pieces
+def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | None:
+    if table is None:
+        return None
+    total = len(table.rows) + table.more
+    return {"table": table, "rows": table.rows[:rows], "total": total}
 
 
-def build_site(outdir: Path) -> SiteResult:
+def build_site(outdir: Path, endpoint: str | None = None) -> SiteResult:
     """Write `outdir/site/` from the build in `outdir` (atomically: a failure keeps the old
-    site)."""
+    site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
+    a path relative to the site root; the header of every page links to it."""
     started = time.perf_counter()
     outdir = Path(outdir)
-    data = load(outdir)
+    data: GraphData = load(outdir)
     final = outdir / "site"
     tmp = Path(tempfile.mkdtemp(prefix=".site-", suffix=".tmp", dir=outdir))
     try:
-        writer = SiteWriter(data, outdir, tmp)
+        writer = SiteWriter(data, outdir, tmp, endpoint)
         result = writer.build()
         _swap(tmp, final)
     except BaseException:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from graph.viz.data import GraphData
 from graph.viz.details import quote_href
@@ -46,11 +45,6 @@ class Timeline:
         return max((sum(y.counts) for y in self.years), default=0)
 
 
-def graph_link(iri: str) -> str:
-    """The whole graph, opened on one node."""
-    return "graph.html#node=" + quote(iri, safe="")
-
-
 def timeline(data: GraphData, node_ids: list[str], link: dict[str, str]) -> Timeline:
     """Items of the given nodes; `link` maps a node to its page (else the whole graph)."""
     groups = [GROUP_BY_KEY[k] for k in TIMELINE_GROUPS]
@@ -64,14 +58,14 @@ def timeline(data: GraphData, node_ids: list[str], link: dict[str, str]) -> Time
         for claim in node.claims:
             doc = data.documents.get(claim.doc)
             if doc is not None:
-                sources.append((doc.file, quote_href(claim)))
+                sources.append((doc.file, quote_href(data, claim)))
         if not node.claims:
             registry = next((v for p, _l, v in node.props
                              if p == "http://purl.org/dc/terms/source"), "")
             if registry:
                 sources.append((f"registry: {registry}", ""))
         items.append(Item(iri, node.date or "", GROUP_BY_KEY[node.group], node.label,
-                          link.get(iri) or graph_link(iri), detail,
+                          link.get(iri) or "", detail,
                           sorted(set(sources))))
     items.sort(key=lambda i: (i.date, i.group.key, i.label, i.id))
     by_year: dict[str, list[Item]] = {}

@@ -1,5 +1,5 @@
-"""Which nodes and edges each view shows: the whole graph, one forced return, one actor, and
-the advocacy network (who urged whom).
+"""Which nodes and edges the site shows: the whole graph (the explorer's universe) and the
+advocacy network (who urged whom).
 
 The whole graph is everything the documents say plus the registry entries they touch (the
 places those sit in, the treaty actions of the states and treaties they name); the rest of
@@ -47,23 +47,12 @@ def category(node: Node) -> str:
     return GROUP_BY_KEY[node.group].category
 
 
-def page_slug(iri: str) -> str:
-    """A file name for a node's page, stable and unique: the IRI's last two segments."""
-    parts = iri.rstrip("/").split("/")
-    raw = "-".join(parts[-2:])
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in raw)[:120]
-
-
 class Views:
     """The views of one graph; `whole` is computed once and the ego views cut from it."""
 
     def __init__(self, data: GraphData) -> None:
         self.data = data
         self.whole = self._whole()
-        self._adjacent: dict[str, list[ViewEdge]] = defaultdict(list)
-        for edge in self.whole.edges:
-            self._adjacent[edge.source].append(edge)
-            self._adjacent[edge.target].append(edge)
 
     # -- the whole graph -------------------------------------------------------------------
     def _whole(self) -> View:
@@ -110,68 +99,6 @@ class Views:
                     edges.append(ViewEdge(iri, doc, MENTIONED_IN, dashes=True,
                                           color="#c8c8c8"))
         return View("graph.html", "The whole graph", "whole", sorted(keep), _dedupe(edges))
-
-    # -- one forced return -----------------------------------------------------------------
-    def returns(self) -> list[View]:
-        nodes = self.data.nodes
-        views = []
-        statements: dict[str, set[str]] = defaultdict(set)  # document -> its statements
-        for iri in self.whole.nodes:
-            if nodes[iri].group == "statement":
-                for quote in nodes[iri].claims:
-                    statements[quote.doc].add(iri)
-        for iri in self.whole.nodes:
-            node = nodes[iri]
-            if node.group != "forced-return":
-                continue
-            keep = {iri}
-            edges: list[ViewEdge] = []
-            for edge in self._adjacent[iri]:
-                keep.update((edge.source, edge.target))
-                edges.append(edge)
-            docs = {q.doc for q in node.claims}
-            for quote in node.claims:
-                for who in (quote.claimed_by, quote.reported_by):
-                    if who and who in nodes:
-                        keep.add(who)
-                        edges.append(ViewEdge(iri, who, "according to", dashes=True,
-                                              color="#777777"))
-            # statements in the sources that report this return, with who said them to whom
-            for other in sorted({a for d in docs for a in statements.get(d, ())}):
-                keep.add(other)
-                for edge in self._adjacent[other]:
-                    if edge.target in docs or category(nodes[edge.target]) == "actor":
-                        keep.update((edge.source, edge.target))
-                        edges.append(edge)
-            title = f"Forced return: {node.label}"
-            views.append(View(f"returns/{page_slug(iri)}.html", title, "return",
-                              sorted(keep), _dedupe(edges), focus=iri))
-        return views
-
-    # -- one actor -------------------------------------------------------------------------
-    def actors(self) -> list[View]:
-        nodes = self.data.nodes
-        views = []
-        for iri in self.whole.nodes:
-            node = nodes[iri]
-            if category(node) != "actor":
-                continue
-            keep = {iri}
-            edges: list[ViewEdge] = []
-            for edge in self._adjacent[iri]:
-                keep.update((edge.source, edge.target))
-                edges.append(edge)
-            for other in sorted(keep - {iri}):
-                if category(nodes[other]) not in EVENT_CATEGORIES:
-                    continue
-                for edge in self._adjacent[other]:
-                    far = edge.target if edge.source == other else edge.source
-                    if category(nodes[far]) in ("actor", "place", "legal"):
-                        keep.add(far)
-                        edges.append(edge)
-            views.append(View(f"actors/{page_slug(iri)}.html", node.label, "actor",
-                              sorted(keep), _dedupe(edges), focus=iri))
-        return views
 
     # -- who urged whom --------------------------------------------------------------------
     def advocacy(self) -> View:

@@ -9,20 +9,6 @@
       if (node.tagName === "INPUT") { return; }
       node.hidden = shown[node.dataset.group] === false;
     });
-    Array.prototype.forEach.call(document.querySelectorAll("table.counts tbody tr"), function (row) {
-      var all = row.querySelector("td.all");
-      if (!all) { return; }
-      var sum = 0;
-      Array.prototype.forEach.call(row.querySelectorAll("td[data-group]"), function (cell) {
-        if (!cell.hidden) { sum += Number(cell.textContent) || 0; }
-      });
-      all.textContent = String(sum);
-      row.hidden = sum === 0;
-    });
-    Array.prototype.forEach.call(document.querySelectorAll("section.year"), function (section) {
-      var any = section.querySelector("li.item:not([hidden])");
-      section.hidden = !any;
-    });
   }
   boxes.forEach(function (box) { box.addEventListener("change", apply); });
   apply();

@@ -1,0 +1,196 @@
+"""The data of the network explorer, cut into bounded pieces the browser loads on demand.
+
+No page carries the whole graph. The explorer (explorer.js) starts from one node and, on a
+click, loads that node's own file, `data/n/<slug>.js`: the node and at most NEIGHBOURS_MAX of
+its neighbours (the most connected first). The summary of the whole graph (graph.html) is a
+handful of aggregates (by legend group, community or year) whose members are loaded, again
+bounded, from `data/s/<mode>-<key>.js` on a drill-down; `data/s/top.js` holds the TOP_MAX most
+connected nodes of the whole graph with a precomputed layout, for a look at the core.
+
+Data files are JavaScript (`rkgData("key", {...})`), not JSON, because a page opened from
+file:// may load scripts but not fetch files. Their JSON escapes '<', '>' and '&'.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from graph.viz.data import GraphData
+from graph.viz.details import class_label, quote_dict
+from graph.viz.network import bulk_network, communities, positions_for, short, vis_options
+from graph.viz.styles import GROUP_BY_KEY, GROUPS
+from graph.viz.views import View, category
+
+NEIGHBOURS_MAX = 120
+MEMBERS_MAX = 400  # members of one aggregate loaded on a drill-down
+TOP_MAX = 2000
+COMMUNITIES_MAX = 30  # the rest of the communities are summed up as one aggregate
+LIST_MAX = 25  # members listed in the side panel of an aggregate
+
+
+@dataclass
+class Link:
+    other: str
+    label: str
+    outgoing: bool
+    dashed: bool
+
+
+class Explorer:
+    """Adjacency of the whole view and the pieces the browser loads."""
+
+    def __init__(self, data: GraphData, whole: View, slugs: dict[str, str],
+                 pages: dict[str, str]) -> None:
+        self.data = data
+        self.nodes = whole.nodes
+        self.slugs = slugs
+        self.by_slug = {s: i for i, s in slugs.items()}
+        self.pages = pages
+        self.links: dict[str, list[Link]] = defaultdict(list)
+        seen: set[tuple[str, str, str]] = set()
+        for edge in whole.edges:
+            key = (edge.source, edge.target, edge.label)
+            if key in seen or edge.source == edge.target:
+                continue
+            seen.add(key)
+            self.links[edge.source].append(Link(edge.target, edge.label, True, edge.dashes))
+            self.links[edge.target].append(Link(edge.source, edge.label, False, edge.dashes))
+        self.degree = {iri: len({lk.other for lk in self.links[iri]}) for iri in self.nodes}
+        g = nx.Graph()
+        g.add_nodes_from(self.nodes)
+        g.add_edges_from((e.source, e.target) for e in whole.edges if e.source != e.target)
+        self.graph = g
+        self.community = communities(g)
+
+    # -- one node --------------------------------------------------------------------------
+    def meta(self, iri: str) -> dict[str, Any]:
+        """What the browser needs to draw a node and fill its panel."""
+        node = self.data.nodes[iri]
+        item: dict[str, Any] = {"s": self.slugs[iri], "l": node.label, "g": node.group,
+                                "k": class_label(self.data, node), "n": self.degree[iri]}
+        if node.date:
+            item["d"] = node.date
+        if iri in self.pages:
+            item["h"] = self.pages[iri]
+        return item
+
+    def _brief(self, iri: str) -> dict[str, Any]:
+        item = self.meta(iri)
+        return {k: item[k] for k in ("l", "g", "h", "d") if k in item}
+
+    def fragment(self, iri: str) -> dict[str, Any]:
+        """One node with its most connected neighbours (at most NEIGHBOURS_MAX)."""
+        node = self.data.nodes[iri]
+        by_other: dict[str, list[Link]] = defaultdict(list)
+        for link in self.links[iri]:
+            by_other[link.other].append(link)
+        ranked = sorted(by_other, key=lambda o: (-self.degree[o], self.data.nodes[o].label, o))
+        shown = ranked[:NEIGHBOURS_MAX]
+        edges = []
+        for other in shown:
+            for link in by_other[other]:
+                edges.append([self.slugs[other], link.label, 1 if link.outgoing else 0,
+                              1 if link.dashed else 0])
+        item = self.meta(iri)
+        item.update({"iri": iri, "nb": [self.meta(o) for o in shown], "e": edges,
+                     "more": len(ranked) - len(shown)})
+        quotes = node.claims or node.mentions
+        if quotes:
+            quote = quotes[0]
+            q = quote_dict(self.data, quote, "")
+            item["q"] = {"t": q["text"][:400], "doc": q["doc"], "h": q["href"]}
+        return item
+
+    # -- the summary -----------------------------------------------------------------------
+    def aggregates(self) -> dict[str, dict[str, list[str]]]:
+        """mode -> aggregate key -> members (most connected first)."""
+        modes: dict[str, dict[str, list[str]]] = {"group": defaultdict(list),
+                                                  "community": defaultdict(list),
+                                                  "year": defaultdict(list)}
+        sizes = Counter(self.community.values())
+        kept = {c for c, _n in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))
+                [:COMMUNITIES_MAX]}
+        for iri in self.nodes:
+            node = self.data.nodes[iri]
+            modes["group"][node.group].append(iri)
+            c = self.community.get(iri, 0)
+            modes["community"][f"c{c + 1}" if c in kept else "other"].append(iri)
+            year = str(node.year) if node.year is not None and category(node) in (
+                "event", "report", "document") else "none"
+            modes["year"][year].append(iri)
+        for groups in modes.values():
+            for members in groups.values():
+                members.sort(key=lambda i: (-self.degree[i], self.data.nodes[i].label, i))
+        return {m: dict(sorted(g.items())) for m, g in modes.items()}
+
+    def summary(self) -> dict[str, Any]:
+        """The aggregates of each mode, as a small network (bounded by the number of
+        groups, communities and years, never by the corpus)."""
+        out: dict[str, Any] = {}
+        for mode, groups in self.aggregates().items():
+            where = {iri: key for key, members in groups.items() for iri in members}
+            counts: Counter[tuple[str, str]] = Counter()
+            for a, b in self.graph.edges():
+                ka, kb = where[a], where[b]
+                if ka != kb:
+                    counts[(min(ka, kb), max(ka, kb))] += 1
+            nodes = []
+            for key, members in groups.items():
+                top = Counter(self.data.nodes[i].group for i in members).most_common(1)[0][0]
+                nodes.append({"id": key, "label": self._aggregate_label(mode, key, members),
+                              "g": top if mode != "group" else key, "count": len(members),
+                              "value": len(members),
+                              "members": [self._brief(i) for i in members[:LIST_MAX]]})
+            edges = [{"from": a, "to": b, "value": n, "title": f"{n} links"}
+                     for (a, b), n in sorted(counts.items())]
+            ids = [str(n["id"]) for n in nodes]
+            pos = positions_for(ids, [(str(e["from"]), str(e["to"])) for e in edges])
+            for n in nodes:
+                n["x"], n["y"] = (c * 3 for c in pos[str(n["id"])])
+            net = bulk_network(nodes, edges)
+            out[mode] = {"nodes": net.nodes, "edges": net.edges}
+        return out
+
+    def _aggregate_label(self, mode: str, key: str, members: list[str]) -> str:
+        if mode == "group":
+            return f"{GROUP_BY_KEY[key].label} ({len(members)})"
+        if mode == "year":
+            return f"{'undated or timeless' if key == 'none' else key} ({len(members)})"
+        if key == "other":
+            return f"Smaller communities ({len(members)})"
+        hub = self.data.nodes[members[0]].label
+        return f"Community {key[1:]}: {short(hub)} … ({len(members)})"
+
+    def drill(self, members: list[str]) -> dict[str, Any]:
+        """A set of nodes (the most connected first, at most MEMBERS_MAX or TOP_MAX) with the
+        links among them and a seeded layout."""
+        chosen = set(members)
+        edges: list[list[Any]] = []
+        pairs: list[tuple[str, str]] = []
+        for iri in members:
+            for link in self.links[iri]:
+                if link.outgoing and link.other in chosen:
+                    edges.append([self.slugs[iri], self.slugs[link.other], link.label,
+                                  1 if link.dashed else 0])
+                    pairs.append((iri, link.other))
+        pos = positions_for(members, pairs)
+        nodes = []
+        for iri in members:
+            item = self.meta(iri)
+            item["x"], item["y"] = pos[iri]
+            nodes.append(item)
+        return {"nodes": nodes, "e": edges, "options": vis_options(len(nodes))}
+
+    def top(self) -> list[str]:
+        return sorted(self.nodes, key=lambda i: (-self.degree[i], i))[:TOP_MAX]
+
+
+def legend(groups: list[str] | None = None) -> list[dict[str, str]]:
+    """Every legend group (or the given ones) with its colour and shape, for the scripts."""
+    keys = set(groups) if groups is not None else None
+    return [{"key": g.key, "label": g.label, "color": g.color, "shape": g.shape,
+             "category": g.category} for g in GROUPS if keys is None or g.key in keys]
