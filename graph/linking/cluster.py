@@ -8,8 +8,9 @@ become one group, while two returns of one article on different dates stay apart
 Step 2 (across documents): groups of different documents are scored pairwise and merged
 greedily, best score first; every merge is checked again against the merged groups, so a
 chain of weak links cannot join what conflicts. A cross-document link needs an anchor, a
-day, a month or a place in common: a matching count or a year alone joins nothing. Candidates are blocked by
-perpetrator and year (and, for undated groups, by place), which keeps the step near linear.
+day, a month or a place in common: a matching count or a year alone joins nothing. So
+candidates are blocked by perpetrator and day or month, and groups dated to a year or
+undated by place, which keeps the step near linear.
 
 Researchers' decisions (graph/curation.py) come in as index sets: `same` groups are joined
 before step 2 whatever their features; `apart` pairs are never joined.
@@ -165,36 +166,34 @@ class _Linker:
         return [g for n, g in enumerate(groups) if root(n) == n], candidates
 
     def _candidate_pairs(self, profiles: Sequence[Profile]) -> list[tuple[int, int]]:
-        """Pairs worth scoring: same perpetrator and status, and dates that may both hold
-        (the same day; a month against the days in it; a year against the dates in it), or
-        (when one is undated) a place in common, through containment. Two different days
-        never meet: they could not be one event. Sorted, without repeats."""
+        """Pairs that may link: same perpetrator and status, and dates that may both hold
+        at a day or a month (the same day; a month against the days in it), or, when one
+        gives a year or no date (neither an anchor), a place in common, through
+        containment. Two different days never meet. Sorted, without repeats."""
         exact: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # by date as given
         in_month: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # days of a month
-        in_year: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # dates of a year
         by_place: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
-        undated: list[int] = []
+        placed_only: list[int] = []  # a year or no date: only a place can anchor
         for n, p in enumerate(profiles):
             if p.perpetrator is None:
                 continue
             who = (p.perpetrator.key, p.prospective)
             iso = p.date.iso
-            if iso:
+            if iso and len(iso) >= 7:
                 exact[(*who, iso)].append(n)
-                in_year[(*who, iso[:4])].append(n)
                 if len(iso) > 7:
                     in_month[(*who, iso[:7])].append(n)
             else:
-                undated.append(n)
+                placed_only.append(n)
             for place in p.within:
                 by_place[(*who, place)].append(n)
         pairs: set[tuple[int, int]] = set()
         for (who_key, status, iso), members in exact.items():
             pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
-            wider = (in_month.get((who_key, status, iso), ()) if len(iso) == 7 else
-                     in_year.get((who_key, status, iso), ()) if len(iso) == 4 else ())
-            pairs.update((min(a, b), max(a, b)) for a in members for b in wider if a != b)
-        for n in undated:
+            if len(iso) == 7:
+                wider = in_month.get((who_key, status, iso), ())
+                pairs.update((min(a, b), max(a, b)) for a in members for b in wider if a != b)
+        for n in placed_only:
             p = profiles[n]
             assert p.perpetrator is not None
             for place in p.within:
