@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 
 from graph import factcodec, iris
-from graph.facts import DocumentFacts, DocumentInfo, EntityRef, ForcedReturn
+from graph.facts import DocumentFacts, DocumentInfo, EntityRef, ForcedReturn, SpeechAct
 from graph.graphfiles import NamedGraphFile, write_graph_file, write_ntriples
 from graph.rdf.assemble import document_canonical_quads, document_quads, unregistered_refs
 from graph.rdfio import write_text
@@ -49,6 +49,7 @@ class DocumentRecord:
     new_entity_keys: tuple[str, ...]  # keys of mentioned entities no registry holds
     returns: tuple[ForcedReturn, ...]  # linked across documents
     discovered: tuple[EntityRef, ...]  # labelled across documents
+    statements: tuple[SpeechAct, ...] = ()  # linked to the returns they concern
 
     @property
     def graph(self) -> NamedGraphFile:
@@ -135,13 +136,14 @@ def write_document_files(df: DocumentFacts, stem: Path) -> DocumentRecord:
         tuple(sorted(counts.items())),
         tuple(sorted({m.entity.key for m in df.mentions if not m.entity.registered})),
         tuple(f for f in df.facts if isinstance(f, ForcedReturn)),
-        tuple(sorted(unregistered_refs(df))))
+        tuple(sorted(unregistered_refs(df))),
+        tuple(f for f in df.facts if isinstance(f, SpeechAct)))
     write_text(stem.with_suffix(".json"), factcodec.dumps_value({
         "file_name": record.file_name, "doc_id": record.doc_id, "pipeline": record.pipeline,
         "facts": record.facts, "mentions": record.mentions,
         "fact_counts": [list(c) for c in record.fact_counts],
         "new_entity_keys": list(record.new_entity_keys), "returns": list(record.returns),
-        "discovered": list(record.discovered)}))
+        "discovered": list(record.discovered), "statements": list(record.statements)}))
     return record
 
 
@@ -156,7 +158,8 @@ def read_record(stem: Path) -> DocumentRecord | None:
         return DocumentRecord(
             data["file_name"], data["doc_id"], stem, data["pipeline"], data["facts"],
             data["mentions"], tuple((k, n) for k, n in data["fact_counts"]),
-            tuple(data["new_entity_keys"]), tuple(data["returns"]), tuple(data["discovered"]))
+            tuple(data["new_entity_keys"]), tuple(data["returns"]), tuple(data["discovered"]),
+            tuple(data["statements"]))
     except (ValueError, KeyError, TypeError):
         return None
 

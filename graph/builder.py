@@ -45,7 +45,7 @@ from graph.graphfiles import (
     write_trig,
     write_turtle,
 )
-from graph.linking.stage import LinkStage, known_entities
+from graph.linking.stage import LinkStage, cyclic_gc_paused, known_entities
 from graph.linking.stage import run as run_linking
 from graph.nlp.resources import registry_for
 from graph.rdf.assemble import linked_quads
@@ -184,7 +184,8 @@ def link_stage(corpus: Path, out: Path, records: Sequence[DocumentRecord],
     return run_linking([f for r in records for f in r.returns],
                        {r.doc_id: r.file_name for r in records}, registry, out,
                        load_curation(curation_file or default_curation(corpus)),
-                       known_entities(registry, (e for r in records for e in r.discovered)))
+                       known_entities(registry, (e for r in records for e in r.discovered)),
+                       [s for r in records for s in r.statements])
 
 
 def canonical_graph(records: Sequence[DocumentRecord], tmp: Path,
@@ -192,12 +193,13 @@ def canonical_graph(records: Sequence[DocumentRecord], tmp: Path,
     """Each document's cached share of the canonical graph, merged with what links them
     (forced returns clustered into events, one label per discovered entity)."""
     linked = tmp / "linked.nt"
-    write_ntriples(iris.graph("canonical"), linked_quads(
-        [f for r in records for f in r.returns], {e for r in records for e in r.discovered},
-        linking), linked)
-    merged = tmp / "canonical.nt"
-    merge_sorted([linked, *(r.canonical_part for r in records)], merged, tmp)
-    return graph_file_from_ntriples(iris.graph("canonical"), merged)
+    with cyclic_gc_paused():  # many small objects, no cycles: graph/linking/stage.py
+        write_ntriples(iris.graph("canonical"), linked_quads(
+            [f for r in records for f in r.returns],
+            {e for r in records for e in r.discovered}, linking), linked)
+        merged = tmp / "canonical.nt"
+        merge_sorted([linked, *(r.canonical_part for r in records)], merged, tmp)
+        return graph_file_from_ntriples(iris.graph("canonical"), merged)
 
 
 # -- named graph files (graph/graphfiles.py), reused while what they depend on is unchanged

@@ -88,8 +88,18 @@ def test_linking_links_carry_score_and_reasons(built: Path) -> None:
     assert corpus and all(score >= 1.5 for _s, score, _a in corpus)
     # the city against its province (Dandong / Liaoning) counted as an agreeing place
     assert any("place" in agreed and "perpetrator" in agreed for _s, _sc, agreed in corpus)
-    assert any("same-document" in agreed for step, _sc, agreed in links if step == "document") \
-        or not [1 for step, _sc, _a in links if step == "document"]
+    # joins within one document (nothing disagreed, by construction) get no link node
+    assert {step for step, _sc, _a in links} == {"corpus"}
+
+
+def test_linking_each_link_joins_claims_of_two_documents(built: Path) -> None:
+    rows = list(store_of(built).query(PREFIXES + """
+      SELECT ?link (COUNT(DISTINCT ?claim) AS ?claims) (COUNT(DISTINCT ?doc) AS ?docs) WHERE {
+        GRAPH ?g { ?link a rkg:EventLink ; rkg:linksClaim ?claim }
+        GRAPH ?d { ?claim prov:wasDerivedFrom ?m . ?m oa:hasSource ?doc }
+      } GROUP BY ?link"""))
+    assert rows and all(int(r["claims"].value) == 2 and int(r["docs"].value) == 2
+                        for r in rows)  # type: ignore[index]
 
 
 def test_linking_count_disagreements_show_in_the_query_with_source_and_quote(
@@ -101,6 +111,28 @@ def test_linking_count_disagreements_show_in_the_query_with_source_and_quote(
     assert by_source["g09a.txt"]["subject"] == by_source["g09b.txt"]["subject"]
     # a date given at the day and at the month is no disagreement
     assert disagreements(built, "date") == []
+
+
+def test_linking_every_disagreement_side_has_its_source_and_verbatim_quote(
+        built: Path) -> None:
+    """`rkg query disagreements`: each side of each recorded disagreement names its source
+    file and quotes it verbatim; the sides of a count disagreement are reports of one event
+    (a different count is recorded, not a reason to split)."""
+    events = event_files(built)
+    rows = [r for kind in ("count", "date", "place", "perpetrator")
+            for r in disagreements(built, kind)]
+    assert rows
+    by_subject: dict[str, list[dict[str, object]]] = {}
+    for r in rows:
+        text = (FIXTURES / "corpus" / str(r["source"])).read_text(encoding="utf-8")
+        assert r["value"] and r["quote"] and str(r["quote"]) in text, r
+        by_subject.setdefault(str(r["subject"]), []).append(r)
+    for subject, sides in by_subject.items():
+        assert len({s["value"] for s in sides}) > 1, sides  # a dispute has two values at least
+        files = {str(s["source"]).rsplit(".", 1)[0] for s in sides}
+        event = next(k for k in events if k.endswith(subject.split("/")[-1]))
+        assert files <= events[event], f"{files} not all reports of {event}"
+        assert len(files) > 1  # across documents: one event, not one per count
 
 
 def test_linking_near_misses_and_recaps_in_the_review_file(built: Path) -> None:

@@ -23,6 +23,7 @@ from graph.linking.features import bounds, dates_compatible, precise_date, profi
 from graph.linking.identity import Identities, assign, fingerprint
 from graph.linking.model import (
     PRECISION_RANK,
+    STEP_CURATION,
     CanonicalReturn,
     Disagreement,
     Link,
@@ -51,7 +52,7 @@ __all__ = [
 @dataclass(frozen=True)
 class Linked:
     events: list[CanonicalReturn]
-    candidates: list[Candidate]  # cross-document pairs scored, indices into the returns
+    candidates: list[Candidate]  # cross-document pairs scored near the threshold
     identities: Identities
 
 
@@ -60,7 +61,11 @@ def link_returns(returns: Sequence[ForcedReturn], context: LinkContext | None = 
     context = context or LinkContext()
     groups, candidates = link_groups(returns, context)
     members = [[returns[i] for i in g.members] for g in groups]
-    profiles = [profile(m, context.containers) for m in members]
+    # a group's profile, kept as it grew, is that of its members in any order, unless a
+    # decision joined what conflicts (then the first perpetrator named counts)
+    profiles = [profile(ms, context.containers, context.vague)
+                if any(link[2] == STEP_CURATION for link in g.links) else g.profile
+                for g, ms in zip(groups, members, strict=True)]
     identities = assign([frozenset(fingerprint(m, context.file_names) for m in ms)
                          for ms in members], profiles, context.history)
     successors: dict[str, list[str]] = {}
@@ -71,7 +76,8 @@ def link_returns(returns: Sequence[ForcedReturn], context: LinkContext | None = 
     for group, ms, key in zip(groups, members, identities.keys, strict=True):
         links = tuple(Link(returns[a], returns[b], step, why.score, why.agreed, why.disagreed,
                            decision) for a, b, step, why, decision in group.links)
-        events.append(_canonical(key, ms, links, disagreements(ms, context.containers),
+        disputes = disagreements(ms, context.containers, context.vague)
+        events.append(_canonical(key, ms, links, disputes,
                                  tuple(sorted(successors.get(key, ()))), legs.get(key)))
     return Linked(events, candidates, identities)
 

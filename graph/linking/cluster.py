@@ -7,10 +7,10 @@ become one group, while two returns of one article on different dates stay apart
 
 Step 2 (across documents): groups of different documents are scored pairwise and merged
 greedily, best score first; every merge is checked again against the merged groups, so a
-chain of weak links cannot join what conflicts. A cross-document link needs an anchor (a
-day, a month or a place in common): a matching count or a year alone joins nothing.
-Candidates are blocked by perpetrator and year (and, for undated groups, by place), which
-keeps the step near linear.
+chain of weak links cannot join what conflicts. A cross-document link needs an anchor, a
+day, a month or a place in common: a matching count or a year alone joins nothing. So
+candidates are blocked by perpetrator and day or month, and groups dated to a year or
+undated by place, which keeps the step near linear.
 
 Researchers' decisions (graph/curation.py) come in as index sets: `same` groups are joined
 before step 2 whatever their features; `apart` pairs are never joined.
@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.facts import ForcedReturn
-from graph.linking.features import THRESHOLD, Comparison, Profile, compare, profile
+from graph.linking.features import NEAR, THRESHOLD, Comparison, Profile, combine, compare, profile
 from graph.linking.model import STEP_CORPUS, STEP_CURATION, STEP_DOCUMENT, LinkContext
 
 # What two documents must share to be joined: a day or a month, or a place. A year alone is
@@ -34,15 +34,22 @@ ANCHORS = frozenset({"date-day", "date-month", "place"})
 
 @dataclass
 class Group:
-    """Mentions (indices into the linked returns) believed to be one event."""
+    """Mentions (indices into the linked returns) believed to be one event, and their
+    profile (kept up to date as groups merge: `features.combine`)."""
 
     members: list[int]
     links: list[tuple[int, int, str, Comparison, str | None]]  # left, right, step, why, decision
+    profile: Profile
+
+    def absorb(self, other: Group) -> None:
+        self.members += other.members
+        self.links += other.links
+        self.profile = combine(self.profile, other.profile)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A cross-document pair that was scored (for review of links near the threshold)."""
+    """A cross-document pair scored within NEAR of the threshold (for review)."""
 
     left: int  # first mention of each side
     right: int
@@ -62,9 +69,13 @@ class _Linker:
                     self.apart[first].add(other)
                     self.apart[other].add(first)
         self.context = context
+        self.profiles: dict[int, Profile] = {}  # of each mention alone
 
-    def profile(self, members: Sequence[int]) -> Profile:
-        return profile([self.returns[i] for i in members], self.containers)
+    def profile(self, i: int) -> Profile:
+        if i not in self.profiles:
+            self.profiles[i] = profile([self.returns[i]], self.containers,
+                                       self.context.vague)
+        return self.profiles[i]
 
     def kept_apart(self, a: Sequence[int], b: Sequence[int]) -> bool:
         return any(self.apart.get(i, set()).intersection(b) for i in a)
@@ -72,25 +83,22 @@ class _Linker:
     # -- step 1 -------------------------------------------------------------------------
     def within_document(self, indices: Sequence[int]) -> list[Group]:
         groups: list[Group] = []
-        profiles: list[Profile] = []
         for i in sorted(indices, key=lambda n: (self.returns[n].evidence.start, n)):
-            mine = self.profile([i])
+            mine = Group([i], [], self.profile(i))
             best: tuple[float, int, Comparison] | None = None
-            for g, (group, theirs) in enumerate(zip(groups, profiles, strict=True)):
-                why = compare(theirs, mine, same_document=True)
+            for g, group in enumerate(groups):
+                why = compare(group.profile, mine.profile, same_document=True)
                 if why.compatible and not why.disagreed and not self.kept_apart(
                         group.members, [i]) and (best is None or why.score > best[0]):
                     best = (why.score, g, why)
             if best is None:
-                groups.append(Group([i], []))
-                profiles.append(mine)
+                groups.append(mine)
                 continue
             _score, g, why = best
             groups[g].links.append((groups[g].members[0], i, STEP_DOCUMENT,
                                     Comparison(True, why.score, ("same-document", *why.agreed),
                                                why.disagreed), None))
-            groups[g].members.append(i)
-            profiles[g] = self.profile(groups[g].members)
+            groups[g].absorb(mine)
         return groups
 
     # -- researchers' same-event decisions -------------------------------------------------
@@ -111,17 +119,16 @@ class _Linker:
                 if ra == rb:
                     continue
                 a, b = sorted((ra, rb))
-                why = compare(self.profile(groups[a].members), self.profile(groups[b].members))
+                why = compare(groups[a].profile, groups[b].profile)
                 groups[a].links.append((groups[a].members[0], groups[b].members[0],
                                         STEP_CURATION, why, decision.decision))
-                groups[a].members += groups[b].members
-                groups[a].links += groups[b].links
+                groups[a].absorb(groups[b])
                 parent[b] = a
         return [g for n, g in enumerate(groups) if root(n) == n]
 
     # -- step 2 -------------------------------------------------------------------------
     def across_documents(self, groups: list[Group]) -> tuple[list[Group], list[Candidate]]:
-        profiles = [self.profile(g.members) for g in groups]
+        profiles = [g.profile for g in groups]
         scored: list[tuple[float, int, int, Comparison]] = []
         for a, b in self._candidate_pairs(profiles):
             if profiles[a].docs & profiles[b].docs:
@@ -149,46 +156,47 @@ class _Linker:
                         and not self.kept_apart(groups[ra].members, groups[rb].members)):
                     groups[ra].links.append((groups[ra].members[0], groups[rb].members[0],
                                              STEP_CORPUS, merged, None))
-                    groups[ra].members += groups[rb].members
-                    groups[ra].links += groups[rb].links
+                    groups[ra].absorb(groups[rb])
                     parent[rb] = ra
-                    profiles[ra] = self.profile(groups[ra].members)
+                    profiles[ra] = groups[ra].profile
                     linked = True
-            candidates.append(Candidate(groups[a].members[0], groups[b].members[0], why,
-                                        linked or root(a) == root(b)))
+            if abs(score - THRESHOLD) <= NEAR:
+                candidates.append(Candidate(groups[a].members[0], groups[b].members[0], why,
+                                            linked or root(a) == root(b)))
         return [g for n, g in enumerate(groups) if root(n) == n], candidates
 
     def _candidate_pairs(self, profiles: Sequence[Profile]) -> list[tuple[int, int]]:
-        """Pairs worth scoring: same perpetrator and status, and the same month (or the same
-        year when one gives only the year), or (when one is undated) a place in common.
-        Sorted, without repeats."""
-        dated: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # by month
-        year_only: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        """Pairs that may link: same perpetrator and status, and dates that may both hold
+        at a day or a month (the same day; a month against the days in it), or, when one
+        gives a year or no date (neither an anchor), a place in common, through
+        containment. Two different days never meet. Sorted, without repeats."""
+        exact: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # by date as given
+        in_month: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # days of a month
         by_place: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
-        undated: list[int] = []
+        placed_only: list[int] = []  # a year or no date: only a place can anchor
         for n, p in enumerate(profiles):
             if p.perpetrator is None:
                 continue
             who = (p.perpetrator.key, p.prospective)
-            if p.date.iso and len(p.date.iso) >= 7:
-                dated[(*who, p.date.iso[:7])].append(n)
-            elif p.date.iso:
-                year_only[(*who, p.date.iso[:4])].append(n)
+            iso = p.date.iso
+            if iso and len(iso) >= 7:
+                exact[(*who, iso)].append(n)
+                if len(iso) > 7:
+                    in_month[(*who, iso[:7])].append(n)
             else:
-                undated.append(n)
+                placed_only.append(n)
             for place in p.within:
                 by_place[(*who, place)].append(n)
         pairs: set[tuple[int, int]] = set()
-        for (who_key, status, month), members in dated.items():
+        for (who_key, status, iso), members in exact.items():
             pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
-            for other in year_only.get((who_key, status, month[:4]), ()):
-                pairs.update((min(a, other), max(a, other)) for a in members)
-        for members in year_only.values():
-            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
-        for n in undated:
+            if len(iso) == 7:
+                wider = in_month.get((who_key, status, iso), ())
+                pairs.update((min(a, b), max(a, b)) for a in members for b in wider if a != b)
+        for n in placed_only:
             p = profiles[n]
             assert p.perpetrator is not None
-            for place in p.places:
+            for place in p.within:
                 for other in by_place.get((p.perpetrator.key, p.prospective, place), ()):
                     if other != n:
                         pairs.add((min(n, other), max(n, other)))

@@ -18,8 +18,8 @@ from graph.linking.features import bounds, dates_compatible, ranges_overlap
 from graph.linking.model import Disagreement, Side
 
 
-def disagreements(members: Sequence[ForcedReturn], containers: Mapping[str, tuple[str, ...]]
-                  ) -> tuple[Disagreement, ...]:
+def disagreements(members: Sequence[ForcedReturn], containers: Mapping[str, tuple[str, ...]],
+                  vague: frozenset[str] = frozenset()) -> tuple[Disagreement, ...]:
     out: list[Disagreement] = []
 
     def disputed(kind: str, given: list[ForcedReturn], value: Callable[[ForcedReturn], str],
@@ -34,15 +34,16 @@ def disagreements(members: Sequence[ForcedReturn], containers: Mapping[str, tupl
     dated = [m for m in members if m.date.iso]
     disputed("date", dated, lambda m: m.date.iso or "",
              lambda a, b: not dates_compatible(a.date, b.date))
-    placed = [m for m in members if m.places]
+    placed = [m for m in members if any(p.key not in vague for p in m.places)]
+
+    def keys(m: ForcedReturn) -> set[str]:
+        return {p.key for p in m.places if p.key not in vague}
 
     def within(m: ForcedReturn) -> set[str]:
-        return {p.key for p in m.places} | {c for p in m.places
-                                            for c in containers.get(p.key, ())}
+        return keys(m) | {c for k in keys(m) for c in containers.get(k, ())}
 
     disputed("place", placed, lambda m: ", ".join(p.label for p in m.places),
-             lambda a, b: not ({p.key for p in a.places} & within(b)
-                               or {p.key for p in b.places} & within(a)))
+             lambda a, b: not (keys(a) & within(b) or keys(b) & within(a)))
     named = [m for m in members if m.perpetrator is not None]
     disputed("perpetrator", named, lambda m: m.perpetrator.label if m.perpetrator else "",
              lambda a, b: a.perpetrator != b.perpetrator)

@@ -24,6 +24,7 @@ from graph.linking.model import PRECISION_RANK, PROSPECTIVE_STATUSES
 WEIGHTS = {"date-day": 2.0, "date-month": 1.0, "date-year": 0.5, "place": 1.5,
            "count": 1.0, "destination": 0.5}
 PENALTIES = {"place": -2.0}
+DATE_FEATURES = {3: "date-day", 2: "date-month", 1: "date-year"}  # by the coarser precision
 THRESHOLD = 1.5
 NEAR = 1.0  # links scoring within NEAR of the threshold (either side) wait for review
 
@@ -46,9 +47,11 @@ class Comparison:
     score: float
     agreed: tuple[str, ...]
     disagreed: tuple[str, ...]
+    conflict: str | None = None  # when not compatible: status, perpetrator, destination, date
 
 
-INCOMPATIBLE = Comparison(False, 0.0, (), ())
+CONFLICTS = {kind: Comparison(False, 0.0, (), (), kind)
+             for kind in ("status", "perpetrator", "destination", "date")}
 
 
 def dates_compatible(a: DateValue, b: DateValue) -> bool:
@@ -66,8 +69,9 @@ def bounds(c: PersonCount) -> tuple[int | None, int | None]:
 
 def ranges_overlap(a: tuple[int | None, int | None], b: tuple[int | None, int | None]
                    ) -> bool:
-    lo = max((x for x in (a[0], b[0]) if x is not None), default=None)
-    hi = min((x for x in (a[1], b[1]) if x is not None), default=None)
+    # an open side (None) allows anything; written out, as it runs for every pair scored
+    lo = a[0] if b[0] is None else b[0] if a[0] is None else max(a[0], b[0])
+    hi = a[1] if b[1] is None else b[1] if a[1] is None else min(a[1], b[1])
     return lo is None or hi is None or lo <= hi
 
 
@@ -79,9 +83,10 @@ def precise_date(dates: Iterable[DateValue]) -> DateValue:
                                      d.iso or ""))
 
 
-def profile(mentions: Sequence[ForcedReturn], containers: Mapping[str, tuple[str, ...]]
-            ) -> Profile:
-    places = frozenset(p.key for m in mentions for p in m.places)
+def profile(mentions: Sequence[ForcedReturn], containers: Mapping[str, tuple[str, ...]],
+            vague: frozenset[str] = frozenset()) -> Profile:
+    """`vague` places (a border region) are left out: too wide to agree or disagree."""
+    places = frozenset(p.key for m in mentions for p in m.places if p.key not in vague)
     within = frozenset(places | {c for p in places for c in containers.get(p, ())})
     return Profile(
         next((m.perpetrator for m in mentions if m.perpetrator), None),
@@ -92,36 +97,43 @@ def profile(mentions: Sequence[ForcedReturn], containers: Mapping[str, tuple[str
         frozenset(m.evidence.doc_id for m in mentions))
 
 
-def blocked(a: Profile, b: Profile, *, same_document: bool = False) -> str | None:
-    """Why a and b cannot be one event, or None. Within a document a mention naming no
-    perpetrator ("those repatriated") may join; across documents both must name the same."""
-    if a.prospective != b.prospective:
-        return "status"
-    if a.perpetrator != b.perpetrator and (
-            not same_document or (a.perpetrator is not None and b.perpetrator is not None)):
-        return "perpetrator"
-    if a.destination and b.destination and a.destination != b.destination:
-        return "destination"
-    if not dates_compatible(a.date, b.date):
-        return "date"
-    return None
+def combine(a: Profile, b: Profile) -> Profile:
+    """The profile of a's mentions followed by b's (what `profile` of them all gives),
+    without going through the mentions again."""
+    return Profile(a.perpetrator if a.perpetrator is not None else b.perpetrator,
+                   a.destination if a.destination is not None else b.destination,
+                   precise_date((a.date, b.date)), a.places | b.places, a.within | b.within,
+                   a.counts + b.counts, a.prospective or b.prospective, a.docs | b.docs)
 
 
 def compare(a: Profile, b: Profile, *, same_document: bool = False) -> Comparison:
-    if blocked(a, b, same_document=same_document) is not None:
-        return INCOMPATIBLE
+    """Whether a and b may be one event and, if so, what agrees and disagrees. Within a
+    document a mention naming no perpetrator ("those repatriated") may join; across
+    documents both must name the same. (Runs for every pair scored: each feature is
+    looked at once.)"""
+    if a.prospective != b.prospective:
+        return CONFLICTS["status"]
+    same_perpetrator = a.perpetrator == b.perpetrator
+    if not same_perpetrator and (
+            not same_document or (a.perpetrator is not None and b.perpetrator is not None)):
+        return CONFLICTS["perpetrator"]
+    same_destination = a.destination is not None and a.destination == b.destination
+    if not same_destination and a.destination is not None and b.destination is not None:
+        return CONFLICTS["destination"]
+    iso_a, iso_b = a.date.iso, b.date.iso
+    if iso_a and iso_b and not (iso_a.startswith(iso_b) or iso_b.startswith(iso_a)):
+        return CONFLICTS["date"]
     agreed: list[str] = []
     disagreed: list[str] = []
     score = 0.0
-    if a.perpetrator is not None and a.perpetrator == b.perpetrator:
+    if same_perpetrator and a.perpetrator is not None:
         agreed.append("perpetrator")
-    if a.destination is not None and a.destination == b.destination:
+    if same_destination:
         agreed.append("destination")
         score += WEIGHTS["destination"]
-    if a.date.iso and b.date.iso:
-        level = min(PRECISION_RANK.get(a.date.precision or "", 0),
-                    PRECISION_RANK.get(b.date.precision or "", 0))
-        name = {3: "date-day", 2: "date-month", 1: "date-year"}.get(level)
+    if iso_a and iso_b:
+        name = DATE_FEATURES.get(min(PRECISION_RANK.get(a.date.precision or "", 0),
+                                     PRECISION_RANK.get(b.date.precision or "", 0)))
         if name:
             agreed.append(name)
             score += WEIGHTS[name]

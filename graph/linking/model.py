@@ -88,8 +88,9 @@ class NotSameEvent:
 @dataclass(frozen=True)
 class LinkContext:
     """What linking knows beyond the mentions: the place hierarchy of the registry (place
-    key -> keys it lies in, states excluded), each document's file name (for identities that
-    survive edits), the identities of the previous build, and researchers' decisions."""
+    key -> keys it lies in, states excluded) and its vague areas, each document's file name
+    (for identities that survive edits), the identities of the previous build, and
+    researchers' decisions."""
 
     containers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     file_names: Mapping[str, str] = field(default_factory=dict)
@@ -97,3 +98,6 @@ class LinkContext:
     same: tuple[SameEvent, ...] = ()
     apart: tuple[NotSameEvent, ...] = ()
     rejected: frozenset[int] = frozenset()  # mention indices a decision rejected
+    # areas too vague to place a route (a border region straddling two states): like a
+    # state, they neither agree nor disagree with another place
+    vague: frozenset[str] = frozenset()

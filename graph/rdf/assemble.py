@@ -8,7 +8,7 @@ canonical node points with `rkg:attestedBy` to the claims of every sentence that
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
@@ -37,7 +37,13 @@ from graph.facts import (
 )
 from graph.linking import CanonicalReturn, link_returns
 from graph.linking.stage import LinkStage
-from graph.rdf.events import curation_quads, event_iri, event_quads
+from graph.rdf.events import (
+    concern_quads,
+    curation_quads,
+    event_iri,
+    event_quads,
+    once_per_fact,
+)
 from graph.rdf.terms import Quad, concept, date_time, decimal, integer, precision_of, text
 from graph.vocab import OA, RKG
 
@@ -256,11 +262,13 @@ def linked_quads(returns: Iterable[ForcedReturn], discovered: Iterable[EntityRef
     references in sort order)."""
     out = QuadSink(iris.graph("canonical"))
     linked = stage.linked if stage is not None else link_returns(list(returns))
+    claim = once_per_fact(claim_iri)  # an event's claims come up again in its links
     for event in linked.events:
-        _canonical_return(out, event)
-        event_quads(out.add, event, claim_iri)
+        _canonical_return(out, event, claim)
+        event_quads(out.add, event, claim)
     if stage is not None:
-        curation_quads(out.add, stage, claim_iri, lambda ref: URIRef(expand_iri(ref)))
+        curation_quads(out.add, stage, claim, lambda ref: URIRef(expand_iri(ref)))
+        concern_quads(out.add, stage, fact_iri)
     labelled: set[URIRef] = set()
     for ref in sorted(set(discovered)):
         node = entity_iri(ref)
@@ -285,7 +293,8 @@ def unregistered_refs(df: DocumentFacts) -> set[EntityRef]:
     return {ref for ref in refs if not ref.registered}
 
 
-def _canonical_return(out: QuadSink, event: CanonicalReturn) -> None:
+def _canonical_return(out: QuadSink, event: CanonicalReturn,
+                      claim: Callable[[Fact], URIRef] = claim_iri) -> None:
     node = event_iri(event.key)
     out.add(node, RDF.type, RKG.ForcedReturn if event.realised else RKG.UnrealisedReturn)
     for ref, prop in ((event.perpetrator, RKG.perpetrator), (event.origin, RKG.origin),
@@ -298,7 +307,7 @@ def _canonical_return(out: QuadSink, event: CanonicalReturn) -> None:
         out.add(node, RKG.count, _count(out, event.count, node))
     _date(out, node, event.date, RKG.date, RKG.datePrecision)
     for m in event.members:
-        out.add(node, RKG.attestedBy, claim_iri(m))
+        out.add(node, RKG.attestedBy, claim(m))
         out.add(node, RKG.trigger, text(m.trigger))
         if m.returnees:
             out.add(node, RKG.returnees, text(m.returnees))
@@ -312,6 +321,12 @@ def _return_label(event: CanonicalReturn) -> str:
         statuses = sorted({m.status for m in event.members})
         return f"Return by {who} reported as {' or '.join(statuses)}, not as done ({when})"
     return f"Forced return by {who} ({when})"
+
+
+def fact_iri(fact: Fact) -> URIRef:
+    """The canonical node of a fact other than a forced return (named by its content)."""
+    kind, key, _class = _fact_identity(fact)
+    return URIRef(iris.fact(kind, *key))
 
 
 def _canonical_fact(out: QuadSink, fact: Fact) -> None:

@@ -5,6 +5,7 @@ leg. All in the canonical graph (docs/linking.md)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from rdflib import Literal, URIRef
@@ -13,6 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS
 from graph import iris
 from graph.facts import Fact
 from graph.linking import CanonicalReturn, Link
+from graph.linking.model import STEP_DOCUMENT
 from graph.linking.stage import LinkStage
 from graph.rdf.terms import concept, date_time, decimal, text
 from graph.vocab import RKG
@@ -24,6 +26,20 @@ def event_iri(key: str) -> URIRef:
 
 
 Add = Callable[[URIRef, URIRef, URIRef | Literal | None], None]
+
+
+def once_per_fact(claim_iri: Callable[[Fact], URIRef]) -> Callable[[Fact], URIRef]:
+    """`claim_iri` remembered per fact object (it hashes the whole fact; linking names the
+    same claims again in links and disagreements)."""
+    known: dict[int, tuple[Fact, URIRef]] = {}
+
+    def claim(fact: Fact) -> URIRef:
+        hit = known.get(id(fact))
+        if hit is None or hit[0] is not fact:
+            hit = known[id(fact)] = (fact, claim_iri(fact))
+        return hit[1]
+
+    return claim
 
 
 def decision_iri(decision: str) -> URIRef:
@@ -41,18 +57,17 @@ def event_quads(add: Add, event: CanonicalReturn, claim_iri: Callable[[Fact], UR
     if event.next_leg is not None:
         add(node, RKG.nextLeg, event_iri(event.next_leg))
     for link in event.links:
-        _link(add, node, link, claim_iri)
+        if link.step != STEP_DOCUMENT:  # nothing to see: one document, nothing disagreed
+            _link(add, node, link, claim_iri)
     for dispute in event.disagreements:
         about = URIRef(iris.fact("Disagreement", event.key, dispute.kind))
         add(about, RDF.type, RKG.Disagreement)
         add(about, RKG.disagreementAbout, node)
         add(about, RKG.disagreementKind, text(dispute.kind))
-        add(about, RDFS.label, text(f"Sources disagree on the {dispute.kind}"))
         for side in dispute.sides:
             claim = claim_iri(side.claim)
             side_node = URIRef(f"{about}-{iris.digest(claim, side.value, length=12)}")
-            add(about, RKG.hasSide, side_node)
-            add(side_node, RDF.type, RKG.DisagreementSide)
+            add(about, RKG.hasSide, side_node)  # a rkg:DisagreementSide by its range
             add(side_node, RKG.sideClaim, claim)
             add(side_node, RKG.sideValue, text(side.value))
 
@@ -65,14 +80,31 @@ def _link(add: Add, event: URIRef, link: Link,
     add(node, RKG.linkedEvent, event)
     add(node, RKG.linksClaim, left)
     add(node, RKG.linksClaim, right)
-    add(node, RKG.linkStep, text(link.step))
+    add(node, RKG.linkStep, _literal(link.step))
     add(node, RKG.linkScore, decimal(link.score))
     for feature in link.agreed:
-        add(node, RKG.agreesOn, text(feature))
+        add(node, RKG.agreesOn, _literal(feature))
     for feature in link.disagreed:
-        add(node, RKG.disagreesOn, text(feature))
+        add(node, RKG.disagreesOn, _literal(feature))
     if link.decision is not None:
         add(node, RKG.decision, decision_iri(link.decision))
+
+
+def concern_quads(add: Add, stage: LinkStage, fact_iri: Callable[[Fact], URIRef]) -> None:
+    """Each statement `rkg:concerns` the event it is about (graph/linking/concerns.py);
+    `fact_iri` names the statement's canonical node."""
+    nodes: dict[int, URIRef] = {}  # a statement may concern several events
+    for statement, key in stage.concerns:
+        if id(statement) not in nodes:
+            nodes[id(statement)] = fact_iri(statement)
+        add(nodes[id(statement)], RKG.concerns, event_iri(key))
+
+
+@functools.cache
+def _literal(word: str) -> Literal:
+    """The literal of a feature or step name (a handful of words, written thousands of
+    times)."""
+    return text(word)
 
 
 def curation_quads(add: Add, stage: LinkStage, claim_iri: Callable[[Fact], URIRef],
