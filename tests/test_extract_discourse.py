@@ -363,3 +363,15 @@ def test_speech_a_reported_chain_keeps_both_levels() -> None:
     kinds = {(s, k) for s, _, k in found}
     assert ("Kyodo News", "reports") in kinds
     assert any(s == "Laos" for s, _ in kinds)
+
+
+
+def test_entities_a_class_noun_before_a_name_makes_it_an_organisation() -> None:
+    """The statistical NER reads some organisation names as places; the class noun right
+    before the name ("the rights group ...", "the charity ...") decides."""
+    text = ("The rights group Mountain Path condemned China's repatriation of 27 North Korean "
+            "women from Yanji on 4 March 2025.")
+    assert spans(text)["Mountain Path"] == "NGO"
+    assert acts(text) == [("Mountain Path", "China", "condemns")]
+    # a place after "in" stays a place
+    assert spans("The group met in Mountain Path on Monday.").get("Mountain Path") != "NGO"

@@ -43,7 +43,7 @@ repatriated.
 Date: 2025-03-07
 Source: Harbour Policy Review
 
-The Seoul-based group Mountain Path condemned China's repatriation of 27 North Korean \
+The rights group Mountain Path condemned China's repatriation of 27 North Korean \
 women from Yanji on 4 March 2025.
 
 The women had crossed the river in January.

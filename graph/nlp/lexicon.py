@@ -67,6 +67,10 @@ ORG_WORDS = frozenset({
     "mission", "church", "partners", "commission", "agency", "office", "university",
 })
 COALITION_WORDS = frozenset({"coalition", "alliance", "network"})
+# Class nouns that, right before a name, say the name is an organisation's ("the rights group
+# Mountain Path"), whatever the statistical NER guessed from the name's words.
+ORG_CLASS_NOUNS = frozenset({"group", "organisation", "organization", "ngo", "charity",
+                             "coalition", "network", "nonprofit", "foundation"})
 
 # Lower-case words allowed inside a proper name ("Committee for the Democratization of ...").
 NAME_CONNECTORS = frozenset({"of", "for", "the", "and", "in", "on", "to", "against", "at",
