@@ -296,7 +296,7 @@ class EntityAnnotator:
             if len(span) == 1 and span[0].lower_ in SHORT_FORM_HEADS:
                 continue  # 'the Commission': a short form of a longer name (see below)
             etype = _discovered_type(label, ner_label)
-            if etype == "NGO" and ner_label == "ORG" or (
+            if (etype == "NGO" and ner_label == "ORG") or (
                     etype in {"Settlement", "AdministrativeRegion"} and span.start > 0
                     and doc[span.start - 1].lower_ in lexicon.ORG_CLASS_NOUNS):
                 etype = _untyped_organisation(span)  # "the rights group Mountain Path"
