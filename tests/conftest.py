@@ -11,6 +11,8 @@ CORPUS = ROOT / "corpus"
 SEED_GOLD = ROOT / "tests" / "fixtures" / "gold"
 EXTRA_CORPUS = ROOT / "tests" / "fixtures" / "extra" / "corpus"
 EXTRA_GOLD = ROOT / "tests" / "fixtures" / "extra" / "gold"
+DEV_CORPUS = ROOT / "tests" / "fixtures" / "dev" / "corpus"
+DEV_GOLD = ROOT / "tests" / "fixtures" / "dev" / "gold"
 
 
 @pytest.fixture(scope="session")
@@ -30,4 +32,14 @@ def extra_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("extra-build")
     build_graph(EXTRA_CORPUS, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def dev_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 30-article development set (real articles, tests/fixtures/dev), built once."""
+    from graph.builder import build_graph
+
+    out = tmp_path_factory.mktemp("dev-build")
+    build_graph(DEV_CORPUS, out)
     return out

@@ -14,11 +14,9 @@ import pytest
 
 from graph.evaluate import HEADLINE, Scores, load_gold, score
 from graph.report import facts_report
-from tests.conftest import SEED_GOLD
+from tests.conftest import DEV_CORPUS, DEV_GOLD, SEED_GOLD
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_CORPUS = ROOT / "tests" / "fixtures" / "dev" / "corpus"
-DEV_GOLD = ROOT / "tests" / "fixtures" / "dev" / "gold"
 
 # F1 floors per category; "overall" is the mean of the headline categories.
 SAMPLE_FLOORS = {
@@ -60,15 +58,6 @@ HOLDOUT_FLOORS = {
     "people": 0.89,
     "resolutions": 0.97,
 }
-
-
-@pytest.fixture(scope="session")
-def dev_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from graph.builder import build_graph
-
-    out = tmp_path_factory.mktemp("dev-build")
-    build_graph(DEV_CORPUS, out)
-    return out
 
 
 def _below(scores: Scores, floors: dict[str, float]) -> list[str]:

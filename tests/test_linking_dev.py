@@ -15,10 +15,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-import pytest
-
 from graph import factcodec
-from graph.builder import build_graph
 from graph.facts import ForcedReturn
 from graph.linking import CanonicalReturn, LinkContext, link_returns
 from graph.linking.cluster import ANCHORS
@@ -27,16 +24,8 @@ from graph.linking.stage import place_containers, vague_places
 from graph.registry import load_registry
 from tests.test_linking_fixtures import event_files, linked_pairs
 
-DEV = Path(__file__).parent / "fixtures" / "dev" / "corpus"
 SAME_EVENT = {"vietnam-2019": ("08", "09"), "october-2023": ("11", "12", "14", "30"),
               "early-2012": ("04", "05")}
-
-
-@pytest.fixture(scope="module")
-def dev_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dev") / "out"
-    build_graph(DEV, out)
-    return out
 
 
 FILES: dict[str, str] = {}  # document hash -> its number in the dev set ("08")

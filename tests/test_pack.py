@@ -22,9 +22,15 @@ TEXTS = """PREFIX rkg: <https://w3id.org/refoulement-kg/ontology#>
 SELECT ?file ?text WHERE { ?doc a rkg:SourceDocument ; rkg:fileName ?file ; rkg:text ?text }"""
 
 
+@pytest.fixture(scope="module", params=["sample", "dev"])
+def build(request: pytest.FixtureRequest) -> Path:
+    """The sample build and the 30-article development set's build."""
+    return Path(request.getfixturevalue(f"{request.param}_build"))
+
+
 @pytest.fixture(scope="module")
-def dataset(sample_build: Path) -> Any:
-    return open_dataset(sample_build)
+def dataset(build: Path) -> Any:
+    return open_dataset(build)
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +66,8 @@ def test_pack_figures_agree_with_timeline_and_treaty_status(pack: Pack, dataset:
     assert html.count("<tr>") >= len(pack.returns) + len(pack.status)
 
 
-def test_pack_every_footnote_is_verbatim_in_its_source(pack: Pack, sample_build: Path) -> None:
-    docs = texts(sample_build)
+def test_pack_every_footnote_is_verbatim_in_its_source(pack: Pack, build: Path) -> None:
+    docs = texts(build)
     assert pack.sources
     for source in pack.sources:
         text = docs[source.file]

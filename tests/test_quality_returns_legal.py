@@ -13,9 +13,7 @@ import pytest
 
 from graph.evaluate import Scores, load_gold, score
 from graph.report import facts_report
-from tests.conftest import EXTRA_GOLD, ROOT, SEED_GOLD
-
-DEV = ROOT / "tests" / "fixtures" / "dev"
+from tests.conftest import DEV_GOLD, EXTRA_GOLD, SEED_GOLD
 
 # category (or matched-return detail) -> floor
 DEV_FLOORS = {"repatriations": 0.95, "treaties": 0.95, "treaty_parties": 0.95,
@@ -29,15 +27,6 @@ EXTRA_FLOORS = {"repatriations": 0.95, "treaties": 0.95, "treaty_parties": 0.95,
                 "rep_places": 0.60}
 
 
-@pytest.fixture(scope="module")
-def dev_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from graph.builder import build_graph
-
-    out = tmp_path_factory.mktemp("dev-build")
-    build_graph(DEV / "corpus", out)
-    return out
-
-
 def _failures(scores: Scores, floors: dict[str, float]) -> list[str]:
     found = {c: t.prf()[2] for c, t in scores.tallies.items()}
     found.update({c: t.prf()[1] for c, t in scores.details.items()})
@@ -47,7 +36,7 @@ def _failures(scores: Scores, floors: dict[str, float]) -> list[str]:
 
 @pytest.mark.slow
 def test_quality_dev_returns_treaties_resolutions_floors(dev_build: Path) -> None:
-    scores = score(load_gold(DEV / "gold"), facts_report(dev_build))
+    scores = score(load_gold(DEV_GOLD), facts_report(dev_build))
     assert not _failures(scores, DEV_FLOORS), scores.table()
 
 
