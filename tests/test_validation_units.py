@@ -1,6 +1,7 @@
 """SHACL validation per named graph, cached: the report equals the whole-graph report (on
-the sample build, on the development set, and on a build damaged so that violations cross
-graphs); a rebuild validates only the graphs whose content or context changed."""
+the sample build and on a build damaged so that violations cross graphs; the development set
+is in test_reasoning_incremental.py); a rebuild validates only the graphs whose content or
+context changed."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ import pytest
 from graph.reasoning import reason
 from graph.validation import JSON_FILE, TEXT_FILE, validate
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV_CORPUS = ROOT / "tests" / "fixtures" / "dev" / "corpus"
 RKG = "https://w3id.org/refoulement-kg/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CANONICAL = ox.NamedNode("https://w3id.org/refoulement-kg/id/graph/canonical")
@@ -50,16 +49,6 @@ def reasoned_sample(sample_build: Path, tmp_path_factory: pytest.TempPathFactory
 def test_validation_units_equal_whole_graph_on_the_sample(reasoned_sample: Path) -> None:
     report = _same_as_whole(reasoned_sample)
     assert report["triples"] > 10000
-
-
-@pytest.mark.slow
-def test_validation_units_equal_whole_graph_on_the_dev_set(tmp_path: Path) -> None:
-    from graph.builder import build_graph
-
-    build_graph(DEV_CORPUS, tmp_path)
-    reason(tmp_path, owl=True)
-    report = _same_as_whole(tmp_path)
-    assert report["counts"]["Warning"] > 0  # the dev set has results to compare
 
 
 def _damage(out: Path) -> None:
