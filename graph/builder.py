@@ -91,14 +91,17 @@ def default_ontology_dir() -> Path:
 
 def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int = 1,
                 strict: bool = False, progress: Progress | None = None,
-                store: str = "memory") -> BuildResult:
+                store: str = "memory", executor: str = "local") -> BuildResult:
     """`store` (graph.stores spec) also receives the graph: only changed named graphs are
-    rewritten, removed documents' graphs dropped. `jobs` processes extract facts."""
+    rewritten, removed documents' graphs dropped. `jobs` processes extract facts, or the
+    `executor` (graph/executors.py: `dask://HOST:PORT`)."""
+    from graph.executors import extractor
     from graph.nlp.pipeline import pipeline_version  # imports spaCy: only when building
     from graph.stores import check_spec, publish
 
     started = time.perf_counter()
     check_spec(store)
+    extract = extractor(executor)
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a folder of documents")
     reading = read_corpus(corpus)
@@ -110,7 +113,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     cache = out / ".cache"
     graphs_dir = cache / "graphs" / iris.digest(version, rdf_code_fingerprint(), length=12)
     work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
-        version, length=12), graphs_dir, reference_dir, jobs, progress)
+        version, length=12), graphs_dir, reference_dir, jobs, progress, extract)
     records = work.records
     counts: Counter[str] = Counter()
     for r in records:

@@ -37,6 +37,9 @@ def register(group: click.Group) -> None:
                   help="Also put the graph in this store: memory, oxigraph:DIR (a persistent "
                        "Oxigraph folder) or sparql:URL[,gsp=URL] (a SPARQL 1.1 endpoint; "
                        "docs/stores.md). Only changed named graphs are rewritten.")
+    @click.option("--executor", default="local", show_default=True, metavar="SPEC",
+                  help="Where extraction runs: local (--jobs processes) or dask://HOST:PORT "
+                       "(a Dask scheduler; same outputs; docs/scale.md).")
     @click.option("--strict", is_flag=True,
                   help="Exit non-zero when any input file is bad (default: skip it).")
     @click.option("--no-reason", is_flag=True,
@@ -44,7 +47,7 @@ def register(group: click.Group) -> None:
     @click.option("--no-site", is_flag=True, help="Do not write the offline site out/site/.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
     def command(corpus: Path, out: Path, reference: Path | None, jobs: int, store: str,
-                strict: bool,
+                executor: str, strict: bool,
                 no_reason: bool, no_site: bool, quiet: bool) -> None:
         """Build the graph from CORPUS (default: corpus/) into --out (default: out/).
 
@@ -57,6 +60,8 @@ def register(group: click.Group) -> None:
         Example: rkg build corpus --out out
 
         Example: rkg build corpus --store oxigraph:store --jobs 2
+
+        Example: rkg build corpus --executor dask://scheduler.example:8786
         """
         from graph.builder import build_graph
 
@@ -74,7 +79,8 @@ def register(group: click.Group) -> None:
             bar.start()
         try:
             result = build_graph(corpus, out, reference_dir=str(reference or ""),
-                                 strict=strict, progress=progress, jobs=jobs, store=store)
+                                 strict=strict, progress=progress, jobs=jobs, store=store,
+                                 executor=executor)
         except RkgError as exc:
             raise click.ClickException(str(exc)) from exc
         finally:
