@@ -24,7 +24,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from graph import __version__, iris
+from graph import __version__, buildkey, iris
 from graph.buildcache import (
     DocumentRecord,
     Progress,
@@ -120,6 +120,15 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
         counts.update(dict(r.fact_counts))
     new_entities = len({key for r in records for key in r.new_entity_keys})
     shared = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
+    key = buildkey.outputs_key([*(g.nt for g in shared), *(r.graph.nt for r in records)],
+                               store)
+    kept = buildkey.unchanged(out, key) if store == "memory" and not problems else None
+    if kept is not None:  # nothing changed: the outputs of the last build stand
+        result = BuildResult(out, records, problems, dict(counts), new_entities, kept,
+                             time.perf_counter() - started, _peak_rss_mb(), work.reused)
+        write_text(out / "summary.txt", result.summary() + "\n")
+        return result
+    buildkey.forget(out)
     graphs = [*shared, *(r.graph for r in records)]
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as tmp:
@@ -145,6 +154,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
         "software": software_versions(),
     }, indent=2, sort_keys=True) + "\n")
     write_text(out / "summary.txt", result.summary() + "\n")
+    buildkey.remember(out, key)
     return result
 
 
