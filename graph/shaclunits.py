@@ -1,11 +1,13 @@
 """SHACL validation of a build one unit at a time, each unit's results cached.
 
-A unit is one named graph of the build (a document graph, the canonical, registry, ontology
-and build graphs, the inferred graph): its *home subjects* are the subjects whose triples it
-holds. A subject in one asserted graph is at home there (the inferred graph's triples about
-it join that unit); a subject only in the inferred graph is at home in the inferred unit. The
-build mints every subject in one graph; should a subject be asserted in several, the caller
-validates the whole graph at once instead (`BuildIndex.shared`).
+A unit is a document's named graph, or one of SHARED_BUCKETS parts (by a hash of the
+subject) of a shared graph (canonical, registry, ontology, build, inferred): a change to a
+few nodes of the canonical graph then revalidates a few small units, not the whole graph.
+A unit's *home subjects* are the subjects whose triples it holds. A subject in one asserted
+graph is at home in its unit there (the inferred graph's triples about it join that unit); a
+subject only in the inferred graph is at home in an inferred unit. The build mints every
+subject in one graph; should a subject be asserted in several, the caller validates the
+whole graph at once instead (`BuildIndex.shared`).
 
 Why the result equals the whole-graph result: the shapes (`ontology/shapes.ttl`) constrain a
 focus node through its own triples (IRI paths, counts, datatypes, `sh:in`, `lessThanOrEquals`)
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +44,10 @@ SUBCLASS_OF = f"<{RDFS.subClassOf}>"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 INFERRED = "<https://w3id.org/refoulement-kg/id/graph/inferred>"
 BATCH_TRIPLES = 60_000
+DOCUMENT_GRAPHS = "<https://w3id.org/refoulement-kg/id/graph/doc/"
+# The shared graphs (canonical, registry, inferred...) are split by subject into this many
+# units, so that a change to a few of their nodes revalidates a few small units.
+SHARED_BUCKETS = 256
 MOD = 1 << 128
 
 # What a shape may use for the types-only context to be exact (see the module docstring).
@@ -69,7 +76,8 @@ def local_shapes(shapes: Graph) -> bool:
 class Unit:
     """One named graph of the build, as pass 1 sees it."""
 
-    name: str  # the graph's IRI in N-Triples form ("" for the default graph)
+    name: str  # the graph's IRI in N-Triples form ("" for the default graph), #bucket
+    graph: str  # the graph's IRI in N-Triples form
     digest: int = 0  # sum of its triples' hashes: the same triples in any order, same digest
     triples: int = 0
     subjects: set[str] = field(default_factory=set)
@@ -98,14 +106,19 @@ class BuildIndex:
 
     def locate(self) -> None:
         """Each subject's home unit; `shared`: subjects asserted in more than one graph."""
+        inferred = [u for u in self.units.values() if u.graph == INFERRED]
         for unit in self.units.values():
-            if unit.name != INFERRED:
+            if unit.graph != INFERRED:
                 for subject in unit.subjects:
                     if self.home.setdefault(subject, unit.name) != unit.name:
                         self.shared.add(subject)
-        inferred = self.units.get(INFERRED)
-        for subject in inferred.subjects if inferred else ():
-            self.home.setdefault(subject, INFERRED)
+        for unit in inferred:
+            for subject in unit.subjects:
+                self.home.setdefault(subject, unit.name)
+
+    def inferred_unit(self, name: str) -> bool:
+        unit = self.units.get(name)
+        return unit is None or unit.graph == INFERRED
 
 
 def read_index(paths: Sequence[Path], inferred_path: Path | None) -> BuildIndex:
@@ -114,15 +127,19 @@ def read_index(paths: Sequence[Path], inferred_path: Path | None) -> BuildIndex:
     index = BuildIndex()
     inferred = _inferred_lines(inferred_path) if inferred_path else {}
     previous = None
+    seen: set[str] = set()
     for quad in _quads(paths):
-        name = _graph_key(quad.graph_name)
+        graph = _graph_key(quad.graph_name)
+        if graph != previous:
+            if graph in seen:
+                index.contiguous = False
+            seen.add(graph)
+            previous = graph
+        s, p, o = str(quad.subject), str(quad.predicate), str(quad.object)
+        name = unit_name(graph, s)
         unit = index.units.get(name)
         if unit is None:
-            unit = index.units[name] = Unit(name)
-        elif name != previous:
-            index.contiguous = False
-        previous = name
-        s, p, o = str(quad.subject), str(quad.predicate), str(quad.object)
+            unit = index.units[name] = Unit(name, graph)
         line = f"{s} {p} {o}\n".encode()
         unit.digest = (unit.digest + int.from_bytes(hashlib.sha256(line).digest()[:16])) % MOD
         unit.triples += 1
@@ -133,7 +150,7 @@ def read_index(paths: Sequence[Path], inferred_path: Path | None) -> BuildIndex:
             index.types[s].append(o)
         elif p == SUBCLASS_OF:
             index.subclass_lines.append(f"{s} {p} {o} .\n")
-        if name == INFERRED:
+        if graph == INFERRED:
             index.inferred.append(quad.triple)
         elif s in inferred and str(quad.triple) in inferred[s]:
             index.repeated += 1
@@ -159,10 +176,17 @@ def _graph_key(graph: Any) -> str:
     return "" if isinstance(graph, ox.DefaultGraph) else str(graph)
 
 
+def unit_name(graph: str, subject: str) -> str:
+    """A document graph is one unit; a shared graph one unit per bucket of subjects."""
+    if not graph or graph.startswith(DOCUMENT_GRAPHS):
+        return graph
+    return f"{graph}#{zlib.crc32(subject.encode()) % SHARED_BUCKETS:03d}"
+
+
 def context_lines(index: BuildIndex, nodes: Iterable[str]) -> list[str]:
     """The types-only context of a unit pointing to `nodes`, as sorted N-Triples lines."""
     lines = {f"{node} {RDF_TYPE} {cls} .\n" for node in nodes for cls in index.types.get(node, ())}
-    return sorted(lines) + sorted(set(index.subclass_lines))
+    return sorted(lines)  # the subClassOf axioms join every batch once (batch_graph)
 
 
 @dataclass
@@ -183,9 +207,10 @@ def plan_units(index: BuildIndex, base_key: str) -> list[UnitWork]:
     extras: dict[str, list[ox.Triple]] = defaultdict(list)
     for triple in index.inferred:
         owner = index.home.get(str(triple.subject), INFERRED)
-        if owner != INFERRED:
+        if not index.inferred_unit(owner):
             extras[owner].append(triple)
     plans = []
+    subclasses = hashlib.sha256("".join(sorted(set(index.subclass_lines))).encode()).hexdigest()
     for unit in sorted(index.units.values(), key=lambda u: u.name):
         own = {s for s in unit.subjects if index.home.get(s) == unit.name}
         extra = sorted(extras.get(unit.name, []), key=str)
@@ -193,6 +218,7 @@ def plan_units(index: BuildIndex, base_key: str) -> list[UnitWork]:
                                        if not isinstance(t.object, ox.Literal)}
         context = context_lines(index, pointed)
         key = hashlib.sha256(base_key.encode())
+        key.update(subclasses.encode())
         key.update(f"{unit.name}\n{unit.digest:032x}\n".encode())
         for line in [*(f"{t} .\n" for t in extra), "--\n", *context]:
             key.update(line.encode())
@@ -216,19 +242,20 @@ def to_rdflib(term: Any) -> Any:
 
 def unit_triples(paths: Sequence[Path], names: set[str], contiguous: bool
                  ) -> Iterator[tuple[str, list[ox.Triple]]]:
-    """Pass 2: the triples of the units named, one unit at a time when each graph's quads
-    come in one run (else all at once, at the end)."""
+    """Pass 2: the triples of the units named, a graph's units when the graph ends if each
+    graph's quads come in one run (else all at once, at the end)."""
     held: dict[str, list[ox.Triple]] = defaultdict(list)
     current: str | None = None
     for quad in _quads(paths):
-        name = _graph_key(quad.graph_name)
-        if name not in names:
-            continue
-        if contiguous and current is not None and name != current:
-            yield current, held.pop(current)
-        current = name
-        held[name].append(quad.triple)
-    yield from held.items()
+        graph = _graph_key(quad.graph_name)
+        if contiguous and current is not None and graph != current:
+            yield from sorted(held.items())
+            held.clear()
+        current = graph
+        name = unit_name(graph, str(quad.subject))
+        if name in names:
+            held[name].append(quad.triple)
+    yield from sorted(held.items())
 
 
 Batch = list[tuple["UnitWork", list[ox.Triple]]]
@@ -249,12 +276,16 @@ def batches(units: Iterable[tuple[UnitWork, list[ox.Triple]]], limit: int = BATC
         yield batch
 
 
-def batch_graph(batch: Batch) -> Graph:
-    """The data graph of a batch: its units' triples and their types-only contexts."""
+def batch_graph(batch: Batch, subclass_lines: Sequence[str]) -> Graph:
+    """The data graph of a batch: its units' triples and their types-only contexts (their
+    values' types, and the build's subClassOf axioms)."""
     graph = Graph()
-    for plan, triples in batch:
-        context = ox.parse("".join(plan.context), format=ox.RdfFormat.N_TRIPLES)
-        for triple in [*triples, *plan.extra, *context]:
+    lines = set(subclass_lines)
+    for plan, _triples in batch:
+        lines.update(plan.context)
+    context = list(ox.parse("".join(sorted(lines)), format=ox.RdfFormat.N_TRIPLES))
+    for triples in [*(t for _plan, t in batch), *(p.extra for p, _t in batch), context]:
+        for triple in triples:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
                        to_rdflib(triple.object)))
     return graph

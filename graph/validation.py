@@ -2,9 +2,10 @@
 
 The report is that of the union of every named graph of the build (`graph.trig`, plus
 `inferred.trig` when it is up to date), with the ontology as pySHACL's `ont_graph`. It is
-computed one named graph at a time, each graph's results cached by the hash of its content,
-its context and the shapes (graph/shaclunits.py): a rebuild validates only the graphs that
-changed, and memory is bounded by the largest graph, not by the corpus.
+computed one unit at a time (a document graph, or a part of a shared graph), each unit's
+results cached by the hash of its content, its context and the shapes (graph/shaclunits.py):
+a rebuild validates only the units that changed, and memory is bounded by the largest graph,
+not by the corpus.
 Inference is `none`: the shapes list subclasses and concepts explicitly and the build carries
 the ontology's subclass axioms, so RDFS inference finds exactly the same results on the sample
 while taking ~5x longer (measured: 0.9 s vs 4.7 s).
@@ -70,7 +71,7 @@ class ValidationReport:
     triples: int
     inference: str = INFERENCE
     paths: list[Path] = field(default_factory=list)
-    graphs: int = 0  # named graphs validated one at a time (0: the union at once)
+    graphs: int = 0  # units validated one at a time (0: the union at once): graph/shaclunits
     graphs_validated: int = 0  # of them, validated now (the rest: results from the cache)
 
     def count(self, severity: str) -> int:
@@ -94,8 +95,8 @@ class ValidationReport:
     def lines(self, limit: int | None = None) -> list[str]:
         out = [self.summary()]
         if self.graphs:
-            out.append(f"  {self.graphs_validated} of {self.graphs} named graphs validated, "
-                       "the others' results reused from the cache")
+            out.append(f"  {self.graphs_validated} of {self.graphs} units (document graphs, "
+                       "parts of the shared graphs) validated, the others' results reused")
         shown = [r for r in self.results if r.severity == "Violation"]
         for result in shown[:limit] if limit is not None else shown:
             out.append(f"  {result.line()}")
@@ -263,7 +264,8 @@ def _validate_batch(batch: list[Any], index: Any, shapes: Graph, ontology: Graph
     from graph.shaclunits import batch_graph
 
     owned: dict[str, list[ShaclResult]] = {plan.name: [] for plan, _t in batch}
-    report = run_pyshacl(batch_graph(batch), shapes, ontology, inplace=True)
+    report = run_pyshacl(batch_graph(batch, index.subclass_lines), shapes, ontology,
+                         inplace=True)
     for focus, result in focused_results(report, shapes):
         owner = index.home.get(focus.n3() if isinstance(focus, URIRef) else f"_:{focus}")
         if owner in owned:

@@ -104,7 +104,8 @@ def test_validation_units_revalidate_only_what_changed(reasoned_sample: Path,
         trig.write(f"{CANONICAL} {{ <{extra}> {RDF_TYPE} <{RKG}PersonCount> . }}\n")
     (out / "inferred.trig").touch()
     second = validate(out)
-    assert second.graphs == first.graphs and second.graphs_validated == 1
+    # one unit (the canonical graph's part holding the new node, maybe a new part)
+    assert second.graphs in (first.graphs, first.graphs + 1) and second.graphs_validated == 1
     assert second.as_dict() == validate(out, write=False, cached=False).as_dict()
     assert any(r.focus == extra for r in second.results)
     validate(_copy_build(reasoned_sample, out))  # back to the first content: all cached

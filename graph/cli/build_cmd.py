@@ -114,7 +114,7 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True,
         for name in (INFERRED_FILE, REPORT_FILE):
             (out / name).unlink(missing_ok=True)  # no stale inference for this build
         yield "Inference skipped (--no-reason)."
-    say("SHACL validation (pySHACL over the whole graph) ...")
+    say("SHACL validation (pySHACL, one named graph at a time, cached) ...")
     yield from validate(out).lines(limit=10)
     if site:
         from graph.viz import build_site
