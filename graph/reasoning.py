@@ -25,6 +25,8 @@ only when its input changed, and an unchanged build is not reasoned over again.
 
 from __future__ import annotations
 
+import json
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -355,9 +357,6 @@ def _whole_key(trig: Path, rules: list[QueryDef], owl: bool, java: str | None,
 def _reuse(cache_dir: Path, key: str, path: Path) -> ReasoningResult | None:
     """The cached result for `key`, its inferred graph written to `path` (newer than
     graph.trig, so that it counts as up to date)."""
-    import json
-    import shutil
-
     record, trig = cache_dir / f"{key}.json", cache_dir / f"{key}.trig"
     if not (record.is_file() and trig.is_file()):
         return None
@@ -380,9 +379,6 @@ def _reuse(cache_dir: Path, key: str, path: Path) -> ReasoningResult | None:
 def _keep(cache_dir: Path, key: str, path: Path, result: ReasoningResult,
           hermit_files: set[str]) -> None:
     """Cache this result under `key`; forget older results (not HermiT's, in `hermit_files`)."""
-    import json
-    import shutil
-
     cache_dir.mkdir(parents=True, exist_ok=True)
     with atomic_writer(cache_dir / f"{key}.trig") as out, open(path, "rb") as made:
         shutil.copyfileobj(made, out)

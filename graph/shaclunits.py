@@ -26,6 +26,7 @@ bounded by the largest unit or batch, not by the corpus.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import zlib
@@ -314,7 +315,10 @@ class ResultCache:
 
         if not key:
             return
-        write_text(self.folder / f"{key}.json", json.dumps(results, sort_keys=True))
+        try:
+            write_text(self.folder / f"{key}.json", json.dumps(results, sort_keys=True))
+        except OSError:  # a read-only build folder: validate without caching
+            return
         self.used.add(f"{key}.json")
 
     def prune(self, keep: Iterable[str] = ()) -> None:
@@ -322,4 +326,5 @@ class ResultCache:
         if self.folder.is_dir():
             for path in self.folder.glob("*.json"):
                 if path.name not in names:
-                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):
+                        path.unlink(missing_ok=True)

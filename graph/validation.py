@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -30,6 +30,9 @@ from rdflib.namespace import SH
 from graph.ontology import load_ontology_graph, load_shapes_graph
 from graph.rdfio import write_text
 from graph.store import graph_file, inferred_file
+
+if TYPE_CHECKING:  # pyoxigraph-based unit reading is imported only when validating
+    from graph.shaclunits import Batch, BuildIndex, ResultCache
 
 TEXT_FILE = "validation.txt"
 JSON_FILE = "validation.json"
@@ -257,8 +260,8 @@ def validate_by_unit(outdir: Path, inference: str) -> ValidationReport | None:
     return report
 
 
-def _validate_batch(batch: list[Any], index: Any, shapes: Graph, ontology: Graph,
-                    cache: Any) -> list[ShaclResult]:
+def _validate_batch(batch: Batch, index: BuildIndex, shapes: Graph, ontology: Graph,
+                    cache: ResultCache) -> list[ShaclResult]:
     """Validate a batch of units at once; cache and return the results of their own
     subjects (a context node's results belong to its own unit)."""
     from graph.shaclunits import batch_graph

@@ -25,10 +25,13 @@ def scheduler() -> Iterator[str]:
         yield cluster.scheduler_address
 
 
+LOCAL_STAMPS = ("summary.txt", "outputs.json")  # wall time; the outputs' file times
+
+
 def _tree(out: Path) -> dict[str, bytes]:
-    """Every file of a build (outputs and caches), except the build-time summary."""
+    """Every file of a build (outputs and caches), except what records when it ran."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != "summary.txt"}
+            if p.is_file() and p.name not in LOCAL_STAMPS}
 
 
 @pytest.mark.slow
