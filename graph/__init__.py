@@ -59,7 +59,8 @@ def build(corpus: str | Path, out: str | Path = "out", *, reason: bool = True,
                                      strict=strict, store=store, cache_dir=out / ".cache",
                                      label=out)
                 result.stage_lines = [line.replace(str(generation), str(out)) for line in
-                                      after_build(generation, reason=reason, site=site)]
+                                      after_build(generation, reason=reason, site=site,
+                                                  cache_dir=out / ".cache")]
                 publish(out, generation)
             except BaseException:
                 shutil.rmtree(generation, ignore_errors=True)

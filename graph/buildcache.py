@@ -71,10 +71,13 @@ class DocumentWork:
 
 
 def process_documents(infos: Sequence[DocumentInfo], facts_dir: Path, graphs_dir: Path,
-                      reference_dir: str, jobs: int, progress: Progress | None
+                      reference_dir: str, jobs: int, progress: Progress | None,
+                      extract: Callable[[Sequence[DocumentInfo], str, int],
+                                        Iterator[DocumentFacts | str]] | None = None
                       ) -> DocumentWork:
     """Every document's record: from its graph files when they are there, else from its
-    cached facts, else from the NLP stage (`jobs` processes)."""
+    cached facts, else from the NLP stage (`extract`, default: `jobs` local processes;
+    graph/executors.py)."""
     records: dict[str, DocumentRecord] = {}
     todo: list[DocumentInfo] = []
     reused = 0
@@ -92,8 +95,8 @@ def process_documents(infos: Sequence[DocumentInfo], facts_dir: Path, graphs_dir
             continue
         todo.append(info)
     failed: list[tuple[str, str]] = []
-    for n, (info, extracted) in enumerate(zip(todo, extract_many(todo, reference_dir, jobs),
-                                              strict=True), 1):
+    results = (extract or extract_many)(todo, reference_dir, jobs)
+    for n, (info, extracted) in enumerate(zip(todo, results, strict=True), 1):
         if progress is not None:
             progress(info.file_name, n, len(todo))
         if isinstance(extracted, str):

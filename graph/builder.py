@@ -98,18 +98,22 @@ def default_ontology_dir() -> Path:
 def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int = 1,
                 strict: bool = False, progress: Progress | None = None,
                 store: str = "memory", curation_file: Path | None = None,
-                cache_dir: Path | None = None, label: Path | None = None) -> BuildResult:
+                cache_dir: Path | None = None, label: Path | None = None,
+                executor: str = "local") -> BuildResult:
     """`store` (graph.stores spec) also receives the graph: only changed named graphs are
-    rewritten, removed documents' graphs dropped. `jobs` processes extract facts.
+    rewritten, removed documents' graphs dropped. `jobs` processes extract facts, or the
+    `executor` (graph/executors.py: `dask://HOST:PORT`).
     `curation_file` (default CORPUS/curation.yaml) holds researchers' decisions.
     `cache_dir` (default out/.cache) keeps what later builds reuse; `label` is the published
     folder when `out` is a generation being written (graph.generations): the summary names
     it and the previous build's event identities are read from it."""
+    from graph.executors import extractor
     from graph.nlp.pipeline import pipeline_version  # imports spaCy: only when building
     from graph.stores import check_spec, publish
 
     started = time.perf_counter()
     check_spec(store)
+    extract = extractor(executor)
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a folder of documents")
     reading = read_corpus(corpus)
@@ -120,7 +124,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     cache = cache_dir or out / ".cache"
     graphs_dir = cache / "graphs" / iris.digest(version, rdf_code_fingerprint(), length=12)
     work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
-        version, length=12), graphs_dir, reference_dir, jobs, progress)
+        version, length=12), graphs_dir, reference_dir, jobs, progress, extract)
     records = work.records
     bad += work.failed
     _check_readable(corpus, records, bad, strict)

@@ -43,7 +43,7 @@ from rdflib import BNode, Dataset, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from graph import native
+from graph import native, querycheck
 from graph.datafiles import data_dir
 from graph.errors import QueryError
 from graph.guard import QueryRefused, check_query
@@ -159,15 +159,13 @@ def parse_query_text(text: str, *, name: str = "query", path: Path | None = None
     """A QueryDef from query text (see `load_query`)."""
     source = str(path) if path is not None else f"<{name}>"
     header = _parse_header(text, source)
-    parsed = check_safe(text, source)
-    form = _query_form(parsed)
+    form, projected = querycheck.checked(text, lambda: _form_and_projection(text, source))
     params = tuple(_parse_param(line, source) for line in header.get("param", []))
     seen: set[str] = set()
     for param in params:
         if param.name in seen:
             raise QueryError(f"{source}: parameter {param.name!r} is declared twice")
         seen.add(param.name)
-    projected = _projection(parsed)
     for param in params:
         if re.search(rf"(?i)\bAS\s+\?{param.name}\b", text):
             raise QueryError(f"{source}: parameter ?{param.name} must not be assigned (AS "
@@ -330,6 +328,11 @@ def _query_form(parsed: Any) -> str:
     name = str(parsed[1].name)
     return {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
             "DescribeQuery": "DESCRIBE"}.get(name, name)
+
+
+def _form_and_projection(text: str, source: str) -> tuple[str, list[str] | None]:
+    parsed = check_safe(text, source)
+    return _query_form(parsed), _projection(parsed)
 
 
 def _projection(parsed: Any) -> list[str] | None:

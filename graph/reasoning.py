@@ -18,11 +18,15 @@ the rule and `prov:wasDerivedFrom` its premises; a node minted by a rule (a flag
 `prov:wasGeneratedBy` itself. The rules are described in the graph (`rkgd:rule/{name}`).
 
 `reason(outdir)` writes `outdir/inferred.trig` (sorted, byte-identical across runs) and
-`outdir/reasoning.txt`; `post_build(outdir, reason)` is the hook `rkg build` calls.
+`outdir/reasoning.txt`; `post_build(outdir, reason)` is the hook `rkg build` calls. It follows
+the changes (graph/reasoncache.py): the rules read only what their premises name, HermiT runs
+only when its input changed, and an unchanged build is not reasoned over again.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,8 +38,17 @@ from rdflib.namespace import DCTERMS, PROV
 from graph.errors import QueryError
 from graph.ontology import HermitResult, load_ontology_graph, run_hermit
 from graph.query import QueryDef, load_query, rules_dir
-from graph.rdfio import sorted_unique, write_text, write_trig
-from graph.store import INFERRED_FILE, dataset_from_trig, graph_file, open_files
+from graph.rdfio import atomic_writer, sorted_unique, write_text, write_trig
+from graph.reasoncache import (
+    HermitCache,
+    code_digest,
+    digest,
+    file_digest,
+    graph_digest,
+    premise_slice,
+    rule_premises,
+)
+from graph.store import INFERRED_FILE, dataset_from_trig, empty_dataset, graph_file, open_files
 from graph.vocab import RKG, RKGD
 
 INFERRED_GRAPH = URIRef(f"{RKGD}graph/inferred")
@@ -225,11 +238,21 @@ def reify(graph: Graph, triple: tuple[URIRef, URIRef, URIRef], rule: URIRef,
     return node
 
 
-def apply_hermit(ds: Dataset, *, java: str | None = None) -> HermitResult:
+def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | None = None
+                 ) -> HermitResult:
     """Classify the canonical tier with HermiT; add defined-class memberships to the inferred
-    graph, tied to `rkgd:rule/owl-hermit`."""
+    graph, tied to `rkgd:rule/owl-hermit`. With a `cache`, HermiT is not run again on an
+    input (tier, ontology, reasoner, Java) it has already classified."""
     ontology = load_ontology_graph()
-    result = run_hermit(canonical_tier(ds), ontology=ontology, java=java)
+    tier = canonical_tier(ds)
+    key = _hermit_key(tier, java) if cache is not None else ""
+    result = cache.get(key) if cache is not None else None
+    if result is not None:
+        result.message += "; input unchanged, not run again"
+    else:
+        result = run_hermit(tier, ontology=ontology, java=java)
+        if cache is not None:
+            cache.put(key, result)
     if result.consistent:
         wanted = defined_classes(ontology)
         inferred = ds.graph(INFERRED_GRAPH)
@@ -244,13 +267,23 @@ def apply_hermit(ds: Dataset, *, java: str | None = None) -> HermitResult:
 # ---------------------------------------------------------------------------------------------
 
 
+def _hermit_key(tier: Graph, java: str | None) -> str:
+    from importlib.metadata import version
+
+    from graph.ontology import ontology_files
+
+    return digest(graph_digest(tier), code_digest(ontology_files()), version("owlready2"),
+                  java or "")
+
+
 def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
-                   rules: list[QueryDef] | None = None) -> ReasoningResult:
+                   rules: list[QueryDef] | None = None, hermit_cache: HermitCache | None = None
+                   ) -> ReasoningResult:
     """Rules (and HermiT, if `owl`) over `ds`, in place; the inferred graph is returned too."""
     started = time.perf_counter()
     rules = load_rules() if rules is None else rules
     runs, rounds = apply_rules(ds, rules)
-    hermit = apply_hermit(ds, java=java) if owl else None
+    hermit = apply_hermit(ds, java=java, cache=hermit_cache) if owl else None
     inferred = ds.graph(INFERRED_GRAPH)
     describe_rules(rules, inferred)
     for triple in inference_terms():
@@ -265,19 +298,103 @@ def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
 
 
 def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
-           store: str = "oxigraph") -> ReasoningResult:
+           store: str = "oxigraph", cached: bool = True,
+           cache_dir: Path | None = None) -> ReasoningResult:
     """Reason over the build in `outdir`; write `inferred.trig` and `reasoning.txt` there.
 
     The build's graph.trig is read afresh (any older inferred.trig is ignored and replaced).
+    With `cached` (graph/reasoncache.py) the rules read only their premises' triples, HermiT
+    runs only on a new input, and an unchanged graph.trig reuses the last result; the
+    inferred graph is the same bytes either way. `cache_dir` (default outdir/.cache) is where
+    the cache lives: `rkg build` passes out/.cache, shared by its build generations.
     """
-    ds = open_files([graph_file(outdir)], store)
-    result = reason_dataset(ds, owl=owl, java=java)
+    trig = graph_file(outdir)
     path = outdir / INFERRED_FILE
-    write_trig(sorted_unique((s, p, o, INFERRED_GRAPH) for s, p, o in result.graph), path)
+    reasoning_cache = (cache_dir or outdir / ".cache") / "reasoning"
+    rules = load_rules()
+    whole_key = _whole_key(trig, rules, owl, java, store) if cached else ""
+    reused = _reuse(reasoning_cache, whole_key, path) if cached else None
+    if reused is not None:
+        result = reused
+    elif cached:
+        premises = rule_premises(rules)
+        ds = empty_dataset(store)
+        ds.parse(data=premise_slice(trig, premises), format=_nquads_format(store))
+        hermit_cache = HermitCache(reasoning_cache)
+        result = reason_dataset(ds, owl=owl, java=java, rules=rules, hermit_cache=hermit_cache)
+        _write_inferred(result.graph, path)
+        _keep(reasoning_cache, whole_key, path, result, hermit_cache.used)
+    else:
+        result = reason_dataset(open_files([trig], store), owl=owl, java=java, rules=rules)
+        _write_inferred(result.graph, path)
     result.path = path
     result.report_path = outdir / REPORT_FILE
     write_text(result.report_path, "\n".join(result.lines()) + "\n")
     return result
+
+
+def _nquads_format(store: str) -> str:
+    return "ox-nquads" if store == "oxigraph" else "nquads"
+
+
+def _write_inferred(graph: Graph, path: Path) -> None:
+    write_trig(sorted_unique((s, p, o, INFERRED_GRAPH) for s, p, o in graph), path)
+
+
+def _whole_key(trig: Path, rules: list[QueryDef], owl: bool, java: str | None,
+               store: str) -> str:
+    """Everything the inferred graph depends on: the build, rules, ontology and code."""
+    from importlib.metadata import version
+
+    from graph import reasoncache
+    from graph.ontology import ontology_files
+
+    code = [Path(__file__), Path(reasoncache.__file__), *ontology_files(),
+            *(r.path for r in rules if r.path is not None), rules_dir() / "inference.ttl"]
+    return digest(file_digest(trig), code_digest(p for p in code if p.is_file()),
+                  *(r.text for r in rules), str(owl), java or "", store,
+                  version("rdflib"), version("pyoxigraph"), version("owlready2"))
+
+
+def _reuse(cache_dir: Path, key: str, path: Path) -> ReasoningResult | None:
+    """The cached result for `key`, its inferred graph written to `path` (newer than
+    graph.trig, so that it counts as up to date)."""
+    record, trig = cache_dir / f"{key}.json", cache_dir / f"{key}.trig"
+    if not (record.is_file() and trig.is_file()):
+        return None
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    with atomic_writer(path) as out, open(trig, "rb") as cached:
+        shutil.copyfileobj(cached, out)
+    runs = [RuleRun(r["name"], URIRef(r["iri"]), r["title"], r["added"], 0.0)
+            for r in data["rules"]]
+    hermit = None
+    if data["hermit"] is not None:
+        hermit = HermitResult(data["hermit"]["consistent"], 0.0,
+                              message=data["hermit"]["message"] + "; build unchanged, not run")
+    return ReasoningResult(runs, hermit, data["inferred_triples"], data["flags"],
+                           data["rounds"], 0.0)
+
+
+def _keep(cache_dir: Path, key: str, path: Path, result: ReasoningResult,
+          hermit_files: set[str]) -> None:
+    """Cache this result under `key`; forget older results (not HermiT's, in `hermit_files`)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(cache_dir / f"{key}.trig") as out, open(path, "rb") as made:
+        shutil.copyfileobj(made, out)
+    hermit = None if result.hermit is None else {
+        "consistent": result.hermit.consistent, "message": result.hermit.message}
+    write_text(cache_dir / f"{key}.json", json.dumps({
+        "rules": [{"name": r.name, "iri": str(r.iri), "title": r.title, "added": r.added}
+                  for r in result.rules],
+        "hermit": hermit, "inferred_triples": result.inferred_triples,
+        "flags": result.flags, "rounds": result.rounds}, sort_keys=True))
+    keep = {f"{key}.json", f"{key}.trig", *hermit_files}
+    for other in cache_dir.iterdir():
+        if other.name not in keep:
+            other.unlink(missing_ok=True)
 
 
 run_reasoning = reason

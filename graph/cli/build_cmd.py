@@ -52,6 +52,9 @@ def register(group: click.Group) -> None:
     @click.option("--curation", "curation_file", type=click.Path(path_type=Path, dir_okay=False),
                   default=None, help="Researchers' decisions (default: CORPUS/curation.yaml; "
                                      "docs/linking.md).")
+    @click.option("--executor", default="local", show_default=True, metavar="SPEC",
+                  help="Where extraction runs: local (--jobs processes) or dask://HOST:PORT "
+                       "(a Dask scheduler; same outputs; docs/scale.md).")
     @click.option("--strict", is_flag=True,
                   help="Exit non-zero when any input file is bad (default: skip it).")
     @click.option("--no-reason", is_flag=True,
@@ -62,7 +65,7 @@ def register(group: click.Group) -> None:
                        "start).")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
     def command(corpus: Path | None, out: Path, reference: Path | None, jobs: int, store: str,
-                curation_file: Path | None, strict: bool,
+                curation_file: Path | None, executor: str, strict: bool,
                 no_reason: bool, no_site: bool, no_serve_store: bool, quiet: bool) -> None:
         """Build the graph from CORPUS (default: corpus/, else the bundled samples) into --out.
 
@@ -78,6 +81,8 @@ def register(group: click.Group) -> None:
         Example: rkg build corpus --out out
 
         Example: rkg build corpus --store oxigraph:store --jobs 2
+
+        Example: rkg build corpus --executor dask://scheduler.example:8786
         """
         from graph.builder import build_graph
 
@@ -103,7 +108,7 @@ def register(group: click.Group) -> None:
             with building(out):
                 run_build(build_graph, corpus, out, reference, jobs, store, curation_file,
                           strict, no_reason, no_site, quiet, progress, bar,
-                          serve_store=not no_serve_store)
+                          serve_store=not no_serve_store, executor=executor)
         except OSError as exc:
             raise click.ClickException(str(environment_problem(exc, "the build"))) from exc
         except RkgError as exc:
@@ -114,7 +119,7 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
               reference: Path | None, jobs: int, store: str, curation_file: Path | None,
               strict: bool, no_reason: bool, no_site: bool, quiet: bool,
               progress: Callable[[str, int, int], None] | None, bar: Any,
-              serve_store: bool = True) -> None:
+              serve_store: bool = True, executor: str = "local") -> None:
     """One build into a fresh generation of `out`, published only when every stage ended."""
     generation = new_generation(out)
     try:
@@ -122,7 +127,7 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
             result = build_graph(corpus, generation, reference_dir=str(reference or ""),
                                  strict=strict, progress=progress, jobs=jobs, store=store,
                                  curation_file=curation_file, cache_dir=out / ".cache",
-                                 label=out)
+                                 label=out, executor=executor)
         finally:
             if bar is not None:
                 bar.stop()
@@ -134,7 +139,8 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
 
         announce = None if quiet else (lambda line: click.echo(shown(line), err=True))
         for line in after_build(generation, reason=not no_reason, site=not no_site,
-                                serve_store=serve_store, announce=announce):
+                                serve_store=serve_store, announce=announce,
+                                cache_dir=out / ".cache"):
             if not quiet:
                 click.echo(shown(line))
         publish(out, generation)
@@ -159,17 +165,20 @@ def check_out_folder(out: Path) -> None:
 
 
 def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_store: bool = False,
-                announce: Callable[[str], None] | None = None) -> Iterator[str]:
+                announce: Callable[[str], None] | None = None,
+                cache_dir: Path | None = None) -> Iterator[str]:
     """The stages after the graph: inference, SHACL validation, the site (in that order, so
     the site shows the validation result). Yields each stage's summary lines as it ends;
-    `announce` hears when a stage starts (they take minutes on large corpora)."""
+    `announce` hears when a stage starts (they take minutes on large corpora). `cache_dir`
+    (default out/.cache) keeps inference and validation caches: pass the published folder's
+    .cache when `out` is a fresh generation, or they would never be reused."""
     from graph.reasoning import INFERRED_FILE, REPORT_FILE, run_reasoning
     from graph.validation import validate
 
     say = announce or (lambda _message: None)
     if reason:
         say("Inference: SPARQL rules, then HermiT (--no-reason skips it) ...")
-        yield from run_reasoning(out).lines()
+        yield from run_reasoning(out, cache_dir=cache_dir).lines()
     else:
         for name in (INFERRED_FILE, REPORT_FILE):
             (out / name).unlink(missing_ok=True)  # no stale inference for this build
@@ -179,8 +188,8 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
 
         say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
         yield f"Serve store: {prepare_store(out)} (rkg serve starts without loading)"
-    say("SHACL validation (pySHACL over the whole graph) ...")
-    yield from validate(out).lines(limit=10)
+    say("SHACL validation (pySHACL, one named graph at a time, cached) ...")
+    yield from validate(out, cache_dir=cache_dir).lines(limit=10)
     if site:
         from graph.viz import build_site
 

@@ -2,8 +2,9 @@
 
 Only the two W3C protocols are spoken, never a vendor's API:
 
-- SPARQL 1.1 Protocol for queries: `POST` to the query URL with an
-  `application/sparql-query` body; results as SPARQL JSON (SELECT, ASK) or N-Triples
+- SPARQL 1.1 Protocol for queries: `POST` to the query URL with a URL-encoded `query=`
+  body (the form every server takes: Virtuoso 7.2 never answers a direct
+  `application/sparql-query` POST); results as SPARQL JSON (SELECT, ASK) or N-Triples
   (CONSTRUCT, DESCRIBE).
 - SPARQL 1.1 Graph Store HTTP Protocol for writes: `PUT GSP?graph=IRI` with the graph as
   N-Triples replaces one named graph, `DELETE GSP?graph=IRI` drops it.
@@ -11,8 +12,9 @@ Only the two W3C protocols are spoken, never a vendor's API:
 Spec: `sparql:QUERY_URL[,gsp=GSP_URL][,timeout=SECONDS]`. Without `gsp=`, the Graph Store URL
 is the query URL with its last path segment replaced by `store` (Oxigraph's layout:
 `http://host:7878/query` -> `http://host:7878/store`); docs/stores.md gives the URLs of Fuseki
-and GraphDB. A user name and password in the URL (`http://user:pw@host/...`) are sent as HTTP
-Basic authentication.
+and GraphDB and Virtuoso. A user name and password in the URL (`http://user:pw@host/...`) answer
+the server's HTTP Basic or Digest challenge (Virtuoso's `/sparql-graph-crud-auth` asks for
+Digest).
 
 Endpoints take a build one named graph at a time, so a build killed midway can leave some
 graphs new and some old (each PUT is atomic on the servers named above). The build record
@@ -24,7 +26,6 @@ the new build does not have, so a re-run always repairs the endpoint.
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import urllib.error
@@ -43,10 +44,12 @@ from rdflib.store import Store
 
 from graph import iris
 from graph.stores.base import Bindings, GraphPayload, Manifest, StoreError, with_values
+from graph.stores.httpauth import Authenticator
 
 DEFAULT_TIMEOUT = 60.0
 OUR_GRAPHS = iris.DATA + "graph/"
-NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+# `GRAPH ?g { }` would be cheaper, but Virtuoso 7.2 answers it with no graph at all
+NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples"
 
@@ -158,10 +161,13 @@ class SparqlEndpointStore:
 
     def query(self, sparql: str, bindings: Bindings | None = None) -> Result:
         text = with_values(sparql, bindings)
+        # ask for the answer of the query's form: Virtuoso answers a CONSTRUCT as SPARQL
+        # JSON bindings of ?s ?p ?o when that is the first type accepted
+        accept = (f"{GRAPH_ACCEPT}, text/turtle;q=0.9" if _graph_form(text)
+                  else f"{SELECT_ACCEPT}, {GRAPH_ACCEPT};q=0.9, text/turtle;q=0.8")
         body, content_type = self._request(
-            "POST", self.query_url, text.encode("utf-8"),
-            {"Content-Type": "application/sparql-query; charset=utf-8",
-             "Accept": f"{SELECT_ACCEPT}, {GRAPH_ACCEPT};q=0.9, text/turtle;q=0.8"},
+            "POST", self.query_url, urllib.parse.urlencode({"query": text}).encode("ascii"),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
             self._query_auth)
         return _parse_result(body, content_type, self.query_url)
 
@@ -177,17 +183,21 @@ class SparqlEndpointStore:
 
     # -- HTTP --------------------------------------------------------------------------------
     def _request(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
-                 auth: str | None, *, missing_ok: bool = False) -> tuple[bytes, str]:
+                 auth: Authenticator | None, *, missing_ok: bool = False,
+                 retry: bool = True) -> tuple[bytes, str]:
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
-        if auth:
-            request.add_header("Authorization", f"Basic {auth}")
-        opener = _opener(url)
+        if auth is not None:
+            request.add_header("Authorization", auth.header(method, url, self.timeout))
         try:
-            with opener.open(request, timeout=self.timeout) as response:
+            with _opener(url).open(request, timeout=self.timeout) as response:
                 return response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             if missing_ok and exc.code == 404:
                 return b"", ""
+            if exc.code == 401 and auth is not None and retry:  # e.g. a stale Digest nonce
+                auth.stale()
+                return self._request(method, url, body, headers, auth, missing_ok=missing_ok,
+                                     retry=False)
             detail = exc.read()[:300].decode("utf-8", "replace").strip()
             raise StoreError(f"{method} {url}: HTTP {exc.code} {exc.reason}"
                              + (f": {detail}" if detail else "")) from exc
@@ -196,8 +206,19 @@ class SparqlEndpointStore:
             raise StoreError(f"{method} {url}: cannot reach the endpoint: {reason}") from exc
 
 
-def _split_auth(url: str) -> tuple[str, str | None]:
-    """(URL without user info, Basic credentials or None)."""
+def _graph_form(sparql: str) -> bool:
+    """Whether the query (after its prologue and comments) is a CONSTRUCT or DESCRIBE."""
+    for line in sparql.splitlines():
+        words = line.split("#", 1)[0].split()
+        while len(words) >= 2 and words[0].upper() in ("PREFIX", "BASE"):
+            words = words[3:] if words[0].upper() == "PREFIX" else words[2:]
+        if words:
+            return words[0].upper().startswith(("CONSTRUCT", "DESCRIBE"))
+    return False
+
+
+def _split_auth(url: str) -> tuple[str, Authenticator | None]:
+    """(URL without user info, an Authenticator for its user and password, or None)."""
     parts = urllib.parse.urlsplit(url)
     if parts.username is None:
         return url, None
@@ -206,8 +227,8 @@ def _split_auth(url: str) -> tuple[str, str | None]:
         netloc += f":{parts.port}"
     user = urllib.parse.unquote(parts.username)
     password = urllib.parse.unquote(parts.password or "")
-    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), token
+    bare = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    return bare, Authenticator((user, password), lambda: _opener(bare))
 
 
 def _opener(url: str) -> urllib.request.OpenerDirector:

@@ -1,0 +1,183 @@
+"""Reasoning that follows the changes: what the rules and HermiT read, and their caches.
+
+- The rules read only triples whose predicate (and, for rdf:type, whose class) appears in
+  their WHERE clauses (`rule_premises`, from the parsed SPARQL algebra). A document graph
+  contributes only those triples (a few dates and labels); the shared layers (ontology,
+  registry, canonical, build record) go in whole. SPARQL matches fixed predicates only, so
+  the rules find the same answers in that slice as in the whole build. A rule with a
+  variable or negated predicate, or a variable class, makes the slice the whole build.
+- HermiT reads the canonical tier (graph/reasoning.py); its result is cached by the hash of
+  that input, the ontology and the reasoner's version, and it is not run when unchanged.
+- The whole result (inferred.trig and the report lines) is cached by the hash of graph.trig,
+  the rules, the ontology and this code, so a rebuild with nothing changed reasons in the
+  time it takes to hash graph.trig.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef, Variable
+from rdflib.namespace import RDF
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+
+from graph.ontology import HermitResult
+from graph.query import QueryDef
+
+DOCUMENT_GRAPHS = "https://w3id.org/refoulement-kg/id/graph/doc/"
+
+
+@dataclass(frozen=True)
+class Premises:
+    """What the rules can match: predicates, and the classes of rdf:type patterns."""
+
+    predicates: frozenset[str]
+    classes: frozenset[str]
+    any_class: bool  # some rule matches `?x a ?class`
+
+    def wants(self, predicate: str, obj: str) -> bool:
+        if predicate not in self.predicates:
+            return False
+        return predicate != str(RDF.type) or self.any_class or obj in self.classes
+
+
+def rule_premises(rules: Sequence[QueryDef]) -> Premises | None:
+    """The premises of every rule's WHERE clause; None when a rule can match any predicate."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    predicates: set[str] = set()
+    classes: set[str] = set()
+    any_class = False
+    for rule in rules:
+        algebra = prepareQuery(rule.text).algebra
+        for s, p, o in _patterns(algebra):
+            del s
+            names = _path_predicates(p)
+            if names is None:
+                return None
+            predicates |= names
+            if p == RDF.type:
+                if isinstance(o, URIRef):
+                    classes.add(str(o))
+                else:
+                    any_class = True
+    return Premises(frozenset(predicates), frozenset(classes), any_class)
+
+
+def _patterns(node: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """Every triple pattern under `node` (not the CONSTRUCT template)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "template":
+                continue
+            if key == "triples" and isinstance(value, list):
+                for triple in value:
+                    yield tuple(triple)
+            else:
+                yield from _patterns(value)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _patterns(item)
+
+
+def _path_predicates(p: Any) -> set[str] | None:
+    if isinstance(p, URIRef):
+        return {str(p)}
+    if isinstance(p, MulPath):
+        return _path_predicates(p.path)
+    if isinstance(p, InvPath):
+        return _path_predicates(p.arg)
+    if isinstance(p, SequencePath | AlternativePath):
+        found: set[str] = set()
+        for arg in p.args:
+            names = _path_predicates(arg)
+            if names is None:
+                return None
+            found |= names
+        return found
+    if isinstance(p, NegatedPath | Variable):
+        return None
+    return None
+
+
+def premise_slice(trig: Path, premises: Premises | None) -> bytes:
+    """N-Quads of what the rules can read in `trig`: every triple of the shared graphs, and
+    of each document graph only the triples the premises name."""
+    quads: Iterable[ox.Quad] = ox.parse(path=trig, format=ox.RdfFormat.TRIG, lenient=True)
+    if premises is not None:
+        quads = (q for q in quads if _keep(q, premises))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _keep(quad: ox.Quad, premises: Premises) -> bool:
+    graph = quad.graph_name
+    if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(DOCUMENT_GRAPHS):
+        return True
+    obj = quad.object
+    return premises.wants(quad.predicate.value, obj.value if isinstance(obj, ox.NamedNode)
+                          else "")
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:40]
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def graph_digest(graph: Graph) -> str:
+    """Content digest of an rdflib graph without blank nodes in its keys' order."""
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph)
+    return digest("\n".join(lines))
+
+
+def code_digest(paths: Iterable[Path]) -> str:
+    return digest(*(file_digest(p) for p in paths))
+
+
+class HermitCache:
+    """HermiT's results by input hash (a JSON file each); `used` are kept by `prune`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> HermitResult | None:
+        path = self.folder / f"hermit-{key}.json"
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return None
+        self.used.add(path.name)
+        return HermitResult(data["consistent"], data["seconds"],
+                            {k: set(v) for k, v in data["inferred_types"].items()},
+                            data["message"], data["skipped"], data["individuals"])
+
+    def put(self, key: str, result: HermitResult) -> None:
+        from graph.rdfio import write_text
+
+        if result.skipped or result.consistent is None:
+            return  # no Java, or a failure: try again next time
+        write_text(self.folder / f"hermit-{key}.json", json.dumps({
+            "consistent": result.consistent, "seconds": result.seconds,
+            "inferred_types": {k: sorted(v) for k, v in sorted(result.inferred_types.items())},
+            "message": result.message, "skipped": result.skipped,
+            "individuals": result.individuals}, sort_keys=True))
+        self.used.add(f"hermit-{key}.json")

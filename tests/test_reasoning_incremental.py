@@ -1,0 +1,85 @@
+"""Reasoning that follows the changes gives the same inferred graph as a full run: on the
+sample, on the development set, after a change outside the rules' premises (HermiT not run
+again) and after one inside them (rules rerun)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.reasoncache import rule_premises
+from graph.reasoning import INFERRED_FILE, load_rules, reason
+from graph.validation import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_CORPUS = ROOT / "tests" / "fixtures" / "dev" / "corpus"
+RKG = "https://w3id.org/refoulement-kg/ontology#"
+DATA = "https://w3id.org/refoulement-kg/id/"
+
+
+def _same_as_full(out: Path) -> tuple[bytes, list[str]]:
+    full = reason(out, cached=False)
+    expected = (out / INFERRED_FILE).read_bytes()
+    incremental = reason(out)
+    assert (out / INFERRED_FILE).read_bytes() == expected
+    assert incremental.inferred_triples == full.inferred_triples
+    assert incremental.flags == full.flags
+    return expected, incremental.lines()
+
+
+def _append(out: Path, graph: str, triple: str) -> None:
+    with open(out / "graph.trig", "a", encoding="utf-8") as trig:
+        trig.write(f"<{graph}> {{ {triple} . }}\n")
+
+
+def _first_document_graph(out: Path) -> str:
+    for line in (out / "graph.trig").read_text(encoding="utf-8").splitlines():
+        if line.startswith("graph:doc\\/"):
+            return DATA + "graph/doc/" + line.split("\\/", 1)[1].split(" ", 1)[0]
+    raise AssertionError("no document graph in graph.trig")
+
+
+def test_reasoning_premises_come_from_the_rules() -> None:
+    premises = rule_premises(load_rules())
+    assert premises is not None
+    assert {RKG + "locatedIn", RKG + "actingState", RKG + "perpetrator"} <= premises.predicates
+    assert RKG + "ForcedReturn" in premises.classes and not premises.any_class
+    assert RKG + "wordsAsWritten" not in premises.predicates
+
+
+@pytest.mark.slow
+def test_reasoning_incremental_equals_full_and_follows_changes(sample_build: Path,
+                                                               tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    out.mkdir()
+    shutil.copy2(sample_build / "graph.trig", out / "graph.trig")
+    _same_as_full(out)
+    again = reason(out)
+    assert "build unchanged, not run" in again.lines()[-2]
+    doc = _first_document_graph(out)
+    # outside every premise: the rules' input and HermiT's are unchanged
+    _append(out, doc, f'<{DATA}mention/extra> <{RKG}wordsAsWritten> "some words"')
+    _expected, lines = _same_as_full(out)
+    assert any("input unchanged, not run again" in line for line in lines)
+    # a premise in a document graph: containment follows it
+    before = (out / INFERRED_FILE).read_bytes()
+    _append(out, doc, f"<{DATA}place/hunchun> <{RKG}locatedIn> <{DATA}place/extra-region>")
+    _append(out, doc, f"<{DATA}place/extra-region> <{RKG}locatedIn> <{DATA}place/extra-land>")
+    after, _lines = _same_as_full(out)
+    assert after != before and f"{DATA}place/extra-land".encode() not in before
+    assert b"extra-land" in after
+
+
+@pytest.mark.slow
+def test_reasoning_and_validation_incremental_on_the_dev_set(tmp_path: Path) -> None:
+    from graph.builder import build_graph
+
+    build_graph(DEV_CORPUS, tmp_path)
+    expected, _lines = _same_as_full(tmp_path)
+    assert expected.count(b"PossibleBreachFlag") > 1
+    whole = validate(tmp_path, write=False, cached=False)
+    units = validate(tmp_path)
+    assert units.graphs > 30 and whole.as_dict() == units.as_dict()
+    assert whole.warnings > 0  # the dev set has results to compare
