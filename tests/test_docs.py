@@ -32,7 +32,7 @@ def test_docs_ci_runs_the_readme_test_command() -> None:
     tests = _setup_commands()[1]
     assert 'pip install -q -e ".[test]"' in CI or 'pip install -e ".[test]"' in CI
     assert "python -m pytest" in CI and "python -m pytest" in tests
-    for package in ("default-jre-headless", "chromium"):
+    for package in ("default-jre-headless", "chromium", "virtuoso-opensource"):
         assert package in tests and package in CI
 
 
