@@ -1,5 +1,5 @@
 """Where a speech verb's speaker sits when the parse does not say: attributions that trail
-the reported words ("..., a relief worker who asked not to be named said").
+the reported words ("..., a volunteer who spoke on condition of anonymity said").
 
 The small English model often hangs such a speaker on the clause before it (as an
 apposition of its last noun) and leaves the saying verb with no subject of its own, or with
@@ -29,7 +29,7 @@ def trailing_speaker(verb: Token) -> Token | None:
     sent = verb.sent
     end = verb.i
     if end > sent.start and verb.doc[end - 1].text == ",":
-        end -= 1  # "..., a worker, who asked not to be named, said"
+        end -= 1  # "..., a volunteer, who would not give her name, said"
     start = end
     while start > sent.start and verb.doc[start - 1].text != ",":
         start -= 1

@@ -3,7 +3,7 @@
 A mention is resolved by what the text has said before it, never by the nearest noun alone:
 
 - names and their short forms come resolved from the NLP stage (`rkg_entities_v1` gives
-  "Darusman" the key of "Marzuki Darusman");
+  "Okafor" the key of "Amara Okafor");
 - role nouns that stand for an organisation ("the group", "the ministry", "the agency's
   spokeswoman") take the latest earlier organisation whose name or kind fits the noun;
 - role nouns and pronouns that stand for a person ("the envoy", "the rapporteur", "she")

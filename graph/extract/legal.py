@@ -335,7 +335,7 @@ BARE_CONVENTION = re.compile(r"\bthe Convention\b(?! (?:on|against|relating|for|
 
 
 def _state_party_rows(view: DocView, reviewed: EntityRef | None) -> list[TreatyStatement]:
-    """A treaty body's text: "reminds the State party that the Convention obliges it". "The
+    """A treaty body's text: "recalls that the Convention binds the State party". "The
     Convention" is the one convention the document names (in its title), the State party
     the state whose report it reviews."""
     if reviewed is None:

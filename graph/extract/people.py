@@ -1,8 +1,8 @@
 """`rkg.posts.v1` and `rkg.harms.v1`: who holds which post; harms returnees face.
 
-Posts come from appositions ("Brad Adams, Asia director for Human Rights Watch"; "North
-Korea's first vice foreign minister, Kang Sok Ju"), parentheses ("The Chairperson of the
-NHRCK (Song Doohwan)") and appointments ("who was appointed special rapporteur ...").
+Posts come from appositions ("Lena Ortiz, Europe director for Refugee Aid Watch"; "Ruritania's
+deputy foreign minister, Paul Vance"), parentheses ("The Chair of the Commission (Mira
+Haas)") and appointments ("who was appointed special rapporteur ...").
 """
 
 from __future__ import annotations
@@ -174,14 +174,14 @@ def _role_phrases(view: DocView, span: Span) -> list[tuple[Token, set[int]]]:
             found.append((child, own))
     if root.dep_ == "appos" and _is_role(view, root.head):
         found.append((root.head, own | {t.i for t in root.subtree}))
-    # "The Chairperson of the NHRCK (Song Doohwan)"
+    # "The Chair of the Commission (Mira Haas)"
     if span.start > 0 and span.doc[span.start - 1].text == "(":
         head = root.head
         while head.dep_ in {"pobj", "prep"} and head.head != head:
             head = head.head
         if _is_role(view, head):
             found.append((head, own | {t.i for t in root.subtree}))
-    # "Chinese Foreign Ministry spokesman Hong Lei": a title before the name
+    # "Ruritanian Foreign Ministry spokesman Ivo Lang": a title before the name
     left = [t for t in root.children if t.dep_ in {"compound", "amod", "nmod"}
             and t.i < span.start]
     if left:
@@ -189,7 +189,7 @@ def _role_phrases(view: DocView, span: Span) -> list[tuple[Token, set[int]]]:
         title = span.doc[first:span.start]
         if any(t.lower_ in ROLE_NOUNS for t in title):
             found.append((title[-1], own | set(range(span.start, span.end))))
-    # "UN High Commissioner for Human Rights Volker Türk": a post named just before
+    # "UN High Commissioner for Refugees Dana Kerr": a post named just before
     before = view.entity_at(span.doc[span.start - 1]) if span.start > 0 else None
     if before is not None and before.label_ in {"SpecialProcedure", "UNOffice"}:
         found.append((before.root, own))

@@ -658,7 +658,7 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
             return _running_since(before[-1][1], view.doc_date, before[-1][0])
     for span, value, kind in view.dates_in(sent):
         if _when_of(trigger, span) and value.known:
-            return value  # "on Aug. 29, when some were sent back"
+            return value  # "on 3 May, when a few were driven back"
         if kind == "since" and value.known and (_attached(span.root, trigger)
                                                 or span.start == sent.start):
             return _running_since(value, view.doc_date, span)
@@ -789,7 +789,7 @@ PLACE_VERBS = CUSTODY_VERBS | {"be", "take", "carry", "cross", "send", "hand", "
 
 def _places(view: DocView, trigger: Token, theme: Token | None = None) -> list[EntityRef]:
     """Places in the trigger's phrase and in the returned people's phrase ("arrested in
-    Yanji"), not those of other clauses of the sentence."""
+    Harbor Town"), not those of other clauses of the sentence."""
     own = []
     tokens = list(trigger.subtree)
     if theme is not None and theme not in tokens:

@@ -1030,7 +1030,7 @@ def _says_something(verb: Token) -> bool:
                                  or verb.lemma_.lower() not in BARE_OBJECT_LEMMAS):
             return True  # "highlights the link", "noted the report": a theme
     if trailing_speaker(verb) is not None:
-        return True  # "..., a worker who asked not to be named said": the clause before
+        return True  # "..., a volunteer who would not give her name said": the clause before
     sent = verb.sent
     if _inside_quote(sent.doc.text, sent.start_char, verb.idx):
         return False  # the quote's own verb ("... has always maintained a calm attitude")

@@ -1,7 +1,7 @@
 """`rkg.returns.v1`, continued: what the sentences around a return tell about the same people.
 
 News writes a return in one sentence and where the people were caught, tried or held in the
-next or the previous one ("Police in Yantai had arrested the defectors in January"). When a
+next or the previous one ("Officers in Port Selwyn had detained the five in March"). When a
 sentence next to an event's sentence has a custody verb whose people are the returned people
 told again (a pronoun, a definite phrase, a name, a count), its places belong to the event.
 The event's evidence then spans both sentences, so its quote still holds every word it
