@@ -3,6 +3,7 @@ its facts found in every section, with offsets into the whole stored text."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,7 +43,7 @@ def test_sections_cover_the_text_and_cut_at_paragraphs() -> None:
     text = "\n\n".join(filler(n) for n in range(40))
     bounds = section_bounds(text, size=1000)
     assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in pairwise(bounds))
     assert all(0 < end - start <= 1000 for start, end in bounds)
     assert all(text[start - 2:start] == "\n\n" for start, _end in bounds[1:])
     assert "".join(text[a:b] for a, b in bounds) == text
@@ -90,7 +91,8 @@ def test_long_document_is_built_in_sections_with_verbatim_quotes(
             PREFIX prov: <http://www.w3.org/ns/prov#>
             SELECT ?start ?end ?exact WHERE {{ ?event a rkg:ForcedReturn ;
               rkg:attestedBy/prov:wasDerivedFrom/oa:hasSelector ?q , ?pos .
-              ?q oa:exact ?exact . ?pos oa:start ?start ; oa:end ?end }}"""):
+              ?q oa:exact ?exact . ?pos oa:start ?start ; oa:end ?end }}""",
+            use_default_graph_as_union=True):
         start, end = int(row["start"].value), int(row["end"].value)
         assert stored[start:end] == row["exact"].value  # verbatim at whole-document offsets
         quotes[row["exact"].value] = start
