@@ -3,10 +3,11 @@
 The definition is one SPARQL query, `queries/counts.rq` (so `rkg query counts` shows it too):
 per class, the nodes of the canonical graph (after linking: a return told by three documents
 is one node) and the reports (claims, one per sentence) that attest them; documents are the
-`rkg:SourceDocument` nodes of the documents' own named graphs. The build summary, build.json,
-the build record, the site's front page and the CSV/JSON exports' tests all read this answer,
-so no two outputs can count differently (issue 12: a summary said 6 returns where the site
-said 5, because one counted extracted mentions and the other linked events).
+corpus's `rkg:SourceDocument` nodes (`rkgd:doc/…`, not the registry's source files). The build
+summary, build.json, the build record, the site's front page and the CSV/JSON exports' tests
+all read this answer, so no two outputs can count differently (issue 12: a summary said 6
+returns where the site said 5, because one counted extracted mentions and the other linked
+events).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def query_text() -> str:
 
 def count_store(store: ox.Store) -> Counts:
     """The counts of a store that holds a build's named graphs (the site's, `rkg serve`'s)."""
-    result = store.query(query_text())
+    result = store.query(query_text(), use_default_graph_as_union=True)  # as `rkg query`
     assert isinstance(result, ox.QuerySolutions)
     found = {}
     for row in result:

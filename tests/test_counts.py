@@ -72,6 +72,7 @@ def test_counts_agree_across_summary_build_json_site_query_and_csv(built: Path,
 
     site = _site_counts((built / "site" / "index.html").read_text(encoding="utf-8"))
     assert site["forced returns"] == returns
+    assert len(list((built / "site" / "returns").glob("*.html"))) == returns[0]  # one a page
     assert site["documents"] == (record["SourceDocument"]["nodes"], 0)
     for label, numbers in site.items():
         if label != "documents":
@@ -128,7 +129,7 @@ SMALL = f"""
 <{ID}graph/doc/one> {{ <{ID}doc/one> a rkg:SourceDocument .
   <{ID}return/x> a rkg:ForcedReturn . }}
 <{ID}graph/doc/two> {{ <{ID}doc/two> a rkg:SourceDocument . }}
-<{ID}graph/registry> {{ <{ID}doc/three> a rkg:SourceDocument .
+<{ID}graph/registry> {{ <{ID}registry/places.yaml> a rkg:SourceDocument .
   <{ID}return/y> a rkg:ForcedReturn . }}
 """
 
