@@ -80,8 +80,8 @@ class BuildResult:
                  f"in {self.seconds:.1f} s (peak memory {self.peak_rss_mb:.0f} MB)."]
         if self.reused:
             lines.append(f"  {self.reused} documents unchanged: facts reused from the cache.")
-        lines.append(f"  {self.triples} triples; new (unreviewed) entities: "
-                     f"{self.new_entities}")
+        lines.append(f"  {self.triples} triples; new entities (not in the registry, the "
+                     f"review queue): {self.new_entities}")
         lines.extend(self.counts.lines())
         if self.store:
             lines.append(f"  {self.store}")
@@ -135,7 +135,6 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     counts: Counter[str] = Counter()
     for r in records:
         counts.update(dict(r.fact_counts))
-    new_entities = len({key for r in records for key in r.new_entity_keys})
     shared = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
     graphs = [*shared, *(r.graph for r in records)]
     cache.mkdir(parents=True, exist_ok=True)
@@ -155,6 +154,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     keep += [p for g in shared for p in (g.nt, g.trig)]
     prune_graph_files(graphs_dir, keep)
     linking.write(out)
+    new_entities = numbers.new_entities  # graph/counts.py, as `rkg query review-queue`
     result = BuildResult(label or out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
                          warnings=list(linking.stale), store=synced.summary() if synced else "",

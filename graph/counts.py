@@ -23,6 +23,7 @@ from graph import iris
 from graph.datafiles import data_dir
 
 RKG = "https://w3id.org/refoulement-kg/ontology#"
+REVIEW_STATUS = "https://w3id.org/refoulement-kg/vocab/review-status/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 QUERY_NAME = "counts"
 
@@ -40,6 +41,7 @@ KINDS: dict[str, str] = {
     "Practice": "practices reported",
     "TreatyStatement": "treaty statements",
     "Tenure": "posts held",
+    "unreviewed": "new entities (not in the registry)",  # rkgv:review-status/unreviewed
 }
 
 
@@ -65,9 +67,14 @@ class Counts:
     def documents(self) -> int:
         return self.get("SourceDocument").nodes
 
+    @property
+    def new_entities(self) -> int:
+        """Entities found in the documents that the registry does not hold."""
+        return self.get("unreviewed").nodes
+
     def facts(self) -> tuple[Count, ...]:
-        """Every counted kind but documents, in the order of KINDS."""
-        return tuple(c for c in self.rows if c.kind != "SourceDocument")
+        """Every counted kind of fact (not documents, not entities), in the order of KINDS."""
+        return tuple(c for c in self.rows if c.kind not in ("SourceDocument", "unreviewed"))
 
     def lines(self) -> list[str]:
         """The summary's table: what is counted, nodes after linking, reports behind them."""
@@ -92,7 +99,7 @@ def count_store(store: ox.Store) -> Counts:
     assert isinstance(result, ox.QuerySolutions)
     found = {}
     for row in result:
-        kind = str(row["class"].value).removeprefix(RKG)
+        kind = str(row["class"].value).removeprefix(RKG).removeprefix(REVIEW_STATUS)
         found[kind] = Count(kind, int(row["nodes"].value), int(row["reports"].value))
     return Counts(tuple(found.get(k, Count(k, 0, 0)) for k in KINDS))
 

@@ -65,7 +65,7 @@ def test_counts_agree_across_summary_build_json_site_query_and_csv(built: Path,
 
     record = json.loads((built / "build.json").read_text(encoding="utf-8"))["counts"]
     for kind, label in KINDS.items():
-        if kind != "SourceDocument":
+        if kind not in ("SourceDocument", "unreviewed"):  # not facts: their own lines
             assert (record[kind]["nodes"], record[kind]["reports"]) == summary[label], kind
     assert record["SourceDocument"]["nodes"] == len(
         json.loads((built / "build.json").read_text(encoding="utf-8"))["documents"])
@@ -74,8 +74,9 @@ def test_counts_agree_across_summary_build_json_site_query_and_csv(built: Path,
     assert site["forced returns"] == returns
     assert len(list((built / "site" / "returns").glob("*.html"))) == returns[0]  # one a page
     assert site["documents"] == (record["SourceDocument"]["nodes"], 0)
+    assert site[KINDS["unreviewed"]] == (record["unreviewed"]["nodes"], 0)
     for label, numbers in site.items():
-        if label != "documents":
+        if label not in ("documents", KINDS["unreviewed"]):
             assert summary[label] == numbers, label
 
     query = CliRunner().invoke(main, ["query", "counts", "--graph", str(built),
@@ -92,6 +93,21 @@ def test_counts_agree_across_summary_build_json_site_query_and_csv(built: Path,
         events = [r for r in csv.DictReader(f) if r["class"] == "ForcedReturn"]
     assert len(events) == returns[0]
     assert sum(int(r["claims"]) for r in events) == returns[1]
+
+
+def test_counts_new_entities_are_the_review_queue(built: Path) -> None:
+    summary = (built / "summary.txt").read_text(encoding="utf-8")
+    said = re.search(r"new entities \(not in the registry, the review queue\): (\d+)$",
+                     summary, re.M)
+    assert said and int(said[1]) > 0
+    queue = CliRunner().invoke(main, ["query", "review-queue", "--graph", str(built),
+                                      "--format", "json"])
+    assert queue.exit_code == 0, queue.output
+    assert len({r["entity"] for r in _json_rows(queue.stdout)}) == int(said[1])
+    record = json.loads((built / "build.json").read_text(encoding="utf-8"))
+    assert record["new_entities"] == record["counts"]["unreviewed"]["nodes"] == int(said[1])
+    index = (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert f"Review queue: entities not yet in the registry ({said[1]} rows)" in index
 
 
 def test_counts_site_and_summary_count_the_same_triples(built: Path) -> None:
@@ -144,3 +160,4 @@ def test_counts_count_linked_nodes_of_the_canonical_graph_only() -> None:
     assert counts.documents == 2  # the registry's document records are not corpus documents
     assert counts.get("Detention").nodes == 0
     assert [c.kind for c in counts.rows] == list(KINDS)
+    assert counts.new_entities == 0
