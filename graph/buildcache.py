@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -170,14 +171,18 @@ def read_record(stem: Path) -> DocumentRecord | None:
 def extract_or_reason(info: DocumentInfo, reference_dir: str = "") -> DocumentFacts | str:
     """The document's facts, or why the NLP stage failed on it: one document that breaks a
     component (an absurd date, a pathological sentence) must not stop the corpus."""
-    from graph.extract import extract_document
+    from graph.sectioned import extract_in_sections
 
-    try:
-        return extract_document(info, reference_dir)
+    try:  # a long document is read in sections, each reported (graph/sectioned.py)
+        return extract_in_sections(info, reference_dir, _report_section)
     except (Exception, RecursionError) as exc:
         text = " ".join(str(exc).split())
         return (f"facts could not be extracted ({type(exc).__name__}: "
                 f"{text[:200] + '…' if len(text) > 200 else text}), skipped")
+
+
+def _report_section(line: str) -> None:
+    print(f"  reading {line}", file=sys.stderr, flush=True)
 
 
 def extract_many(infos: Sequence[DocumentInfo], reference_dir: str, jobs: int

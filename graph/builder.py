@@ -31,6 +31,7 @@ from graph.buildcache import (
     prune_graph_files,
     records_json,
 )
+from graph.counts import Counts, count_graph_files
 from graph.curation import default_path as default_curation
 from graph.curation import load as load_curation
 from graph.errors import InputError
@@ -70,16 +71,18 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     store: str = ""  # what the --store update did (empty for the default memory store)
     stage_lines: list[str] = field(default_factory=list)  # inference, validation, site
+    # what the graph holds (graph/counts.py: the same numbers as the site and the queries);
+    # fact_counts are the extractors' per-document tallies, kept for the cache and tests
+    counts: Counts = field(default_factory=lambda: Counts(()))
 
     def summary(self) -> str:
         lines = [f"Built {self.out}/graph.ttl from {len(self.documents)} documents "
                  f"in {self.seconds:.1f} s (peak memory {self.peak_rss_mb:.0f} MB)."]
         if self.reused:
             lines.append(f"  {self.reused} documents unchanged: facts reused from the cache.")
-        lines.append(f"  {self.triples} triples; new (unreviewed) entities: "
-                     f"{self.new_entities}")
-        for kind, n in sorted(self.fact_counts.items()):
-            lines.append(f"  {kind:20} {n}")
+        lines.append(f"  {self.triples} triples; new entities (not in the registry, the "
+                     f"review queue): {self.new_entities}")
+        lines.extend(self.counts.lines())
         if self.store:
             lines.append(f"  {self.store}")
         for problem in self.problems:
@@ -132,7 +135,6 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     counts: Counter[str] = Counter()
     for r in records:
         counts.update(dict(r.fact_counts))
-    new_entities = len({key for r in records for key in r.new_entity_keys})
     shared = [ontology_graph(graphs_dir), registry_graph(graphs_dir, registry)]
     graphs = [*shared, *(r.graph for r in records)]
     cache.mkdir(parents=True, exist_ok=True)
@@ -140,8 +142,9 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     linking = link_stage(corpus, label or out, records, registry, curation_file)
     with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as tmp:
         graphs.append(canonical_graph(records, Path(tmp), linking))
+        numbers = count_graph_files(graphs[-1].nt, [(r.graph.iri, r.graph.nt) for r in records])
         graphs.append(write_graph_file(iris.graph("build"), build_record(
-            [r.doc_id for r in records], version, registry.content_hash(), dict(counts)),
+            [r.doc_id for r in records], version, registry.content_hash(), numbers),
             Path(tmp) / "build.nt"))
         graphs = [g for g in graphs if g.nt.stat().st_size]
         write_trig(graphs, out / "graph.trig")
@@ -151,14 +154,16 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     keep += [p for g in shared for p in (g.nt, g.trig)]
     prune_graph_files(graphs_dir, keep)
     linking.write(out)
+    new_entities = numbers.new_entities  # graph/counts.py, as `rkg query review-queue`
     result = BuildResult(label or out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
-                         warnings=list(linking.stale), store=synced.summary() if synced else "")
+                         warnings=list(linking.stale), store=synced.summary() if synced else "",
+                         counts=numbers)
     write_text(out / "build.json", json.dumps({
         "documents": records_json(records),
         "problems": problems,
         "input_problems": [{"file": file, "reason": reason} for file, reason in bad],
-        "fact_counts": dict(sorted(counts.items())),
+        "counts": numbers.as_json(),
         "new_entities": new_entities, "triples": triples,
         "pipeline": version if records else None,
         "software": software_versions(),
@@ -238,7 +243,7 @@ def _file_digest(path: Path) -> str:
 
 
 def build_record(doc_ids: Sequence[str], pipeline: str, registry_hash: str,
-                 counts: dict[str, int]) -> list[Quad]:
+                 counts: Counts) -> list[Quad]:
     """A PROV-O activity: inputs with hashes, software and pipeline versions, counts.
     No wall-clock time: the same inputs must give byte-identical outputs."""
     fingerprint = iris.digest(registry_hash, *doc_ids, *([pipeline] if doc_ids else []),
@@ -259,8 +264,12 @@ def build_record(doc_ids: Sequence[str], pipeline: str, registry_hash: str,
                   text(registry_hash), g))
     for doc_id in doc_ids:
         quads.append((node, PROV.used, URIRef(iris.document(doc_id)), g))
-    for kind, n in sorted(counts.items()):
-        quads.append((node, URIRef(iris.DATA + f"build-property/count-{kind}"), integer(n), g))
+    for c in counts.rows:  # graph/counts.py: the numbers every output shows
+        quads.append((node, URIRef(iris.DATA + f"build-property/count-{c.kind}"),
+                      integer(c.nodes), g))
+        if c.kind != "SourceDocument":
+            quads.append((node, URIRef(iris.DATA + f"build-property/reports-{c.kind}"),
+                          integer(c.reports), g))
     quads.append((node, URIRef(iris.DATA + "build-property/documents"),
                   Literal(len(doc_ids), datatype=XSD.integer), g))
     return quads

@@ -48,6 +48,7 @@ from graph.readers.formats import docx_text, join_pages, pdf_pages
 from graph.readers.language import detect_language
 from graph.readers.metadata import MetadataError, date_value, load_yaml, text_value
 from graph.text.dates import find_dates, parse_date
+from graph.text.sections import SECTION_CHARS, section_bounds
 
 __all__ = [
     "BOILERPLATE_LINES",
@@ -63,8 +64,9 @@ MAX_BYTES = 20_000_000
 MAX_SOURCES_BYTES = 5_000_000
 MAX_FRONT_MATTER = 20_000
 MAX_FIELD_CHARS = 2_000  # a title, publisher or URL longer than this is not one
-# spaCy's own limit (E088): the parser and NER need about 1 GB per 100,000 characters.
-MAX_CHARS = 1_000_000
+# the most text one document may bring (about 2,000 pages): longer ones are read in sections
+# (graph/text/sections.py: spaCy itself stops at 1,000,000), so this bounds time, not memory
+MAX_CHARS = 4_000_000
 LANGUAGE_NAMES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian",
                   "fr": "French", "de": "German", "es": "Spanish", "vi": "Vietnamese",
                   "th": "Thai", "lo": "Lao", "mn": "Mongolian", "my": "Burmese"}
@@ -634,6 +636,10 @@ def _load(
     if len(stored) > MAX_CHARS:
         raise InputError(f"{file_name}: {len(stored):,} characters of text, more than the "
                          f"{MAX_CHARS:,} one document may have, skipped")
+    sections = len(section_bounds(stored))
+    if sections > 1:
+        warnings.append(f"long document ({len(stored):,} characters): read in {sections} "
+                        f"sections of at most {SECTION_CHARS:,} characters")
     detected = detect_language(stored)
     if detected is not None and detected != "en":
         note = (f"written in {LANGUAGE_NAMES.get(detected, detected)} ({detected}), not "

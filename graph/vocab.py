@@ -177,6 +177,7 @@ class RKG(DefinedNamespace):
     text: URIRef
     url: URIRef
     surfaceForm: URIRef
+    page: URIRef
     extractor: URIRef
     confidence: URIRef
     claimedDate: URIRef

@@ -1,7 +1,9 @@
-"""Outputs are published as one generation: a build killed (SIGKILL) at ten points across
-its stages, or run on a full disk or a read-only folder, leaves the outputs byte-identical
-to the last good build, and the next build succeeds. Real builds (`python -m graph build`)
-on a small tmpfs mounted for the test (the test runs as root, as CI does)."""
+"""Outputs are published as one generation: a build killed (SIGKILL) at eleven points across
+its stages (each kill set off by what the build shows of its progress: a stage's message, a
+file it writes, the JVM it starts), or run on a full disk or a read-only folder, leaves the
+outputs byte-identical to the last good build, and the next build succeeds. Real builds
+(`python -m graph build`) on a small tmpfs mounted for the test (the test runs as root, as
+CI does)."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -51,20 +55,110 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
     return process.returncode, stdout + stderr
 
 
-def kill_at(corpus: Path, out: Path, marker: str | None, delay: float) -> None:
-    """Start a build, wait for `marker` on its stderr (a stage starting) and `delay`
-    seconds more, then SIGKILL it."""
-    process = build(corpus, out)
-    assert process.stderr is not None
-    if marker is not None:
-        for line in process.stderr:
-            if marker in line:
-                break
-    time.sleep(delay)
-    # a kill after the build ended would test nothing (and its outputs are rightly new)
-    assert process.poll() is None, f"the build ended before the kill at {marker} + {delay} s"
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=60)
+class Watch:
+    """What a running build shows: its stderr lines (read by a thread), the generation it is
+    writing, the files it adds to the cache and the processes it starts."""
+
+    def __init__(self, out: Path) -> None:
+        """What `out` holds before the build starts (what earlier, killed builds left)."""
+        self.out = out
+        self.cache_before = set(_cache_files(out))
+        self.generations_before = set(_generations(out))
+        self.folders_before = set((out / ".cache").glob("*"))
+        self.lines: list[str] = []
+
+    def start(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.readers = [threading.Thread(target=self._read, args=(stream, keep), daemon=True)
+                        for stream, keep in ((process.stderr, True), (process.stdout, False))]
+        for reader in self.readers:
+            reader.start()
+
+    def _read(self, stream: IO[str] | None, keep: bool) -> None:
+        for line in stream or ():
+            if keep:
+                self.lines.append(line)
+
+    def generation(self) -> Path | None:
+        new = [g for g in _generations(self.out) if g not in self.generations_before]
+        return new[0] if new else None
+
+    def new_cache_files(self, folder: str) -> bool:
+        return any(f not in self.cache_before for f in _cache_files(self.out, folder))
+
+
+def _generations(out: Path) -> list[Path]:
+    folder = out / ".generations"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def _cache_files(out: Path, folder: str = "") -> list[Path]:
+    root = out / ".cache" / folder
+    return [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+
+
+Signal = Callable[[Watch], bool]
+
+
+def said(marker: str) -> Signal:
+    """The build printed `marker` (a stage starting) on stderr."""
+    return lambda w: any(marker in line for line in w.lines)
+
+
+def wrote(name: str) -> Signal:
+    """The generation being written holds `name`."""
+    return lambda w: (g := w.generation()) is not None and (g / name).exists()
+
+
+def cached(folder: str) -> Signal:
+    """A file the cache did not hold before appeared under out/.cache/`folder`."""
+    return lambda w: w.new_cache_files(folder)
+
+
+def work_folder(pattern: str, files: int = 0) -> Signal:
+    """A temporary folder of the build (a glob under out/) exists, with at least `files`
+    files in it."""
+    def seen(w: Watch) -> bool:
+        found = [f for f in w.out.glob(pattern) if f not in w.folders_before]
+        g = w.generation()
+        if g is not None:
+            found += g.glob(pattern)
+        return any(sum(1 for p in f.rglob("*") if p.is_file()) >= files for f in found)
+    return seen
+
+
+def child(command: str) -> Signal:
+    """The build started a `command` process (HermiT's JVM)."""
+    def seen(w: Watch) -> bool:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                name, rest = stat.read_text().rsplit(")", 1)
+            except OSError:
+                continue
+            fields = rest.split()
+            if name.endswith(f"({command}") and int(fields[3]) == w.process.pid:
+                return True
+        return False
+    return seen
+
+
+def kill_when(corpus: Path, out: Path, point: str, signal_: Signal) -> None:
+    """Start a build and SIGKILL it, with every process it started, as soon as `signal_`
+    shows it has reached `point`: no sleeps, so a slow or busy machine moves the kill with
+    the build instead of past its end."""
+    watch = Watch(out)
+    process = build(corpus, out, start_new_session=True)
+    watch.start(process)
+    deadline = time.monotonic() + 600
+    while not signal_(watch):
+        # a kill after the build ended would test nothing (and its outputs are rightly new)
+        assert process.poll() is None, f"the build ended before {point}"
+        assert time.monotonic() < deadline, f"no sign of {point} in 600 s"
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGKILL)
+    assert process.wait(timeout=60) == -signal.SIGKILL, f"the build ended before {point}"
+    for reader in watch.readers:
+        reader.join(timeout=60)
 
 
 @pytest.fixture
@@ -91,14 +185,19 @@ def corpora(tmp_path: Path) -> tuple[Path, Path]:
     return first, second
 
 
-KILL_POINTS = [
-    (None, 0.5), (None, 2.0), (None, 4.0),          # reading, NLP, graph files
-    ("Inference", 0.2), ("Inference", 3.0),         # SPARQL rules, HermiT
-    # validation and the site take about a second each on this corpus once inference and
-    # validation are cached (graph/shaclunits.py): the kills must land before the build ends
-    ("SHACL", 0.1), ("SHACL", 0.3),                 # validation
-    ("offline site", 0.1), ("offline site", 0.4),   # site pages
-    ("offline site", 0.7),                          # site finishing, or the switch
+# in the order a build reaches them; each kill lands on what a build shows of its progress
+KILL_POINTS: list[tuple[str, Signal]] = [
+    ("reading (the new generation made)", lambda w: w.generation() is not None),
+    ("NLP done for the new document", cached("facts")),
+    ("the graph being assembled", work_folder(".cache/build-*")),
+    ("graph.trig written, graph.ttl next", wrote("graph.trig")),
+    ("the build record written", wrote("summary.txt")),
+    ("the inference rules", said("Inference:")),
+    ("HermiT running", child("java")),
+    ("validation starting", said("SHACL validation")),
+    ("validation units being cached", cached("validation")),
+    ("the site begun", work_folder(".site-*.tmp")),
+    ("the site half written", work_folder(".site-*.tmp", files=200)),
 ]
 
 
@@ -111,9 +210,9 @@ def test_fault_killed_full_disk_read_only(small_disk: Path, corpora: tuple[Path,
     good = snapshot(out)
     assert "graph.ttl" in good and "site/index.html" in good and "validation.txt" in good
 
-    for marker, delay in KILL_POINTS:
-        kill_at(second, out, marker, delay)
-        assert snapshot(out) == good, (marker, delay)
+    for point, signal_ in KILL_POINTS:
+        kill_when(second, out, point, signal_)
+        assert snapshot(out) == good, point
 
     # what the killed builds left is swept when a build takes the folder (and no more)
     assert len(list((out / ".generations").iterdir())) > 1

@@ -86,8 +86,10 @@ KINDS: dict[str, tuple[Maker, str | None]] = {
     "empty.txt": (text(b""), "empty file"),
     "whitespace.txt": (text(" \n\t\n   \n"), "no text left"),
     "huge-50mb.txt": (lambda p: sparse(p, 50_000_000), "larger than 20 MB"),
-    "one-line-5mb.txt": (text("word " * 1_000_000), "more than the 1,000,000"),
-    "long-1.2m-chars.md": (text((PROSE + "\n") * 11_000), "more than the 1,000,000"),
+    "one-line-5mb.txt": (text("word " * 1_000_000), "more than the 4,000,000"),
+    # over a million characters is read in sections (tests/test_long_documents.py); over
+    # four million is more than one document may bring
+    "long-4.7m-chars.md": (text((PROSE + "\n") * 40_000), "more than the 4,000,000"),
     "fifo.txt": (lambda p: os.mkfifo(p), "not a regular file"),
     "link-outside.txt": (link("/etc/hostname"), "outside the corpus"),
     "loop-a.txt": (link("loop-b.txt"), "loops or leads nowhere"),

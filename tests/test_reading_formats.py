@@ -191,3 +191,58 @@ def test_formats_html_without_trafilatura_is_an_error(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "DependencyError" in result.stderr and "trafilatura" in result.stderr
     assert DependencyError.__name__ == "DependencyError"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_formats_pdf_page_of_each_quote_in_the_graph_and_on_the_site(tmp_path: Path) -> None:
+    """A built PDF: every mention carries rkg:page, the page its quote was printed on, and
+    the site cites that page beside the quote."""
+    import pyoxigraph as ox
+
+    from graph.builder import build_graph
+    from graph.viz import build_site
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "".join(f'<div style="page-break-after:always"><p>{p}</p></div>' for p in PAGES)
+    print_pdf("<!doctype html><html><head><meta charset='utf-8'><title>Field notes</title>"
+              f"<style>body{{font-size:16pt}}</style></head><body>{body}</body></html>", corpus)
+    out = tmp_path / "out"
+    build_graph(corpus, out)
+    store = ox.Store()
+    store.bulk_load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
+    rows = list(store.query("""PREFIX rkg: <https://w3id.org/refoulement-kg/ontology#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?mention ?page ?exact ?claim WHERE {
+          ?mention a rkg:Mention ; oa:hasSelector ?q . ?q oa:exact ?exact .
+          OPTIONAL { ?mention rkg:page ?page }
+          OPTIONAL { ?claim <http://www.w3.org/ns/prov#wasDerivedFrom> ?mention } }""",
+        use_default_graph_as_union=True))
+    assert rows and all(r["page"] is not None for r in rows), "a mention without its page"
+    for r in rows:
+        # the page the quote begins on (a quote may run on over the page break)
+        assert r["exact"].value.split("\n")[0] in PAGES[int(r["page"].value) - 1]
+        assert r["page"].datatype.value.endswith("#integer") and int(r["page"].value) >= 1
+    claimed = {int(r["page"].value) for r in rows if r["claim"] is not None}
+    assert {1, 2} <= claimed  # the return is told on page 1, the detention on page 2
+    build_site(out)
+    pages = "".join(p.read_text(encoding="utf-8") for p in (out / "site").rglob("*.html"))
+    assert "Field notes, page 1" in pages and "Field notes, page 2" in pages
+
+
+def test_formats_text_documents_have_no_page() -> None:
+    """Only paged documents give rkg:page: a plain text's quotes cite no page."""
+    from graph.facts import DocumentFacts, DocumentInfo, EntityMention, EntityRef, Evidence
+    from graph.rdf.assemble import document_quads
+    from graph.vocab import RKG
+
+    text = "Lanterns were hung along the quay."
+    info = DocumentInfo("e" * 64, "quay.txt", text)
+    evidence = Evidence(info.doc_id, 0, len(text), text, "rkg.entities.v1")
+    mention = EntityMention(EntityRef("quay", "Quay", "Place", False), "quay", 29, 33, evidence)
+    plain = document_quads(DocumentFacts(info, (mention,)))
+    assert not any(q[1] == RKG.page for q in plain)
+    paged = document_quads(DocumentFacts(DocumentInfo("f" * 64, "quay.pdf", text,
+                                                      pages=(0, 20)), (mention,)))
+    assert [int(q[2]) for q in paged if q[1] == RKG.page] == [2]

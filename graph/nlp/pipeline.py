@@ -23,6 +23,7 @@ COMPONENTS = ("rkg_sentences_v1", "rkg_entities_v1", "rkg_timex_v1")
 # The entry point of extraction: the fingerprint of the code it imports (and the lexicons
 # beside it) keys the facts cache, so any change to extraction re-extracts.
 EXTRACTION_ROOT = "graph.extract"
+SECTIONS_ROOT = "graph.sectioned"  # long documents: extraction section by section
 
 
 def pipeline_version(reference_dir: str = "") -> str:
@@ -34,7 +35,7 @@ def pipeline_version(reference_dir: str = "") -> str:
         return known[1]  # hashing the registry costs as much as annotating a document
     model_version = spacy.util.get_package_version(MODEL) or "?"
     parts = [f"spacy-{spacy.__version__}", f"{MODEL}-{model_version}", *COMPONENTS,
-             f"extract-{code_fingerprint((EXTRACTION_ROOT,))[:12]}",
+             f"extract-{code_fingerprint((EXTRACTION_ROOT, SECTIONS_ROOT))[:12]}",
              f"registry-{registry.content_hash()[:12]}"]
     version = " ".join(parts)
     _VERSIONS[reference_dir] = (registry, version)

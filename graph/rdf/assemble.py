@@ -45,6 +45,7 @@ from graph.rdf.events import (
     once_per_fact,
 )
 from graph.rdf.terms import Quad, concept, date_time, decimal, integer, precision_of, text
+from graph.readers.formats import page_of
 from graph.vocab import OA, RKG
 
 CHANNEL_CLASS = {"PublicStatement": RKG.PublicStatement, "JointStatement": RKG.JointStatement,
@@ -110,9 +111,9 @@ def document_quads(df: DocumentFacts) -> list[Quad]:
     _date(out, doc, info.date, RKG.date, RKG.datePrecision)
     seen_mentions: set[URIRef] = set()
     for m in df.mentions:
-        _entity_mention(out, doc, info.text, m, seen_mentions)
+        _entity_mention(out, doc, info.text, m, seen_mentions, info.pages)
     for fact in df.facts:
-        _claim(out, doc, info.text, fact, df.publisher, seen_mentions)
+        _claim(out, doc, info.text, fact, df.publisher, seen_mentions, info.pages)
     return out.quads
 
 
@@ -123,7 +124,7 @@ def _check_quote(text_: str, start: int, end: int, quote: str, where: str) -> No
 
 
 def _selectors(out: QuadSink, mention: URIRef, doc: URIRef, text_: str, start: int,
-               end: int) -> None:
+               end: int, pages: tuple[int, ...]) -> None:
     quote = URIRef(f"{mention}-quote")
     position = URIRef(f"{mention}-position")
     out.add(mention, OA.hasSource, doc)
@@ -136,10 +137,13 @@ def _selectors(out: QuadSink, mention: URIRef, doc: URIRef, text_: str, start: i
     out.add(position, RDF.type, OA.TextPositionSelector)
     out.add(position, OA.start, integer(start))
     out.add(position, OA.end, integer(end))
+    page = page_of(pages, start)
+    if page is not None:  # a PDF: the page the quote begins on, so it can be cited
+        out.add(mention, RKG.page, integer(page))
 
 
 def _entity_mention(out: QuadSink, doc: URIRef, text_: str, m: EntityMention,
-                    seen: set[URIRef]) -> None:
+                    seen: set[URIRef], pages: tuple[int, ...] = ()) -> None:
     _check_quote(text_, m.start, m.end, m.surface, f"mention of {m.entity.label}")
     node = URIRef(iris.mention(m.evidence.doc_id, m.start, m.end, m.entity.key))
     if node in seen:
@@ -149,25 +153,25 @@ def _entity_mention(out: QuadSink, doc: URIRef, text_: str, m: EntityMention,
     out.add(node, RKG.refersTo, entity_iri(m.entity))
     out.add(node, RKG.surfaceForm, text(m.surface))
     out.add(node, RKG.extractor, text(m.evidence.extractor))
-    _selectors(out, node, doc, text_, m.start, m.end)
+    _selectors(out, node, doc, text_, m.start, m.end, pages)
 
 
 def _sentence_mention(out: QuadSink, doc: URIRef, text_: str, ev: Evidence,
-                      seen: set[URIRef]) -> URIRef:
+                      seen: set[URIRef], pages: tuple[int, ...] = ()) -> URIRef:
     _check_quote(text_, ev.start, ev.end, ev.quote, f"evidence of {ev.extractor}")
     node = mention_iri(ev)
     if node not in seen:
         seen.add(node)
         out.add(node, RDF.type, RKG.Mention)
         out.add(node, RKG.extractor, text(ev.extractor))
-        _selectors(out, node, doc, text_, ev.start, ev.end)
+        _selectors(out, node, doc, text_, ev.start, ev.end, pages)
     return node
 
 
 def _claim(out: QuadSink, doc: URIRef, text_: str, fact: Fact, publisher: EntityRef | None,
-           seen: set[URIRef]) -> None:
+           seen: set[URIRef], pages: tuple[int, ...] = ()) -> None:
     ev = fact.evidence
-    mention = _sentence_mention(out, doc, text_, ev, seen)
+    mention = _sentence_mention(out, doc, text_, ev, seen, pages)
     node = claim_iri(fact)
     out.add(node, RDF.type, RKG.Claim)
     out.add(node, PROV.wasDerivedFrom, mention)

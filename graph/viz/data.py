@@ -55,7 +55,7 @@ Q_LITERALS = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
   FILTER(isIRI(?s) && isLiteral(?o) && ?p != rkg:text) }"""
 
 Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?by ?rep ?status
-       ?dateText ?words ?value ?min ?max ?place WHERE {
+       ?dateText ?words ?value ?min ?max ?place ?page WHERE {
   ?node rkg:attestedBy ?claim . ?claim prov:wasDerivedFrom ?mention .
   ?mention oa:hasSource ?doc ; oa:hasSelector ?q , ?pos .
   ?q a oa:TextQuoteSelector ; oa:exact ?exact .
@@ -65,6 +65,7 @@ Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?b
   OPTIONAL { ?claim rkg:epistemicStatus ?status }
   OPTIONAL { ?claim rkg:dateText ?dateText }
   OPTIONAL { ?claim rkg:claimedPlace ?place }
+  OPTIONAL { ?mention rkg:page ?page }
   OPTIONAL { ?claim rkg:claimedCount ?c . OPTIONAL { ?c rkg:wordsAsWritten ?words }
              OPTIONAL { ?c rkg:value ?value } OPTIONAL { ?c rkg:minValue ?min }
              OPTIONAL { ?c rkg:maxValue ?max } }
@@ -74,9 +75,10 @@ Q_COUNTS = PREFIXES + """SELECT ?c ?words ?value ?min ?max WHERE { ?c a rkg:Pers
   OPTIONAL { ?c rkg:wordsAsWritten ?words } OPTIONAL { ?c rkg:value ?value }
   OPTIONAL { ?c rkg:minValue ?min } OPTIONAL { ?c rkg:maxValue ?max } }"""
 
-Q_MENTIONS = PREFIXES + """SELECT ?entity ?mention ?doc ?start ?end WHERE {
+Q_MENTIONS = PREFIXES + """SELECT ?entity ?mention ?doc ?start ?end ?page WHERE {
   ?mention rkg:refersTo ?entity ; oa:hasSource ?doc ; oa:hasSelector ?pos .
-  ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end . }"""
+  ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  OPTIONAL { ?mention rkg:page ?page } }"""
 
 Q_DOCUMENTS = PREFIXES + """SELECT ?doc ?g ?p ?o WHERE {
   GRAPH ?g { ?doc a rkg:SourceDocument ; ?p ?o }
@@ -109,6 +111,7 @@ class Quote:
     status: str | None = None
     date_text: str | None = None
     count_text: str | None = None
+    page: int | None = None  # the PDF page the quote begins on (rkg:page)
     count_value: str | None = None
     place: str | None = None
 
@@ -423,6 +426,10 @@ def count_text(words: str | None, value: str | None, low: str | None,
     return f"“{words}” ({meaning})" if words else meaning
 
 
+def _page(term: object) -> int | None:
+    return int(_value(term)) if term is not None else None
+
+
 def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
     seen: set[tuple[str, str]] = set()
     for r in _rows(store, Q_CLAIMS):
@@ -444,7 +451,7 @@ def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
             date_text=_opt(r["dateText"]),
             count_text=words, place=_opt(r["place"]),
             count_value=count_text(None, value, low, high)
-            if words is not None else None))
+            if words is not None else None, page=_page(r["page"])))
         node.sources.add(doc)
     for node in nodes.values():
         node.claims.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))
@@ -463,7 +470,8 @@ def _mentions(store: ox.Store, nodes: dict[str, Node], documents: dict[str, Docu
         text = documents[doc].text if doc in documents else ""
         before, exact, after = sentence_around(text, start, end)
         node.mentions.append(Quote(doc=doc, mention=mention, start=start, end=end,
-                                   text=exact, before=before, after=after))
+                                   text=exact, before=before, after=after,
+                                   page=_page(r["page"])))
         node.sources.add(doc)
     for node in nodes.values():
         node.mentions.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))

@@ -67,7 +67,8 @@ def quote_dict(data: GraphData, quote: Quote, root: str) -> dict[str, str]:
         notes.append(f"place: {data.label(quote.place)}")
     return {
         "text": quote.text, "before": quote.before, "after": quote.after,
-        "doc": (doc.title if doc else tail(quote.doc)),
+        "doc": (doc.title if doc else tail(quote.doc))
+        + (f", page {quote.page}" if quote.page is not None else ""),
         "file": doc.file if doc else "",
         "href": root + quote_href(data, quote),
         "by": data.label(quote.claimed_by) if quote.claimed_by else "",

@@ -33,6 +33,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from graph.counts import asserted_triples, count_store
 from graph.viz import competency, search
 from graph.viz.data import GraphData, load
 from graph.viz.details import doc_path
@@ -323,11 +324,9 @@ class SiteWriter:
 
     def _index(self, tables: list[competency.Table]) -> dict[str, Any]:
         data = self.data
-        counts = []
-        for key in ("forced-return", "detention", "statement", "resolution-adoption",
-                    "review", "visit", "document"):
-            n = sum(1 for i in self.shown if data.nodes[i].group == key)
-            counts.append((GROUP_BY_KEY[key].label, n))
+        numbers = count_store(data.store)  # the build summary's numbers (graph/counts.py)
+        counts = [(c.label, c.nodes, c.reports) for c in numbers.rows
+                  if c.nodes or c.kind in ("SourceDocument", "ForcedReturn")]
         events = sorted((i for i in self.shown if data.nodes[i].date and data.nodes[i].group
                          in ("forced-return", "detention", "statement", "resolution-adoption",
                              "review", "visit")),
@@ -346,7 +345,7 @@ class SiteWriter:
                 "disagreements": _preview(by_id.get("pack-disagreements")
                                           or by_id.get("disagreements")),
                 "review": _preview(by_id.get("pack-review-queue")),
-                "triples": sum(data.graph_sizes.values()),
+                "triples": asserted_triples(data.store),
                 "documents": Cut.of([(d.date or "", d.title, self.pages.get(d.id) or
                                       doc_path(data, d.id), d.publisher) for d in docs], 10),
                 "validation": summary_line, "groups": GROUPS}

@@ -1,0 +1,136 @@
+"""One set of numbers: how many forced returns, statements, documents... a build holds.
+
+The definition is one SPARQL query, `queries/counts.rq` (so `rkg query counts` shows it too):
+per class, the nodes of the canonical graph (after linking: a return told by three documents
+is one node) and the reports (claims, one per sentence) that attest them; documents are the
+corpus's `rkg:SourceDocument` nodes (`rkgd:doc/…`, not the registry's source files). The build
+summary, build.json, the build record, the site's front page and the CSV/JSON exports' tests
+all read this answer, so no two outputs can count differently (issue 12: a summary said 6
+returns where the site said 5, because one counted extracted mentions and the other linked
+events).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph import iris
+from graph.datafiles import data_dir
+
+RKG = "https://w3id.org/refoulement-kg/ontology#"
+REVIEW_STATUS = "https://w3id.org/refoulement-kg/vocab/review-status/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+QUERY_NAME = "counts"
+
+# class (local name) -> what one node of it is, in the plural; the order shown everywhere
+KINDS: dict[str, str] = {
+    "SourceDocument": "documents",
+    "ForcedReturn": "forced returns",
+    "UnrealisedReturn": "planned, feared or denied returns",
+    "Detention": "detentions",
+    "SpeechAct": "statements (speech acts)",
+    "ResolutionAdoption": "resolution adoptions",
+    "UPRReview": "UPR reviews",
+    "Visit": "visits",
+    "HarmReport": "harms reported",
+    "Practice": "practices reported",
+    "TreatyStatement": "treaty statements",
+    "Tenure": "posts held",
+    "unreviewed": "new entities (not in the registry)",  # rkgv:review-status/unreviewed
+}
+
+
+@dataclass(frozen=True)
+class Count:
+    kind: str  # class local name (rkg:ForcedReturn -> ForcedReturn)
+    nodes: int  # canonical nodes after linking (documents: document nodes)
+    reports: int  # claims attesting them, one per sentence (0 for documents)
+
+    @property
+    def label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class Counts:
+    rows: tuple[Count, ...]
+
+    def get(self, kind: str) -> Count:
+        return next((c for c in self.rows if c.kind == kind), Count(kind, 0, 0))
+
+    @property
+    def documents(self) -> int:
+        return self.get("SourceDocument").nodes
+
+    @property
+    def new_entities(self) -> int:
+        """Entities found in the documents that the registry does not hold."""
+        return self.get("unreviewed").nodes
+
+    def facts(self) -> tuple[Count, ...]:
+        """Every counted kind of fact (not documents, not entities), in the order of KINDS."""
+        return tuple(c for c in self.rows if c.kind not in ("SourceDocument", "unreviewed"))
+
+    def lines(self) -> list[str]:
+        """The summary's table: what is counted, nodes after linking, reports behind them."""
+        out = ["  counted in the graph after linking (as `rkg query counts` and the site):"]
+        for c in self.facts():
+            out.append(f"  {c.label:34} {c.nodes:6}  (from {c.reports} reports)")
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        return {c.kind: {"label": c.label, "nodes": c.nodes, "reports": c.reports}
+                for c in self.rows}
+
+
+def query_text() -> str:
+    """The definition: the project's own `queries/counts.rq` (never a user's query folder)."""
+    return (data_dir("queries") / f"{QUERY_NAME}.rq").read_text(encoding="utf-8")
+
+
+def count_store(store: ox.Store) -> Counts:
+    """The counts of a store that holds a build's named graphs (the site's, `rkg serve`'s)."""
+    result = store.query(query_text(), use_default_graph_as_union=True)  # as `rkg query`
+    assert isinstance(result, ox.QuerySolutions)
+    found = {}
+    for row in result:
+        kind = str(row["class"].value).removeprefix(RKG).removeprefix(REVIEW_STATUS)
+        found[kind] = Count(kind, int(row["nodes"].value), int(row["reports"].value))
+    return Counts(tuple(found.get(k, Count(k, 0, 0)) for k in KINDS))
+
+
+# the triples graph.ttl holds: each distinct triple of every asserted graph once (the builder
+# counts the same lines as it merges them, graph/graphfiles.py write_turtle)
+TRIPLES = f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{iris.graph("inferred")}>) }} }}"""
+
+
+def asserted_triples(store: ox.Store) -> int:
+    result = store.query(TRIPLES)
+    assert isinstance(result, ox.QuerySolutions)
+    return int(next(iter(result))["n"].value)
+
+
+def count_graph_files(canonical: Path, documents: Sequence[tuple[str, Path]]) -> Counts:
+    """The counts while a build is being written: its canonical graph (N-Triples) and, of each
+    document graph (IRI, N-Triples file), the triple typing its document node (the rest of a
+    document graph is not counted, so it is not loaded)."""
+    store = ox.Store()
+    store.bulk_load(path=str(canonical), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(iris.graph("canonical")))
+    typed = f"<{RDF_TYPE}> <{RKG}SourceDocument> ."
+    for graph, path in documents:
+        store.bulk_extend(_document_quads(path, typed, ox.NamedNode(graph)))
+    return count_store(store)
+
+
+def _document_quads(path: Path, typed: str, graph: ox.NamedNode) -> Iterable[ox.Quad]:
+    with path.open(encoding="utf-8") as lines:
+        found = "".join(line for line in lines if line.rstrip().endswith(typed))
+    for triple in ox.parse(found.encode(), format=ox.RdfFormat.N_TRIPLES):
+        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
