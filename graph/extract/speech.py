@@ -942,7 +942,7 @@ class SpeechReader:
                 continue
             governing = next((a for a in span.root.ancestors if a.pos_ in {"VERB", "AUX"}),
                              None)
-            if governing in (verb, verb.head):
+            if governing in (verb, verb.head) or _participle_of(governing, verb):
                 return value
         return self.view.doc_date if self.view.doc_date.known else UNKNOWN_DATE
 
@@ -978,6 +978,13 @@ def _tells_past(clause: Token) -> bool:
     if clause.tag_ == "VBD" and clause.lemma_ not in {"be", "have"}:
         return True
     return clause.tag_ == "VBN" and bool(aux & {"had", "has", "have", "was", "were"})
+
+
+def _participle_of(clause: Token | None, verb: Token) -> bool:
+    """'Speaking to reporters on Monday, X said ...': the date of a participle clause
+    before the speech verb is the date of the act."""
+    return clause is not None and clause.dep_ == "advcl" and clause.head == verb \
+        and clause.tag_ == "VBG" and clause.i < verb.i
 
 
 def _later(value: DateValue, reference: DateValue) -> bool:

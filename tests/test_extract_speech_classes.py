@@ -1,0 +1,41 @@
+"""Statement classes found on the development set (session 4), each shown by sentences
+written for these tests; none is copied from a corpus."""
+
+from __future__ import annotations
+
+from test_extract_discourse import acts, run, spans
+
+from graph.facts import SpeechAct
+
+HEADLINE = "Refugee returns reported\n\n"
+
+
+def test_a_capital_owns_its_ministry_and_the_bare_name_is_that_ministry() -> None:
+    found = spans(HEADLINE + "Tokyo's Foreign Ministry declined to comment on Friday. "
+                  "Reporters later asked the Foreign Ministry about the flights.")
+    assert found["Tokyo's Foreign Ministry"] == "GovernmentAgency"
+    table = [(a.speaker.label if a.speaker else None) for a in run(
+        HEADLINE + "Tokyo's Foreign Ministry said the flights had left. The Foreign Ministry "
+        "rejected the claim as false, saying it had made every effort.").facts
+        if isinstance(a, SpeechAct)]
+    assert set(table) == {"Ministry of Foreign Affairs of Japan"}
+
+
+def test_a_participle_clause_dates_the_act_it_introduces() -> None:
+    text = (HEADLINE + "The Riverside Aid Network said the raids began in May. Speaking to "
+            "reporters on March 3, an official of the Riverside Aid Network said the families "
+            "were handed over at night.")
+    dates = sorted(a.date.iso or "" for a in run(text).facts if isinstance(a, SpeechAct))
+    assert dates == ["2014-03-03", "2014-05-31"]
+
+
+def test_capitalised_words_before_an_organisation_head_name_an_organisation() -> None:
+    text = HEADLINE + "The Lakeview Shelter Network said the border guards sent them back."
+    assert spans(text)["Lakeview Shelter Network"] in {"NGO", "Coalition"}
+    assert acts(text) == [("Lakeview Shelter Network", None, "reports")]
+
+
+def test_a_name_the_parser_has_in_a_sentence_start_is_not_a_new_organisation() -> None:
+    # one capitalised word before the head at a sentence start is too weak alone
+    text = HEADLINE + "Group leaders met on Monday. The families said the guards had left."
+    assert "Group" not in spans(text)
