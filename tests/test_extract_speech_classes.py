@@ -39,3 +39,26 @@ def test_a_name_the_parser_has_in_a_sentence_start_is_not_a_new_organisation() -
     # one capitalised word before the head at a sentence start is too weak alone
     text = HEADLINE + "Group leaders met on Monday. The families said the guards had left."
     assert "Group" not in spans(text)
+
+
+def test_said_it_hoped_is_the_appeal_alone_not_also_a_report() -> None:
+    text = HEADLINE + "The Riverside Aid Network said on Monday that it hoped Laos would free "\
+        "the families."
+    assert acts(text) == [("Riverside Aid Network", "Laos", "urges")]
+
+
+def test_replied_and_claimed_carry_words_whose_clause_decides_the_kind() -> None:
+    text = (HEADLINE + 'Asked about the flights, Mia Tan replied: "They come for work, not '
+            'for asylum." The Lakeview Shelter Network claimed that the guards had sent 40 '
+            "people back.")
+    found = acts(text)
+    assert ("Mia Tan", None, "other") in found
+    assert ("Lakeview Shelter Network", None, "reports") in found
+
+
+def test_a_refusal_without_addressee_survives_beside_one_that_names_a_party() -> None:
+    text = (HEADLINE + "Spokesman Wu Jin rejected the request from Laos. Wu said that "
+            "foreign media were stirring up the issue.")
+    found = acts(text)
+    assert ("Wu Jin", "Laos", "other") in found
+    assert ("Wu Jin", None, "other") in found

@@ -63,8 +63,11 @@ NEEDFUL_WORDS = frozenset({"important", "essential", "necessary", "vital", "cruc
 QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
+# Verbs that only carry words: the reported clause decides the kind ("said X should ..." is an
+# appeal, "claimed the ministry did nothing" a report or a criticism).
 SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
-                           "stress", "emphasize", "emphasise", "maintain"})
+                           "stress", "emphasize", "emphasise", "maintain", "reply", "respond",
+                           "answer", "explain", "comment", "claim", "assert", "allege"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
 SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
                           "communication", "declaration", "petition", "submission"})
@@ -239,7 +242,9 @@ class SpeechReader:
                 or (verb.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in verb.children))):
             return  # an infinitive or imperative, not a statement
         appeal_clause = None
-        if kind == "other" and lemma in {"say", "state", "tell", "add", "insist", "argue"}:
+        if kind == "other" and lemma in SAYING_LEMMAS:
+            if any(_own_act(c) for c in verb.children if c.dep_ == "ccomp"):
+                return  # "said it hoped X would ...": the inner verb is the act
             appeal_clause = self._reported_appeal(verb)
             kind = "urges" if appeal_clause is not None else self._reported_stance(verb)
         if lemma == "ask" and not any(c.dep_ in {"xcomp", "dobj", "ccomp"} for c in
@@ -987,6 +992,14 @@ def _participle_of(clause: Token | None, verb: Token) -> bool:
         and clause.tag_ == "VBG" and clause.i < verb.i
 
 
+def _own_act(clause: Token) -> bool:
+    """'(said) it hoped ...', '(said) they condemned ...': a clause whose verb is an act of
+    its own (not a report) done by a pronoun, the speaker again."""
+    kind = VERB_KINDS.get(verb_lemma(clause.lemma_.lower(), clause.lower_), "other")
+    return kind not in {"reports", "other"} and any(
+        c.dep_ == "nsubj" and c.pos_ == "PRON" for c in clause.children)
+
+
 def _later(value: DateValue, reference: DateValue) -> bool:
     if not value.iso or not reference.iso:
         return False
@@ -1101,7 +1114,8 @@ def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
         if act.stance not in APPEALS:
             if key in seen:
                 continue
-            if not addressee and (speaker, act.stance) in named:
+            if not addressee and (speaker, act.stance) in named \
+                    and act.stance not in {"other", "reports"}:
                 continue
         elif key in seen and act.topic == next(
                 (a.topic for a in out if (a.speaker.key if a.speaker else a.speaker_text,
