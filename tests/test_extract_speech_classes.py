@@ -62,3 +62,28 @@ def test_a_refusal_without_addressee_survives_beside_one_that_names_a_party() ->
     found = acts(text)
     assert ("Wu Jin", "Laos", "other") in found
     assert ("Wu Jin", None, "other") in found
+
+
+def test_saying_a_party_did_nothing_is_criticism_of_that_party() -> None:
+    assert acts(HEADLINE + "Mia Tan, who runs a shelter in Bangkok, said Laos's Foreign "
+                "Ministry has done nothing for the families.") == [("Mia Tan", "Laos",
+                                                                   "condemns")]
+    assert acts(HEADLINE + "Mia Tan said the Thai government had failed to protect the "
+                "families.") == [("Mia Tan", "Thailand", "condemns")]
+
+
+def test_a_finding_of_crimes_by_a_state_condemns_that_state() -> None:
+    text = (HEADLINE + "The Lakeview Shelter Network found that the returnees were victims of "
+            "grave crimes by the Chinese authorities.")
+    assert ("Lakeview Shelter Network", "China", "condemns") in acts(text)
+
+
+def test_a_warning_that_help_amounts_to_complicity_is_a_condemnation() -> None:
+    text = (HEADLINE + "The Lakeview Shelter Network warned that the help of Laos to the "
+            "border police could amount to complicity in crimes against humanity.")
+    assert ("Lakeview Shelter Network", "Laos", "condemns") in acts(text)
+
+
+def test_found_guilty_is_a_verdict_not_a_statement() -> None:
+    text = HEADLINE + "On Monday Ren Bo was found guilty and sent to a labour camp."
+    assert acts(text) == []

@@ -51,7 +51,8 @@ _LIST_ITEM = re.compile(r"^\(?[a-z]{1,3}\)\s")  # "(a) ", "b) ", "(iv) "
 _PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}\.\s")  # "84. "
 # Verbs whose plain object is no statement ("maintained a calm attitude", "denied entry").
 BARE_OBJECT_LEMMAS = frozenset({"deny", "reject", "refuse", "dismiss", "maintain", "turn",
-                                "say", "state", "tell", "add"})
+                                "say", "state", "tell", "add", "find", "answer", "respond",
+                                "reply", "comment"})
 # What a refusal or denial turns down ("rejected the request", "denied the report").
 REFUSABLE_NOUNS = frozenset({"request", "claim", "report", "reports", "notice", "allegation",
                              "accusation", "call", "appeal", "plan", "proposal", "demand",
@@ -67,10 +68,17 @@ SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transm
 # appeal, "claimed the ministry did nothing" a report or a criticism).
 SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
                            "stress", "emphasize", "emphasise", "maintain", "reply", "respond",
-                           "answer", "explain", "comment", "claim", "assert", "allege"})
+                           "answer", "explain", "comment", "claim", "assert", "allege",
+                           "find"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
 SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
                           "communication", "declaration", "petition", "submission"})
+# Warnings: what is warned of may be an accusation ("warned that X's acts amount to ...").
+WARNING_LEMMAS = frozenset({"warn", "caution"})
+# Verbs whose clause holds the party a criticism or concern is about.
+CLAUSE_LEMMAS = SAYING_LEMMAS | WARNING_LEMMAS
+# Verbs that blame their subject for not acting ("ignored the pleas", "neglected ...").
+INACTION_VERBS = frozenset({"ignore", "neglect", "disregard"})
 CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crimes",
                              "affront", "outrage"})
 BREACH_VERBS = frozenset({"breach", "violate", "flout", "contravene"})
@@ -250,6 +258,11 @@ class SpeechReader:
         if lemma == "ask" and not any(c.dep_ in {"xcomp", "dobj", "ccomp"} for c in
                                       verb.children):
             return  # "Asked about the case, X said ..." is not an appeal
+        if kind == "expresses_concern" and lemma in WARNING_LEMMAS \
+                and self._reported_stance(verb) == "condemns":
+            kind = "condemns"  # "warned that X's help could amount to complicity in crimes"
+        if lemma == "find" and is_passive(verb):
+            return  # "was found guilty": a verdict on someone, not words of the subject
         if asks_anonymity(verb):
             return  # "who asked not to be named"
         if kind == "reports" and lemma == "confirm" and not any(
@@ -317,6 +330,9 @@ class SpeechReader:
                 if t.i in own and child.i not in own:
                     continue  # the clause before: not the attribution's own words
                 word = t.lower_
+                if t.lemma_.lower() in CONDEMN_OBJECTS and t.dep_ == "pobj" \
+                        and t.head.head.lemma_.lower() in {"victim", "amount", "complicity"}:
+                    return "condemns"  # "victims of crimes by X", "amount to a breach"
                 if t.dep_ in {"amod", "acl", "compound"} or (t.dep_ == "pobj"
                                                              and word != "concern"):
                     continue  # 'the people concerned' is not a concern
@@ -328,6 +344,8 @@ class SpeechReader:
                     return "condemns"
                 if t.lemma_.lower() in CONDEMN_OBJECTS and t.dep_ in {"attr", "dobj"}:
                     return "condemns"  # "said X's returns are a breach of ..."
+                if _failure_to_act(t):
+                    return "condemns"  # "said the ministry has done nothing"
             if _tells_past(child):
                 return "reports"
         return "other"
@@ -788,7 +806,7 @@ class SpeechReader:
                 if "clause" in frame.addressee and kind in APPEALS:
                     heads += [s for c in verb.children if c.dep_ == "ccomp"
                               for s in c.children if s.dep_ == "nsubj"]
-        if kind in {"condemns", "expresses_concern"} and verb.lemma_.lower() in SAYING_LEMMAS:
+        if kind in {"condemns", "expresses_concern"} and verb.lemma_.lower() in CLAUSE_LEMMAS:
             heads += [s for c in verb.children if c.dep_ == "ccomp"  # "said X's act was ..."
                       for s in c.children if s.dep_ in {"nsubj", "nsubjpass"}
                       and s.lower_ not in PRONOUNS]
@@ -798,7 +816,7 @@ class SpeechReader:
                 party = self._party_within(head)
                 if party is not None:
                     out.append((party, None))
-            if not out and verb.lemma_.lower() in SAYING_LEMMAS:
+            if not out and verb.lemma_.lower() in CLAUSE_LEMMAS:
                 out += self._clause_subject_party(verb)  # "I am sad to learn X signed ..."
             heads = [] if out else heads
         for head in heads:
@@ -843,6 +861,11 @@ class SpeechReader:
                 span = self.view.entity_at(t)
                 if t.dep_ == "nsubj" and span is not None and span.label_ in AGENT_TYPES \
                         and span.label_ != "Person":
+                    return [(self.view.ref(span), None)]
+            for t in clause.subtree:  # "... are victims of crimes by the X authorities"
+                if t.dep_ == "pobj" and t.head.lower_ == "by" \
+                        and (span := self.view.entity_of_phrase(t)) is not None \
+                        and span.label_ in AGENT_TYPES and span.label_ != "Person":
                     return [(self.view.ref(span), None)]
         return []
 
@@ -990,6 +1013,17 @@ def _participle_of(clause: Token | None, verb: Token) -> bool:
     before the speech verb is the date of the act."""
     return clause is not None and clause.dep_ == "advcl" and clause.head == verb \
         and clause.tag_ == "VBG" and clause.i < verb.i
+
+
+def _failure_to_act(token: Token) -> bool:
+    """'has done nothing', 'failed to act', 'ignored the pleas': a party blamed for inaction
+    (the subject of the clause)."""
+    lemma = token.lemma_.lower()
+    if lemma == "do" and any(c.dep_ == "dobj" and c.lower_ == "nothing" for c in token.children):
+        return True
+    if lemma == "fail" and any(c.dep_ == "xcomp" for c in token.children):
+        return True
+    return lemma in INACTION_VERBS and token.pos_ == "VERB"
 
 
 def _own_act(clause: Token) -> bool:
