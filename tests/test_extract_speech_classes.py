@@ -87,3 +87,16 @@ def test_a_warning_that_help_amounts_to_complicity_is_a_condemnation() -> None:
 def test_found_guilty_is_a_verdict_not_a_statement() -> None:
     text = HEADLINE + "On Monday Ren Bo was found guilty and sent to a labour camp."
     assert acts(text) == []
+
+
+def test_a_harm_the_speaker_fears_is_concern_not_a_report() -> None:
+    assert acts(HEADLINE + "Mia Tan said the families could face torture in prison camps "
+                "if they were sent back.") == [("Mia Tan", None, "expresses_concern")]
+    assert acts(HEADLINE + "Mia Tan said the families were tortured after they were sent "
+                "back.") == [("Mia Tan", None, "reports")]
+
+
+def test_a_view_with_a_harm_as_its_reason_is_no_concern() -> None:
+    found = acts(HEADLINE + "Mia Tan said the families ought to be treated as refugees, since "
+                 "those sent back may be tortured.")
+    assert all(kind != "expresses_concern" for _, _, kind in found)

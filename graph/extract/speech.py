@@ -24,6 +24,7 @@ from graph.extract.context import (
 )
 from graph.extract.discourse import Discourse
 from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, load_frames, verb_lemma
+from graph.extract.people import mentions_harm
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
 from graph.nlp.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS
@@ -77,6 +78,9 @@ SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", 
 WARNING_LEMMAS = frozenset({"warn", "caution"})
 # Verbs whose clause holds the party a criticism or concern is about.
 CLAUSE_LEMMAS = SAYING_LEMMAS | WARNING_LEMMAS
+# Words that make a harm a feared one ("likely", "at risk of", "could face").
+LIKELIHOOD_WORDS = frozenset({"likely", "probably", "risk", "face", "faces", "facing",
+                              "fear", "feared", "danger", "could", "may", "might", "would"})
 # Verbs that blame their subject for not acting ("ignored the pleas", "neglected ...").
 INACTION_VERBS = frozenset({"ignore", "neglect", "disregard"})
 CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crimes",
@@ -346,6 +350,8 @@ class SpeechReader:
                     return "condemns"  # "said X's returns are a breach of ..."
                 if _failure_to_act(t):
                     return "condemns"  # "said the ministry has done nothing"
+            if _feared_harm(child):
+                return "expresses_concern"  # "said they could face torture"
             if _tells_past(child):
                 return "reports"
         return "other"
@@ -1024,6 +1030,17 @@ def _failure_to_act(token: Token) -> bool:
     if lemma == "fail" and any(c.dep_ == "xcomp" for c in token.children):
         return True
     return lemma in INACTION_VERBS and token.pos_ == "VERB"
+
+
+def _feared_harm(clause: Token) -> bool:
+    """'they could face torture', 'it is very likely he was sent to a prison camp': a harm
+    the speaker fears, not one reported as done."""
+    words = list(clause.subtree)
+    text = clause.doc[words[0].i:words[-1].i + 1].text if words else ""
+    if not mentions_harm(text) or clause.lower_ in APPEAL_MODALS \
+            or any(c.lower_ in APPEAL_MODALS for c in clause.children):
+        return False  # "ought to be treated as refugees, since they may be tortured": a view
+    return any(t.lower_ in LIKELIHOOD_WORDS for t in words)
 
 
 def _own_act(clause: Token) -> bool:
