@@ -100,3 +100,12 @@ def test_a_view_with_a_harm_as_its_reason_is_no_concern() -> None:
     found = acts(HEADLINE + "Mia Tan said the families ought to be treated as refugees, since "
                  "those sent back may be tortured.")
     assert all(kind != "expresses_concern" for _, _, kind in found)
+
+
+def test_a_fronted_participle_names_whom_the_critics_criticised() -> None:
+    text = (HEADLINE + "Criticised by rights groups for its long delay, the UN refugee agency "
+            "said on Monday it would open an office in Laos. Twenty rights groups said "
+            "the agency must speak out.")
+    agency = "Office of the United Nations High Commissioner for Refugees"
+    assert acts(text) == [("Twenty rights groups", agency, "condemns"),
+                          ("Twenty rights groups", agency, "urges")]

@@ -173,7 +173,7 @@ class SpeechReader:
             if len(self.out) == before:
                 self._publisher_appeal(sent)
             self._quote_continuation(sent, before)
-        return _dedupe(self.out)
+        return _dedupe(_fuller_unnamed_names(self.out))
 
     def _list_item(self, sent: Span) -> bool:
         """'The Committee recommends that the State party:' then '(a) Respect ...', '(b)
@@ -289,6 +289,10 @@ class SpeechReader:
             addressees = [(self.view.ref(s), None) for subj in appeal_clause.children
                           if subj.dep_ in {"nsubj", "nsubjpass"}
                           for conj in conjuncts(subj) for s in self._phrase_entities(conj)]
+            if not addressees:  # "the agency must ...": the organisation named before
+                addressees = [(ref, None) for subj in appeal_clause.children
+                              if subj.dep_ == "nsubj" and subj.pos_ == "NOUN"
+                              and (ref := self.discourse.resolve(subj)) is not None]
             if not addressees:  # "all countries should ...": a collective named in words
                 addressees = [(None, _noun_phrase(subj, keep_indefinite=True))
                               for subj in appeal_clause.children if subj.dep_ == "nsubj"
@@ -777,8 +781,9 @@ class SpeechReader:
         letter = self._letter_recipients(verb)
         if letter:
             return letter
-        if is_passive(verb):
-            heads = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if is_passive(verb) or _fronted_participle(verb):
+            heads = [c for c in verb.children if c.dep_ == "nsubjpass"] \
+                or _participle_subjects(verb)
         else:
             heads = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
             for prep in verb.children:
@@ -1043,6 +1048,20 @@ def _feared_harm(clause: Token) -> bool:
     return any(t.lower_ in LIKELIHOOD_WORDS for t in words)
 
 
+def _fronted_participle(verb: Token) -> bool:
+    """'Criticised by rights groups for its silence, the office ...': a past participle
+    clause before its head verb."""
+    return verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i \
+        and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
+
+
+def _participle_subjects(verb: Token) -> list[Token]:
+    """The one a fronted participle clause is about: the subject of the verb it hangs on."""
+    if not _fronted_participle(verb):
+        return []
+    return [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+
+
 def _own_act(clause: Token) -> bool:
     """'(said) it hoped ...', '(said) they condemned ...': a clause whose verb is an act of
     its own (not a report) done by a pronoun, the speaker again."""
@@ -1145,6 +1164,21 @@ def _topic(root: Token, sent: Span) -> str:
         text = sent.doc[start:end].text
     text = " ".join(text.split())
     return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _fuller_unnamed_names(acts: list[SpeechAct]) -> list[SpeechAct]:
+    """'... by rights groups' and later 'A dozen rights groups said ...': an unnamed
+    speaker's short form takes the fuller wording the text gives it anywhere."""
+    texts = {a.speaker_text for a in acts if a.speaker is None and a.speaker_text}
+    out = []
+    for act in acts:
+        if act.speaker is None and act.speaker_text:
+            folded = act.speaker_text.casefold()
+            fuller = sorted(t for t in texts if t.casefold().endswith(" " + folded))
+            if len(fuller) == 1:
+                act = replace(act, speaker_text=fuller[0])
+        out.append(act)
+    return out
 
 
 def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
