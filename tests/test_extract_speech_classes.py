@@ -109,3 +109,13 @@ def test_a_fronted_participle_names_whom_the_critics_criticised() -> None:
     agency = "Office of the United Nations High Commissioner for Refugees"
     assert acts(text) == [("Twenty rights groups", agency, "condemns"),
                           ("Twenty rights groups", agency, "urges")]
+
+
+def test_a_headlines_unnamed_actor_is_the_bodys_organisation() -> None:
+    assert acts("Rights group urges Laos to halt deportations\n\nThe Lakeview Shelter "
+                "Network on Tuesday urged Laos to stop the deportations.") == [
+        ("Lakeview Shelter Network", "Laos", "urges")]
+    found = acts("Rights group slams Laos over deportations\n\nThe Lakeview Shelter Network "
+                 "on Tuesday said the deportations must stop.")
+    assert ("Lakeview Shelter Network", "Laos", "condemns") in found
+    assert all(speaker != "Rights group" for speaker, _, _ in found)

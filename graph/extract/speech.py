@@ -173,7 +173,30 @@ class SpeechReader:
             if len(self.out) == before:
                 self._publisher_appeal(sent)
             self._quote_continuation(sent, before)
-        return _dedupe(_fuller_unnamed_names(self.out))
+        return _dedupe(_fuller_unnamed_names(self._headline_speakers(self.out)))
+
+    def _headline_speakers(self, acts: list[SpeechAct]) -> list[SpeechAct]:
+        """'Rights group urges X to ...' over a story: the headline's unnamed actor is the
+        body's. The act is dropped when the body tells it with a named speaker, else its
+        speaker is the first organisation of that kind the body names."""
+        sents = self.view.sentences()
+        first = next(iter(sents), None)
+        if first is None:
+            return acts
+        out = []
+        for act in acts:
+            if act.speaker is None and act.speaker_text \
+                    and act.evidence.start < first.end_char:
+                if any(o is not act and o.speaker is not None and o.addressee == act.addressee
+                       and (o.stance == act.stance
+                            or {o.stance, act.stance} <= APPEALS) for o in acts):
+                    continue
+                named = self.discourse.organisation_named_later(
+                    act.speaker_text.split()[-1], first.end)
+                if named is not None:
+                    act = replace(act, speaker=named, speaker_text=named.label)
+            out.append(act)
+        return out
 
     def _list_item(self, sent: Span) -> bool:
         """'The Committee recommends that the State party:' then '(a) Respect ...', '(b)
