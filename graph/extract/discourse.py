@@ -84,6 +84,18 @@ class Discourse:
                 by_type = ref
         return by_name or by_type
 
+    def organisation_named_later(self, noun: str, after: int) -> EntityRef | None:
+        """A headline's 'Rights group urges ...': the first organisation after token `after`
+        whose kind the noun can stand for (a headline names its actor in the body)."""
+        types = _NOUN_TYPES.get(noun.lower().rstrip("s") if noun.lower() != "ngos" else "ngo")
+        if types is None:
+            return None
+        for span in self._spans:
+            if span.start >= after and span.label_ in types \
+                    and span.root.dep_ not in {"compound", "amod", "nmod"}:
+                return self.view.ref(span)
+        return None
+
     def institution_for_title(self, title: str) -> EntityRef | None:
         """'Judge X' -> the court the document names; 'Representative X' -> the House."""
         heads = TITLE_INSTITUTIONS.get(title.lower().rstrip("."), ())

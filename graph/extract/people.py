@@ -57,6 +57,11 @@ HARM_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 _HARM_RES = tuple((concept, re.compile(pattern, re.I)) for concept, pattern in HARM_PATTERNS)
 _ANY_HARM = re.compile("|".join(f"(?:{pattern})" for _, pattern in HARM_PATTERNS), re.I)
+
+
+def mentions_harm(text: str) -> bool:
+    """Does `text` name one of the harm types (torture, execution, prison camps ...)?"""
+    return _ANY_HARM.search(text) is not None
 RETURN_CONTEXT = re.compile(
     r"\b(?:return(?:ed|s|ing|ees?)?|repatriat\w*|refoul\w*|sent back|send back|deport\w*|"
     r"handed over|upon return|forcibly|face|faces|facing|risk|at risk)\b", re.I)

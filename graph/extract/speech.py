@@ -24,6 +24,7 @@ from graph.extract.context import (
 )
 from graph.extract.discourse import Discourse
 from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, load_frames, verb_lemma
+from graph.extract.people import mentions_harm
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
 from graph.nlp.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS
@@ -51,7 +52,8 @@ _LIST_ITEM = re.compile(r"^\(?[a-z]{1,3}\)\s")  # "(a) ", "b) ", "(iv) "
 _PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}\.\s")  # "84. "
 # Verbs whose plain object is no statement ("maintained a calm attitude", "denied entry").
 BARE_OBJECT_LEMMAS = frozenset({"deny", "reject", "refuse", "dismiss", "maintain", "turn",
-                                "say", "state", "tell", "add"})
+                                "say", "state", "tell", "add", "find", "answer", "respond",
+                                "reply", "comment"})
 # What a refusal or denial turns down ("rejected the request", "denied the report").
 REFUSABLE_NOUNS = frozenset({"request", "claim", "report", "reports", "notice", "allegation",
                              "accusation", "call", "appeal", "plan", "proposal", "demand",
@@ -63,11 +65,24 @@ NEEDFUL_WORDS = frozenset({"important", "essential", "necessary", "vital", "cruc
 QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'"})
 LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
 SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
+# Verbs that only carry words: the reported clause decides the kind ("said X should ..." is an
+# appeal, "claimed the ministry did nothing" a report or a criticism).
 SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
-                           "stress", "emphasize", "emphasise", "maintain"})
+                           "stress", "emphasize", "emphasise", "maintain", "reply", "respond",
+                           "answer", "explain", "comment", "claim", "assert", "allege",
+                           "find"})
 RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
 SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
                           "communication", "declaration", "petition", "submission"})
+# Warnings: what is warned of may be an accusation ("warned that X's acts amount to ...").
+WARNING_LEMMAS = frozenset({"warn", "caution"})
+# Verbs whose clause holds the party a criticism or concern is about.
+CLAUSE_LEMMAS = SAYING_LEMMAS | WARNING_LEMMAS
+# Words that make a harm a feared one ("likely", "at risk of", "could face").
+LIKELIHOOD_WORDS = frozenset({"likely", "probably", "risk", "face", "faces", "facing",
+                              "fear", "feared", "danger", "could", "may", "might", "would"})
+# Verbs that blame their subject for not acting ("ignored the pleas", "neglected ...").
+INACTION_VERBS = frozenset({"ignore", "neglect", "disregard"})
 CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crimes",
                              "affront", "outrage"})
 BREACH_VERBS = frozenset({"breach", "violate", "flout", "contravene"})
@@ -158,7 +173,30 @@ class SpeechReader:
             if len(self.out) == before:
                 self._publisher_appeal(sent)
             self._quote_continuation(sent, before)
-        return _dedupe(self.out)
+        return _dedupe(_fuller_unnamed_names(self._headline_speakers(self.out)))
+
+    def _headline_speakers(self, acts: list[SpeechAct]) -> list[SpeechAct]:
+        """'Rights group urges X to ...' over a story: the headline's unnamed actor is the
+        body's. The act is dropped when the body tells it with a named speaker, else its
+        speaker is the first organisation of that kind the body names."""
+        sents = self.view.sentences()
+        first = next(iter(sents), None)
+        if first is None:
+            return acts
+        out = []
+        for act in acts:
+            if act.speaker is None and act.speaker_text \
+                    and act.evidence.start < first.end_char:
+                if any(o is not act and o.speaker is not None and o.addressee == act.addressee
+                       and (o.stance == act.stance
+                            or {o.stance, act.stance} <= APPEALS) for o in acts):
+                    continue
+                named = self.discourse.organisation_named_later(
+                    act.speaker_text.split()[-1], first.end)
+                if named is not None:
+                    act = replace(act, speaker=named, speaker_text=named.label)
+            out.append(act)
+        return out
 
     def _list_item(self, sent: Span) -> bool:
         """'The Committee recommends that the State party:' then '(a) Respect ...', '(b)
@@ -239,12 +277,19 @@ class SpeechReader:
                 or (verb.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in verb.children))):
             return  # an infinitive or imperative, not a statement
         appeal_clause = None
-        if kind == "other" and lemma in {"say", "state", "tell", "add", "insist", "argue"}:
+        if kind == "other" and lemma in SAYING_LEMMAS:
+            if any(_own_act(c) for c in verb.children if c.dep_ == "ccomp"):
+                return  # "said it hoped X would ...": the inner verb is the act
             appeal_clause = self._reported_appeal(verb)
             kind = "urges" if appeal_clause is not None else self._reported_stance(verb)
         if lemma == "ask" and not any(c.dep_ in {"xcomp", "dobj", "ccomp"} for c in
                                       verb.children):
             return  # "Asked about the case, X said ..." is not an appeal
+        if kind == "expresses_concern" and lemma in WARNING_LEMMAS \
+                and self._reported_stance(verb) == "condemns":
+            kind = "condemns"  # "warned that X's help could amount to complicity in crimes"
+        if lemma == "find" and is_passive(verb):
+            return  # "was found guilty": a verdict on someone, not words of the subject
         if asks_anonymity(verb):
             return  # "who asked not to be named"
         if kind == "reports" and lemma == "confirm" and not any(
@@ -267,6 +312,10 @@ class SpeechReader:
             addressees = [(self.view.ref(s), None) for subj in appeal_clause.children
                           if subj.dep_ in {"nsubj", "nsubjpass"}
                           for conj in conjuncts(subj) for s in self._phrase_entities(conj)]
+            if not addressees:  # "the agency must ...": the organisation named before
+                addressees = [(ref, None) for subj in appeal_clause.children
+                              if subj.dep_ == "nsubj" and subj.pos_ == "NOUN"
+                              and (ref := self.discourse.resolve(subj)) is not None]
             if not addressees:  # "all countries should ...": a collective named in words
                 addressees = [(None, _noun_phrase(subj, keep_indefinite=True))
                               for subj in appeal_clause.children if subj.dep_ == "nsubj"
@@ -312,6 +361,9 @@ class SpeechReader:
                 if t.i in own and child.i not in own:
                     continue  # the clause before: not the attribution's own words
                 word = t.lower_
+                if t.lemma_.lower() in CONDEMN_OBJECTS and t.dep_ == "pobj" \
+                        and t.head.head.lemma_.lower() in {"victim", "amount", "complicity"}:
+                    return "condemns"  # "victims of crimes by X", "amount to a breach"
                 if t.dep_ in {"amod", "acl", "compound"} or (t.dep_ == "pobj"
                                                              and word != "concern"):
                     continue  # 'the people concerned' is not a concern
@@ -323,6 +375,10 @@ class SpeechReader:
                     return "condemns"
                 if t.lemma_.lower() in CONDEMN_OBJECTS and t.dep_ in {"attr", "dobj"}:
                     return "condemns"  # "said X's returns are a breach of ..."
+                if _failure_to_act(t):
+                    return "condemns"  # "said the ministry has done nothing"
+            if _feared_harm(child):
+                return "expresses_concern"  # "said they could face torture"
             if _tells_past(child):
                 return "reports"
         return "other"
@@ -748,8 +804,9 @@ class SpeechReader:
         letter = self._letter_recipients(verb)
         if letter:
             return letter
-        if is_passive(verb):
-            heads = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if is_passive(verb) or _fronted_participle(verb):
+            heads = [c for c in verb.children if c.dep_ == "nsubjpass"] \
+                or _participle_subjects(verb)
         else:
             heads = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
             for prep in verb.children:
@@ -783,7 +840,7 @@ class SpeechReader:
                 if "clause" in frame.addressee and kind in APPEALS:
                     heads += [s for c in verb.children if c.dep_ == "ccomp"
                               for s in c.children if s.dep_ == "nsubj"]
-        if kind in {"condemns", "expresses_concern"} and verb.lemma_.lower() in SAYING_LEMMAS:
+        if kind in {"condemns", "expresses_concern"} and verb.lemma_.lower() in CLAUSE_LEMMAS:
             heads += [s for c in verb.children if c.dep_ == "ccomp"  # "said X's act was ..."
                       for s in c.children if s.dep_ in {"nsubj", "nsubjpass"}
                       and s.lower_ not in PRONOUNS]
@@ -793,7 +850,7 @@ class SpeechReader:
                 party = self._party_within(head)
                 if party is not None:
                     out.append((party, None))
-            if not out and verb.lemma_.lower() in SAYING_LEMMAS:
+            if not out and verb.lemma_.lower() in CLAUSE_LEMMAS:
                 out += self._clause_subject_party(verb)  # "I am sad to learn X signed ..."
             heads = [] if out else heads
         for head in heads:
@@ -838,6 +895,11 @@ class SpeechReader:
                 span = self.view.entity_at(t)
                 if t.dep_ == "nsubj" and span is not None and span.label_ in AGENT_TYPES \
                         and span.label_ != "Person":
+                    return [(self.view.ref(span), None)]
+            for t in clause.subtree:  # "... are victims of crimes by the X authorities"
+                if t.dep_ == "pobj" and t.head.lower_ == "by" \
+                        and (span := self.view.entity_of_phrase(t)) is not None \
+                        and span.label_ in AGENT_TYPES and span.label_ != "Person":
                     return [(self.view.ref(span), None)]
         return []
 
@@ -942,7 +1004,7 @@ class SpeechReader:
                 continue
             governing = next((a for a in span.root.ancestors if a.pos_ in {"VERB", "AUX"}),
                              None)
-            if governing in (verb, verb.head):
+            if governing in (verb, verb.head) or _participle_of(governing, verb):
                 return value
         return self.view.doc_date if self.view.doc_date.known else UNKNOWN_DATE
 
@@ -978,6 +1040,57 @@ def _tells_past(clause: Token) -> bool:
     if clause.tag_ == "VBD" and clause.lemma_ not in {"be", "have"}:
         return True
     return clause.tag_ == "VBN" and bool(aux & {"had", "has", "have", "was", "were"})
+
+
+def _participle_of(clause: Token | None, verb: Token) -> bool:
+    """'Speaking to reporters on Monday, X said ...': the date of a participle clause
+    before the speech verb is the date of the act."""
+    return clause is not None and clause.dep_ == "advcl" and clause.head == verb \
+        and clause.tag_ == "VBG" and clause.i < verb.i
+
+
+def _failure_to_act(token: Token) -> bool:
+    """'has done nothing', 'failed to act', 'ignored the pleas': a party blamed for inaction
+    (the subject of the clause)."""
+    lemma = token.lemma_.lower()
+    if lemma == "do" and any(c.dep_ == "dobj" and c.lower_ == "nothing" for c in token.children):
+        return True
+    if lemma == "fail" and any(c.dep_ == "xcomp" for c in token.children):
+        return True
+    return lemma in INACTION_VERBS and token.pos_ == "VERB"
+
+
+def _feared_harm(clause: Token) -> bool:
+    """'they could face torture', 'it is very likely he was sent to a prison camp': a harm
+    the speaker fears, not one reported as done."""
+    words = list(clause.subtree)
+    text = clause.doc[words[0].i:words[-1].i + 1].text if words else ""
+    if not mentions_harm(text) or clause.lower_ in APPEAL_MODALS \
+            or any(c.lower_ in APPEAL_MODALS for c in clause.children):
+        return False  # "ought to be treated as refugees, since they may be tortured": a view
+    return any(t.lower_ in LIKELIHOOD_WORDS for t in words)
+
+
+def _fronted_participle(verb: Token) -> bool:
+    """'Criticised by rights groups for its silence, the office ...': a past participle
+    clause before its head verb."""
+    return verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i \
+        and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
+
+
+def _participle_subjects(verb: Token) -> list[Token]:
+    """The one a fronted participle clause is about: the subject of the verb it hangs on."""
+    if not _fronted_participle(verb):
+        return []
+    return [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+
+
+def _own_act(clause: Token) -> bool:
+    """'(said) it hoped ...', '(said) they condemned ...': a clause whose verb is an act of
+    its own (not a report) done by a pronoun, the speaker again."""
+    kind = VERB_KINDS.get(verb_lemma(clause.lemma_.lower(), clause.lower_), "other")
+    return kind not in {"reports", "other"} and any(
+        c.dep_ == "nsubj" and c.pos_ == "PRON" for c in clause.children)
 
 
 def _later(value: DateValue, reference: DateValue) -> bool:
@@ -1076,6 +1189,21 @@ def _topic(root: Token, sent: Span) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+def _fuller_unnamed_names(acts: list[SpeechAct]) -> list[SpeechAct]:
+    """'... by rights groups' and later 'A dozen rights groups said ...': an unnamed
+    speaker's short form takes the fuller wording the text gives it anywhere."""
+    texts = {a.speaker_text for a in acts if a.speaker is None and a.speaker_text}
+    out = []
+    for act in acts:
+        if act.speaker is None and act.speaker_text:
+            folded = act.speaker_text.casefold()
+            fuller = sorted(t for t in texts if t.casefold().endswith(" " + folded))
+            if len(fuller) == 1:
+                act = replace(act, speaker_text=fuller[0])
+        out.append(act)
+    return out
+
+
 def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
     """One report/opinion per speaker, addressee and date; an addressee-less duplicate of a
     statement that names its addressee is dropped. Acts on different dates are different
@@ -1094,7 +1222,8 @@ def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
         if act.stance not in APPEALS:
             if key in seen:
                 continue
-            if not addressee and (speaker, act.stance) in named:
+            if not addressee and (speaker, act.stance) in named \
+                    and act.stance not in {"other", "reports"}:
                 continue
         elif key in seen and act.topic == next(
                 (a.topic for a in out if (a.speaker.key if a.speaker else a.speaker_text,

@@ -111,10 +111,12 @@ class EntityAnnotator:
                       + self._list_candidates(doc, sents) + self._ner_candidates(doc, sents)
                       + self._name_shape_candidates(doc, words) + _peer_candidates(doc, words))
         candidates += _local_force_candidates(doc, words)
+        candidates += self._org_shape_candidates(doc, words)
         chosen = self._places_near_each_other(
             _drop_surname_lookalikes(doc, _resolve_overlaps(candidates)))
         chosen += self._document_aliases(doc, chosen, words)
         chosen += self._government_doubles(doc, chosen, government)
+        chosen = self._agency_short_forms(chosen)
         for c in sorted(chosen, key=lambda c: (c.start, c.end, c.key)):
             span = Span(doc, c.start, c.end, label=c.type, kb_id=c.key)
             spans.append(span)
@@ -269,6 +271,40 @@ class EntityAnnotator:
                                        False, 2))
         return found
 
+    def _org_shape_candidates(self, doc: Doc, words: list[str]) -> list[Candidate]:
+        """'the Riverside Aid Network': capitalised words ending in an organisation's head
+        noun name an organisation even when the statistical NER misses them. Lower priority
+        than the NER's own reading, so a name it found keeps its bounds."""
+        found = []
+        for i, word in enumerate(words):
+            if word.lower() not in lexicon.ORG_HEADS or not word[:1].isupper() or i == 0 \
+                    or doc[i].ent_type_ == "ORG":
+                continue  # a name the NER found keeps the NER's bounds
+            start = i
+            while start > 0 and (doc[start - 1].is_title or (
+                    doc[start - 1].lower_ in {"of", "for", "and"} and start > 1
+                    and doc[start - 2].is_title)) and not doc[start - 1].is_sent_start \
+                    and doc[start - 1].lower_ not in lexicon.TITLES | lexicon.ROLE_NOUNS:
+                start -= 1
+            if doc[start].is_sent_start and doc[start].lower_ == "the":
+                start += 1
+            while start < i and doc[start].lower_ in lexicon.NAME_CONNECTORS:
+                start += 1
+            if i - start < 1 or (doc[start].is_sent_start and start + 1 == i):
+                continue  # one capitalised word before the head: too weak alone
+            span = doc[start:i + 1]
+            if self.demonyms.get(span[0].lower_) or _in_headline(span.sent):
+                continue  # "Chinese Embassy" (the registry's) or a headline's capitals
+            known = self._registry_lookup(span.text)
+            if known:
+                found.append(self._known(span.start, span.end, known, span.text, 0))
+                continue
+            etype = _discovered_type(span.text, "ORG")
+            if etype is not None:
+                found.append(Candidate(span.start, span.end, new_key(span.text), span.text,
+                                       etype, False, 0))
+        return found
+
     def _ner_candidates(self, doc: Doc, sents: list[Span]) -> list[Candidate]:
         found = []
         starts = [sent.start for sent in sents]
@@ -382,10 +418,10 @@ class EntityAnnotator:
         if at < 0:
             return None
         start = at
-        state = self._registry_lookup(doc[at].text) or self.demonyms.get(doc[at].text.casefold())
+        state = self._state_named(doc[at].text)
         if state is None and at >= 1:
             two = f"{doc[at - 1].text} {doc[at].text}"
-            state = self._registry_lookup(two) or self.demonyms.get(two.casefold())
+            state = self._state_named(two)
             start = at - 1
         if state is None or self.registry[state].type != "State":
             return None
@@ -397,6 +433,34 @@ class EntityAnnotator:
             if words <= set(re.findall(r"[a-z]+", names)):
                 return entry.id, start
         return None
+
+    def _state_named(self, text: str) -> str | None:
+        """The state a word names as an owner: its name, demonym or capital metonym
+        ("Seoul's Foreign Ministry" is South Korea's)."""
+        known = self._registry_lookup(text)
+        if known and self.registry[known].type == "State":
+            return known
+        metonyms = [e for e, m in self.forms.get(text.casefold(), [])
+                    if m and self.registry[e].type == "State"]
+        if len(metonyms) == 1:
+            return metonyms[0]
+        return self.demonyms.get(text.casefold()) or known
+
+    def _agency_short_forms(self, chosen: list[Candidate]) -> list[Candidate]:
+        """A bare "Foreign Ministry" is the one registry agency of the document whose names
+        hold all its words ("South Korea's Foreign Ministry ... the Foreign Ministry")."""
+        agencies = {c.key: c for c in chosen if c.registered and c.type == "GovernmentAgency"}
+        out = []
+        for c in chosen:
+            if not c.registered and c.type == "GovernmentAgency":
+                words = set(re.findall(r"[a-z]+", c.label.casefold())) - {"the", "of"}
+                owners = [a for a in agencies.values() if words <= set(re.findall(
+                    r"[a-z]+", " ".join((a.label, *self.registry[a.key].aliases)).casefold()))]
+                if len(owners) == 1:
+                    a = owners[0]
+                    c = Candidate(c.start, c.end, a.key, a.label, a.type, True, c.priority)
+            out.append(c)
+        return out
 
     def _registry_lookup(self, text: str) -> str | None:
         folded = text.casefold()

@@ -67,6 +67,14 @@ ORG_WORDS = frozenset({
     "mission", "church", "partners", "commission", "agency", "office", "university",
 })
 COALITION_WORDS = frozenset({"coalition", "alliance", "network"})
+# Head nouns that end an organisation's name ("the Riverside Aid Network"): capitalised words
+# before one of them name an organisation even where the statistical NER sees nothing.
+ORG_HEADS = frozenset({
+    "foundation", "institute", "center", "centre", "association", "union", "alliance",
+    "coalition", "council", "network", "league", "society", "federation", "group",
+    "organization", "organisation", "campaign", "movement", "initiative", "fund", "forum",
+    "mission", "church", "partners",
+})
 # Class nouns that, right before a name, say the name is an organisation's ("the rights group
 # Mountain Path"), whatever the statistical NER guessed from the name's words.
 ORG_CLASS_NOUNS = frozenset({"group", "organisation", "organization", "ngo", "charity",
