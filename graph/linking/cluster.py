@@ -24,7 +24,13 @@ from dataclasses import dataclass
 
 from graph.facts import ForcedReturn
 from graph.linking.features import NEAR, THRESHOLD, Comparison, Profile, combine, compare, profile
-from graph.linking.model import STEP_CORPUS, STEP_CURATION, STEP_DOCUMENT, LinkContext
+from graph.linking.model import (
+    STEP_CORPUS,
+    STEP_CURATION,
+    STEP_DOCUMENT,
+    STEP_YEAR,
+    LinkContext,
+)
 
 # What two documents must share to be joined: a day or a month, or a place. A year alone is
 # no anchor: "hundreds were returned last year" fits every return of that year, and joining
@@ -55,6 +61,7 @@ class Candidate:
     right: int
     comparison: Comparison
     linked: bool
+    step: str = STEP_CORPUS  # STEP_YEAR: listed for review whatever its score
 
 
 class _Linker:
@@ -165,6 +172,46 @@ class _Linker:
                                             linked or root(a) == root(b)))
         return [g for n, g in enumerate(groups) if root(n) == n], candidates
 
+    # -- step 3 -------------------------------------------------------------------------
+    def within_year(self, groups: list[Group], candidates: list[Candidate]) -> list[Group]:
+        """A report still dated only to a year (no day, month or place joined it) joins the
+        event of that year it must be, when there is only one: of the other documents'
+        events of that year with its perpetrator and status that it may be (nothing
+        conflicts, no place disagrees), the only one whose count agrees, else the only one
+        (a count that differs is a disagreement). With two such events it stays apart:
+        "hundreds were returned that year" does not say which. Each such link has the step
+        "year" and is listed for review, whatever its score."""
+        by_year: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        for n, g in enumerate(groups):
+            p = g.profile
+            if p.perpetrator is not None and p.date.iso:
+                by_year[(p.perpetrator.key, p.prospective, p.date.iso[:4])].append(n)
+        alive = [True] * len(groups)
+        for n, group in enumerate(groups):
+            p = group.profile
+            if not alive[n] or p.perpetrator is None or len(p.date.iso or "") != 4:
+                continue
+            rivals = []
+            for m in by_year[(p.perpetrator.key, p.prospective, p.date.iso or "")]:
+                other = groups[m]
+                if (m == n or not alive[m] or other.profile.docs & p.docs
+                        or self.kept_apart(group.members, other.members)):
+                    continue
+                why = compare(p, other.profile)
+                if why.compatible and "place" not in why.disagreed:
+                    rivals.append((m, why))
+            chosen = _year_choice(rivals)
+            if chosen is None:
+                continue
+            m, why = chosen
+            keep, gone = (n, m) if n < m else (m, n)
+            pair = (groups[keep].members[0], groups[gone].members[0])
+            groups[keep].links.append((*pair, STEP_YEAR, why, None))
+            groups[keep].absorb(groups[gone])
+            alive[gone] = False
+            candidates.append(Candidate(*pair, why, True, STEP_YEAR))
+        return [g for n, g in enumerate(groups) if alive[n]]
+
     def _candidate_pairs(self, profiles: Sequence[Profile]) -> list[tuple[int, int]]:
         """Pairs that may link: same perpetrator and status, and dates that may both hold
         at a day or a month (the same day; a month against the days in it), or, when one
@@ -203,6 +250,15 @@ class _Linker:
         return sorted(pairs)
 
 
+def _year_choice(rivals: list[tuple[int, Comparison]]) -> tuple[int, Comparison] | None:
+    """The one event a year-only report can be: the only rival whose count agrees with
+    it, else the only rival. None when the year holds more than one (ambiguous)."""
+    agreeing = [r for r in rivals if "count" in r[1].agreed]
+    if len(agreeing) == 1:
+        return agreeing[0]
+    return rivals[0] if len(rivals) == 1 else None
+
+
 def link_groups(returns: Sequence[ForcedReturn], context: LinkContext
                 ) -> tuple[list[Group], list[Candidate]]:
     """The groups of mentions that are one event each (in order of their first mention),
@@ -215,6 +271,7 @@ def link_groups(returns: Sequence[ForcedReturn], context: LinkContext
     groups = [g for doc in sorted(by_doc) for g in linker.within_document(by_doc[doc])]
     groups = linker.join_decided(groups)
     groups, candidates = linker.across_documents(groups)
+    groups = linker.within_year(groups, candidates)
     for g in groups:
         g.members.sort()
     groups.sort(key=lambda g: g.members[0])
