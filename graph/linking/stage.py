@@ -56,7 +56,9 @@ class LinkStage:
                          "agreed": list(c.comparison.agreed),
                          "disagreed": list(c.comparison.disagreed),
                          "left": self._mention(left), "right": self._mention(right)})
-        rows.sort(key=lambda r: (abs(float(str(r["score"])) - THRESHOLD), json.dumps(r)))
+        # links of a year-only report first: they rest on what the corpus does not hold
+        rows.sort(key=lambda r: (r["step"] != STEP_YEAR, abs(float(str(r["score"])) - THRESHOLD),
+                                 json.dumps(r)))
         return rows
 
     def _mention(self, m: ForcedReturn) -> dict[str, str]:
