@@ -1,4 +1,4 @@
-"""Event coreference in two steps: within each document, then across documents.
+"""Event coreference in three steps: within each document, across documents, by year.
 
 Step 1 (per document, in text order): each mention joins the earlier group of its document
 it fits best (no hard conflict, no feature in disagreement: `features.compare`), else starts
@@ -11,6 +11,10 @@ chain of weak links cannot join what conflicts. A cross-document link needs an a
 day, a month or a place in common: a matching count or a year alone joins nothing. So
 candidates are blocked by perpetrator and day or month, and groups dated to a year or
 undated by place, which keeps the step near linear.
+
+Step 3 (`within_year`): a report still dated only to a year joins the only event of that
+year with its perpetrator that it may be (or the only one whose count agrees), never one of
+several.
 
 Researchers' decisions (graph/curation.py) come in as index sets: `same` groups are joined
 before step 2 whatever their features; `apart` pairs are never joined.
