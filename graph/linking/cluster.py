@@ -219,11 +219,15 @@ class _Linker:
     def _candidate_pairs(self, profiles: Sequence[Profile]) -> list[tuple[int, int]]:
         """Pairs that may link: same perpetrator and status, and dates that may both hold
         at a day or a month (the same day; a month against the days in it), or, when one
-        gives a year or no date (neither an anchor), a place in common, through
-        containment. Two different days never meet. Sorted, without repeats."""
+        gives a year or no date (neither an anchor), a place that agrees: one's place is
+        or lies in one of the other's (two cities of one province do not). Two different
+        days never meet. Sorted, without repeats."""
         exact: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # by date as given
         in_month: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # days of a month
+        # by a place as written, and by every place it lies in: one report's place agrees with
+        # another's when it lies in it, either way round (`features.compare`)
         by_place: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        by_within: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
         placed_only: list[int] = []  # a year or no date: only a place can anchor
         for n, p in enumerate(profiles):
             if p.perpetrator is None:
@@ -236,8 +240,10 @@ class _Linker:
                     in_month[(*who, iso[:7])].append(n)
             else:
                 placed_only.append(n)
-            for place in p.within:
+            for place in p.places:
                 by_place[(*who, place)].append(n)
+            for place in p.within:
+                by_within[(*who, place)].append(n)
         pairs: set[tuple[int, int]] = set()
         for (who_key, status, iso), members in exact.items():
             pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
@@ -247,10 +253,11 @@ class _Linker:
         for n in placed_only:
             p = profiles[n]
             assert p.perpetrator is not None
-            for place in p.within:
-                for other in by_place.get((p.perpetrator.key, p.prospective, place), ()):
-                    if other != n:
-                        pairs.add((min(n, other), max(n, other)))
+            who = (p.perpetrator.key, p.prospective)
+            others = {m for place in p.within for m in by_place.get((*who, place), ())}
+            others.update(m for place in p.places for m in by_within.get((*who, place), ()))
+            others.discard(n)
+            pairs.update((min(n, m), max(n, m)) for m in others)
         return sorted(pairs)
 
 
