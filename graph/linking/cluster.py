@@ -157,11 +157,13 @@ class _Linker:
             return n
 
         candidates: list[Candidate] = []
+        grown: set[int] = set()  # groups that absorbed another since they were scored
         for score, a, b, why in scored:
             ra, rb = sorted((root(a), root(b)))
             linked = False
             if score >= THRESHOLD and ra != rb:
-                merged = compare(profiles[ra], profiles[rb])
+                unchanged = (ra, rb) == (a, b) and not grown.intersection((a, b))
+                merged = why if unchanged else compare(profiles[ra], profiles[rb])
                 if (merged.compatible and merged.score >= THRESHOLD
                         and not profiles[ra].docs & profiles[rb].docs
                         and not self.kept_apart(groups[ra].members, groups[rb].members)):
@@ -169,6 +171,7 @@ class _Linker:
                                              STEP_CORPUS, merged, None))
                     groups[ra].absorb(groups[rb])
                     parent[rb] = ra
+                    grown.add(ra)
                     profiles[ra] = groups[ra].profile
                     linked = True
             if abs(score - THRESHOLD) <= NEAR:
