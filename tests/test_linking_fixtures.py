@@ -88,8 +88,12 @@ def test_linking_links_carry_score_and_reasons(built: Path) -> None:
     assert corpus and all(score >= 1.5 for _s, score, _a in corpus)
     # the city against its province (Dandong / Liaoning) counted as an agreeing place
     assert any("place" in agreed and "perpetrator" in agreed for _s, _sc, agreed in corpus)
-    # joins within one document (nothing disagreed, by construction) get no link node
-    assert {step for step, _sc, _a in links} == {"corpus"}
+    # joins within one document (nothing disagreed, by construction) get no link node; a
+    # year-only report joined to the one event of its year says so (step "year")
+    assert {step for step, _sc, _a in links} == {"corpus", "year"}
+    year = [agreed for step, _sc, agreed in links if step == "year"]
+    assert year and all("date-year" in agreed and not agreed & {"date-day", "date-month",
+                                                                 "place"} for agreed in year)
 
 
 def test_linking_each_link_joins_claims_of_two_documents(built: Path) -> None:
@@ -140,7 +144,12 @@ def test_linking_near_misses_and_recaps_in_the_review_file(built: Path) -> None:
 
     review = json.loads((built / "review.json").read_text(encoding="utf-8"))
     assert review["stale_decisions"] == []
-    assert all(abs(row["score"] - 1.5) <= 1.0 for row in review["near_threshold"])
+    rows = review["near_threshold"]
+    assert all(abs(row["score"] - 1.5) <= 1.0 for row in rows if row["step"] != "year")
+    # each link of a year-only report waits for a researcher's look, whatever its score
+    year = {frozenset((row["left"]["file"], row["right"]["file"]))
+            for row in rows if row["step"] == "year" and row["linked"]}
+    assert year == {frozenset(("g16a.txt", "g16b.txt")), frozenset(("g17a.txt", "g17b.txt"))}
 
 
 def test_linking_copy_of_fixtures_is_not_needed_for_rebuild(built: Path, tmp_path: Path) -> None:

@@ -52,6 +52,8 @@ def register(group: click.Group) -> None:
         click.echo(f"Links near the threshold ({len(near)}):")
         for n, row in enumerate(near[:limit], 1):
             state = "linked" if row["linked"] else "apart"
+            if row.get("step") == "year":
+                state += " (the only event of its year)"
             click.echo(f"  [{n}] {state}, score {row['score']}; agreed: "
                        f"{', '.join(row['agreed']) or '-'}; disagreed: "
                        f"{', '.join(row['disagreed']) or '-'}")

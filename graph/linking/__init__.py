@@ -2,8 +2,9 @@
 
     link_returns(returns, context) -> Linked(events, candidates, identities)
 
-Coreference runs in two steps (graph/linking/cluster.py): within each document, then across
-documents, scoring features (graph/linking/features.py). Each canonical event keeps the links
+Coreference runs in three steps (graph/linking/cluster.py): within each document, then across
+documents, scoring features (graph/linking/features.py), then a report dated only to a year
+joins the one event of that year it can be. Each canonical event keeps the links
 that joined it (step, score, features that agreed and disagreed), what its reports disagree on
 (graph/linking/disputes.py), a stable key (graph/linking/identity.py) and the keys it replaces.
 Conflicting counts and dates stay on each report's claim; the canonical event carries the

@@ -1,4 +1,4 @@
-"""Event coreference in two steps: within each document, then across documents.
+"""Event coreference in three steps: within each document, across documents, by year.
 
 Step 1 (per document, in text order): each mention joins the earlier group of its document
 it fits best (no hard conflict, no feature in disagreement: `features.compare`), else starts
@@ -12,6 +12,10 @@ day, a month or a place in common: a matching count or a year alone joins nothin
 candidates are blocked by perpetrator and day or month, and groups dated to a year or
 undated by place, which keeps the step near linear.
 
+Step 3 (`within_year`): a report still dated only to a year joins the only event of that
+year with its perpetrator that it may be (or the only one whose count agrees), never one of
+several.
+
 Researchers' decisions (graph/curation.py) come in as index sets: `same` groups are joined
 before step 2 whatever their features; `apart` pairs are never joined.
 """
@@ -24,7 +28,13 @@ from dataclasses import dataclass
 
 from graph.facts import ForcedReturn
 from graph.linking.features import NEAR, THRESHOLD, Comparison, Profile, combine, compare, profile
-from graph.linking.model import STEP_CORPUS, STEP_CURATION, STEP_DOCUMENT, LinkContext
+from graph.linking.model import (
+    STEP_CORPUS,
+    STEP_CURATION,
+    STEP_DOCUMENT,
+    STEP_YEAR,
+    LinkContext,
+)
 
 # What two documents must share to be joined: a day or a month, or a place. A year alone is
 # no anchor: "hundreds were returned last year" fits every return of that year, and joining
@@ -55,6 +65,7 @@ class Candidate:
     right: int
     comparison: Comparison
     linked: bool
+    step: str = STEP_CORPUS  # STEP_YEAR: listed for review whatever its score
 
 
 class _Linker:
@@ -146,11 +157,13 @@ class _Linker:
             return n
 
         candidates: list[Candidate] = []
+        grown: set[int] = set()  # groups that absorbed another since they were scored
         for score, a, b, why in scored:
             ra, rb = sorted((root(a), root(b)))
             linked = False
             if score >= THRESHOLD and ra != rb:
-                merged = compare(profiles[ra], profiles[rb])
+                unchanged = (ra, rb) == (a, b) and not grown.intersection((a, b))
+                merged = why if unchanged else compare(profiles[ra], profiles[rb])
                 if (merged.compatible and merged.score >= THRESHOLD
                         and not profiles[ra].docs & profiles[rb].docs
                         and not self.kept_apart(groups[ra].members, groups[rb].members)):
@@ -158,6 +171,7 @@ class _Linker:
                                              STEP_CORPUS, merged, None))
                     groups[ra].absorb(groups[rb])
                     parent[rb] = ra
+                    grown.add(ra)
                     profiles[ra] = groups[ra].profile
                     linked = True
             if abs(score - THRESHOLD) <= NEAR:
@@ -165,14 +179,58 @@ class _Linker:
                                             linked or root(a) == root(b)))
         return [g for n, g in enumerate(groups) if root(n) == n], candidates
 
+    # -- step 3 -------------------------------------------------------------------------
+    def within_year(self, groups: list[Group], candidates: list[Candidate]) -> list[Group]:
+        """A report still dated only to a year (no day, month or place joined it) joins the
+        event of that year it must be, when there is only one: of the other documents'
+        events of that year with its perpetrator and status that it may be (nothing
+        conflicts, no place disagrees), the only one whose count agrees, else the only one
+        (a count that differs is a disagreement). With two such events it stays apart:
+        "hundreds were returned that year" does not say which. Each such link has the step
+        "year" and is listed for review, whatever its score."""
+        by_year: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        for n, g in enumerate(groups):
+            p = g.profile
+            if p.perpetrator is not None and p.date.iso:
+                by_year[(p.perpetrator.key, p.prospective, p.date.iso[:4])].append(n)
+        alive = [True] * len(groups)
+        for n, group in enumerate(groups):
+            p = group.profile
+            if not alive[n] or p.perpetrator is None or len(p.date.iso or "") != 4:
+                continue
+            rivals = []
+            for m in by_year[(p.perpetrator.key, p.prospective, p.date.iso or "")]:
+                other = groups[m]
+                if (m == n or not alive[m] or other.profile.docs & p.docs
+                        or self.kept_apart(group.members, other.members)):
+                    continue
+                why = compare(p, other.profile)
+                if why.compatible and "place" not in why.disagreed:
+                    rivals.append((m, why))
+            chosen = _year_choice(rivals)
+            if chosen is None:
+                continue
+            m, why = chosen
+            keep, gone = (n, m) if n < m else (m, n)
+            pair = (groups[keep].members[0], groups[gone].members[0])
+            groups[keep].links.append((*pair, STEP_YEAR, why, None))
+            groups[keep].absorb(groups[gone])
+            alive[gone] = False
+            candidates.append(Candidate(*pair, why, True, STEP_YEAR))
+        return [g for n, g in enumerate(groups) if alive[n]]
+
     def _candidate_pairs(self, profiles: Sequence[Profile]) -> list[tuple[int, int]]:
         """Pairs that may link: same perpetrator and status, and dates that may both hold
         at a day or a month (the same day; a month against the days in it), or, when one
-        gives a year or no date (neither an anchor), a place in common, through
-        containment. Two different days never meet. Sorted, without repeats."""
+        gives a year or no date (neither an anchor), a place that agrees: one's place is
+        or lies in one of the other's (two cities of one province do not). Two different
+        days never meet. Sorted, without repeats."""
         exact: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # by date as given
         in_month: dict[tuple[str, bool, str], list[int]] = defaultdict(list)  # days of a month
+        # by a place as written, and by every place it lies in: one report's place agrees with
+        # another's when it lies in it, either way round (`features.compare`)
         by_place: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        by_within: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
         placed_only: list[int] = []  # a year or no date: only a place can anchor
         for n, p in enumerate(profiles):
             if p.perpetrator is None:
@@ -185,8 +243,10 @@ class _Linker:
                     in_month[(*who, iso[:7])].append(n)
             else:
                 placed_only.append(n)
-            for place in p.within:
+            for place in p.places:
                 by_place[(*who, place)].append(n)
+            for place in p.within:
+                by_within[(*who, place)].append(n)
         pairs: set[tuple[int, int]] = set()
         for (who_key, status, iso), members in exact.items():
             pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
@@ -196,11 +256,21 @@ class _Linker:
         for n in placed_only:
             p = profiles[n]
             assert p.perpetrator is not None
-            for place in p.within:
-                for other in by_place.get((p.perpetrator.key, p.prospective, place), ()):
-                    if other != n:
-                        pairs.add((min(n, other), max(n, other)))
+            who = (p.perpetrator.key, p.prospective)
+            others = {m for place in p.within for m in by_place.get((*who, place), ())}
+            others.update(m for place in p.places for m in by_within.get((*who, place), ()))
+            others.discard(n)
+            pairs.update((min(n, m), max(n, m)) for m in others)
         return sorted(pairs)
+
+
+def _year_choice(rivals: list[tuple[int, Comparison]]) -> tuple[int, Comparison] | None:
+    """The one event a year-only report can be: the only rival whose count agrees with
+    it, else the only rival. None when the year holds more than one (ambiguous)."""
+    agreeing = [r for r in rivals if "count" in r[1].agreed]
+    if len(agreeing) == 1:
+        return agreeing[0]
+    return rivals[0] if len(rivals) == 1 else None
 
 
 def link_groups(returns: Sequence[ForcedReturn], context: LinkContext
@@ -215,6 +285,7 @@ def link_groups(returns: Sequence[ForcedReturn], context: LinkContext
     groups = [g for doc in sorted(by_doc) for g in linker.within_document(by_doc[doc])]
     groups = linker.join_decided(groups)
     groups, candidates = linker.across_documents(groups)
+    groups = linker.within_year(groups, candidates)
     for g in groups:
         g.members.sort()
     groups.sort(key=lambda g: g.members[0])

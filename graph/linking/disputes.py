@@ -14,12 +14,14 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from graph.facts import ForcedReturn
-from graph.linking.features import bounds, dates_compatible, ranges_overlap
+from graph.linking.features import bounds, dates_compatible, ranges_overlap, same_entity
 from graph.linking.model import Disagreement, Side
 
 
 def disagreements(members: Sequence[ForcedReturn], containers: Mapping[str, tuple[str, ...]],
                   vague: frozenset[str] = frozenset()) -> tuple[Disagreement, ...]:
+    if len(members) < 2:  # most events have one report: nothing to compare
+        return ()
     out: list[Disagreement] = []
 
     def disputed(kind: str, given: list[ForcedReturn], value: Callable[[ForcedReturn], str],
@@ -46,7 +48,7 @@ def disagreements(members: Sequence[ForcedReturn], containers: Mapping[str, tupl
              lambda a, b: not (keys(a) & within(b) or keys(b) & within(a)))
     named = [m for m in members if m.perpetrator is not None]
     disputed("perpetrator", named, lambda m: m.perpetrator.label if m.perpetrator else "",
-             lambda a, b: a.perpetrator != b.perpetrator)
+             lambda a, b: not same_entity(a.perpetrator, b.perpetrator))
     return tuple(out)
 
 

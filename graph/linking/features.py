@@ -106,6 +106,14 @@ def combine(a: Profile, b: Profile) -> Profile:
                    a.counts + b.counts, a.prospective or b.prospective, a.docs | b.docs)
 
 
+def same_entity(a: EntityRef | None, b: EntityRef | None) -> bool:
+    """One node of the graph (its IRI is made of key and type): the label a report used
+    does not matter. (Cheaper than comparing the whole reference, for every pair scored.)"""
+    if a is None or b is None:
+        return a is b
+    return a.key == b.key and a.type == b.type
+
+
 def compare(a: Profile, b: Profile, *, same_document: bool = False) -> Comparison:
     """Whether a and b may be one event and, if so, what agrees and disagrees. Within a
     document a mention naming no perpetrator ("those repatriated") may join; across
@@ -113,11 +121,11 @@ def compare(a: Profile, b: Profile, *, same_document: bool = False) -> Compariso
     looked at once.)"""
     if a.prospective != b.prospective:
         return CONFLICTS["status"]
-    same_perpetrator = a.perpetrator == b.perpetrator
+    same_perpetrator = same_entity(a.perpetrator, b.perpetrator)
     if not same_perpetrator and (
             not same_document or (a.perpetrator is not None and b.perpetrator is not None)):
         return CONFLICTS["perpetrator"]
-    same_destination = a.destination is not None and a.destination == b.destination
+    same_destination = a.destination is not None and same_entity(a.destination, b.destination)
     if not same_destination and a.destination is not None and b.destination is not None:
         return CONFLICTS["destination"]
     iso_a, iso_b = a.date.iso, b.date.iso

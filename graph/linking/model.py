@@ -18,6 +18,7 @@ PROSPECTIVE_STATUSES = frozenset({"planned", "feared", "threatened", "risk", "at
 STEP_DOCUMENT = "document"  # two mentions in one document (headline, lead, recap)
 STEP_CORPUS = "corpus"  # two documents' events, scored
 STEP_CURATION = "curation"  # a researcher's same-event decision
+STEP_YEAR = "year"  # a year-only report and the one event of that year it can be
 
 
 @dataclass(frozen=True)

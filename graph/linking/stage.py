@@ -22,6 +22,7 @@ from graph.linking import LinkContext, Linked, NotSameEvent, SameEvent, link_ret
 from graph.linking.concerns import concerned
 from graph.linking.features import NEAR, THRESHOLD
 from graph.linking.identity import RECORD_FILE, fingerprint, read_record
+from graph.linking.model import STEP_YEAR
 from graph.registry import PLACE_TYPES, Registry
 
 REVIEW_FILE = "review.json"
@@ -47,14 +48,17 @@ class LinkStage:
     def near_threshold(self) -> list[dict[str, object]]:
         rows = []
         for c in self.linked.candidates:
-            if abs(c.comparison.score - THRESHOLD) > NEAR:
+            if abs(c.comparison.score - THRESHOLD) > NEAR and c.step != STEP_YEAR:
                 continue
             left, right = self.returns[c.left], self.returns[c.right]
-            rows.append({"linked": c.linked, "score": round(c.comparison.score, 2),
+            rows.append({"linked": c.linked, "step": c.step,
+                         "score": round(c.comparison.score, 2),
                          "agreed": list(c.comparison.agreed),
                          "disagreed": list(c.comparison.disagreed),
                          "left": self._mention(left), "right": self._mention(right)})
-        rows.sort(key=lambda r: (abs(float(str(r["score"])) - THRESHOLD), json.dumps(r)))
+        # links of a year-only report first: they rest on what the corpus does not hold
+        rows.sort(key=lambda r: (r["step"] != STEP_YEAR, abs(float(str(r["score"])) - THRESHOLD),
+                                 json.dumps(r)))
         return rows
 
     def _mention(self, m: ForcedReturn) -> dict[str, str]:

@@ -20,8 +20,10 @@ from graph.rdf.terms import concept, date_time, decimal, text
 from graph.vocab import RKG
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def event_iri(key: str) -> URIRef:
-    """The IRI of the canonical event with this stable key (graph/linking/identity.py)."""
+    """The IRI of the canonical event with this stable key (graph/linking/identity.py);
+    remembered: an event is named again by its links, disagreements and statements."""
     return URIRef(iris.fact("ForcedReturn", key))
 
 
@@ -63,13 +65,13 @@ def event_quads(add: Add, event: CanonicalReturn, claim_iri: Callable[[Fact], UR
         about = URIRef(iris.fact("Disagreement", event.key, dispute.kind))
         add(about, RDF.type, RKG.Disagreement)
         add(about, RKG.disagreementAbout, node)
-        add(about, RKG.disagreementKind, text(dispute.kind))
+        add(about, RKG.disagreementKind, _literal(dispute.kind))
         for side in dispute.sides:
             claim = claim_iri(side.claim)
             side_node = URIRef(f"{about}-{iris.digest(claim, side.value, length=12)}")
             add(about, RKG.hasSide, side_node)  # a rkg:DisagreementSide by its range
             add(side_node, RKG.sideClaim, claim)
-            add(side_node, RKG.sideValue, text(side.value))
+            add(side_node, RKG.sideValue, _literal(side.value))
 
 
 def _link(add: Add, event: URIRef, link: Link,
@@ -81,7 +83,7 @@ def _link(add: Add, event: URIRef, link: Link,
     add(node, RKG.linksClaim, left)
     add(node, RKG.linksClaim, right)
     add(node, RKG.linkStep, _literal(link.step))
-    add(node, RKG.linkScore, decimal(link.score))
+    add(node, RKG.linkScore, _score(link.score))
     for feature in link.agreed:
         add(node, RKG.agreesOn, _literal(feature))
     for feature in link.disagreed:
@@ -100,11 +102,16 @@ def concern_quads(add: Add, stage: LinkStage, fact_iri: Callable[[Fact], URIRef]
         add(nodes[id(statement)], RKG.concerns, event_iri(key))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1 << 12)
 def _literal(word: str) -> Literal:
-    """The literal of a feature or step name (a handful of words, written thousands of
-    times)."""
+    """The literal of a feature, step or kind name or of a disputed value (a handful of
+    words and figures, written thousands of times)."""
     return text(word)
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _score(score: float) -> Literal:
+    return decimal(score)  # a link's score: a few values, thousands of links
 
 
 def curation_quads(add: Add, stage: LinkStage, claim_iri: Callable[[Fact], URIRef],

@@ -71,6 +71,12 @@ Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?b
              OPTIONAL { ?c rkg:maxValue ?max } }
 }"""
 
+# what the sources of each event disagree on (graph/linking/disputes.py): a side per claim
+Q_DISAGREEMENTS = PREFIXES + """SELECT ?event ?kind ?value ?mention WHERE {
+  ?dispute a rkg:Disagreement ; rkg:disagreementAbout ?event ; rkg:disagreementKind ?kind ;
+           rkg:hasSide ?side . ?side rkg:sideClaim ?claim ; rkg:sideValue ?value .
+  ?claim prov:wasDerivedFrom ?mention }"""
+
 Q_COUNTS = PREFIXES + """SELECT ?c ?words ?value ?min ?max WHERE { ?c a rkg:PersonCount .
   OPTIONAL { ?c rkg:wordsAsWritten ?words } OPTIONAL { ?c rkg:value ?value }
   OPTIONAL { ?c rkg:minValue ?min } OPTIONAL { ?c rkg:maxValue ?max } }"""
@@ -255,6 +261,27 @@ def load_store(store: ox.Store) -> GraphData:
     data = GraphData(nodes, edges, documents, labels, _class_counts(store),
                      _graph_sizes(store), _build(store, labels), store)
     return data
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """One thing the reports of an event disagree on (count, date, place, perpetrator): each
+    side the value one claim gives and that claim's mention (its sentence)."""
+
+    kind: str
+    sides: tuple[tuple[str, str], ...]  # (value, mention IRI), sorted
+
+
+def disputes(store: ox.Store) -> dict[str, list[Dispute]]:
+    """event IRI -> its disagreements, by kind."""
+    sides: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for r in _rows(store, Q_DISAGREEMENTS):
+        sides[(_value(r["event"]), _value(r["kind"]))].add((_value(r["value"]),
+                                                            _value(r["mention"])))
+    out: dict[str, list[Dispute]] = defaultdict(list)
+    for (event, kind), found in sorted(sides.items()):
+        out[event].append(Dispute(kind, tuple(sorted(found))))
+    return dict(out)
 
 
 def _labels(store: ox.Store) -> dict[str, str]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.viz.data import REGISTRY, GraphData, Node
+from graph.viz.data import REGISTRY, GraphData, Node, disputes
 from graph.viz.details import class_label, grouped_props, quote_dict
 from graph.viz.styles import GROUP_BY_KEY, RKG
 
@@ -66,6 +66,7 @@ class PageFacts:
                 for target in targets:
                     self.incoming[target].append((pred, node.id))
         self.within = self._containment()
+        self.disputes = disputes(data.store)
 
     def _containment(self) -> dict[str, set[str]]:
         """place -> every place located in it (transitively), itself included."""
@@ -222,7 +223,20 @@ class PageFacts:
         docs = {q.doc for q in node.claims}
         harms = sorted({n.id for n in self.data.nodes.values() if n.group == "harm"
                         and any(q.doc in docs for q in n.claims)})
-        return {"harms": Cut.of([self.link(h, root) for h in harms])}
+        return {"harms": Cut.of([self.link(h, root) for h in harms]),
+                "disagreements": self._disagreements(node, root)}
+
+    def _disagreements(self, node: Node, root: str) -> list[dict[str, Any]]:
+        """What the event's reports disagree on, each side with its source and sentence
+        (the same rkg:Disagreement nodes `rkg query disagreements` reads)."""
+        quotes = {q.mention: q for q in node.claims}
+        out = []
+        for dispute in self.disputes.get(node.id, []):
+            sides = [{"value": value, "quote": quote_dict(self.data, quotes[mention], root)}
+                     for value, mention in dispute.sides if mention in quotes]
+            if len(sides) > 1:
+                out.append({"kind": dispute.kind, "sides": sides})
+        return out
 
 
 _HIDDEN = {RKG + "attestedBy", RKG + "datePrecision", RKG + "reviewStatus",
