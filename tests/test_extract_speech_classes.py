@@ -119,3 +119,9 @@ def test_a_headlines_unnamed_actor_is_the_bodys_organisation() -> None:
                  "on Tuesday said the deportations must stop.")
     assert ("Lakeview Shelter Network", "Laos", "condemns") in found
     assert all(speaker != "Rights group" for speaker, _, _ in found)
+
+
+def test_a_speaker_saying_it_does_something_keeps_the_act_without_addressee() -> None:
+    text = HEADLINE + "Tokyo's foreign ministry said it was making diplomatic efforts."
+    assert spans(text)["Tokyo's foreign ministry"] == "GovernmentAgency"
+    assert acts(text) == [("Ministry of Foreign Affairs of Japan", None, "other")]

@@ -230,11 +230,14 @@ class SpeechReader:
             channel = "Letter"
         topic = _topic(topic_root or verb, sent)
         date = self._date(sent, verb)
+        if kind not in APPEALS:  # "X said it ...": X is no addressee of its own words
+            addressees = [(a, t) for a, t in addressees
+                          if a is None or speaker is None or a != speaker]
         if not addressees:
             addressees = [(None, None)]
         for addressee, addressee_text in addressees:
             if addressee is not None and speaker is not None and addressee == speaker:
-                continue
+                continue  # an appeal to oneself: the speaker was misread
             self.out.append(SpeechAct(
                 evidence=self.view.evidence(sent, SPEECH, confidence),
                 speaker=speaker, speaker_text=speaker_text or (speaker.label if speaker
@@ -822,7 +825,7 @@ class SpeechReader:
                           for s in c.children if s.dep_ == "nsubj"]
                 heads += [c for c in verb.children if c.dep_ == "ccomp"  # "that the X:"
                           and c.pos_ in {"NOUN", "PROPN"}]
-            if kind == "other":
+            if kind == "other":  # "denied that X ...": X, never the speaker's own "it"
                 heads = [s for c in verb.children if c.dep_ == "ccomp"
                          for s in c.children if s.dep_ == "nsubj"]
                 frame = VERB_FRAMES.get(verb_lemma(verb.lemma_.lower(), verb.lower_))

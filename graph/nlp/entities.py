@@ -275,7 +275,7 @@ class EntityAnnotator:
         """'the Riverside Aid Network': capitalised words ending in an organisation's head
         noun name an organisation even when the statistical NER misses them. Lower priority
         than the NER's own reading, so a name it found keeps its bounds."""
-        found = []
+        found = self._owned_agencies(doc, words)
         for i, word in enumerate(words):
             if word.lower() not in lexicon.ORG_HEADS or not word[:1].isupper() or i == 0 \
                     or doc[i].ent_type_ == "ORG":
@@ -303,6 +303,24 @@ class EntityAnnotator:
             if etype is not None:
                 found.append(Candidate(span.start, span.end, new_key(span.text), span.text,
                                        etype, False, 0))
+        return found
+
+    def _owned_agencies(self, doc: Doc, words: list[str]) -> list[Candidate]:
+        """"Seoul's foreign ministry", "China's public security ministry": an agency written
+        in lower case after its state's possessive is the registry's agency of that state."""
+        found = []
+        for i, word in enumerate(words):
+            if word not in {"ministry", "department"} or i < 3:
+                continue
+            for start in (i - 1, i - 2):
+                if doc[start - 1].lower_ not in {"'s", "’s"} or not all(
+                        t.is_lower and t.is_alpha for t in doc[start:i]):
+                    continue
+                owned = self._state_agency(doc[start:i + 1])
+                if owned is not None:
+                    agency, first = owned
+                    found.append(self._known(first, i + 1, agency, doc[first:i + 1].text, 2))
+                    break
         return found
 
     def _ner_candidates(self, doc: Doc, sents: list[Span]) -> list[Candidate]:
