@@ -107,8 +107,10 @@ def test_a_fronted_participle_names_whom_the_critics_criticised() -> None:
             "said on Monday it would open an office in Laos. Twenty rights groups said "
             "the agency must speak out.")
     agency = "Office of the United Nations High Commissioner for Refugees"
-    assert acts(text) == [("Twenty rights groups", agency, "condemns"),
-                          ("Twenty rights groups", agency, "urges")]
+    found = acts(text)
+    assert ("Twenty rights groups", agency, "condemns") in found
+    assert ("Twenty rights groups", agency, "urges") in found
+    assert all(speaker != "rights groups" for speaker, _, _ in found)
 
 
 def test_a_headlines_unnamed_actor_is_the_bodys_organisation() -> None:
