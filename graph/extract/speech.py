@@ -725,9 +725,9 @@ class SpeechReader:
         unnamed = _unnamed_source(subj)
         if unnamed:
             return None, unnamed
-        if subj.pos_ in {"NOUN", "PROPN"} and len(text.split()) - (
-                text.split()[0].lower() in {"a", "an"}) >= 2 \
-                and subj.lemma_.lower() in GROUP_SPEAKERS:
+        if subj.pos_ in {"NOUN", "PROPN"} and (len(text.split()) - (
+                text.split()[0].lower() in {"a", "an"}) >= 2 or subj.tag_ == "NNS") \
+                and subj.lemma_.lower() in GROUP_SPEAKERS:  # "Activists criticised ..."
             return None, self._unnamed_chain(text)
         return None, ""
 
