@@ -130,7 +130,7 @@ def test_a_speaker_saying_it_does_something_keeps_the_act_without_addressee() ->
 
 
 def test_a_protest_to_a_state_addresses_it_and_bare_plural_critics_speak() -> None:
-    assert acts(HEADLINE + "The Japanese government protested to Beijing over the handling "
-                "of the case.") == [("Japan", "China", "condemns")]
+    assert acts(HEADLINE + "The Japanese government protested to the Chinese government over the "
+                "handling of the case.") == [("Japan", "China", "condemns")]
     assert acts(HEADLINE + "Activists have long criticized Beijing for treating the escapees "
                 "as illegal migrants.") == [("Activists", "China", "condemns")]
