@@ -9,7 +9,7 @@ conditional, not habitual. Habitual and "since 1998" clauses become `Practice` f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +24,13 @@ from graph.extract.context import (
     is_passive,
     subject_of,
 )
+from graph.extract.return_themes import (
+    KIN_NOUNS,
+    THEME_PRONOUNS,
+    phrase_count,
+    restates,
+    theme_count,
+)
 from graph.extract.story import CUSTODY_VERBS, is_people_name, with_story_places
 from graph.facts import (
     UNKNOWN_DATE,
@@ -32,13 +39,12 @@ from graph.facts import (
     Detention,
     EntityRef,
     ForcedReturn,
-    PersonCount,
     Practice,
     Visit,
 )
 from graph.nlp.entities import PLACE_TYPES
 from graph.registry import Registry
-from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR, parse_count
+from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR
 
 RETURNS = "rkg.returns.v1"
 DETENTIONS = "rkg.detentions.v1"
@@ -58,30 +64,36 @@ class RemovalFrame:
     needs: str | None = None
 
 
-def _load_frames() -> tuple[dict[str, RemovalFrame], dict[str, RemovalFrame], frozenset[str]]:
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, object]:
     text = resources.files("graph").joinpath("lexicons/removal_frames.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data: dict[str, object] = yaml.safe_load(text)
+    return data
+
+
+def _words(key: str) -> frozenset[str]:
+    """A word list of the removal lexicon."""
+    words = _lexicon()[key]
+    assert isinstance(words, list)
+    return frozenset(str(w) for w in words)
+
+
+def _load_frames() -> tuple[dict[str, RemovalFrame], dict[str, RemovalFrame], frozenset[str]]:
+    data: dict[str, list[dict[str, object]]] = _lexicon()  # type: ignore[assignment]
     tables: tuple[dict[str, RemovalFrame], dict[str, RemovalFrame]] = ({}, {})
     for table, key in zip(tables, ("verbs", "nouns"), strict=True):
         for entry in data[key]:
             table[entry["lemma"]] = RemovalFrame(
                 entry["lemma"], key[:-1], frozenset(entry.get("particles", ())),
                 frozenset(entry.get("destination", ())), entry.get("needs"))
-    return tables[0], tables[1], frozenset(data["anaphoric_predicates"])
+    return tables[0], tables[1], _words("anaphoric_predicates")
 
 
 VERB_FRAMES, NOUN_FRAMES, ANAPHORIC_PREDICATES = _load_frames()
+CUSTODY_NOUNS = _words("custody_nouns")
+RECEIVER_NOUNS = _words("receiver_nouns")
+SOURCE_NOUNS = _words("source_nouns")
 NOUN_TRIGGERS = frozenset(NOUN_FRAMES)
-# Heads of themes that are people besides the person nouns: relatives, groups, pronouns.
-KIN_NOUNS = frozenset({"wife", "husband", "son", "daughter", "mother", "father", "sister",
-                       "brother", "parent", "parents", "sons", "daughters", "relatives",
-                       "relative", "family", "families", "couple", "orphans", "pastor",
-                       "group", "groups", "crew", "asylum", "them", "they", "others"})
-THEME_PRONOUNS = frozenset({"those", "anyone", "who", "whom", "some", "many", "all", "most",
-                            "he", "she", "him", "her", "i", "we", "us", "me", "others",
-                            "thousands", "hundreds", "dozens", "scores", "them", "they"})
-SINGLE_PEOPLE = frozenset({"he", "she", "him", "her", "i", "me", "wife", "husband", "son",
-                           "daughter", "mother", "father", "sister", "brother"})
 HABITUAL_PHRASES = ("several times", "many times", "dozens of times", "dozen of times",
                     "numerous times", "again and again", "times over", "multiple times")
 FORCED_WORDS = frozenset({"forcibly", "forcefully", "forced", "forcible", "involuntarily",
@@ -106,6 +118,11 @@ ALLEGED = frozenset({"apparently", "reportedly", "allegedly", "presumably", "pos
 REPORTING_VERBS = frozenset({"report", "say", "tell", "claim", "state", "confirm", "note",
                              "announce", "add", "allege", "cite", "believe", "indicate",
                              "reveal", "show", "according"})
+# Heads that deny the act of the clause they govern ("rejected claims that it deported").
+DENIAL_HEADS = frozenset({"deny", "reject", "dismiss", "refute", "denial", "rebut"})
+# Raising verbs that report an act as hearsay: "are said to have been deported".
+HEARSAY_HEADS = REPORTING_VERBS | frozenset({"think", "suspect", "fear", "rumour", "rumor",
+                                             "estimate", "presume", "seem", "appear"})
 DETENTION_VERBS = frozenset({"detain", "arrest", "imprison", "jail", "hold", "capture",
                              "apprehend", "seize", "incarcerate", "round"})
 PERPETRATOR_TYPES = frozenset({"State", "GovernmentAgency"})
@@ -137,15 +154,35 @@ def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
                     sentence_of.append(n)
                     theme = _theme(token)
                     guesses.append(_demonym_state(view, theme) if theme is not None else None)
+                    if event.perpetrator is None and theme is not None and restates(theme):
+                        events[-1] = _onward(events, sentence_of)
     events = with_story_places(view, list(zip(sentence_of, events, strict=True)),
                                PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS)
     return _fill_defaults(view, events, guesses), practices
 
 
+def _onward(events: list[ForcedReturn], sentence_of: list[int]) -> ForcedReturn:
+    """The last event, with no agent, restating the people of an event told just before
+    that took them to another state: that state sends them on ("Laos deported nine people
+    to China on May 2. They were sent on to North Korea a day later.")."""
+    event, n = events[-1], sentence_of[-1]
+    for before, m in zip(reversed(events[:-1]), reversed(sentence_of[:-1]), strict=True):
+        if n - m > ONWARD_SENTENCES:
+            break
+        leg = before.destination
+        if leg is not None and leg.type == "State" and before.status not in UNREALISED \
+                and event.destination is not None and leg != event.destination:
+            return replace(event, perpetrator=leg, origin=event.origin or leg)
+    return event
+
+
+ONWARD_SENTENCES = 2
+
+
 # -- triggers and mood --------------------------------------------------------------------
 TRIGGER_PREFIXES = ("repatriat", "refoul", "deport")
 # Every lemma _is_trigger may accept (besides words starting with TRIGGER_PREFIXES).
-TRIGGER_LEMMAS = VERB_FRAMES.keys() | NOUN_TRIGGERS
+TRIGGER_LEMMAS = frozenset(VERB_FRAMES.keys() | NOUN_TRIGGERS)
 
 
 def _is_trigger(token: Token) -> bool:
@@ -167,8 +204,7 @@ def _is_trigger(token: Token) -> bool:
 
 def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
     """The frame's particles, needs or destination are present on `verb`."""
-    if frame.particles and any(c.lower_ in frame.particles for c in verb.children
-                               if c.dep_ in {"prt", "advmod", "prep"}):
+    if frame.particles and any(c.lower_ in frame.particles for c in _particle_zone(verb)):
         return True
     if frame.needs == "forced":
         return (any(c.lower_ in FORCED_WORDS for c in verb.children) or is_passive(verb)
@@ -176,7 +212,7 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
     if frame.needs == "border" and not any(t.lower_ in {"border", "frontier"}
                                            for t in verb.subtree):
         return False
-    if frame.needs == "custody" and not any(t.lower_ in {"custody", "hands"}
+    if frame.needs == "custody" and not any(t.lower_ in CUSTODY_NOUNS
                                             for t in verb.subtree):
         return False
     if frame.destination:
@@ -190,12 +226,22 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
     return not frame.particles and frame.needs is None
 
 
+def _particle_zone(verb: Token) -> list[Token]:
+    """The verb's particles and adverbs, and those the parse hangs on its object ("sent 20
+    more back")."""
+    zone = [c for c in verb.children if c.dep_ in {"prt", "advmod", "prep"}]
+    for obj in verb.children:
+        if obj.dep_ == "dobj":
+            zone += [c for c in obj.children if c.dep_ in {"advmod", "prt"}]
+    return zone
+
+
 def _prep_state(verb: Token, prep: str) -> bool:
     """A `prep` phrase of `verb` names a country (a GPE, or custody of a people)."""
     for c in verb.children:
         if c.dep_ in {"prep", "dative"} and c.lower_ == prep:
             for t in c.subtree:
-                if t.ent_type_ in {"GPE", "NORP"} or t.lower_ in {"custody", "hands"}:
+                if t.ent_type_ in {"GPE", "NORP"} or t.lower_ in CUSTODY_NOUNS:
                     return True
     return False
 
@@ -203,6 +249,9 @@ def _prep_state(verb: Token, prep: str) -> bool:
 def _has_person_theme(verb: Token) -> bool:
     """Something human is sent: the object (active) or subject (passive) is people."""
     themes = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "csubjpass"}]
+    upto = _up_to_object(verb)
+    if upto is not None:
+        themes.append(upto)
     if verb.dep_ in {"relcl", "acl"} and not any(c.dep_ == "nsubj" for c in verb.children):
         themes.append(verb.head)  # "the defectors returned last week" (its own subject
         # would make the head a place or time: "the camp where many women sent back end up")
@@ -222,6 +271,25 @@ def _has_person_theme(verb: Token) -> bool:
         if theme.like_num or theme.tag_ == "CD":
             return True
     return False
+
+
+def _up_to_object(verb: Token) -> Token | None:
+    """The object the parse hangs under a particle: "repatriated up to 600 people" read as
+    the phrasal verb "repatriate up" with a "to" phrase."""
+    for prt in verb.children:
+        if prt.dep_ == "prt" and prt.lower_ == "up":
+            for prep in prt.children:
+                if prep.dep_ == "prep" and prep.lower_ == "to":
+                    return next((p for p in prep.children if p.dep_ == "pobj"), None)
+    return None
+
+
+def _relative_subject(verb: Token) -> bool:
+    """A relative clause whose subject is its relative pronoun ("China, which deported
+    them"): the noun it modifies is the agent, not the theme."""
+    return verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and (c.tag_ in {"WDT", "WP"} or c.lower_ in {"which", "who", "that"})
+        for c in verb.children)
 
 
 def _is_headline(view: DocView, sent: Span) -> bool:
@@ -268,6 +336,9 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
     for ancestor in [token, *token.ancestors]:
         if modifier:
             break  # a relative clause tells what happened to its noun, whatever the verb above
+        if ancestor is not token and ancestor.lemma_.lower() in DENIAL_HEADS and not any(
+                c.dep_ == "neg" for c in ancestor.children):
+            return "denied"  # "Laos denied that it had deported them"
         if ancestor is not token and ancestor.lemma_.lower() in PREVENTIVE_HEADS:
             return _unrealised(ancestor.lemma_.lower())
         if ancestor.lemma_.lower() in HABITUAL_HEADS and ancestor is not token:
@@ -312,6 +383,9 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
         if any(a.lower_ == "have" for a in aux):
             return "alleged"
         return _modal_status(modal)
+    if any(a.lower_ == "to" for a in aux) and any(a.lower_ == "have" for a in aux) \
+            and token.head.lemma_.lower() in HEARSAY_HEADS:
+        return "alleged"  # "are reported to have been sent back", "is believed to have ..."
     if any(a.lower_ == "to" for a in aux) and any(a.lower_ == "be" for a in aux):
         return _unrealised(token.head.lemma_.lower(), default="planned")  # "due to be sent"
     if any(a.lower_ in {"being", "be", "to"} for a in aux):
@@ -461,7 +535,7 @@ def _event(view: DocView, sent: Span, trigger: Token, mood: str) -> ForcedReturn
     destination = _destination(view, trigger, perpetrator)
     origin = _origin(view, trigger) or perpetrator
     theme = _theme(trigger)
-    count = _count(view, sent, trigger, theme) or _people_in(theme)
+    count = theme_count(view, sent, trigger, theme, TRIGGER_LEMMAS)
     anchor = trigger.head if _restated(trigger) else trigger
     date = _date(view, sent, anchor)
     places = [p for p in _places(view, anchor, theme) if p not in (origin, destination)
@@ -485,8 +559,14 @@ def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
             for c in trigger.children:
                 if c.dep_ == "prep" and c.lower_ == "by":
                     actor = next((p for p in c.children if p.dep_ == "pobj"), None)
+    elif _relative_subject(trigger):
+        actor = trigger.head  # "China, which deported them"
     elif is_passive(trigger) or trigger.dep_ in {"relcl", "acl"} or agent_of(trigger):
         actor = agent_of(trigger)  # also the last verb of "was held, tried and sent back by"
+        if actor is None:
+            leg = _earlier_leg(view, trigger)
+            if leg is not None:
+                return leg
     else:
         actor = subject_of(trigger)
     if actor is not None:
@@ -502,6 +582,22 @@ def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
                     span = view.entity_of_phrase(pobj, PERPETRATOR_TYPES)
                     if span is not None:
                         return _as_state(view, view.ref(span))
+    return None
+
+
+def _earlier_leg(view: DocView, trigger: Token) -> EntityRef | None:
+    """The state an earlier leg took the people to, told in their relative clause: "nine
+    people who were deported by Laos to China were sent on to Korea" (China sends them)."""
+    theme = _theme(trigger)
+    if theme is None:
+        return None
+    for leg in theme.children:
+        if leg.dep_ in {"relcl", "acl"} and leg != trigger and leg.pos_ == "VERB" \
+                and _is_trigger(leg):
+            destination = _destination(view, leg, _perpetrator(view, leg))
+            if destination is not None and destination.type == "State" \
+                    and destination != _destination(view, trigger, None):
+                return destination
     return None
 
 
@@ -543,10 +639,10 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                     continue
                 if ref != perpetrator:
                     return ref
-    for c in trigger.children:  # "into North Korean hands", "to Chinese custody"
-        if c.dep_ == "prep" and c.lower_ in {"to", "into", "in"}:
+    for c in trigger.children:  # "into North Korean hands", "to Chinese border guards"
+        if c.dep_ in {"prep", "dative"} and c.lower_ in {"to", "into", "in"}:
             for pobj in c.children:
-                if pobj.lemma_.lower() in {"custody", "hand", "hands"}:
+                if pobj.lemma_.lower() in CUSTODY_NOUNS or pobj.lower_ in RECEIVER_NOUNS:
                     people = view.demonym_state([t.text for t in pobj.children])
                     if people is not None and people != perpetrator:
                         return people
@@ -589,32 +685,23 @@ def _theme(trigger: Token) -> Token | None:
             if c.dep_ == "prep" and c.lower_ == "of":
                 return next((p for p in c.children if p.dep_ == "pobj"), None)
         return None
-    if trigger.dep_ in {"relcl", "acl"}:
-        return trigger.head  # "the 600 defectors who were forcibly returned"
+    if trigger.dep_ in {"relcl", "acl"} and not _relative_subject(trigger) and not any(
+            c.dep_ in {"dobj", "nsubjpass"} and c.tag_ not in {"WDT", "WP"}
+            and c.lower_ not in {"which", "who", "whom", "that"} for c in trigger.children):
+        return trigger.head  # "the 600 defectors who were forcibly returned" (but its own
+        # subject in "on May 2, when some were sent back")
     for c in trigger.children:
         if c.dep_ in {"dobj", "nsubjpass"}:
             return c
+    upto = _up_to_object(trigger)
+    if upto is not None:
+        return upto
     for c in trigger.children:
         if c.dep_ == "csubjpass":  # a parse slip: "ten North Koreans arrested in ..."
             return next((t for t in c.children if t.dep_ in {"nsubj", "nsubjpass"}), c)
     if trigger.dep_ in {"conj", "advcl"} and trigger.head.pos_ in {"VERB", "AUX"}:
         return _theme(trigger.head)  # "were arrested, tried and repatriated"
     return None
-
-
-def _people_in(theme: Token | None) -> PersonCount | None:
-    """A theme of named single people: "she and her son" are 2, "his wife" is 1."""
-    if theme is None:
-        return None
-    if theme.tag_ == "CD" and not any(c.dep_ == "prep" for c in theme.children):
-        return parse_count(theme.text)  # "the nine were sent back"
-    members = [theme, *[t for t in theme.subtree if t.dep_ == "conj" and t.head.i in
-                        {m.i for m in theme.subtree}]]
-    if not all(m.lower_ in SINGLE_PEOPLE or (m.tag_ in {"NN", "NNP"} and (
-            m.lower_ in PERSON_NOUNS_SINGULAR or m.ent_type_ == "PERSON")) for m in members):
-        return None
-    words = theme.doc[theme.left_edge.i:theme.right_edge.i + 1].text
-    return PersonCount(len(members), None, None, "exact", words)
 
 
 def _phrase(head: Token) -> str:
@@ -625,22 +712,6 @@ def _phrase(head: Token) -> str:
     tokens = [t for t in tokens if t.i >= head.left_edge.i][:10]
     text = " ".join(t.text for t in tokens if not t.is_punct)
     return text.strip() or head.text
-
-
-def _count(view: DocView, sent: Span, trigger: Token, theme: Token | None
-           ) -> PersonCount | None:
-    counts = view.counts_in(sent)
-    if not counts:
-        return None
-    zones = []
-    if theme is not None:
-        zones.append({t.i for t in theme.subtree})
-    zones.append({t.i for t in trigger.subtree})
-    for zone in zones:
-        for span, value in counts:
-            if any(i in zone for i in range(span.start, span.end)):
-                return value
-    return None
 
 
 def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
@@ -665,10 +736,17 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
         if kind in {"since", "name"} or not value.known:
             continue
         verb = _governing_verb(span.root)
+        if verb is not None and verb != trigger and verb in trigger.subtree \
+                and verb.pos_ in {"VERB", "AUX"} and _is_trigger(verb):
+            continue  # the date of a return told inside this one's phrase ("to China,
+            # which sent them on in July")
         reporting = (verb is not None and verb != trigger
                      and verb.lemma_.lower() in REPORTING_VERBS)
         after = _introduced_by(span.root, trigger, {"after", "following", "since"})
-        attached = _attached(span.root, trigger)
+        # a noun's date may hang on the verb above it: "condemned the deportation of the
+        # nine on May 3"
+        attached = _attached(span.root, trigger) or (
+            trigger.pos_ == "NOUN" and span.start == trigger.right_edge.i + 1)
         if not attached and (trigger.pos_ == "NOUN" or _after(value, view.doc_date)):
             continue
         direct = verb == trigger
@@ -692,7 +770,8 @@ PRECISION = {"year": 1, "month": 2, "day": 3}
 ANAPHORIC_DAYS = re.compile(
     r"(?i)\b(?:(?P<same>(?:that|the)\s+(?:same\s+)?day)|(?P<next>the\s+(?:next|following)"
     r"\s+day)|(?P<prev>the\s+(?:previous\s+day|day\s+before))|(?P<n>a|one|two|three|four|"
-    r"five|six|seven|eight|nine|ten|\d{1,2})\s+days?\s+(?P<dir>later|earlier))\b")
+    r"five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<unit>days?|weeks?)\s+"
+    r"(?P<dir>later|earlier|after|afterwards|before))\b")
 SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
          "eight": 8, "nine": 9, "ten": 10}
 
@@ -708,7 +787,8 @@ def _anaphoric_day(view: DocView, sent: Span, trigger: Token | None = None) -> D
             continue
         offset = 0 if m["same"] else 1 if m["next"] else -1 if m["prev"] else (
             (int(m["n"]) if m["n"].isdigit() else SMALL[m["n"].lower()])
-            * (1 if m["dir"].lower() == "later" else -1))
+            * (7 if m["unit"].lower().startswith("week") else 1)
+            * (-1 if m["dir"].lower() in {"earlier", "before"} else 1))
         start = view.sentence_of(max(0, sent.start - 1)).start
         start = view.sentence_of(max(0, start - 1)).start
         days = [(d, v) for d, v, k in view.dates_in(view.doc[start:span.start])
@@ -783,8 +863,7 @@ def _clause_text(span: Span) -> str:
 
 
 # Verbs whose places belong to the returned people's story (where they were caught or held).
-PLACE_VERBS = CUSTODY_VERBS | {"be", "take", "carry", "cross", "send", "hand", "transfer",
-                               "move"}
+PLACE_VERBS = CUSTODY_VERBS | _words("story_verbs")
 
 
 def _places(view: DocView, trigger: Token, theme: Token | None = None) -> list[EntityRef]:
@@ -795,16 +874,36 @@ def _places(view: DocView, trigger: Token, theme: Token | None = None) -> list[E
     if theme is not None and theme not in tokens:
         tokens += list(theme.subtree)
     for t in tokens:
+        if _told_by_source(t, trigger, theme):
+            continue  # "..., a source in the border town said"
         verb = _governing_verb(t)
         if _crossing(t, trigger):
             own.append(t)  # "over the border into Laos's Bokeo province", wherever it hangs
             continue
-        if verb is not None and verb != trigger and verb.pos_ in {"VERB", "AUX"} \
-                and verb.lemma_.lower() not in PLACE_VERBS \
-                and verb.lemma_.lower() not in TRIGGER_LEMMAS:
+        if verb is not None and verb != trigger and verb.pos_ in {"VERB", "AUX"} and (
+                verb.lemma_.lower() not in PLACE_VERBS | TRIGGER_LEMMAS or _intended(verb)):
             continue
         own.append(t)
     return view.places_in(own)
+
+
+def _intended(verb: Token) -> bool:
+    """An infinitive of intent: "getting ready to escape from a camp" tells no place the
+    people were in."""
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                     for c in verb.children)
+
+
+def _told_by_source(token: Token, trigger: Token, theme: Token | None) -> bool:
+    """In the phrase of whoever tells the story: a source noun (not the theme) that is a
+    loose modifier or the subject of the clause around the trigger."""
+    for a in token.ancestors:
+        if a in (trigger, theme):
+            return False
+        if a.lower_ in SOURCE_NOUNS and a.dep_ in {"npadvmod", "appos", "nsubj", "parataxis",
+                                                   "dep"}:
+            return True
+    return False
 
 
 def _crossing(token: Token, trigger: Token) -> bool:
@@ -871,7 +970,7 @@ def _fill_defaults(view: DocView, events: list[ForcedReturn],
 def _people_demonym_state(view: DocView) -> EntityRef | None:
     """The state whose people the document is about ("North Korean defectors" x12)."""
     tally: dict[str, int] = {}
-    text = view.info.text.casefold()
+    text = _without_actors(view).casefold()
     for d, state, longers in _demonyms_within(view.registry):
         n = text.count(d + " ") + text.count(d + "s")
         for longer in longers:
@@ -881,6 +980,16 @@ def _people_demonym_state(view: DocView) -> EntityRef | None:
     if not tally:
         return None
     return view.registered(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+
+
+def _without_actors(view: DocView) -> str:
+    """The text with the names of states and their agencies blanked: the demonym of
+    "Chinese police" names who acts, not whose people are returned."""
+    chars = list(view.info.text)
+    for span in view.entities():
+        if span.label_ in PERPETRATOR_TYPES:
+            chars[span.start_char:span.end_char] = " " * (span.end_char - span.start_char)
+    return "".join(chars)
 
 
 @lru_cache(maxsize=4)
@@ -961,7 +1070,7 @@ def extract_detentions_and_visits(view: DocView) -> tuple[list[Detention], list[
                 detentions.append(Detention(
                     view.evidence(sent, DETENTIONS, 0.6), detainer, facility,
                     tuple(p for p in places if p != facility),
-                    _count(view, sent, token, theme), _phrase(theme),
+                    phrase_count(view, sent, token, theme), _phrase(theme),
                     _date(view, sent, token)))
             elif lemma == "visit" and token.tag_ in {"VBD", "VBN"}:
                 subj = subject_of(token)

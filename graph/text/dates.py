@@ -553,7 +553,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(_I.format(r"\b(?:the\s+(?:previous|following|next|same)\s+(?:day|week|month|year)"
                           r"|the\s+day\s+(?:before|after)|that\s+(?:same\s+)?(?:day|week|month|year)"
                           r"|(?:a|one)\s+(?:day|week|month|year)\s+(?:earlier|later)"
-                          r"|(?:" + _NUM + r"|\d{1,2})\s+days\s+(?:earlier|later))\b")),
+                          r"|(?:" + _NUM + r"|\d{1,2})\s+(?:days|weeks)\s+(?:earlier|later))\b")),
      _anaphoric),
 ]
 # What each pattern cannot match without: a month name (as cased in the patterns; the
