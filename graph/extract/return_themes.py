@@ -137,7 +137,8 @@ def _member_count(member: Token, exact_only: bool) -> PersonCount | None:
         numbers = [member]
     if numbers:
         start = min(t.i for t in numbers[0].subtree)
-        count = parse_count(member.doc[start:numbers[0].i + 1].text)
+        count = parse_count(member.doc[start:numbers[0].i + 1].text) or parse_count(
+            numbers[0].text)  # "another 80": the number alone
         if count is not None and (count.value is not None or not exact_only):
             return count
         return None

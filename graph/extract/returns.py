@@ -31,7 +31,12 @@ from graph.extract.return_themes import (
     restates,
     theme_count,
 )
-from graph.extract.story import CUSTODY_VERBS, is_people_name, with_story_places
+from graph.extract.story import (
+    CUSTODY_VERBS,
+    is_people_name,
+    with_arrival_dates,
+    with_story_places,
+)
 from graph.facts import (
     UNKNOWN_DATE,
     UNREALISED,
@@ -93,6 +98,7 @@ VERB_FRAMES, NOUN_FRAMES, ANAPHORIC_PREDICATES = _load_frames()
 CUSTODY_NOUNS = _words("custody_nouns")
 RECEIVER_NOUNS = _words("receiver_nouns")
 SOURCE_NOUNS = _words("source_nouns")
+ARRIVAL_VERBS = _words("arrival_verbs")
 NOUN_TRIGGERS = frozenset(NOUN_FRAMES)
 HABITUAL_PHRASES = ("several times", "many times", "dozens of times", "dozen of times",
                     "numerous times", "again and again", "times over", "multiple times")
@@ -148,16 +154,17 @@ def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
             elif mood in UNREALISED and _bare_plural(_theme(token)):
                 continue  # "each will extradite people convicted of crimes": a rule, no plan
             elif mood in {"event", "alleged"} | UNREALISED:
-                event = _event(view, sent, token, mood)
-                if event is not None:
+                for event in _events(view, sent, token, mood):
                     events.append(event)
                     sentence_of.append(n)
                     theme = _theme(token)
                     guesses.append(_demonym_state(view, theme) if theme is not None else None)
                     if event.perpetrator is None and theme is not None and restates(theme):
                         events[-1] = _onward(events, sentence_of)
-    events = with_story_places(view, list(zip(sentence_of, events, strict=True)),
-                               PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS)
+    people = PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS
+    dated = with_arrival_dates(view, list(zip(sentence_of, events, strict=True)), people,
+                               ARRIVAL_VERBS)
+    events = with_story_places(view, dated, people)
     return _fill_defaults(view, events, guesses), practices
 
 
@@ -327,8 +334,9 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
     if any(c.dep_ == "mark" and c.lower_ in {"before", "until", "till"} for c in children) \
             and not _anchored(token):
         return "none"  # background to another clause: "hours before he was returned"
-    if _blamed_for(token):
-        return "event"  # "condemned Russia for handing him over": the act is presupposed
+    if _blamed_for(token):  # "condemned Russia for handing him over": the act is
+        # presupposed, unless it is only charged ("was accused of deporting them")
+        return "alleged" if token.head.head.lemma_.lower() in CHARGE_VERBS else "event"
     first = token
     while first.dep_ == "conj" and first.head.pos_ in {"VERB", "AUX"}:
         first = first.head  # "people who were seized and sent back": the relative clause's
@@ -400,7 +408,11 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
 # Quantifiers that leave a plural generic ("many women sent back end up in camps").
 QUANTIFIERS = frozenset({"many", "most", "some", "several", "numerous", "all", "any", "few"})
 CENSURE_VERBS = frozenset({"condemn", "criticise", "criticize", "denounce", "slam", "blast",
-                           "blame", "accuse", "rebuke", "fault", "censure", "punish", "thank"})
+                           "blame", "accuse", "rebuke", "fault", "censure", "punish", "thank",
+                           "charge", "suspect"})
+
+
+CHARGE_VERBS = frozenset({"accuse", "charge", "suspect", "allege"})
 
 
 def _blamed_for(token: Token) -> bool:
@@ -469,7 +481,7 @@ def _noun_mood(noun: Token) -> str:
 # PREVENTIVE_HEADS ("halt", "urge") it is only a topic.
 FEAR_HEADS = frozenset({"risk", "fear", "face", "danger", "threat", "threaten", "imminent",
                         "likely", "possible", "await", "awaiting", "worry", "concern"})
-PLAN_HEADS = frozenset({"plan", "intend", "prepare", "schedule", "set", "agree",
+PLAN_HEADS = frozenset({"plan", "intend", "prepare", "schedule", "set", "agree", "expect",
                         "order", "seek", "try", "attempt", "want", "due", "arrange"})
 NOUN_PLANNED = frozenset({"planned", "scheduled", "pending", "proposed", "intended"})
 NOUN_FEARED = frozenset({"imminent", "possible", "feared", "threatened", "looming",
@@ -528,17 +540,50 @@ def _has_since(token: Token) -> bool:
 
 
 # -- event assembly -----------------------------------------------------------------------
-def _event(view: DocView, sent: Span, trigger: Token, mood: str) -> ForcedReturn | None:
+def _events(view: DocView, sent: Span, trigger: Token, mood: str) -> list[ForcedReturn]:
+    """The trigger's event, and one more for each gapped conjunct that reuses its verb
+    ("repatriated 50 people in March and another 80 in April"): each part of the sentence
+    keeps its own count, date and places."""
+    gaps = _gapped(trigger)
+    if not gaps:
+        event = _event(view, sent, trigger, mood)
+        return [event] if event is not None else []
+    bounds = [sent.start, *[g.left_edge.i for g in gaps], sent.end]
+    out = []
+    for n, theme in enumerate([None, *gaps]):
+        part = view.doc[bounds[n]:bounds[n + 1]]
+        event = _event(view, sent, trigger, mood, part, theme)
+        if event is not None:
+            out.append(event)
+    return out
+
+
+def _gapped(trigger: Token) -> list[Token]:
+    """Conjuncts of a verb that are counted people with no verb of their own: "another 80",
+    "60 more", "a further 12 women"."""
+    if trigger.pos_ not in {"VERB", "AUX"} or not any(
+            c.dep_ in {"dobj", "nsubjpass"} for c in trigger.children):
+        return []
+    return [c for c in trigger.children if c.dep_ == "conj" and c.i > trigger.i
+            and c.pos_ in {"NUM", "NOUN", "PROPN"}
+            and (c.like_num or any(n.dep_ == "nummod" or n.like_num for n in c.children))]
+
+
+def _event(view: DocView, sent: Span, trigger: Token, mood: str, part: Span | None = None,
+           gapped: Token | None = None) -> ForcedReturn | None:
+    """The event of `trigger`; with `part`, only the dates, counts and places in that part
+    of the sentence, and with `gapped`, that conjunct as its people."""
     perpetrator = _perpetrator(view, trigger)
     if _handed_to_organisation(view, trigger):
         return None  # "passed the file on to the ministry": a referral, not a return
     destination = _destination(view, trigger, perpetrator)
     origin = _origin(view, trigger) or perpetrator
-    theme = _theme(trigger)
-    count = theme_count(view, sent, trigger, theme, TRIGGER_LEMMAS)
+    theme = gapped if gapped is not None else _theme(trigger)
+    zone = part if part is not None else sent
+    count = theme_count(view, zone, trigger, theme, TRIGGER_LEMMAS)
     anchor = trigger.head if _restated(trigger) else trigger
-    date = _date(view, sent, anchor)
-    places = [p for p in _places(view, anchor, theme) if p not in (origin, destination)
+    date = _date(view, zone, anchor)
+    places = [p for p in _places(view, anchor, theme, zone) if p not in (origin, destination)
               and p.type in PLACE_TYPES and not is_people_name(view, p)]
     status, claimed_by = _status(view, trigger, mood)
     returnees = _phrase(theme) if theme is not None else None
@@ -866,13 +911,16 @@ def _clause_text(span: Span) -> str:
 PLACE_VERBS = CUSTODY_VERBS | _words("story_verbs")
 
 
-def _places(view: DocView, trigger: Token, theme: Token | None = None) -> list[EntityRef]:
+def _places(view: DocView, trigger: Token, theme: Token | None = None,
+            part: Span | None = None) -> list[EntityRef]:
     """Places in the trigger's phrase and in the returned people's phrase ("arrested in
-    Harbor Town"), not those of other clauses of the sentence."""
+    Harbor Town"), not those of other clauses of the sentence (nor outside `part`)."""
     own = []
     tokens = list(trigger.subtree)
     if theme is not None and theme not in tokens:
         tokens += list(theme.subtree)
+    if part is not None:
+        tokens = [t for t in tokens if part.start <= t.i < part.end]
     for t in tokens:
         if _told_by_source(t, trigger, theme):
             continue  # "..., a source in the border town said"
