@@ -116,7 +116,8 @@ def _coordinated(theme: Token, trigger: Token) -> PersonCount | None:
     parse hangs on the verb: "sent back a couple and their three children")."""
     members = _members(theme)
     if theme.head == trigger and theme.dep_ == "dobj":
-        members += [c for c in trigger.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
+        members += [c for c in trigger.children if c.dep_ == "conj" and c.pos_ == "NOUN"
+                    and not is_gapped(c)]
     if len(members) < 2:
         return None
     total = 0
@@ -215,3 +216,15 @@ def restates(theme: Token) -> bool:
     plural_people = (theme.tag_ == "NNS" and lower in PERSON_NOUNS) or theme.like_num
     return (lower in RESTATING or plural_people) and any(
         c.dep_ in {"det", "poss"} and c.lower_ in DEFINITE for c in theme.children)
+
+
+def is_gapped(conj: Token) -> bool:
+    """A counted conjunct of a verb that is a group of its own, with the verb left out
+    ("repatriated 50 in March and another 80 in April"), not more of the same object."""
+    return conj.pos_ in {"NUM", "NOUN", "PROPN"} and (
+        conj.like_num or any(n.dep_ == "nummod" or n.like_num for n in conj.children)) and any(
+        n.lower_ in ANOTHER or n.dep_ == "prep" for n in conj.children)
+
+
+# Words that make a counted conjunct a group of its own ("another 80", "60 more").
+ANOTHER = frozenset({"another", "more", "further", "other", "additional"})

@@ -27,6 +27,7 @@ from graph.extract.context import (
 from graph.extract.return_themes import (
     KIN_NOUNS,
     THEME_PRONOUNS,
+    is_gapped,
     phrase_count,
     restates,
     theme_count,
@@ -337,6 +338,8 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
     if _blamed_for(token):  # "condemned Russia for handing him over": the act is
         # presupposed, unless it is only charged ("was accused of deporting them")
         return "alleged" if token.head.head.lemma_.lower() in CHARGE_VERBS else "event"
+    if _denied(token):
+        return "denied"  # "Laos denied that it had deported them", "rejected reports that"
     first = token
     while first.dep_ == "conj" and first.head.pos_ in {"VERB", "AUX"}:
         first = first.head  # "people who were seized and sent back": the relative clause's
@@ -344,9 +347,6 @@ def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
     for ancestor in [token, *token.ancestors]:
         if modifier:
             break  # a relative clause tells what happened to its noun, whatever the verb above
-        if ancestor is not token and ancestor.lemma_.lower() in DENIAL_HEADS and not any(
-                c.dep_ == "neg" for c in ancestor.children):
-            return "denied"  # "Laos denied that it had deported them"
         if ancestor is not token and ancestor.lemma_.lower() in PREVENTIVE_HEADS:
             return _unrealised(ancestor.lemma_.lower())
         if ancestor.lemma_.lower() in HABITUAL_HEADS and ancestor is not token:
@@ -412,6 +412,27 @@ CENSURE_VERBS = frozenset({"condemn", "criticise", "criticize", "denounce", "sla
                            "charge", "suspect"})
 
 
+def _denied(token: Token) -> bool:
+    """The clause is what a denial denies: its complement ("denied that it had deported
+    them", "denied deporting them") or the content of a claim it rejects ("rejected reports
+    that ...")."""
+    clause = token
+    while clause.dep_ == "conj" and clause.head.pos_ in {"VERB", "AUX"}:
+        clause = clause.head
+    head = clause.head
+    if clause.dep_ in {"acl", "relcl"} and head.lemma_.lower() in CLAIM_NOUNS \
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+        clause, head = head, head.head  # "reports that ...": the claim is what is denied
+    elif clause.dep_ == "pcomp" and head.pos_ == "ADP":
+        clause, head = head, head.head
+    if clause.dep_ not in {"ccomp", "dobj", "xcomp", "pobj", "prep"} or clause is head:
+        return False
+    return head.lemma_.lower() in DENIAL_HEADS and not any(
+        c.dep_ == "neg" for c in head.children)
+
+
+CLAIM_NOUNS = frozenset({"report", "claim", "allegation", "accusation", "rumour", "rumor",
+                         "suggestion", "charge", "assertion"})
 CHARGE_VERBS = frozenset({"accuse", "charge", "suspect", "allege"})
 
 
@@ -565,8 +586,7 @@ def _gapped(trigger: Token) -> list[Token]:
             c.dep_ in {"dobj", "nsubjpass"} for c in trigger.children):
         return []
     return [c for c in trigger.children if c.dep_ == "conj" and c.i > trigger.i
-            and c.pos_ in {"NUM", "NOUN", "PROPN"}
-            and (c.like_num or any(n.dep_ == "nummod" or n.like_num for n in c.children))]
+            and is_gapped(c)]
 
 
 def _event(view: DocView, sent: Span, trigger: Token, mood: str, part: Span | None = None,
