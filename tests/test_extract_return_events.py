@@ -229,3 +229,27 @@ def test_return_events_place_of_an_intention_is_not_the_events() -> None:
     event = one("A North Korean logger who was getting ready to escape from a camp in "
                 "Amuria has been arrested and deported by the Russian authorities.")
     assert event.places == ()
+
+
+def test_return_events_route_of_the_verb_the_trigger_is_joined_to() -> None:
+    events = returns("Chinese police repatriated 15 North Koreans on May 3. They were driven "
+                     "from Lanxi to the bridge at Yutai and handed to North Korean guards.")
+    assert any({"Lanxi", "Yutai"} <= {p.label for p in e.places} for e in events)
+
+
+def test_return_events_place_of_a_returnee_included_in_the_group() -> None:
+    event = one("Chinese police repatriated 15 North Koreans, including a woman from Sorang, "
+                "on May 3.")
+    assert [p.label for p in event.places] == ["Sorang"]
+
+
+def test_return_events_route_told_in_the_next_sentence() -> None:
+    event = one("Chinese police repatriated 15 North Koreans on May 3. The 15 were driven "
+                "from a jail in Lanxi to the bridge at Yutai.")
+    assert {p.label for p in event.places} == {"Lanxi", "Yutai"}
+
+
+def test_return_events_people_named_by_a_possessive_are_others() -> None:
+    event = one("Chinese police repatriated 15 North Koreans on May 3. Activists later took "
+                "their families to Lanxi to protest.")
+    assert event.places == ()

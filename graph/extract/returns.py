@@ -640,6 +640,11 @@ def _places(view: DocView, trigger: Token, theme: Token | None = None,
     tokens = list(trigger.subtree)
     if theme is not None and theme not in tokens:
         tokens += list(theme.subtree)
+    if trigger.dep_ == "conj" and trigger.head.pos_ == "VERB" \
+            and trigger.head.lemma_.lower() in PLACE_VERBS:
+        # "were driven from the camp to the bridge and handed over": the route of the verb
+        # the trigger shares its people with
+        tokens += [t for t in trigger.head.subtree if t not in tokens]
     if part is not None:
         tokens = [t for t in tokens if part.start <= t.i < part.end]
     for t in tokens:

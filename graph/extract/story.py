@@ -15,6 +15,7 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from graph.extract.context import DocView
+from graph.extract.removal_lexicon import words
 from graph.facts import UNREALISED, DateValue, EntityRef, ForcedReturn
 from graph.nlp.entities import PLACE_TYPES
 
@@ -22,8 +23,12 @@ from graph.nlp.entities import PLACE_TYPES
 CUSTODY_VERBS = frozenset({"arrest", "detain", "catch", "stop", "apprehend", "capture",
                            "seize", "hold", "try", "jail", "imprison", "question",
                            "interrogate", "nab", "intercept", "round"})
+# Custody verbs and the verbs that move people in custody ("were driven to the bridge").
+STORY_CUSTODY = CUSTODY_VERBS | words("transport_verbs")
 ANAPHORS = frozenset({"he", "she", "they", "them", "him", "her", "those"})
-DEFINITE = frozenset({"the", "these", "those", "their", "his", "her", "its"})
+# Determiners of people told again ("the defectors", "these 12"); a possessive names others
+# ("their families", "his relatives").
+DEFINITE = frozenset({"the", "these", "those"})
 # Sentences after an event's sentence that may still tell its story, and before it.
 AFTER, BEFORE = 2, 2
 # Sentences either side of an undated event where its people's arrival may be dated.
@@ -61,10 +66,11 @@ def _custody_places(view: DocView, sent: Span, person_words: frozenset[str]
                     ) -> list[EntityRef]:
     found: list[EntityRef] = []
     for token in sent:
-        if token.lemma_.lower() not in CUSTODY_VERBS or not token.tag_.startswith("VB"):
+        if token.lemma_.lower() not in STORY_CUSTODY or not token.tag_.startswith("VB"):
             continue
-        if token.tag_ in {"VB", "VBG"} or any(c.dep_ == "neg" for c in token.children):
-            continue
+        if token.tag_ in {"VB", "VBG"} or any(c.dep_ == "neg" or c.tag_ == "MD"
+                                               for c in token.children):
+            continue  # not done, or not yet: "they will be moved to the capital"
         theme = next((c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}), None)
         if theme is None and token.dep_ in {"acl", "relcl"}:
             theme = token.head
