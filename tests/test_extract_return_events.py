@@ -253,3 +253,10 @@ def test_return_events_people_named_by_a_possessive_are_others() -> None:
     event = one("Chinese police repatriated 15 North Koreans on May 3. Activists later took "
                 "their families to Lanxi to protest.")
     assert event.places == ()
+
+
+def test_return_events_counterfactual_is_no_return() -> None:
+    assert returns("China would have repatriated the 40 North Koreans if Seoul had not "
+                   "intervened.") == []
+    assert one("China may have repatriated the 40 North Koreans held in Lanxi, activists "
+               "said.").status == "alleged"

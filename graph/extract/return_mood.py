@@ -117,7 +117,9 @@ def clause_mood(token: Token, headline: bool = False, counted: bool = False) -> 
         return "event"  # in progress: "are being sent back"
     if modal:
         if any(a.lower_ == "have" for a in aux):
-            return "alleged"
+            if {m.lower_ for m in modal} & {"would", "'d", "should"}:
+                return "none"  # counterfactual: "would have deported them if ..."
+            return "alleged"  # "may have been sent back"
         return _modal_status(modal)
     if any(a.lower_ == "to" for a in aux) and any(a.lower_ == "have" for a in aux) \
             and token.head.lemma_.lower() in HEARSAY_HEADS:
