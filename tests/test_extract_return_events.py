@@ -260,3 +260,18 @@ def test_return_events_counterfactual_is_no_return() -> None:
                    "intervened.") == []
     assert one("China may have repatriated the 40 North Koreans held in Lanxi, activists "
                "said.").status == "alleged"
+
+
+def test_return_events_hearsay_adverb_on_the_first_verb_of_a_chain() -> None:
+    event = one("A North Korean logger has reportedly been arrested, tried and deported by "
+                "the Russian authorities.")
+    assert event.status == "alleged"
+
+
+def test_return_events_range_across_a_year_boundary_shares_no_date() -> None:
+    event = one("Chinese police repatriated about 30 North Koreans between December 28 and "
+                "January 3, activists said.", "2017-01-12")
+    assert event.date.iso is None
+    inside = one("Chinese police repatriated about 30 North Koreans between January 25 and "
+                 "30, activists said.", "2017-02-03")
+    assert (inside.date.iso, inside.date.precision) == ("2017-01", "month")

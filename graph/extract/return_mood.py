@@ -130,8 +130,9 @@ def clause_mood(token: Token, headline: bool = False, counted: bool = False) -> 
         return "none"
     if token.dep_ in {"xcomp"} and token.tag_ != "VBN":
         return "none"
-    if any(w in lowers for w in ALLEGED):
-        return "alleged"
+    if any(w in lowers for w in ALLEGED) or (first is not token and any(
+            c.lower_ in ALLEGED for c in first.children)):
+        return "alleged"  # also "has reportedly been arrested, tried and deported"
     return "event"
 
 

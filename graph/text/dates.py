@@ -306,6 +306,9 @@ def _day_range(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
     if m["sep"].strip().lower() == "and" and not m.groupdict().get("between"):
         return None
     if (second_month, int(m["d2"])) <= (month, day):
+        if m.groupdict().get("between") and second_month < month and not m.groupdict().get("y"):
+            # "between December 28 and January 3": across a year boundary no year is shared
+            return [_Found(m.start(), m.end(), "range", None, None)]
         return None
     if m.groupdict().get("y"):
         return _found(m, "range", *_span_of(_iso(int(m["y"]), month, day), month, second_month))
