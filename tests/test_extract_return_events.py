@@ -275,3 +275,15 @@ def test_return_events_range_across_a_year_boundary_shares_no_date() -> None:
     inside = one("Chinese police repatriated about 30 North Koreans between January 25 and "
                  "30, activists said.", "2017-02-03")
     assert (inside.date.iso, inside.date.precision) == ("2017-01", "month")
+
+
+def test_return_events_origin_and_arrest_of_most_of_them_next_sentence() -> None:
+    event = one("China repatriated 30 North Koreans on May 3. Most were from Sorang and had "
+                "been arrested near Lanxi.")
+    assert {p.label for p in event.places} == {"Sorang", "Lanxi"}
+
+
+def test_return_events_places_inside_the_peoples_clause_are_not_people() -> None:
+    event = one("China repatriated 30 North Koreans who had been caught in Lanxi and Yutai on "
+                "May 3.")
+    assert event.count is not None and event.count.value == 30

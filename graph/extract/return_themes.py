@@ -96,11 +96,11 @@ def _members(theme: Token) -> list[Token]:
     listed = [c for c in theme.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
     if theme.lower_ in GROUP_NOUNS and listed:
         return [m for a in listed for m in _members(a)]
-    inside = {m.i for m in theme.subtree}
-    return [theme, *[t for t in theme.subtree if t.dep_ == "conj" and t.head.i in inside
-                     and t.head.dep_ != "nummod"
-                     and not any(a.dep_ == "appos" for a in t.ancestors
-                                 if a.i in inside and a != theme)]]
+    members, n = [theme], 0
+    while n < len(members):  # the theme's own conjuncts, not those inside its clauses
+        members += [c for c in members[n].children if c.dep_ == "conj"]
+        n += 1
+    return members
 
 
 def _parsed(theme: Token | None) -> PersonCount | None:

@@ -26,6 +26,8 @@ CUSTODY_VERBS = frozenset({"arrest", "detain", "catch", "stop", "apprehend", "ca
 # Custody verbs and the verbs that move people in custody ("were driven to the bridge").
 STORY_CUSTODY = CUSTODY_VERBS | words("transport_verbs")
 ANAPHORS = frozenset({"he", "she", "they", "them", "him", "her", "those"})
+# Quantifiers that stand for part or all of the people told before.
+PARTS = frozenset({"most", "all", "both", "many", "some", "several", "each"})
 # Determiners of people told again ("the defectors", "these 12"); a possessive names others
 # ("their families", "his relatives").
 DEFINITE = frozenset({"the", "these", "those"})
@@ -66,20 +68,32 @@ def _custody_places(view: DocView, sent: Span, person_words: frozenset[str]
                     ) -> list[EntityRef]:
     found: list[EntityRef] = []
     for token in sent:
-        if token.lemma_.lower() not in STORY_CUSTODY or not token.tag_.startswith("VB"):
+        origin = _origin_copula(token)
+        if (token.lemma_.lower() not in STORY_CUSTODY and not origin) \
+                or not token.tag_.startswith("VB"):
             continue
         if token.tag_ in {"VB", "VBG"} or any(c.dep_ == "neg" or c.tag_ == "MD"
                                                for c in token.children):
             continue  # not done, or not yet: "they will be moved to the capital"
-        theme = next((c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+        roles = {"nsubj"} if origin else {"dobj", "nsubjpass"}
+        theme = next((c for c in token.children if c.dep_ in roles), None)
         if theme is None and token.dep_ in {"acl", "relcl"}:
             theme = token.head
+        if theme is None and token.dep_ == "conj":  # "Most were from X and had been held"
+            theme = next((c for c in token.head.children if c.dep_ in {"nsubj", "nsubjpass"}),
+                         None)
         if theme is None or not _told_again(view, theme, person_words):
             continue
         for ref in view.places_in(_own_tokens(token)):
             if ref.type in PLACE_TYPES and ref not in found and not is_people_name(view, ref):
                 found.append(ref)
     return found
+
+
+def _origin_copula(token: Token) -> bool:
+    """"They were from X": where the people came from."""
+    return token.lemma_.lower() == "be" and token.dep_ in {"ROOT", "conj"} and any(
+        c.dep_ == "prep" and c.lower_ == "from" for c in token.children)
 
 
 def is_people_name(view: DocView, ref: EntityRef) -> bool:
@@ -90,9 +104,13 @@ def is_people_name(view: DocView, ref: EntityRef) -> bool:
 
 
 def _told_again(view: DocView, theme: Token, person_words: frozenset[str]) -> bool:
-    """People the text has already introduced: "he", "the defectors", "the 31", "Mr Kim"."""
+    """People the text has already introduced: "he", "the defectors", "the 31", "Mr Kim",
+    "most of them"."""
     if theme.lower_ in ANAPHORS:
         return True
+    if theme.lower_ in PARTS and theme.pos_ != "NOUN" and not any(
+            c.dep_ in {"compound", "amod"} for c in theme.children):
+        return True  # "Most were from ...", "all of them had been held in ..."
     span = view.entity_at(theme)
     if span is not None and span.label_ == "Person":
         return True
