@@ -287,3 +287,16 @@ def test_return_events_places_inside_the_peoples_clause_are_not_people() -> None
     event = one("China repatriated 30 North Koreans who had been caught in Lanxi and Yutai on "
                 "May 3.")
     assert event.count is not None and event.count.value == 30
+
+
+def test_return_events_headline_reduced_passive_with_an_agent() -> None:
+    event = one("Nine North Koreans sent back to China by Laos\n\nThe nine were caught in "
+                "Lanxi.")
+    assert (label(event.perpetrator), label(event.destination)) == ("Laos", "China")
+    assert event.count is not None and event.count.value == 9
+
+
+def test_return_events_headline_plan() -> None:
+    event = one("China to repatriate nine North Koreans\n\nThe nine were caught in Lanxi, "
+                "Chinese police said.")
+    assert event.status == "planned"

@@ -105,6 +105,8 @@ def clause_mood(token: Token, headline: bool = False, counted: bool = False) -> 
             return _unrealised(token.head.lemma_.lower())  # "plans to deport", "threatened to"
         if modal:
             return _modal_status(modal)
+        if headline and token.dep_ == "ROOT" and any(a.lower_ == "to" for a in aux):
+            return "planned"  # headlines tell plans as "X to deport Y"
         return "none"
     if token.tag_ in {"VBZ", "VBP"}:
         return "practice"

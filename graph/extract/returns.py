@@ -202,6 +202,9 @@ def _prep_state(verb: Token, prep: str) -> bool:
 def _has_person_theme(verb: Token) -> bool:
     """Something human is sent: the object (active) or subject (passive) is people."""
     themes = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "csubjpass"}]
+    reduced = _reduced_passive_subject(verb)
+    if reduced is not None:
+        themes.append(reduced)
     upto = _up_to_object(verb)
     if upto is not None:
         themes.append(upto)
@@ -224,6 +227,14 @@ def _has_person_theme(verb: Token) -> bool:
         if theme.like_num or theme.tag_ == "CD":
             return True
     return False
+
+
+def _reduced_passive_subject(verb: Token) -> Token | None:
+    """The subject of a headline's reduced passive the parse reads as active: "Nine
+    migrants sent back to China by Laos" (a "by" agent and no object)."""
+    if agent_of(verb) is None or any(c.dep_ == "dobj" for c in verb.children):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
 
 
 def _up_to_object(verb: Token) -> Token | None:
@@ -459,6 +470,9 @@ def _theme(trigger: Token) -> Token | None:
     for c in trigger.children:
         if c.dep_ in {"dobj", "nsubjpass"}:
             return c
+    reduced = _reduced_passive_subject(trigger)
+    if reduced is not None:
+        return reduced
     upto = _up_to_object(trigger)
     if upto is not None:
         return upto
