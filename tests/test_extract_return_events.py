@@ -300,3 +300,11 @@ def test_return_events_headline_plan() -> None:
     event = one("China to repatriate nine North Koreans\n\nThe nine were caught in Lanxi, "
                 "Chinese police said.")
     assert event.status == "planned"
+
+
+def test_return_events_headline_reduced_passive_without_an_agent() -> None:
+    event = one("Nine North Koreans sent back to China\n\nThe nine were caught in Lanxi by "
+                "Lao police.")
+    assert label(event.destination) == "China"
+    assert label(event.perpetrator) == "Laos"  # the state the text names, not the people
+    assert returns("Lao police said the nine defectors returned to China on their own.") == []

@@ -231,10 +231,17 @@ def _has_person_theme(verb: Token) -> bool:
 
 def _reduced_passive_subject(verb: Token) -> Token | None:
     """The subject of a headline's reduced passive the parse reads as active: "Nine
-    migrants sent back to China by Laos" (a "by" agent and no object)."""
-    if agent_of(verb) is None or any(c.dep_ == "dobj" for c in verb.children):
+    migrants sent back to China by Laos", "Nine migrants sent back to China" (no object,
+    and a "by" agent or a subject of people: people do not send anyone back unnamed)."""
+    if verb.tag_ not in {"VBD", "VBN"} or any(c.dep_ in {"dobj", "nsubjpass"}
+                                              for c in verb.children):
         return None
-    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    if agent_of(verb) is not None or subject.lower_ in PERSON_NOUNS | KIN_NOUNS - {"they"}:
+        return subject
+    return None
 
 
 def _up_to_object(verb: Token) -> Token | None:
@@ -338,7 +345,8 @@ def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
                     actor = next((p for p in c.children if p.dep_ == "pobj"), None)
     elif _relative_subject(trigger):
         actor = trigger.head  # "China, which deported them"
-    elif is_passive(trigger) or trigger.dep_ in {"relcl", "acl"} or agent_of(trigger):
+    elif is_passive(trigger) or trigger.dep_ in {"relcl", "acl"} or agent_of(trigger) \
+            or _reduced_passive_subject(trigger) is not None:
         actor = agent_of(trigger)  # also the last verb of "was held, tried and sent back by"
         if actor is None:
             leg = _earlier_leg(view, trigger)
