@@ -239,9 +239,10 @@ def _reduced_passive_subject(verb: Token) -> Token | None:
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None:
         return None
-    if agent_of(verb) is not None or subject.lower_ in PERSON_NOUNS | KIN_NOUNS - {"they"}:
-        return subject
-    return None
+    if agent_of(verb) is not None or (verb.dep_ == "ROOT" and subject.lower_ in
+                                      PERSON_NOUNS | KIN_NOUNS - {"they"}):
+        return subject  # (a clause inside a sentence is no headline: "the camp where many
+    return None  # men sent back end up")
 
 
 def _up_to_object(verb: Token) -> Token | None:
