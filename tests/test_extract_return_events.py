@@ -308,3 +308,16 @@ def test_return_events_headline_reduced_passive_without_an_agent() -> None:
     assert label(event.destination) == "China"
     assert label(event.perpetrator) == "Laos"  # the state the text names, not the people
     assert returns("Lao police said the nine defectors returned to China on their own.") == []
+
+
+def test_return_events_object_the_parse_gives_the_reporting_verb() -> None:
+    text = ("HOLLIN, March 9 (Wire) - China has forcibly returned around 60 North Korean "
+            "defectors, including several women, a Hollin-based rights group said on "
+            "Thursday.\n\nThe defectors had been held in Tumenkou and were sent across the "
+            "border on Tuesday night, the group said.")
+    events = returns(text, "2017-03-09")
+    counted = [e for e in events if e.count is not None]
+    assert [(e.count.value, e.count.qualifier) for e in counted if e.count] == [
+        (60, "approximately")]
+    assert any(e.date.iso == "2017-03-07" and [p.label for p in e.places] == ["Tumenkou"]
+               for e in events)

@@ -196,15 +196,17 @@ def _prep_state(verb: Token, prep: str) -> bool:
             for t in c.subtree:
                 if t.ent_type_ in {"GPE", "NORP"} or t.lower_ in CUSTODY_NOUNS:
                     return True
+                if prep in {"across", "over"} and t.lower_ in {"border", "frontier"}:
+                    return True  # "were sent across the border": a border crossed by force
     return False
 
 
 def _has_person_theme(verb: Token) -> bool:
     """Something human is sent: the object (active) or subject (passive) is people."""
     themes = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "csubjpass"}]
-    reduced = _reduced_passive_subject(verb)
-    if reduced is not None:
-        themes.append(reduced)
+    for extra in (_reduced_passive_subject(verb), _object_taken_by_reporter(verb)):
+        if extra is not None:
+            themes.append(extra)
     upto = _up_to_object(verb)
     if upto is not None:
         themes.append(upto)
@@ -243,6 +245,18 @@ def _reduced_passive_subject(verb: Token) -> Token | None:
                                       PERSON_NOUNS | KIN_NOUNS - {"they"}):
         return subject  # (a clause inside a sentence is no headline: "the camp where many
     return None  # men sent back end up")
+
+
+def _object_taken_by_reporter(verb: Token) -> Token | None:
+    """The object the parse gives the reporting verb as a second subject: "China has
+    returned 60 defectors, including women, a group said" read with "defectors" and "group"
+    both subjects of "said"."""
+    if verb.dep_ != "ccomp" or any(c.dep_ in {"dobj", "nsubjpass"} for c in verb.children) \
+            or not any(c.dep_ == "nsubj" for c in verb.children):
+        return None
+    subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+    after = [c for c in subjects if c.i > verb.i]
+    return after[0] if len(subjects) >= 2 and after else None
 
 
 def _up_to_object(verb: Token) -> Token | None:
@@ -479,7 +493,7 @@ def _theme(trigger: Token) -> Token | None:
     for c in trigger.children:
         if c.dep_ in {"dobj", "nsubjpass"}:
             return c
-    reduced = _reduced_passive_subject(trigger)
+    reduced = _reduced_passive_subject(trigger) or _object_taken_by_reporter(trigger)
     if reduced is not None:
         return reduced
     upto = _up_to_object(trigger)
