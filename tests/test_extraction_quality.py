@@ -39,8 +39,8 @@ DEV_FLOORS = {
 }
 # Of the matched items (recall of the detail): the count, the exact date, the places.
 DEV_DETAIL_FLOORS = {
-    "rep_number": 0.88,
-    "rep_date_exact": 0.84,
+    "rep_number": 0.97,
+    "rep_date_exact": 0.88,
     "rep_places": 0.74,
     "people_org": 0.82,
 }

@@ -9,12 +9,10 @@ conditional, not habitual. Habitual and "since 1998" clauses become `Practice` f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from spacy.tokens import Span, Token
 
 from graph.extract.context import (
@@ -24,7 +22,41 @@ from graph.extract.context import (
     is_passive,
     subject_of,
 )
-from graph.extract.story import CUSTODY_VERBS, is_people_name, with_story_places
+from graph.extract.removal_lexicon import (
+    ARRIVAL_VERBS,
+    CUSTODY_NOUNS,
+    NOUN_FRAMES,
+    NOUN_TRIGGERS,
+    RECEIVER_NOUNS,
+    SOURCE_NOUNS,
+    STORY_VERBS,
+    TRIGGER_LEMMAS,
+    TRIGGER_PREFIXES,
+    VERB_FRAMES,
+    RemovalFrame,
+)
+from graph.extract.return_mood import (
+    FORCED_WORDS,
+    REPORTING_VERBS,
+    bare_plural,
+    blamed_for,
+    clause_mood,
+    restated,
+)
+from graph.extract.return_themes import (
+    KIN_NOUNS,
+    THEME_PRONOUNS,
+    is_gapped,
+    phrase_count,
+    restates,
+    theme_count,
+)
+from graph.extract.story import (
+    CUSTODY_VERBS,
+    is_people_name,
+    with_arrival_dates,
+    with_story_places,
+)
 from graph.facts import (
     UNKNOWN_DATE,
     UNREALISED,
@@ -32,13 +64,12 @@ from graph.facts import (
     Detention,
     EntityRef,
     ForcedReturn,
-    PersonCount,
     Practice,
     Visit,
 )
 from graph.nlp.entities import PLACE_TYPES
 from graph.registry import Registry
-from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR, parse_count
+from graph.text.numbers import PERSON_NOUNS, PERSON_NOUNS_SINGULAR
 
 RETURNS = "rkg.returns.v1"
 DETENTIONS = "rkg.detentions.v1"
@@ -47,65 +78,6 @@ PRACTICES = "rkg.practices.v1"
 
 
 
-@dataclass(frozen=True)
-class RemovalFrame:
-    """One entry of `graph/lexicons/removal_frames.yaml`."""
-
-    lemma: str
-    pos: str
-    particles: frozenset[str] = frozenset()
-    destination: frozenset[str] = frozenset()
-    needs: str | None = None
-
-
-def _load_frames() -> tuple[dict[str, RemovalFrame], dict[str, RemovalFrame], frozenset[str]]:
-    text = resources.files("graph").joinpath("lexicons/removal_frames.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    tables: tuple[dict[str, RemovalFrame], dict[str, RemovalFrame]] = ({}, {})
-    for table, key in zip(tables, ("verbs", "nouns"), strict=True):
-        for entry in data[key]:
-            table[entry["lemma"]] = RemovalFrame(
-                entry["lemma"], key[:-1], frozenset(entry.get("particles", ())),
-                frozenset(entry.get("destination", ())), entry.get("needs"))
-    return tables[0], tables[1], frozenset(data["anaphoric_predicates"])
-
-
-VERB_FRAMES, NOUN_FRAMES, ANAPHORIC_PREDICATES = _load_frames()
-NOUN_TRIGGERS = frozenset(NOUN_FRAMES)
-# Heads of themes that are people besides the person nouns: relatives, groups, pronouns.
-KIN_NOUNS = frozenset({"wife", "husband", "son", "daughter", "mother", "father", "sister",
-                       "brother", "parent", "parents", "sons", "daughters", "relatives",
-                       "relative", "family", "families", "couple", "orphans", "pastor",
-                       "group", "groups", "crew", "asylum", "them", "they", "others"})
-THEME_PRONOUNS = frozenset({"those", "anyone", "who", "whom", "some", "many", "all", "most",
-                            "he", "she", "him", "her", "i", "we", "us", "me", "others",
-                            "thousands", "hundreds", "dozens", "scores", "them", "they"})
-SINGLE_PEOPLE = frozenset({"he", "she", "him", "her", "i", "me", "wife", "husband", "son",
-                           "daughter", "mother", "father", "sister", "brother"})
-HABITUAL_PHRASES = ("several times", "many times", "dozens of times", "dozen of times",
-                    "numerous times", "again and again", "times over", "multiple times")
-FORCED_WORDS = frozenset({"forcibly", "forcefully", "forced", "forcible", "involuntarily",
-                          "swiftly", "secretly"})
-EVENT_ANCHORS = frozenset({"recent", "latest", "last", "mass", "large-scale", "massive",
-                           "largest", "new", "fresh"})
-HABITUAL = frozenset({"regularly", "routinely", "periodically", "systematically", "often",
-                      "usually", "frequently", "repeatedly", "continually", "constantly",
-                      "habitually", "generally", "always", "typically", "actively"})
-HABITUAL_HEADS = frozenset({"continue", "keep", "persist", "policy", "practice", "tend"})
-PREVENTIVE_HEADS = frozenset({"halt", "stop", "prevent", "end", "oppose", "avoid", "resist",
-                              "refrain", "against", "risk", "fear", "face", "danger",
-                              "threat", "cease", "suspend", "ban", "prohibit", "prohibition",
-                              "protect", "protection", "urge", "call", "demand", "advise",
-                              "caution", "warn", "respect", "not", "without", "before",
-                              "plan", "likely", "possible", "imminent", "await",
-                              "awaiting", "outcome"})
-MODALS = frozenset({"should", "must", "would", "could", "may", "might", "will", "shall",
-                    "can", "ought", "'d", "'ll"})
-ALLEGED = frozenset({"apparently", "reportedly", "allegedly", "presumably", "possibly",
-                     "probably", "likely", "suspected", "believed"})
-REPORTING_VERBS = frozenset({"report", "say", "tell", "claim", "state", "confirm", "note",
-                             "announce", "add", "allege", "cite", "believe", "indicate",
-                             "reveal", "show", "according"})
 DETENTION_VERBS = frozenset({"detain", "arrest", "imprison", "jail", "hold", "capture",
                              "apprehend", "seize", "incarcerate", "round"})
 PERPETRATOR_TYPES = frozenset({"State", "GovernmentAgency"})
@@ -125,27 +97,45 @@ def extract_returns(view: DocView) -> tuple[list[ForcedReturn], list[Practice]]:
             token = view.doc[i]
             if not _is_trigger(token):
                 continue
-            mood = _mood(token, headline, _counted(view, sent, token))
+            mood = clause_mood(token, headline, _counted(view, sent, token))
             if mood == "practice":
                 practices.append(_practice(view, sent, token))
-            elif mood in UNREALISED and _bare_plural(_theme(token)):
+            elif mood in UNREALISED and bare_plural(_theme(token)):
                 continue  # "each will extradite people convicted of crimes": a rule, no plan
             elif mood in {"event", "alleged"} | UNREALISED:
-                event = _event(view, sent, token, mood)
-                if event is not None:
+                for event in _events(view, sent, token, mood):
                     events.append(event)
                     sentence_of.append(n)
                     theme = _theme(token)
                     guesses.append(_demonym_state(view, theme) if theme is not None else None)
-    events = with_story_places(view, list(zip(sentence_of, events, strict=True)),
-                               PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS)
+                    if event.perpetrator is None and theme is not None and restates(theme):
+                        events[-1] = _onward(events, sentence_of)
+    people = PERSON_NOUNS | PERSON_NOUNS_SINGULAR | KIN_NOUNS
+    dated = with_arrival_dates(view, list(zip(sentence_of, events, strict=True)), people,
+                               ARRIVAL_VERBS)
+    events = with_story_places(view, dated, people)
     return _fill_defaults(view, events, guesses), practices
 
 
+def _onward(events: list[ForcedReturn], sentence_of: list[int]) -> ForcedReturn:
+    """The last event, with no agent, restating the people of an event told just before
+    that took them to another state: that state sends them on ("Laos deported nine people
+    to China on May 2. They were sent on to North Korea a day later.")."""
+    event, n = events[-1], sentence_of[-1]
+    for before, m in zip(reversed(events[:-1]), reversed(sentence_of[:-1]), strict=True):
+        if n - m > ONWARD_SENTENCES:
+            break
+        leg = before.destination
+        if leg is not None and leg.type == "State" and before.status not in UNREALISED \
+                and event.destination is not None and leg != event.destination:
+            return replace(event, perpetrator=leg, origin=event.origin or leg)
+    return event
+
+
+ONWARD_SENTENCES = 2
+
+
 # -- triggers and mood --------------------------------------------------------------------
-TRIGGER_PREFIXES = ("repatriat", "refoul", "deport")
-# Every lemma _is_trigger may accept (besides words starting with TRIGGER_PREFIXES).
-TRIGGER_LEMMAS = VERB_FRAMES.keys() | NOUN_TRIGGERS
 
 
 def _is_trigger(token: Token) -> bool:
@@ -160,15 +150,14 @@ def _is_trigger(token: Token) -> bool:
         return _has_person_theme(token)
     if token.pos_ in {"NOUN", "PROPN"} and lemma in NOUN_TRIGGERS and token.dep_ != "compound":
         frame = NOUN_FRAMES[lemma]
-        return (frame.needs != "forced" or _restated(token)
+        return (frame.needs != "forced" or restated(token)
                 or any(c.lower_ in FORCED_WORDS for c in token.children))
     return False
 
 
 def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
     """The frame's particles, needs or destination are present on `verb`."""
-    if frame.particles and any(c.lower_ in frame.particles for c in verb.children
-                               if c.dep_ in {"prt", "advmod", "prep"}):
+    if frame.particles and any(c.lower_ in frame.particles for c in _particle_zone(verb)):
         return True
     if frame.needs == "forced":
         return (any(c.lower_ in FORCED_WORDS for c in verb.children) or is_passive(verb)
@@ -176,7 +165,7 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
     if frame.needs == "border" and not any(t.lower_ in {"border", "frontier"}
                                            for t in verb.subtree):
         return False
-    if frame.needs == "custody" and not any(t.lower_ in {"custody", "hands"}
+    if frame.needs == "custody" and not any(t.lower_ in CUSTODY_NOUNS
                                             for t in verb.subtree):
         return False
     if frame.destination:
@@ -190,19 +179,37 @@ def _frame_holds(frame: RemovalFrame, verb: Token) -> bool:
     return not frame.particles and frame.needs is None
 
 
+def _particle_zone(verb: Token) -> list[Token]:
+    """The verb's particles and adverbs, and those the parse hangs on its object ("sent 20
+    more back")."""
+    zone = [c for c in verb.children if c.dep_ in {"prt", "advmod", "prep"}]
+    for obj in verb.children:
+        if obj.dep_ == "dobj":
+            zone += [c for c in obj.children if c.dep_ in {"advmod", "prt"}]
+    return zone
+
+
 def _prep_state(verb: Token, prep: str) -> bool:
     """A `prep` phrase of `verb` names a country (a GPE, or custody of a people)."""
     for c in verb.children:
         if c.dep_ in {"prep", "dative"} and c.lower_ == prep:
             for t in c.subtree:
-                if t.ent_type_ in {"GPE", "NORP"} or t.lower_ in {"custody", "hands"}:
+                if t.ent_type_ in {"GPE", "NORP"} or t.lower_ in CUSTODY_NOUNS:
                     return True
+                if prep in {"across", "over"} and t.lower_ in {"border", "frontier"}:
+                    return True  # "were sent across the border": a border crossed by force
     return False
 
 
 def _has_person_theme(verb: Token) -> bool:
     """Something human is sent: the object (active) or subject (passive) is people."""
     themes = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "csubjpass"}]
+    for extra in (_reduced_passive_subject(verb), _object_taken_by_reporter(verb)):
+        if extra is not None:
+            themes.append(extra)
+    upto = _up_to_object(verb)
+    if upto is not None:
+        themes.append(upto)
     if verb.dep_ in {"relcl", "acl"} and not any(c.dep_ == "nsubj" for c in verb.children):
         themes.append(verb.head)  # "the defectors returned last week" (its own subject
         # would make the head a place or time: "the camp where many women sent back end up")
@@ -224,6 +231,53 @@ def _has_person_theme(verb: Token) -> bool:
     return False
 
 
+def _reduced_passive_subject(verb: Token) -> Token | None:
+    """The subject of a headline's reduced passive the parse reads as active: "Nine
+    migrants sent back to China by Laos", "Nine migrants sent back to China" (no object,
+    and a "by" agent or a subject of people: people do not send anyone back unnamed)."""
+    if verb.tag_ not in {"VBD", "VBN"} or any(c.dep_ in {"dobj", "nsubjpass"}
+                                              for c in verb.children):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    if agent_of(verb) is not None or (verb.dep_ == "ROOT" and subject.lower_ in
+                                      PERSON_NOUNS | KIN_NOUNS - {"they"}):
+        return subject  # (a clause inside a sentence is no headline: "the camp where many
+    return None  # men sent back end up")
+
+
+def _object_taken_by_reporter(verb: Token) -> Token | None:
+    """The object the parse gives the reporting verb as a second subject: "China has
+    returned 60 defectors, including women, a group said" read with "defectors" and "group"
+    both subjects of "said"."""
+    if verb.dep_ != "ccomp" or any(c.dep_ in {"dobj", "nsubjpass"} for c in verb.children) \
+            or not any(c.dep_ == "nsubj" for c in verb.children):
+        return None
+    subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+    after = [c for c in subjects if c.i > verb.i]
+    return after[0] if len(subjects) >= 2 and after else None
+
+
+def _up_to_object(verb: Token) -> Token | None:
+    """The object the parse hangs under a particle: "repatriated up to 600 people" read as
+    the phrasal verb "repatriate up" with a "to" phrase."""
+    for prt in verb.children:
+        if prt.dep_ == "prt" and prt.lower_ == "up":
+            for prep in prt.children:
+                if prep.dep_ == "prep" and prep.lower_ == "to":
+                    return next((p for p in prep.children if p.dep_ == "pobj"), None)
+    return None
+
+
+def _relative_subject(verb: Token) -> bool:
+    """A relative clause whose subject is its relative pronoun ("China, which deported
+    them"): the noun it modifies is the agent, not the theme."""
+    return verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and (c.tag_ in {"WDT", "WP"} or c.lower_ in {"which", "who", "that"})
+        for c in verb.children)
+
+
 def _is_headline(view: DocView, sent: Span) -> bool:
     """A title line: among the first sentences, with no closing punctuation."""
     text = view.sentence_text(sent).strip()
@@ -240,231 +294,50 @@ def _counted(view: DocView, sent: Span, token: Token) -> bool:
                for span, c in view.counts_in(sent) if span.start in zone)
 
 
-def _mood(token: Token, headline: bool = False, counted: bool = False) -> str:
-    """'event', 'alleged', 'practice', 'none', or the status of a return that did not happen
-    ('planned', 'feared', 'denied') for the clause headed by `token`."""
-    if token.pos_ in {"NOUN", "PROPN"}:
-        return _noun_mood(token)
-    children = list(token.children)
-    lowers = {c.lower_ for c in children}
-    aux = [c for c in children if c.dep_ in {"aux", "auxpass", "neg"}]
-    if any(c.dep_ == "neg" for c in children) or "never" in lowers:
-        past = (token.tag_ in {"VBD", "VBN"} or any(
-            a.lower_ in {"did", "was", "were", "has", "have", "had"} for a in aux)) and not any(
-                a.tag_ == "MD" for a in aux)
-        return "denied" if past and not _in_appeal(token) else "none"
-    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "once", "whether", "lest"}
-           for c in children):
-        return "none"
-    if any(c.dep_ == "mark" and c.lower_ in {"before", "until", "till"} for c in children) \
-            and not _anchored(token):
-        return "none"  # background to another clause: "hours before he was returned"
-    if _blamed_for(token):
-        return "event"  # "condemned Russia for handing him over": the act is presupposed
-    first = token
-    while first.dep_ == "conj" and first.head.pos_ in {"VERB", "AUX"}:
-        first = first.head  # "people who were seized and sent back": the relative clause's
-    modifier = first.dep_ in {"relcl", "acl"}
-    for ancestor in [token, *token.ancestors]:
-        if modifier:
-            break  # a relative clause tells what happened to its noun, whatever the verb above
-        if ancestor is not token and ancestor.lemma_.lower() in PREVENTIVE_HEADS:
-            return _unrealised(ancestor.lemma_.lower())
-        if ancestor.lemma_.lower() in HABITUAL_HEADS and ancestor is not token:
-            return "practice"
-        if ancestor.dep_ in {"ROOT"}:
-            break
-    if modifier and _generic_head(first):
-        return "none"  # "people who were sent back": a kind of person, not an event
-    clause = token.doc[token.left_edge.i:token.right_edge.i + 1].text.lower()
-    if any(w in lowers for w in HABITUAL) or any(p in clause for p in HABITUAL_PHRASES):
-        return "practice"
-    if (_has_since(token) and not counted) or _over_a_period(token):
-        return "practice"
-    if headline and token.tag_ in {"VBZ", "VBP"} and token.dep_ == "ROOT":
-        return "event"  # headlines tell past events in the present tense
-    if any(a.dep_ == "auxpass" and a.tag_ in {"VBP", "VBZ"} for a in aux) and not any(
-            a.lower_ in {"has", "have", "had"} for a in aux):
-        return "practice"  # generic present passive: "those who are sent back are ..."
-    modal = [a for a in aux if a.tag_ == "MD" or a.lower_ in MODALS]
-    if token.tag_ == "VBG":
-        if any(a.lower_ == "been" for a in aux):
-            return "practice"
-        if any(a.lower_ in {"is", "are", "was", "were"} for a in aux):
-            return "event"  # in progress: "Laos is sending them back"
-        return "none"
-    if token.tag_ == "VB":
-        if token.dep_ == "xcomp" and any(a.lower_ == "to" for a in aux):
-            return _unrealised(token.head.lemma_.lower())  # "plans to deport", "threatened to"
-        if modal:
-            return _modal_status(modal)
-        return "none"
-    if token.tag_ in {"VBZ", "VBP"}:
-        return "practice"
-    if token.dep_ == "amod":
-        return "none"
-    if token.dep_ == "acl" and not aux and not _anchored(token):
-        return "none"  # reduced relative with nothing to date or count it: "women sent back"
-    if any(a.lower_ == "being" for a in aux) and any(
-            a.lower_ in {"is", "are", "was", "were"} for a in aux):
-        return "event"  # in progress: "are being sent back"
-    if modal:
-        if any(a.lower_ == "have" for a in aux):
-            return "alleged"
-        return _modal_status(modal)
-    if any(a.lower_ == "to" for a in aux) and any(a.lower_ == "be" for a in aux):
-        return _unrealised(token.head.lemma_.lower(), default="planned")  # "due to be sent"
-    if any(a.lower_ in {"being", "be", "to"} for a in aux):
-        return "none"
-    if token.dep_ in {"xcomp"} and token.tag_ != "VBN":
-        return "none"
-    if any(w in lowers for w in ALLEGED):
-        return "alleged"
-    return "event"
-
-
-# Quantifiers that leave a plural generic ("many women sent back end up in camps").
-QUANTIFIERS = frozenset({"many", "most", "some", "several", "numerous", "all", "any", "few"})
-CENSURE_VERBS = frozenset({"condemn", "criticise", "criticize", "denounce", "slam", "blast",
-                           "blame", "accuse", "rebuke", "fault", "censure", "punish", "thank"})
-
-
-def _blamed_for(token: Token) -> bool:
-    """A gerund after "for"/"of" whose head censures someone for it."""
-    if token.tag_ != "VBG" or token.dep_ != "pcomp" or token.head.lower_ not in {"for", "of"}:
-        return False
-    return token.head.head.lemma_.lower() in CENSURE_VERBS
-
-
-def _bare_plural(theme: Token | None) -> bool:
-    """"people", "refugees": a plural with no determiner, number or possessor."""
-    if theme is None or theme.tag_ not in {"NNS", "NNPS"}:
-        return theme is None
-    return not any(c.dep_ in {"det", "poss", "nummod"} or c.like_num for c in theme.children)
-
-
-def _generic_head(token: Token) -> bool:
-    """The noun a relative clause modifies is a bare plural with nothing to date or count."""
-    head = token.head
-    if head.tag_ not in {"NNS", "NNPS"} or _anchored(token):
-        return False
-    return not any(c.dep_ in {"det", "poss", "nummod"} and c.lower_ not in QUANTIFIERS
-                   for c in head.children)
-
-
-def _restated(noun: Token) -> bool:
-    """"The repatriation was carried out in ...": a definite noun, subject of a past
-    predicate of happening, restates an event the text has told."""
-    verb = noun.head
-    if noun.dep_ not in {"nsubj", "nsubjpass"} or verb.tag_ not in {"VBD", "VBN"}:
-        return False
-    if not any(c.dep_ == "det" and c.lower_ in {"the", "these", "those", "this", "that"}
-               for c in noun.children):
-        return False
-    if any(c.tag_ == "MD" or c.dep_ == "neg" for c in verb.children):
-        return False
-    return verb.lemma_.lower() in ANAPHORIC_PREDICATES
-
-
-def _noun_mood(noun: Token) -> str:
-    doc = noun.doc
-    words = {c.lower_ for c in noun.children}
-    anchored = (bool(words & EVENT_ANCHORS) or any(c.like_num for c in noun.subtree)
-                or _restated(noun))
-    if not anchored:
-        return "none"  # a topic ("forced repatriation"), not one return
-    if noun.i >= 2 and doc[noun.i - 1].lower_ == "of" \
-            and doc[noun.i - 2].lemma_.lower() in PREVENTIVE_HEADS:
-        return _unrealised(doc[noun.i - 2].lemma_.lower())  # "the threat of repatriation of
-        # five", however the parse attaches it
-    if words & NOUN_PLANNED:
-        return "planned"
-    if words & NOUN_FEARED:
-        return "feared"
-    for ancestor in noun.ancestors:
-        if ancestor.lemma_.lower() in PREVENTIVE_HEADS:
-            return _unrealised(ancestor.lemma_.lower())
-        if ancestor.dep_ == "ROOT":
-            break
-    if _restated(noun) and any(c.tag_ == "MD" for c in noun.head.children):
-        return "planned"
-    return "event"
-
-
-# Heads under which a return did not happen but is feared or planned; under the other
-# PREVENTIVE_HEADS ("halt", "urge") it is only a topic.
-FEAR_HEADS = frozenset({"risk", "fear", "face", "danger", "threat", "threaten", "imminent",
-                        "likely", "possible", "await", "awaiting", "worry", "concern"})
-PLAN_HEADS = frozenset({"plan", "intend", "prepare", "schedule", "set", "agree",
-                        "order", "seek", "try", "attempt", "want", "due", "arrange"})
-NOUN_PLANNED = frozenset({"planned", "scheduled", "pending", "proposed", "intended"})
-NOUN_FEARED = frozenset({"imminent", "possible", "feared", "threatened", "looming",
-                         "potential", "likely"})
-
-
-def _unrealised(head: str, default: str = "none") -> str:
-    if head in FEAR_HEADS:
-        return "feared"
-    if head in PLAN_HEADS:
-        return "planned"
-    return default
-
-
-def _modal_status(modal: list[Token]) -> str:
-    """"will be sent back" is planned, "could be sent back" feared, "should" an appeal."""
-    words = {m.lower_ for m in modal}
-    if words & {"will", "'ll", "shall", "would", "'d"}:
-        return "planned"
-    if words & {"could", "may", "might", "can"}:
-        return "feared"
-    return "none"
-
-
-def _in_appeal(token: Token) -> bool:
-    """Under an appeal or a preventive word: "urged it not to deport them"."""
-    return any(a.lemma_.lower() in PREVENTIVE_HEADS - FEAR_HEADS for a in token.ancestors)
-
-
-PERIOD_NOUNS = frozenset({"decade", "decades", "years", "months", "weeks", "century"})
-
-
-def _over_a_period(token: Token) -> bool:
-    """'over the past decade', 'for years', 'in recent years': a practice, not an event."""
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in {"over", "for", "in", "during",
-                                                     "throughout"} \
-                and any(t.lower_ in PERIOD_NOUNS for t in child.subtree):
-            if child.lower_ == "in" and not any(t.lower_ in {"recent", "past", "last"}
-                                                 for t in child.subtree):
-                continue
-            return True
-    return False
-
-
-def _anchored(token: Token) -> bool:
-    return any(t.like_num or t.ent_type_ in {"DATE", "CARDINAL"} for t in token.subtree)
-
-
-def _has_since(token: Token) -> bool:
-    for child in token.children:
-        if child.lower_ == "since" and any(t.like_num or t.ent_type_ == "DATE"
-                                           for t in child.subtree):
-            return True
-    return False
-
-
 # -- event assembly -----------------------------------------------------------------------
-def _event(view: DocView, sent: Span, trigger: Token, mood: str) -> ForcedReturn | None:
+def _events(view: DocView, sent: Span, trigger: Token, mood: str) -> list[ForcedReturn]:
+    """The trigger's event, and one more for each gapped conjunct that reuses its verb
+    ("repatriated 50 people in March and another 80 in April"): each part of the sentence
+    keeps its own count, date and places."""
+    gaps = _gapped(trigger)
+    if not gaps:
+        event = _event(view, sent, trigger, mood)
+        return [event] if event is not None else []
+    bounds = [sent.start, *[g.left_edge.i for g in gaps], sent.end]
+    out = []
+    for n, theme in enumerate([None, *gaps]):
+        part = view.doc[bounds[n]:bounds[n + 1]]
+        event = _event(view, sent, trigger, mood, part, theme)
+        if event is not None:
+            out.append(event)
+    return out
+
+
+def _gapped(trigger: Token) -> list[Token]:
+    """Conjuncts of a verb that are counted people with no verb of their own: "another 80",
+    "60 more", "a further 12 women"."""
+    if trigger.pos_ not in {"VERB", "AUX"} or not any(
+            c.dep_ in {"dobj", "nsubjpass"} for c in trigger.children):
+        return []
+    return [c for c in trigger.children if c.dep_ == "conj" and c.i > trigger.i
+            and is_gapped(c)]
+
+
+def _event(view: DocView, sent: Span, trigger: Token, mood: str, part: Span | None = None,
+           gapped: Token | None = None) -> ForcedReturn | None:
+    """The event of `trigger`; with `part`, only the dates, counts and places in that part
+    of the sentence, and with `gapped`, that conjunct as its people."""
     perpetrator = _perpetrator(view, trigger)
     if _handed_to_organisation(view, trigger):
         return None  # "passed the file on to the ministry": a referral, not a return
     destination = _destination(view, trigger, perpetrator)
     origin = _origin(view, trigger) or perpetrator
-    theme = _theme(trigger)
-    count = _count(view, sent, trigger, theme) or _people_in(theme)
-    anchor = trigger.head if _restated(trigger) else trigger
-    date = _date(view, sent, anchor)
-    places = [p for p in _places(view, anchor, theme) if p not in (origin, destination)
+    theme = gapped if gapped is not None else _theme(trigger)
+    zone = part if part is not None else sent
+    count = theme_count(view, zone, trigger, theme, TRIGGER_LEMMAS)
+    anchor = trigger.head if restated(trigger) else trigger
+    date = _date(view, zone, anchor)
+    places = [p for p in _places(view, anchor, theme, zone) if p not in (origin, destination)
               and p.type in PLACE_TYPES and not is_people_name(view, p)]
     status, claimed_by = _status(view, trigger, mood)
     returnees = _phrase(theme) if theme is not None else None
@@ -477,7 +350,7 @@ def _event(view: DocView, sent: Span, trigger: Token, mood: str) -> ForcedReturn
 
 def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
     actor: Token | None
-    if _blamed_for(trigger):  # "criticise Laos for deporting them": the one criticised
+    if blamed_for(trigger):  # "criticise Laos for deporting them": the one criticised
         actor = next((c for c in trigger.head.head.children if c.dep_ == "dobj"), None)
     elif trigger.pos_ == "NOUN":
         actor = next((c for c in trigger.children if c.dep_ == "poss"), None)
@@ -485,8 +358,15 @@ def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
             for c in trigger.children:
                 if c.dep_ == "prep" and c.lower_ == "by":
                     actor = next((p for p in c.children if p.dep_ == "pobj"), None)
-    elif is_passive(trigger) or trigger.dep_ in {"relcl", "acl"} or agent_of(trigger):
+    elif _relative_subject(trigger):
+        actor = trigger.head  # "China, which deported them"
+    elif is_passive(trigger) or trigger.dep_ in {"relcl", "acl"} or agent_of(trigger) \
+            or _reduced_passive_subject(trigger) is not None:
         actor = agent_of(trigger)  # also the last verb of "was held, tried and sent back by"
+        if actor is None:
+            leg = _earlier_leg(view, trigger)
+            if leg is not None:
+                return leg
     else:
         actor = subject_of(trigger)
     if actor is not None:
@@ -502,6 +382,22 @@ def _perpetrator(view: DocView, trigger: Token) -> EntityRef | None:
                     span = view.entity_of_phrase(pobj, PERPETRATOR_TYPES)
                     if span is not None:
                         return _as_state(view, view.ref(span))
+    return None
+
+
+def _earlier_leg(view: DocView, trigger: Token) -> EntityRef | None:
+    """The state an earlier leg took the people to, told in their relative clause: "nine
+    people who were deported by Laos to China were sent on to Korea" (China sends them)."""
+    theme = _theme(trigger)
+    if theme is None:
+        return None
+    for leg in theme.children:
+        if leg.dep_ in {"relcl", "acl"} and leg != trigger and leg.pos_ == "VERB" \
+                and _is_trigger(leg):
+            destination = _destination(view, leg, _perpetrator(view, leg))
+            if destination is not None and destination.type == "State" \
+                    and destination != _destination(view, trigger, None):
+                return destination
     return None
 
 
@@ -543,10 +439,10 @@ def _destination(view: DocView, trigger: Token, perpetrator: EntityRef | None
                     continue
                 if ref != perpetrator:
                     return ref
-    for c in trigger.children:  # "into North Korean hands", "to Chinese custody"
-        if c.dep_ == "prep" and c.lower_ in {"to", "into", "in"}:
+    for c in trigger.children:  # "into North Korean hands", "to Chinese border guards"
+        if c.dep_ in {"prep", "dative"} and c.lower_ in {"to", "into", "in"}:
             for pobj in c.children:
-                if pobj.lemma_.lower() in {"custody", "hand", "hands"}:
+                if pobj.lemma_.lower() in CUSTODY_NOUNS or pobj.lower_ in RECEIVER_NOUNS:
                     people = view.demonym_state([t.text for t in pobj.children])
                     if people is not None and people != perpetrator:
                         return people
@@ -589,32 +485,26 @@ def _theme(trigger: Token) -> Token | None:
             if c.dep_ == "prep" and c.lower_ == "of":
                 return next((p for p in c.children if p.dep_ == "pobj"), None)
         return None
-    if trigger.dep_ in {"relcl", "acl"}:
-        return trigger.head  # "the 600 defectors who were forcibly returned"
+    if trigger.dep_ in {"relcl", "acl"} and not _relative_subject(trigger) and not any(
+            c.dep_ in {"dobj", "nsubjpass"} and c.tag_ not in {"WDT", "WP"}
+            and c.lower_ not in {"which", "who", "whom", "that"} for c in trigger.children):
+        return trigger.head  # "the 600 defectors who were forcibly returned" (but its own
+        # subject in "on May 2, when some were sent back")
     for c in trigger.children:
         if c.dep_ in {"dobj", "nsubjpass"}:
             return c
+    reduced = _reduced_passive_subject(trigger) or _object_taken_by_reporter(trigger)
+    if reduced is not None:
+        return reduced
+    upto = _up_to_object(trigger)
+    if upto is not None:
+        return upto
     for c in trigger.children:
         if c.dep_ == "csubjpass":  # a parse slip: "ten North Koreans arrested in ..."
             return next((t for t in c.children if t.dep_ in {"nsubj", "nsubjpass"}), c)
     if trigger.dep_ in {"conj", "advcl"} and trigger.head.pos_ in {"VERB", "AUX"}:
         return _theme(trigger.head)  # "were arrested, tried and repatriated"
     return None
-
-
-def _people_in(theme: Token | None) -> PersonCount | None:
-    """A theme of named single people: "she and her son" are 2, "his wife" is 1."""
-    if theme is None:
-        return None
-    if theme.tag_ == "CD" and not any(c.dep_ == "prep" for c in theme.children):
-        return parse_count(theme.text)  # "the nine were sent back"
-    members = [theme, *[t for t in theme.subtree if t.dep_ == "conj" and t.head.i in
-                        {m.i for m in theme.subtree}]]
-    if not all(m.lower_ in SINGLE_PEOPLE or (m.tag_ in {"NN", "NNP"} and (
-            m.lower_ in PERSON_NOUNS_SINGULAR or m.ent_type_ == "PERSON")) for m in members):
-        return None
-    words = theme.doc[theme.left_edge.i:theme.right_edge.i + 1].text
-    return PersonCount(len(members), None, None, "exact", words)
 
 
 def _phrase(head: Token) -> str:
@@ -625,22 +515,6 @@ def _phrase(head: Token) -> str:
     tokens = [t for t in tokens if t.i >= head.left_edge.i][:10]
     text = " ".join(t.text for t in tokens if not t.is_punct)
     return text.strip() or head.text
-
-
-def _count(view: DocView, sent: Span, trigger: Token, theme: Token | None
-           ) -> PersonCount | None:
-    counts = view.counts_in(sent)
-    if not counts:
-        return None
-    zones = []
-    if theme is not None:
-        zones.append({t.i for t in theme.subtree})
-    zones.append({t.i for t in trigger.subtree})
-    for zone in zones:
-        for span, value in counts:
-            if any(i in zone for i in range(span.start, span.end)):
-                return value
-    return None
 
 
 def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
@@ -665,10 +539,17 @@ def _date(view: DocView, sent: Span, trigger: Token) -> DateValue:
         if kind in {"since", "name"} or not value.known:
             continue
         verb = _governing_verb(span.root)
+        if verb is not None and verb != trigger and verb in trigger.subtree \
+                and verb.pos_ in {"VERB", "AUX"} and _is_trigger(verb):
+            continue  # the date of a return told inside this one's phrase ("to China,
+            # which sent them on in July")
         reporting = (verb is not None and verb != trigger
                      and verb.lemma_.lower() in REPORTING_VERBS)
         after = _introduced_by(span.root, trigger, {"after", "following", "since"})
-        attached = _attached(span.root, trigger)
+        # a noun's date may hang on the verb above it: "condemned the deportation of the
+        # nine on May 3"
+        attached = _attached(span.root, trigger) or (
+            trigger.pos_ == "NOUN" and span.start == trigger.right_edge.i + 1)
         if not attached and (trigger.pos_ == "NOUN" or _after(value, view.doc_date)):
             continue
         direct = verb == trigger
@@ -692,7 +573,8 @@ PRECISION = {"year": 1, "month": 2, "day": 3}
 ANAPHORIC_DAYS = re.compile(
     r"(?i)\b(?:(?P<same>(?:that|the)\s+(?:same\s+)?day)|(?P<next>the\s+(?:next|following)"
     r"\s+day)|(?P<prev>the\s+(?:previous\s+day|day\s+before))|(?P<n>a|one|two|three|four|"
-    r"five|six|seven|eight|nine|ten|\d{1,2})\s+days?\s+(?P<dir>later|earlier))\b")
+    r"five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<unit>days?|weeks?)\s+"
+    r"(?P<dir>later|earlier|after|afterwards|before))\b")
 SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
          "eight": 8, "nine": 9, "ten": 10}
 
@@ -708,7 +590,8 @@ def _anaphoric_day(view: DocView, sent: Span, trigger: Token | None = None) -> D
             continue
         offset = 0 if m["same"] else 1 if m["next"] else -1 if m["prev"] else (
             (int(m["n"]) if m["n"].isdigit() else SMALL[m["n"].lower()])
-            * (1 if m["dir"].lower() == "later" else -1))
+            * (7 if m["unit"].lower().startswith("week") else 1)
+            * (-1 if m["dir"].lower() in {"earlier", "before"} else 1))
         start = view.sentence_of(max(0, sent.start - 1)).start
         start = view.sentence_of(max(0, start - 1)).start
         days = [(d, v) for d, v, k in view.dates_in(view.doc[start:span.start])
@@ -783,28 +666,55 @@ def _clause_text(span: Span) -> str:
 
 
 # Verbs whose places belong to the returned people's story (where they were caught or held).
-PLACE_VERBS = CUSTODY_VERBS | {"be", "take", "carry", "cross", "send", "hand", "transfer",
-                               "move"}
+PLACE_VERBS = CUSTODY_VERBS | STORY_VERBS
 
 
-def _places(view: DocView, trigger: Token, theme: Token | None = None) -> list[EntityRef]:
+def _places(view: DocView, trigger: Token, theme: Token | None = None,
+            part: Span | None = None) -> list[EntityRef]:
     """Places in the trigger's phrase and in the returned people's phrase ("arrested in
-    Harbor Town"), not those of other clauses of the sentence."""
+    Harbor Town"), not those of other clauses of the sentence (nor outside `part`)."""
     own = []
     tokens = list(trigger.subtree)
     if theme is not None and theme not in tokens:
         tokens += list(theme.subtree)
+    if trigger.dep_ == "conj" and trigger.head.pos_ == "VERB" \
+            and trigger.head.lemma_.lower() in PLACE_VERBS:
+        # "were driven from the camp to the bridge and handed over": the route of the verb
+        # the trigger shares its people with
+        tokens += [t for t in trigger.head.subtree if t not in tokens]
+    if part is not None:
+        tokens = [t for t in tokens if part.start <= t.i < part.end]
     for t in tokens:
+        if _told_by_source(t, trigger, theme):
+            continue  # "..., a source in the border town said"
         verb = _governing_verb(t)
         if _crossing(t, trigger):
             own.append(t)  # "over the border into Laos's Bokeo province", wherever it hangs
             continue
-        if verb is not None and verb != trigger and verb.pos_ in {"VERB", "AUX"} \
-                and verb.lemma_.lower() not in PLACE_VERBS \
-                and verb.lemma_.lower() not in TRIGGER_LEMMAS:
+        if verb is not None and verb != trigger and verb.pos_ in {"VERB", "AUX"} and (
+                verb.lemma_.lower() not in PLACE_VERBS | TRIGGER_LEMMAS or _intended(verb)):
             continue
         own.append(t)
     return view.places_in(own)
+
+
+def _intended(verb: Token) -> bool:
+    """An infinitive of intent: "getting ready to escape from a camp" tells no place the
+    people were in."""
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                     for c in verb.children)
+
+
+def _told_by_source(token: Token, trigger: Token, theme: Token | None) -> bool:
+    """In the phrase of whoever tells the story: a source noun (not the theme) that is a
+    loose modifier or the subject of the clause around the trigger."""
+    for a in token.ancestors:
+        if a in (trigger, theme):
+            return False
+        if a.lower_ in SOURCE_NOUNS and a.dep_ in {"npadvmod", "appos", "nsubj", "parataxis",
+                                                   "dep"}:
+            return True
+    return False
 
 
 def _crossing(token: Token, trigger: Token) -> bool:
@@ -871,7 +781,7 @@ def _fill_defaults(view: DocView, events: list[ForcedReturn],
 def _people_demonym_state(view: DocView) -> EntityRef | None:
     """The state whose people the document is about ("North Korean defectors" x12)."""
     tally: dict[str, int] = {}
-    text = view.info.text.casefold()
+    text = _without_actors(view).casefold()
     for d, state, longers in _demonyms_within(view.registry):
         n = text.count(d + " ") + text.count(d + "s")
         for longer in longers:
@@ -881,6 +791,16 @@ def _people_demonym_state(view: DocView) -> EntityRef | None:
     if not tally:
         return None
     return view.registered(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+
+
+def _without_actors(view: DocView) -> str:
+    """The text with the names of states and their agencies blanked: the demonym of
+    "Chinese police" names who acts, not whose people are returned."""
+    chars = list(view.info.text)
+    for span in view.entities():
+        if span.label_ in PERPETRATOR_TYPES:
+            chars[span.start_char:span.end_char] = " " * (span.end_char - span.start_char)
+    return "".join(chars)
 
 
 @lru_cache(maxsize=4)
@@ -961,7 +881,7 @@ def extract_detentions_and_visits(view: DocView) -> tuple[list[Detention], list[
                 detentions.append(Detention(
                     view.evidence(sent, DETENTIONS, 0.6), detainer, facility,
                     tuple(p for p in places if p != facility),
-                    _count(view, sent, token, theme), _phrase(theme),
+                    phrase_count(view, sent, token, theme), _phrase(theme),
                     _date(view, sent, token)))
             elif lemma == "visit" and token.tag_ in {"VBD", "VBN"}:
                 subj = subject_of(token)

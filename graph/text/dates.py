@@ -306,6 +306,9 @@ def _day_range(m: re.Match[str], text: str, ref: _Ref) -> list[_Found] | None:
     if m["sep"].strip().lower() == "and" and not m.groupdict().get("between"):
         return None
     if (second_month, int(m["d2"])) <= (month, day):
+        if m.groupdict().get("between") and second_month < month and not m.groupdict().get("y"):
+            # "between December 28 and January 3": across a year boundary no year is shared
+            return [_Found(m.start(), m.end(), "range", None, None)]
         return None
     if m.groupdict().get("y"):
         return _found(m, "range", *_span_of(_iso(int(m["y"]), month, day), month, second_month))
@@ -553,7 +556,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(_I.format(r"\b(?:the\s+(?:previous|following|next|same)\s+(?:day|week|month|year)"
                           r"|the\s+day\s+(?:before|after)|that\s+(?:same\s+)?(?:day|week|month|year)"
                           r"|(?:a|one)\s+(?:day|week|month|year)\s+(?:earlier|later)"
-                          r"|(?:" + _NUM + r"|\d{1,2})\s+days\s+(?:earlier|later))\b")),
+                          r"|(?:" + _NUM + r"|\d{1,2})\s+(?:days|weeks)\s+(?:earlier|later))\b")),
      _anaphoric),
 ]
 # What each pattern cannot match without: a month name (as cased in the patterns; the
