@@ -134,3 +134,9 @@ def test_a_protest_to_a_state_addresses_it_and_bare_plural_critics_speak() -> No
                 "handling of the case.") == [("Japan", "China", "condemns")]
     assert acts(HEADLINE + "Activists have long criticized Beijing for treating the escapees "
                 "as illegal migrants.") == [("Activists", "China", "condemns")]
+
+
+def test_calling_an_act_a_wrong_condemns_it() -> None:
+    assert acts(HEADLINE + 'Human Rights Watch called the deportations "a grave violation '
+                'of international law."') == [("Human Rights Watch", None, "condemns")]
+    assert acts(HEADLINE + "Human Rights Watch called the shelter a safe place.") == []

@@ -85,6 +85,10 @@ LIKELIHOOD_WORDS = frozenset({"likely", "probably", "risk", "face", "faces", "fa
 INACTION_VERBS = frozenset({"ignore", "neglect", "disregard"})
 CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crimes",
                              "affront", "outrage"})
+# What calling an act wrong names it ("called the returns inhumane").
+CONDEMNING_WORDS = frozenset({"inhumane", "inhuman", "unlawful", "illegal", "cruel",
+                              "unacceptable", "shameful", "barbaric", "outrageous", "appalling",
+                              "deplorable", "atrocity", "abhorrent", "unconscionable"})
 BREACH_VERBS = frozenset({"breach", "violate", "flout", "contravene"})
 CONDEMN_VERBS = frozenset({"represent", "constitute", "amount", "be"})
 TOPIC_PREPS = frozenset({"on", "about", "in", "regarding", "concerning", "over"})
@@ -264,6 +268,8 @@ class SpeechReader:
         if lemma == "call" and (any(c.lower_ in {"on", "upon", "for"} for c in verb.children)
                                 or _for_clause(verb) is not None):
             kind = "calls_on"
+        elif lemma == "call" and _called_wrong(verb):
+            kind = "condemns"  # 'called the returns "a grave violation"', '... inhumane'
         frame = VERB_FRAMES.get(lemma)
         if kind is not None and frame is not None and frame.negated == "other" \
                 and any(c.dep_ == "neg" for c in verb.children):
@@ -1086,6 +1092,15 @@ def _participle_subjects(verb: Token) -> list[Token]:
     if not _fronted_participle(verb):
         return []
     return [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+
+
+def _called_wrong(verb: Token) -> bool:
+    """'X called the deportations "a grave violation" / inhumane': naming an act a wrong."""
+    if not any(c.dep_ == "dobj" for c in verb.children):
+        return False
+    return any(t.lemma_.lower() in CONDEMN_OBJECTS or t.lower_ in CONDEMNING_WORDS
+               for c in verb.children if c.dep_ in {"oprd", "xcomp", "ccomp"}
+               for t in conjuncts(c))
 
 
 def _own_act(clause: Token) -> bool:
