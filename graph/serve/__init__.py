@@ -22,6 +22,7 @@ from pathlib import Path
 
 from graph.serve.app import Access, App
 from graph.serve.http import HttpLimits, Server
+from graph.serve.inline import Inline
 from graph.serve.pool import Limits, Pool, PoolError
 from graph.serve.store import ServeError, build_store, prepare_store
 from graph.serve.ui import Ui
@@ -102,6 +103,8 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
             ready.set_exception(ServeError(message))
 
     app = App(pool, Access(port, (), token), ui, site_dir)
+    if pool.limits.inline:
+        app.inline = Inline(location)
 
     def run() -> None:
         asyncio.set_event_loop(loop)

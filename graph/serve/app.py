@@ -26,6 +26,7 @@ from typing import Any
 
 from graph.guard import QueryRefused, check_query
 from graph.serve.http import Connection, Request
+from graph.serve.inline import Inline
 from graph.serve.pool import Pool, PoolError
 from graph.serve.ui import UI_CSP, Ui
 
@@ -91,6 +92,7 @@ class App:
     access: Access
     ui: Ui
     site_dir: Path | None = None
+    inline: Inline | None = None
     _checked: dict[str, str] = field(default_factory=dict)
 
     async def handle(self, conn: Connection, request: Request) -> None:
@@ -222,6 +224,13 @@ class App:
         return verdict
 
     async def _run(self, conn: Connection, request: Request, text: str) -> None:
+        if self.inline is not None:
+            found = self.inline.answer(text, request.header("accept"))
+            if found is not None:  # a lookup, answered here (graph/serve/inline.py)
+                content_type, body = found
+                conn.send(request, 200, [(b"Content-Type", content_type + _charset(content_type)),
+                                         *RESULT_HEADERS], body)
+                return
         try:
             async with self.pool.query({"query": text,
                                         "accept": request.header("accept")}) as job:
@@ -274,6 +283,9 @@ class App:
         status = self.pool.status()
         healthy = status["workers"] > 0 or status["idle"] > 0
         body: dict[str, Any] = {"status": "ok" if healthy else "no query worker", **status}
+        if self.inline is not None:
+            body["lookups_in_server"] = self.inline.answered
+            body["lookups_handed_to_workers"] = self.inline.handed_on
         conn.send(request, 200 if healthy else 503,
                   [(b"Content-Type", b"application/json"), (b"Cache-Control", b"no-store")],
                   json.dumps(body, sort_keys=True).encode() + b"\n")

@@ -50,6 +50,8 @@ class Limits:
     max_waiting: int = 512
     memory_mb: int = 0
     sandbox: bool = True
+    inline: bool = True
+    """Answer lookups in the server process (graph/serve/inline.py)."""
 
 
 class Frames(asyncio.Protocol):
