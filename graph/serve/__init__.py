@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.serve.app import Access, App
+from graph.serve.generation import Served, graph_store_finder, kept_store_finder
 from graph.serve.http import HttpLimits, Server
 from graph.serve.inline import Inline
 from graph.serve.pool import Limits, Pool, PoolError
@@ -42,6 +43,8 @@ class Endpoint:
     loop: asyncio.AbstractEventLoop
     thread: threading.Thread
     stopped: threading.Event = field(default_factory=threading.Event)
+    served: Served | None = None
+    app: App | None = None
 
     @property
     def query_url(self) -> str:
@@ -54,6 +57,10 @@ class Endpoint:
         async def shutdown() -> None:
             await self.server.close()
             await self.pool.close()
+            if self.served is not None:
+                self.served.close()
+            if self.app is not None and self.app.inline is not None:
+                self.app.inline.close()
 
         future = asyncio.run_coroutine_threadsafe(shutdown(), self.loop)
         try:
@@ -79,7 +86,13 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
     from graph.query import query_dir
     from graph.rdfio import PREFIXES
 
-    location = build_store(store) if store is not None else prepare_store(outdir)
+    if store is not None:
+        location = build_store(store).resolve()
+        finder = kept_store_finder(store)
+    else:
+        location = prepare_store(outdir).resolve()
+        finder = graph_store_finder(outdir)
+    served = Served(finder, location)  # pinned: a rebuild leaves it in place while we read it
     site = outdir / "site"
     site_dir = site if (site / "index.html").is_file() else None
     ui = Ui(prefixes=dict(PREFIXES), queries_dir=query_dir(), site=site_dir is not None,
@@ -102,7 +115,7 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
                 f"cannot listen on {host}:{port}: {exc.strerror or exc}"
             ready.set_exception(ServeError(message))
 
-    app = App(pool, Access(port, (), token), ui, site_dir)
+    app = App(pool, Access(port, (), token), ui, site_dir, served=served)
     if pool.limits.inline:
         app.inline = Inline(location)
 
@@ -120,5 +133,6 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
     except BaseException:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
+        served.close()
         raise
-    return Endpoint(url, location, pool, server, loop, thread)
+    return Endpoint(url, location, pool, server, loop, thread, served=served, app=app)

@@ -15,6 +15,7 @@ graph/guard.py refuses; the engine's syntax errors are 400.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import json
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.guard import QueryRefused, check_query
+from graph.serve.generation import Served
 from graph.serve.http import Connection, Request
 from graph.serve.inline import Inline
 from graph.serve.pool import Pool, PoolError
@@ -93,6 +95,7 @@ class App:
     ui: Ui
     site_dir: Path | None = None
     inline: Inline | None = None
+    served: Served | None = None
     _checked: dict[str, str] = field(default_factory=dict)
 
     async def handle(self, conn: Connection, request: Request) -> None:
@@ -223,10 +226,34 @@ class App:
             self._checked[text] = verdict
         return verdict
 
+    def _follow_builds(self) -> None:
+        """Switch to a newer build's store when one is ready (graph/serve/generation.py)."""
+        if self.served is None:
+            return
+        newer = self.served.newer()
+        if newer is not None:
+            self.pool.switch(newer)
+            if self.inline is not None:
+                self.inline.close()
+                try:
+                    self.inline = Inline(newer)
+                except OSError:  # cannot open it here: the workers answer everything
+                    self.inline = None
+        if len(self.served.pins) > 1:
+            self.served.release_unused(self.pool.reads)
+
     async def _run(self, conn: Connection, request: Request, text: str) -> None:
-        if self.inline is not None:
-            found = self.inline.answer(text, request.header("accept"))
-            if found is not None:  # a lookup, answered here (graph/serve/inline.py)
+        self._follow_builds()
+        inline = self.inline
+        if inline is not None and inline.shape(text) is not None:
+            # a lookup, answered in this process by one of a few threads (the engine releases
+            # the GIL while it evaluates): graph/serve/inline.py
+            found = await asyncio.get_running_loop().run_in_executor(
+                inline.threads, inline.answer, text, request.header("accept"))
+            if found is None:
+                inline.handed_on += 1
+            else:
+                inline.answered += 1
                 content_type, body = found
                 conn.send(request, 200, [(b"Content-Type", content_type + _charset(content_type)),
                                          *RESULT_HEADERS], body)

@@ -25,6 +25,7 @@ The store is the same read-only store the workers open.
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
 import time
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ INLINE_BYTES = 1 << 16
 """Largest answer made in the server (it is sent whole, with a Content-Length)."""
 INLINE_SECONDS = 0.02
 """Longest time a lookup may run in the server before it is handed to a worker."""
+THREADS = 2
+"""Lookups evaluated at once in the server (each holds at most INLINE_BYTES)."""
 
 _VAR = re.compile(r"[?$][A-Za-z_][A-Za-z0-9_]*")
 _PNAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_][A-Za-z0-9_-]*|[A-Za-z]*:")
@@ -63,7 +66,7 @@ class _Parser:
         self.words: list[tuple[str, str]] = []
         before: tuple[str, str] = ("ws", " ")
         for kind, value in tokens(text):
-            if kind == "comment" or kind == "other" and value not in "{}.;,*@^-":
+            if kind == "comment" or (kind == "other" and value not in "{}.;,*@^-"):
                 raise _NotLookup(value)
             if kind == "word" and before == ("other", ".") and self.words[-2:-1] and \
                     self.words[-2][0] == "word":
@@ -244,6 +247,7 @@ class Inline:
         self.ox = ox
         self.path = store_path
         self.store = ox.Store.read_only(str(store_path))
+        self.threads = concurrent.futures.ThreadPoolExecutor(THREADS, "rkg-lookup")
         self._shapes: dict[str, str | None] = {}
         self.answered = 0
         self.handed_on = 0
@@ -261,7 +265,8 @@ class Inline:
 
     def answer(self, text: str, accept: str) -> tuple[bytes, bytes] | None:
         """(content type, whole answer) of a lookup, or None when a worker must run it (not a
-        lookup, over budget, an error to report, an Accept it cannot meet)."""
+        lookup, over budget, an error to report, an Accept it cannot meet). Runs in one of
+        `threads`; the shape was checked by the caller (and is checked again, cached)."""
         if self.shape(text) is None:
             return None
         offer = negotiate(accept, RESULT_TYPES)
@@ -273,9 +278,10 @@ class Inline:
             result = self.store.query(text, use_default_graph_as_union=True)
             if isinstance(result, ox.QueryTriples):
                 return None
-            result.serialize(budget, getattr(ox.QueryResultsFormat, offer[1]))
+            result.serialize(budget, getattr(ox.QueryResultsFormat, offer[1]))  # type: ignore[arg-type]
         except Exception:  # over budget, or the engine's error: the worker reports it
-            self.handed_on += 1
             return None
-        self.answered += 1
         return offer[0].encode(), b"".join(budget.parts)
+
+    def close(self) -> None:
+        self.threads.shutdown(wait=False, cancel_futures=True)
