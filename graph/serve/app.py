@@ -236,7 +236,7 @@ class App:
             if self.inline is not None:
                 self.inline.close()
                 try:
-                    self.inline = Inline(newer)
+                    self.inline = Inline(newer, self.pool.limits.max_bytes)
                 except OSError:  # cannot open it here: the workers answer everything
                     self.inline = None
         if len(self.served.pins) > 1:

@@ -35,10 +35,11 @@ from typing import Any
 from graph.guard import tokens
 from graph.serve.worker import RESULT_TYPES, negotiate
 
-INLINE_BYTES = 1 << 16
+INLINE_BYTES = 1 << 18
 """Largest answer made in the server (it is sent whole, with a Content-Length)."""
-INLINE_SECONDS = 0.02
-"""Longest time a lookup may run in the server before it is handed to a worker."""
+INLINE_SECONDS = 0.05
+"""Most CPU time a lookup may take in the server before it is handed to a worker (the
+thread's own CPU time: a busy machine does not push lookups to workers)."""
 THREADS = 2
 """Lookups evaluated at once in the server (each holds at most INLINE_BYTES)."""
 
@@ -221,15 +222,16 @@ class _Stop(Exception):
 class _Budget:
     """The file pyoxigraph serialises into: at most INLINE_BYTES, until `deadline`."""
 
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
+    def __init__(self, deadline: float, limit: int) -> None:
+        self.deadline = deadline  # in time.thread_time()
+        self.limit = limit
         self.parts: list[bytes] = []
         self.size = 0
 
     def write(self, data: Any) -> int:
         chunk = bytes(data)
         self.size += len(chunk)
-        if self.size > INLINE_BYTES or time.perf_counter() > self.deadline:
+        if self.size > self.limit or time.thread_time() > self.deadline:
             raise _Stop()
         self.parts.append(chunk)
         return len(chunk)
@@ -241,11 +243,13 @@ class _Budget:
 class Inline:
     """The server's own read-only handle on the store, for lookups."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, max_bytes: int = 0) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
         self.path = store_path
+        # an answer over the endpoint's own size limit goes to a worker, which refuses it
+        self.limit = min(INLINE_BYTES, max_bytes) if max_bytes else INLINE_BYTES
         self.store = ox.Store.read_only(str(store_path))
         self.threads = concurrent.futures.ThreadPoolExecutor(THREADS, "rkg-lookup")
         self._shapes: dict[str, str | None] = {}
@@ -273,7 +277,7 @@ class Inline:
         if offer is None:
             return None
         ox = self.ox
-        budget = _Budget(time.perf_counter() + INLINE_SECONDS)
+        budget = _Budget(time.thread_time() + INLINE_SECONDS, self.limit)
         try:
             result = self.store.query(text, use_default_graph_as_union=True)
             if isinstance(result, ox.QueryTriples):
