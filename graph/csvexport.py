@@ -3,14 +3,18 @@ documents) written row by row from the build's Oxigraph store.
 
 Nothing builds a model of the whole graph (the site's graph/viz/data.py holds every node, its
 quotes and the documents' texts: 6.6x the memory of the graph itself at 1,000 documents).
-One pass goes over the shown nodes in IRI order, merged with one streamed query of the claims
-in the same order: claims.csv is written as it goes; each node's own facts and the names it
-links to are looked up in the store's indexes (`quads_for_pattern`) when its row is made.
+One pass goes over the shown nodes in IRI order, merged with the claims in the same order:
+claims.csv is written as it goes; each node's own facts and the names it links to are looked
+up in the store's indexes (`quads_for_pattern`) when its row is made. The claims are joined
+here from what one pass of the streaming parser over the build's files keeps of them (their
+mentions, selectors and values); the same join as one SPARQL query on the store on disk was
+most of the export's time (Oxigraph's plan for it scans the selectors' large tables).
 What is held: the documents' metadata (one entry per document, no text), a bounded cache of
-names, the shown nodes' IRIs, and the rows of the tables sorted by date (events, statements,
-treaty actions: a small part of the output), written sorted at the end. The store is the
-build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is current, opened
-read-only and paged from disk; otherwise the build's files are loaded into memory.
+names, the shown nodes' IRIs, the claims' parts, and the rows of the tables sorted by date
+(events, statements, treaty actions: a small part of the output), written sorted at the end.
+The store is the build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is
+current, opened read-only and paged from disk; otherwise the build's files are loaded into
+memory.
 
 Rows are deterministic: sorted by (date, IRI) for the dated tables, by (node, document,
 offsets, mention) for claims, by (date, file) for documents; a value that the graph holds
