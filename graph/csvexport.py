@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -267,23 +268,26 @@ class _ClaimParts:
                   OA + "exact", OA + "start", OA + "end", RKG + "claimedCount",
                   *(RKG + name for name in CLAIM_OPTIONALS),
                   *(RKG + name for name in COUNT_FIELDS)}
-        self.by: dict[str, dict[str, set[str]]] = {p: defaultdict(set) for p in wanted}
+        # subject -> its one value, or a tuple of its distinct values (most have one: a set
+        # each would triple the memory); strings interned, as one IRI is in several tables
+        self.by: dict[str, dict[str, str | tuple[str, ...]]] = {p: {} for p in wanted}
         self.typed: dict[str, set[str]] = {OA_QUOTE: set(), OA_POSITION: set()}
 
     def read(self, paths: list[Path]) -> None:
-        by, typed = self.by, self.typed
+        by, typed, intern = self.by, self.typed, sys.intern
         for path in paths:
             for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
                 predicate = quad.predicate.value
                 table = by.get(predicate)
                 if table is not None:
                     if predicate != ATTESTED_BY or isinstance(quad.subject, ox.NamedNode):
-                        table[quad.subject.value].add(quad.object.value)
+                        _add(table, intern(quad.subject.value), intern(quad.object.value))
                 elif predicate == RDF_TYPE and quad.object.value in typed:
-                    typed[quad.object.value].add(quad.subject.value)
+                    typed[quad.object.value].add(intern(quad.subject.value))
 
-    def values(self, predicate: str, subject: str) -> set[str]:
-        return self.by[predicate].get(subject, set())
+    def values(self, predicate: str, subject: str) -> tuple[str, ...]:
+        found = self.by[predicate].get(subject, ())
+        return (found,) if isinstance(found, str) else found
 
     def nodes(self) -> list[str]:
         return sorted(self.by[ATTESTED_BY])  # IRIs only (blank nodes are not shown)
@@ -319,6 +323,17 @@ class _ClaimParts:
     def _count(self, count: str) -> tuple[str | None, ...]:
         return tuple(min(v) if (v := self.values(RKG + f, count)) else None
                      for f in COUNT_FIELDS)
+
+
+def _add(table: dict[str, str | tuple[str, ...]], key: str, value: str) -> None:
+    had = table.get(key)
+    if had is None:
+        table[key] = value
+    elif isinstance(had, str):
+        if had != value:
+            table[key] = (had, value)
+    elif value not in had:
+        table[key] = (*had, value)
 
 
 def claims_by_node(paths: list[Path]) -> Iterator[tuple[str, list[Claim]]]:
