@@ -152,3 +152,20 @@ def test_serve_keeps_answering_through_a_rebuild_then_follows_it(
     build(corpus, out)
     assert not first.exists()
     assert count(port) > before
+
+
+def test_a_pinned_generation_is_left_by_builds_until_released(tmp_path: Path) -> None:
+    from graph.generations import GENERATIONS, Pin, generation_of, remove_unpinned
+
+    generation = tmp_path / GENERATIONS / "gen-x"
+    (generation / "oxigraph").mkdir(parents=True)
+    (generation / "oxigraph" / "data").write_bytes(b"pages")
+    assert generation_of(generation / "oxigraph") == generation
+    assert generation_of(tmp_path) is None
+    pin = Pin(generation)
+    assert pinned(generation)
+    assert remove_unpinned(generation) is False
+    assert (generation / "oxigraph" / "data").read_bytes() == b"pages"
+    pin.release()
+    assert remove_unpinned(generation) is True
+    assert not generation.exists()
