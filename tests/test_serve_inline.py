@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from serve_support import DATA, JSON, RDFS_LABEL, request, served, write_build
@@ -107,3 +108,15 @@ def test_errors_of_lookups_are_the_workers_errors(endpoints: tuple[Endpoint, End
     ours, theirs = _ask(inline, undeclared), _ask(workers, undeclared)
     assert ours[0] == theirs[0] == 400 and ours[1] == theirs[1]
     assert _ask(inline, LOOKUPS[0], "image/png")[0] == 406
+
+
+def test_lookups_in_the_event_loop_thread_give_the_same_answers(
+        endpoints: tuple[Endpoint, Endpoint], tmp_path: Path) -> None:
+    _inline, workers = endpoints
+    build = write_build(tmp_path / "build", things=400)
+    with served(build, Limits(max_bytes=24_000, lookup_threads=0)) as in_loop:
+        for query in LOOKUPS:
+            assert _ask(in_loop, query) == _ask(workers, query), query
+        health = _health(in_loop)
+        assert health["lookups_in_server"] == len(LOOKUPS) - 1
+        assert health["lookups_handed_to_workers"] == 1

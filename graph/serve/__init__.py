@@ -117,7 +117,7 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
 
     app = App(pool, Access(port, (), token), ui, site_dir, served=served)
     if pool.limits.inline:
-        app.inline = Inline(location, pool.limits.max_bytes)
+        app.inline = Inline(location, pool.limits.max_bytes, pool.limits.lookup_threads)
 
     def run() -> None:
         asyncio.set_event_loop(loop)

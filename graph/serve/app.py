@@ -236,7 +236,8 @@ class App:
             if self.inline is not None:
                 self.inline.close()
                 try:
-                    self.inline = Inline(newer, self.pool.limits.max_bytes)
+                    self.inline = Inline(newer, self.pool.limits.max_bytes,
+                                         self.pool.limits.lookup_threads)
                 except OSError:  # cannot open it here: the workers answer everything
                     self.inline = None
         if len(self.served.pins) > 1:
@@ -248,8 +249,11 @@ class App:
         if inline is not None and inline.shape(text) is not None:
             # a lookup, answered in this process by one of a few threads (the engine releases
             # the GIL while it evaluates): graph/serve/inline.py
-            found = await asyncio.get_running_loop().run_in_executor(
-                inline.threads, inline.answer, text, request.header("accept"))
+            if inline.threads is None:
+                found = inline.answer(text, request.header("accept"))
+            else:
+                found = await asyncio.get_running_loop().run_in_executor(
+                    inline.threads, inline.answer, text, request.header("accept"))
             if found is None:
                 inline.handed_on += 1
             else:

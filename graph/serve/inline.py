@@ -41,7 +41,8 @@ INLINE_SECONDS = 0.05
 """Most CPU time a lookup may take in the server before it is handed to a worker (the
 thread's own CPU time: a busy machine does not push lookups to workers)."""
 THREADS = 2
-"""Lookups evaluated at once in the server (each holds at most INLINE_BYTES)."""
+"""Default number of threads evaluating lookups at once (each holds at most INLINE_BYTES);
+0: in the server's own event-loop thread."""
 
 _VAR = re.compile(r"[?$][A-Za-z_][A-Za-z0-9_]*")
 _PNAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_][A-Za-z0-9_-]*|[A-Za-z]*:")
@@ -243,7 +244,7 @@ class _Budget:
 class Inline:
     """The server's own read-only handle on the store, for lookups."""
 
-    def __init__(self, store_path: Path, max_bytes: int = 0) -> None:
+    def __init__(self, store_path: Path, max_bytes: int = 0, threads: int = THREADS) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
@@ -251,7 +252,8 @@ class Inline:
         # an answer over the endpoint's own size limit goes to a worker, which refuses it
         self.limit = min(INLINE_BYTES, max_bytes) if max_bytes else INLINE_BYTES
         self.store = ox.Store.read_only(str(store_path))
-        self.threads = concurrent.futures.ThreadPoolExecutor(THREADS, "rkg-lookup")
+        self.threads = concurrent.futures.ThreadPoolExecutor(threads, "rkg-lookup") \
+            if threads else None
         self._shapes: dict[str, str | None] = {}
         self.answered = 0
         self.handed_on = 0
@@ -288,4 +290,5 @@ class Inline:
         return offer[0].encode(), b"".join(budget.parts)
 
     def close(self) -> None:
-        self.threads.shutdown(wait=False, cancel_futures=True)
+        if self.threads is not None:
+            self.threads.shutdown(wait=False, cancel_futures=True)

@@ -52,6 +52,8 @@ class Limits:
     sandbox: bool = True
     inline: bool = True
     """Answer lookups in the server process (graph/serve/inline.py)."""
+    lookup_threads: int = 2
+    """Threads evaluating those lookups (0: the server's event-loop thread)."""
 
 
 class Frames(asyncio.Protocol):
