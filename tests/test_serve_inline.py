@@ -29,6 +29,7 @@ NOT_LOOKUPS = [
     "SELECT ?s WHERE { ?s ?p ?o . ?o ?q ?r }",  # a join of two scans
     f"SELECT ?s WHERE {{ <{DATA}a> ?p ?o . <{DATA}b> ?q ?r }}",  # two subjects
     "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s",
+    "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",  # few rows written after a long scan
     "SELECT ?s WHERE { ?s ?p ?o } OFFSET 5",
     "SELECT ?s WHERE { ?s ?p ?o FILTER(?o > 3) }",
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",

@@ -4,7 +4,10 @@ Nothing stands behind the server: no engine listens on a port of its own. Querie
 processes (graph/serve/worker.py) that open the build's Oxigraph store read-only and, where the
 kernel allows, live in a network namespace with no interface at all; the server (one asyncio
 thread, graph/serve/http.py) checks who asks (graph/serve/app.py), refuses what must not run
-(graph/guard.py), and streams the answers.
+(graph/guard.py), and streams the answers. Lookups whose work is bounded by their shape (one
+triple pattern, or one node's edges) are answered in the server itself, on the same store,
+with a CPU and size budget past which a worker runs them (graph/serve/inline.py). The server
+pins the build generation it reads and follows a rebuild (graph/serve/generation.py).
 
     endpoint = start(Path("out"), port=0)
     ... endpoint.query_url ...

@@ -6,7 +6,8 @@ work is bounded *by their shape* run here, with a budget, and everything else go
 worker as before:
 
 - **The shape** (`lookup_shape`, a small parser over graph/guard.py's tokens, which follow
-  Oxigraph's lexical rules): `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` or
+  Oxigraph's lexical rules): `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT
+  only over all the variables) or
   `ASK { triples }`, after `PREFIX` declarations only; the triples are plain terms (IRIs,
   prefixed names, variables, strings with a language or datatype, `a`), no FILTER, OPTIONAL,
   UNION, GRAPH, sub-query, path, blank node, BIND, VALUES, ORDER BY, GROUP BY, OFFSET or
@@ -147,25 +148,34 @@ def _shape(parser: _Parser) -> str:
         kind, name = parser.take()
         if kind != "word" or not _PREFIX_DECL.fullmatch(name) or parser.take()[0] != "iri":
             raise _NotLookup(name)
+    distinct = False
+    projected: set[str] | None = None  # None: `*`
     if parser.keyword("ASK"):
         form = "ask"
     elif parser.keyword("SELECT"):
         form = "select"
-        parser.keyword("DISTINCT")
+        distinct = parser.keyword("DISTINCT")
         if parser.peek() == ("other", "*"):
             parser.take()
         else:
-            count = 0
+            projected = set()
             while parser.peek()[0] == "var":
-                if not _VAR.fullmatch(parser.take()[1]):
+                name = parser.take()[1]
+                if not _VAR.fullmatch(name):
                     raise _NotLookup("projection")
-                count += 1
-            if not count:
+                projected.add(name[1:])
+            if not projected:
                 raise _NotLookup("projection")
     else:
         raise _NotLookup(parser.peek()[1])
     parser.keyword("WHERE")
-    _check_patterns(_patterns(parser))
+    patterns = _patterns(parser)
+    _check_patterns(patterns)
+    if distinct and projected is not None and \
+            projected < {t.text for p in patterns for t in p if t.kind == "var"}:
+        # DISTINCT over fewer variables than the patterns bind may scan a long way between
+        # two rows written, and the budget is only checked when the engine writes
+        raise _NotLookup("DISTINCT over part of the variables")
     if form == "select" and parser.keyword("LIMIT"):
         kind, value = parser.take()
         if kind != "word" or not _INTEGER.fullmatch(value):
