@@ -247,8 +247,8 @@ class App:
         self._follow_builds()
         inline = self.inline
         if inline is not None and inline.shape(text) is not None:
-            # a lookup, answered in this process by one of a few threads (the engine releases
-            # the GIL while it evaluates): graph/serve/inline.py
+            # a lookup, answered in this process (graph/serve/inline.py): on a lookup thread,
+            # so the engine's work overlaps the event loop's, or in the loop itself
             if inline.threads is None:
                 found = inline.answer(text, request.header("accept"))
             else:
