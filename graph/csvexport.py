@@ -3,14 +3,18 @@ documents) written row by row from the build's Oxigraph store.
 
 Nothing builds a model of the whole graph (the site's graph/viz/data.py holds every node, its
 quotes and the documents' texts: 6.6x the memory of the graph itself at 1,000 documents).
-One pass goes over the shown nodes in IRI order, merged with one streamed query of the claims
-in the same order: claims.csv is written as it goes; each node's own facts and the names it
-links to are looked up in the store's indexes (`quads_for_pattern`) when its row is made.
+One pass goes over the shown nodes in IRI order, merged with the claims in the same order:
+claims.csv is written as it goes; each node's own facts and the names it links to are looked
+up in the store's indexes (`quads_for_pattern`) when its row is made. The claims are joined
+here from what one pass of the streaming parser over the build's files keeps of them (their
+mentions, selectors and values); the same join as one SPARQL query on the store on disk was
+most of the export's time (Oxigraph's plan for it scans the selectors' large tables).
 What is held: the documents' metadata (one entry per document, no text), a bounded cache of
-names, the shown nodes' IRIs, and the rows of the tables sorted by date (events, statements,
-treaty actions: a small part of the output), written sorted at the end. The store is the
-build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is current, opened
-read-only and paged from disk; otherwise the build's files are loaded into memory.
+names, the shown nodes' IRIs, the claims' parts, and the rows of the tables sorted by date
+(events, statements, treaty actions: a small part of the output), written sorted at the end.
+The store is the build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is
+current, opened read-only and paged from disk; otherwise the build's files are loaded into
+memory.
 
 Rows are deterministic: sorted by (date, IRI) for the dated tables, by (node, document,
 offsets, mention) for claims, by (date, file) for documents; a value that the graph holds
@@ -21,12 +25,12 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import groupby
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -71,22 +75,7 @@ COLUMNS = {
 Q_CLASSES = f"""SELECT DISTINCT ?type WHERE {{ GRAPH ?g {{ ?s a ?type }}
   FILTER(?g != <{ONTOLOGY_GRAPH}>) }}"""
 
-# every claim with its mention's sentence and offsets; grouped by node in Python
-Q_CLAIMS = f"""PREFIX rkg: <{RKG}> PREFIX oa: <{OA}> PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?node ?claim ?doc ?start ?end ?mention ?exact ?by ?rep ?status ?dateText ?words
-       ?value ?min ?max WHERE {{
-  ?node rkg:attestedBy ?claim . ?claim prov:wasDerivedFrom ?mention .
-  ?mention oa:hasSource ?doc ; oa:hasSelector ?q , ?pos .
-  ?q a oa:TextQuoteSelector ; oa:exact ?exact .
-  ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-  OPTIONAL {{ ?claim rkg:claimedBy ?by }}
-  OPTIONAL {{ ?claim rkg:reportedBy ?rep }}
-  OPTIONAL {{ ?claim rkg:epistemicStatus ?status }}
-  OPTIONAL {{ ?claim rkg:dateText ?dateText }}
-  OPTIONAL {{ ?claim rkg:claimedCount ?c . OPTIONAL {{ ?c rkg:wordsAsWritten ?words }}
-             OPTIONAL {{ ?c rkg:value ?value }} OPTIONAL {{ ?c rkg:minValue ?min }}
-             OPTIONAL {{ ?c rkg:maxValue ?max }} }}
-  FILTER(isIRI(?node)) }} ORDER BY ?node"""
+# the fields of a claim's row, in the order its smallest is chosen
 CLAIM_FIELDS = ("doc", "start", "end", "mention", "exact", "by", "rep", "status", "dateText",
                 "words", "value", "min", "max")
 
@@ -262,33 +251,127 @@ def _date(facts: Facts) -> str | None:
     return None
 
 
-def claims_by_node(store: ox.Store) -> Iterator[tuple[str, list[Claim]]]:
-    """(node IRI, its claims sorted) in IRI order, streamed from one query. A claim that the
-    graph gives several sentences or values is shown with the smallest (deterministic)."""
+OA_QUOTE = OA + "TextQuoteSelector"
+OA_POSITION = OA + "TextPositionSelector"
+PROV_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+ATTESTED_BY = RKG + "attestedBy"
+CLAIM_OPTIONALS = ("claimedBy", "reportedBy", "epistemicStatus", "dateText")
+COUNT_FIELDS = ("wordsAsWritten", "value", "minValue", "maxValue")
+
+
+class _ClaimParts:
+    """The triples behind claims.csv, gathered in one pass over the build's files: each
+    predicate's values as sets (the union of all graphs, as the store's default graph)."""
+
+    def __init__(self) -> None:
+        wanted = {ATTESTED_BY, PROV_DERIVED_FROM, OA + "hasSource", OA + "hasSelector",
+                  OA + "exact", OA + "start", OA + "end", RKG + "claimedCount",
+                  *(RKG + name for name in CLAIM_OPTIONALS),
+                  *(RKG + name for name in COUNT_FIELDS)}
+        # subject -> its one value, or a tuple of its distinct values (most have one: a set
+        # each would triple the memory); strings interned, as one IRI is in several tables
+        self.by: dict[str, dict[str, str | tuple[str, ...]]] = {p: {} for p in wanted}
+        self.typed: dict[str, set[str]] = {OA_QUOTE: set(), OA_POSITION: set()}
+
+    def read(self, paths: list[Path]) -> None:
+        by, typed, intern = self.by, self.typed, sys.intern
+        for path in paths:
+            for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+                predicate = quad.predicate.value
+                table = by.get(predicate)
+                if table is not None:
+                    if predicate != ATTESTED_BY or isinstance(quad.subject, ox.NamedNode):
+                        _add(table, intern(quad.subject.value), intern(quad.object.value))
+                elif predicate == RDF_TYPE and quad.object.value in typed:
+                    typed[quad.object.value].add(intern(quad.subject.value))
+
+    def values(self, predicate: str, subject: str) -> tuple[str, ...]:
+        found = self.by[predicate].get(subject, ())
+        return (found,) if isinstance(found, str) else found
+
+    def nodes(self) -> list[str]:
+        return sorted(self.by[ATTESTED_BY])  # IRIs only (blank nodes are not shown)
+
+    def best(self, claim: str) -> tuple[str | None, ...] | None:
+        """The smallest row the claims query would give for `claim` (its fields in
+        CLAIM_FIELDS order), None when it has no complete mention. The row is a product of
+        independent parts laid side by side (mention, each optional, the count), so its
+        smallest is the parts' smallest, each found alone."""
+        mentions: list[tuple[str | None, ...]] = []
+        for mention in self.values(PROV_DERIVED_FROM, claim):
+            selectors = self.values(OA + "hasSelector", mention)
+            quotes = [(exact,) for q in selectors if q in self.typed[OA_QUOTE]
+                      for exact in self.values(OA + "exact", q)]
+            places = [(start, end) for q in selectors if q in self.typed[OA_POSITION]
+                      for start in self.values(OA + "start", q)
+                      for end in self.values(OA + "end", q)]
+            mentions += [(doc, *place, mention, *quote) for doc in
+                         self.values(OA + "hasSource", mention) for place in places
+                         for quote in quotes]
+        if not mentions:
+            return None
+        first: tuple[str | None, ...] = min(mentions, key=_key)
+        row = list(first)
+        for name in CLAIM_OPTIONALS:
+            found = self.values(RKG + name, claim)
+            row.append(min(found) if found else None)
+        counts = [self._count(c) for c in self.values(RKG + "claimedCount", claim)]
+        last: tuple[str | None, ...] = min(counts, key=_plain_key) if counts else \
+            (None,) * len(COUNT_FIELDS)
+        return (*row, *last)
+
+    def _count(self, count: str) -> tuple[str | None, ...]:
+        return tuple(min(v) if (v := self.values(RKG + f, count)) else None
+                     for f in COUNT_FIELDS)
+
+
+def _add(table: dict[str, str | tuple[str, ...]], key: str, value: str) -> None:
+    had = table.get(key)
+    if had is None:
+        table[key] = value
+    elif isinstance(had, str):
+        if had != value:
+            table[key] = (had, value)
+    elif value not in had:
+        table[key] = (*had, value)
+
+
+def claims_by_node(paths: list[Path]) -> Iterator[tuple[str, list[Claim]]]:
+    """(node IRI, its claims sorted) in IRI order. A claim that the graph gives several
+    sentences or values is shown with the smallest (deterministic).
+
+    The join is made here, over what one pass of the streaming parser kept (the claims'
+    mentions, selectors and values: a part of the graph that grows linearly with it), not
+    by the engine: on the store on disk, the same join in one SPARQL query took 4x the
+    whole export's time."""
     from graph.viz.data import count_text
 
-    solutions = store.query(Q_CLAIMS, use_default_graph_as_union=True)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for node, rows in groupby(solutions, key=lambda r: r["node"].value):
-        best: dict[str, tuple[str, ...]] = {}
-        for row in rows:
-            values = tuple(_text(row[name]) for name in CLAIM_FIELDS)
-            claim = row["claim"].value
-            if claim not in best or _key(values) < _key(best[claim]):
-                best[claim] = values
+    parts = _ClaimParts()
+    parts.read(paths)
+    for node in parts.nodes():
         claims = []
-        for doc, start, end, mention, exact, by, rep, status, date, words, value, low, high \
-                in best.values():
+        for claim in parts.values(ATTESTED_BY, node):
+            best = parts.best(claim)
+            if best is None:
+                continue
+            doc, start, end, mention, exact, by, rep, status, date, words, value, low, high \
+                = best
             claims.append(Claim(
                 doc or "", int(start or 0), int(end or 0), mention or "", exact or "",
                 claimed_by=by, reported_by=rep, status=tail(status) if status else None,
                 date_text=date, count_text=words,
                 count_value=count_text(None, value, low, high) if words is not None else None))
-        yield node, sorted(claims)
+        if claims:
+            yield node, sorted(claims)
 
 
 def _text(term: Any) -> Any:
     return None if term is None else term.value
+
+
+def _plain_key(values: tuple[str | None, ...]) -> tuple[Any, ...]:
+    """Sort key of values: missing first, then by text."""
+    return tuple((v is not None, v or "") for v in values)
 
 
 def _key(values: tuple[str | None, ...]) -> tuple[Any, ...]:
@@ -457,7 +540,8 @@ def write_csv(graph_dir: Path, folder: Path) -> None:
         writers = {name: _writer(files.enter_context(atomic_writer(folder / f"{name}.csv")),
                                  files, columns) for name, columns in COLUMNS.items()}
         dated: dict[str, list[tuple[str, str, list[str]]]] = {name: [] for name in DATED}
-        claims = claims_by_node(store)
+        extra = inferred_file(Path(graph_dir))
+        claims = claims_by_node([graph_file(Path(graph_dir))] + ([extra] if extra else []))
         pending = next(claims, None)
         for iri, group, rdf_class, classes in shown_nodes(store):
             while pending is not None and pending[0] < iri:

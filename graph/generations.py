@@ -20,7 +20,8 @@ from pathlib import Path
 
 from graph.errors import EnvironmentProblem
 
-__all__ = ["CURRENT", "OUTPUTS", "building", "new_generation", "publish", "umask"]
+__all__ = ["CURRENT", "OUTPUTS", "Pin", "building", "generation_of", "new_generation",
+           "publish", "remove_unpinned", "umask"]
 
 LOCK = ".lock"
 
@@ -68,7 +69,7 @@ def _sweep(out: Path) -> None:
     if (out / GENERATIONS).is_dir():
         for old in (out / GENERATIONS).iterdir():
             if Path(GENERATIONS) / old.name != Path(current):
-                shutil.rmtree(old, ignore_errors=True)
+                remove_unpinned(old)
 
 
 def new_generation(out: Path) -> Path:
@@ -93,7 +94,57 @@ def publish(out: Path, generation: Path) -> None:
             path.unlink()  # not made by this build (--no-reason, --no-site)
     for old in (out / GENERATIONS).iterdir():
         if old.name != generation.name:
-            shutil.rmtree(old, ignore_errors=True)
+            remove_unpinned(old)
+
+
+class Pin:
+    """A shared lock on a folder a build may remove (a generation): while it is held, builds
+    leave the folder in place. Released by `release()` or when the process ends."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._fd: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # a build is removing it right now
+            os.close(self._fd)
+            self._fd = None
+            raise FileNotFoundError(f"{folder} is being removed") from None
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the last descriptor releases the lock
+            self._fd = None
+
+
+def remove_unpinned(folder: Path) -> bool:
+    """Remove `folder` unless a reader pins it (`Pin`); True when it was removed. The
+    exclusive lock is held while removing, so no reader can pin it half-removed."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except NotADirectoryError:
+        folder.unlink(missing_ok=True)
+        return True
+    except FileNotFoundError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(folder, ignore_errors=True)
+        return True
+    except BlockingIOError:
+        return False  # a running `rkg serve` reads it; a later build removes it
+    finally:
+        os.close(fd)
+
+
+def generation_of(path: Path) -> Path | None:
+    """The generation folder (`out/.generations/gen-*`) that `path` resolves into, if any."""
+    real = path.resolve()
+    for folder in (real, *real.parents):
+        if folder.parent.name == GENERATIONS:
+            return folder
+    return None
 
 
 def _replace_link(path: Path, target: Path) -> None:

@@ -49,12 +49,18 @@ def register(group: click.Group) -> None:
                   show_default=True, help="Seconds an idle keep-alive connection stays open.")
     @click.option("--no-sandbox", is_flag=True,
                   help="Do not put the workers in a network namespace of their own.")
+    @click.option("--no-inline", is_flag=True,
+                  help="Run every query in a worker, lookups too (by default, lookups of one "
+                       "node's edges are answered in the server: see docs/serve.md).")
+    @click.option("--lookup-threads", type=click.IntRange(0, 16), default=2, show_default=True,
+                  help="Threads answering those lookups (0: the server's own thread, which "
+                       "spends the least CPU per lookup).")
     @click.option("--verbose", "-v", is_flag=True, help="Log every request.")
     def serve_command(graph_dir: Path, store: Path | None, host: str, port: int,
                       allow_hosts: tuple[str, ...], token: str | None, timeout: float,
                       max_result_mb: float, workers: int, max_heavy: int, heavy_after: float,
                       worker_memory_mb: int, idle_timeout: float, no_sandbox: bool,
-                      verbose: bool) -> None:
+                      no_inline: bool, lookup_threads: int, verbose: bool) -> None:
         """Serve a build as a read-only SPARQL 1.1 endpoint, with a query page.
 
         Queries run in worker processes on the build's Oxigraph store (loaded into
@@ -72,7 +78,8 @@ def register(group: click.Group) -> None:
 
         limits = Limits(workers=workers, max_heavy=max_heavy, heavy_after=heavy_after,
                         timeout=timeout, max_bytes=int(max_result_mb * (1 << 20)),
-                        memory_mb=worker_memory_mb, sandbox=not no_sandbox)
+                        memory_mb=worker_memory_mb, sandbox=not no_sandbox,
+                        inline=not no_inline, lookup_threads=lookup_threads)
         secret = token if token is not None else os.environ.get(TOKEN_VAR, "")
         try:
             endpoint = start(graph_dir, port=port, host=host, store=store,

@@ -4,7 +4,10 @@ Nothing stands behind the server: no engine listens on a port of its own. Querie
 processes (graph/serve/worker.py) that open the build's Oxigraph store read-only and, where the
 kernel allows, live in a network namespace with no interface at all; the server (one asyncio
 thread, graph/serve/http.py) checks who asks (graph/serve/app.py), refuses what must not run
-(graph/guard.py), and streams the answers.
+(graph/guard.py), and streams the answers. Lookups whose work is bounded by their shape (one
+triple pattern, or one node's edges) are answered in the server itself, on the same store,
+with a CPU and size budget past which a worker runs them (graph/serve/inline.py). The server
+pins the build generation it reads and follows a rebuild (graph/serve/generation.py).
 
     endpoint = start(Path("out"), port=0)
     ... endpoint.query_url ...
@@ -21,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.serve.app import Access, App
+from graph.serve.generation import Served, graph_store_finder, kept_store_finder
 from graph.serve.http import HttpLimits, Server
+from graph.serve.inline import Inline
 from graph.serve.pool import Limits, Pool, PoolError
 from graph.serve.store import ServeError, build_store, prepare_store
 from graph.serve.ui import Ui
@@ -41,6 +46,8 @@ class Endpoint:
     loop: asyncio.AbstractEventLoop
     thread: threading.Thread
     stopped: threading.Event = field(default_factory=threading.Event)
+    served: Served | None = None
+    app: App | None = None
 
     @property
     def query_url(self) -> str:
@@ -53,6 +60,10 @@ class Endpoint:
         async def shutdown() -> None:
             await self.server.close()
             await self.pool.close()
+            if self.served is not None:
+                self.served.close()
+            if self.app is not None and self.app.inline is not None:
+                self.app.inline.close()
 
         future = asyncio.run_coroutine_threadsafe(shutdown(), self.loop)
         try:
@@ -78,7 +89,13 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
     from graph.query import query_dir
     from graph.rdfio import PREFIXES
 
-    location = build_store(store) if store is not None else prepare_store(outdir)
+    if store is not None:
+        location = build_store(store).resolve()
+        finder = kept_store_finder(store)
+    else:
+        location = prepare_store(outdir).resolve()
+        finder = graph_store_finder(outdir)
+    served = Served(finder, location)  # pinned: a rebuild leaves it in place while we read it
     site = outdir / "site"
     site_dir = site if (site / "index.html").is_file() else None
     ui = Ui(prefixes=dict(PREFIXES), queries_dir=query_dir(), site=site_dir is not None,
@@ -101,7 +118,9 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
                 f"cannot listen on {host}:{port}: {exc.strerror or exc}"
             ready.set_exception(ServeError(message))
 
-    app = App(pool, Access(port, (), token), ui, site_dir)
+    app = App(pool, Access(port, (), token), ui, site_dir, served=served)
+    if pool.limits.inline:
+        app.inline = Inline(location, pool.limits.max_bytes, pool.limits.lookup_threads)
 
     def run() -> None:
         asyncio.set_event_loop(loop)
@@ -117,5 +136,6 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
     except BaseException:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
+        served.close()
         raise
-    return Endpoint(url, location, pool, server, loop, thread)
+    return Endpoint(url, location, pool, server, loop, thread, served=served, app=app)

@@ -15,6 +15,7 @@ graph/guard.py refuses; the engine's syntax errors are 400.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import json
@@ -25,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from graph.guard import QueryRefused, check_query
+from graph.serve.generation import Served
 from graph.serve.http import Connection, Request
+from graph.serve.inline import Inline
 from graph.serve.pool import Pool, PoolError
 from graph.serve.ui import UI_CSP, Ui
 
@@ -91,6 +94,8 @@ class App:
     access: Access
     ui: Ui
     site_dir: Path | None = None
+    inline: Inline | None = None
+    served: Served | None = None
     _checked: dict[str, str] = field(default_factory=dict)
 
     async def handle(self, conn: Connection, request: Request) -> None:
@@ -221,7 +226,42 @@ class App:
             self._checked[text] = verdict
         return verdict
 
+    def _follow_builds(self) -> None:
+        """Switch to a newer build's store when one is ready (graph/serve/generation.py)."""
+        if self.served is None:
+            return
+        newer = self.served.newer()
+        if newer is not None:
+            self.pool.switch(newer)
+            if self.inline is not None:
+                self.inline.close()
+                try:
+                    self.inline = Inline(newer, self.pool.limits.max_bytes,
+                                         self.pool.limits.lookup_threads)
+                except OSError:  # cannot open it here: the workers answer everything
+                    self.inline = None
+        if len(self.served.pins) > 1:
+            self.served.release_unused(self.pool.reads)
+
     async def _run(self, conn: Connection, request: Request, text: str) -> None:
+        self._follow_builds()
+        inline = self.inline
+        if inline is not None and inline.shape(text) is not None:
+            # a lookup, answered in this process (graph/serve/inline.py): on a lookup thread,
+            # so the engine's work overlaps the event loop's, or in the loop itself
+            if inline.threads is None:
+                found = inline.answer(text, request.header("accept"))
+            else:
+                found = await asyncio.get_running_loop().run_in_executor(
+                    inline.threads, inline.answer, text, request.header("accept"))
+            if found is None:
+                inline.handed_on += 1
+            else:
+                inline.answered += 1
+                content_type, body = found
+                conn.send(request, 200, [(b"Content-Type", content_type + _charset(content_type)),
+                                         *RESULT_HEADERS], body)
+                return
         try:
             async with self.pool.query({"query": text,
                                         "accept": request.header("accept")}) as job:
@@ -274,6 +314,9 @@ class App:
         status = self.pool.status()
         healthy = status["workers"] > 0 or status["idle"] > 0
         body: dict[str, Any] = {"status": "ok" if healthy else "no query worker", **status}
+        if self.inline is not None:
+            body["lookups_in_server"] = self.inline.answered
+            body["lookups_handed_to_workers"] = self.inline.handed_on
         conn.send(request, 200 if healthy else 503,
                   [(b"Content-Type", b"application/json"), (b"Cache-Control", b"no-store")],
                   json.dumps(body, sort_keys=True).encode() + b"\n")

@@ -50,6 +50,10 @@ class Limits:
     max_waiting: int = 512
     memory_mb: int = 0
     sandbox: bool = True
+    inline: bool = True
+    """Answer lookups in the server process (graph/serve/inline.py)."""
+    lookup_threads: int = 2
+    """Threads evaluating those lookups (0: the server's event-loop thread)."""
 
 
 class Frames(asyncio.Protocol):
@@ -137,6 +141,7 @@ class Worker:
         self.sandbox = False
         self.why_not = ""
         self.heavy = False
+        self.store: Path | None = None
 
     @classmethod
     async def spawn(cls, command: list[str]) -> Worker:
@@ -207,12 +212,14 @@ class Pool:
 
     # -- workers ---------------------------------------------------------------------------
     async def _spawn(self) -> Worker:
-        command = [sys.executable, "-I", str(WORKER_SCRIPT), str(self.store)]
+        store = self.store
+        command = [sys.executable, "-I", str(WORKER_SCRIPT), str(store)]
         if not self.limits.sandbox:
             command.append("--no-sandbox")
         if self.limits.memory_mb:
             command += ["--memory-mb", str(self.limits.memory_mb)]
         worker = await Worker.spawn(command)
+        worker.store = store
         self._all.add(worker)  # from now on, close() kills it
         try:
             first = await worker.frame(60)
@@ -269,6 +276,7 @@ class Pool:
         """Back to the pool after a query. A worker that ran a long query stays as a spare
         (at most `workers + max_heavy` processes in all), so long queries do not cost a
         process start each; a killed one is replaced if the pool is short."""
+        clean = clean and worker.store == self.store  # a worker of an older build retires
         if worker.heavy:
             worker.heavy = False
             self.heavy -= 1
@@ -285,6 +293,22 @@ class Pool:
         self._all.discard(worker)
         if self.members < self.limits.workers:
             self._replace()
+
+    def switch(self, store: Path) -> None:
+        """Read `store` from now on: idle workers are replaced at once, busy ones when their
+        query ends (it finishes on the store it began on)."""
+        self.store = store
+        while not self.idle.empty():
+            worker = self.idle.get_nowait()
+            self.members -= 1
+            worker.kill()
+            self._all.discard(worker)
+        while self.members < self.limits.workers:
+            self._replace()
+
+    def reads(self, store: Path) -> bool:
+        """Whether a worker still has `store` open."""
+        return any(worker.store == store and worker.alive for worker in self._all)
 
     async def close(self) -> None:
         self.closed = True

@@ -35,6 +35,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset
 from rdflib.query import Result
 
+from graph.generations import remove_unpinned
 from graph.stores.base import Bindings, GraphPayload, Manifest, StoreError, quads_of
 
 POINTER = "current.json"
@@ -205,7 +206,7 @@ class OxigraphDirStore:
     def _remove_generations(self, keep: Path | None) -> None:
         for path in self.root.iterdir():
             if _GENERATION.fullmatch(path.name) and (keep is None or path.name != keep.name):
-                shutil.rmtree(path, ignore_errors=True)
+                remove_unpinned(path)  # kept while `rkg serve --store` reads it
 
     def _point_link(self, name: str) -> None:
         tmp = self.root / f".{LINK}.tmp"
