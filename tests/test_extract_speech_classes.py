@@ -140,3 +140,12 @@ def test_calling_an_act_a_wrong_condemns_it() -> None:
     assert acts(HEADLINE + 'Human Rights Watch called the deportations "a grave violation '
                 'of international law."') == [("Human Rights Watch", None, "condemns")]
     assert acts(HEADLINE + "Human Rights Watch called the shelter a safe place.") == []
+
+
+def test_him_after_a_named_person_is_that_person_and_the_concerned_is_no_addressee() -> None:
+    assert acts(HEADLINE + "In a letter to Chinese President Xi Jinping, the Lakeview Shelter "
+                "Network asked him to halt the returns.") == [
+        ("Lakeview Shelter Network", "Xi Jinping", "urges")]
+    assert acts(HEADLINE + "The United States is deeply concerned by reports that China "
+                "returned the group, a State Department spokesperson said.") == [
+        ("United States Department of State", "China", "expresses_concern")]

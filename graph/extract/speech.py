@@ -778,9 +778,11 @@ class SpeechReader:
         return self.view.ref(earlier[-1]) if earlier else None
 
     def _antecedent(self, pronoun: Token) -> EntityRef | None:
-        """The nearest earlier state or organisation that is not the current speaker."""
+        """The nearest earlier state or organisation that is not the current speaker ("him"
+        and "her": the nearest earlier person)."""
+        person = pronoun.lower_ in {"him", "her"}
         earlier = [s for s in self.view.entities() if s.end <= pronoun.i
-                   and s.label_ in AGENT_TYPES and s.label_ != "Person"
+                   and s.label_ in AGENT_TYPES and (s.label_ == "Person") == person
                    and s.root.dep_ not in {"compound", "amod"}]
         for span in reversed(earlier[-6:]):
             ref = self.view.ref(span)
@@ -850,9 +852,16 @@ class SpeechReader:
                     heads += [s for c in verb.children if c.dep_ == "ccomp"
                               for s in c.children if s.dep_ == "nsubj"]
         if kind in {"condemns", "expresses_concern"} and verb.lemma_.lower() in CLAUSE_LEMMAS:
-            heads += [s for c in verb.children if c.dep_ == "ccomp"  # "said X's act was ..."
-                      for s in c.children if s.dep_ in {"nsubj", "nsubjpass"}
-                      and s.lower_ not in PRONOUNS]
+            for c in verb.children:
+                if c.dep_ != "ccomp":
+                    continue
+                stance = [a for a in c.children if a.dep_ == "acomp" and a.lower_ in ADJ_FRAMES]
+                if stance:  # "X is concerned by Y's returns, Z said": Y, not the one concerned
+                    heads += [p for a in stance for p in a.children if p.dep_ in {"prep", "agent"}
+                              and p.lower_ in {"by", "about", "over", "at", "with"}]
+                    continue
+                heads += [s for s in c.children  # "said X's act was ..."
+                          if s.dep_ in {"nsubj", "nsubjpass"} and s.lower_ not in PRONOUNS]
         out: list[tuple[EntityRef | None, str | None]] = []
         if kind in {"condemns", "expresses_concern"}:
             for head in heads:  # "criticized the way X treats ...", "the cooperation of X"
