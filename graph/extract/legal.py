@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from spacy.tokens import Span, Token
 
 from graph.extract.context import DocView, subject_of
+from graph.extract.treaty_words import PartyWord, party_words
 from graph.facts import (
     UNKNOWN_DATE,
     DateValue,
@@ -27,20 +28,13 @@ TREATIES = "rkg.treaties.v1"
 RESOLUTIONS = "rkg.resolutions.v1"
 UPR = "rkg.upr.v1"
 
-PARTY_WORDS = {
-    "party": "party", "parties": "party", "signatory": "signature",
-    "signatories": "signature", "ratified": "ratification", "ratify": "ratification",
-    "ratification": "ratification", "acceded": "accession", "accession": "accession",
-    "accede": "accession", "signed": "signature", "joined": "party", "bound": "party",
-    # a state said to break a treaty is implied to be bound by it
-    "violating": "party", "violated": "party", "violates": "party", "breaching": "party",
-    "breached": "party", "breaches": "party", "flouting": "party", "flouted": "party",
-}
-VERB_ONLY = frozenset({"signed", "joined", "bound", "violating", "violated", "violates",
-                       "breaching", "breached", "breaches", "flouting", "flouted"})
 # Heads of agreements the registry may not know ("an extradition treaty", "a cooperation
 # agreement"): minted per document when the text names their parties.
 AGREEMENT_NOUNS = frozenset({"treaty", "agreement", "pact", "accord", "memorandum"})
+# A definite "the convention" / "this covenant" restates the last treaty so named
+ANAPHOR_HEADS = frozenset({"convention", "covenant", "protocol", "treaty"})
+NAMING_PREPOSITIONS = frozenset({"on", "against", "relating", "for", "of", "between", "with",
+                                 "concerning"})
 BODY_TYPES = frozenset({"UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice", "TreatyBody",
                         "IntergovernmentalOrganization", "UNMechanism", "SpecialProcedure"})
 HABITUAL_ADVERBS = frozenset({"annually", "regularly", "yearly", "routinely", "usually",
@@ -55,6 +49,8 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
     out: list[TreatyStatement] = []
     agreements = _unnamed_cache(view)
     minted = {span.start: ref for span, ref, _parties in agreements}
+    anaphors = treaty_anaphors(view)
+    minted.update({span.start: ref for span, ref in anaphors})
     reviewed = _state_under_review(view)
     for span, ref, parties in agreements:  # "its treaty with China": the text names them
         sent = view.sentence_of(span.start)
@@ -67,39 +63,99 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
         treaties = [s for s in view.entities(sent) if s.label_ == "Treaty"]
         treaties += [span for span, _ref, _parties in agreements
                      if sent.start <= span.start and span.end <= sent.end]
+        named = list(treaties)
+        treaties += [span for span, _ref in anaphors
+                     if sent.start <= span.start and span.end <= sent.end]
         treaties.sort(key=lambda span: span.start)
         if not treaties:
             continue
         stated: set[str] = set()
-        triggers = [t for t in sent if t.lower_ in PARTY_WORDS and not (
-            t.lower_ in VERB_ONLY and not t.tag_.startswith("VB"))]
+        words = party_words()
+        triggers = [t for t in sent if t.lower_ in words and words[t.lower_].fits(t.tag_)]
         for token in triggers:
-            kind = PARTY_WORDS[token.lower_]
+            word = words[token.lower_]
             others = [t for t in triggers if t != token]
             scope = _treaties_in_scope(view, sent, token, treaties, others)
-            if token.lemma_.lower() in {"violate", "breach", "flout"}:
+            if word.role == "violation":
                 # "violating A, B and C", "breaching agreements such as A and B": the
                 # treaties of the verb's object, however the list is parsed
                 scope = _violated(token, treaties)
-            if _negated(token):
-                continue  # "is not a party to": no party claim (the bare mention stays)
-            states = _party_states(view, sent, token)
-            states += _co_parties(view, token)
+            elif word.role == "obligation":
+                scope = _obligation_scope(token, treaties)
+            if not scope or _negated(token) or (word.role != "obligation" and _irrealis(token)):
+                continue  # "is not a party to", "urged X to ratify": no party claim
+            states = _stated_parties(view, sent, token, word)
             if states == [None] and reviewed is not None and _state_party_phrase(sent):
                 states = [reviewed]  # a treaty body's "the State party"
-            year = _year_near(token, others) or _dated_year(view, sent, token)
+            verb = _clause_verb(token)
+            year = _year_near(token, others) or (
+                _dated_year(view, sent, verb) if verb is not None else None)
             for treaty_span in scope:
                 treaty = minted.get(treaty_span.start) or view.ref(treaty_span)
                 stated.add(treaty.key)
                 for state in dict.fromkeys(states):
                     out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), treaty,
-                                               state, kind, year, _words(token)))
-        for treaty_span in treaties:
+                                               state, word.kind, year, _words(token)))
+        for treaty_span in named:
             treaty = minted.get(treaty_span.start) or view.ref(treaty_span)
             if treaty.key not in stated:
                 stated.add(treaty.key)
                 out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.9), treaty, None))
     return out
+
+
+def _stated_parties(view: DocView, sent: Span, token: Token, word: PartyWord
+                    ) -> list[EntityRef | None]:
+    """Who the word says is party: for an obligation, its possessor or the one who has it
+    ("Laos's obligations under", "which has duties under"); otherwise the clause's state
+    and those conjoined with it, and the other side of an agreement."""
+    if word.role == "obligation":
+        return _obligation_holder(view, sent, token)
+    return _party_states(view, sent, token) + _co_parties(view, token)
+
+
+def _obligation_holder(view: DocView, sent: Span, noun: Token) -> list[EntityRef | None]:
+    """'Laos's obligations', 'its obligations' (the state the clause is about), 'which has
+    obligations': a state; the obligations of no one named ('the obligations under A') or
+    of someone else ('the agency's duties') are nobody's claim."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None and owner.lower_ not in {"its", "their"}:
+        span = view.entity_of_phrase(owner, {"State"})
+        return [view.ref(span)] if span is not None else []
+    if owner is None and not (noun.dep_ == "dobj" and noun.head.lemma_.lower() == "have"):
+        return []
+    return [_party_state(view, sent, noun)]  # None: a treaty body's "the State party"
+
+
+def _obligation_scope(noun: Token, treaties: list[Span]) -> list[Span]:
+    """The treaties under an obligation noun, also when the parser hangs its "under" phrase
+    on the verb ("violate its commitments under A")."""
+    heads = [noun]
+    if noun.i + 1 < len(noun.doc) and noun.nbor(1).lower_ in {"under", "to", "as"}:
+        heads.append(noun.nbor(1))
+    inside = {t.i for h in heads for t in h.subtree}
+    return [t for t in treaties if t.root.i in inside and t.start > noun.i]
+
+
+def _irrealis(token: Token) -> bool:
+    """No act is stated by a bare verb ("urged X to ratify", "should accede", "has yet to
+    sign", "were X to join"), by one under a modal or a condition ("would have signed", "if
+    X ratified"), nor by "party" after such a verb ("urged X to become a party")."""
+    verb = token
+    if token.pos_ not in {"VERB", "AUX"}:
+        if token.dep_ not in {"attr", "oprd", "dobj", "acomp"} or token.head.pos_ not in {
+                "VERB", "AUX"}:
+            return False
+        verb = token.head
+    children = list(verb.children)
+    if verb.tag_ == "VBG" and verb.dep_ == "xcomp":
+        return True  # "is considering joining", "plans signing"
+    if verb.tag_ == "VB" and not any(c.lemma_.lower() == "do" and c.dep_ == "aux"
+                                     for c in children):
+        return True
+    if any(c.tag_ == "MD" for c in children):
+        return True
+    return any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in children)
 
 
 def _party_states(view: DocView, sent: Span, token: Token) -> list[EntityRef | None]:
@@ -109,7 +165,10 @@ def _party_states(view: DocView, sent: Span, token: Token) -> list[EntityRef | N
     if first is None:
         return [None]
     found: list[EntityRef | None] = [first]
-    subj = subject_of(token) if token.pos_ in {"VERB", "AUX"} else None
+    clause = _clause_verb(token)  # "A and B are parties"
+    subj = subject_of(clause) if clause is not None else None
+    if subj is None and token.dep_ == "appos":
+        subj = token.head  # "A and B, both signatories to ..."
     if subj is not None:
         for t in subj.subtree:
             if t.dep_ == "conj" and t.head.i in {x.i for x in subj.subtree}:
@@ -117,6 +176,16 @@ def _party_states(view: DocView, sent: Span, token: Token) -> list[EntityRef | N
                 if span is not None and view.ref(span) not in found:
                     found.append(view.ref(span))
     return found
+
+
+def _clause_verb(token: Token) -> Token | None:
+    """The verb whose act the word states: itself, or the verb a predicate noun completes
+    ("became a party to A on 5 May 2001")."""
+    if token.pos_ in {"VERB", "AUX"}:
+        return token
+    if token.dep_ in {"attr", "oprd", "dobj", "acomp"} and token.head.pos_ in {"VERB", "AUX"}:
+        return token.head
+    return None
 
 
 def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
@@ -153,7 +222,9 @@ def _negated(token: Token) -> bool:
     for a in scope:  # a conjoined clause ("but it ratified ...") keeps its own polarity
         if any(c.dep_ == "neg" or c.lower_ in {"never", "not"} for c in a.children):
             return True
-    return token.i > 0 and token.nbor(-1).lower_ in {"non", "not", "never"}
+    before = [t.lower_ for t in token.doc[max(0, token.i - 2):token.i]]
+    return bool(before) and (before[-1] in {"non", "not", "never"}
+                             or before[-2:] == ["non", "-"])  # "non-signatory"
 
 
 def _co_parties(view: DocView, token: Token) -> list[EntityRef | None]:
@@ -179,10 +250,20 @@ def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[S
         before = [t for t in treaties if t.end <= token.i]
         n = {"both": 2, "neither": 2, "either": 2}.get(m.group(1), len(before))
         return before[-n:]
-    if re.search(r"\bwhich\b[^,;]*$", text_before):
+    antecedent = _relative_antecedent(token)
+    if antecedent is not None:
+        held = [t for t in treaties if t.start <= antecedent.i < t.end]
+        if held:  # "the Covenant, which Laos ratified": the treaty the clause hangs on
+            return held
+    if re.search(r"\bwhich\b[^,;]*$", text_before) and (
+            antecedent is None or view.entity_at(antecedent) is None):
         before = [t for t in treaties if t.end <= token.i]
-        return before[-1:]
+        if before:
+            return before[-1:]
     after = [t for t in treaties if t.start > token.i]
+    if not any(c.dep_ in {"dobj", "prep"} for c in token.children):
+        # "has signed but not ratified A": conjoined verbs share the object
+        others = [o for o in others if not (o.dep_ == "conj" and o.head == token)]
     foreign = {t.i for o in others if o in token.subtree for t in o.subtree}
     after = [t for t in after if t.root.i not in foreign]
     subtree = {t.i for t in token.subtree} - foreign
@@ -192,6 +273,17 @@ def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[S
     if after and after[0].start - token.i <= 12:
         return after
     return [t for t in treaties if t.end <= token.i][-1:]
+
+
+def _relative_antecedent(token: Token) -> Token | None:
+    """The noun a relative clause holding the word hangs on ("Laos, which is bound by A":
+    Laos; "A, to which Laos is a party": A)."""
+    for a in [token, *token.ancestors]:
+        if a.dep_ == "relcl":
+            return a.head
+        if a.dep_ in {"ccomp", "advcl", "ROOT"}:
+            return None
+    return None
 
 
 def _year_near(token: Token, others: Sequence[Token]) -> int | None:
@@ -314,6 +406,38 @@ def _agreement_parties(view: DocView, noun: Token) -> tuple[EntityRef, ...]:
         if span is not None and span.label_ == "State" and view.ref(span) not in refs:
             refs.append(view.ref(span))
     return tuple(refs)
+
+
+def treaty_anaphors(view: DocView) -> list[tuple[Span, EntityRef]]:
+    """'the convention', 'this covenant', 'the treaty' with no name of their own: the latest
+    treaty named before them whose name has that head word ('treaty' takes any), unless an
+    agreement the registry does not know is mentioned in between."""
+    cached = view.doc.user_data.get("rkg.treaty_anaphors")
+    if cached is not None:
+        return list(cached)
+    named = [s for s in view.entities() if s.label_ == "Treaty"]
+    out: list[tuple[Span, EntityRef]] = []
+    for token in view.doc:
+        head = token.lower_
+        if head not in ANAPHOR_HEADS or not token.tag_.startswith("NN") \
+                or view.entity_at(token) is not None:
+            continue
+        det = next((c for c in token.children if c.dep_ == "det"), None)
+        if det is None or det.lower_ not in {"the", "this", "that"} or any(
+                c.dep_ in {"compound", "amod", "nummod", "poss", "nmod"}
+                or (c.dep_ == "prep" and c.lower_ in NAMING_PREPOSITIONS)
+                for c in token.children):
+            continue  # "the 1990 convention", "the convention on migrant workers"
+        earlier = [s for s in named if s.end <= token.i
+                   and (head == "treaty" or head in view.ref(s).label.lower())]
+        if not earlier:
+            continue
+        between = view.doc[earlier[-1].end:token.i]
+        if any(t.lower_ in AGREEMENT_NOUNS and view.entity_at(t) is None for t in between):
+            continue
+        out.append((view.doc[det.i:token.i + 1], view.ref(earlier[-1])))
+    view.doc.user_data["rkg.treaty_anaphors"] = tuple(out)
+    return out
 
 
 def _state_under_review(view: DocView) -> EntityRef | None:
