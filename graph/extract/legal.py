@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
-from graph.extract.context import DocView, subject_of
+from graph.extract.context import DocView, agent_of, subject_of
 from graph.extract.treaty_words import PartyWord, party_words
 from graph.facts import (
     UNKNOWN_DATE,
@@ -85,7 +85,9 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
             if not scope or _negated(token) or (word.role != "obligation" and _irrealis(token)):
                 continue  # "is not a party to", "urged X to ratify": no party claim
             states = _stated_parties(view, sent, token, word)
-            if states == [None] and reviewed is not None and _state_party_phrase(sent):
+            if _the_state_party(token):  # a treaty body names the state it reviews so
+                states = [reviewed]
+            elif states == [None] and reviewed is not None and _state_party_phrase(sent):
                 states = [reviewed]  # a treaty body's "the State party"
             verb = _clause_verb(token)
             year = _year_near(token, others) or (
@@ -166,7 +168,7 @@ def _party_states(view: DocView, sent: Span, token: Token) -> list[EntityRef | N
         return [None]
     found: list[EntityRef | None] = [first]
     clause = _clause_verb(token)  # "A and B are parties"
-    subj = subject_of(clause) if clause is not None else None
+    subj = None if clause is None else (agent_of(clause) or subject_of(clause))
     if subj is None and token.dep_ == "appos":
         subj = token.head  # "A and B, both signatories to ..."
     if subj is not None:
@@ -193,7 +195,13 @@ def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
     possessor of the main clause's subject ('Despite being a signatory ..., China's ...')."""
     candidates: list[Token] = []
     for a in [token, *token.ancestors]:
-        subj = subject_of(a) if a.pos_ in {"VERB", "AUX"} else None
+        verb = a.pos_ in {"VERB", "AUX"}
+        agent = agent_of(a) if verb else None
+        if agent is not None:  # "ratified by Laos"
+            candidates.append(agent)
+        if verb and a.dep_ == "xcomp":  # "urged Laos to honour its obligations"
+            candidates.extend(c for c in a.head.children if c.dep_ == "dobj")
+        subj = subject_of(a) if verb else None
         if subj is not None:
             candidates.append(subj)
         if a.dep_ == "appos":
@@ -217,10 +225,10 @@ def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
 
 
 def _negated(token: Token) -> bool:
-    """'is not a party to', 'has never ratified', 'non-party'."""
+    """'is not a party to', 'has never ratified', 'non-party', 'has no obligations'."""
     scope = [token] if token.pos_ in {"VERB", "AUX"} else [token, token.head]
     for a in scope:  # a conjoined clause ("but it ratified ...") keeps its own polarity
-        if any(c.dep_ == "neg" or c.lower_ in {"never", "not"} for c in a.children):
+        if any(c.dep_ == "neg" or c.lower_ in {"never", "not", "no"} for c in a.children):
             return True
     before = [t.lower_ for t in token.doc[max(0, token.i - 2):token.i]]
     return bool(before) and (before[-1] in {"non", "not", "never"}
@@ -475,6 +483,16 @@ def _state_party_rows(view: DocView, reviewed: EntityRef | None) -> list[TreatyS
             return [TreatyStatement(view.evidence(sent, TREATIES, 0.6), treaty, reviewed,
                                     "party", None, "the State party")]
     return []
+
+
+def _the_state_party(token: Token) -> bool:
+    """'the State party' of a treaty body's text: the state under review, not a claim about
+    a state the sentence names ('X is a State party to A' is one)."""
+    children = list(token.children)
+    return token.lower_ in {"party", "parties"} and any(
+        c.dep_ == "compound" and c.lower_ in {"state", "states"} for c in children) and any(
+        c.dep_ == "det" and c.lower_ == "the" for c in children) and not any(
+        c.dep_ == "prep" and c.lower_ == "to" for c in children)
 
 
 def _state_party_phrase(sent: Span) -> bool:
