@@ -82,11 +82,13 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
                 scope = _violated(token, treaties)
             elif word.role == "obligation":
                 scope = _obligation_scope(token, treaties)
+            elif word.role == "binding":
+                scope = _binding_scope(token, treaties)
             if not scope or _negated(token) or (word.role != "obligation" and _irrealis(token)):
                 continue  # "is not a party to", "urged X to ratify": no party claim
             states = _stated_parties(view, sent, token, word)
-            if _the_state_party(token):  # a treaty body names the state it reviews so
-                states = [reviewed]
+            if _the_state_party(token) or (word.role == "binding" and states == [None]):
+                states = [reviewed]  # a treaty body names the state it reviews so
             elif states == [None] and reviewed is not None and _state_party_phrase(sent):
                 states = [reviewed]  # a treaty body's "the State party"
             verb = _clause_verb(token)
@@ -113,6 +115,8 @@ def _stated_parties(view: DocView, sent: Span, token: Token, word: PartyWord
     and those conjoined with it, and the other side of an agreement."""
     if word.role == "obligation":
         return _obligation_holder(view, sent, token)
+    if word.role == "binding":
+        return _bound_object(view, token)
     return _party_states(view, sent, token) + _co_parties(view, token)
 
 
@@ -127,6 +131,31 @@ def _obligation_holder(view: DocView, sent: Span, noun: Token) -> list[EntityRef
     if owner is None and not (noun.dep_ == "dobj" and noun.head.lemma_.lower() == "have"):
         return []
     return [_party_state(view, sent, noun)]  # None: a treaty body's "the State party"
+
+
+def _binding_scope(verb: Token, treaties: list[Span]) -> list[Span]:
+    """The treaty that binds: the verb's subject, or the treaty its relative clause hangs on
+    ("A, which obliges X to ...")."""
+    subj = next((c for c in verb.children if c.dep_ in {"nsubj", "csubj"}), None)
+    if (subj is None or subj.tag_ in {"WDT", "WP"}) and verb.dep_ == "relcl":
+        subj = verb.head
+    if subj is None:
+        return []
+    return [t for t in treaties if t.start <= subj.i < t.end]
+
+
+def _bound_object(view: DocView, verb: Token) -> list[EntityRef | None]:
+    """Who is bound: the verb's object, when it names a state ("obliges Laos to"); a treaty
+    body's "the State party" is the reviewed state (None here, filled by the caller)."""
+    found: list[EntityRef | None] = []
+    for obj in (c for c in verb.children if c.dep_ in {"dobj", "nsubj"} and c.i > verb.i):
+        if _the_state_party(obj):
+            found.append(None)
+        for member in [obj, *[t for t in obj.children if t.dep_ == "conj"]]:
+            span = view.entity_of_phrase(member, {"State"})
+            if span is not None and view.ref(span) not in found:
+                found.append(view.ref(span))
+    return found
 
 
 def _obligation_scope(noun: Token, treaties: list[Span]) -> list[Span]:
@@ -221,7 +250,16 @@ def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
     unique = {s.kb_id_ for s in states}
     if len(unique) == 1:
         return view.ref(states[0])
+    if not states and candidates and candidates[0].lower_ in {"it", "its"}:
+        return _state_before(view, sent)  # "China ... . It is a party to A."
     return None
+
+
+def _state_before(view: DocView, sent: Span, window: int = 60) -> EntityRef | None:
+    """The state last named in the sentences just before (what a subject 'it' stands for)."""
+    earlier = [s for s in view.entities() if s.end <= sent.start
+               and sent.start - s.end <= window and s.label_ == "State"]
+    return view.ref(earlier[-1]) if earlier else None
 
 
 def _negated(token: Token) -> bool:

@@ -1,7 +1,7 @@
 """Treaty-party words, kept as data in `graph/lexicons/treaty_party_words.tsv`.
 
 Each word says which act it states (party, signature, ratification, accession), the part of
-speech it must have, and how the state is found (`claim`, `violation`, `obligation`);
+speech it must have, and how the state is found (`claim`, `violation`, `obligation`, `binding`);
 `graph.extract.legal` interprets them over the dependency parse. A new wording is a new line.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 WORDS_FILE = Path(__file__).resolve().parent.parent / "lexicons" / "treaty_party_words.tsv"
 KINDS = frozenset({"party", "signature", "ratification", "accession"})
 POS = frozenset({"verb", "noun", "any"})
-ROLES = frozenset({"claim", "violation", "obligation"})
+ROLES = frozenset({"claim", "violation", "obligation", "binding"})
 
 
 @dataclass(frozen=True)
