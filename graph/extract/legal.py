@@ -31,6 +31,7 @@ UPR = "rkg.upr.v1"
 # Heads of agreements the registry may not know ("an extradition treaty", "a cooperation
 # agreement"): minted per document when the text names their parties.
 AGREEMENT_NOUNS = frozenset({"treaty", "agreement", "pact", "accord", "memorandum"})
+COMPLEMENT_PREPOSITIONS = frozenset({"to", "by", "under", "with", "as"})
 # A definite "the convention" / "this covenant" restates the last treaty so named
 ANAPHOR_HEADS = frozenset({"convention", "covenant", "protocol", "treaty"})
 NAMING_PREPOSITIONS = frozenset({"on", "against", "relating", "for", "of", "between", "with",
@@ -117,7 +118,22 @@ def _stated_parties(view: DocView, sent: Span, token: Token, word: PartyWord
         return _obligation_holder(view, sent, token)
     if word.role == "binding":
         return _bound_object(view, token)
+    if _treaty_undergoes(view, token):
+        return [None]  # "A, signed in 1984, ...": by whom, the text does not say
     return _party_states(view, sent, token) + _co_parties(view, token)
+
+
+def _treaty_undergoes(view: DocView, verb: Token) -> bool:
+    """A passive or participle whose subject is a treaty and that names no agent."""
+    if verb.tag_ != "VBN" or agent_of(verb) is not None:
+        return False
+    subject = verb.head if verb.dep_ == "acl" else next(
+        (c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subject is None:
+        return False
+    span = view.entity_at(subject)
+    return (span is not None and span.label_ == "Treaty") or any(
+        s.start <= subject.i < s.end for s, _ref in treaty_anaphors(view))
 
 
 def _obligation_holder(view: DocView, sent: Span, noun: Token) -> list[EntityRef | None]:
@@ -149,7 +165,7 @@ def _bound_object(view: DocView, verb: Token) -> list[EntityRef | None]:
     body's "the State party" is the reviewed state (None here, filled by the caller)."""
     found: list[EntityRef | None] = []
     for obj in (c for c in verb.children if c.dep_ in {"dobj", "nsubj"} and c.i > verb.i):
-        if _the_state_party(obj):
+        if _the_state_party(obj) or obj.lower_ in {"it", "them"}:
             found.append(None)
         for member in [obj, *[t for t in obj.children if t.dep_ == "conj"]]:
             span = view.entity_of_phrase(member, {"State"})
@@ -306,19 +322,69 @@ def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[S
         before = [t for t in treaties if t.end <= token.i]
         if before:
             return before[-1:]
-    after = [t for t in treaties if t.start > token.i]
     if not any(c.dep_ in {"dobj", "prep"} for c in token.children):
         # "has signed but not ratified A": conjoined verbs share the object
         others = [o for o in others if not (o.dep_ == "conj" and o.head == token)]
     foreign = {t.i for o in others if o in token.subtree for t in o.subtree}
-    after = [t for t in after if t.root.i not in foreign]
-    subtree = {t.i for t in token.subtree} - foreign
-    in_subtree = [t for t in after if t.root.i in subtree]
+    named = {i for t in treaties for i in range(t.start, t.end)}
+    complements = _complements(token)
+    if complements:  # "ratified A", "a party to A": what the word governs, and only that
+        governed = [t for t in treaties if t.root.i not in foreign and any(
+            _governs(c, w, named) for c in complements for w in t)]
+        if governed or not all(_pronoun(c) for c in complements):
+            return governed
+        return [t for t in treaties if t.end <= token.i][-1:]  # "ratified it in 1988"
+    if token.pos_ not in {"VERB", "AUX"}:
+        return []  # "the ruling party", "a third party in the case": no treaty governed
+    after = [t for t in treaties if t.start > token.i and t.root.i not in foreign]
+    in_subtree = [t for t in after if any(_governs(token, w, named) for w in t)]
     if in_subtree:
         return in_subtree
-    if after and after[0].start - token.i <= 12:
-        return after
+    if after and after[0].start - token.i <= 12 and not any(
+            t.pos_ == "VERB" for t in token.doc[token.i + 1:after[0].start]):
+        return after[:1]  # a parse that lost the object
     return [t for t in treaties if t.end <= token.i][-1:]
+
+
+def _complements(token: Token) -> list[Token]:
+    """What a party word governs: a verb's object, its "to"/"by"/"under" phrase ("acceded
+    to A", "bound by A") or, passive, its subject ("A was ratified by ..."; "A, ratified
+    by ..."); a noun's "to"/"of" phrase ("a party to A", "its ratification of A"), or the
+    "to" phrase the parser hung on the verb a noun completes ("became a party to A")."""
+    verb = token.pos_ in {"VERB", "AUX"}
+    preps = COMPLEMENT_PREPOSITIONS if verb else {"to", "of"}
+    found = [c for c in token.children if c.dep_ in {"dobj", "agent", "nsubjpass"}
+             or (c.dep_ == "prep" and c.lower_ in preps)]
+    found += [cc for c in token.children if c.dep_ == "prep" for cc in c.children
+              if cc.dep_ == "conj" and cc.lower_ in preps]  # "in 1991 and to B"
+    if verb and token.tag_ == "VBN" and token.dep_ == "acl":
+        found.append(token.head)  # "A, ratified by Laos"
+    if not found and token.dep_ in {"attr", "oprd", "compound", "amod"}:
+        # "became a party to A" with "to" on the verb; "a signatory nation to A"
+        found = [c for c in token.head.children if c.dep_ == "prep" and c.lower_ == "to"
+                 and c.i > token.i]
+    return found
+
+
+def _pronoun(complement: Token) -> bool:
+    """'ratified it', 'acceded to it': the treaty is the one named before."""
+    if complement.dep_ == "prep":
+        return all(c.pos_ == "PRON" for c in complement.children if c.dep_ == "pobj")
+    return complement.pos_ == "PRON"
+
+
+def _governs(head: Token, root: Token, named: set[int]) -> bool:
+    """The treaty whose root is `root` sits in `head`'s phrase with no other verb between
+    ("signed the statement, which quoted A" governs no treaty). Verbs inside treaty names
+    ("relating to") and "including" (a preposition the tagger calls a verb) do not count."""
+    if root == head:
+        return True
+    for a in root.ancestors:
+        if a == head:
+            return True
+        if a.pos_ == "VERB" and a.dep_ not in {"prep", "conj"} and a.i not in named:
+            return False
+    return False
 
 
 def _relative_antecedent(token: Token) -> Token | None:
