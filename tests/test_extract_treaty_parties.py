@@ -68,6 +68,15 @@ STATED = [
     ("Kenya, unlike Somalia, is a party to the Refugee Convention.", {(REF, "Kenya")}),
     ("Officials in India said Nepal had joined the Convention against Torture in 1991 and "
      "Bhutan had not.", {(CAT, "Nepal", 1991)}),
+    ("Vietnam ratified the Convention against Torture in 2015; Laos has not.",
+     {(CAT, "Vietnam", 2015)}),
+    ("Laos is one of 140 signatories to the Refugee Convention.", {(REF, "Laos")}),
+    ("Laos, which is among the signatories of the Convention against Torture, deported "
+     "them.", {(CAT, "Laos")}),
+    ("Laos, a party to the Convention against Torture, did not return them.", {(CAT, "Laos")}),
+    ("Vietnam, a member of ASEAN and a party to the Convention against Torture, deported "
+     "them.", {(CAT, "Vietnam")}),
+    ("The 1951 convention, which Cambodia signed, protects them.", {(REF, "Cambodia")}),
 ]
 
 RELATIVE_AND_POSSESSIVE = [
@@ -172,6 +181,33 @@ TREATY_BODIES = [
      "protect every child, including children from Laos.", {(CRC, "Mongolia")}),
 ]
 
+METONYMS_PRONOUNS_AND_BINDING = [
+    ("Beijing, which acceded to the Refugee Convention in 1982, sends them back.",
+     {(REF, "China", 1982)}),
+    ("The Chinese government is a signatory to the Refugee Convention.", {(REF, "China")}),
+    ("Mongolia detains the women. It is a party to the Convention against Torture.",
+     {(CAT, "Mongolia")}),
+    ("Laos detains the women, although it is a party to the Convention against Torture.",
+     {(CAT, "Laos")}),
+    ("Thailand urged Laos to abide by the Refugee Convention, to which it is a party.",
+     {(REF, "Laos")}),
+    ("Vietnamese authorities, who are bound by the Convention against Torture, returned them "
+     "to Laos.", {(CAT, "Vietnam")}),
+    ("Forced repatriation violates Thailand's obligations under the Refugee Convention, the "
+     "activist said.", {(REF, "Thailand")}),
+    ("Returning them would breach Nepal's duties as a party to the Convention against "
+     "Torture.", {(CAT, "Nepal")}),
+    ("The Refugee Convention obliges Laos not to return refugees.", {(REF, "Laos")}),
+    ("The Convention against Torture, which binds Vietnam, forbids the returns.",
+     {(CAT, "Vietnam")}),
+    ("The Refugee Convention, of which Cambodia is a signatory, protects them.",
+     {(REF, "Cambodia")}),
+    ("Thailand is not a party to the Refugee Convention, while Cambodia acceded to it in "
+     "1992.", {(REF, "Cambodia", 1992)}),
+    ("Nepal acceded to the Convention against Torture in 1991 and to the ICCPR the same "
+     "year.", {(CAT, "Nepal", 1991), (ICCPR, "Nepal")}),
+]
+
 NO_PARTY = [
     "Myanmar has not ratified the Refugee Convention.",
     "Myanmar is not a party to the Refugee Convention.",
@@ -204,6 +240,25 @@ NO_PARTY = [
     "The Committee urges the State party to ratify the Convention against Torture without "
     "delay.",
     "The treaty, which Laos ratified in 2012, bans torture.",
+    "The Refugee Convention requires states to protect refugees.",
+    "The Refugee Convention would oblige Malaysia to protect them.",
+    "The Convention against Torture, signed in 1984, bans returns to Laos.",
+    "Laos signed a trade deal with Thailand on Friday, and critics cited the Refugee "
+    "Convention.",
+    "The Workers' Party of Korea rejects the Convention against Torture.",
+    "Laos is a party to the dispute, lawyers said, citing the Convention against Torture.",
+    "Thailand joined the talks after activists invoked the Refugee Convention.",
+    "Laos signed the statement, which quoted the Convention against Torture.",
+    "The ruling party in Laos praised the Convention on the Rights of the Child.",
+    "Nepal, a third party in the case, referred to the Convention against Torture.",
+    "Laos is not among the signatories of the Refugee Convention.",
+    "Laos, which never signed the Refugee Convention, deported them.",
+    "Neither Laos nor Myanmar is a party to the Refugee Convention.",
+    "Laos is not yet a party to the Refugee Convention.",
+    "Laos has yet to become a party to the Convention against Torture.",
+    "Laos refuses to be bound by the Refugee Convention.",
+    "Laos, which denies being bound by the Refugee Convention, deported them.",
+    "Laos claims it is not bound by the Refugee Convention.",
 ]
 
 
@@ -230,6 +285,11 @@ def test_treaty_parties_lists_passives_and_groups(text: str, expected: set[Row])
 
 @pytest.mark.parametrize(("text", "expected"), ANAPHORS_AND_ALIASES)
 def test_treaty_parties_anaphors_and_aliases(text: str, expected: set[Row]) -> None:
+    check(text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), METONYMS_PRONOUNS_AND_BINDING)
+def test_treaty_parties_metonyms_pronouns_and_binding(text: str, expected: set[Row]) -> None:
     check(text, expected)
 
 

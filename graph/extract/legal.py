@@ -31,6 +31,9 @@ UPR = "rkg.upr.v1"
 # Heads of agreements the registry may not know ("an extradition treaty", "a cooperation
 # agreement"): minted per document when the text names their parties.
 AGREEMENT_NOUNS = frozenset({"treaty", "agreement", "pact", "accord", "memorandum"})
+# dependencies that lead from a party noun up to the verb whose polarity it shares
+NOMINAL_CHAIN = frozenset({"attr", "oprd", "pobj", "prep", "dobj", "acomp"})
+COPULAS = frozenset({"be", "become", "remain"})
 COMPLEMENT_PREPOSITIONS = frozenset({"to", "by", "under", "with", "as"})
 # A definite "the convention" / "this covenant" restates the last treaty so named
 ANAPHOR_HEADS = frozenset({"convention", "covenant", "protocol", "treaty"})
@@ -72,7 +75,8 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
             continue
         stated: set[str] = set()
         words = party_words()
-        triggers = [t for t in sent if t.lower_ in words and words[t.lower_].fits(t.tag_)]
+        triggers = [t for t in sent if t.lower_ in words and words[t.lower_].fits(t.tag_)
+                    and words[t.lower_].role != "denial"]
         for token in triggers:
             word = words[token.lower_]
             others = [t for t in triggers if t != token]
@@ -195,6 +199,12 @@ def _irrealis(token: Token) -> bool:
             return False
         verb = token.head
     children = list(verb.children)
+    if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lower_ in party_words() and \
+            party_words()[verb.head.lower_].role == "denial":
+        return True  # "denies being bound by A", "rejects that it signed A"
+    if any(c.tag_ == "TO" and c.dep_ == "aux" for c in children) and not any(
+            c.lemma_.lower() == "have" and c.dep_ == "aux" for c in children):
+        return True  # "refuses to be bound by A" (but "is said to have signed A")
     if verb.tag_ == "VBG" and verb.dep_ == "xcomp":
         return True  # "is considering joining", "plans signing"
     if verb.tag_ == "VB" and not any(c.lemma_.lower() == "do" and c.dep_ == "aux"
@@ -280,10 +290,20 @@ def _state_before(view: DocView, sent: Span, window: int = 60) -> EntityRef | No
 
 def _negated(token: Token) -> bool:
     """'is not a party to', 'has never ratified', 'non-party', 'has no obligations'."""
-    scope = [token] if token.pos_ in {"VERB", "AUX"} else [token, token.head]
+    scope = [token]
+    a = token
+    while a.pos_ not in {"VERB", "AUX"} and a.dep_ in NOMINAL_CHAIN and a.head != a and (
+            a.dep_ != "prep" or a.head.lemma_.lower() in COPULAS):
+        a = a.head  # "is not among the signatories of": up to the copula
+        scope.append(a)
     for a in scope:  # a conjoined clause ("but it ratified ...") keeps its own polarity
         if any(c.dep_ == "neg" or c.lower_ in {"never", "not", "no"} for c in a.children):
             return True
+    verb = scope[-1]
+    subj = subject_of(verb) if verb.pos_ in {"VERB", "AUX"} else None
+    if subj is not None and (subj.lower_ in {"neither", "none", "nobody"} or any(
+            c.lower_ in {"neither", "no"} for c in subj.children)):
+        return True  # "Neither A nor B is a party"
     before = [t.lower_ for t in token.doc[max(0, token.i - 2):token.i]]
     return bool(before) and (before[-1] in {"non", "not", "never"}
                              or before[-2:] == ["non", "-"])  # "non-signatory"
