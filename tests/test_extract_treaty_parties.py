@@ -55,6 +55,9 @@ STATED = [
     ("Laos became a party to the ICCPR in 2009.", {(ICCPR, "Laos", 2009)}),
     ("Vietnam became party to the Convention against Torture on 5 February 2015.",
      {(CAT, "Vietnam", 2015)}),
+    ("Laos acceded in 2012 to the Convention against Torture.", {(CAT, "Laos", 2012)}),
+    ("In October 1988, Vietnam ratified the Convention against Torture.",
+     {(CAT, "Vietnam", 1988)}),
     ("Mongolia has been a party to the CRC since 1990.", {(CRC, "Mongolia", 1990)}),
     ("Vietnam's accession to the Convention against Torture in 2015 was welcomed.",
      {(CAT, "Vietnam", 2015)}),
@@ -179,6 +182,18 @@ TREATY_BODIES = [
     ("Concluding observations on the fourth periodic report of Mongolia\n\nThe Committee "
      "reminds the State party that the Convention on the Rights of the Child obliges it to "
      "protect every child, including children from Laos.", {(CRC, "Mongolia")}),
+    ("Committee against Torture\nConcluding observations on Nepal\n\nThe Committee reminds "
+     "the State party of its obligations under the Convention against Torture.",
+     {(CAT, "Nepal")}),
+    ("Human Rights Committee: concluding observations on the report submitted by Laos\n\n"
+     "The Committee is concerned that the State party, although bound by the International "
+     "Covenant on Civil and Political Rights, returns asylum seekers.", {(ICCPR, "Laos")}),
+    ("The Committee considered Mongolia's second periodic report at its meeting.\n\nThe "
+     "State party should respect its obligations under the Convention on the Rights of the "
+     "Child.", {(CRC, "Mongolia")}),
+    ("Committee on the Rights of the Child\nConcluding observations on the combined fifth and "
+     "sixth periodic reports of Vietnam\n\nThe Committee recommends that the State party "
+     "ratify the Convention relating to the Status of Refugees.", set()),
 ]
 
 METONYMS_PRONOUNS_AND_BINDING = [
@@ -331,5 +346,6 @@ def test_treaty_party_words_file_rejects_a_malformed_line(tmp_path: Path) -> Non
 def test_treaty_party_words_file_is_read() -> None:
     words = party_words()
     assert words["acceded"].kind == "accession" and words["acceded"].role == "claim"
+    assert words["denies"].role == "cancels" and words["recommends"].role == "cancels"
     assert words["obligations"].role == "obligation"
     assert words["breaching"].role == "violation" and words["breaching"].pos == "verb"

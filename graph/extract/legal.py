@@ -76,7 +76,7 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
         stated: set[str] = set()
         words = party_words()
         triggers = [t for t in sent if t.lower_ in words and words[t.lower_].fits(t.tag_)
-                    and words[t.lower_].role != "denial"]
+                    and words[t.lower_].role != "cancels"]
         for token in triggers:
             word = words[token.lower_]
             others = [t for t in triggers if t != token]
@@ -185,7 +185,7 @@ def _obligation_scope(noun: Token, treaties: list[Span]) -> list[Span]:
     if noun.i + 1 < len(noun.doc) and noun.nbor(1).lower_ in {"under", "to", "as"}:
         heads.append(noun.nbor(1))
     inside = {t.i for h in heads for t in h.subtree}
-    return [t for t in treaties if t.root.i in inside and t.start > noun.i]
+    return [t for t in treaties if t.start > noun.i and any(w.i in inside for w in t)]
 
 
 def _irrealis(token: Token) -> bool:
@@ -200,7 +200,7 @@ def _irrealis(token: Token) -> bool:
         verb = token.head
     children = list(verb.children)
     if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lower_ in party_words() and \
-            party_words()[verb.head.lower_].role == "denial":
+            party_words()[verb.head.lower_].role == "cancels":
         return True  # "denies being bound by A", "rejects that it signed A"
     if any(c.tag_ == "TO" and c.dep_ == "aux" for c in children) and not any(
             c.lemma_.lower() == "have" and c.dep_ == "aux" for c in children):
@@ -573,20 +573,25 @@ def treaty_anaphors(view: DocView) -> list[tuple[Span, EntityRef]]:
 
 
 def _state_under_review(view: DocView) -> EntityRef | None:
-    """The state whose report a treaty body reviews ("periodic reports of Chile")."""
+    """The state whose report a treaty body reviews ("periodic reports of Chile", "the
+    report submitted by Chile", "Chile's second periodic report", "concluding observations
+    on Chile")."""
     for sent in view.sentences():
         text = view.sentence_text(sent).lower()
-        if "report" not in text:
+        if "report" not in text and "observations" not in text:
             continue
         for span in view.entities(sent):
             if span.label_ != "State" or span.start < 2:
                 continue
-            before = span.doc[max(sent.start, span.start - 2):span.start].text.lower()
-            if before.endswith("reports of") or before.endswith("report of"):
+            before = span.doc[max(sent.start, span.start - 3):span.start].text.lower()
+            after = [t.lower_ for t in span.doc[span.end:min(sent.end, span.end + 5)]]
+            if REVIEWED_BEFORE.search(before) or (
+                    after[:1] in (["'s"], ["’s"]) and "report" in after):
                 return view.ref(span)
     return None
 
 
+REVIEWED_BEFORE = re.compile(r"(?:reports? (?:of|by|submitted by)|observations on)$")
 BARE_CONVENTION = re.compile(r"\bthe Convention\b(?! (?:on|against|relating|for|of)\b)")
 
 

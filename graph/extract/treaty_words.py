@@ -2,7 +2,7 @@
 
 Each word says which act it states (party, signature, ratification, accession), the part of
 speech it must have, and how the state is found (`claim`, `violation`, `obligation`,
-`binding`), or that it cancels the party words in its complement (`denial`);
+`binding`), or that it cancels the party words in its complement (`cancels`);
 `graph.extract.legal` interprets them over the dependency parse. A new wording is a new line.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 WORDS_FILE = Path(__file__).resolve().parent.parent / "lexicons" / "treaty_party_words.tsv"
 KINDS = frozenset({"party", "signature", "ratification", "accession"})
 POS = frozenset({"verb", "noun", "any"})
-ROLES = frozenset({"claim", "violation", "obligation", "binding", "denial"})
+ROLES = frozenset({"claim", "violation", "obligation", "binding", "cancels"})
 
 
 @dataclass(frozen=True)
