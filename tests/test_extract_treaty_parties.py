@@ -80,6 +80,8 @@ STATED = [
     ("Vietnam, a member of ASEAN and a party to the Convention against Torture, deported "
      "them.", {(CAT, "Vietnam")}),
     ("The 1951 convention, which Cambodia signed, protects them.", {(REF, "Cambodia")}),
+    ("Countries that have ratified the Convention against Torture, such as Thailand, must not "
+     "return anyone.", {(CAT, "Thailand")}),
 ]
 
 RELATIVE_AND_POSSESSIVE = [
@@ -274,6 +276,11 @@ NO_PARTY = [
     "Laos refuses to be bound by the Refugee Convention.",
     "Laos, which denies being bound by the Refugee Convention, deported them.",
     "Laos claims it is not bound by the Refugee Convention.",
+    "The Refugee Convention, signed by 145 countries, does not bind Thailand.",
+    "The Refugee Convention, ratified by most countries in Europe, is ignored in Laos.",
+    "Under the Refugee Convention, refugees in Thailand cannot be returned.",
+    "Thailand's immigration law ignores the Refugee Convention.",
+    "Thailand said the Refugee Convention, which it has not signed, does not apply.",
 ]
 
 

@@ -131,9 +131,22 @@ def _stated_parties(view: DocView, sent: Span, token: Token, word: PartyWord
         return _obligation_holder(view, sent, token)
     if word.role == "binding":
         return _bound_object(view, token)
-    if _treaty_undergoes(view, token):
-        return [None]  # "A, signed in 1984, ...": by whom, the text does not say
+    if _treaty_undergoes(view, token) or _agent_not_a_state(view, token):
+        return [None]  # "A, signed in 1984", "A, signed by 145 countries": no state named
     return _party_states(view, sent, token) + _co_parties(view, token)
+
+
+def _agent_not_a_state(view: DocView, verb: Token) -> bool:
+    """'ratified by most countries': the agent is neither a state nor a treaty ('bound by
+    A', where the state is the subject)."""
+    agent = agent_of(verb) if verb.pos_ in {"VERB", "AUX"} else None
+    if agent is None:
+        return False
+    span = view.entity_at(agent)
+    if (span is not None and span.label_ == "Treaty") or any(
+            s.start <= agent.i < s.end for s, _ref in treaty_anaphors(view)):
+        return False
+    return view.entity_of_phrase(agent, {"State"}) is None
 
 
 def _treaty_undergoes(view: DocView, verb: Token) -> bool:
