@@ -82,6 +82,17 @@ STATED = [
     ("The 1951 convention, which Cambodia signed, protects them.", {(REF, "Cambodia")}),
     ("Countries that have ratified the Convention against Torture, such as Thailand, must not "
      "return anyone.", {(CAT, "Thailand")}),
+    ("Critics say Laos, as a member of the Refugee Convention, cannot return them.",
+     {(REF, "Laos")}),
+    ("Vietnam, a member of the Human Rights Council, is bound by the Convention against "
+     "Torture.", {(CAT, "Vietnam")}),
+    ("Thailand is obligated under international law, including the Refugee Convention, to "
+     "protect them.", {(REF, "Thailand")}),
+    ("States parties to the Refugee Convention, including Kenya, must protect refugees.",
+     {(REF, "Kenya")}),
+    ("Thailand violates refugee convention, says UN", {(REF, "Thailand")}),
+    ("Laos, which has signed and ratified the Convention against Torture, deported them.",
+     {(CAT, "Laos")}),
 ]
 
 RELATIVE_AND_POSSESSIVE = [
@@ -281,6 +292,9 @@ NO_PARTY = [
     "Under the Refugee Convention, refugees in Thailand cannot be returned.",
     "Thailand's immigration law ignores the Refugee Convention.",
     "Thailand said the Refugee Convention, which it has not signed, does not apply.",
+    "Laos, a member of ASEAN, cited the Convention against Torture.",
+    "Members of the Committee against Torture asked Laos about the Convention against "
+    "Torture.",
 ]
 
 
