@@ -293,6 +293,9 @@ NO_PARTY = [
     "Thailand's immigration law ignores the Refugee Convention.",
     "Thailand said the Refugee Convention, which it has not signed, does not apply.",
     "Laos, a member of ASEAN, cited the Convention against Torture.",
+    "Amnesty said the Refugee Convention, to which most Asian states are party, protects "
+    "people fleeing Laos.",
+    "Many countries have ratified the Convention against Torture, but Laos has not.",
     "Members of the Committee against Torture asked Laos about the Convention against "
     "Torture.",
 ]

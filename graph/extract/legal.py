@@ -36,6 +36,7 @@ from graph.facts import (
     UPRReview,
 )
 from graph.nlp.entities import new_key
+from graph.nlp.lexicon import GOVERNMENT_NOUNS
 
 TREATIES = "rkg.treaties.v1"
 RESOLUTIONS = "rkg.resolutions.v1"
@@ -44,6 +45,8 @@ UPR = "rkg.upr.v1"
 # Heads of agreements the registry may not know ("an extradition treaty", "a cooperation
 # agreement"): minted per document when the text names their parties.
 AGREEMENT_NOUNS = frozenset({"treaty", "agreement", "pact", "accord", "memorandum"})
+# Singular nouns that stand for the state a sentence names ("as a party, the country must")
+STATE_NOUNS = frozenset({"country", "nation", "state", "kingdom", "republic"})
 # A definite "the convention" / "this covenant" restates the last treaty so named
 ANAPHOR_HEADS = frozenset({"convention", "covenant", "protocol", "treaty"})
 NAMING_PREPOSITIONS = frozenset({"on", "against", "relating", "for", "of", "between", "with",
@@ -131,9 +134,26 @@ def _stated_parties(view: DocView, sent: Span, token: Token, word: PartyWord
         return _obligation_holder(view, sent, token)
     if word.role == "binding":
         return _bound_object(view, token)
-    if _treaty_undergoes(view, token) or _agent_not_a_state(view, token):
-        return [None]  # "A, signed in 1984", "A, signed by 145 countries": no state named
+    if _treaty_undergoes(view, token) or _agent_not_a_state(view, token) or (
+            word.role == "claim" and _said_of_another(view, token)):
+        return [None]  # "A, signed in 1984", "signed by 145 countries", "most states are"
     return _party_states(view, sent, token) + _co_parties(view, token)
+
+
+def _said_of_another(view: DocView, word: Token) -> bool:
+    """The clause says who is party, and it is no state ('A, to which most Asian states are
+    party'): the sentence's one state is not the party. A government noun, 'the country' or
+    'the State party' may stand for a state."""
+    for a in [word, *word.ancestors]:
+        if a.pos_ not in {"VERB", "AUX"}:
+            continue
+        agent = agent_of(a)
+        subj = agent if agent is not None and not _in_treaty(view, agent) else subject_of(a)
+        if subj is None or subj == word or subj.pos_ != "NOUN" or subj.lower_ in (
+                GOVERNMENT_NOUNS | STATE_NOUNS) or the_state_party(subj):
+            return False  # "States parties to A, including Kenya": the word is the subject
+        return view.entity_of_phrase(subj, {"State"}) is None
+    return False
 
 
 def _agent_not_a_state(view: DocView, verb: Token) -> bool:
@@ -142,11 +162,16 @@ def _agent_not_a_state(view: DocView, verb: Token) -> bool:
     agent = agent_of(verb) if verb.pos_ in {"VERB", "AUX"} else None
     if agent is None:
         return False
-    span = view.entity_at(agent)
-    if (span is not None and span.label_ == "Treaty") or any(
-            s.start <= agent.i < s.end for s, _ref in treaty_anaphors(view)):
+    if _in_treaty(view, agent):
         return False
     return view.entity_of_phrase(agent, {"State"}) is None
+
+
+def _in_treaty(view: DocView, token: Token) -> bool:
+    """The token is part of a treaty's name or of a 'the convention' restating one."""
+    span = view.entity_at(token)
+    return (span is not None and span.label_ == "Treaty") or any(
+        s.start <= token.i < s.end for s, _ref in treaty_anaphors(view))
 
 
 def _treaty_undergoes(view: DocView, verb: Token) -> bool:
