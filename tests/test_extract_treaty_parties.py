@@ -93,6 +93,10 @@ STATED = [
     ("Thailand violates refugee convention, says UN", {(REF, "Thailand")}),
     ("Laos, which has signed and ratified the Convention against Torture, deported them.",
      {(CAT, "Laos")}),
+    ("Lawmakers pressed Laos to respect its duties as a state party to the Refugee "
+     "Convention and its Protocol.", {(REF, "Laos"), (PROT, "Laos")}),
+    ("As a state party to the Convention against Torture, Nepal is covered by the ban on "
+     "torture.", {(CAT, "Nepal")}),
 ]
 
 RELATIVE_AND_POSSESSIVE = [

@@ -142,13 +142,15 @@ def _stated_parties(view: DocView, sent: Span, token: Token, word: PartyWord
 
 def _said_of_another(view: DocView, word: Token) -> bool:
     """The clause says who is party, and it is no state ('A, to which most Asian states are
-    party'): the sentence's one state is not the party. A government noun, 'the country' or
-    'the State party' may stand for a state."""
+    party'): the sentence's one state is not the party. Only the clause's own subject counts
+    (not one a controlled or conjoined verb inherits, not the agent of an enclosing passive);
+    a government noun, 'the country' or 'the State party' may stand for a state."""
     for a in [word, *word.ancestors]:
         if a.pos_ not in {"VERB", "AUX"}:
             continue
-        agent = agent_of(a)
-        subj = agent if agent is not None and not _in_treaty(view, agent) else subject_of(a)
+        agent = agent_of(a) if a == word else None  # "ratified by most countries"
+        subj = agent if agent is not None and not _in_treaty(view, agent) else next(
+            (c for c in a.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if subj is None or subj == word or subj.pos_ != "NOUN" or subj.lower_ in (
                 GOVERNMENT_NOUNS | STATE_NOUNS) or the_state_party(subj):
             return False  # "States parties to A, including Kenya": the word is the subject

@@ -162,6 +162,9 @@ def _complements(token: Token) -> list[Token]:
         # "became a party to A" with "to" on the verb; "a signatory nation to A"
         found = [c for c in token.head.children if c.dep_ == "prep" and c.lower_ == "to"
                  and c.i > token.i]
+    if not found and not verb and token.i + 1 < len(token.doc) \
+            and token.nbor(1).lower_ in {"to", "of"}:
+        found = [token.nbor(1)]  # the parser hung "a party | to A" elsewhere
     return found
 
 
