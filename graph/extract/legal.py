@@ -75,6 +75,7 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
                                        "party", _dated_year(view, sent, span.root.head),
                                        span.text))
     out += _state_party_rows(view, reviewed)
+    words = party_words()
     for sent in view.sentences():
         treaties = [s for s in view.entities(sent) if s.label_ == "Treaty"]
         treaties += [span for span, _ref, _parties in agreements
@@ -86,7 +87,6 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
         if not treaties:
             continue
         stated: set[str] = set()
-        words = party_words()
         triggers = [t for t in sent if t.lower_ in words and words[t.lower_].fits(t.tag_)
                     and words[t.lower_].role != "cancels"]
         for token in triggers:
@@ -182,11 +182,7 @@ def _treaty_undergoes(view: DocView, verb: Token) -> bool:
         return False
     subject = verb.head if verb.dep_ == "acl" else next(
         (c for c in verb.children if c.dep_ == "nsubjpass"), None)
-    if subject is None:
-        return False
-    span = view.entity_at(subject)
-    return (span is not None and span.label_ == "Treaty") or any(
-        s.start <= subject.i < s.end for s, _ref in treaty_anaphors(view))
+    return subject is not None and _in_treaty(view, subject)
 
 
 def _obligation_holder(view: DocView, sent: Span, noun: Token) -> list[EntityRef | None]:
