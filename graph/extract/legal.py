@@ -1,18 +1,32 @@
 """`rkg.treaties.v1` and `rkg.resolutions.v1`: treaty party statements, resolutions, UPR.
 
 "China, a party to the Convention against Torture", "both of which China has ratified",
-"Despite being a signatory to A, B and C, China's ..." become `TreatyStatement`s (claims kept
-beside the registry's UNTC record). "adopted a resolution ..." becomes `ResolutionAdoption`.
+"Despite being a signatory to A, B and C, China's ...", "its obligations under A", "A obliges
+Laos to ..." become `TreatyStatement`s (claims kept beside the registry's UNTC record). The
+party words are data (`graph/lexicons/treaty_party_words.tsv`); how one is read over the parse
+(scope, polarity, year) is in `graph.extract.treaty_scope`. "adopted a resolution ..." becomes
+`ResolutionAdoption`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
-from graph.extract.context import DocView, subject_of
+from graph.extract.context import DocView, agent_of, subject_of
+from graph.extract.treaty_scope import (
+    binding_scope,
+    clause_verb,
+    irrealis,
+    negated,
+    obligation_scope,
+    the_state_party,
+    treaties_in_scope,
+    violated,
+    year_near,
+)
+from graph.extract.treaty_words import PartyWord, party_words
 from graph.facts import (
     UNKNOWN_DATE,
     DateValue,
@@ -22,25 +36,21 @@ from graph.facts import (
     UPRReview,
 )
 from graph.nlp.entities import new_key
+from graph.nlp.lexicon import GOVERNMENT_NOUNS
 
 TREATIES = "rkg.treaties.v1"
 RESOLUTIONS = "rkg.resolutions.v1"
 UPR = "rkg.upr.v1"
 
-PARTY_WORDS = {
-    "party": "party", "parties": "party", "signatory": "signature",
-    "signatories": "signature", "ratified": "ratification", "ratify": "ratification",
-    "ratification": "ratification", "acceded": "accession", "accession": "accession",
-    "accede": "accession", "signed": "signature", "joined": "party", "bound": "party",
-    # a state said to break a treaty is implied to be bound by it
-    "violating": "party", "violated": "party", "violates": "party", "breaching": "party",
-    "breached": "party", "breaches": "party", "flouting": "party", "flouted": "party",
-}
-VERB_ONLY = frozenset({"signed", "joined", "bound", "violating", "violated", "violates",
-                       "breaching", "breached", "breaches", "flouting", "flouted"})
 # Heads of agreements the registry may not know ("an extradition treaty", "a cooperation
 # agreement"): minted per document when the text names their parties.
 AGREEMENT_NOUNS = frozenset({"treaty", "agreement", "pact", "accord", "memorandum"})
+# Singular nouns that stand for the state a sentence names ("as a party, the country must")
+STATE_NOUNS = frozenset({"country", "nation", "state", "kingdom", "republic"})
+# A definite "the convention" / "this covenant" restates the last treaty so named
+ANAPHOR_HEADS = frozenset({"convention", "covenant", "protocol", "treaty"})
+NAMING_PREPOSITIONS = frozenset({"on", "against", "relating", "for", "of", "between", "with",
+                                 "concerning"})
 BODY_TYPES = frozenset({"UNPrincipalOrgan", "UNSubsidiaryBody", "UNOffice", "TreatyBody",
                         "IntergovernmentalOrganization", "UNMechanism", "SpecialProcedure"})
 HABITUAL_ADVERBS = frozenset({"annually", "regularly", "yearly", "routinely", "usually",
@@ -55,6 +65,8 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
     out: list[TreatyStatement] = []
     agreements = _unnamed_cache(view)
     minted = {span.start: ref for span, ref, _parties in agreements}
+    anaphors = treaty_anaphors(view)
+    minted.update({span.start: ref for span, ref in anaphors})
     reviewed = _state_under_review(view)
     for span, ref, parties in agreements:  # "its treaty with China": the text names them
         sent = view.sentence_of(span.start)
@@ -63,43 +75,141 @@ def extract_treaty_statements(view: DocView) -> list[TreatyStatement]:
                                        "party", _dated_year(view, sent, span.root.head),
                                        span.text))
     out += _state_party_rows(view, reviewed)
+    words = party_words()
     for sent in view.sentences():
         treaties = [s for s in view.entities(sent) if s.label_ == "Treaty"]
         treaties += [span for span, _ref, _parties in agreements
+                     if sent.start <= span.start and span.end <= sent.end]
+        named = list(treaties)
+        treaties += [span for span, _ref in anaphors
                      if sent.start <= span.start and span.end <= sent.end]
         treaties.sort(key=lambda span: span.start)
         if not treaties:
             continue
         stated: set[str] = set()
-        triggers = [t for t in sent if t.lower_ in PARTY_WORDS and not (
-            t.lower_ in VERB_ONLY and not t.tag_.startswith("VB"))]
+        triggers = [t for t in sent if t.lower_ in words and words[t.lower_].fits(t.tag_)
+                    and words[t.lower_].role != "cancels"]
         for token in triggers:
-            kind = PARTY_WORDS[token.lower_]
+            word = words[token.lower_]
             others = [t for t in triggers if t != token]
-            scope = _treaties_in_scope(view, sent, token, treaties, others)
-            if token.lemma_.lower() in {"violate", "breach", "flout"}:
+            scope = treaties_in_scope(view, sent, token, treaties, others)
+            if word.role == "violation":
                 # "violating A, B and C", "breaching agreements such as A and B": the
                 # treaties of the verb's object, however the list is parsed
-                scope = _violated(token, treaties)
-            if _negated(token):
-                continue  # "is not a party to": no party claim (the bare mention stays)
-            states = _party_states(view, sent, token)
-            states += _co_parties(view, token)
-            if states == [None] and reviewed is not None and _state_party_phrase(sent):
+                scope = violated(token, treaties)
+            elif word.role == "obligation":
+                scope = obligation_scope(token, treaties)
+            elif word.role == "binding":
+                scope = binding_scope(token, treaties)
+            if not scope or negated(token) or (word.role != "obligation" and irrealis(token)):
+                continue  # "is not a party to", "urged X to ratify": no party claim
+            states = _stated_parties(view, sent, token, word)
+            if the_state_party(token) or (word.role == "binding" and states == [None]):
+                states = [reviewed]  # a treaty body names the state it reviews so
+            elif states == [None] and reviewed is not None and _state_party_phrase(sent):
                 states = [reviewed]  # a treaty body's "the State party"
-            year = _year_near(token, others) or _dated_year(view, sent, token)
+            verb = clause_verb(token)
+            year = year_near(token, others) or (
+                _dated_year(view, sent, verb) if verb is not None else None)
             for treaty_span in scope:
                 treaty = minted.get(treaty_span.start) or view.ref(treaty_span)
                 stated.add(treaty.key)
                 for state in dict.fromkeys(states):
                     out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.7), treaty,
-                                               state, kind, year, _words(token)))
-        for treaty_span in treaties:
+                                               state, word.kind, year, _words(token)))
+        for treaty_span in named:
             treaty = minted.get(treaty_span.start) or view.ref(treaty_span)
             if treaty.key not in stated:
                 stated.add(treaty.key)
                 out.append(TreatyStatement(view.evidence(sent, TREATIES, 0.9), treaty, None))
     return out
+
+
+def _stated_parties(view: DocView, sent: Span, token: Token, word: PartyWord
+                    ) -> list[EntityRef | None]:
+    """Who the word says is party: for an obligation, its possessor or the one who has it
+    ("Laos's obligations under", "which has duties under"); otherwise the clause's state
+    and those conjoined with it, and the other side of an agreement."""
+    if word.role == "obligation":
+        return _obligation_holder(view, sent, token)
+    if word.role == "binding":
+        return _bound_object(view, token)
+    if _treaty_undergoes(view, token) or _agent_not_a_state(view, token) or (
+            word.role == "claim" and _said_of_another(view, token)):
+        return [None]  # "A, signed in 1984", "signed by 145 countries", "most states are"
+    return _party_states(view, sent, token) + _co_parties(view, token)
+
+
+def _said_of_another(view: DocView, word: Token) -> bool:
+    """The clause says who is party, and it is no state ('A, to which most Asian states are
+    party'): the sentence's one state is not the party. Only the clause's own subject counts
+    (not one a controlled or conjoined verb inherits, not the agent of an enclosing passive);
+    a government noun, 'the country' or 'the State party' may stand for a state."""
+    for a in [word, *word.ancestors]:
+        if a.pos_ not in {"VERB", "AUX"}:
+            continue
+        agent = agent_of(a) if a == word else None  # "ratified by most countries"
+        subj = agent if agent is not None and not _in_treaty(view, agent) else next(
+            (c for c in a.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is None or subj == word or subj.pos_ != "NOUN" or subj.lower_ in (
+                GOVERNMENT_NOUNS | STATE_NOUNS) or the_state_party(subj):
+            return False  # "States parties to A, including Kenya": the word is the subject
+        return view.entity_of_phrase(subj, {"State"}) is None
+    return False
+
+
+def _agent_not_a_state(view: DocView, verb: Token) -> bool:
+    """'ratified by most countries': the agent is neither a state nor a treaty ('bound by
+    A', where the state is the subject)."""
+    agent = agent_of(verb) if verb.pos_ in {"VERB", "AUX"} else None
+    if agent is None:
+        return False
+    if _in_treaty(view, agent):
+        return False
+    return view.entity_of_phrase(agent, {"State"}) is None
+
+
+def _in_treaty(view: DocView, token: Token) -> bool:
+    """The token is part of a treaty's name or of a 'the convention' restating one."""
+    span = view.entity_at(token)
+    return (span is not None and span.label_ == "Treaty") or any(
+        s.start <= token.i < s.end for s, _ref in treaty_anaphors(view))
+
+
+def _treaty_undergoes(view: DocView, verb: Token) -> bool:
+    """A passive or participle whose subject is a treaty and that names no agent."""
+    if verb.tag_ != "VBN" or agent_of(verb) is not None:
+        return False
+    subject = verb.head if verb.dep_ == "acl" else next(
+        (c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return subject is not None and _in_treaty(view, subject)
+
+
+def _obligation_holder(view: DocView, sent: Span, noun: Token) -> list[EntityRef | None]:
+    """'Laos's obligations', 'its obligations' (the state the clause is about), 'which has
+    obligations': a state; the obligations of no one named ('the obligations under A') or
+    of someone else ('the agency's duties') are nobody's claim."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None and owner.lower_ not in {"its", "their"}:
+        span = view.entity_of_phrase(owner, {"State"})
+        return [view.ref(span)] if span is not None else []
+    if owner is None and not (noun.dep_ == "dobj" and noun.head.lemma_.lower() == "have"):
+        return []
+    return [_party_state(view, sent, noun)]  # None: a treaty body's "the State party"
+
+
+def _bound_object(view: DocView, verb: Token) -> list[EntityRef | None]:
+    """Who is bound: the verb's object, when it names a state ("obliges Laos to"); a treaty
+    body's "the State party" is the reviewed state (None here, filled by the caller)."""
+    found: list[EntityRef | None] = []
+    for obj in (c for c in verb.children if c.dep_ in {"dobj", "nsubj"} and c.i > verb.i):
+        if the_state_party(obj) or obj.lower_ in {"it", "them"}:
+            found.append(None)
+        for member in [obj, *[t for t in obj.children if t.dep_ == "conj"]]:
+            span = view.entity_of_phrase(member, {"State"})
+            if span is not None and view.ref(span) not in found:
+                found.append(view.ref(span))
+    return found
 
 
 def _party_states(view: DocView, sent: Span, token: Token) -> list[EntityRef | None]:
@@ -109,7 +219,10 @@ def _party_states(view: DocView, sent: Span, token: Token) -> list[EntityRef | N
     if first is None:
         return [None]
     found: list[EntityRef | None] = [first]
-    subj = subject_of(token) if token.pos_ in {"VERB", "AUX"} else None
+    clause = clause_verb(token)  # "A and B are parties"
+    subj = None if clause is None else (agent_of(clause) or subject_of(clause))
+    if subj is None and token.dep_ == "appos":
+        subj = token.head  # "A and B, both signatories to ..."
     if subj is not None:
         for t in subj.subtree:
             if t.dep_ == "conj" and t.head.i in {x.i for x in subj.subtree}:
@@ -124,7 +237,13 @@ def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
     possessor of the main clause's subject ('Despite being a signatory ..., China's ...')."""
     candidates: list[Token] = []
     for a in [token, *token.ancestors]:
-        subj = subject_of(a) if a.pos_ in {"VERB", "AUX"} else None
+        verb = a.pos_ in {"VERB", "AUX"}
+        agent = agent_of(a) if verb else None
+        if agent is not None:  # "ratified by Laos"
+            candidates.append(agent)
+        if verb and a.dep_ == "xcomp":  # "urged Laos to honour its obligations"
+            candidates.extend(c for c in a.head.children if c.dep_ == "dobj")
+        subj = subject_of(a) if verb else None
         if subj is not None:
             candidates.append(subj)
         if a.dep_ == "appos":
@@ -144,16 +263,16 @@ def _party_state(view: DocView, sent: Span, token: Token) -> EntityRef | None:
     unique = {s.kb_id_ for s in states}
     if len(unique) == 1:
         return view.ref(states[0])
+    if not states and candidates and candidates[0].lower_ in {"it", "its"}:
+        return _state_before(view, sent)  # "China ... . It is a party to A."
     return None
 
 
-def _negated(token: Token) -> bool:
-    """'is not a party to', 'has never ratified', 'non-party'."""
-    scope = [token] if token.pos_ in {"VERB", "AUX"} else [token, token.head]
-    for a in scope:  # a conjoined clause ("but it ratified ...") keeps its own polarity
-        if any(c.dep_ == "neg" or c.lower_ in {"never", "not"} for c in a.children):
-            return True
-    return token.i > 0 and token.nbor(-1).lower_ in {"non", "not", "never"}
+def _state_before(view: DocView, sent: Span, window: int = 60) -> EntityRef | None:
+    """The state last named in the sentences just before (what a subject 'it' stands for)."""
+    earlier = [s for s in view.entities() if s.end <= sent.start
+               and sent.start - s.end <= window and s.label_ == "State"]
+    return view.ref(earlier[-1]) if earlier else None
 
 
 def _co_parties(view: DocView, token: Token) -> list[EntityRef | None]:
@@ -167,71 +286,6 @@ def _co_parties(view: DocView, token: Token) -> list[EntityRef | None]:
                     if span is not None and view.ref(span) not in out:
                         out.append(view.ref(span))
     return out
-
-
-def _treaties_in_scope(view: DocView, sent: Span, token: Token, treaties: list[Span],
-                       others: Sequence[Token] = ()) -> list[Span]:
-    """'both of which' takes the last two treaties before it; 'a party to A, B and C' the
-    treaties after the word; otherwise those in the same clause."""
-    text_before = sent.doc[sent.start:token.i].text.lower()
-    m = re.search(r"\b(both|all|each|neither|either) of which\b", text_before)
-    if m:
-        before = [t for t in treaties if t.end <= token.i]
-        n = {"both": 2, "neither": 2, "either": 2}.get(m.group(1), len(before))
-        return before[-n:]
-    if re.search(r"\bwhich\b[^,;]*$", text_before):
-        before = [t for t in treaties if t.end <= token.i]
-        return before[-1:]
-    after = [t for t in treaties if t.start > token.i]
-    foreign = {t.i for o in others if o in token.subtree for t in o.subtree}
-    after = [t for t in after if t.root.i not in foreign]
-    subtree = {t.i for t in token.subtree} - foreign
-    in_subtree = [t for t in after if t.root.i in subtree]
-    if in_subtree:
-        return in_subtree
-    if after and after[0].start - token.i <= 12:
-        return after
-    return [t for t in treaties if t.end <= token.i][-1:]
-
-
-def _year_near(token: Token, others: Sequence[Token]) -> int | None:
-    """'since 1982' / 'in 1988' in the trigger's own clause (not another trigger's), or
-    on the verb it complements ("became a party to it in 1988")."""
-    foreign = {t.i for o in others if o in token.subtree for t in o.subtree}
-    scope = list(token.subtree)
-    if token.dep_ in {"attr", "dobj", "acomp", "oprd"} and token.head.pos_ in {"VERB", "AUX"}:
-        scope += [t for c in token.head.children if c.dep_ == "prep" for t in c.subtree]
-    for t in scope:
-        if t.i in foreign or t.lower_ not in {"since", "in"}:
-            continue
-        for pobj in t.children:
-            if re.fullmatch(r"(?:19|20)\d\d", pobj.text):
-                return int(pobj.text)
-    return None
-
-
-def _violated(verb: Token, treaties: list[Span]) -> list[Span]:
-    """The treaties a violation verb governs, and those listed right after them ("A, B and
-    C", however the parser attaches the list); not a treaty another verb cites."""
-    scope: list[Span] = []
-    for t in treaties:
-        if t.start <= verb.i:
-            continue
-        gap = t.doc[scope[-1].end:t.start] if scope else None
-        listed = gap is not None and len(gap) <= 3 and all(
-            w.is_punct or w.lower_ in {"and", "or", "the"} for w in gap)
-        if _verb_above(t.root) == verb or listed:
-            scope.append(t)
-    return scope
-
-
-def _verb_above(token: Token) -> Token | None:
-    """The nearest verb the token depends on (a treaty cited by another verb is not the
-    object of a violation)."""
-    for a in token.ancestors:
-        if a.pos_ in {"VERB", "AUX"}:
-            return a
-    return None
 
 
 def _dated_year(view: DocView, sent: Span, token: Token) -> int | None:
@@ -316,21 +370,58 @@ def _agreement_parties(view: DocView, noun: Token) -> tuple[EntityRef, ...]:
     return tuple(refs)
 
 
+def treaty_anaphors(view: DocView) -> list[tuple[Span, EntityRef]]:
+    """'the convention', 'this covenant', 'the treaty' with no name of their own: the latest
+    treaty named before them whose name has that head word ('treaty' takes any), unless an
+    agreement the registry does not know is mentioned in between."""
+    cached = view.doc.user_data.get("rkg.treaty_anaphors")
+    if cached is not None:
+        return list(cached)
+    named = [s for s in view.entities() if s.label_ == "Treaty"]
+    out: list[tuple[Span, EntityRef]] = []
+    for token in view.doc:
+        head = token.lower_
+        if head not in ANAPHOR_HEADS or not token.tag_.startswith("NN") \
+                or view.entity_at(token) is not None:
+            continue
+        det = next((c for c in token.children if c.dep_ == "det"), None)
+        if det is None or det.lower_ not in {"the", "this", "that"} or any(
+                c.dep_ in {"compound", "amod", "nummod", "poss", "nmod"}
+                or (c.dep_ == "prep" and c.lower_ in NAMING_PREPOSITIONS)
+                for c in token.children):
+            continue  # "the 1990 convention", "the convention on migrant workers"
+        earlier = [s for s in named if s.end <= token.i
+                   and (head == "treaty" or head in view.ref(s).label.lower())]
+        if not earlier:
+            continue
+        between = view.doc[earlier[-1].end:token.i]
+        if any(t.lower_ in AGREEMENT_NOUNS and view.entity_at(t) is None for t in between):
+            continue
+        out.append((view.doc[det.i:token.i + 1], view.ref(earlier[-1])))
+    view.doc.user_data["rkg.treaty_anaphors"] = tuple(out)
+    return out
+
+
 def _state_under_review(view: DocView) -> EntityRef | None:
-    """The state whose report a treaty body reviews ("periodic reports of Chile")."""
+    """The state whose report a treaty body reviews ("periodic reports of Chile", "the
+    report submitted by Chile", "Chile's second periodic report", "concluding observations
+    on Chile")."""
     for sent in view.sentences():
         text = view.sentence_text(sent).lower()
-        if "report" not in text:
+        if "report" not in text and "observations" not in text:
             continue
         for span in view.entities(sent):
             if span.label_ != "State" or span.start < 2:
                 continue
-            before = span.doc[max(sent.start, span.start - 2):span.start].text.lower()
-            if before.endswith("reports of") or before.endswith("report of"):
+            before = span.doc[max(sent.start, span.start - 3):span.start].text.lower()
+            after = [t.lower_ for t in span.doc[span.end:min(sent.end, span.end + 5)]]
+            if REVIEWED_BEFORE.search(before) or (
+                    after[:1] in (["'s"], ["’s"]) and "report" in after):
                 return view.ref(span)
     return None
 
 
+REVIEWED_BEFORE = re.compile(r"(?:reports? (?:of|by|submitted by)|observations on)$")
 BARE_CONVENTION = re.compile(r"\bthe Convention\b(?! (?:on|against|relating|for|of)\b)")
 
 

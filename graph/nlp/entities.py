@@ -345,6 +345,9 @@ class EntityAnnotator:
             label = span.text
             if any(t.text in {",", ";"} for t in span) or label.count("(") != label.count(")"):
                 continue
+            parts = _split_on_and(span)
+            if len(parts) > 1 and all(self._registry_lookup(p.text) for p in parts):
+                continue  # "the Torture Convention and the Covenant": two known names
             if ner_label == "PERSON" and len(span) == 1:
                 continue  # a lone surname names a person only as an alias (see below)
             if len(span) == 1 and span[0].lower_ in SHORT_FORM_HEADS:
