@@ -8,7 +8,6 @@ anaphors ("They", "The group") take the last speaker.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from spacy.tokens import Span, Token
@@ -23,100 +22,68 @@ from graph.extract.context import (
     subject_of,
 )
 from graph.extract.discourse import Discourse
-from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, load_frames, verb_lemma
-from graph.extract.people import mentions_harm
+from graph.extract.frames import ADJ_FRAMES, NOUN_FRAMES, VERB_FRAMES, verb_lemma
+from graph.extract.speech_clauses import (
+    act_topic,
+    called_wrong,
+    dedupe,
+    failure_to_act,
+    feared_harm,
+    for_clause,
+    fronted_participle,
+    fuller_unnamed_names,
+    inside_quote,
+    later,
+    list_members,
+    negated_or_modal,
+    noun_phrase,
+    own_act,
+    participle_of,
+    participle_subjects,
+    reported,
+    says_something,
+    tells_past,
+    under_terms,
+    unnamed_source,
+)
+from graph.extract.speech_words import (
+    AGENTIVE_NOUNS,
+    ANAPHOR_NOUNS,
+    APPEAL_MODALS,
+    APPEALS,
+    BREACH_VERBS,
+    CLAUSE_LEMMAS,
+    CONCERN_WORDS,
+    CONDEMN_LEMMAS,
+    CONDEMN_OBJECTS,
+    CONDEMN_VERBS,
+    EXPRESS_VERBS,
+    GROUP_SPEAKERS,
+    LETTER_NOUNS,
+    LIST_ITEM,
+    NEEDFUL_WORDS,
+    NOUN_KINDS,
+    OFFICIAL_NOUNS,
+    PARAGRAPH_NUMBER,
+    PARTICLE_KINDS,
+    PARTICLE_LEMMAS,
+    PRONOUN_ADDRESSEES,
+    QUOTE_CLOSERS,
+    RESOLUTION_NOUNS,
+    SAYING_LEMMAS,
+    SEND_VERBS,
+    SPEECH_NOUNS,
+    TOPIC_PREPS,
+    VERB_KINDS,
+    WARNING_LEMMAS,
+    WELCOME_WORDS,
+)
 from graph.facts import UNKNOWN_DATE, DateValue, EntityRef, ResolutionAdoption, SpeechAct
 from graph.nlp.entities import AGENT_TYPES
 from graph.nlp.lexicon import ORG_ROLE_NOUNS, PERSON_ROLE_NOUNS
 from graph.registry import BODY_TYPES
 
 SPEECH = "rkg.speech.v1"
-
-# Kinds by trigger, from the frames file (graph/lexicons/speech_frames.tsv).
-VERB_KINDS = {lemma: f.kind for lemma, f in VERB_FRAMES.items() if not f.particles}
-PARTICLE_LEMMAS = frozenset(f.lemma for f in load_frames() if f.pos == "verb" and f.particles)
-PARTICLE_KINDS = {(f.lemma, p): f.kind for f in load_frames() if f.pos == "verb"
-                  for p in f.particles if f.lemma != "call"}
-NOUN_KINDS = {lemma: f.kind for lemma, f in NOUN_FRAMES.items()}
-NOUN_KINDS.update({lemma + "s": kind for lemma, kind in list(NOUN_KINDS.items())})
-CONCERN_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "expresses_concern"}
-                          | {"concern"})
-WELCOME_WORDS = frozenset({w for w, f in ADJ_FRAMES.items() if f.kind == "welcomes"}
-                          | {"welcome", "welcomed", "welcomes"})
-CONDEMN_LEMMAS = frozenset({"condemn", "denounce", "deplore", "breach", "violate", "flout",
-                            "contravene"})
-EXPRESS_VERBS = frozenset({"express", "voice", "raise", "convey", "share", "register",
-                           "lodge", "file", "issue", "record", "reiterate", "reaffirm"})
-APPEALS = frozenset({"urges", "calls_on", "demands", "recommends"})
-_LIST_ITEM = re.compile(r"^\(?[a-z]{1,3}\)\s")  # "(a) ", "b) ", "(iv) "
-_PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}\.\s")  # "84. "
-# Verbs whose plain object is no statement ("maintained a calm attitude", "denied entry").
-BARE_OBJECT_LEMMAS = frozenset({"deny", "reject", "refuse", "dismiss", "maintain", "turn",
-                                "say", "state", "tell", "add", "find", "answer", "respond",
-                                "reply", "comment"})
-# What a refusal or denial turns down ("rejected the request", "denied the report").
-REFUSABLE_NOUNS = frozenset({"request", "claim", "report", "reports", "notice", "allegation",
-                             "accusation", "call", "appeal", "plan", "proposal", "demand",
-                             "offer", "suggestion", "charge", "application", "bid", "draft",
-                             "resolution", "recommendation", "it", "this", "that"})
-# Words that make a clause a call for action ("it is important that all states abide").
-NEEDFUL_WORDS = frozenset({"important", "essential", "necessary", "vital", "crucial",
-                           "imperative", "urgent"})
-QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'"})
-LETTER_NOUNS = frozenset({"letter", "communication", "petition", "communique"})
-SEND_VERBS = frozenset({"send", "write", "address", "submit", "deliver", "transmit"})
-# Verbs that only carry words: the reported clause decides the kind ("said X should ..." is an
-# appeal, "claimed the ministry did nothing" a report or a criticism).
-SAYING_LEMMAS = frozenset({"say", "state", "tell", "add", "argue", "insist", "note",
-                           "stress", "emphasize", "emphasise", "maintain", "reply", "respond",
-                           "answer", "explain", "comment", "claim", "assert", "allege",
-                           "find"})
-RESOLUTION_NOUNS = frozenset({"resolution", "draft", "text", "declaration"})
-SPEECH_NOUNS = frozenset({"statement", "letter", "letters", "report", "appeal", "communique",
-                          "communication", "declaration", "petition", "submission"})
-# Warnings: what is warned of may be an accusation ("warned that X's acts amount to ...").
-WARNING_LEMMAS = frozenset({"warn", "caution"})
-# Verbs whose clause holds the party a criticism or concern is about.
-CLAUSE_LEMMAS = SAYING_LEMMAS | WARNING_LEMMAS
-# Words that make a harm a feared one ("likely", "at risk of", "could face").
-LIKELIHOOD_WORDS = frozenset({"likely", "probably", "risk", "face", "faces", "facing",
-                              "fear", "feared", "danger", "could", "may", "might", "would"})
-# Verbs that blame their subject for not acting ("ignored the pleas", "neglected ...").
-INACTION_VERBS = frozenset({"ignore", "neglect", "disregard"})
-CONDEMN_OBJECTS = frozenset({"breach", "violation", "violations", "crime", "crimes",
-                             "affront", "outrage"})
-# What calling an act wrong names it ("called the returns inhumane").
-CONDEMNING_WORDS = frozenset({"inhumane", "inhuman", "unlawful", "illegal", "cruel",
-                              "unacceptable", "shameful", "barbaric", "outrageous", "appalling",
-                              "deplorable", "atrocity", "abhorrent", "unconscionable"})
-BREACH_VERBS = frozenset({"breach", "violate", "flout", "contravene"})
-CONDEMN_VERBS = frozenset({"represent", "constitute", "amount", "be"})
-TOPIC_PREPS = frozenset({"on", "about", "in", "regarding", "concerning", "over"})
-APPEAL_MODALS = frozenset({"must", "should", "ought"})
-MODAL_WORDS = frozenset({"must", "should", "ought", "would", "could", "may", "might", "will",
-                         "shall", "can"})
-# Generic addressees worth keeping as text ("all member states", "the international community")
-AGENTIVE_NOUNS = frozenset({"community", "states", "countries", "nations", "governments",
-                            "government", "authorities", "members", "parties", "organizations",
-                            "organisations", "agencies", "groups", "leaders", "world",
-                            "neighbours", "neighbors", "donors", "partners", "allies"})
-# Heads of unnamed speakers worth keeping as text ("South Korean human rights groups").
-GROUP_SPEAKERS = frozenset({"group", "activist", "lawmaker", "legislator", "official",
-                            "organization", "organisation", "expert", "source", "advocate",
-                            "coalition", "campaigner", "critic", "observer", "diplomat",
-                            "researcher", "analyst", "witness", "defector", "resident",
-                            "survivor", "relative", "lawyer", "agency", "ngo", "member", "worker",
-                            "volunteer", "missionary", "journalist", "escapee"})
-OFFICIAL_NOUNS = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "ministry",
-                            "government", "diplomat", "envoy", "ambassador", "delegation",
-                            "representative", "delegate", "minister", "authority"})
-PRONOUN_ADDRESSEES = frozenset({"it", "them", "they", "him", "her"})
-ANAPHOR_NOUNS = frozenset({"group", "organization", "organisation", "experts", "expert",
-                           "coalition",
-                           "ngo", "body", "agency", "rapporteur", "specialists", "council",
-                           "committee", "commission", "office", "ministry", "government",
-                           "professionals", "statement", "resolution"})
-
 
 class SpeechReader:
     def __init__(self, view: DocView, adoptions: list[ResolutionAdoption]) -> None:
@@ -177,7 +144,7 @@ class SpeechReader:
             if len(self.out) == before:
                 self._publisher_appeal(sent)
             self._quote_continuation(sent, before)
-        return _dedupe(_fuller_unnamed_names(self._headline_speakers(self.out)))
+        return dedupe(fuller_unnamed_names(self._headline_speakers(self.out)))
 
     def _headline_speakers(self, acts: list[SpeechAct]) -> list[SpeechAct]:
         """'Rights group urges X to ...' over a story: the headline's unnamed actor is the
@@ -207,9 +174,9 @@ class SpeechReader:
         Stop ...': each item is an act of its own, with the introducer's speaker, kind and
         addressee. A new numbered paragraph ends the list."""
         text = self.view.sentence_text(sent).lstrip()
-        if _PARAGRAPH_NUMBER.match(text):
+        if PARAGRAPH_NUMBER.match(text):
             self.open_list = None
-        if self.open_list is None or not _LIST_ITEM.match(text):
+        if self.open_list is None or not LIST_ITEM.match(text):
             return False
         _, kind, speaker, speaker_text, addressees = self.open_list
         self._emit(sent, sent.root, kind, speaker, speaker_text, addressees,
@@ -232,7 +199,7 @@ class SpeechReader:
             if not addressees or all(a is None and not t for a, t in addressees):  # it
                 addressees = [(letter, None)]
             channel = "Letter"
-        topic = _topic(topic_root or verb, sent)
+        topic = act_topic(topic_root or verb, sent)
         date = self._date(sent, verb)
         if kind not in APPEALS:  # "X said it ...": X is no addressee of its own words
             addressees = [(a, t) for a, t in addressees
@@ -266,15 +233,15 @@ class SpeechReader:
             if (lemma, particle) in PARTICLE_KINDS:  # "turned down", "spoke out"
                 kind = PARTICLE_KINDS[(lemma, particle)]
         if lemma == "call" and (any(c.lower_ in {"on", "upon", "for"} for c in verb.children)
-                                or _for_clause(verb) is not None):
+                                or for_clause(verb) is not None):
             kind = "calls_on"
-        elif lemma == "call" and _called_wrong(verb):
+        elif lemma == "call" and called_wrong(verb):
             kind = "condemns"  # 'called the returns "a grave violation"', '... inhumane'
         frame = VERB_FRAMES.get(lemma)
         if kind is not None and frame is not None and frame.negated == "other" \
                 and any(c.dep_ == "neg" for c in verb.children):
             kind = "other"  # "has not confirmed", "did not admit": a refusal, kept as such
-        elif kind is None or (_negated_or_modal(verb) if frame is None
+        elif kind is None or (negated_or_modal(verb) if frame is None
                               or frame.modality == "drop"
                               else any(c.dep_ == "neg" for c in verb.children)):
             return  # a frame whose modality is "keep" survives "would", "may" ...
@@ -287,7 +254,7 @@ class SpeechReader:
             return  # an infinitive or imperative, not a statement
         appeal_clause = None
         if kind == "other" and lemma in SAYING_LEMMAS:
-            if any(_own_act(c) for c in verb.children if c.dep_ == "ccomp"):
+            if any(own_act(c) for c in verb.children if c.dep_ == "ccomp"):
                 return  # "said it hoped X would ...": the inner verb is the act
             appeal_clause = self._reported_appeal(verb)
             kind = "urges" if appeal_clause is not None else self._reported_stance(verb)
@@ -304,7 +271,7 @@ class SpeechReader:
         if kind == "reports" and lemma == "confirm" and not any(
                 c.dep_ in {"dobj", "ccomp"} for c in verb.children):
             return
-        if kind == "other" and not _says_something(verb):
+        if kind == "other" and not says_something(verb):
             return  # "maintained a calm attitude", "refused entry", a headline's "X says"
         speaker, speaker_text = self._speaker(verb)
         if speaker is None and not speaker_text:
@@ -326,7 +293,7 @@ class SpeechReader:
                               if subj.dep_ == "nsubj" and subj.pos_ == "NOUN"
                               and (ref := self.discourse.resolve(subj)) is not None]
             if not addressees:  # "all countries should ...": a collective named in words
-                addressees = [(None, _noun_phrase(subj, keep_indefinite=True))
+                addressees = [(None, noun_phrase(subj, keep_indefinite=True))
                               for subj in appeal_clause.children if subj.dep_ == "nsubj"
                               and subj.lower_ in AGENTIVE_NOUNS]
         else:
@@ -384,11 +351,11 @@ class SpeechReader:
                     return "condemns"
                 if t.lemma_.lower() in CONDEMN_OBJECTS and t.dep_ in {"attr", "dobj"}:
                     return "condemns"  # "said X's returns are a breach of ..."
-                if _failure_to_act(t):
+                if failure_to_act(t):
                     return "condemns"  # "said the ministry has done nothing"
-            if _feared_harm(child):
+            if feared_harm(child):
                 return "expresses_concern"  # "said they could face torture"
-            if _tells_past(child):
+            if tells_past(child):
                 return "reports"
         return "other"
 
@@ -415,7 +382,7 @@ class SpeechReader:
             if obj.dep_ != "dobj":
                 continue
             kind = NOUN_KINDS.get(obj.lower_)
-            if kind is None or _negated_or_modal(token):
+            if kind is None or negated_or_modal(token):
                 continue
             speaker, speaker_text = self._speaker(token)
             addressees: list[tuple[EntityRef | None, str | None]] = []
@@ -465,8 +432,8 @@ class SpeechReader:
             return
         if token.lemma_.lower() not in CONDEMN_VERBS:
             return
-        if _inside_quote(self.view.text, sent.start_char, token.idx) \
-                or _negated_or_modal(token) or _reported(token):
+        if inside_quote(self.view.text, sent.start_char, token.idx) \
+                or negated_or_modal(token) or reported(token):
             return
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "prep"}]
         hits = [t for o in objects for t in o.subtree if t.lemma_.lower() in CONDEMN_OBJECTS]
@@ -488,12 +455,12 @@ class SpeechReader:
         in the subject's own voice (a reported one, 'said it was concerned', is read by the
         saying verb)."""
         verb = token.head
-        if verb.lemma_.lower() != "be" or _negated_or_modal(verb) or _reported(verb) \
+        if verb.lemma_.lower() != "be" or negated_or_modal(verb) or reported(verb) \
                 or verb.dep_ in {"ccomp", "xcomp", "advcl", "relcl"}:
             return
         subj = subject_of(verb)
         if subj is None or (subj.pos_ == "PRON" and subj.lower_ not in {"i", "we"}
-                            and _inside_quote(self.view.text, sent.start_char, token.idx)):
+                            and inside_quote(self.view.text, sent.start_char, token.idx)):
             return
         speaker, speaker_text = self._speaker(verb)
         if speaker is None:
@@ -514,8 +481,8 @@ class SpeechReader:
         publisher that takes positions (not a news medium): it condemns X."""
         publisher = self.publisher
         if publisher is None or publisher.type == "MediaOrganization" \
-                or token.pos_ != "VERB" or _negated_or_modal(token) \
-                or _inside_quote(self.view.text, sent.start_char, token.idx) \
+                or token.pos_ != "VERB" or negated_or_modal(token) \
+                or inside_quote(self.view.text, sent.start_char, token.idx) \
                 or any(a.lemma_.lower() in VERB_KINDS for a in token.ancestors):
             return
         subj = subject_of(token)
@@ -552,14 +519,14 @@ class SpeechReader:
                 self.human_subject = False  # whoever is cited, "he" is not about them
                 for pobj in token.nbor(1).children:
                     span = self.view.entity_of_phrase(pobj)
-                    unnamed = _unnamed_source(pobj) if span is None else ""
+                    unnamed = unnamed_source(pobj) if span is None else ""
                     if unnamed:  # "According to the source, ...": the source's account
                         self._emit(sent, token, "reports", None, unnamed, [])
                     if span is None:
                         continue
                     ref = self.view.ref(span)
                     kind = ("reports" if ref.type == "MediaOrganization"
-                            or _tells_past(sent.root) else "other")
+                            or tells_past(sent.root) else "other")
                     self._emit(sent, token, kind, ref, ref.label, [],
                                "NewsReport" if kind == "reports" else "PublicStatement")
 
@@ -570,7 +537,7 @@ class SpeechReader:
         if voice is None:
             return
         root = sent.root
-        if _inside_quote(self.view.text, sent.start_char, root.idx) or not any(
+        if inside_quote(self.view.text, sent.start_char, root.idx) or not any(
                 c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in root.children):
             return
         subj = subject_of(root)
@@ -582,7 +549,7 @@ class SpeechReader:
             addressees.extend((self.view.ref(s), None) for s in spans)
             if not spans and head.lower_ in AGENTIVE_NOUNS and any(
                     c.dep_ == "poss" for c in head.children):  # "our Government must ..."
-                addressees.append((None, _noun_phrase(head)))
+                addressees.append((None, noun_phrase(head)))
         if addressees:
             self._emit(sent, root, "calls_on", voice, voice.label, addressees,
                        confidence=0.6)
@@ -642,7 +609,7 @@ class SpeechReader:
                         if span is not None:
                             return self.view.ref(span), span.text
                         if pobj.lemma_.lower() in GROUP_SPEAKERS:  # "criticised by groups"
-                            return None, _noun_phrase(pobj, keep_indefinite=True)
+                            return None, noun_phrase(pobj, keep_indefinite=True)
                         return None, ""
             return self.last_speaker, ""
         subj = trailing_speaker(verb) or subject_of(verb)
@@ -673,7 +640,7 @@ class SpeechReader:
             issuer = subject_of(verb.head.head) if verb.head.head.pos_ == "VERB" else None
             if issuer is not None:
                 subj = issuer
-        if self.adoptions and _under_terms(verb):
+        if self.adoptions and under_terms(verb):
             # "Under its terms, the Assembly would express ...": the words of the text the
             # body adopted (a committee's draft), not yet the Assembly's
             adopted = [a for a in self.adoptions if a.evidence.start <= verb.idx] \
@@ -689,13 +656,13 @@ class SpeechReader:
             if subj.lemma_.lower() in RESOLUTION_NOUNS and subj.lower_ != "it":
                 # a resolution whose body is not known (introduced, not adopted) speaks in
                 # its own name, never in that of whatever state was named last
-                self.text_speaker = _noun_phrase(subj)
+                self.text_speaker = noun_phrase(subj)
                 return None, self.text_speaker
         if subj.lower_ == "it" and self.text_speaker and self.last_speaker is None:
             return None, self.text_speaker
         if subj.lower_ in {"we", "i", "us"}:
             quoted = self._quoted_speaker(verb)
-            if quoted is None and not _inside_quote(self.view.text, verb.sent.start_char,
+            if quoted is None and not inside_quote(self.view.text, verb.sent.start_char,
                                                     verb.idx):
                 # outside quotes: a speech's "I" is its speaker line, a release's "we" its
                 # publisher
@@ -727,8 +694,8 @@ class SpeechReader:
             state = self.view.demonym_state([t.text for t in subj.subtree if t.i <= subj.i])
             if state is not None:
                 return state, state.label
-        text = _noun_phrase(subj, keep_indefinite=True)
-        unnamed = _unnamed_source(subj)
+        text = noun_phrase(subj, keep_indefinite=True)
+        unnamed = unnamed_source(subj)
         if unnamed:
             return None, unnamed
         if subj.pos_ in {"NOUN", "PROPN"} and (len(text.split()) - (
@@ -815,9 +782,9 @@ class SpeechReader:
         letter = self._letter_recipients(verb)
         if letter:
             return letter
-        if is_passive(verb) or _fronted_participle(verb):
+        if is_passive(verb) or fronted_participle(verb):
             heads = [c for c in verb.children if c.dep_ == "nsubjpass"] \
-                or _participle_subjects(verb)
+                or participle_subjects(verb)
         else:
             heads = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
             for prep in verb.children:
@@ -825,7 +792,7 @@ class SpeechReader:
                     heads += [p for p in prep.children if p.dep_ == "pobj"]
                     if prep.dep_ == "prt":
                         heads += [c for c in verb.children if c.dep_ == "dobj"]
-            clause = _for_clause(verb)  # 'called for X to end ...'
+            clause = for_clause(verb)  # 'called for X to end ...'
             if clause is not None:
                 heads += [c for c in clause.children if c.dep_ == "nsubj"]
             if kind == "recommends":
@@ -890,7 +857,7 @@ class SpeechReader:
                 elif (resolved := self.discourse.resolve(conj)) is not None:
                     out.append((resolved, None))  # "asked the court", "urged the ministry"
                 elif kind in APPEALS and conj.pos_ in {"NOUN", "PROPN"}:
-                    text = _noun_phrase(conj)
+                    text = noun_phrase(conj)
                     if conj.lower_ in AGENTIVE_NOUNS:
                         out.append((None, text))
                     else:  # 'calling for action by X and Y'
@@ -994,7 +961,7 @@ class SpeechReader:
         for prep in sender.children:
             if prep.dep_ in {"prep", "dative"} and prep.lower_ == "to":
                 for pobj in prep.children:
-                    for conj in _list_members(pobj):
+                    for conj in list_members(pobj):
                         out.extend((self.view.ref(s), None) for s in self._phrase_entities(conj))
         return out
 
@@ -1018,246 +985,14 @@ class SpeechReader:
         for span, value, kind in self.view.dates_in(sent):
             if kind in {"since", "name"} or not value.known:
                 continue
-            if _later(value, self.view.doc_date):
+            if later(value, self.view.doc_date):
                 continue
             governing = next((a for a in span.root.ancestors if a.pos_ in {"VERB", "AUX"}),
                              None)
-            if governing in (verb, verb.head) or _participle_of(governing, verb):
+            if governing in (verb, verb.head) or participle_of(governing, verb):
                 return value
         return self.view.doc_date if self.view.doc_date.known else UNKNOWN_DATE
 
 
 def extract_statements(view: DocView, adoptions: list[ResolutionAdoption]) -> list[SpeechAct]:
     return SpeechReader(view, adoptions).read()
-
-
-# -- helpers ------------------------------------------------------------------------------
-def _for_clause(verb: Token) -> Token | None:
-    """'called for North Korea to end ...' parses 'for' as the mark of the clause."""
-    for child in verb.children:
-        if child.dep_ in {"advcl", "xcomp", "ccomp"} and any(
-                c.dep_ == "mark" and c.lower_ == "for" for c in child.children):
-            return child
-    return None
-
-
-def _reported(token: Token) -> bool:
-    """Is `token` inside a clause someone else is reported to say ("X says that ...")?"""
-    for a in token.ancestors:
-        if a.pos_ in {"VERB", "AUX"} and a.lemma_.lower() in VERB_KINDS and a != token:
-            return True
-    return token.dep_ == "ccomp"
-
-
-def _tells_past(clause: Token) -> bool:
-    """A clause about what happened (simple past, or perfect), not an opinion or a rule."""
-    aux = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}
-    if aux & MODAL_WORDS or any(c.lower_ in {"always", "never", "consistently"}
-                                for c in clause.children):
-        return False  # "has always maintained": a stance, not an event
-    if clause.tag_ == "VBD" and clause.lemma_ not in {"be", "have"}:
-        return True
-    return clause.tag_ == "VBN" and bool(aux & {"had", "has", "have", "was", "were"})
-
-
-def _participle_of(clause: Token | None, verb: Token) -> bool:
-    """'Speaking to reporters on Monday, X said ...': the date of a participle clause
-    before the speech verb is the date of the act."""
-    return clause is not None and clause.dep_ == "advcl" and clause.head == verb \
-        and clause.tag_ == "VBG" and clause.i < verb.i
-
-
-def _failure_to_act(token: Token) -> bool:
-    """'has done nothing', 'failed to act', 'ignored the pleas': a party blamed for inaction
-    (the subject of the clause)."""
-    lemma = token.lemma_.lower()
-    if lemma == "do" and any(c.dep_ == "dobj" and c.lower_ == "nothing" for c in token.children):
-        return True
-    if lemma == "fail" and any(c.dep_ == "xcomp" for c in token.children):
-        return True
-    return lemma in INACTION_VERBS and token.pos_ == "VERB"
-
-
-def _feared_harm(clause: Token) -> bool:
-    """'they could face torture', 'it is very likely he was sent to a prison camp': a harm
-    the speaker fears, not one reported as done."""
-    words = list(clause.subtree)
-    text = clause.doc[words[0].i:words[-1].i + 1].text if words else ""
-    if not mentions_harm(text) or clause.lower_ in APPEAL_MODALS \
-            or any(c.lower_ in APPEAL_MODALS for c in clause.children):
-        return False  # "ought to be treated as refugees, since they may be tortured": a view
-    return any(t.lower_ in LIKELIHOOD_WORDS for t in words)
-
-
-def _fronted_participle(verb: Token) -> bool:
-    """'Criticised by rights groups for its silence, the office ...': a past participle
-    clause before its head verb."""
-    return verb.tag_ == "VBN" and verb.dep_ == "advcl" and verb.i < verb.head.i \
-        and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
-
-
-def _participle_subjects(verb: Token) -> list[Token]:
-    """The one a fronted participle clause is about: the subject of the verb it hangs on."""
-    if not _fronted_participle(verb):
-        return []
-    return [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
-
-
-def _called_wrong(verb: Token) -> bool:
-    """'X called the deportations "a grave violation" / inhumane': naming an act a wrong."""
-    if not any(c.dep_ == "dobj" for c in verb.children):
-        return False
-    return any(t.lemma_.lower() in CONDEMN_OBJECTS or t.lower_ in CONDEMNING_WORDS
-               for c in verb.children if c.dep_ in {"oprd", "xcomp", "ccomp"}
-               for t in conjuncts(c))
-
-
-def _own_act(clause: Token) -> bool:
-    """'(said) it hoped ...', '(said) they condemned ...': a clause whose verb is an act of
-    its own (not a report) done by a pronoun, the speaker again."""
-    kind = VERB_KINDS.get(verb_lemma(clause.lemma_.lower(), clause.lower_), "other")
-    return kind not in {"reports", "other"} and any(
-        c.dep_ == "nsubj" and c.pos_ == "PRON" for c in clause.children)
-
-
-def _later(value: DateValue, reference: DateValue) -> bool:
-    if not value.iso or not reference.iso:
-        return False
-    n = min(len(value.iso), len(reference.iso))
-    return value.iso[:n] > reference.iso[:n]
-
-
-def _list_members(head: Token) -> list[Token]:
-    """'A, B and C' however the parser attached B and C (conj or appos)."""
-    out = [head]
-    for child in head.children:
-        if child.dep_ in {"conj", "appos"}:
-            out.extend(_list_members(child))
-    return out
-
-
-def _negated_or_modal(verb: Token) -> bool:
-    for c in verb.children:
-        if c.dep_ == "neg":
-            return True
-        if c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in {"to"}):
-            if c.lower_ == "would" and _under_terms(verb):
-                continue  # "Under its terms, the Assembly would express ...": the text's words
-            return True
-        if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
-            return True
-    return False
-
-
-def _unnamed_source(head: Token) -> str:
-    """'sources said', 'the source told X', 'according to a source': a source the text does
-    not name is an "unnamed source"; one it describes ("a source in the North", "a second
-    source") keeps its words."""
-    if head.lemma_.lower() != "source" or head.pos_ != "NOUN":
-        return ""
-    if any(c.dep_ in {"amod", "compound", "prep", "nummod", "poss"} for c in head.children):
-        return ""
-    return "unnamed sources" if head.tag_ == "NNS" else "unnamed source"
-
-
-def _says_something(verb: Token) -> bool:
-    """Does a statement or refusal verb carry what was said or refused: a clause ("said
-    that ...", "refused to ..."), a quote, or a request or claim turned down?"""
-    for c in verb.children:
-        if c.dep_ in {"ccomp", "xcomp", "advcl", "parataxis"}:
-            return True
-        if c.dep_ == "dobj" and (c.lemma_.lower() in REFUSABLE_NOUNS or c.pos_ == "PRON"
-                                 or verb.lemma_.lower() not in BARE_OBJECT_LEMMAS):
-            return True  # "highlights the link", "noted the report": a theme
-    if trailing_speaker(verb) is not None:
-        return True  # "..., a volunteer who would not give her name said": the clause before
-    sent = verb.sent
-    if _inside_quote(sent.doc.text, sent.start_char, verb.idx):
-        return False  # the quote's own verb ("... has always maintained a calm attitude")
-    return '"' in sent.text or "“" in sent.text  # '"...," he said
-
-
-def _under_terms(verb: Token) -> bool:
-    """'Under its terms' / 'By the terms of the draft': a summary of what a resolution says."""
-    return any(c.dep_ == "prep" and c.lower_ in {"under", "by"}
-               and any(p.lemma_.lower() == "term" for p in c.children)
-               for c in verb.children)
-
-
-def _inside_quote(text: str, sent_start: int, at: int) -> bool:
-    """Is character `at` of `text` inside a quotation opened in its sentence?"""
-    before = text[sent_start:at]
-    opened = before.count("“") - before.count("”")
-    return opened > 0 or before.count('"') % 2 == 1
-
-
-def _noun_phrase(head: Token, keep_indefinite: bool = False) -> str:
-    """The words of a noun phrase up to its head. An unnamed speaker keeps its indefinite
-    article ("a Burmese resident", "a dozen rights groups"): that is how it is named."""
-    words = [t for t in head.subtree
-             if t.i <= head.i or (t.dep_ == "compound" and t.head == head)]
-    dropped = {"the", "this", "these", "that"} | (set() if keep_indefinite else {"a", "an"})
-    while words and (words[0].lower_ in dropped or words[0].is_punct):
-        words = words[1:]
-    if words and words[-1].i - words[0].i + 1 == len(words):
-        return head.doc[words[0].i:words[-1].i + 1].text  # as written: "Seoul-based"
-    return " ".join(t.text for t in words).strip()
-
-
-def _topic(root: Token, sent: Span) -> str:
-    parts = [c for c in root.children if c.dep_ in {"xcomp", "ccomp", "dobj", "prep", "advcl"}]
-    if not parts:
-        text = sent.text
-    else:
-        start = min(t.i for p in parts for t in p.subtree)
-        end = max(t.i for p in parts for t in p.subtree) + 1
-        text = sent.doc[start:end].text
-    text = " ".join(text.split())
-    return text if len(text) <= 300 else text[:297] + "..."
-
-
-def _fuller_unnamed_names(acts: list[SpeechAct]) -> list[SpeechAct]:
-    """'... by rights groups' and later 'A dozen rights groups said ...': an unnamed
-    speaker's short form takes the fuller wording the text gives it anywhere."""
-    texts = {a.speaker_text for a in acts if a.speaker is None and a.speaker_text}
-    out = []
-    for act in acts:
-        if act.speaker is None and act.speaker_text:
-            folded = act.speaker_text.casefold()
-            fuller = sorted(t for t in texts if t.casefold().endswith(" " + folded))
-            if len(fuller) == 1:
-                act = replace(act, speaker_text=fuller[0])
-        out.append(act)
-    return out
-
-
-def _dedupe(acts: list[SpeechAct]) -> list[SpeechAct]:
-    """One report/opinion per speaker, addressee and date; an addressee-less duplicate of a
-    statement that names its addressee is dropped. Acts on different dates are different
-    acts ("X reported the arrest on May 2" and, later, "X confirmed the return")."""
-    out: list[SpeechAct] = []
-    seen: set[tuple[str, str, str, str | None]] = set()
-    named: set[tuple[str, str]] = set()
-    for act in acts:
-        speaker = act.speaker.key if act.speaker else act.speaker_text
-        if act.addressee is not None:
-            named.add((speaker, act.stance))
-    for act in acts:
-        speaker = act.speaker.key if act.speaker else act.speaker_text
-        addressee = act.addressee.key if act.addressee else (act.addressee_text or "")
-        key = (speaker, act.stance, addressee, act.date.iso)
-        if act.stance not in APPEALS:
-            if key in seen:
-                continue
-            if not addressee and (speaker, act.stance) in named \
-                    and act.stance not in {"other", "reports"}:
-                continue
-        elif key in seen and act.topic == next(
-                (a.topic for a in out if (a.speaker.key if a.speaker else a.speaker_text,
-                                          a.stance, a.addressee.key if a.addressee else
-                                          (a.addressee_text or ""), a.date.iso) == key),
-                None):
-            continue
-        seen.add(key)
-        out.append(replace(act))
-    return out
