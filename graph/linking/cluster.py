@@ -196,8 +196,9 @@ class _Linker:
         alive = [True] * len(groups)
         for n, group in enumerate(groups):
             p = group.profile
-            if not alive[n] or p.perpetrator is None or len(p.date.iso or "") != 4:
-                continue
+            if not alive[n] or p.perpetrator is None or len(p.date.iso or "") != 4 \
+                    or not _has_figure(p):
+                continue  # "hundreds were returned last year": a summary, not one event
             rivals = []
             for m in by_year[(p.perpetrator.key, p.prospective, p.date.iso or "")]:
                 other = groups[m]
@@ -290,3 +291,9 @@ def link_groups(returns: Sequence[ForcedReturn], context: LinkContext
         g.members.sort()
     groups.sort(key=lambda g: g.members[0])
     return groups, candidates
+
+
+def _has_figure(profile: Profile) -> bool:
+    """Does a report give a figure ("31", "up to 600", "more than 40"), not only a vague
+    order ("hundreds", "dozens": a range four times as wide as its floor) or none?"""
+    return any(low is None or high is None or high < 4 * low for low, high in profile.counts)
