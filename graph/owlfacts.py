@@ -27,6 +27,7 @@ another return already names): its cache key (graph/reasoning.py) does not move.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, Graph, Literal, URIRef
@@ -45,12 +46,10 @@ _TYPE, _INDIVIDUAL = RDF.type, OWL.NamedIndividual  # rdflib's namespace lookups
 
 @dataclass
 class ReducedFacts:
-    """What HermiT reads, and which dropped individuals take which representative's classes.
-    `whole`: the reduction was off (the facts as given)."""
+    """What HermiT reads, and which dropped individuals take which representative's classes."""
 
     graph: Graph
     members: dict[str, str] = field(default_factory=dict)
-    whole: bool = False
 
     def expand(self, inferred: dict[str, set[str]]) -> dict[str, set[str]]:
         """HermiT's new classes per individual, for the original individuals (members get
@@ -62,18 +61,19 @@ class ReducedFacts:
         return out
 
 
-def reduce_facts(facts: Graph, signature: Signature, ontology: Graph) -> ReducedFacts:
-    """Steps 1-3 of the module docstring; the facts whole (`whole=True`) if one of them is a
+def reduce_facts(facts: Iterable[tuple[Node, Node, Node]], signature: Signature,
+                 ontology: Graph) -> ReducedFacts | None:
+    """Steps 1-3 of the module docstring; None (HermiT must read every fact) if a fact is a
     schema axiom (the signature, computed from the ontology alone, would not hold) or gives a
     data property a value outside its range."""
     kept: list[tuple[Node, Node, Node]] = []
     for s, p, o in facts:
         if _is_schema(p, o):
-            return ReducedFacts(facts, whole=True)
+            return None
         if signature.keeps(p, o):
             kept.append((s, p, o))
         elif isinstance(o, Literal) and not signature.in_range(p, o):
-            return ReducedFacts(facts, whole=True)
+            return None
     told = _told_classes([*kept, *ontology.triples((None, RDF.type, None))], signature)
     reduced: list[tuple[Node, Node, Node]] = []
     for triple in kept:

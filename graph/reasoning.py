@@ -31,12 +31,13 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from graph.errors import QueryError
 from graph.ontology import HermitResult, load_ontology_graph, run_hermit
@@ -211,12 +212,17 @@ def canonical_tier(ds: Dataset) -> Graph:
     """Registry + canonical graph + the rules' rkg:isPartyTo: what HermiT sees (no mentions,
     claims or selectors)."""
     graph = Graph()
-    for name in (REGISTRY_GRAPH, CANONICAL_GRAPH):
-        for triple in ds.graph(name):
-            graph.add(triple)
-    for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
-        graph.add((state, RKG.isPartyTo, treaty))
+    for triple in canonical_triples(ds):
+        graph.add(triple)
     return graph
+
+
+def canonical_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
+    """The canonical tier's triples as they come (a triple in two graphs comes twice)."""
+    for name in (REGISTRY_GRAPH, CANONICAL_GRAPH):
+        yield from ds.graph(name)
+    for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
+        yield state, RKG.isPartyTo, treaty
 
 
 def defined_classes(ontology: Graph) -> set[str]:
@@ -251,13 +257,15 @@ def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | N
     HermiT is not run again on an input (facts, ontology, reasoner, Java) it has classified."""
     ontology = load_ontology_graph()
     wanted = defined_classes(ontology)
-    tier = canonical_tier(ds)
-    reduced = reduce_facts(tier, relevant_signature(ontology), ontology) if reduce else None
-    result = _classify(reduced.graph if reduced else tier, ontology, java, cache)
-    if reduced is not None and not reduced.whole and _all_in_some(reduced.graph, result, wanted):
-        # a defined class that holds for every individual would hold for dropped ones too
-        reduced = None
-        result = _classify(tier, ontology, java, cache)
+    reduced = (reduce_facts(canonical_triples(ds), relevant_signature(ontology), ontology)
+               if reduce else None)
+    if reduced is not None:
+        result = _classify(reduced.graph, ontology, java, cache)
+        if _all_in_some(reduced.graph, result, wanted):
+            # a defined class that holds for every individual would hold for dropped ones too
+            reduced = None
+    if reduced is None:  # not asked, or a fact the reduction does not handle
+        result = _classify(canonical_tier(ds), ontology, java, cache)
     if result.consistent:
         types = reduced.expand(result.inferred_types) if reduced else result.inferred_types
         inferred = ds.graph(INFERRED_GRAPH)
