@@ -279,15 +279,16 @@ def _named(node: Node) -> set[str]:
 
 
 def _signature(g: Graph, node: Node, seen: frozenset[Node] = frozenset()) -> set[str]:
-    """Named classes and properties in `node` (a blank node's expression or list, followed)."""
+    """Named classes and properties in `node`: a blank node (an expression, a list, or any
+    other structure: every predicate is followed, so nothing it names is missed)."""
     if not isinstance(node, BNode):
         return _named(node) if not isinstance(node, Literal) else set()
     if node in seen:
         return set()
     found: set[str] = set()
     for p, o in g.predicate_objects(node):
-        if p in _EXPRESSION_PREDICATES or p == OWL.members:
-            found |= _signature(g, o, seen | {node}) if p != RDF.type else set()
+        if p not in ANNOTATIONS:
+            found |= _named(p) | (_signature(g, o, seen | {node}) if p != RDF.type else set())
     return found
 
 
