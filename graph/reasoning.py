@@ -9,8 +9,11 @@ Two tiers (DESIGN.md):
   treaty enshrining non-refoulement on the date of the return). Dates are compared only here.
 - OWL: HermiT (graph.ontology.run_hermit, owlready2) in its own World on the ontology plus the
   canonical facts only (registry + canonical graph + the rules' rkg:isPartyTo), never mentions
-  or selectors; owl:imports are stripped. Its new memberships of the ontology's defined
-  classes are added. Without Java it is skipped with a message; the rules still run.
+  or selectors; owl:imports are stripped. Of those facts it reads only what can change its
+  answer (graph/owlmodule.py, graph/owlfacts.py: a locality-based module, typing-only facts
+  as class assertions, individuals with the same facts merged). Its new memberships of the
+  ontology's defined classes are added. Without Java it is skipped with a message; the rules
+  still run.
 
 Every inferred triple is tied to the rule that made it: a triple added to an existing node is
 reified as an `rdf:Statement` (IRI from a hash of rule and triple) with `prov:wasGeneratedBy`
@@ -28,15 +31,18 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from graph.errors import QueryError
 from graph.ontology import HermitResult, load_ontology_graph, run_hermit
+from graph.owlfacts import reduce_facts
+from graph.owlmodule import relevant_signature
 from graph.query import QueryDef, load_query, rules_dir
 from graph.rdfio import atomic_writer, sorted_unique, write_text, write_trig
 from graph.reasoncache import (
@@ -206,12 +212,17 @@ def canonical_tier(ds: Dataset) -> Graph:
     """Registry + canonical graph + the rules' rkg:isPartyTo: what HermiT sees (no mentions,
     claims or selectors)."""
     graph = Graph()
-    for name in (REGISTRY_GRAPH, CANONICAL_GRAPH):
-        for triple in ds.graph(name):
-            graph.add(triple)
-    for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
-        graph.add((state, RKG.isPartyTo, treaty))
+    for triple in canonical_triples(ds):
+        graph.add(triple)
     return graph
+
+
+def canonical_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
+    """The canonical tier's triples as they come (a triple in two graphs comes twice)."""
+    for name in (REGISTRY_GRAPH, CANONICAL_GRAPH):
+        yield from ds.graph(name)
+    for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
+        yield state, RKG.isPartyTo, treaty
 
 
 def defined_classes(ontology: Graph) -> set[str]:
@@ -238,28 +249,53 @@ def reify(graph: Graph, triple: tuple[URIRef, URIRef, URIRef], rule: URIRef,
     return node
 
 
-def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | None = None
-                 ) -> HermitResult:
+def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | None = None,
+                 reduce: bool = True) -> HermitResult:
     """Classify the canonical tier with HermiT; add defined-class memberships to the inferred
-    graph, tied to `rkgd:rule/owl-hermit`. With a `cache`, HermiT is not run again on an
-    input (tier, ontology, reasoner, Java) it has already classified."""
+    graph, tied to `rkgd:rule/owl-hermit`. With `reduce`, HermiT reads only the facts that can
+    change its answer (graph/owlfacts.py; the same memberships, tested). With a `cache`,
+    HermiT is not run again on an input (facts, ontology, reasoner, Java) it has classified."""
     ontology = load_ontology_graph()
-    tier = canonical_tier(ds)
-    key = _hermit_key(tier, java) if cache is not None else ""
-    result = cache.get(key) if cache is not None else None
-    if result is not None:
-        result.message += "; input unchanged, not run again"
-    else:
-        result = run_hermit(tier, ontology=ontology, java=java)
-        if cache is not None:
-            cache.put(key, result)
+    wanted = defined_classes(ontology)
+    reduced = (reduce_facts(canonical_triples(ds), relevant_signature(ontology), ontology)
+               if reduce else None)
+    if reduced is not None:
+        result = _classify(reduced.graph, ontology, java, cache)
+        if _all_in_some(reduced.graph, result, wanted):
+            # a defined class that holds for every individual would hold for dropped ones too
+            reduced = None
+    if reduced is None:  # not asked, or a fact the reduction does not handle
+        result = _classify(canonical_tier(ds), ontology, java, cache)
     if result.consistent:
-        wanted = defined_classes(ontology)
+        types = reduced.expand(result.inferred_types) if reduced else result.inferred_types
         inferred = ds.graph(INFERRED_GRAPH)
-        for individual, classes in sorted(result.inferred_types.items()):
+        for individual, classes in sorted(types.items()):
             for cls in sorted(classes & wanted):
                 reify(inferred, (URIRef(individual), RDF.type, URIRef(cls)), HERMIT_RULE)
     return result
+
+
+def _classify(facts: Graph, ontology: Graph, java: str | None, cache: HermitCache | None
+              ) -> HermitResult:
+    key = _hermit_key(facts, java) if cache is not None else ""
+    result = cache.get(key) if cache is not None else None
+    if result is not None:
+        result.message += "; input unchanged, not run again"
+        return result
+    result = run_hermit(facts, ontology=ontology, java=java)
+    if cache is not None:
+        cache.put(key, result)
+    return result
+
+
+def _all_in_some(facts: Graph, result: HermitResult, wanted: set[str]) -> bool:
+    """Does some defined class hold for every individual HermiT saw (told or inferred)?"""
+    if not result.consistent:
+        return False
+    individuals = set(facts.subjects(RDF.type, OWL.NamedIndividual))
+    return any(individuals and all(
+        cls in result.inferred_types.get(str(i), set()) or (i, RDF.type, URIRef(cls)) in facts
+        for i in individuals) for cls in wanted)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,10 +382,11 @@ def _whole_key(trig: Path, rules: list[QueryDef], owl: bool, java: str | None,
     """Everything the inferred graph depends on: the build, rules, ontology and code."""
     from importlib.metadata import version
 
-    from graph import reasoncache
+    from graph import owlfacts, owlmodule, reasoncache
     from graph.ontology import ontology_files
 
-    code = [Path(__file__), Path(reasoncache.__file__), *ontology_files(),
+    code = [Path(__file__), Path(reasoncache.__file__), Path(owlmodule.__file__),
+            Path(owlfacts.__file__), *ontology_files(),
             *(r.path for r in rules if r.path is not None), rules_dir() / "inference.ttl"]
     return digest(file_digest(trig), code_digest(p for p in code if p.is_file()),
                   *(r.text for r in rules), str(owl), java or "", store,
