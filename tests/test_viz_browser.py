@@ -281,6 +281,11 @@ def test_viz_browser_map_draws_the_returns(browser: Any, site: Path, screenshots
     assert page.locator("#map circle.place").count() == len(data["places"])
     located = page.locator("#map path.arrow:not(.unlocated)")
     assert located.count() >= 1
+    # one return through several places is several arrows and one return, as on the index
+    events = {e.get("h") or e["l"] for a in data["arrows"] for e in a["ev"]}
+    status = page.locator("#map-status").inner_text()
+    assert f"{len(data['arrows'])} arrows, {len(events)} forced returns shown" in status
+    assert len(events) < sum(len(a["ev"]) for a in data["arrows"])
     page.select_option("#map-year", "2023")
     shown = page.locator("#map path.arrow").count()
     assert shown == sum(1 for a in data["arrows"] if a["y"] == "2023") >= 1

@@ -168,8 +168,13 @@
         });
         if (clash) { label.remove(); } else { placed.push(b); }
       });
-    statusLine.textContent = arrows.length + " arrows, " +
-      arrows.reduce(function (s, a) { return s + a.n; }, 0) + " returns shown.";
+    // the same count as the index and `rkg query counts`: forced returns after linking (one
+    // return through three places is three arrows, and still one return)
+    var shown = {};
+    arrows.forEach(function (a) { a.ev.forEach(function (e) { shown[e.h || e.l] = true; }); });
+    var returns = Object.keys(shown).length;
+    statusLine.textContent = arrows.length + " arrows, " + returns + " forced return" +
+      (returns === 1 ? "" : "s") + " shown.";
     document.body.dataset.state = "settled";
   }
 
