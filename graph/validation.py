@@ -29,6 +29,7 @@ from rdflib.namespace import SH
 
 from graph.ontology import load_ontology_graph, load_shapes_graph
 from graph.rdfio import write_text
+from graph.reasoncache import file_digest
 from graph.store import graph_file, inferred_file
 
 if TYPE_CHECKING:  # pyoxigraph-based unit reading is imported only when validating
@@ -227,7 +228,7 @@ def validate_by_unit(outdir: Path, inference: str, cache_dir: Path | None = None
     paths = [graph_file(outdir), *([inferred] if inferred else [])]
     cache = su.ResultCache((cache_dir or outdir / ".cache") / "validation")
     base = _base_key(inference)
-    whole_key = "build-" + _digest(base, *(_file_digest(p) for p in paths))
+    whole_key = "build-" + _digest(base, *(file_digest(p) for p in paths))
     hit = cache.get(whole_key)
     if isinstance(hit, dict):
         cache.prune(keep=hit.get("units", []))
@@ -290,7 +291,7 @@ def _base_key(inference: str) -> str:
 
     files = [shapes_path(), *ontology_files(), Path(__file__), Path(shaclunits.__file__)]
     return _digest(inference, version("pyshacl"), version("rdflib"),
-                   *(_file_digest(f) for f in files))
+                   *(file_digest(f) for f in files))
 
 
 def _digest(*parts: str) -> str:
@@ -298,14 +299,6 @@ def _digest(*parts: str) -> str:
     for part in parts:
         h.update(part.encode() + b"\0")
     return h.hexdigest()[:40]
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def build_union(outdir: Path) -> Graph:

@@ -171,6 +171,7 @@ def reuse_serve_store(published: Path, out: Path) -> bool:
     documents. The copy's stamp then matches by content, so `prepare_store` keeps it."""
     import json
 
+    from graph.reasoncache import file_digest
     from graph.serve.store import STAMP_FILE, STORE_DIR, inputs
 
     previous, target = published / STORE_DIR, out / STORE_DIR
@@ -180,23 +181,13 @@ def reuse_serve_store(published: Path, out: Path) -> bool:
         stamp = json.loads((previous / STAMP_FILE).read_text(encoding="utf-8"))
     except ValueError:
         return False
-    wanted = {path.name: file_sha256(path) for path in inputs(out)}
+    wanted = {path.name: file_digest(path) for path in inputs(out)}
     if not isinstance(stamp, dict) or stamp.get("sha256") != wanted:
         return False
     tmp = out / f".{STORE_DIR}.copy"
     shutil.copytree(previous, tmp)  # immutable files of a closed store: a plain copy is whole
     tmp.rename(target)
     return True
-
-
-def file_sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_store: bool = False,
