@@ -4,7 +4,7 @@
       - kind: same-event            # or not-same-event, merge-entities, entity-type,
         author: Min-ji Seo          #    wikidata, reject-fact
         date: 2026-12-06
-        reason: Both describe the Hunchun handover of 12 May.
+        reason: Both describe the Riverton handover of 12 May.
         mentions:                   # a mention: its file and words of its sentence
           - {file: a.txt, quote: sent back 40 people}
           - {file: b.txt, quote: returned about 40}

@@ -315,7 +315,8 @@ class Registry:
         return dict(sorted(out.items()))
 
     def located_in_chain(self, entry_id: str) -> tuple[str, ...]:
-        """The ids an entry lies in, nearest first: hunchun -> (yanbian, jilin, china)."""
+        """The ids an entry lies in, nearest first: a city -> (its prefecture, its province,
+        its state)."""
         chain: list[str] = []
         current = self._by_id[entry_id].get("located_in")
         while current is not None and current not in chain:

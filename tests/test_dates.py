@@ -172,8 +172,8 @@ def test_dates_reference_precision_is_respected_when_iso_is_longer() -> None:
          [("on Tuesday", "2023-10-10", "relative"), ("on Oct. 2", "2023-10-02", "partial")]),
         ("The group has been returning people since 1998, and since 2014 camps have grown.",
          DAY, [("since 1998", "1998", "since"), ("since 2014", "2014", "since")]),
-        ("The rule comes from the 1951 Refugee Convention and its 1967 Protocol, binding since "
-         "1982.", DAY,
+        ("The duty follows from the 1951 Refugee Convention, with the 1967 Protocol added, in "
+         "force there since 1982.", DAY,
          [("1951", "1951", "name"), ("1967", "1967", "name"), ("since 1982", "1982", "since")]),
         ("Resolutions were adopted in 2003 and 2004 by the body.", UNKNOWN_DATE,
          [("in 2003", "2003", "absolute"), ("2004", "2004", "absolute")]),

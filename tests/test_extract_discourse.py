@@ -100,7 +100,7 @@ def test_speech_hoped_that_x_would_is_an_appeal_to_x() -> None:
 
 
 def test_speech_a_passive_must_names_no_one_who_must_act() -> None:
-    found = acts("Li Wei said that the dignity of China's law must be respected.")
+    found = acts("Li Wei said that the honour of the courts must be upheld.")
     assert found and all(kind != "urges" for _, _, kind in found)
 
 
@@ -239,8 +239,8 @@ def test_speech_turning_down_a_states_request_is_a_refusal_addressed_to_it() -> 
 
 
 def test_speech_not_too_late_for_x_to_act_is_an_appeal_to_x() -> None:
-    found = acts('Ten rights groups said it was "not too late" for the Working Group on '
-                 "Arbitrary Detention to act.")
+    found = acts("Ten rights groups said on Monday it was not too late for the Working Group "
+                 "on Arbitrary Detention to step in.")
     assert ("Ten rights groups", "Working Group on Arbitrary Detention", "urges") in found
 
 
@@ -254,8 +254,8 @@ def test_speech_criticised_by_groups_is_not_the_criticised_bodys_own_act() -> No
 def test_speech_a_drafts_terms_are_the_approving_committees_words() -> None:
     text = ("Four resolutions were approved on Tuesday by the Third Committee. The draft on "
             "the situation of human rights in Eritrea was approved by a vote of 80 to 20. "
-            "Under its terms, the General Assembly would express serious concern about "
-            "violations in that country. The resolution referred to reports of torture. It "
+            "Under its terms, the Assembly would voice deep concern about abuses in that "
+            "country. The resolution referred to reports of torture. It "
             "also condemned Laos for returning refugees.")
     found = acts(text)
     committee = "Third Committee of the United Nations General Assembly"
@@ -279,14 +279,14 @@ def test_speech_an_inverted_speaker_the_parser_lost_is_the_name_after_the_verb(
 
 
 def test_speech_a_verb_whose_subject_was_lost_is_not_spoken_by_its_object() -> None:
-    found = acts("According to Kyodo News, Japanese Ambassador to the U.N. office in Geneva, "
-                 "Aiko Sato, urged Beijing to protect the refugees.")
+    found = acts("According to the Lakeside Courier, Kenyan envoy to the U.N. office in "
+                 "Geneva, Aiko Sato, urged Beijing to protect the refugees.")
     assert all(speaker != "China" for speaker, _, _ in found)
 
 
 def test_speech_a_treaty_bodys_list_of_recommendations_to_the_state_party() -> None:
-    text = ("Committee on the Rights of the Child: Concluding observations on the reports of "
-            "Laos\n\n40. The Committee recommends that the State party:\n\n(a) Respect the "
+    text = ("Committee on the Rights of the Child -- observations on the review of Laos"
+            "\n\n40. The Committee recommends that the State party:\n\n(a) Respect the "
             "principle of non-refoulement.\n\n(b) Stop arresting refugees.\n\n41. The "
             "Committee welcomes the law.\n")
     found = acts(text)

@@ -64,7 +64,7 @@ def test_extract_legal_treaty_body_state_party_and_the_convention() -> None:
     text = ("Committee against Torture: concluding observations on the fifth periodic "
             "report of Mongolia under the Convention against Torture\n\n"
             "The Committee urges the State party to abide by the Convention and to stop "
-            "returning anyone to a country where they risk torture.")
+            "sending people back to places where torture awaits them.")
     assert ("Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or "
             "Punishment", "Mongolia", None) in parties(run(text))
 

@@ -79,8 +79,8 @@ class DocView:
                          ) -> Span | None:
         """The entity a noun phrase headed by `head` names (or its appositive/of-complement)."""
         allowed = set(types)
-        # "South Korean Ambassador ..., Yun Seong-deok", "The UN High Commissioner for
-        # Human Rights, Zeid ...": the person named in apposition speaks
+        # "The Kenyan Ambassador to Geneva, Amina Odhiambo", "The UN refugee chief, Lars
+        # Berg ...": the person named in apposition speaks
         for child in head.children:
             if child.dep_ == "appos":
                 inner = self._by_token.get(child.i)
@@ -94,7 +94,7 @@ class DocView:
                 inner = self._by_token.get(child.i)
                 if inner is not None and inner.label_ in allowed:
                     return inner
-        # "The Chairperson of the NHRCK (Song Doohwan)": a person in parentheses
+        # "The Chairperson of the commission (Ana Ruiz)": a person in parentheses
         for t in head.subtree:
             inner = self._by_token.get(t.i)
             if inner is not None and inner.label_ == "Person" and "Person" in allowed \

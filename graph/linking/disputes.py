@@ -3,8 +3,8 @@
 Disagreements compare the claims of one canonical event, kind by kind: counts whose ranges
 do not overlap ("about 500" against "600"), dates that cannot both hold at their precision
 (an "October 2023" does not disagree with "9 October 2023"), places of which neither lies in
-the other (Dandong against Hunchun; not Hunchun against Jilin), and perpetrators. A claim that
-says nothing on a feature is not a side. Treaty status is compared by the
+the other (one border city against another; not a city against its own province), and
+perpetrators. A claim that says nothing on a feature is not a side. Treaty status is compared by the
 `disagreements` query itself (statements against the depositary's record).
 """
 

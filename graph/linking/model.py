@@ -37,7 +37,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Side:
-    """What one claim says on a disputed feature ("about 500", "2023-10-09", "Dandong")."""
+    """What one claim says on a disputed feature ("about 70", "2019-05-14", "Riverton")."""
 
     claim: ForcedReturn
     value: str

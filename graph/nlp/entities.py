@@ -126,7 +126,7 @@ class EntityAnnotator:
         return doc
 
     def _places_near_each_other(self, chosen: list[Candidate]) -> list[Candidate]:
-        """'Hunchun, Tumen, Changbai, Nanping': an ambiguous place name is the candidate that
+        """'Riverton, Lakeside, Hillcrest': an ambiguous place name is the candidate that
         lies in the same regions as the document's unambiguous places."""
         context: dict[str, int] = {}
         for c in chosen:
@@ -621,7 +621,7 @@ def _name_shapes(doc: Doc, words: list[str]) -> list[tuple[int, int]]:
 
 
 def _split_on_and(piece: Span) -> list[Span]:
-    """'Dandong and Nanping', the last item of a list, is two items."""
+    """'Riverton and Lakeside', the last item of a list, is two items."""
     for t in piece:
         if t.lower_ in {"and", "or"} and piece.start < t.i < piece.end - 1:
             return [piece.doc[piece.start:t.i], piece.doc[t.i + 1:piece.end]]
