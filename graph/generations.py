@@ -65,6 +65,8 @@ def _sweep(out: Path) -> None:
         for tmp in cache.rglob(".*.tmp"):
             if tmp.is_file():
                 tmp.unlink(missing_ok=True)
+    for aside in out.glob(".*.old-*"):
+        remove_unpinned(aside)  # a folder of the old layout that a server still read
     current = os.readlink(out / CURRENT) if (out / CURRENT).is_symlink() else ""
     if (out / GENERATIONS).is_dir():
         for old in (out / GENERATIONS).iterdir():
@@ -149,7 +151,10 @@ def generation_of(path: Path) -> Path | None:
 
 def _replace_link(path: Path, target: Path) -> None:
     """`path` becomes a link to `target` in one rename; a file or folder of the old layout
-    (outputs written in place) is moved aside first."""
+    (outputs written in place, or the store the first `rkg serve` of a `--no-serve-store`
+    build loaded into `out/oxigraph/`) is moved aside first, and removed unless a reader
+    pins it (a running `rkg serve` pins the store folder it reads: the next build removes
+    it, in `_sweep`)."""
     tmp = path.with_name(f".{path.name}.link-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     tmp.symlink_to(target)
@@ -157,7 +162,7 @@ def _replace_link(path: Path, target: Path) -> None:
         aside = path.with_name(f".{path.name}.old-{os.getpid()}")
         path.rename(aside)
         os.replace(tmp, path)
-        shutil.rmtree(aside, ignore_errors=True)
+        remove_unpinned(aside)
     else:
         os.replace(tmp, path)
     _sync_folder(path.parent)
