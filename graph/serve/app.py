@@ -15,7 +15,6 @@ graph/guard.py refuses; the engine's syntax errors are 400.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import ipaddress
 import json
@@ -249,11 +248,10 @@ class App:
         if inline is not None and inline.shape(text) is not None:
             # a lookup, answered in this process (graph/serve/inline.py): on a lookup thread,
             # so the engine's work overlaps the event loop's, or in the loop itself
-            if inline.threads is None:
-                found = inline.answer(text, request.header("accept"))
+            if inline.threads:
+                found = await inline.submit(text, request.header("accept"))
             else:
-                found = await asyncio.get_running_loop().run_in_executor(
-                    inline.threads, inline.answer, text, request.header("accept"))
+                found = inline.answer(text, request.header("accept"))
             if found is None:
                 inline.handed_on += 1
             else:
