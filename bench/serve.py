@@ -1,6 +1,6 @@
 """`rkg serve` against `oxigraph serve-read-only` on the same store, under concurrent clients.
 
-    python bench/serve.py BUILD_DIR [--clients 8] [--seconds 5] [--rounds 3]
+    python bench/serve.py BUILD_DIR [--clients 8] [--seconds 5] [--rounds 3] [--warmup S]
 
 Both servers read the same Oxigraph store (the one `rkg serve` prepares in BUILD_DIR/oxigraph,
 loaded first if needed; Oxigraph with `--union-default-graph`, as `rkg serve` queries). Each
@@ -13,7 +13,9 @@ a 200. Printed: requests per second and median latency per server, and our/raw t
 - heavy: whole-graph aggregates and joins (classes counted, labels per class, the query
   pack's `timeline` and `people` queries as they are, unbound).
 
-It also times `rkg serve` from start to its first answer on an already prepared store.
+Before the rounds, each server runs each workload once unmeasured (`--warmup`, default one
+round's length): the figures are of servers whose caches are warm, as a running endpoint's
+are. It also times `rkg serve` from start to its first answer on an already prepared store.
 A benchmark, not a test: it asserts nothing.
 """
 
@@ -143,6 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warmup", type=float, default=None,
+                        help="Seconds of each workload run on each server, unmeasured, before "
+                             "the rounds (default: --seconds; 0: none).")
     parser.add_argument("--workloads", default="light,heavy",
                         help="Which workloads to run (light, heavy or both).")
     parser.add_argument("--serve-args", default="",
@@ -176,6 +181,15 @@ def main(argv: list[str] | None = None) -> None:
             if name in chosen}
         results: dict[str, dict[str, list[dict[str, Any]]]] = {
             w: {"rkg serve": [], "oxigraph": []} for w in workloads}
+        warmup = args.seconds if args.warmup is None else args.warmup
+        if warmup > 0:
+            # both servers answer each workload once before the rounds: a long-running
+            # server's caches are warm (Oxigraph's one block cache, our workers' own ones)
+            for name, queries in workloads.items():
+                for server, port in (("rkg serve", ours_port), ("oxigraph", raw_port)):
+                    figure = measure(port, queries, args.clients, warmup)
+                    print(f"warm-up {name:5} {server:9} {figure['rps']:8.1f} req/s",
+                          file=sys.stderr)
         for round_ in range(args.rounds):
             for name, queries in workloads.items():
                 order = [("rkg serve", ours_port), ("oxigraph", raw_port)]

@@ -229,3 +229,43 @@ def test_a_client_that_does_not_read_holds_no_answer_in_the_server(tmp_path: Pat
     assert received > 2 * pool.PAUSE_BYTES  # the engine did push past the limit
     assert queued <= pool.PAUSE_BYTES + (512 << 10)
     assert peak - before < 24 << 20, f"server grew by {(peak - before) >> 20} MB"
+
+
+def test_long_queries_take_turns_and_all_finish(tmp_path_factory: pytest.TempPathFactory
+                                                ) -> None:
+    """With one long query computing at a time, a second one waits with its worker stopped
+    (SIGSTOP) and is resumed when the first ends: both answer, with the right count."""
+    build = write_build(tmp_path_factory.mktemp("turns"), things=80)  # 160 triples
+    product = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    limits = Limits(workers=2, max_heavy=3, heavy_after=0.2, timeout=120, heavy_running=1)
+    with served(build, limits) as one_at_a_time:
+        answers: list[tuple[int, dict[str, str], bytes]] = []
+
+        def long_query() -> None:
+            answers.append(request(one_at_a_time, "GET", _get(product),
+                                   headers={"Accept": JSON}, timeout=120))
+
+        threads = [threading.Thread(target=long_query) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        stopped_seen = False
+        while any(thread.is_alive() for thread in threads) and not stopped_seen:
+            health = json.loads(request(one_at_a_time, "GET", "/health")[2])
+            stopped = [pid for pid in _workers() if _alive(pid) and
+                       psutil.Process(pid).status() == psutil.STATUS_STOPPED]
+            stopped_seen = health["heavy_waiting"] == 1 and len(stopped) == 1
+            time.sleep(0.05)
+        for thread in threads:
+            thread.join()
+        assert stopped_seen, "the second long query was not made to wait"
+        counts = [json.loads(body)["results"]["bindings"][0]["n"]["value"]
+                  for status, _, body in answers if status == 200]
+        assert counts == [str(160 ** 3)] * 2
+        assert json.loads(request(one_at_a_time, "GET", "/health")[2])["heavy_waiting"] == 0
+        # the worker that waited came back as a spare, running: it answers the next queries
+        filtered = ('SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l '
+                    'FILTER(?l = "State number 9"@en) }')  # not a lookup: run by a worker
+        for _ in range(4):
+            status, _, body = request(one_at_a_time, "GET", _get(filtered),
+                                      headers={"Accept": JSON})
+            assert status == 200 and b"s0009" in body
