@@ -43,6 +43,9 @@ def register(group: click.Group) -> None:
                        "refused (503).")
     @click.option("--heavy-after", type=click.FloatRange(0.01), default=0.5,
                   show_default=True, help="Seconds after which a query counts as heavy.")
+    @click.option("--heavy-running", type=click.IntRange(0, 64), default=0,
+                  help="Long queries computing at once; the others wait, their worker stopped "
+                       "(0: one per CPU).")
     @click.option("--worker-memory-mb", type=click.IntRange(0), default=0,
                   help="Address-space limit of each worker in MB (0: none).")
     @click.option("--idle-timeout", type=click.FloatRange(0.1), default=15.0,
@@ -59,6 +62,7 @@ def register(group: click.Group) -> None:
     def serve_command(graph_dir: Path, store: Path | None, host: str, port: int,
                       allow_hosts: tuple[str, ...], token: str | None, timeout: float,
                       max_result_mb: float, workers: int, max_heavy: int, heavy_after: float,
+                      heavy_running: int,
                       worker_memory_mb: int, idle_timeout: float, no_sandbox: bool,
                       no_inline: bool, lookup_threads: int, verbose: bool) -> None:
         """Serve a build as a read-only SPARQL 1.1 endpoint, with a query page.
@@ -77,6 +81,7 @@ def register(group: click.Group) -> None:
         from graph.serve import HttpLimits, Limits, start
 
         limits = Limits(workers=workers, max_heavy=max_heavy, heavy_after=heavy_after,
+                        heavy_running=heavy_running,
                         timeout=timeout, max_bytes=int(max_result_mb * (1 << 20)),
                         memory_mb=worker_memory_mb, sandbox=not no_sandbox,
                         inline=not no_inline, lookup_threads=lookup_threads)
