@@ -45,7 +45,7 @@ def register(group: click.Group) -> None:
                   show_default=True, help="Seconds after which a query counts as heavy.")
     @click.option("--heavy-running", type=click.IntRange(0, 64), default=0,
                   help="Long queries computing at once; the others wait, their worker stopped "
-                       "(0: one per CPU).")
+                       "(0: half the CPUs, at least one).")
     @click.option("--worker-memory-mb", type=click.IntRange(0), default=0,
                   help="Address-space limit of each worker in MB (0: none).")
     @click.option("--idle-timeout", type=click.FloatRange(0.1), default=15.0,

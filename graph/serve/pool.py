@@ -56,8 +56,9 @@ class Limits:
     lookup_threads: int = 2
     """Threads evaluating those lookups (0: the server's event-loop thread)."""
     heavy_running: int = 0
-    """Long queries computing at once (0: the number of CPUs this process may use); the
-    others wait, their worker stopped (SIGSTOP), until one ends."""
+    """Long queries computing at once (0: half the CPUs this process may use, at least one:
+    the rest stays for the server, lookups and short queries); the others wait, their
+    worker stopped (SIGSTOP), until one ends."""
 
 
 class Frames(asyncio.Protocol):
@@ -215,7 +216,7 @@ class Pool:
         self._all: set[Worker] = set()
         self.running: set[Worker] = set()  # heavy workers computing
         self.paused: collections.deque[Worker] = collections.deque()  # heavy ones waiting
-        self.slots = limits.heavy_running or len(os.sched_getaffinity(0))
+        self.slots = limits.heavy_running or max(1, len(os.sched_getaffinity(0)) // 2)
 
     # -- workers ---------------------------------------------------------------------------
     async def _spawn(self) -> Worker:
@@ -364,10 +365,11 @@ class Pool:
         self._gate(worker)
 
     # -- long queries take turns ---------------------------------------------------------------
-    # Eight long queries in eight worker processes on two cores each cost 1.6x the CPU of the
-    # same queries two at a time (measured: 556 against 344 ms a query), as every process has
-    # its own caches where Oxigraph's threads share one: so at most `slots` compute at once,
-    # and the others' workers are stopped until one ends (their time limit still runs).
+    # Eight long queries in eight worker processes on two shared cores cost 1.7x the CPU of
+    # the same queries two at a time (556 against 325 ms a query), and two at a time 1.4x one
+    # at a time (408-487 against 304-332 ms), as every process has its own caches where
+    # Oxigraph's threads share one: so at most `slots` compute at once, and the others'
+    # workers are stopped until one ends (their time limit still runs).
     def _gate(self, worker: Worker) -> None:
         if len(self.running) < self.slots:
             self.running.add(worker)
