@@ -172,8 +172,11 @@ def results_from(report: Graph, shapes: Graph) -> list[ShaclResult]:
 
 
 def sort_results(results: Iterable[ShaclResult]) -> list[ShaclResult]:
+    """Sorted on every field: results differing only in their component (a value both below
+    sh:minInclusive and above sh:maxInclusive) keep one order across processes."""
     return sorted(set(results), key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.focus,
-                                               r.path, r.message, r.value, r.shape))
+                                               r.path, r.message, r.value, r.shape,
+                                               r.component))
 
 
 def focused_results(report: Graph, shapes: Graph) -> Iterator[tuple[Any, ShaclResult]]:
