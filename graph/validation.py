@@ -359,7 +359,7 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
         return None
     results = sort_results(ShaclResult(r.severity, r.focus, r.path, r.message, r.value,
                                        r.shape, r.component) for r in rows)
-    report = _report(results, 0.0, len(data.triples), INFERENCE)
+    report = _report(results, 0.0, data.triples, INFERENCE)
     report.engine = "native"
     if cache:
         cache.put(key, {"results": [r.as_dict() for r in results], "triples": report.triples})
