@@ -241,3 +241,35 @@ def test_a_failing_language_tagged_value_falls_back(damaged: Path, tmp_path: Pat
     reference = validate(out, write=False, cached=False, engine="pyshacl")
     assert fallback.as_dict() == reference.as_dict()
     assert any(r.value == '"rkg.test.v1"@en-GB' for r in reference.results)
+
+
+def test_engine_choice_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.validation import engine_choice
+
+    monkeypatch.delenv("RKG_SHACL_ENGINE", raising=False)
+    assert engine_choice() == "native"
+    monkeypatch.setenv("RKG_SHACL_ENGINE", "pyshacl")
+    assert engine_choice() == "pyshacl" and engine_choice("native") == "native"
+    monkeypatch.setenv("RKG_SHACL_ENGINE", "fast")
+    with pytest.raises(ValueError, match="RKG_SHACL_ENGINE"):
+        engine_choice()
+
+
+@pytest.mark.slow
+def test_an_unchanged_build_reads_the_cached_report(damaged: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _copy_build(damaged, tmp_path / "cached")
+    first = validate(out, engine="native")
+    written = (out / JSON_FILE).read_bytes()
+
+    def no_reading(*_args: Any) -> None:
+        raise AssertionError("the build's files were read again")
+
+    monkeypatch.setattr(shaclnative, "load", no_reading)
+    again = validate(out, engine="native")
+    assert again.engine == "native" and again.as_dict() == first.as_dict()
+    assert (out / JSON_FILE).read_bytes() == written
+    with (out / "graph.trig").open("a", encoding="utf-8") as handle:  # changed: read again
+        handle.write("\n")
+    with pytest.raises(AssertionError, match="read again"):
+        validate(out, engine="native")
