@@ -1,11 +1,13 @@
-"""SHACL validation of a build with pySHACL and `ontology/shapes.ttl`.
+"""SHACL validation of a build with `ontology/shapes.ttl`: pySHACL's report.
 
-The report is that of the union of every named graph of the build (`graph.trig`, plus
-`inferred.trig` when it is up to date), with the ontology as pySHACL's `ont_graph`. It is
-computed one unit at a time (a document graph, or a part of a shared graph), each unit's
-results cached by the hash of its content, its context and the shapes (graph/shaclunits.py):
-a rebuild validates only the units that changed, and memory is bounded by the largest graph,
-not by the corpus.
+The report is pySHACL's for the union of every named graph of the build (`graph.trig`, plus
+`inferred.trig` when it is up to date), with the ontology as pySHACL's `ont_graph`. By
+default graph/shaclnative.py computes it in one pass over the build's files (about 18x less
+CPU than pySHACL at 1,000 documents), cached by the hash of those files. When the shapes
+leave its subset, or with RKG_SHACL_ENGINE=pyshacl, pySHACL runs one unit at a time (a
+document graph, or a part of a shared graph), each unit's results cached by the hash of its
+content, its context and the shapes (graph/shaclunits.py): a rebuild validates only the units
+that changed, and memory is bounded by the largest graph, not by the corpus.
 Inference is `none`: the shapes list subclasses and concepts explicitly and the build carries
 the ontology's subclass axioms, so RDFS inference finds exactly the same results on the sample
 while taking ~5x longer (measured: 0.9 s vs 4.7 s).
