@@ -30,7 +30,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from graph.shaclchecks import CHECKS, NONE, XSD_INTEGER, XSD_STRING, Check, Unsupported, failures
+from graph.shaclchecks import CHECKS, NONE, XSD_INTEGER, Check, Unsupported, failures
+from graph.shaclunits import to_rdflib
 
 RDF_TYPE = f"<{RDF.type}>"
 SUBCLASS_OF = f"<{RDFS.subClassOf}>"
@@ -290,7 +291,7 @@ class Data:
             return text
         key = self._typed.get(text)
         if key is None:
-            term = _to_rdflib(literal)
+            term = to_rdflib(literal)
             key = self._typed[text] = term.n3()
             self.literals.setdefault(key, term)
         return key
@@ -333,7 +334,7 @@ class Data:
             return BNode(key[2:])
         term = self.literals.get(key)
         if term is None:
-            term = self.literals[key] = _to_rdflib(self.raw[key])
+            term = self.literals[key] = to_rdflib(self.raw[key])
         return term
 
     def text(self, key: str | None) -> str:
@@ -344,15 +345,6 @@ class Data:
         if key[0] == "<":
             return key[1:-1]
         return "_:blank" if key[0] == "_" else self.term(key).n3()
-
-
-def _to_rdflib(term: ox.Literal) -> Literal:
-    """As graph.shaclunits.to_rdflib: plain strings stay plain, as rdflib parses them."""
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 # Literals rdflib tells apart and pyoxigraph does not: an explicit ^^xsd:string ("a" and
@@ -434,13 +426,3 @@ def _collect(shape: Shape, focus: str, data: Data, found: dict[str, list[str]] |
                 found is None or prop.path not in found):
             continue
         _collect(prop, focus, data, found, out)
-
-
-def validate_files(paths: Sequence[Path], ontology: Sequence[Path], shapes: Graph
-                   ) -> tuple[list[Row], int]:
-    """The results of the shapes on the union of `paths` with the ontology mixed in (as
-    pySHACL's ont_graph), and the number of distinct triples of the union; `Unsupported`
-    when the shapes or the data need pySHACL."""
-    program = compile_shapes(shapes)
-    data = load(paths, ontology, program)
-    return rows(program, data), data.triples

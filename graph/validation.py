@@ -345,7 +345,7 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
         return None
     inferred = inferred_file(outdir)
     paths = [graph_file(outdir), *([inferred] if inferred else [])]
-    cache = su_cache((cache_dir or outdir / ".cache") / "validation") if cached else None
+    cache = _result_cache((cache_dir or outdir / ".cache") / "validation") if cached else None
     key = "native-" + _digest(_base_key(INFERENCE), *(file_digest(p) for p in paths))
     hit = cache.get(key) if cache else None
     if isinstance(hit, dict):
@@ -369,7 +369,7 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
     return report
 
 
-def su_cache(folder: Path) -> ResultCache:
+def _result_cache(folder: Path) -> ResultCache:
     from graph.shaclunits import ResultCache
 
     return ResultCache(folder)
