@@ -1,11 +1,13 @@
-"""SHACL validation of a build with pySHACL and `ontology/shapes.ttl`.
+"""SHACL validation of a build with `ontology/shapes.ttl`: pySHACL's report.
 
-The report is that of the union of every named graph of the build (`graph.trig`, plus
-`inferred.trig` when it is up to date), with the ontology as pySHACL's `ont_graph`. It is
-computed one unit at a time (a document graph, or a part of a shared graph), each unit's
-results cached by the hash of its content, its context and the shapes (graph/shaclunits.py):
-a rebuild validates only the units that changed, and memory is bounded by the largest graph,
-not by the corpus.
+The report is pySHACL's for the union of every named graph of the build (`graph.trig`, plus
+`inferred.trig` when it is up to date), with the ontology as pySHACL's `ont_graph`. By
+default graph/shaclnative.py computes it in one pass over the build's files (about 18x less
+CPU than pySHACL at 1,000 documents), cached by the hash of those files. When the shapes
+leave its subset, or with RKG_SHACL_ENGINE=pyshacl, pySHACL runs one unit at a time (a
+document graph, or a part of a shared graph), each unit's results cached by the hash of its
+content, its context and the shapes (graph/shaclunits.py): a rebuild validates only the units
+that changed, and memory is bounded by the largest graph, not by the corpus.
 Inference is `none`: the shapes list subclasses and concepts explicitly and the build carries
 the ontology's subclass axioms, so RDFS inference finds exactly the same results on the sample
 while taking ~5x longer (measured: 0.9 s vs 4.7 s).
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +42,8 @@ TEXT_FILE = "validation.txt"
 JSON_FILE = "validation.json"
 VALIDATION_FILES = (TEXT_FILE, JSON_FILE)
 INFERENCE = "none"
+ENGINE_ENV = "RKG_SHACL_ENGINE"
+ENGINES = ("native", "pyshacl")
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
@@ -77,6 +82,7 @@ class ValidationReport:
     paths: list[Path] = field(default_factory=list)
     graphs: int = 0  # units validated one at a time (0: the union at once): graph/shaclunits
     graphs_validated: int = 0  # of them, validated now (the rest: results from the cache)
+    engine: str = "pyshacl"  # or "native": graph/shaclnative.py
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -98,6 +104,9 @@ class ValidationReport:
 
     def lines(self, limit: int | None = None) -> list[str]:
         out = [self.summary()]
+        if self.engine == "native":
+            out.append("  by graph/shaclnative.py (the shapes' SHACL-Core subset, pySHACL's "
+                       f"results; {ENGINE_ENV}=pyshacl runs pySHACL)")
         if self.graphs:
             out.append(f"  {self.graphs_validated} of {self.graphs} units (document graphs, "
                        "parts of the shared graphs) validated, the others' results reused")
@@ -165,8 +174,11 @@ def results_from(report: Graph, shapes: Graph) -> list[ShaclResult]:
 
 
 def sort_results(results: Iterable[ShaclResult]) -> list[ShaclResult]:
+    """Sorted on every field: results differing only in their component (a value both below
+    sh:minInclusive and above sh:maxInclusive) keep one order across processes."""
     return sorted(set(results), key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.focus,
-                                               r.path, r.message, r.value, r.shape))
+                                               r.path, r.message, r.value, r.shape,
+                                               r.component))
 
 
 def focused_results(report: Graph, shapes: Graph) -> Iterator[tuple[Any, ShaclResult]]:
@@ -286,10 +298,11 @@ def _base_key(inference: str) -> str:
     this code."""
     from importlib.metadata import version
 
-    from graph import shaclunits
+    from graph import shaclnative, shaclunits
     from graph.ontology import ontology_files, shapes_path
 
-    files = [shapes_path(), *ontology_files(), Path(__file__), Path(shaclunits.__file__)]
+    files = [shapes_path(), *ontology_files(), Path(__file__), Path(shaclunits.__file__),
+             Path(shaclnative.__file__)]
     return _digest(inference, version("pyshacl"), version("rdflib"),
                    *(file_digest(f) for f in files))
 
@@ -318,16 +331,77 @@ def build_union(outdir: Path) -> Graph:
     return union
 
 
+def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = None
+                    ) -> ValidationReport | None:
+    """The report from graph/shaclnative.py, cached under the hash of the build's files;
+    None when the shapes or the data need pySHACL."""
+    from graph import shaclnative as sn
+    from graph.ontology import ontology_files
+
+    shapes = load_shapes_graph()
+    try:
+        program = sn.compile_shapes(shapes)
+    except sn.Unsupported:
+        return None
+    inferred = inferred_file(outdir)
+    paths = [graph_file(outdir), *([inferred] if inferred else [])]
+    cache = _result_cache((cache_dir or outdir / ".cache") / "validation") if cached else None
+    key = "native-" + _digest(_base_key(INFERENCE), *(file_digest(p) for p in paths))
+    hit = cache.get(key) if cache else None
+    if isinstance(hit, dict):
+        cache.prune()  # type: ignore[union-attr]
+        report = _report([ShaclResult(**r) for r in hit["results"]], 0.0, hit["triples"],
+                         INFERENCE)
+        report.engine = "native"
+        return report
+    try:
+        data = sn.load(paths, ontology_files(), program)
+        rows = list(sn.rows(program, data))
+    except sn.Unsupported:
+        return None
+    results = sort_results(ShaclResult(r.severity, r.focus, r.path, r.message, r.value,
+                                       r.shape, r.component) for r in rows)
+    report = _report(results, 0.0, data.triples, INFERENCE)
+    report.engine = "native"
+    if cache:
+        cache.put(key, {"results": [r.as_dict() for r in results], "triples": report.triples})
+        cache.prune()
+    return report
+
+
+def _result_cache(folder: Path) -> ResultCache:
+    from graph.shaclunits import ResultCache
+
+    return ResultCache(folder)
+
+
+def engine_choice(engine: str | None = None) -> str:
+    """`native` (graph/shaclnative.py when the shapes allow it, else pySHACL) or `pyshacl`;
+    the RKG_SHACL_ENGINE variable chooses when the caller does not."""
+    chosen = engine or os.environ.get(ENGINE_ENV, "") or "native"
+    if chosen not in ENGINES:
+        raise ValueError(f"{ENGINE_ENV}: {chosen!r} is not one of {', '.join(ENGINES)}")
+    return chosen
+
+
 def validate(outdir: Path, *, inference: str = INFERENCE, write: bool = True,
-             cached: bool = True, cache_dir: Path | None = None) -> ValidationReport:
+             cached: bool = True, cache_dir: Path | None = None,
+             engine: str | None = None) -> ValidationReport:
     """Validate the build in `outdir`; write validation.txt and validation.json there.
 
-    Per named graph with cached results (see the module docstring) unless `cached` is False,
+    With graph/shaclnative.py (one pass over the build's files, the whole build's results
+    cached by their hash) when `engine` is `native` (the default, see `engine_choice`),
+    `inference` is `none` and the shapes stay in its subset. Otherwise pySHACL: per named
+    graph with cached results (see the module docstring) unless `cached` is False,
     `inference` is not `none` or the shapes reach beyond a node's values' types: then the
     whole union at once, as pySHACL alone would. `cache_dir` (default outdir/.cache) holds
     the cached results: `rkg build` passes out/.cache, shared by its build generations."""
     started = time.perf_counter()
-    report = validate_by_unit(outdir, inference, cache_dir) if cached else None
+    report = None
+    if inference == "none" and engine_choice(engine) == "native":
+        report = validate_native(outdir, cached, cache_dir)
+    if report is None and cached:
+        report = validate_by_unit(outdir, inference, cache_dir)
     if report is None:
         report = validate_graph(build_union(outdir), inference=inference)
     report.seconds = time.perf_counter() - started

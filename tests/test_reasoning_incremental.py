@@ -79,7 +79,9 @@ def test_reasoning_and_validation_incremental_on_the_dev_set(tmp_path: Path) -> 
     build_graph(DEV_CORPUS, tmp_path)
     expected, _lines = _same_as_full(tmp_path)
     assert expected.count(b"PossibleBreachFlag") > 1
-    whole = validate(tmp_path, write=False, cached=False)
-    units = validate(tmp_path)
+    whole = validate(tmp_path, write=False, cached=False, engine="pyshacl")
+    units = validate(tmp_path, engine="pyshacl")
     assert units.graphs > 30 and whole.as_dict() == units.as_dict()
+    native = validate(tmp_path, write=False, engine="native")
+    assert native.engine == "native" and native.as_dict() == whole.as_dict()
     assert whole.warnings > 0  # the dev set has results to compare

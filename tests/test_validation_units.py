@@ -1,7 +1,7 @@
-"""SHACL validation per named graph, cached: the report equals the whole-graph report (on
-the sample build and on a build damaged so that violations cross graphs; the development set
-is in test_reasoning_incremental.py); a rebuild validates only the graphs whose content or
-context changed."""
+"""SHACL validation by pySHACL per named graph, cached: the report equals the whole-graph
+report (on the sample build and on a build damaged so that violations cross graphs; the
+development set is in test_reasoning_incremental.py); a rebuild validates only the graphs
+whose content or context changed."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ RKG = "https://w3id.org/refoulement-kg/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CANONICAL = ox.NamedNode("https://w3id.org/refoulement-kg/id/graph/canonical")
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _pyshacl_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about pySHACL's per-unit path (the native validator's own tests are in
+    test_validation_native.py)."""
+    monkeypatch.setenv("RKG_SHACL_ENGINE", "pyshacl")
 
 
 def _copy_build(src: Path, dst: Path) -> Path:

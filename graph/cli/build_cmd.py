@@ -216,7 +216,7 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
             reuse_serve_store(cache_dir.parent, out)
         say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
         yield f"Serve store: {prepare_store(out)} (rkg serve starts without loading)"
-    say("SHACL validation (pySHACL, one named graph at a time, cached) ...")
+    say("SHACL validation (pySHACL's report, cached) ...")
     yield from validate(out, cache_dir=cache_dir).lines(limit=10)
     if site:
         from graph.viz import build_site

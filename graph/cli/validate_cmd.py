@@ -19,12 +19,16 @@ def register(group: click.Group) -> None:
     @click.option("--inference", type=click.Choice(["none", "rdfs"]), default="none",
                   show_default=True,
                   help="pySHACL inference; the shapes need none (rdfs is ~5x slower).")
+    @click.option("--engine", type=click.Choice(["native", "pyshacl"]), default=None,
+                  help="native: graph/shaclnative.py, pySHACL's report in one pass (pySHACL "
+                       "itself when the shapes leave its subset); pyshacl: pySHACL. Default: "
+                       "$RKG_SHACL_ENGINE, else native.")
     @click.option("--limit", type=int, default=20, show_default=True,
                   help="Violations to print (all are in validation.txt).")
     @click.option("--strict", is_flag=True, help="Exit with status 1 on any violation.")
     def validate_command(graph_dir: Path, run_reasoning: bool, no_owl: bool, inference: str,
-                         limit: int, strict: bool) -> None:
-        """Check a build against ontology/shapes.ttl with pySHACL.
+                         engine: str | None, limit: int, strict: bool) -> None:
+        """Check a build against ontology/shapes.ttl (pySHACL's report).
 
         Validates the union of the build's graphs (and its inferred graph, when up to date)
         and writes validation.txt (for people) and validation.json (for programs) into the
@@ -41,7 +45,7 @@ def register(group: click.Group) -> None:
             if run_reasoning:
                 for line in reason(graph_dir, owl=not no_owl).lines():
                     click.echo(line)
-            report = validate(graph_dir, inference=inference)
+            report = validate(graph_dir, inference=inference, engine=engine)
         except (RkgError, ValueError, FileNotFoundError) as exc:
             raise click.ClickException(str(exc)) from exc
         for line in report.lines(limit=limit):
