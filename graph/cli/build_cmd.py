@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,32 +165,6 @@ def check_out_folder(out: Path) -> None:
                                      "file: move it away")
 
 
-def reuse_serve_store(published: Path, out: Path) -> bool:
-    """Copy the published build's serve store into the new generation `out` when it was made
-    from the same bytes (its stamp's SHA-256 of graph.trig and inferred.trig): loading it
-    again takes longer than the rest of an unchanged rebuild and about 1 GB at 1,000
-    documents. The copy's stamp then matches by content, so `prepare_store` keeps it."""
-    import json
-
-    from graph.reasoncache import file_digest
-    from graph.serve.store import STAMP_FILE, STORE_DIR, inputs
-
-    previous, target = published / STORE_DIR, out / STORE_DIR
-    if target.exists() or not (previous / STAMP_FILE).is_file():
-        return False
-    try:
-        stamp = json.loads((previous / STAMP_FILE).read_text(encoding="utf-8"))
-    except ValueError:
-        return False
-    wanted = {path.name: file_digest(path) for path in inputs(out)}
-    if not isinstance(stamp, dict) or stamp.get("sha256") != wanted:
-        return False
-    tmp = out / f".{STORE_DIR}.copy"
-    shutil.copytree(previous, tmp)  # immutable files of a closed store: a plain copy is whole
-    tmp.rename(target)
-    return True
-
-
 def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_store: bool = False,
                 announce: Callable[[str], None] | None = None,
                 cache_dir: Path | None = None) -> Iterator[str]:
@@ -210,12 +185,15 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
             (out / name).unlink(missing_ok=True)  # no stale inference for this build
         yield "Inference skipped (--no-reason)."
     if serve_store:  # after inference, so the store holds inferred.trig too
-        from graph.serve.store import prepare_store
+        from graph.serve.store import STORE_DIR, prepare_store
 
-        if cache_dir is not None:
-            reuse_serve_store(cache_dir.parent, out)
+        # the published build's store, which a changed build updates graph by graph
+        previous = cache_dir.parent / STORE_DIR if cache_dir is not None else None
         say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
-        yield f"Serve store: {prepare_store(out)} (rkg serve starts without loading)"
+        started = time.perf_counter()
+        where = prepare_store(out, previous=previous if previous and previous.is_dir() else None)
+        yield (f"Serve store: {where} in {time.perf_counter() - started:.1f} s "
+               "(rkg serve starts without loading)")
     say("SHACL validation (pySHACL, one named graph at a time, cached) ...")
     yield from validate(out, cache_dir=cache_dir).lines(limit=10)
     if site:

@@ -1,0 +1,103 @@
+"""The named-graph blocks of a TriG file the build wrote, without parsing RDF.
+
+graph.trig and inferred.trig are pyoxigraph's TriG (graph/graphfiles.py, graph/rdfio.py):
+`@prefix` lines, then one block per named graph, opened by a line `NAME {` at the start of a
+line and closed by a line `}`; inside, every line is indented and literals never span lines
+(newlines are escaped). Cutting the text at those lines gives each graph's exact bytes, so a
+store can load a file in bounded pieces, and tell which graphs changed by their digests,
+without holding the file or its quads. Anything else in the file (a default-graph triple, a
+block left open) raises LayoutError and the caller reads the file whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+_PREFIX = re.compile(rb"@prefix ([A-Za-z][\w.-]*)?: <([^>]*)> \.\n")
+_LOCAL_ESCAPE = re.compile(r"\\(.)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One named graph's lines (its opening and closing lines included)."""
+
+    iri: str
+    text: bytes
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.text).hexdigest()[:32]
+
+
+class LayoutError(ValueError):
+    """The file is not laid out as the module docstring says."""
+
+
+def prefix_lines(path: Path) -> bytes:
+    """The `@prefix` lines at the top of `path`."""
+    lines: list[bytes] = []
+    with open(path, "rb") as handle:
+        for line in handle:
+            if _PREFIX.fullmatch(line) is None:
+                break
+            lines.append(line)
+    return b"".join(lines)
+
+
+def blocks(path: Path) -> Iterator[Block]:
+    """The named-graph blocks of `path`, in file order, read line by line (one block in
+    memory at a time); LayoutError when the file is not laid out that way."""
+    names: dict[str, str] = {}
+    current: list[bytes] = []
+    iri = ""
+    with open(path, "rb") as handle:
+        for line in handle:
+            if current:
+                current.append(line)
+                if line == b"}\n":
+                    yield Block(iri, b"".join(current))
+                    current = []
+                elif not line.startswith(b"\t"):
+                    raise LayoutError(f"{path}: unexpected line in a graph block")
+                continue
+            prefix = _PREFIX.fullmatch(line)
+            if prefix is not None:
+                names[(prefix.group(1) or b"").decode()] = prefix.group(2).decode()
+            elif line.endswith(b" {\n") and not line.startswith((b"\t", b" ")):
+                found = _graph_iri(line[:-3].decode(), names)
+                if found is None:
+                    raise LayoutError(f"{path}: a graph name with no known prefix")
+                iri, current = found, [line]
+            elif line.strip():
+                raise LayoutError(f"{path}: a line outside any graph block")
+    if current:
+        raise LayoutError(f"{path}: a graph block is not closed")
+
+
+def _graph_iri(name: str, prefixes: dict[str, str]) -> str | None:
+    """The IRI a block's name stands for: `<iri>` or `prefix:local` (local-name escapes
+    such as `\\/` removed)."""
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    prefix, colon, local = name.partition(":")
+    if not colon or prefix not in prefixes:
+        return None
+    return prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
+
+
+def chunks(prefixes: bytes, parts: Iterable[Block], limit: int) -> Iterator[bytes]:
+    """`parts` as TriG documents (the prefix lines, then blocks) of about `limit` bytes at
+    most each (a larger block is a chunk of its own)."""
+    part: list[bytes] = []
+    size = 0
+    for block in parts:
+        if part and size + len(block.text) > limit:
+            yield prefixes + b"".join(part)
+            part, size = [], 0
+        part.append(block.text)
+        size += len(block.text)
+    if part:
+        yield prefixes + b"".join(part)
