@@ -90,14 +90,36 @@ def _graph_iri(name: str, prefixes: dict[str, str]) -> str | None:
 
 def chunks(prefixes: bytes, parts: Iterable[Block], limit: int) -> Iterator[bytes]:
     """`parts` as TriG documents (the prefix lines, then blocks) of about `limit` bytes at
-    most each (a larger block is a chunk of its own)."""
+    most each; a larger block is cut between its subjects' statements into blocks of the
+    same graph."""
     part: list[bytes] = []
     size = 0
     for block in parts:
-        if part and size + len(block.text) > limit:
-            yield prefixes + b"".join(part)
-            part, size = [], 0
-        part.append(block.text)
-        size += len(block.text)
+        for piece in _pieces(block, limit):
+            if part and size + len(piece) > limit:
+                yield prefixes + b"".join(part)
+                part, size = [], 0
+            part.append(piece)
+            size += len(piece)
     if part:
         yield prefixes + b"".join(part)
+
+
+def _pieces(block: Block, limit: int) -> Iterator[bytes]:
+    """`block` whole, or when over `limit` bytes, cut before lines that start a subject's
+    statement (one tab, then the subject; its predicates are indented twice)."""
+    if len(block.text) <= limit:
+        yield block.text
+        return
+    lines = block.text.splitlines(keepends=True)
+    opening, body = lines[0], lines[1:-1]
+    piece: list[bytes] = []
+    size = 0
+    for line in body:
+        if piece and size > limit and line[1:2] != b"\t":
+            yield opening + b"".join(piece) + b"}\n"
+            piece, size = [], 0
+        piece.append(line)
+        size += len(line)
+    if piece:
+        yield opening + b"".join(piece) + b"}\n"

@@ -29,9 +29,10 @@ from graph.store import graph_file, inferred_file
 
 STORE_DIR = "oxigraph"
 STAMP_FILE = "rkg-source.json"
-# TriG bytes per bulk load: about 130,000 quads, so the loader's memory stays small (given a
-# whole file it buffers a million quads per thread). Measured in bench/README.md section 5.
-CHUNK_BYTES = 32 << 20
+# TriG bytes per bulk load (about 180,000 quads): given a whole file the loader buffers a
+# million quads per thread (1.0 GB at 1,000 documents); in 8 MB pieces 290 MB, for 10 % more
+# CPU (4 MB: 190 MB, 25 % more). Measured in bench/README.md section 5.
+CHUNK_BYTES = 8 << 20
 
 
 class ServeError(RkgError):
@@ -133,8 +134,7 @@ def _write_stamp(path: Path, quick: dict[str, list[int]], digests: dict[str, str
 
 def _load(paths: list[Path], target: Path, in_blocks: bool) -> None:
     """A fresh store from `paths`: in pieces of about CHUNK_BYTES of TriG when the files
-    are cut into blocks (the bulk loader holds about a million quads per thread when given
-    a whole file: 1.2 GB at 1,000 documents), else each file whole."""
+    are cut into blocks, else each file whole."""
 
     with _new_store(target) as store:
         for path in paths:
