@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-
 from typing import Any
 
 import pyoxigraph as ox

@@ -200,4 +200,6 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
         from graph.viz import build_site
 
         say(f"Writing the offline site {out / 'site'}/ (--no-site skips it) ...")
-        yield build_site(out).summary()
+        published = cache_dir.parent / "site" if cache_dir is not None else None
+        yield build_site(out, previous=published if published and published.is_dir()
+                         else None).summary()
