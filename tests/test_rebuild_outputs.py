@@ -3,7 +3,8 @@
 `rkg build` on the sample, then again unchanged (the serve store's table files and the
 site's files are links to the published ones), then with one document changed and one
 removed: every output, the site and the serve store's content equal those of a from-scratch
-build of the same corpus in another folder.
+build of the same corpus in another folder, and the site drawn from the serve store is the
+one drawn from the files.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pyoxigraph as ox
 from click.testing import CliRunner
 
 from graph.cli import cli
+from graph.viz import build_site
 from tests.conftest import CORPUS
 
 # (reasoning.txt and summary.txt say how long the stages took; identities.json keeps the
@@ -80,3 +82,12 @@ def test_rebuilds_equal_a_build_from_scratch(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     _build(corpus, fresh)
     _same_outputs(out, fresh)
+
+    # the site drawn from the serve store (read-only) is the one drawn from the files
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for name in FILES:
+        shutil.copy2(fresh / name, bare / name)
+    build_site(bare)
+    assert not (bare / "oxigraph").exists()
+    assert _tree(bare / "site") == _tree(fresh / "site")

@@ -8,6 +8,7 @@ engine (PITFALLS.md). Nothing here writes files or knows about HTML.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,7 +220,17 @@ def _opt(term: object) -> str | None:
 
 
 def open_store(outdir: Path) -> ox.Store:
-    """graph.trig, and inferred.trig when it is up to date (as graph.store does)."""
+    """graph.trig, and inferred.trig when it is up to date (as graph.store does): the
+    build's serve store read-only when it holds exactly those files (no second load: at
+    1,000 documents that load took 1 GB), else the files loaded into memory."""
+    from graph.serve.store import current_store
+
+    prepared = current_store(outdir)
+    if prepared is not None:
+        try:
+            return ox.Store.read_only(str(prepared))
+        except OSError:
+            pass  # locked or damaged: load the files
     store = ox.Store()
     for path in source_files(outdir):
         store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
@@ -257,7 +268,7 @@ def load_store(store: ox.Store) -> GraphData:
     _mentions(store, nodes, documents)
     for node in nodes.values():
         node.label = labels.get(node.id) or _made_label(node, labels, nodes)
-        node.props.sort(key=lambda p: (p[1], p[2]))
+        node.props.sort(key=lambda p: (p[1], p[2], p[0]))
     data = GraphData(nodes, edges, documents, labels, _class_counts(store),
                      _graph_sizes(store), _build(store, labels), store)
     return data
@@ -457,16 +468,23 @@ def _page(term: object) -> int | None:
     return int(_value(term)) if term is not None else None
 
 
+def _one_each(rows: Iterable[ox.QuerySolution], *names: str) -> list[ox.QuerySolution]:
+    """One row for each value of the variables `names`: the least by every value, so the
+    choice (among a claim's two places, say) does not depend on the store's row order."""
+    best: dict[tuple[str, ...], tuple[tuple[str, ...], ox.QuerySolution]] = {}
+    for row in rows:
+        key = tuple(_value(row[name]) for name in names)
+        rank = tuple(_value(value) if value is not None else "" for value in row)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, row)
+    return [best[key][1] for key in sorted(best)]
+
+
 def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
-    seen: set[tuple[str, str]] = set()
-    for r in _rows(store, Q_CLAIMS):
+    for r in _one_each(_rows(store, Q_CLAIMS), "node", "claim"):
         node = nodes.get(_value(r["node"]))
         if node is None:
             continue
-        claim = _value(r["claim"])
-        if (node.id, claim) in seen:
-            continue
-        seen.add((node.id, claim))
         doc = _value(r["doc"])
         words, value = _opt(r["words"]), _opt(r["value"])
         low, high = _opt(r["min"]), _opt(r["max"])
@@ -485,13 +503,11 @@ def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
 
 
 def _mentions(store: ox.Store, nodes: dict[str, Node], documents: dict[str, Document]) -> None:
-    seen: set[tuple[str, str]] = set()
-    for r in _rows(store, Q_MENTIONS):
+    for r in _one_each(_rows(store, Q_MENTIONS), "entity", "mention"):
         node = nodes.get(_value(r["entity"]))
         mention = _value(r["mention"])
-        if node is None or (node.id, mention) in seen:
+        if node is None:
             continue
-        seen.add((node.id, mention))
         doc = _value(r["doc"])
         start, end = int(_value(r["start"])), int(_value(r["end"]))
         text = documents[doc].text if doc in documents else ""
