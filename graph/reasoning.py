@@ -399,6 +399,7 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     inferred graph is the same bytes either way. `cache_dir` (default outdir/.cache) is where
     the cache lives: `rkg build` passes out/.cache, shared by its build generations.
     """
+    started = time.perf_counter()
     trig = graph_file(outdir)
     path = outdir / INFERRED_FILE
     reasoning_cache = (cache_dir or outdir / ".cache") / "reasoning"
@@ -419,6 +420,7 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
         result = reason_dataset(open_files([trig], store), owl=owl, java=java, rules=rules)
         _write_inferred(result.graph, path)
     result.path = path
+    result.seconds = time.perf_counter() - started  # the whole stage, reading and hashing too
     result.report_path = outdir / REPORT_FILE
     write_text(result.report_path, "\n".join(result.lines()) + "\n")
     return result
