@@ -41,6 +41,7 @@ from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
+from graph import trigblocks
 from graph.errors import QueryError
 from graph.native import native_store
 from graph.ontology import HermitResult, load_ontology_graph, run_hermit
@@ -50,10 +51,12 @@ from graph.query import QueryDef, load_query, rules_dir
 from graph.rdfio import atomic_writer, sorted_unique, write_text, write_trig
 from graph.reasoncache import (
     HermitCache,
+    Premises,
     code_digest,
     digest,
     file_digest,
     graph_digest,
+    load_premises,
     premise_slice,
     rule_premises,
 )
@@ -411,7 +414,7 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     elif cached:
         premises = rule_premises(rules)
         ds = empty_dataset(store)
-        ds.parse(data=premise_slice(trig, premises), format=_nquads_format(store))
+        _load_premises(ds, trig, premises, store)
         hermit_cache = HermitCache(reasoning_cache)
         result = reason_dataset(ds, owl=owl, java=java, rules=rules, hermit_cache=hermit_cache)
         _write_inferred(result.graph, path)
@@ -424,6 +427,19 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     result.report_path = outdir / REPORT_FILE
     write_text(result.report_path, "\n".join(result.lines()) + "\n")
     return result
+
+
+def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: str) -> None:
+    """What the rules can read in `trig` into `ds`: natively on pyoxigraph when the file
+    is laid out in blocks (a third of the time of handing each quad to Python)."""
+    native = native_store(ds)
+    if native is not None and premises is not None:
+        try:
+            load_premises(native, trig, premises)
+            return
+        except trigblocks.LayoutError:
+            native.clear()
+    ds.parse(data=premise_slice(trig, premises), format=_nquads_format(store))
 
 
 def _nquads_format(store: str) -> str:
