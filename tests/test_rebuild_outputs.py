@@ -1,7 +1,8 @@
 """A rebuild gives the bytes of a build from scratch, however much it reused.
 
 `rkg build` on the sample, then again unchanged (the serve store's table files and the
-site's files are links to the published ones), then with one document changed and one
+site's files are links to the published ones; from the second rebuild the graph files too),
+then with one document changed and one
 removed: every output, the site and the serve store's content equal those of a from-scratch
 build of the same corpus in another folder, and the site drawn from the serve store is the
 one drawn from the files.
@@ -71,13 +72,19 @@ def test_rebuilds_equal_a_build_from_scratch(tmp_path: Path) -> None:
     assert _inodes(out / "site") == site  # the published files, linked
     tables = {name: ino for name, ino in store.items() if name.endswith(".sst")}
     assert tables and all(_inodes(out / "oxigraph").get(n) == i for n, i in tables.items())
+    # the first rebuild ran the graph stage (identities.json, one of its inputs, was new);
+    # now every input is unchanged: the graph files are the published ones
+    graph = (out / "graph.trig").stat().st_ino
+    output = _build(corpus, out)
+    assert "every input unchanged" in output and (out / "graph.trig").stat().st_ino == graph
 
     documents = sorted(corpus.glob("*.txt"))
     with open(documents[0], "a", encoding="utf-8") as text:
         text.write("\n\nThe monitors of the Tarvel Valley office published a second "
                    "update on Tuesday.\n")
     documents[-1].unlink()
-    _build(corpus, out)
+    output = _build(corpus, out)
+    assert "every input unchanged" not in output
     assert _inodes(out / "site") != site
     fresh = tmp_path / "fresh"
     _build(corpus, fresh)
