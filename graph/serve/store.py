@@ -88,9 +88,8 @@ def prepare_store(outdir: Path, location: Path | None = None,
         _write_stamp(stamp_path, quick, digests, before.get("graphs"))
         return target
     graphs = graph_digests(paths)
-    base = before.get("graphs")
-    if previous is not None and isinstance(base, dict) and graphs is not None:
-        _update(previous, base, graphs, paths, target)
+    if previous is not None and isinstance(before.get("graphs"), dict) and graphs is not None:
+        _update(previous, before, graphs, paths, target)
     else:
         _load(paths, target, graphs is not None)
     _write_stamp(stamp_path, quick, digests, graphs)
@@ -146,23 +145,88 @@ def _load(paths: list[Path], target: Path, in_blocks: bool) -> None:
                 _bulk_load(store, path, None)
 
 
-def _update(previous: Path, before: dict[str, str], after: dict[str, str], paths: list[Path],
+def _update(previous: Path, before: dict[str, Any], after: dict[str, str], paths: list[Path],
             target: Path) -> None:
-    """`previous`'s store with the named graphs that differ between the digests `before`
-    (what it holds) and `after` replaced: removed, then their new blocks loaded."""
+    """`previous`'s store with the named graphs that differ between the digests in the
+    stamp `before` (what it holds) and `after` brought up to date: a graph gone is removed;
+    a changed graph is patched statement by statement when the published file it was loaded
+    from is still there (`_patch`: one edited document changes a few subjects of the
+    canonical graph, whose removal whole took 1 GB), else removed and loaded again."""
     import pyoxigraph as ox
 
-    changed = {iri for iri, digest in after.items() if before.get(iri) != digest}
-    gone = set(before) - set(after)
+    graphs = before["graphs"]
+    changed = {iri for iri, digest in after.items() if graphs.get(iri) != digest}
+    gone = set(graphs) - set(after)
     with _new_store(target, previous) as store:
-        for iri in sorted(changed | gone):
-            if iri in before:
-                store.remove_graph(ox.NamedNode(iri))
+        for iri in sorted(gone):
+            store.remove_graph(ox.NamedNode(iri))
         for path in paths:
+            old = _published_blocks(previous, path.name, before, changed)
             prefixes = trigblocks.prefix_lines(path)
-            wanted = (block for block in trigblocks.blocks(path) if block.iri in changed)
-            for chunk in trigblocks.chunks(prefixes, wanted, CHUNK_BYTES):
+            reload: list[trigblocks.Block] = []
+            for block in trigblocks.blocks(path):
+                if block.iri not in changed:
+                    continue
+                if block.iri in old and _patch(store, old[block.iri], block, prefixes):
+                    continue
+                if block.iri in graphs:
+                    store.remove_graph(ox.NamedNode(block.iri))
+                reload.append(block)
+            for chunk in trigblocks.chunks(prefixes, reload, CHUNK_BYTES):
                 _bulk_load(store, path, chunk)
+
+
+def _published_blocks(previous: Path, name: str, before: dict[str, Any], wanted: set[str]
+                      ) -> dict[str, tuple[bytes, trigblocks.Block]]:
+    """The blocks of `wanted` graphs (with the file's prefix lines) in the file `name`
+    beside the published store, if it is the very file the store was loaded from."""
+    path = previous.resolve().parent / name
+    sha = before.get("sha256", {}).get(name)
+    if not path.is_file() or sha is None or _sha256(path) != sha:
+        return {}
+    prefixes = trigblocks.prefix_lines(path)
+    try:
+        return {b.iri: (prefixes, b) for b in trigblocks.blocks(path) if b.iri in wanted}
+    except trigblocks.LayoutError:
+        return {}
+
+
+def _patch(store: Any, old: tuple[bytes, trigblocks.Block], new: trigblocks.Block,
+           prefixes: bytes) -> bool:
+    """Turn graph `old` into `new` in `store` by statements: the quads of the subjects'
+    statements only in the old block are removed, those only in the new one added (each
+    triple is written once per graph, in one statement, so the others are untouched).
+    False, with nothing done, when a changed statement has a blank node (the store names
+    blank nodes afresh, so they cannot be matched)."""
+    import pyoxigraph as ox
+
+    old_prefixes, old_block = old
+    before, after = _statements(old_block.text), _statements(new.text)
+    kept_before, kept_after = set(before), set(after)
+    removed = [s for s in before if s not in kept_after]
+    added = [s for s in after if s not in kept_before]
+    if any(b"_:" in s for s in (*removed, *added)):
+        return False
+    head = old_block.text[:old_block.text.index(b"\n") + 1]
+    for quad in ox.parse(old_prefixes + head + b"".join(removed) + b"}\n",
+                         format=ox.RdfFormat.TRIG, lenient=True):
+        store.remove(quad)
+    if added:
+        head = new.text[:new.text.index(b"\n") + 1]
+        store.extend(ox.parse(prefixes + head + b"".join(added) + b"}\n",
+                              format=ox.RdfFormat.TRIG, lenient=True))
+    return True
+
+
+def _statements(block: bytes) -> list[bytes]:
+    """A block's statements: each from a line indented once (the subject) to the next."""
+    found: list[bytes] = []
+    for line in block.splitlines(keepends=True)[1:-1]:
+        if line[1:2] != b"\t" or not found:
+            found.append(line)
+        else:
+            found[-1] += line
+    return found
 
 
 def _bulk_load(store: Any, path: Path, chunk: bytes | None) -> None:
