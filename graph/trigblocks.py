@@ -12,6 +12,8 @@ block left open) raises LayoutError and the caller reads the file whole.
 from __future__ import annotations
 
 import hashlib
+import mmap
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -48,33 +50,47 @@ def prefix_lines(path: Path) -> bytes:
 
 
 def blocks(path: Path) -> Iterator[Block]:
-    """The named-graph blocks of `path`, in file order, read line by line (one block in
-    memory at a time); LayoutError when the file is not laid out that way."""
-    names: dict[str, str] = {}
-    current: list[bytes] = []
-    iri = ""
+    """The named-graph blocks of `path`, in file order; LayoutError when the file is not
+    laid out that way. The file is mapped, not read: a block is found by searching for its
+    closing line and checked with one search for a line that is not indented, so a file of
+    a million lines is cut in a fraction of a second."""
     with open(path, "rb") as handle:
-        for line in handle:
-            if current:
-                current.append(line)
-                if line == b"}\n":
-                    yield Block(iri, b"".join(current))
-                    current = []
-                elif not line.startswith(b"\t"):
-                    raise LayoutError(f"{path}: unexpected line in a graph block")
-                continue
-            prefix = _PREFIX.fullmatch(line)
-            if prefix is not None:
-                names[(prefix.group(1) or b"").decode()] = prefix.group(2).decode()
-            elif line.endswith(b" {\n") and not line.startswith((b"\t", b" ")):
-                found = _graph_iri(line[:-3].decode(), names)
-                if found is None:
-                    raise LayoutError(f"{path}: a graph name with no known prefix")
-                iri, current = found, [line]
-            elif line.strip():
-                raise LayoutError(f"{path}: a line outside any graph block")
-    if current:
-        raise LayoutError(f"{path}: a graph block is not closed")
+        if os.fstat(handle.fileno()).st_size == 0:
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield from _cut(path, data)
+
+
+def _cut(path: Path, data: mmap.mmap) -> Iterator[Block]:
+    names: dict[str, str] = {}
+    at = 0
+    while at < len(data):
+        end = data.find(b"\n", at)
+        line = data[at:len(data) if end < 0 else end + 1]
+        prefix = _PREFIX.fullmatch(line)
+        if prefix is not None:
+            names[(prefix.group(1) or b"").decode()] = prefix.group(2).decode()
+            at += len(line)
+            continue
+        if not line.strip():
+            at += len(line)
+            continue
+        if not line.endswith(b" {\n") or line.startswith((b"\t", b" ")):
+            raise LayoutError(f"{path}: a line outside any graph block")
+        iri = _graph_iri(line[:-3].decode(), names)
+        if iri is None:
+            raise LayoutError(f"{path}: a graph name with no known prefix")
+        close = data.find(b"\n}\n", at + len(line) - 1)
+        if close < 0:
+            raise LayoutError(f"{path}: a graph block is not closed")
+        text = data[at:close + 3]
+        if _UNINDENTED.search(text, len(line) - 1, len(text) - 3) is not None:
+            raise LayoutError(f"{path}: unexpected line in a graph block")
+        yield Block(iri, text)
+        at = close + 3
+
+
+_UNINDENTED = re.compile(rb"\n[^\t]")
 
 
 def _graph_iri(name: str, prefixes: dict[str, str]) -> str | None:
