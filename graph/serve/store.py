@@ -4,10 +4,14 @@
 inferred.trig). Its stamp records each input's size, modification time and SHA-256: when size
 and time are unchanged the store is used as it is, without reading the inputs (a start takes
 well under a second whatever the graph's size); when they changed, the inputs are hashed, and
-only if their content changed is the store loaded again, into a temporary folder renamed into
-place (a failed load leaves the last good store). `rkg build` can call it right after writing
-the graph, so that the load happens once per build, in the build; `rkg serve --store DIR`
-instead reads a store that a build keeps itself (`rkg build --store oxigraph:DIR`).
+only if their content changed is the store made again, in a temporary folder renamed into
+place (a failed load leaves the last good store). `rkg build` calls it right after inference,
+so that the load happens once per build, in the build, and passes the published build's
+store: the new one starts as a clone of it (table files hard-linked) with only the changed
+named graphs patched (stamp: each graph's digest), or is that clone when nothing changed. A
+fresh load goes in pieces of CHUNK_BYTES (graph/trigblocks.py) to bound the loader's memory.
+`rkg serve --store DIR` instead reads a store that a build keeps itself
+(`rkg build --store oxigraph:DIR`).
 """
 
 from __future__ import annotations
