@@ -7,8 +7,11 @@ engine (PITFALLS.md). Nothing here writes files or knows about HTML.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,22 +222,39 @@ def _opt(term: object) -> str | None:
     return _value(term) if term is not None else None
 
 
-def open_store(outdir: Path) -> ox.Store:
-    """graph.trig, and inferred.trig when it is up to date (as graph.store does): the
-    build's serve store read-only when it holds exactly those files (no second load: at
-    1,000 documents that load took 1 GB), else the files loaded into memory."""
-    from graph.serve.store import current_store
+@contextmanager
+def open_store(outdir: Path) -> Iterator[ox.Store]:
+    """graph.trig, and inferred.trig when it is up to date (as graph.store does), in an
+    on-disk Oxigraph store opened read-only: the build's serve store when it holds exactly
+    those files (no second load: at 1,000 documents an in-memory load took 1 GB), else one
+    made for the occasion in a temporary folder beside them (the same kind of store, so
+    queries without a total order give their rows in the same order either way)."""
+    from graph.serve.store import current_store, prepare_store
 
     prepared = current_store(outdir)
     if prepared is not None:
         try:
-            return ox.Store.read_only(str(prepared))
+            yield ox.Store.read_only(str(prepared))
+            return
         except OSError:
-            pass  # locked or damaged: load the files
+            pass  # locked or damaged: make one
+    tmp = Path(tempfile.mkdtemp(prefix=".site-store-", dir=outdir))
+    try:
+        made = prepare_store(outdir, location=tmp / "oxigraph")
+        store = ox.Store.read_only(str(made))
+        yield store
+        del store
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load(outdir: Path) -> GraphData:
+    """The build in `outdir` as plain data, over an in-memory store (for callers that keep
+    the data after the call; the site reads through `open_store`)."""
     store = ox.Store()
     for path in source_files(outdir):
         store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-    return store
+    return load_store(store)
 
 
 def source_files(outdir: Path) -> list[Path]:
@@ -248,9 +268,6 @@ def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
     return result
 
 
-def load(outdir: Path) -> GraphData:
-    """Read `outdir/graph.trig` into plain data: every shown node with its quotes."""
-    return load_store(open_store(outdir))
 
 
 def load_store(store: ox.Store) -> GraphData:

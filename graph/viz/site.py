@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from graph.counts import asserted_triples, count_store
 from graph.viz import competency, search, sitecache
-from graph.viz.data import GraphData, load, source_files
+from graph.viz.data import GraphData, load_store, open_store, source_files
 from graph.viz.details import doc_path
 from graph.viz.explorer import TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
@@ -375,8 +375,9 @@ def build_site(outdir: Path, endpoint: str | None = None,
             sitecache.link_tree(previous, tmp)
             result = SiteResult(tmp, pages=_manifest_pages(tmp))
         else:
-            data: GraphData = load(outdir)
-            result = SiteWriter(data, outdir, tmp, endpoint).build()
+            with open_store(outdir) as store:
+                data: GraphData = load_store(store)
+                result = SiteWriter(data, outdir, tmp, endpoint).build()
             (tmp / sitecache.STAMP).write_text(key + "\n", encoding="utf-8")
         _swap(tmp, final)
     except BaseException:
