@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -100,7 +101,48 @@ def data_files(modules: Iterable[Path]) -> tuple[Path, ...]:
 @lru_cache(maxsize=8)
 def code_fingerprint(roots: tuple[str, ...]) -> str:
     """SHA-256 over the path (relative to the package) and bytes of each module reachable from
-    `roots` and each data file beside them."""
+    `roots` and each data file beside them.
+
+    Following the imports parses every module (about a second, on every build): the answer is
+    kept under `$RKG_CACHE_DIR` (default ~/.cache/refoulement-kg/fingerprints), named by the
+    hash of `roots` and of the path and bytes of every source and data file of the package,
+    which is all the answer depends on (hashing them takes milliseconds). An unwritable cache
+    is simply not used."""
+    path = _fingerprint_cache() / f"{_package_state(roots)}.txt"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except OSError:
+        pass
+    found = _code_fingerprint(roots)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(found + "\n", encoding="ascii")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return found
+
+
+def _fingerprint_cache() -> Path:
+    env = os.environ.get("RKG_CACHE_DIR")
+    base = Path(env) if env else Path.home() / ".cache" / "refoulement-kg"
+    return base / "fingerprints"
+
+
+def _package_state(roots: tuple[str, ...]) -> str:
+    """Hash of `roots` and every source and data file of the package (paths and bytes)."""
+    package_dir = _package_dir()
+    h = hashlib.sha256("\0".join(roots).encode() + b"\0\0")
+    for path in sorted(package_dir.rglob("*")):
+        if (path.suffix in DATA_SUFFIXES or path.suffix == ".py") and path.is_file() \
+                and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(package_dir)).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:40]
+
+
+def _code_fingerprint(roots: tuple[str, ...]) -> str:
     modules = module_closure(roots)
     package_dir = _package_dir()
     h = hashlib.sha256()

@@ -152,6 +152,20 @@ def _named_types(individual: Any, thing_class: Any) -> set[str]:
     return {str(c.iri) for c in individual.INDIRECT_is_a if isinstance(c, thing_class)}
 
 
+HEAP_ENV = "RKG_HERMIT_HEAP_MB"
+# HermiT's Java heap at most (owlready2 asks for 2,000 MB): on its reduced input HermiT used
+# 122 MB at 1,000 documents (docs/scale.md); a build that needs more says so in reasoning.txt.
+HERMIT_HEAP_MB = 1024
+
+
+def hermit_heap_mb() -> int:
+    """The Java heap HermiT may use, in MB: $RKG_HERMIT_HEAP_MB, else HERMIT_HEAP_MB."""
+    try:
+        return max(64, int(os.environ.get(HEAP_ENV, HERMIT_HEAP_MB)))
+    except ValueError:
+        return HERMIT_HEAP_MB
+
+
 def run_hermit(extra: Graph | None = None, *, ontology: Graph | None = None,
                java: str | None = None) -> HermitResult:
     """Check ontology + `extra` (canonical facts, registry...) with HermiT; never raises.
@@ -180,11 +194,14 @@ def run_hermit(extra: Graph | None = None, *, ontology: Graph | None = None,
             individuals: list[Any] = list(world.individuals())
             before = {ind.iri: _named_types(ind, owlready2.ThingClass) for ind in individuals}
             previous_java = owlready2.JAVA_EXE
+            previous_heap = owlready2.reasoning.JAVA_MEMORY
             owlready2.JAVA_EXE = java_exe
+            owlready2.reasoning.JAVA_MEMORY = hermit_heap_mb()
             try:
                 owlready2.sync_reasoner(world, infer_property_values=False, debug=0)
             finally:
                 owlready2.JAVA_EXE = previous_java
+                owlready2.reasoning.JAVA_MEMORY = previous_heap
         except owlready2.OwlReadyInconsistentOntologyError:
             return HermitResult(False, time.perf_counter() - started,
                                 message="HermiT: the ontology with these facts is inconsistent",
@@ -193,7 +210,9 @@ def run_hermit(extra: Graph | None = None, *, ontology: Graph | None = None,
             lines = str(exc).strip().splitlines()
             detail = " ".join(line.strip() for line in lines[:6])
             hint = (" (dates must be xsd:dateTime; xsd:date and xsd:gYear are not OWL 2 "
-                    "datatypes)" if "UnsupportedDatatype" in detail else "")
+                    "datatypes)" if "UnsupportedDatatype" in detail else
+                    f" (Java heap: {HEAP_ENV} MB, now {hermit_heap_mb()})"
+                    if "OutOfMemory" in detail else "")
             return HermitResult(None, time.perf_counter() - started,
                                 message=f"HermiT failed{hint}: {type(exc).__name__}: {detail}")
         inferred: dict[str, set[str]] = {}

@@ -27,6 +27,7 @@ from rdflib import Graph, URIRef, Variable
 from rdflib.namespace import RDF
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
 
+from graph import trigblocks
 from graph.ontology import HermitResult
 from graph.query import QueryDef
 
@@ -113,6 +114,50 @@ def premise_slice(trig: Path, premises: Premises | None) -> bytes:
     if premises is not None:
         quads = (q for q in quads if _keep(q, premises))
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def load_premises(store: ox.Store, trig: Path, premises: Premises) -> None:
+    """Load into `store` what `premise_slice` gives, without handing each quad to Python:
+    the shared graphs' blocks whole (in one load, so their blank nodes stay one), and the
+    document graphs' blocks, a few megabytes at a time, into a scratch store from which
+    only the triples the premises name are taken. LayoutError (graph/trigblocks.py) when
+    `trig` is not laid out in blocks."""
+    prefixes = trigblocks.prefix_lines(trig)
+    shared: list[bytes] = []
+    pending: list[trigblocks.Block] = []
+    size = 0
+    for block in trigblocks.blocks(trig):
+        if not block.iri.startswith(DOCUMENT_GRAPHS):
+            shared.append(block.text)
+            continue
+        pending.append(block)
+        size += len(block.text)
+        if size > SCRATCH_BYTES:
+            store.extend(_wanted(prefixes, pending, premises))
+            pending, size = [], 0
+    store.extend(_wanted(prefixes, pending, premises))
+    store.load(prefixes + b"".join(shared), format=ox.RdfFormat.TRIG, lenient=True)
+
+
+SCRATCH_BYTES = 8 << 20  # document blocks parsed at once (bounded memory)
+
+
+def _wanted(prefixes: bytes, blocks: list[trigblocks.Block], premises: Premises
+            ) -> list[ox.Quad]:
+    if not blocks:
+        return []
+    scratch = ox.Store()
+    scratch.load(prefixes + b"".join(b.text for b in blocks), format=ox.RdfFormat.TRIG,
+                 lenient=True)
+    found: list[ox.Quad] = []
+    for predicate in sorted(premises.predicates):
+        node = ox.NamedNode(predicate)
+        if predicate == str(RDF.type) and not premises.any_class:
+            for cls in sorted(premises.classes):
+                found.extend(scratch.quads_for_pattern(None, node, ox.NamedNode(cls)))
+        else:
+            found.extend(scratch.quads_for_pattern(None, node, None))
+    return found
 
 
 def _keep(quad: ox.Quad, premises: Premises) -> bool:

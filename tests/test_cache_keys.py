@@ -119,3 +119,20 @@ def test_cache_keys_a_changed_extractor_re_extracts_on_rebuild(tmp_path: Path) -
     returns.write_text(returns.read_text() + "\n# a change to extraction code\n")
     assert build() == 0, "after an extraction change the document is extracted again"
     assert facts_keys() != first
+
+
+def test_fingerprint_kept_by_package_content(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closure's fingerprint is kept by the hash of the package's files: a second
+    process reads it back, and it is the one computed by following the imports."""
+    from graph import fingerprint
+
+    monkeypatch.setenv("RKG_CACHE_DIR", str(tmp_path))
+    roots = ("graph.rdf",)
+    fresh = fingerprint._code_fingerprint(roots)
+    assert fingerprint.code_fingerprint.__wrapped__(roots) == fresh
+    kept = list((tmp_path / "fingerprints").glob("*.txt"))
+    assert len(kept) == 1 and kept[0].read_text().strip() == fresh
+    kept[0].write_text("stale\n")  # what is read back is the file named by the state
+    assert fingerprint.code_fingerprint.__wrapped__(roots) == "stale"
+    assert fingerprint.code_fingerprint.__wrapped__(("graph.viz",)) != fresh

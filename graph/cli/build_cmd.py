@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,18 +122,31 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
               progress: Callable[[str, int, int], None] | None, bar: Any,
               serve_store: bool = True, executor: str = "local") -> None:
     """One build into a fresh generation of `out`, published only when every stage ended."""
+    from graph import unchanged
+
     generation = new_generation(out)
     try:
+        started = time.perf_counter()
+        # every input of the graph stage hashed: the same as the published build's, its
+        # graph files are taken as they are (graph/unchanged.py; only the memory store)
+        key = (unchanged.inputs_key(corpus, out, reference, curation_file, strict)
+               if store == "memory" else None)
         try:
-            result = build_graph(corpus, generation, reference_dir=str(reference or ""),
-                                 strict=strict, progress=progress, jobs=jobs, store=store,
-                                 curation_file=curation_file, cache_dir=out / ".cache",
-                                 label=out, executor=executor)
+            if key is not None and unchanged.reuse(out, generation, key):
+                summary = _reused_summary(out, generation, time.perf_counter() - started)
+            else:
+                result = build_graph(corpus, generation, reference_dir=str(reference or ""),
+                                     strict=strict, progress=progress, jobs=jobs,
+                                     store=store, curation_file=curation_file,
+                                     cache_dir=out / ".cache", label=out, executor=executor)
+                if key is not None:
+                    unchanged.record(generation, key)
+                summary = result.summary()
         finally:
             if bar is not None:
                 bar.stop()
         if not quiet:
-            click.echo(result.summary())
+            click.echo(summary)
 
         def shown(line: str) -> str:  # users see out/, not the generation being written
             return line.replace(str(generation), str(out))
@@ -149,6 +163,23 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
         raise
 
 
+def _reused_summary(out: Path, generation: Path, seconds: float) -> str:
+    """The summary of a build that took the published graph files: the published summary
+    with its first line saying so (also written to summary.txt)."""
+    import json
+
+    from graph.rdfio import write_text
+
+    documents = len(json.loads((generation / "build.json").read_text(encoding="utf-8"))
+                    .get("documents", []))
+    lines = (out / "current" / "summary.txt").read_text(encoding="utf-8").splitlines()
+    first = (f"Built {out}/graph.ttl from {documents} documents in {seconds:.1f} s (every "
+             "input unchanged: the published build's graph files reused).")
+    text = "\n".join([first, *lines[1:]])
+    write_text(generation / "summary.txt", text + "\n")
+    return text
+
+
 def check_out_folder(out: Path) -> None:
     """--out must be a folder (or not exist yet), with no file where the build writes a
     folder and no folder where it writes a file."""
@@ -162,32 +193,6 @@ def check_out_folder(out: Path) -> None:
         if (out / name).is_dir():
             raise EnvironmentProblem(f"{out / name} is a folder where the build writes a "
                                      "file: move it away")
-
-
-def reuse_serve_store(published: Path, out: Path) -> bool:
-    """Copy the published build's serve store into the new generation `out` when it was made
-    from the same bytes (its stamp's SHA-256 of graph.trig and inferred.trig): loading it
-    again takes longer than the rest of an unchanged rebuild and about 1 GB at 1,000
-    documents. The copy's stamp then matches by content, so `prepare_store` keeps it."""
-    import json
-
-    from graph.reasoncache import file_digest
-    from graph.serve.store import STAMP_FILE, STORE_DIR, inputs
-
-    previous, target = published / STORE_DIR, out / STORE_DIR
-    if target.exists() or not (previous / STAMP_FILE).is_file():
-        return False
-    try:
-        stamp = json.loads((previous / STAMP_FILE).read_text(encoding="utf-8"))
-    except ValueError:
-        return False
-    wanted = {path.name: file_digest(path) for path in inputs(out)}
-    if not isinstance(stamp, dict) or stamp.get("sha256") != wanted:
-        return False
-    tmp = out / f".{STORE_DIR}.copy"
-    shutil.copytree(previous, tmp)  # immutable files of a closed store: a plain copy is whole
-    tmp.rename(target)
-    return True
 
 
 def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_store: bool = False,
@@ -210,16 +215,21 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
             (out / name).unlink(missing_ok=True)  # no stale inference for this build
         yield "Inference skipped (--no-reason)."
     if serve_store:  # after inference, so the store holds inferred.trig too
-        from graph.serve.store import prepare_store
+        from graph.serve.store import STORE_DIR, prepare_store
 
-        if cache_dir is not None:
-            reuse_serve_store(cache_dir.parent, out)
+        # the published build's store, which a changed build updates graph by graph
+        previous = cache_dir.parent / STORE_DIR if cache_dir is not None else None
         say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
-        yield f"Serve store: {prepare_store(out)} (rkg serve starts without loading)"
+        started = time.perf_counter()
+        where = prepare_store(out, previous=previous if previous and previous.is_dir() else None)
+        yield (f"Serve store: {where} in {time.perf_counter() - started:.1f} s "
+               "(rkg serve starts without loading)")
     say("SHACL validation (pySHACL's report, cached) ...")
     yield from validate(out, cache_dir=cache_dir).lines(limit=10)
     if site:
         from graph.viz import build_site
 
         say(f"Writing the offline site {out / 'site'}/ (--no-site skips it) ...")
-        yield build_site(out).summary()
+        published = cache_dir.parent / "site" if cache_dir is not None else None
+        yield build_site(out, previous=published if published and published.is_dir()
+                         else None).summary()

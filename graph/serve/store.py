@@ -4,10 +4,14 @@
 inferred.trig). Its stamp records each input's size, modification time and SHA-256: when size
 and time are unchanged the store is used as it is, without reading the inputs (a start takes
 well under a second whatever the graph's size); when they changed, the inputs are hashed, and
-only if their content changed is the store loaded again, into a temporary folder renamed into
-place (a failed load leaves the last good store). `rkg build` can call it right after writing
-the graph, so that the load happens once per build, in the build; `rkg serve --store DIR`
-instead reads a store that a build keeps itself (`rkg build --store oxigraph:DIR`).
+only if their content changed is the store made again, in a temporary folder renamed into
+place (a failed load leaves the last good store). `rkg build` calls it right after inference,
+so that the load happens once per build, in the build, and passes the published build's
+store: the new one starts as a clone of it (table files hard-linked) with only the changed
+named graphs patched (stamp: each graph's digest), or is that clone when nothing changed. A
+fresh load goes in pieces of CHUNK_BYTES (graph/trigblocks.py) to bound the loader's memory.
+`rkg serve --store DIR` instead reads a store that a build keeps itself
+(`rkg build --store oxigraph:DIR`).
 """
 
 from __future__ import annotations
@@ -16,16 +20,23 @@ import contextlib
 import gc
 import hashlib
 import json
+import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from graph import trigblocks
 from graph.errors import RkgError
 from graph.store import graph_file, inferred_file
 
 STORE_DIR = "oxigraph"
 STAMP_FILE = "rkg-source.json"
+# TriG bytes per bulk load (about 180,000 quads): given a whole file the loader buffers a
+# million quads per thread (1.0 GB at 1,000 documents); in 8 MB pieces 290 MB, for 10 % more
+# CPU (4 MB: 190 MB, 25 % more). Measured in bench/README.md section 5.
+CHUNK_BYTES = 8 << 20
 
 
 class ServeError(RkgError):
@@ -58,9 +69,12 @@ def _read_stamp(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def prepare_store(outdir: Path, location: Path | None = None) -> Path:
+def prepare_store(outdir: Path, location: Path | None = None,
+                  previous: Path | None = None) -> Path:
     """The store folder for the build in `outdir`, loaded if (and only if) its inputs'
-    content changed since it was made."""
+    content changed since it was made. `previous` (the published build's store, when there
+    is one) is where a changed build starts from: its files are hard-linked and only the
+    named graphs whose bytes changed are loaded again."""
     target = location or outdir / STORE_DIR
     paths = inputs(outdir)
     stamp_path = target / STAMP_FILE
@@ -70,11 +84,35 @@ def prepare_store(outdir: Path, location: Path | None = None) -> Path:
         return target
     digests = {path.name: _sha256(path) for path in paths}
     if stamp.get("sha256") == digests:
-        _write_stamp(stamp_path, quick, digests)
+        _write_stamp(stamp_path, quick, digests, stamp.get("graphs"))
         return target
-    _load(paths, target)
-    _write_stamp(stamp_path, quick, digests)
+    before = _read_stamp(previous / STAMP_FILE) if previous is not None else {}
+    if previous is not None and before.get("sha256") == digests:
+        _replace(target, previous)  # the same bytes: the same store
+        _write_stamp(stamp_path, quick, digests, before.get("graphs"))
+        return target
+    graphs = graph_digests(paths)
+    if previous is not None and isinstance(before.get("graphs"), dict) and graphs is not None:
+        _update(previous, before, graphs, paths, target)
+    else:
+        _load(paths, target, graphs is not None)
+    _write_stamp(stamp_path, quick, digests, graphs)
     return target
+
+
+def graph_digests(paths: list[Path]) -> dict[str, str] | None:
+    """Each named graph's digest (of its TriG block) in `paths`; None when a file is not
+    cut into blocks (graph/trigblocks.py) or a graph is in two files."""
+    found: dict[str, str] = {}
+    try:
+        for path in paths:
+            for block in trigblocks.blocks(path):
+                if block.iri in found:
+                    return None
+                found[block.iri] = block.digest()
+    except trigblocks.LayoutError:
+        return None
+    return found
 
 
 def current_store(outdir: Path, location: Path | None = None) -> Path | None:
@@ -87,41 +125,190 @@ def current_store(outdir: Path, location: Path | None = None) -> Path | None:
     return target if _read_stamp(target / STAMP_FILE).get("quick") == _quick(paths) else None
 
 
-def _write_stamp(path: Path, quick: dict[str, list[int]], digests: dict[str, str]) -> None:
+def _write_stamp(path: Path, quick: dict[str, list[int]], digests: dict[str, str],
+                 graphs: dict[str, str] | None) -> None:
+    data: dict[str, Any] = {"quick": quick, "sha256": digests}
+    if graphs is not None:
+        data["graphs"] = graphs
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"quick": quick, "sha256": digests}, sort_keys=True),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     tmp.replace(path)
 
 
-def _load(paths: list[Path], target: Path) -> None:
+def _load(paths: list[Path], target: Path, in_blocks: bool) -> None:
+    """A fresh store from `paths`: in pieces of about CHUNK_BYTES of TriG when the files
+    are cut into blocks, else each file whole."""
+
+    with _new_store(target) as store:
+        for path in paths:
+            if in_blocks:
+                prefixes = trigblocks.prefix_lines(path)
+                for chunk in trigblocks.chunks(prefixes, trigblocks.blocks(path), CHUNK_BYTES):
+                    _bulk_load(store, path, chunk)
+            else:
+                _bulk_load(store, path, None)
+
+
+def _update(previous: Path, before: dict[str, Any], after: dict[str, str], paths: list[Path],
+            target: Path) -> None:
+    """`previous`'s store with the named graphs that differ between the digests in the
+    stamp `before` (what it holds) and `after` brought up to date: a graph gone is removed;
+    a changed graph is patched statement by statement when the published file it was loaded
+    from is still there (`_patch`: one edited document changes a few subjects of the
+    canonical graph, whose removal whole took 1 GB), else removed and loaded again."""
+    import pyoxigraph as ox
+
+    graphs = before["graphs"]
+    changed = {iri for iri, digest in after.items() if graphs.get(iri) != digest}
+    gone = set(graphs) - set(after)
+    with _new_store(target, previous) as store:
+        for iri in sorted(gone):
+            store.remove_graph(ox.NamedNode(iri))
+        for path in paths:
+            old = _published_blocks(previous, path.name, before, changed)
+            prefixes = trigblocks.prefix_lines(path)
+            reload: list[trigblocks.Block] = []
+            for block in trigblocks.blocks(path):
+                if block.iri not in changed:
+                    continue
+                if block.iri in old and _patch(store, old[block.iri], block, prefixes):
+                    continue
+                if block.iri in graphs:
+                    store.remove_graph(ox.NamedNode(block.iri))
+                reload.append(block)
+            for chunk in trigblocks.chunks(prefixes, reload, CHUNK_BYTES):
+                _bulk_load(store, path, chunk)
+
+
+def _published_blocks(previous: Path, name: str, before: dict[str, Any], wanted: set[str]
+                      ) -> dict[str, tuple[bytes, trigblocks.Block]]:
+    """The blocks of `wanted` graphs (with the file's prefix lines) in the file `name`
+    beside the published store, if it is the very file the store was loaded from."""
+    path = previous.resolve().parent / name
+    sha = before.get("sha256", {}).get(name)
+    if not path.is_file() or sha is None or _sha256(path) != sha:
+        return {}
+    prefixes = trigblocks.prefix_lines(path)
+    try:
+        return {b.iri: (prefixes, b) for b in trigblocks.blocks(path) if b.iri in wanted}
+    except trigblocks.LayoutError:
+        return {}
+
+
+def _patch(store: Any, old: tuple[bytes, trigblocks.Block], new: trigblocks.Block,
+           prefixes: bytes) -> bool:
+    """Turn graph `old` into `new` in `store` by statements: the quads of the subjects'
+    statements only in the old block are removed, those only in the new one added (each
+    triple is written once per graph, in one statement, so the others are untouched).
+    False, with nothing done, when a changed statement has a blank node (the store names
+    blank nodes afresh, so they cannot be matched)."""
+    import pyoxigraph as ox
+
+    old_prefixes, old_block = old
+    before, after = _statements(old_block.text), _statements(new.text)
+    kept_before, kept_after = set(before), set(after)
+    removed = [s for s in before if s not in kept_after]
+    added = [s for s in after if s not in kept_before]
+    if any(b"_:" in s for s in (*removed, *added)):
+        return False
+    head = old_block.text[:old_block.text.index(b"\n") + 1]
+    for quad in ox.parse(old_prefixes + head + b"".join(removed) + b"}\n",
+                         format=ox.RdfFormat.TRIG, lenient=True):
+        store.remove(quad)
+    if added:
+        head = new.text[:new.text.index(b"\n") + 1]
+        store.extend(ox.parse(prefixes + head + b"".join(added) + b"}\n",
+                              format=ox.RdfFormat.TRIG, lenient=True))
+    return True
+
+
+def _statements(block: bytes) -> list[bytes]:
+    """A block's statements: each from a line indented once (the subject) to the next."""
+    found: list[bytes] = []
+    for line in block.splitlines(keepends=True)[1:-1]:
+        if line[1:2] != b"\t" or not found:
+            found.append(line)
+        else:
+            found[-1] += line
+    return found
+
+
+def _bulk_load(store: Any, path: Path, chunk: bytes | None) -> None:
+    """Load `chunk` (a piece of `path`), or `path` whole when None."""
+    import pyoxigraph as ox
+
+    try:
+        if chunk is None:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG, lenient=True)
+        else:
+            store.bulk_load(chunk, format=ox.RdfFormat.TRIG, lenient=True)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise ServeError(f"{path}: cannot load the graph into the store: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _new_store(target: Path, start: Path | None = None) -> Iterator[Any]:
+    """An open store in a temporary folder beside `target` (a clone of the closed store
+    `start` if given), renamed into place once the block ends without error (a failed
+    load leaves the last good store)."""
     import pyoxigraph as ox
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
+        if start is not None:
+            clone(start, tmp)
         store = ox.Store(str(tmp))
-        for path in paths:
-            try:
-                store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-            except (SyntaxError, ValueError, OSError) as exc:
-                raise ServeError(f"{path}: cannot load the graph into the store: {exc}"
-                                 ) from exc
+        yield store
         store.flush()
         del store
         gc.collect()  # the RocksDB handle closes when the Store object goes
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            target.rename(old)
-        tmp.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        (tmp / STAMP_FILE).unlink(missing_ok=True)
+        _swap(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _replace(target: Path, previous: Path) -> None:
+    """`target` becomes a clone of the closed store `previous`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        clone(previous, tmp)
+        _swap(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap(tmp: Path, target: Path) -> None:
+    """Rename the finished store `tmp` to `target`, replacing what was there."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+    tmp.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def clone(store: Path, into: Path) -> None:
+    """Copy the closed store `store` into the empty folder `into`: its table files (.sst,
+    never written again once made) hard-linked when on the same file system, the rest
+    (manifest, options, logs, which RocksDB rewrites) copied."""
+    for item in store.iterdir():
+        if not item.is_file():
+            continue
+        if item.suffix == ".sst":
+            try:
+                os.link(item, into / item.name)
+                continue
+            except OSError:  # another file system, or no hard links: copy
+                pass
+        shutil.copy2(item, into / item.name)
 
 
 def build_store(location: Path) -> Path:

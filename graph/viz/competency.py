@@ -304,9 +304,11 @@ def pack_tables(outdir: Path, data: GraphData, link: Callable[[str], str]) -> li
                                      else len(PACK_ORDER), q.name))
     if not runnable:
         return []
-    from graph.store import open_dataset
+    from oxrdflib import OxigraphStore
+    from rdflib import Dataset
 
-    ds = open_dataset(outdir)
+    del outdir  # the pack reads the store the site was drawn from (no second load)
+    ds = Dataset(store=OxigraphStore(store=data.store), default_union=True)
     tables = []
     for q in runnable:
         try:

@@ -7,7 +7,11 @@ engine (PITFALLS.md). Nothing here writes files or knows about HTML.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,12 +222,39 @@ def _opt(term: object) -> str | None:
     return _value(term) if term is not None else None
 
 
-def open_store(outdir: Path) -> ox.Store:
-    """graph.trig, and inferred.trig when it is up to date (as graph.store does)."""
+@contextmanager
+def open_store(outdir: Path) -> Iterator[ox.Store]:
+    """graph.trig, and inferred.trig when it is up to date (as graph.store does), in an
+    on-disk Oxigraph store opened read-only: the build's serve store when it holds exactly
+    those files (no second load: at 1,000 documents an in-memory load took 1 GB), else one
+    made for the occasion in a temporary folder beside them (the same kind of store, so
+    queries without a total order give their rows in the same order either way)."""
+    from graph.serve.store import current_store, prepare_store
+
+    prepared = current_store(outdir)
+    if prepared is not None:
+        try:
+            yield ox.Store.read_only(str(prepared))
+            return
+        except OSError:
+            pass  # locked or damaged: make one
+    tmp = Path(tempfile.mkdtemp(prefix=".site-store-", dir=outdir))
+    try:
+        made = prepare_store(outdir, location=tmp / "oxigraph")
+        store = ox.Store.read_only(str(made))
+        yield store
+        del store
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load(outdir: Path) -> GraphData:
+    """The build in `outdir` as plain data, over an in-memory store (for callers that keep
+    the data after the call; the site reads through `open_store`)."""
     store = ox.Store()
     for path in source_files(outdir):
         store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-    return store
+    return load_store(store)
 
 
 def source_files(outdir: Path) -> list[Path]:
@@ -237,9 +268,6 @@ def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
     return result
 
 
-def load(outdir: Path) -> GraphData:
-    """Read `outdir/graph.trig` into plain data: every shown node with its quotes."""
-    return load_store(open_store(outdir))
 
 
 def load_store(store: ox.Store) -> GraphData:
@@ -257,7 +285,7 @@ def load_store(store: ox.Store) -> GraphData:
     _mentions(store, nodes, documents)
     for node in nodes.values():
         node.label = labels.get(node.id) or _made_label(node, labels, nodes)
-        node.props.sort(key=lambda p: (p[1], p[2]))
+        node.props.sort(key=lambda p: (p[1], p[2], p[0]))
     data = GraphData(nodes, edges, documents, labels, _class_counts(store),
                      _graph_sizes(store), _build(store, labels), store)
     return data
@@ -457,16 +485,23 @@ def _page(term: object) -> int | None:
     return int(_value(term)) if term is not None else None
 
 
+def _one_each(rows: Iterable[ox.QuerySolution], *names: str) -> list[ox.QuerySolution]:
+    """One row for each value of the variables `names`: the least by every value, so the
+    choice (among a claim's two places, say) does not depend on the store's row order."""
+    best: dict[tuple[str, ...], tuple[tuple[str, ...], ox.QuerySolution]] = {}
+    for row in rows:
+        key = tuple(_value(row[name]) for name in names)
+        rank = tuple(_value(value) if value is not None else "" for value in row)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, row)
+    return [best[key][1] for key in sorted(best)]
+
+
 def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
-    seen: set[tuple[str, str]] = set()
-    for r in _rows(store, Q_CLAIMS):
+    for r in _one_each(_rows(store, Q_CLAIMS), "node", "claim"):
         node = nodes.get(_value(r["node"]))
         if node is None:
             continue
-        claim = _value(r["claim"])
-        if (node.id, claim) in seen:
-            continue
-        seen.add((node.id, claim))
         doc = _value(r["doc"])
         words, value = _opt(r["words"]), _opt(r["value"])
         low, high = _opt(r["min"]), _opt(r["max"])
@@ -485,13 +520,11 @@ def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
 
 
 def _mentions(store: ox.Store, nodes: dict[str, Node], documents: dict[str, Document]) -> None:
-    seen: set[tuple[str, str]] = set()
-    for r in _rows(store, Q_MENTIONS):
+    for r in _one_each(_rows(store, Q_MENTIONS), "entity", "mention"):
         node = nodes.get(_value(r["entity"]))
         mention = _value(r["mention"])
-        if node is None or (node.id, mention) in seen:
+        if node is None:
             continue
-        seen.add((node.id, mention))
         doc = _value(r["doc"])
         start, end = int(_value(r["start"])), int(_value(r["end"]))
         text = documents[doc].text if doc in documents else ""

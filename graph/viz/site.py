@@ -34,8 +34,8 @@ import jinja2
 from markupsafe import Markup
 
 from graph.counts import asserted_triples, count_store
-from graph.viz import competency, search
-from graph.viz.data import GraphData, load
+from graph.viz import competency, search, sitecache
+from graph.viz.data import GraphData, load_store, open_store, source_files
 from graph.viz.details import doc_path
 from graph.viz.explorer import TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
@@ -358,18 +358,27 @@ def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | 
     return {"table": table, "rows": table.rows[:rows], "total": total}
 
 
-def build_site(outdir: Path, endpoint: str | None = None) -> SiteResult:
+def build_site(outdir: Path, endpoint: str | None = None,
+               previous: Path | None = None) -> SiteResult:
     """Write `outdir/site/` from the build in `outdir` (atomically: a failure keeps the old
     site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
-    a path relative to the site root; the header of every page links to it."""
+    a path relative to the site root; the header of every page links to it. `previous`: the
+    published build's site, linked instead of drawn again when it was drawn from the same
+    inputs (graph/viz/sitecache.py)."""
     started = time.perf_counter()
     outdir = Path(outdir)
-    data: GraphData = load(outdir)
     final = outdir / "site"
+    key = sitecache.site_key(outdir, endpoint, source_files(outdir))
     tmp = Path(tempfile.mkdtemp(prefix=".site-", suffix=".tmp", dir=outdir))
     try:
-        writer = SiteWriter(data, outdir, tmp, endpoint)
-        result = writer.build()
+        if previous is not None and sitecache.reusable(previous, key):
+            sitecache.link_tree(previous, tmp)
+            result = SiteResult(tmp, pages=_manifest_pages(tmp))
+        else:
+            with open_store(outdir) as store:
+                data: GraphData = load_store(store)
+                result = SiteWriter(data, outdir, tmp, endpoint).build()
+            (tmp / sitecache.STAMP).write_text(key + "\n", encoding="utf-8")
         _swap(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -380,6 +389,11 @@ def build_site(outdir: Path, endpoint: str | None = None) -> SiteResult:
     result.bytes = sum(p.stat().st_size for p in files)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _manifest_pages(site: Path) -> list[PageInfo]:
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    return [PageInfo(**page) for page in manifest["pages"]]
 
 
 def _swap(new: Path, final: Path) -> None:
