@@ -5,7 +5,6 @@ fall back to pySHACL. (The 1,000-document comparison is bench/shacl_native.py.)"
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from graph import shaclnative
 from graph.ontology import load_shapes_graph
 from graph.reasoning import reason
 from graph.validation import JSON_FILE, TEXT_FILE, ValidationReport, validate
+from build_support import copy_build
 
 # Fresh, invented nodes: none of them is in any corpus.
 DAMAGE = """
@@ -114,14 +114,6 @@ COMPONENTS = {"NodeKind", "MinCount", "MaxCount", "Datatype", "Class", "In", "Mi
               "QualifiedMinCount", "QualifiedMaxCount"}
 
 
-def _copy_build(src: Path, dst: Path) -> Path:
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in ("graph.trig", "inferred.trig"):
-        if (src / name).exists():
-            shutil.copy2(src / name, dst / name)
-    return dst
-
-
 def _both(out: Path) -> tuple[ValidationReport, dict[str, Any]]:
     """The native report (checked to be native) and pySHACL's on the whole union."""
     native = validate(out, write=False, cached=False, engine="native")
@@ -133,14 +125,14 @@ def _both(out: Path) -> tuple[ValidationReport, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def reasoned_sample(sample_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = _copy_build(sample_build, tmp_path_factory.mktemp("native-sample"))
+    out = copy_build(sample_build, tmp_path_factory.mktemp("native-sample"))
     reason(out, owl=True)
     return out
 
 
 @pytest.fixture(scope="module")
 def damaged(reasoned_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = _copy_build(reasoned_sample, tmp_path_factory.mktemp("native-damaged"))
+    out = copy_build(reasoned_sample, tmp_path_factory.mktemp("native-damaged"))
     with (out / "graph.trig").open("a", encoding="utf-8") as handle:
         handle.write(DAMAGE)
     return out
@@ -156,7 +148,7 @@ def test_native_report_equals_pyshacl_on_the_sample(reasoned_sample: Path) -> No
 @pytest.mark.slow
 def test_native_report_equals_pyshacl_on_the_dev_set(dev_build: Path,
                                                      tmp_path: Path) -> None:
-    out = _copy_build(dev_build, tmp_path / "dev")
+    out = copy_build(dev_build, tmp_path / "dev")
     reason(out, owl=True)
     native, reference = _both(out)
     assert native.as_dict() == reference
@@ -186,8 +178,8 @@ def test_every_component_fires_and_native_equals_pyshacl(damaged: Path) -> None:
 
 @pytest.mark.slow
 def test_written_reports_are_byte_identical(damaged: Path, tmp_path: Path) -> None:
-    native_dir = _copy_build(damaged, tmp_path / "native")
-    reference_dir = _copy_build(damaged, tmp_path / "pyshacl")
+    native_dir = copy_build(damaged, tmp_path / "native")
+    reference_dir = copy_build(damaged, tmp_path / "pyshacl")
     validate(native_dir, engine="native")
     validate(reference_dir, engine="pyshacl")
     for name in (TEXT_FILE, JSON_FILE):
@@ -237,7 +229,7 @@ def test_literals_rdflib_tells_apart_fall_back(damaged: Path, tmp_path: Path, ob
                                                expected_value: str) -> None:
     """A capitalised language tag or an explicit xsd:string: pyoxigraph's terms would not
     give rdflib's report, so pySHACL runs, and the report is pySHACL's."""
-    out = _copy_build(damaged, tmp_path / "rdflib-only")
+    out = copy_build(damaged, tmp_path / "rdflib-only")
     claim = "https://w3id.org/refoulement-kg/id/test/claim9"
     with (out / "graph.trig").open("a", encoding="utf-8") as handle:
         handle.write("\n<https://w3id.org/refoulement-kg/id/graph/doc/test-literals> {\n"
@@ -267,7 +259,7 @@ def test_engine_choice_reads_the_environment(monkeypatch: pytest.MonkeyPatch) ->
 @pytest.mark.slow
 def test_an_unchanged_build_reads_the_cached_report(damaged: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    out = _copy_build(damaged, tmp_path / "cached")
+    out = copy_build(damaged, tmp_path / "cached")
     first = validate(out, engine="native")
     written = (out / JSON_FILE).read_bytes()
 

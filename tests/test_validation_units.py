@@ -5,7 +5,6 @@ whose content or context changed."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 
 from graph.reasoning import reason
 from graph.validation import JSON_FILE, TEXT_FILE, validate
+from build_support import copy_build
 
 RKG = "https://w3id.org/refoulement-kg/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -28,14 +28,6 @@ def _pyshacl_units(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RKG_SHACL_ENGINE", "pyshacl")
 
 
-def _copy_build(src: Path, dst: Path) -> Path:
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in ("graph.trig", "inferred.trig"):
-        if (src / name).exists():
-            shutil.copy2(src / name, dst / name)
-    return dst
-
-
 def _same_as_whole(out: Path) -> dict[str, Any]:
     whole = validate(out, write=False, cached=False)
     fresh = validate(out)
@@ -48,7 +40,7 @@ def _same_as_whole(out: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def reasoned_sample(sample_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = _copy_build(sample_build, tmp_path_factory.mktemp("units-sample"))
+    out = copy_build(sample_build, tmp_path_factory.mktemp("units-sample"))
     reason(out, owl=True)
     return out
 
@@ -93,7 +85,7 @@ def _damage(out: Path) -> None:
 
 def test_validation_units_equal_whole_graph_when_violations_cross_graphs(
         reasoned_sample: Path, tmp_path: Path) -> None:
-    out = _copy_build(reasoned_sample, tmp_path)
+    out = copy_build(reasoned_sample, tmp_path)
     _damage(out)
     (out / "inferred.trig").touch()  # still up to date for the (rewritten) graph.trig
     report = _same_as_whole(out)
@@ -104,7 +96,7 @@ def test_validation_units_equal_whole_graph_when_violations_cross_graphs(
 
 def test_validation_units_revalidate_only_what_changed(reasoned_sample: Path,
                                                        tmp_path: Path) -> None:
-    out = _copy_build(reasoned_sample, tmp_path)
+    out = copy_build(reasoned_sample, tmp_path)
     first = validate(out)
     text, data = (out / TEXT_FILE).read_bytes(), (out / JSON_FILE).read_bytes()
     extra = "https://w3id.org/refoulement-kg/id/count/extra"
@@ -116,7 +108,7 @@ def test_validation_units_revalidate_only_what_changed(reasoned_sample: Path,
     assert second.graphs in (first.graphs, first.graphs + 1) and second.graphs_validated == 1
     assert second.as_dict() == validate(out, write=False, cached=False).as_dict()
     assert any(r.focus == extra for r in second.results)
-    validate(_copy_build(reasoned_sample, out))  # back to the first content: all cached
+    validate(copy_build(reasoned_sample, out))  # back to the first content: all cached
     assert (out / TEXT_FILE).read_bytes() == text and (out / JSON_FILE).read_bytes() == data
 
 
