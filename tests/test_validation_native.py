@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from build_support import copy_build
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
@@ -16,7 +17,6 @@ from graph import shaclnative
 from graph.ontology import load_shapes_graph
 from graph.reasoning import reason
 from graph.validation import JSON_FILE, TEXT_FILE, ValidationReport, validate
-from build_support import copy_build
 
 # Fresh, invented nodes: none of them is in any corpus.
 DAMAGE = """

@@ -10,10 +10,10 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from build_support import copy_build
 
 from graph.reasoning import reason
 from graph.validation import JSON_FILE, TEXT_FILE, validate
-from build_support import copy_build
 
 RKG = "https://w3id.org/refoulement-kg/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
