@@ -1,7 +1,7 @@
 """The native SHACL validator (graph/shaclnative.py) gives pySHACL's report: on the sample
 build, on the development set, and on a build damaged so that every constraint component of
 ontology/shapes.ttl fires; shapes outside its subset, and values it cannot report exactly,
-fall back to pySHACL. (The 1,000-document comparison is bench/shacl_native.py.)"""
+fall back to pySHACL. (The 1,000-document comparison is bench/shacl.py.)"""
 
 from __future__ import annotations
 
