@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from graph.counts import asserted_triples, count_store
 from graph.viz import competency, search, sitecache
-from graph.viz.data import GraphData, load_store, open_store, source_files
+from graph.viz.data import GraphData, Node, Quote, load_store, open_store, source_files
 from graph.viz.details import doc_path
 from graph.viz.explorer import TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
@@ -143,6 +143,7 @@ class SiteWriter:
         self.slugs, self.pages = assign(data, self.shown)
         self.explorer = Explorer(data, self.views.whole, self.slugs, self.pages)
         self.facts = PageFacts(data, self.shown, self.pages)
+        self._by_doc = quotes_by_doc(data)
         self.result = SiteResult(target)
 
     # -- writing ---------------------------------------------------------------------------
@@ -263,13 +264,11 @@ class SiteWriter:
         doc = self.data.documents[iri]
         marks: list[tuple[int, int, str, str]] = []
         facts = []
-        for node in self.data.nodes.values():
-            claims = [q for q in node.claims if q.doc == iri]
+        for node, claims, mentions in self._by_doc.get(iri, []):
             for quote in claims:
                 marks.append((quote.start, quote.end, "fact", quote.mention))
-            for quote in node.mentions:
-                if quote.doc == iri:
-                    marks.append((quote.start, quote.end, "entity", quote.mention))
+            for quote in mentions:
+                marks.append((quote.start, quote.end, "entity", quote.mention))
             if claims and node.id in self.slugs:
                 href = self.pages.get(node.id)
                 facts.append((min(q.start for q in claims), node.label,
@@ -349,6 +348,22 @@ class SiteWriter:
                 "documents": Cut.of([(d.date or "", d.title, self.pages.get(d.id) or
                                       doc_path(data, d.id), d.publisher) for d in docs], 10),
                 "validation": summary_line, "groups": GROUPS}
+
+
+def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
+    """document IRI -> (node, its claims from it, its mentions in it) for every node quoted
+    in it: built once, so a document's page does not scan every node of the graph."""
+    out: dict[str, list[tuple[Node, list[Quote], list[Quote]]]] = {}
+    for node in data.nodes.values():
+        claims: dict[str, list[Quote]] = {}
+        mentions: dict[str, list[Quote]] = {}
+        for quote in node.claims:
+            claims.setdefault(quote.doc, []).append(quote)
+        for quote in node.mentions:
+            mentions.setdefault(quote.doc, []).append(quote)
+        for doc in sorted(claims.keys() | mentions.keys()):
+            out.setdefault(doc, []).append((node, claims.get(doc, []), mentions.get(doc, [])))
+    return out
 
 
 def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | None:
