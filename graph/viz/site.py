@@ -77,6 +77,7 @@ class SiteResult:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    reused: int = 0  # files linked from the published site (same bytes)
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}
@@ -85,6 +86,8 @@ class SiteResult:
         largest = max(self.pages, key=lambda p: p.bytes, default=None)
         lines = [f"Wrote {self.site}/index.html: {self.files} files, "
                  f"{self.bytes / 1e6:.1f} MB, in {self.seconds:.1f} s.",
+                 *([f"  {self.reused} files unchanged, linked from the published site"]
+                   if self.reused else []),
                  "  pages: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))]
         if largest is not None:
             lines.append(f"  largest page: {largest.path} ({largest.bytes / 1e3:.0f} KB)")
@@ -132,8 +135,10 @@ def environment() -> jinja2.Environment:
 
 class SiteWriter:
     def __init__(self, data: GraphData, outdir: Path, target: Path,
-                 endpoint: str | None = None) -> None:
+                 endpoint: str | None = None, previous: Path | None = None) -> None:
         self.data = data
+        self.previous = previous  # the published site: files with the same bytes are linked
+        self._folders: set[Path] = set()
         self.endpoint = endpoint
         self.outdir = outdir
         self.target = target
@@ -157,8 +162,14 @@ class SiteWriter:
 
     def _save(self, path: str, text: str) -> None:
         out = self.target / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        if out.parent not in self._folders:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(out.parent)
+        data = text.encode("utf-8")
+        if self.previous is not None and _link_same(self.previous / path, out, data):
+            self.result.reused += 1
+            return
+        out.write_bytes(data)
 
     def link(self, iri: str) -> str:
         return self.pages.get(iri, "")
@@ -350,6 +361,19 @@ class SiteWriter:
                 "validation": summary_line, "groups": GROUPS}
 
 
+def _link_same(old: Path, new: Path, data: bytes) -> bool:
+    """Link `new` to the published file `old` when it holds exactly `data`: a rebuild writes
+    only the files whose bytes changed, and generations share the rest (sitecache.py: a
+    site's files are never written again once made)."""
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, new)
+    except OSError:
+        return False
+    return True
+
+
 def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
     """document IRI -> (node, its claims from it, its mentions in it) for every node quoted
     in it: built once, so a document's page does not scan every node of the graph."""
@@ -379,7 +403,8 @@ def build_site(outdir: Path, endpoint: str | None = None,
     site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
     a path relative to the site root; the header of every page links to it. `previous`: the
     published build's site, linked instead of drawn again when it was drawn from the same
-    inputs (graph/viz/sitecache.py)."""
+    inputs (graph/viz/sitecache.py); otherwise its files that come out with the same bytes
+    are linked, not written again."""
     started = time.perf_counter()
     outdir = Path(outdir)
     final = outdir / "site"
@@ -392,7 +417,7 @@ def build_site(outdir: Path, endpoint: str | None = None,
         else:
             with open_store(outdir) as store:
                 data: GraphData = load_store(store)
-                result = SiteWriter(data, outdir, tmp, endpoint).build()
+                result = SiteWriter(data, outdir, tmp, endpoint, previous).build()
             (tmp / sitecache.STAMP).write_text(key + "\n", encoding="utf-8")
         _swap(tmp, final)
     except BaseException:
