@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.viz import build_site
+from graph.viz.details import slugify
 from tests.conftest import CORPUS
 
 # (reasoning.txt and summary.txt say how long the stages took; identities.json keeps the
@@ -86,6 +87,14 @@ def test_rebuilds_equal_a_build_from_scratch(tmp_path: Path) -> None:
     output = _build(corpus, out)
     assert "every input unchanged" not in output
     assert _inodes(out / "site") != site
+    # the pages that came out the same are the published files, linked; the changed
+    # document's page was written anew
+    now = _inodes(out / "site")
+    assert any(now[name] == site.get(name) for name in now if name.endswith(".html"))
+    assert "files unchanged, linked from the published site" in output
+    changed = next(name for name in now if name.startswith("docs/")
+                   and name[5:-5] == slugify(documents[0].name))
+    assert now[changed] != site[changed]
     fresh = tmp_path / "fresh"
     _build(corpus, fresh)
     _same_outputs(out, fresh)

@@ -488,13 +488,22 @@ def _page(term: object) -> int | None:
 def _one_each(rows: Iterable[ox.QuerySolution], *names: str) -> list[ox.QuerySolution]:
     """One row for each value of the variables `names`: the least by every value, so the
     choice (among a claim's two places, say) does not depend on the store's row order."""
-    best: dict[tuple[str, ...], tuple[tuple[str, ...], ox.QuerySolution]] = {}
+    first: dict[tuple[str, ...], ox.QuerySolution] = {}
+    more: dict[tuple[str, ...], list[ox.QuerySolution]] = {}
     for row in rows:
         key = tuple(_value(row[name]) for name in names)
-        rank = tuple(_value(value) if value is not None else "" for value in row)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, row)
-    return [best[key][1] for key in sorted(best)]
+        if key in first:
+            more.setdefault(key, [first[key]]).append(row)
+        else:
+            first[key] = row
+    # ranks only where there is a choice (few keys): min keeps the first of equal ranks
+    for key, group in more.items():
+        first[key] = min(group, key=_rank)
+    return [first[key] for key in sorted(first)]
+
+
+def _rank(row: ox.QuerySolution) -> tuple[str, ...]:
+    return tuple(_value(value) if value is not None else "" for value in row)
 
 
 def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:

@@ -67,6 +67,15 @@ class PageFacts:
                     self.incoming[target].append((pred, node.id))
         self.within = self._containment()
         self.disputes = disputes(data.store)
+        # built once: the pages of places, treaties and returns filter these, not every node
+        self.returns = sorted((n.id for n in data.nodes.values()
+                               if n.group == "forced-return" and n.id in self.shown),
+                              key=lambda i: (data.nodes[i].date or "", i), reverse=True)
+        self.harms_by_doc: dict[str, set[str]] = defaultdict(set)
+        for n in data.nodes.values():
+            if n.group == "harm":
+                for q in n.claims:
+                    self.harms_by_doc[q.doc].add(n.id)
 
     def _containment(self) -> dict[str, set[str]]:
         """place -> every place located in it (transitively), itself included."""
@@ -153,9 +162,7 @@ class PageFacts:
                 "by": perps, "sources": str(len({q.doc for q in event.claims}))}
 
     def _returns(self, test: Any) -> list[str]:
-        found = [n.id for n in self.data.nodes.values()
-                 if n.group == "forced-return" and n.id in self.shown and test(n)]
-        return sorted(found, key=lambda i: (self.data.nodes[i].date or "", i), reverse=True)
+        return [i for i in self.returns if test(self.data.nodes[i])]
 
     def _extra_place(self, node: Node, root: str) -> dict[str, Any]:
         inside = self.within.get(node.id, {node.id})
@@ -221,8 +228,7 @@ class PageFacts:
 
     def _extra_forced_return(self, node: Node, root: str) -> dict[str, Any]:
         docs = {q.doc for q in node.claims}
-        harms = sorted({n.id for n in self.data.nodes.values() if n.group == "harm"
-                        and any(q.doc in docs for q in n.claims)})
+        harms = sorted({h for doc in docs for h in self.harms_by_doc.get(doc, ())})
         return {"harms": Cut.of([self.link(h, root) for h in harms]),
                 "disagreements": self._disagreements(node, root)}
 

@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from graph.counts import asserted_triples, count_store
 from graph.viz import competency, search, sitecache
-from graph.viz.data import GraphData, load_store, open_store, source_files
+from graph.viz.data import GraphData, Node, Quote, load_store, open_store, source_files
 from graph.viz.details import doc_path
 from graph.viz.explorer import TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
@@ -77,6 +77,7 @@ class SiteResult:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    reused: int = 0  # files linked from the published site (same bytes)
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}
@@ -85,6 +86,8 @@ class SiteResult:
         largest = max(self.pages, key=lambda p: p.bytes, default=None)
         lines = [f"Wrote {self.site}/index.html: {self.files} files, "
                  f"{self.bytes / 1e6:.1f} MB, in {self.seconds:.1f} s.",
+                 *([f"  {self.reused} files unchanged, linked from the published site"]
+                   if self.reused else []),
                  "  pages: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))]
         if largest is not None:
             lines.append(f"  largest page: {largest.path} ({largest.bytes / 1e3:.0f} KB)")
@@ -132,8 +135,10 @@ def environment() -> jinja2.Environment:
 
 class SiteWriter:
     def __init__(self, data: GraphData, outdir: Path, target: Path,
-                 endpoint: str | None = None) -> None:
+                 endpoint: str | None = None, previous: Path | None = None) -> None:
         self.data = data
+        self.previous = previous  # the published site: files with the same bytes are linked
+        self._folders: set[Path] = set()
         self.endpoint = endpoint
         self.outdir = outdir
         self.target = target
@@ -143,6 +148,7 @@ class SiteWriter:
         self.slugs, self.pages = assign(data, self.shown)
         self.explorer = Explorer(data, self.views.whole, self.slugs, self.pages)
         self.facts = PageFacts(data, self.shown, self.pages)
+        self._by_doc = quotes_by_doc(data)
         self.result = SiteResult(target)
 
     # -- writing ---------------------------------------------------------------------------
@@ -156,8 +162,14 @@ class SiteWriter:
 
     def _save(self, path: str, text: str) -> None:
         out = self.target / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        if out.parent not in self._folders:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(out.parent)
+        data = text.encode("utf-8")
+        if self.previous is not None and _link_same(self.previous / path, out, data):
+            self.result.reused += 1
+            return
+        out.write_bytes(data)
 
     def link(self, iri: str) -> str:
         return self.pages.get(iri, "")
@@ -263,13 +275,11 @@ class SiteWriter:
         doc = self.data.documents[iri]
         marks: list[tuple[int, int, str, str]] = []
         facts = []
-        for node in self.data.nodes.values():
-            claims = [q for q in node.claims if q.doc == iri]
+        for node, claims, mentions in self._by_doc.get(iri, []):
             for quote in claims:
                 marks.append((quote.start, quote.end, "fact", quote.mention))
-            for quote in node.mentions:
-                if quote.doc == iri:
-                    marks.append((quote.start, quote.end, "entity", quote.mention))
+            for quote in mentions:
+                marks.append((quote.start, quote.end, "entity", quote.mention))
             if claims and node.id in self.slugs:
                 href = self.pages.get(node.id)
                 facts.append((min(q.start for q in claims), node.label,
@@ -351,6 +361,35 @@ class SiteWriter:
                 "validation": summary_line, "groups": GROUPS}
 
 
+def _link_same(old: Path, new: Path, data: bytes) -> bool:
+    """Link `new` to the published file `old` when it holds exactly `data`: a rebuild writes
+    only the files whose bytes changed, and generations share the rest (sitecache.py: a
+    site's files are never written again once made)."""
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, new)
+    except OSError:
+        return False
+    return True
+
+
+def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
+    """document IRI -> (node, its claims from it, its mentions in it) for every node quoted
+    in it: built once, so a document's page does not scan every node of the graph."""
+    out: dict[str, list[tuple[Node, list[Quote], list[Quote]]]] = {}
+    for node in data.nodes.values():
+        claims: dict[str, list[Quote]] = {}
+        mentions: dict[str, list[Quote]] = {}
+        for quote in node.claims:
+            claims.setdefault(quote.doc, []).append(quote)
+        for quote in node.mentions:
+            mentions.setdefault(quote.doc, []).append(quote)
+        for doc in sorted(claims.keys() | mentions.keys()):
+            out.setdefault(doc, []).append((node, claims.get(doc, []), mentions.get(doc, [])))
+    return out
+
+
 def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | None:
     if table is None:
         return None
@@ -364,7 +403,8 @@ def build_site(outdir: Path, endpoint: str | None = None,
     site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
     a path relative to the site root; the header of every page links to it. `previous`: the
     published build's site, linked instead of drawn again when it was drawn from the same
-    inputs (graph/viz/sitecache.py)."""
+    inputs (graph/viz/sitecache.py); otherwise its files that come out with the same bytes
+    are linked, not written again."""
     started = time.perf_counter()
     outdir = Path(outdir)
     final = outdir / "site"
@@ -377,7 +417,7 @@ def build_site(outdir: Path, endpoint: str | None = None,
         else:
             with open_store(outdir) as store:
                 data: GraphData = load_store(store)
-                result = SiteWriter(data, outdir, tmp, endpoint).build()
+                result = SiteWriter(data, outdir, tmp, endpoint, previous).build()
             (tmp / sitecache.STAMP).write_text(key + "\n", encoding="utf-8")
         _swap(tmp, final)
     except BaseException:
