@@ -145,7 +145,11 @@ class _Linker:
             if profiles[a].docs & profiles[b].docs:
                 continue
             why = compare(profiles[a], profiles[b])
-            if why.compatible and ANCHORS.intersection(why.agreed):
+            # a pair scoring further below the threshold than NEAR is neither linked nor
+            # listed for review; dropping it here keeps memory off the square of the
+            # reports on one day (at 10,000 documents most pairs are such)
+            if (why.compatible and why.score >= THRESHOLD - NEAR
+                    and ANCHORS.intersection(why.agreed)):
                 scored.append((why.score, a, b, why))
         scored.sort(key=lambda item: (-item[0], item[1], item[2]))
         parent = list(range(len(groups)))

@@ -42,24 +42,26 @@ class LinkStage:
     def write(self, out: Path) -> None:
         """identities.json and review.json, each written whole and renamed."""
         _write_json(out / RECORD_FILE, self.linked.identities.record)
-        _write_json(out / REVIEW_FILE, {"near_threshold": self.near_threshold(),
-                                        "stale_decisions": list(self.stale)})
+        _write_review(out / REVIEW_FILE, self.near_threshold(), self.stale)
 
-    def near_threshold(self) -> list[dict[str, object]]:
-        rows = []
+    def near_threshold(self) -> list[str]:
+        """The rows of review.json's "near_threshold" list, each as compact JSON (the rows
+        grow with the square of the reports on one day: at 10,000 documents, 230 MB of
+        JSON, which as dicts and one string took over a gigabyte)."""
+        keyed = []
         for c in self.linked.candidates:
             if abs(c.comparison.score - THRESHOLD) > NEAR and c.step != STEP_YEAR:
                 continue
             left, right = self.returns[c.left], self.returns[c.right]
-            rows.append({"linked": c.linked, "step": c.step,
-                         "score": round(c.comparison.score, 2),
-                         "agreed": list(c.comparison.agreed),
-                         "disagreed": list(c.comparison.disagreed),
-                         "left": self._mention(left), "right": self._mention(right)})
-        # links of a year-only report first: they rest on what the corpus does not hold
-        rows.sort(key=lambda r: (r["step"] != STEP_YEAR, abs(float(str(r["score"])) - THRESHOLD),
-                                 json.dumps(r)))
-        return rows
+            score = round(c.comparison.score, 2)
+            row = json.dumps({"linked": c.linked, "step": c.step, "score": score,
+                              "agreed": list(c.comparison.agreed),
+                              "disagreed": list(c.comparison.disagreed),
+                              "left": self._mention(left), "right": self._mention(right)})
+            # links of a year-only report first: they rest on what the corpus does not hold
+            keyed.append((c.step != STEP_YEAR, abs(score - THRESHOLD), row))
+        keyed.sort()
+        return [row for _year, _distance, row in keyed]
 
     def _mention(self, m: ForcedReturn) -> dict[str, str]:
         return {"file": self.file_names.get(m.evidence.doc_id, m.evidence.doc_id),
@@ -164,6 +166,29 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 def _write_json(path: Path, value: object) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                   encoding="utf-8")
+    tmp.write_text(_json_text(value), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _json_text(value: object) -> str:
+    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _write_review(path: Path, rows: Sequence[str], stale: Sequence[str]) -> None:
+    """review.json, row by row: the same bytes as `_write_json` of
+    {"near_threshold": [the rows, parsed], "stale_decisions": stale}, without the whole
+    text (or every row as a dict) in memory at once."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        if not rows:
+            f.write('{\n "near_threshold": [],\n')
+        else:
+            f.write('{\n "near_threshold": [\n')
+            for n, row in enumerate(rows):
+                # a row is two levels down: its lines indented by two more spaces
+                text = json.dumps(json.loads(row), indent=1, sort_keys=True, ensure_ascii=False)
+                f.write("  " + text.replace("\n", "\n  ") + (",\n" if n + 1 < len(rows) else "\n"))
+            f.write(" ],\n")
+        stale_text = json.dumps(list(stale), indent=1, ensure_ascii=False)
+        f.write(' "stale_decisions": ' + stale_text.replace("\n", "\n ") + "\n}\n")
     tmp.replace(path)
