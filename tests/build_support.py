@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 
-def copy_build(src: Path, dst: Path) -> Path:
-    """`dst` with copies of the build files validation reads (graph.trig, inferred.trig)."""
+def copy_build(src: Path, dst: Path,
+               names: Sequence[str] = ("graph.trig", "inferred.trig")) -> Path:
+    """`dst` with copies of the build files `names` that `src` has (by default what
+    validation reads; the site tests take graph.trig and build.json). Timestamps are kept,
+    so an inferred.trig stays newer than its graph.trig."""
     dst.mkdir(parents=True, exist_ok=True)
-    for name in ("graph.trig", "inferred.trig"):
+    for name in names:
         if (src / name).exists():
             shutil.copy2(src / name, dst / name)
     return dst

@@ -10,11 +10,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import build_support
 import pytest
 from click.testing import CliRunner
 
@@ -38,11 +38,7 @@ def script_payload(text: str) -> object:
 
 def copy_build(build: Path, dest: Path) -> Path:
     """A private copy of a build folder (the site is written inside it)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("graph.trig", "build.json"):
-        if (build / name).exists():
-            shutil.copyfile(build / name, dest / name)
-    return dest
+    return build_support.copy_build(build, dest, ("graph.trig", "build.json"))
 
 
 def hostile_corpus(folder: Path) -> Path:
