@@ -169,8 +169,8 @@ def test_return_events_restated_group_counted_by_its_apposition() -> None:
 
 
 def test_return_events_a_date_is_not_a_theme() -> None:
-    event = one("A source said China began repatriating North Koreans on Aug. 29, when some "
-                "were sent back.", "2016-10-02")
+    event = one("An aid worker said Chinese police started repatriating North Korean "
+                "escapees on Sept. 29, when several were handed over.", "2016-10-02")
     assert event.count is None or event.count.value != 29
 
 
@@ -226,8 +226,8 @@ def test_return_events_place_the_people_fled_from() -> None:
 
 
 def test_return_events_place_of_an_intention_is_not_the_events() -> None:
-    event = one("A North Korean logger who was getting ready to escape from a camp in "
-                "Amuria has been arrested and deported by the Russian authorities.")
+    event = one("A North Korean forestry worker who had planned to flee a work site in "
+                "Amuria was detained and deported by Russian officials.")
     assert event.places == ()
 
 

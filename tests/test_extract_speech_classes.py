@@ -79,8 +79,8 @@ def test_a_finding_of_crimes_by_a_state_condemns_that_state() -> None:
 
 
 def test_a_warning_that_help_amounts_to_complicity_is_a_condemnation() -> None:
-    text = (HEADLINE + "The Lakeview Shelter Network warned that the help of Laos to the "
-            "border police could amount to complicity in crimes against humanity.")
+    text = (HEADLINE + "The Lakeview Shelter Network warned that the aid Laos gives the "
+            "border guards might amount to complicity in crimes against humanity.")
     assert ("Lakeview Shelter Network", "Laos", "condemns") in acts(text)
 
 
