@@ -5,7 +5,9 @@ folder `out/.generations/gen-*`, then switches the symbolic link `out/current` t
 one atomic rename. The names users open (`out/graph.ttl`, `out/site/` ...) are fixed links
 through `current`, so a reader, a crash, a kill or a full disk at any moment sees either the
 last good build complete or the new one complete, never a mix; the next build removes what
-a stopped one left. The cache (`out/.cache`) is shared by the generations.
+a stopped one left. The cache (`out/.cache`) is shared by the generations, and so is the
+shelf of sites (`out/.sites/<key>/`, graph/viz/sitecache.py): a generation's `site` is a
+link into it, and a shelved site no generation links to is removed with the generations.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from pathlib import Path
 
 from graph.errors import EnvironmentProblem
 
-__all__ = ["CURRENT", "OUTPUTS", "Pin", "building", "generation_of", "new_generation",
+__all__ = ["CURRENT", "OUTPUTS", "SITES", "Pin", "building", "generation_of", "new_generation",
            "publish", "remove_unpinned", "umask"]
 
 LOCK = ".lock"
 
 GENERATIONS = ".generations"
+SITES = ".sites"  # the shelf of sites, by key
 CURRENT = "current"
 # Every output of a build, as users and the other commands open it: out/<name>.
 OUTPUTS = ("graph.ttl", "graph.trig", "build.json", "summary.txt", "identities.json",
@@ -72,6 +75,7 @@ def _sweep(out: Path) -> None:
         for old in (out / GENERATIONS).iterdir():
             if Path(GENERATIONS) / old.name != Path(current):
                 remove_unpinned(old)
+    _tidy_sites(out)
 
 
 def new_generation(out: Path) -> Path:
@@ -97,6 +101,25 @@ def publish(out: Path, generation: Path) -> None:
     for old in (out / GENERATIONS).iterdir():
         if old.name != generation.name:
             remove_unpinned(old)
+    _tidy_sites(out)
+
+
+def _tidy_sites(out: Path) -> None:
+    """Remove the shelved sites that no remaining generation links to (replaced ones, and
+    what a stopped build left on the shelf); a generation a server pins keeps its site."""
+    shelf = out / SITES
+    if not shelf.is_dir():
+        return
+    generations = out / GENERATIONS
+    kept = {(g / "site").resolve() for g in generations.iterdir()
+            if (g / "site").is_symlink()} if generations.is_dir() else set()
+    for entry in sorted(shelf.iterdir()):
+        if entry.resolve() in kept:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 class Pin:

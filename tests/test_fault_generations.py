@@ -196,8 +196,8 @@ KILL_POINTS: list[tuple[str, Signal]] = [
     ("HermiT running", child("java")),
     ("validation starting", said("SHACL validation")),
     ("validation units being cached", cached("validation")),
-    ("the site begun", work_folder(".site-*.tmp")),
-    ("the site half written", work_folder(".site-*.tmp", files=200)),
+    ("the site begun", work_folder(".sites/.site-*.tmp")),
+    ("the site half written", work_folder(".sites/.site-*.tmp", files=200)),
 ]
 
 
@@ -220,6 +220,8 @@ def test_fault_killed_full_disk_read_only(small_disk: Path, corpora: tuple[Path,
         pass
     assert len(list((out / ".generations").iterdir())) == 1
     assert not list((out / ".cache").glob("build-*"))
+    # the half-drawn sites are gone from the shelf; the published one stays
+    assert list((out / ".sites").iterdir()) == [(out / "site").resolve()]
     assert snapshot(out) == good
 
     # a full disk: fill what is left (the sweep above freed the killed builds' space, which
@@ -252,6 +254,7 @@ def test_fault_killed_full_disk_read_only(small_disk: Path, corpora: tuple[Path,
     assert snapshot(out) != good
     assert "laos.txt" in (out / "build.json").read_text(encoding="utf-8")
     assert len(list((out / ".generations").iterdir())) == 1
+    assert list((out / ".sites").iterdir()) == [(out / "site").resolve()]
     # what the killed builds left in the cache was swept away
     assert not list((out / ".cache").glob("build-*"))
     assert not [p for p in (out / ".cache").rglob(".*.tmp")]

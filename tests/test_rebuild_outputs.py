@@ -67,10 +67,14 @@ def test_rebuilds_equal_a_build_from_scratch(tmp_path: Path) -> None:
     out = tmp_path / "out"
     _build(corpus, out)
     site, store = _inodes(out / "site"), _inodes(out / "oxigraph")
+    shelved = (out / "site").resolve()
 
     output = _build(corpus, out)  # nothing changed
     assert "Reasoning: " in output
     assert _inodes(out / "site") == site  # the published files, linked
+    # ... as one link to the shelved site, which is the only one on the shelf
+    assert (out / "site").resolve() == shelved
+    assert list((out / ".sites").iterdir()) == [shelved]
     tables = {name: ino for name, ino in store.items() if name.endswith(".sst")}
     assert tables and all(_inodes(out / "oxigraph").get(n) == i for n, i in tables.items())
     # the first rebuild ran the graph stage (identities.json, one of its inputs, was new);
@@ -87,6 +91,8 @@ def test_rebuilds_equal_a_build_from_scratch(tmp_path: Path) -> None:
     output = _build(corpus, out)
     assert "every input unchanged" not in output
     assert _inodes(out / "site") != site
+    # the replaced site left the shelf with the generation that linked to it
+    assert not shelved.exists() and len(list((out / ".sites").iterdir())) == 1
     # the pages that came out the same are the published files, linked; the changed
     # document's page was written anew
     now = _inodes(out / "site")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from graph.errors import EnvironmentProblem, RkgError, environment_problem
-from graph.generations import building, new_generation, publish
+from graph.generations import SITES, building, new_generation, publish
 
 if TYPE_CHECKING:
     from graph.builder import BuildResult
@@ -231,5 +231,7 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
 
         say(f"Writing the offline site {out / 'site'}/ (--no-site skips it) ...")
         published = cache_dir.parent / "site" if cache_dir is not None else None
+        # a fresh generation's site is shelved under the output folder (graph/generations.py)
+        shelf = cache_dir.parent / SITES if cache_dir is not None else None
         yield build_site(out, previous=published if published and published.is_dir()
-                         else None).summary()
+                         else None, shelf=shelf).summary()

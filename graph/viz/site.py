@@ -398,37 +398,57 @@ def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | 
 
 
 def build_site(outdir: Path, endpoint: str | None = None,
-               previous: Path | None = None) -> SiteResult:
+               previous: Path | None = None, shelf: Path | None = None) -> SiteResult:
     """Write `outdir/site/` from the build in `outdir` (atomically: a failure keeps the old
     site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
     a path relative to the site root; the header of every page links to it. `previous`: the
     published build's site, linked instead of drawn again when it was drawn from the same
     inputs (graph/viz/sitecache.py); otherwise its files that come out with the same bytes
-    are linked, not written again."""
+    are linked, not written again. `shelf`: a folder keeping sites by their key (`rkg
+    build` passes out/.sites); `outdir/site`, which must not exist, is then a link to the
+    shelved site, drawn only when the shelf does not hold it."""
     started = time.perf_counter()
     outdir = Path(outdir)
     final = outdir / "site"
     key = sitecache.site_key(outdir, endpoint, source_files(outdir))
-    tmp = Path(tempfile.mkdtemp(prefix=".site-", suffix=".tmp", dir=outdir))
+    reused = 0
+    if shelf is not None:
+        site = sitecache.shelved(shelf, key)
+        if site is None:
+            shelf.mkdir(parents=True, exist_ok=True)
+            drawn, reused = _draw(outdir, endpoint, previous, key, into=shelf)
+            site = shelf / key
+            drawn.rename(site)
+        sitecache.link_to_shelf(site, final)
+    else:
+        drawn, reused = _draw(outdir, endpoint, previous, key, into=outdir)
+        _swap(drawn, final)
+    result = SiteResult(final, pages=_manifest_pages(final), reused=reused)
+    result.files, result.bytes = sitecache.counts(final) or (0, 0)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
+          into: Path) -> tuple[Path, int]:
+    """The site of the build in `outdir`, drawn (or linked from `previous` when its key is
+    this one) into a new folder under `into`, stamped; removed again on any failure. With
+    it, how many of its files are the published site's, linked (0 when all are)."""
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", suffix=".tmp", dir=into))
+    reused = 0
     try:
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
-            result = SiteResult(tmp, pages=_manifest_pages(tmp))
         else:
             with open_store(outdir) as store:
                 data: GraphData = load_store(store)
-                result = SiteWriter(data, outdir, tmp, endpoint, previous).build()
-            (tmp / sitecache.STAMP).write_text(key + "\n", encoding="utf-8")
-        _swap(tmp, final)
+                reused = SiteWriter(data, outdir, tmp, endpoint, previous).build().reused
+        sitecache.stamp(tmp, key)
+        os.chmod(tmp, 0o755)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    result.site = final
-    files = [p for p in final.rglob("*") if p.is_file()]
-    result.files = len(files)
-    result.bytes = sum(p.stat().st_size for p in files)
-    result.seconds = time.perf_counter() - started
-    return result
+    return tmp, reused
 
 
 def _manifest_pages(site: Path) -> list[PageInfo]:
@@ -437,7 +457,6 @@ def _manifest_pages(site: Path) -> list[PageInfo]:
 
 
 def _swap(new: Path, final: Path) -> None:
-    os.chmod(new, 0o755)
     if final.exists():
         old = final.with_name(f".site-old-{os.getpid()}")
         shutil.rmtree(old, ignore_errors=True)

@@ -8,6 +8,12 @@ records its key in `site/.rkg-source`; when the published site's key is the new 
 new generation's site is made of hard links to its files (a copy on another file system),
 which takes a fraction of a second instead of re-rendering thousands of pages. Any doubt
 (no key, another key, a file that cannot be linked) renders the site as before.
+
+`rkg build` goes further: it keeps each site it draws on a shelf (`out/.sites/<key>/`) and
+the generation's `site` is a relative symbolic link to it, so a rebuild whose site key is
+unchanged links one name instead of tens of thousands of files (a site of 1,000 documents
+has about 35,000), and removing the replaced generation no longer deletes them either.
+`graph.generations` owns the shelf and removes the sites no generation links to.
 """
 
 from __future__ import annotations
@@ -72,12 +78,45 @@ def _add_file(h: hashlib._Hash, path: Path) -> None:
 
 def reusable(previous: Path | None, key: str) -> bool:
     """Whether the site folder `previous` was drawn from inputs with this key."""
-    if previous is None or not (previous / STAMP).is_file():
-        return False
+    return previous is not None and _stamp(previous)[:1] == [key]
+
+
+def stamp(site: Path, key: str) -> tuple[int, int]:
+    """Write the site's key, with its number of files and their bytes (the stamp left out),
+    so that a site taken from the shelf is summarised without walking it."""
+    files = [p for p in site.rglob("*") if p.is_file() and p.name != STAMP]
+    counts = (len(files), sum(p.stat().st_size for p in files))
+    (site / STAMP).write_text(f"{key}\n{counts[0]} {counts[1]}\n", encoding="utf-8")
+    return counts
+
+
+def counts(site: Path) -> tuple[int, int] | None:
+    """The number of files and bytes that `stamp` recorded (None for an older stamp)."""
+    lines = _stamp(site)
+    numbers = lines[1].split() if len(lines) > 1 else []
+    if len(numbers) != 2 or not all(n.isdigit() for n in numbers):
+        return None
+    return int(numbers[0]), int(numbers[1])
+
+
+def _stamp(site: Path) -> list[str]:
     try:
-        return (previous / STAMP).read_text(encoding="utf-8").strip() == key
+        return (site / STAMP).read_text(encoding="utf-8").split("\n")
     except OSError:
-        return False
+        return []
+
+
+def shelved(shelf: Path, key: str) -> Path | None:
+    """The site drawn from inputs with this key, if the shelf holds it whole (a site is
+    put on the shelf by one rename once it is complete and stamped)."""
+    site = shelf / key
+    return site if reusable(site, key) and counts(site) is not None else None
+
+
+def link_to_shelf(site: Path, final: Path) -> None:
+    """`final` (which must not exist) becomes a relative symbolic link to the shelved
+    `site`, so the output folder can be moved whole."""
+    final.symlink_to(os.path.relpath(site, final.parent), target_is_directory=True)
 
 
 def link_tree(source: Path, target: Path) -> None:
