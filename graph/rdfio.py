@@ -82,6 +82,12 @@ def sorted_unique(quads: Iterable[tuple]) -> list[tuple]:
     return sorted(set(quads), key=_sort_key)
 
 
+def triple_sort_key(s: object, p: object, o: object) -> tuple[str, str, str]:
+    """The order `sorted_unique` gives the triples of one graph; two rdflib triples are
+    equal exactly when their keys are."""
+    return (_term_key(s), str(p), _term_key(o))
+
+
 def ox_quads(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
     for s, p, o, g in quads:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))

@@ -43,12 +43,20 @@ from rdflib.term import Node
 
 from graph import trigblocks
 from graph.errors import QueryError
-from graph.native import native_store
+from graph.native import from_ox, native_store
 from graph.ontology import HermitResult, load_ontology_graph, run_hermit
 from graph.owlfacts import reduce_facts
 from graph.owlmodule import relevant_signature
 from graph.query import QueryDef, load_query, rules_dir
-from graph.rdfio import atomic_writer, sorted_unique, write_text, write_trig
+from graph.rdfio import (
+    TURTLE_PREFIXES,
+    atomic_writer,
+    sorted_unique,
+    to_ox,
+    triple_sort_key,
+    write_text,
+    write_trig,
+)
 from graph.reasoncache import (
     HermitCache,
     Premises,
@@ -65,6 +73,8 @@ from graph.vocab import RKG, RKGD
 
 INFERRED_GRAPH = URIRef(f"{RKGD}graph/inferred")
 REGISTRY_GRAPH = URIRef(f"{RKGD}graph/registry")
+# the canonical tier's triples, when the dataset reasoned over does not hold them all
+Tier = Callable[[], Iterable[tuple[Node, Node, Node]]]
 CANONICAL_GRAPH = URIRef(f"{RKGD}graph/canonical")
 RULE_BASE = f"{RKGD}rule/"
 HERMIT_RULE = URIRef(f"{RULE_BASE}owl-hermit")
@@ -160,12 +170,15 @@ def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
         new_in_round = 0
         for rule, run in zip(rules, runs, strict=True):
             started = time.perf_counter()
+            fresh: list[Any] = []
             try:
-                fresh = [t for t in construct(rule.text) if t not in seen]
+                for triple in construct(rule.text):  # each once, in the order first given
+                    if triple not in seen:
+                        seen.add(triple)
+                        fresh.append(triple)
             except Exception as exc:  # engine errors name the rule
                 raise QueryError(f"{rule.source}: the rule failed: {type(exc).__name__}: "
                                  f"{exc}") from exc
-            seen.update(fresh)
             if store is not None:
                 store.extend(ox.Quad(t.subject, t.predicate, t.object, _OX_INFERRED)
                              for t in fresh)
@@ -183,19 +196,21 @@ def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
 _OX_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 
 
-def _native_rule(store: ox.Store) -> Callable[[str], list[Any]]:
+def _native_rule(store: ox.Store) -> Callable[[str], Iterable[Any]]:
     """A rule's triples straight from the pyoxigraph store under the Dataset (the union of
     its graphs as default graph, as the Dataset queries it): the same triples as through
-    rdflib, without turning each into rdflib terms and back (most of the rules' time)."""
-    def construct(text: str) -> list[Any]:
+    rdflib, without turning each into rdflib terms and back (most of the rules' time).
+    Read as they come (`apply_rules` keeps each once): at 10,000 documents one rule gives
+    half a million triples."""
+    def construct(text: str) -> Iterable[Any]:
         result = store.query(text, use_default_graph_as_union=True)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("a rule must be a CONSTRUCT query")
-        return list(dict.fromkeys(result))  # each once, as rdflib's result graph holds them
+        return result
     return construct
 
 
-def _rdflib_rule(ds: Dataset) -> Callable[[str], list[Any]]:
+def _rdflib_rule(ds: Dataset) -> Callable[[str], Iterable[Any]]:
     def construct(text: str) -> list[Any]:
         return list(ds.query(text).graph or [])
     return construct
@@ -308,14 +323,16 @@ def reify(graph: Graph, triple: tuple[URIRef, URIRef, URIRef], rule: URIRef,
 
 
 def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | None = None,
-                 reduce: bool = True) -> HermitResult:
+                 reduce: bool = True, canonical: Tier | None = None) -> HermitResult:
     """Classify the canonical tier with HermiT; add defined-class memberships to the inferred
     graph, tied to `rkgd:rule/owl-hermit`. With `reduce`, HermiT reads only the facts that can
     change its answer (graph/owlfacts.py; the same memberships, tested). With a `cache`,
-    HermiT is not run again on an input (facts, ontology, reasoner, Java) it has classified."""
+    HermiT is not run again on an input (facts, ontology, reasoner, Java) it has classified.
+    `canonical` gives the canonical tier's triples when `ds` does not hold all of them."""
     ontology = load_ontology_graph()
     wanted = defined_classes(ontology)
-    reduced = (reduce_facts(canonical_triples(ds), relevant_signature(ontology), ontology)
+    tier = canonical or (lambda: canonical_triples(ds))
+    reduced = (reduce_facts(tier(), relevant_signature(ontology), ontology)
                if reduce else None)
     if reduced is not None:
         result = _classify(reduced.graph, ontology, java, cache)
@@ -323,7 +340,10 @@ def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | N
             # a defined class that holds for every individual would hold for dropped ones too
             reduced = None
     if reduced is None:  # not asked, or a fact the reduction does not handle
-        result = _classify(canonical_tier(ds), ontology, java, cache)
+        whole = Graph()
+        for triple in tier():
+            whole.add(triple)
+        result = _classify(whole, ontology, java, cache)
     if result.consistent:
         types = reduced.expand(result.inferred_types) if reduced else result.inferred_types
         inferred = ds.graph(INFERRED_GRAPH)
@@ -371,24 +391,62 @@ def _hermit_key(tier: Graph, java: str | None) -> str:
 
 
 def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
-                   rules: list[QueryDef] | None = None, hermit_cache: HermitCache | None = None
-                   ) -> ReasoningResult:
-    """Rules (and HermiT, if `owl`) over `ds`, in place; the inferred graph is returned too."""
+                   rules: list[QueryDef] | None = None, hermit_cache: HermitCache | None = None,
+                   canonical: Tier | None = None) -> ReasoningResult:
+    """Rules (and HermiT, if `owl`) over `ds`, in place; the inferred graph is returned too.
+    `canonical`: the canonical tier's triples, when `ds` does not hold them all."""
     started = time.perf_counter()
+    runs, rounds, hermit = _infer(ds, owl, java, rules, hermit_cache, canonical)
+    snapshot = Graph()
+    for triple in ds.graph(INFERRED_GRAPH):
+        snapshot.add(triple)
+    flags = len(set(snapshot.subjects(RDF.type, FLAG_CLASS)))
+    return ReasoningResult(runs, hermit, len(snapshot), flags, rounds,
+                           time.perf_counter() - started, graph=snapshot)
+
+
+FLAG_CLASS = URIRef("https://w3id.org/refoulement-kg/inference#PossibleBreachFlag")
+
+
+def _infer(ds: Dataset, owl: bool, java: str | None, rules: list[QueryDef] | None,
+           hermit_cache: HermitCache | None, canonical: Tier | None
+           ) -> tuple[list[RuleRun], int, HermitResult | None]:
+    """The rules, HermiT and the rules' descriptions, into `ds`'s inferred graph."""
     rules = load_rules() if rules is None else rules
     runs, rounds = apply_rules(ds, rules)
-    hermit = apply_hermit(ds, java=java, cache=hermit_cache) if owl else None
+    hermit = (apply_hermit(ds, java=java, cache=hermit_cache, canonical=canonical)
+              if owl else None)
     inferred = ds.graph(INFERRED_GRAPH)
     describe_rules(rules, inferred)
     for triple in inference_terms():
         inferred.add(triple)
-    snapshot = Graph()
-    for triple in inferred:
-        snapshot.add(triple)
-    flags = len(set(snapshot.subjects(RDF.type, URIRef(
-        "https://w3id.org/refoulement-kg/inference#PossibleBreachFlag"))))
-    return ReasoningResult(runs, hermit, len(snapshot), flags, rounds,
-                           time.perf_counter() - started, graph=snapshot)
+    return runs, rounds, hermit
+
+
+def _reason_native(ds: Dataset, store: ox.Store, path: Path, *, owl: bool,
+                   java: str | None, rules: list[QueryDef], hermit_cache: HermitCache,
+                   canonical: Tier | None) -> ReasoningResult:
+    """`reason_dataset` and `_write_inferred` on a pyoxigraph-backed `ds`, without copying
+    the inferred graph into rdflib: at 10,000 documents (578,000 inferred triples) that
+    copy and its sorting held 800 MB. Each triple still goes through rdflib's terms, as the
+    Dataset hands them over, so inferred.trig is the same bytes."""
+    started = time.perf_counter()
+    runs, rounds, hermit = _infer(ds, owl, java, rules, hermit_cache, canonical)
+    rows: dict[tuple[str, str, str], ox.Quad] = {}
+    flags: set[str] = set()
+    flag_type = (str(RDF.type), str(FLAG_CLASS))
+    for quad in store.quads_for_pattern(None, None, None, _OX_INFERRED):
+        s, p, o = (from_ox(term) for term in (quad.subject, quad.predicate, quad.object))
+        key = triple_sort_key(s, p, o)
+        if key not in rows:
+            rows[key] = ox.Quad(to_ox(s), to_ox(p), to_ox(o), _OX_INFERRED)
+            if (str(p), str(o)) == flag_type:
+                flags.add(str(s))
+    with atomic_writer(path) as out:
+        ox.serialize((rows[key] for key in sorted(rows)), out, ox.RdfFormat.TRIG,
+                     prefixes=TURTLE_PREFIXES)
+    return ReasoningResult(runs, hermit, len(rows), len(flags), rounds,
+                           time.perf_counter() - started)
 
 
 def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
@@ -414,10 +472,17 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     elif cached:
         premises = rule_premises(rules)
         ds = empty_dataset(store)
-        _load_premises(ds, trig, premises, store)
+        sliced = _load_premises(ds, trig, premises, store)
+        canonical = (lambda: _file_canonical(trig, ds)) if sliced else None
         hermit_cache = HermitCache(reasoning_cache)
-        result = reason_dataset(ds, owl=owl, java=java, rules=rules, hermit_cache=hermit_cache)
-        _write_inferred(result.graph, path)
+        native = native_store(ds)
+        if native is not None:
+            result = _reason_native(ds, native, path, owl=owl, java=java, rules=rules,
+                                    hermit_cache=hermit_cache, canonical=canonical)
+        else:
+            result = reason_dataset(ds, owl=owl, java=java, rules=rules,
+                                    hermit_cache=hermit_cache, canonical=canonical)
+            _write_inferred(result.graph, path)
         _keep(reasoning_cache, whole_key, path, result, hermit_cache.used)
     else:
         result = reason_dataset(open_files([trig], store), owl=owl, java=java, rules=rules)
@@ -429,17 +494,38 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     return result
 
 
-def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: str) -> None:
+def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: str) -> bool:
     """What the rules can read in `trig` into `ds`: natively on pyoxigraph when the file
-    is laid out in blocks (a third of the time of handing each quad to Python)."""
+    is laid out in blocks (a third of the time of handing each quad to Python), the
+    canonical graph then cut to the rules' premises too. True in that case: HermiT must
+    read the canonical tier from the file (`_file_canonical`), not from `ds`."""
     native = native_store(ds)
     if native is not None and premises is not None:
         try:
-            load_premises(native, trig, premises)
-            return
+            load_premises(native, trig, premises, sliced=frozenset({str(CANONICAL_GRAPH)}))
+            return True
         except trigblocks.LayoutError:
             native.clear()
     ds.parse(data=premise_slice(trig, premises), format=_nquads_format(store))
+    return False
+
+
+def _file_canonical(trig: Path, ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
+    """`canonical_triples` with the registry and canonical graphs read from `trig`'s blocks
+    (each parsed whole: its blank nodes stay one) and the rules' rkg:isPartyTo from `ds`."""
+    from graph.native import TermCache
+
+    cache = TermCache()
+    prefixes = trigblocks.prefix_lines(trig)
+    for name in (str(REGISTRY_GRAPH), str(CANONICAL_GRAPH)):
+        for block in trigblocks.blocks(trig):
+            if block.iri == name:
+                for quad in ox.parse(prefixes + block.text, format=ox.RdfFormat.TRIG,
+                                     lenient=True):
+                    yield (cast(Node, cache[quad.subject]), cast(Node, cache[quad.predicate]),
+                           cast(Node, cache[quad.object]))
+    for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
+        yield state, RKG.isPartyTo, treaty
 
 
 def _nquads_format(store: str) -> str:

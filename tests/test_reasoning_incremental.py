@@ -7,10 +7,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from graph.reasoncache import rule_premises
-from graph.reasoning import INFERRED_FILE, load_rules, reason
+from graph.reasoncache import load_premises, rule_premises
+from graph.reasoning import CANONICAL_GRAPH, INFERRED_FILE, load_rules, reason
+from graph.trigblocks import LayoutError
 from graph.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +72,43 @@ def test_reasoning_incremental_equals_full_and_follows_changes(sample_build: Pat
     after, _lines = _same_as_full(out)
     assert after != before and f"{DATA}place/extra-land".encode() not in before
     assert b"extra-land" in after
+
+
+def _canonical_quads(store: ox.Store) -> set[ox.Quad]:
+    return set(store.quads_for_pattern(None, None, None, ox.NamedNode(str(CANONICAL_GRAPH))))
+
+
+@pytest.mark.slow
+def test_reasoning_reads_the_canonical_graph_in_pieces(sample_build: Path,
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    out.mkdir()
+    trig = out / "graph.trig"
+    shutil.copy2(sample_build / "graph.trig", trig)
+    premises = rule_premises(load_rules())
+    assert premises is not None
+    canonical = frozenset({str(CANONICAL_GRAPH)})
+    whole, sliced = ox.Store(), ox.Store()
+    load_premises(whole, trig, premises)
+    load_premises(sliced, trig, premises, sliced=canonical)
+    # only the canonical triples the rules can read are kept, and all of them
+    kept = {q for q in _canonical_quads(whole)
+            if premises.wants(q.predicate.value, q.object.value
+                              if isinstance(q.object, ox.NamedNode) else "")}
+    assert _canonical_quads(sliced) == kept
+    assert len(kept) < len(_canonical_quads(whole)) / 2
+    _same_as_full(out)  # HermiT then reads the canonical tier from the file: same output
+
+    # a blank node in the canonical graph could be named apart in two pieces: the graph is
+    # then read whole, with the same inferred graph as a full run
+    text = trig.read_text(encoding="utf-8")
+    opening = "graph:canonical {\n"
+    assert text.count(opening) == 1
+    trig.write_text(text.replace(opening, f"{opening}\t_:somewhere <{RKG}locatedIn> "
+                                 f"<{DATA}place/orvane-district> .\n"), encoding="utf-8")
+    with pytest.raises(LayoutError):
+        load_premises(ox.Store(), trig, premises, sliced=canonical)
+    _same_as_full(out)
 
 
 @pytest.mark.slow

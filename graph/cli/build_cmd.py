@@ -142,6 +142,10 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
                 if key is not None:
                     unchanged.record(generation, key)
                 summary = result.summary()
+                del result
+                from graph.builder import release_memory
+
+                release_memory()
         finally:
             if bar is not None:
                 bar.stop()
