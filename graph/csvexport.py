@@ -191,22 +191,12 @@ class Reader:
         return best[1] if best else None
 
     def facts(self, iri: str, group: str, rdf_class: str, classes: frozenset[str]) -> Facts:
-        links: dict[str, set[str]] = defaultdict(set)
-        literals: dict[str, set[str]] = defaultdict(set)
+        """One node's facts read from the store's index (for the few nodes that are named
+        by others but not met in the pass: graph/csvexport.py reads the rest from it)."""
+        seen = _Seen()
         for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
-            graph = quad.graph_name
-            if not isinstance(graph, ox.NamedNode) or graph.value == ONTOLOGY_GRAPH:
-                continue
-            predicate, obj = quad.predicate.value, quad.object
-            if isinstance(obj, ox.Literal):
-                literals[predicate].add(obj.value)
-            elif isinstance(obj, ox.NamedNode) and predicate != RDF_TYPE:
-                links[predicate].add(obj.value)
-        facts = Facts(iri, group, rdf_class, classes,
-                      {p: sorted(v) for p, v in links.items()},
-                      {p: sorted(v) for p, v in literals.items()})
-        facts.date = _date(facts)
-        return facts
+            seen.add(quad.graph_name, quad.predicate.value, quad.object)
+        return seen.facts(iri, group, rdf_class, classes)
 
     def _count_text(self, count: str) -> str:
         from graph.viz.data import count_text
@@ -229,6 +219,39 @@ class Reader:
                 doc.fields[predicate] = value
         return dict(sorted(docs.items(), key=lambda kv: (_doc_date(kv[1]),
                                                          kv[1].get(RKG + "fileName"))))
+
+
+class _Seen:
+    """What the pass keeps of one shown node: its classes with their graphs, and (for the
+    nodes of the dated tables) its IRI links and literals per predicate, outside the
+    ontology graph, as `Reader.facts` reads them from the store."""
+
+    __slots__ = ("dated", "links", "literals", "types")
+
+    def __init__(self, dated: bool = True) -> None:
+        self.types: set[tuple[str, str]] = set()
+        self.links: dict[str, set[str]] = defaultdict(set)
+        self.literals: dict[str, set[str]] = defaultdict(set)
+        self.dated = dated
+
+    def add(self, graph: Any, predicate: str, obj: Any) -> None:
+        if not isinstance(graph, ox.NamedNode) or graph.value == ONTOLOGY_GRAPH:
+            return
+        if predicate == RDF_TYPE:
+            self.types.add((local(str(getattr(obj, "value", ""))), graph.value))
+        if not self.dated:
+            return
+        if isinstance(obj, ox.Literal):
+            self.literals[predicate].add(obj.value)
+        elif isinstance(obj, ox.NamedNode) and predicate != RDF_TYPE:
+            self.links[predicate].add(obj.value)
+
+    def facts(self, iri: str, group: str, rdf_class: str, classes: frozenset[str]) -> Facts:
+        facts = Facts(iri, group, rdf_class, classes,
+                      {p: sorted(v) for p, v in self.links.items()},
+                      {p: sorted(v) for p, v in self.literals.items()})
+        facts.date = _date(facts)
+        return facts
 
 
 def _doc_date(doc: Document) -> str:
@@ -273,8 +296,11 @@ class _ClaimParts:
         self.by: dict[str, dict[str, str | tuple[str, ...]]] = {p: {} for p in wanted}
         self.typed: dict[str, set[str]] = {OA_QUOTE: set(), OA_POSITION: set()}
 
-    def read(self, paths: list[Path]) -> None:
+    def read(self, paths: list[Path], watch: dict[str, _Seen] | None = None) -> None:
+        """One pass over `paths`; the quads of the nodes in `watch` are handed to them (their
+        classes, and their facts: no per-node read of the store afterwards)."""
         by, typed, intern = self.by, self.typed, sys.intern
+        watch = watch if watch is not None else {}
         for path in paths:
             for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
                 predicate = quad.predicate.value
@@ -284,6 +310,9 @@ class _ClaimParts:
                         _add(table, intern(quad.subject.value), intern(quad.object.value))
                 elif predicate == RDF_TYPE and quad.object.value in typed:
                     typed[quad.object.value].add(intern(quad.subject.value))
+                seen = watch.get(quad.subject.value)
+                if seen is not None and isinstance(quad.subject, ox.NamedNode):
+                    seen.add(quad.graph_name, predicate, quad.object)
 
     def values(self, predicate: str, subject: str) -> tuple[str, ...]:
         found = self.by[predicate].get(subject, ())
@@ -336,18 +365,20 @@ def _add(table: dict[str, str | tuple[str, ...]], key: str, value: str) -> None:
         table[key] = (*had, value)
 
 
-def claims_by_node(paths: list[Path]) -> Iterator[tuple[str, list[Claim]]]:
+def claims_by_node(paths: list[Path], watch: dict[str, _Seen] | None = None
+                   ) -> Iterator[tuple[str, list[Claim]]]:
     """(node IRI, its claims sorted) in IRI order. A claim that the graph gives several
     sentences or values is shown with the smallest (deterministic).
 
     The join is made here, over what one pass of the streaming parser kept (the claims'
     mentions, selectors and values: a part of the graph that grows linearly with it), not
     by the engine: on the store on disk, the same join in one SPARQL query took 4x the
-    whole export's time."""
+    whole export's time. The same pass hands the quads of the nodes in `watch` to them
+    (read before the first claim is given)."""
     from graph.viz.data import count_text
 
     parts = _ClaimParts()
-    parts.read(paths)
+    parts.read(paths, watch)
     for node in parts.nodes():
         claims = []
         for claim in parts.values(ATTESTED_BY, node):
@@ -380,26 +411,38 @@ def _key(values: tuple[str | None, ...]) -> tuple[Any, ...]:
                  for i, v in enumerate(values))
 
 
-def shown_nodes(store: ox.Store) -> Iterator[tuple[str, str, str, frozenset[str]]]:
-    """(IRI, legend group, most specific class, classes) of every node the site shows, in
-    IRI order. Only the IRIs are collected and sorted here (a sort inside the engine decodes
-    every string it compares: 10x slower on a store on disk); each node's classes are then
-    read from the store's index when its turn comes."""
-    from graph.viz.styles import CLASS_GROUP, group_of, specific_class
+def watched_nodes(store: ox.Store, dated_groups: set[str]) -> dict[str, _Seen]:
+    """Every node typed with a class the site shows (in any graph), from the store's type
+    index, each with an empty _Seen for the pass over the files; facts are kept for those
+    typed with a class of a dated table's group (a superset of the dated table's nodes)."""
+    from graph.viz.styles import CLASS_GROUP
 
     solutions = store.query(Q_CLASSES)
     assert isinstance(solutions, ox.QuerySolutions)
     known = [row["type"] for row in solutions
              if isinstance(row["type"], ox.NamedNode) and local(row["type"].value) in CLASS_GROUP]
-    candidates = sorted({quad.subject.value for cls in known for quad in
-                         store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), cls, None)
-                         if isinstance(quad.subject, ox.NamedNode)})
-    for iri in candidates:
-        typed = [(local(str(getattr(q.object, "value", ""))), q.graph_name.value)
-                 for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE),
-                                                  None, None)
-                 if isinstance(q.graph_name, ox.NamedNode)
-                 and q.graph_name.value != ONTOLOGY_GRAPH]
+    watch: dict[str, _Seen] = {}
+    for cls in known:
+        dated = CLASS_GROUP[local(cls.value)] in dated_groups
+        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), cls, None):
+            if isinstance(quad.subject, ox.NamedNode):
+                seen = watch.get(quad.subject.value)
+                if seen is None:
+                    watch[sys.intern(quad.subject.value)] = _Seen(dated)
+                elif dated:
+                    seen.dated = True
+    return watch
+
+
+def shown_nodes(watch: dict[str, _Seen]) -> Iterator[tuple[str, str, str, frozenset[str]]]:
+    """(IRI, legend group, most specific class, classes) of every node the site shows, in
+    IRI order, from the classes the pass saw (outside the ontology graph). Only the IRIs are
+    sorted here (a sort inside the engine decodes every string it compares: 10x slower on a
+    store on disk)."""
+    from graph.viz.styles import group_of, specific_class
+
+    for iri in sorted(watch):
+        typed = watch[iri].types
         classes = frozenset(cls for cls, _ in typed)
         group = group_of(set(classes))
         if group is None:
@@ -541,17 +584,20 @@ def write_csv(graph_dir: Path, folder: Path) -> None:
                                  files, columns) for name, columns in COLUMNS.items()}
         dated: dict[str, list[tuple[str, str, list[str]]]] = {name: [] for name in DATED}
         extra = inferred_file(Path(graph_dir))
-        claims = claims_by_node([graph_file(Path(graph_dir))] + ([extra] if extra else []))
-        pending = next(claims, None)
-        for iri, group, rdf_class, classes in shown_nodes(store):
+        watch = watched_nodes(store, {g for groups, _row in DATED.values() for g in groups})
+        claims = claims_by_node([graph_file(Path(graph_dir))] + ([extra] if extra else []),
+                                watch)
+        pending = next(claims, None)  # the pass over the files: `watch` is filled
+        for iri, group, rdf_class, classes in shown_nodes(watch):
             while pending is not None and pending[0] < iri:
                 pending = next(claims, None)  # claims of nodes that are not shown
             found = pending[1] if pending is not None and pending[0] == iri else []
             for claim in found:
                 writers["claims"].writerow(tables.claim(iri, rdf_class, claim))
+            seen = watch.pop(iri)  # its facts are not needed again: memory goes down
             for name, (groups, row) in DATED.items():
                 if group in groups:
-                    facts = reader.facts(iri, group, rdf_class, classes)
+                    facts = seen.facts(iri, group, rdf_class, classes)
                     dated[name].append((facts.date or "", iri, row(tables, facts, found)))
         for name, rows in dated.items():
             writers[name].writerows(r for _date, _iri, r in sorted(rows, key=lambda r: r[:2]))
