@@ -3,15 +3,19 @@ documents) written row by row from the build's Oxigraph store.
 
 Nothing builds a model of the whole graph (the site's graph/viz/data.py holds every node, its
 quotes and the documents' texts: 6.6x the memory of the graph itself at 1,000 documents).
-One pass goes over the shown nodes in IRI order, merged with the claims in the same order:
-claims.csv is written as it goes; each node's own facts and the names it links to are looked
-up in the store's indexes (`quads_for_pattern`) when its row is made. The claims are joined
-here from what one pass of the streaming parser over the build's files keeps of them (their
-mentions, selectors and values); the same join as one SPARQL query on the store on disk was
-most of the export's time (Oxigraph's plan for it scans the selectors' large tables).
+The shown nodes are found in the store's type index (one scan per shown class); then one
+pass of the streaming parser over the build's files keeps what the tables need: the claims'
+parts (their mentions, selectors and values), each shown node's classes and, for the nodes
+of the dated tables, their own links and literals. Reading each dated node's facts from the
+store on disk instead cost 163 us a node (2.8 of the export's 10 s at 1,000 documents), and
+the claims' join as one SPARQL query on the store was most of the export's time (Oxigraph's
+plan for it scans the selectors' large tables). Then one walk over the shown nodes in IRI
+order, merged with the claims in the same order, writes claims.csv as it goes; only the
+names a row links to are looked up in the store's indexes (`quads_for_pattern`, cached).
 What is held: the documents' metadata (one entry per document, no text), a bounded cache of
-names, the shown nodes' IRIs, the claims' parts, and the rows of the tables sorted by date
-(events, statements, treaty actions: a small part of the output), written sorted at the end.
+names, the shown nodes' IRIs and classes, the dated nodes' own facts (flat lists, dropped as
+each row is made), the claims' parts, and the rows of the tables sorted by date (events,
+statements, treaty actions: a small part of the output), written sorted at the end.
 The store is the build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is
 current, opened read-only and paged from disk; otherwise the build's files are loaded into
 memory.
@@ -223,15 +227,15 @@ class Reader:
 
 class _Seen:
     """What the pass keeps of one shown node: its classes with their graphs, and (for the
-    nodes of the dated tables) its IRI links and literals per predicate, outside the
-    ontology graph, as `Reader.facts` reads them from the store."""
+    nodes of the dated tables) its IRI links and literals outside the ontology graph, as
+    `Reader.facts` reads them from the store. Kept as a flat list of (predicate, value,
+    is_literal) until the row is made: a dict of sets per node would be 4x the memory."""
 
-    __slots__ = ("dated", "links", "literals", "types")
+    __slots__ = ("dated", "said", "types")
 
     def __init__(self, dated: bool = True) -> None:
         self.types: set[tuple[str, str]] = set()
-        self.links: dict[str, set[str]] = defaultdict(set)
-        self.literals: dict[str, set[str]] = defaultdict(set)
+        self.said: list[tuple[str, str, bool]] = []
         self.dated = dated
 
     def add(self, graph: Any, predicate: str, obj: Any) -> None:
@@ -241,15 +245,20 @@ class _Seen:
             self.types.add((local(str(getattr(obj, "value", ""))), graph.value))
         if not self.dated:
             return
+        # predicates and linked IRIs recur across nodes: one string each
         if isinstance(obj, ox.Literal):
-            self.literals[predicate].add(obj.value)
+            self.said.append((sys.intern(predicate), obj.value, True))
         elif isinstance(obj, ox.NamedNode) and predicate != RDF_TYPE:
-            self.links[predicate].add(obj.value)
+            self.said.append((sys.intern(predicate), sys.intern(obj.value), False))
 
     def facts(self, iri: str, group: str, rdf_class: str, classes: frozenset[str]) -> Facts:
+        links: dict[str, set[str]] = defaultdict(set)
+        literals: dict[str, set[str]] = defaultdict(set)
+        for predicate, value, is_literal in self.said:
+            (literals if is_literal else links)[predicate].add(value)
         facts = Facts(iri, group, rdf_class, classes,
-                      {p: sorted(v) for p, v in self.links.items()},
-                      {p: sorted(v) for p, v in self.literals.items()})
+                      {p: sorted(v) for p, v in links.items()},
+                      {p: sorted(v) for p, v in literals.items()})
         facts.date = _date(facts)
         return facts
 
