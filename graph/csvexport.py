@@ -313,13 +313,14 @@ class _ClaimParts:
         for path in paths:
             for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
                 predicate = quad.predicate.value
+                subject = quad.subject.value  # once: every quad needs it for `watch`
                 table = by.get(predicate)
                 if table is not None:
                     if predicate != ATTESTED_BY or isinstance(quad.subject, ox.NamedNode):
-                        _add(table, intern(quad.subject.value), intern(quad.object.value))
+                        _add(table, intern(subject), intern(quad.object.value))
                 elif predicate == RDF_TYPE and quad.object.value in typed:
-                    typed[quad.object.value].add(intern(quad.subject.value))
-                seen = watch.get(quad.subject.value)
+                    typed[quad.object.value].add(intern(subject))
+                seen = watch.get(subject)
                 if seen is not None and isinstance(quad.subject, ox.NamedNode):
                     seen.add(quad.graph_name, predicate, quad.object)
 
