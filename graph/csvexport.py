@@ -171,6 +171,8 @@ class Reader:
         self.store = store
         self.label = lru_cache(maxsize=1 << 16)(self._label)
         self.count_text = lru_cache(maxsize=1 << 14)(self._count_text)
+        self.parts: _ClaimParts | None = None
+        """The pass's claim parts, once read: they hold every count's fields."""
 
     def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
         found = {q.object for q in self.store.quads_for_pattern(
@@ -204,6 +206,10 @@ class Reader:
 
     def _count_text(self, count: str) -> str:
         from graph.viz.data import count_text
+
+        if self.parts is not None:  # the pass kept them: no store read
+            words, value, low, high = self.parts.count_fields(count)
+            return count_text(words, value, low, high)
 
         def get(name: str) -> str | None:
             return self.value(count, RKG + name)
@@ -354,12 +360,13 @@ class _ClaimParts:
         for name in CLAIM_OPTIONALS:
             found = self.values(RKG + name, claim)
             row.append(min(found) if found else None)
-        counts = [self._count(c) for c in self.values(RKG + "claimedCount", claim)]
+        counts = [self.count_fields(c) for c in self.values(RKG + "claimedCount", claim)]
         last: tuple[str | None, ...] = min(counts, key=_plain_key) if counts else \
             (None,) * len(COUNT_FIELDS)
         return (*row, *last)
 
-    def _count(self, count: str) -> tuple[str | None, ...]:
+    def count_fields(self, count: str) -> tuple[str | None, ...]:
+        """A count's COUNT_FIELDS, each its smallest value (as `Reader.value` chooses)."""
         return tuple(min(v) if (v := self.values(RKG + f, count)) else None
                      for f in COUNT_FIELDS)
 
@@ -375,8 +382,8 @@ def _add(table: dict[str, str | tuple[str, ...]], key: str, value: str) -> None:
         table[key] = (*had, value)
 
 
-def claims_by_node(paths: list[Path], watch: dict[str, _Seen] | None = None
-                   ) -> Iterator[tuple[str, list[Claim]]]:
+def claims_by_node(paths: list[Path], watch: dict[str, _Seen] | None = None,
+                   parts: _ClaimParts | None = None) -> Iterator[tuple[str, list[Claim]]]:
     """(node IRI, its claims sorted) in IRI order. A claim that the graph gives several
     sentences or values is shown with the smallest (deterministic).
 
@@ -387,7 +394,7 @@ def claims_by_node(paths: list[Path], watch: dict[str, _Seen] | None = None
     (read before the first claim is given)."""
     from graph.viz.data import count_text
 
-    parts = _ClaimParts()
+    parts = parts if parts is not None else _ClaimParts()
     parts.read(paths, watch)
     for node in parts.nodes():
         claims = []
@@ -595,9 +602,10 @@ def write_csv(graph_dir: Path, folder: Path) -> None:
         dated: dict[str, list[tuple[str, str, list[str]]]] = {name: [] for name in DATED}
         extra = inferred_file(Path(graph_dir))
         watch = watched_nodes(store, {g for groups, _row in DATED.values() for g in groups})
+        reader.parts = _ClaimParts()
         claims = claims_by_node([graph_file(Path(graph_dir))] + ([extra] if extra else []),
-                                watch)
-        pending = next(claims, None)  # the pass over the files: `watch` is filled
+                                watch, reader.parts)
+        pending = next(claims, None)  # the pass over the files: `watch`, `parts` filled
         for iri, group, rdf_class, classes in shown_nodes(watch):
             while pending is not None and pending[0] < iri:
                 pending = next(claims, None)  # claims of nodes that are not shown
