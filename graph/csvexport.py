@@ -186,13 +186,14 @@ class Reader:
 
     def _label(self, iri: str) -> str | None:
         """rdfs:label (English or untagged first), else skos:prefLabel; any graph."""
+        if self.parts is not None and self.parts.read_done:  # the pass kept every name
+            found = self.parts.labels.get(iri)
+            return found[1] if found else None
         best: tuple[int, str] | None = None
         for base, predicate in ((0, RDFS_LABEL), (2, SKOS_PREF)):
             for quad in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate),
                                                      None, None):
-                term = quad.object
-                english = isinstance(term, ox.Literal) and term.language in (None, "en")
-                key = (base + (0 if english else 1), str(getattr(term, "value", "")))
+                key = _label_key(base, quad.object)
                 best = key if best is None or key < best else best
         return best[1] if best else None
 
@@ -269,6 +270,16 @@ class _Seen:
         return facts
 
 
+LABEL_BASE = {RDFS_LABEL: 0, SKOS_PREF: 2}
+"""The name predicates, and the rank of each (the smallest key names a node)."""
+
+
+def _label_key(base: int, term: Any) -> tuple[int, str]:
+    """A name's sort key: rdfs:label before skos:prefLabel, English or untagged first."""
+    english = isinstance(term, ox.Literal) and term.language in (None, "en")
+    return base + (0 if english else 1), str(getattr(term, "value", ""))
+
+
 def _doc_date(doc: Document) -> str:
     from graph.viz.data import format_date
 
@@ -299,7 +310,9 @@ COUNT_FIELDS = ("wordsAsWritten", "value", "minValue", "maxValue")
 
 class _ClaimParts:
     """The triples behind claims.csv, gathered in one pass over the build's files: each
-    predicate's values as sets (the union of all graphs, as the store's default graph)."""
+    predicate's values as sets (the union of all graphs, as the store's default graph); and
+    every IRI's name, as `Reader._label` chooses it (27,000 at 1,000 documents: a store read
+    each, two index scans, cost more than keeping them)."""
 
     def __init__(self) -> None:
         wanted = {ATTESTED_BY, PROV_DERIVED_FROM, OA + "hasSource", OA + "hasSelector",
@@ -310,11 +323,13 @@ class _ClaimParts:
         # each would triple the memory); strings interned, as one IRI is in several tables
         self.by: dict[str, dict[str, str | tuple[str, ...]]] = {p: {} for p in wanted}
         self.typed: dict[str, set[str]] = {OA_QUOTE: set(), OA_POSITION: set()}
+        self.labels: dict[str, tuple[int, str]] = {}
+        self.read_done = False
 
     def read(self, paths: list[Path], watch: dict[str, _Seen] | None = None) -> None:
         """One pass over `paths`; the quads of the nodes in `watch` are handed to them (their
         classes, and their facts: no per-node read of the store afterwards)."""
-        by, typed, intern = self.by, self.typed, sys.intern
+        by, typed, labels, intern = self.by, self.typed, self.labels, sys.intern
         watch = watch if watch is not None else {}
         for path in paths:
             for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
@@ -326,9 +341,15 @@ class _ClaimParts:
                         _add(table, intern(subject), intern(quad.object.value))
                 elif predicate == RDF_TYPE and quad.object.value in typed:
                     typed[quad.object.value].add(intern(subject))
+                elif predicate in LABEL_BASE and isinstance(quad.subject, ox.NamedNode):
+                    key = _label_key(LABEL_BASE[predicate], quad.object)
+                    had = labels.get(subject)
+                    if had is None or key < had:
+                        labels[intern(subject)] = key
                 seen = watch.get(subject)
                 if seen is not None and isinstance(quad.subject, ox.NamedNode):
                     seen.add(quad.graph_name, predicate, quad.object)
+        self.read_done = True
 
     def values(self, predicate: str, subject: str) -> tuple[str, ...]:
         found = self.by[predicate].get(subject, ())
