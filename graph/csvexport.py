@@ -6,16 +6,18 @@ quotes and the documents' texts: 6.6x the memory of the graph itself at 1,000 do
 The shown nodes are found in the store's type index (one scan per shown class); then one
 pass of the streaming parser over the build's files keeps what the tables need: the claims'
 parts (their mentions, selectors and values), each shown node's classes and, for the nodes
-of the dated tables, their own links and literals. Reading each dated node's facts from the
-store on disk instead cost 163 us a node (2.8 of the export's 10 s at 1,000 documents), and
-the claims' join as one SPARQL query on the store was most of the export's time (Oxigraph's
-plan for it scans the selectors' large tables). Then one walk over the shown nodes in IRI
-order, merged with the claims in the same order, writes claims.csv as it goes; only the
-names a row links to are looked up in the store's indexes (`quads_for_pattern`, cached).
-What is held: the documents' metadata (one entry per document, no text), a bounded cache of
-names, the shown nodes' IRIs and classes, the dated nodes' own facts (flat lists, dropped as
-each row is made), the claims' parts, and the rows of the tables sorted by date (events,
-statements, treaty actions: a small part of the output), written sorted at the end.
+of the dated tables, their own links and literals, and every IRI's name. Reading each
+dated node's facts from the store on disk instead cost 163 us a node (2.8 of the export's
+10 s at 1,000 documents), and the claims' join as one SPARQL query on the store was most of
+the export's time (Oxigraph's plan for it scans the selectors' large tables). Then one walk
+over the shown nodes in IRI order, merged with the claims in the same order, writes
+claims.csv as it goes; only an unlabelled node that a row names is read from the store's
+index (its made label needs its facts).
+What is held: the documents' metadata (one entry per document, no text), the names, the
+shown nodes' IRIs and classes, the dated nodes' own facts (flat lists, dropped as each row
+is made), the claims' parts, and the rows of the tables sorted by date (events, statements,
+treaty actions: a small part of the output), written sorted at the end: all of it grows
+with the graph, none of it with the output files.
 The store is the build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is
 current, opened read-only and paged from disk; otherwise the build's files are loaded into
 memory.
@@ -198,8 +200,8 @@ class Reader:
         return best[1] if best else None
 
     def facts(self, iri: str, group: str, rdf_class: str, classes: frozenset[str]) -> Facts:
-        """One node's facts read from the store's index (for the few nodes that are named
-        by others but not met in the pass: graph/csvexport.py reads the rest from it)."""
+        """One node's facts read from the store's index (for an unlabelled node a row
+        names, whose made label needs them; the dated nodes' own come from the pass)."""
         seen = _Seen()
         for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
             seen.add(quad.graph_name, quad.predicate.value, quad.object)
@@ -208,7 +210,7 @@ class Reader:
     def _count_text(self, count: str) -> str:
         from graph.viz.data import count_text
 
-        if self.parts is not None:  # the pass kept them: no store read
+        if self.parts is not None and self.parts.read_done:  # the pass kept them
             words, value, low, high = self.parts.count_fields(count)
             return count_text(words, value, low, high)
 
@@ -236,7 +238,8 @@ class _Seen:
     """What the pass keeps of one shown node: its classes with their graphs, and (for the
     nodes of the dated tables) its IRI links and literals outside the ontology graph, as
     `Reader.facts` reads them from the store. Kept as a flat list of (predicate, value,
-    is_literal) until the row is made: a dict of sets per node would be 4x the memory."""
+    is_literal) until the row is made (a dict of sets per node: 25 MB more at 1,000
+    documents)."""
 
     __slots__ = ("dated", "said", "types")
 
