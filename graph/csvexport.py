@@ -3,15 +3,21 @@ documents) written row by row from the build's Oxigraph store.
 
 Nothing builds a model of the whole graph (the site's graph/viz/data.py holds every node, its
 quotes and the documents' texts: 6.6x the memory of the graph itself at 1,000 documents).
-One pass goes over the shown nodes in IRI order, merged with the claims in the same order:
-claims.csv is written as it goes; each node's own facts and the names it links to are looked
-up in the store's indexes (`quads_for_pattern`) when its row is made. The claims are joined
-here from what one pass of the streaming parser over the build's files keeps of them (their
-mentions, selectors and values); the same join as one SPARQL query on the store on disk was
-most of the export's time (Oxigraph's plan for it scans the selectors' large tables).
-What is held: the documents' metadata (one entry per document, no text), a bounded cache of
-names, the shown nodes' IRIs, the claims' parts, and the rows of the tables sorted by date
-(events, statements, treaty actions: a small part of the output), written sorted at the end.
+The shown nodes are found in the store's type index (one scan per shown class); then one
+pass of the streaming parser over the build's files keeps what the tables need: the claims'
+parts (their mentions, selectors and values), each shown node's classes and, for the nodes
+of the dated tables, their own links and literals, and every IRI's name. Reading each
+dated node's facts from the store on disk instead cost 163 us a node (2.8 of the export's
+10 s at 1,000 documents), and the claims' join as one SPARQL query on the store was most of
+the export's time (Oxigraph's plan for it scans the selectors' large tables). Then one walk
+over the shown nodes in IRI order, merged with the claims in the same order, writes
+claims.csv as it goes; only an unlabelled node that a row names is read from the store's
+index (its made label needs its facts).
+What is held: the documents' metadata (one entry per document, no text), the names, the
+shown nodes' IRIs and classes, the dated nodes' own facts (flat lists, dropped as each row
+is made), the claims' parts, and the rows of the tables sorted by date (events, statements,
+treaty actions: a small part of the output), written sorted at the end: all of it grows
+with the graph, none of it with the output files.
 The store is the build's own `out/oxigraph/` (made by `rkg build` for `rkg serve`) when it is
 current, opened read-only and paged from disk; otherwise the build's files are loaded into
 memory.
@@ -167,6 +173,8 @@ class Reader:
         self.store = store
         self.label = lru_cache(maxsize=1 << 16)(self._label)
         self.count_text = lru_cache(maxsize=1 << 14)(self._count_text)
+        self.parts: _ClaimParts | None = None
+        """The pass's claim parts, once read: they hold every count's fields."""
 
     def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
         found = {q.object for q in self.store.quads_for_pattern(
@@ -180,36 +188,31 @@ class Reader:
 
     def _label(self, iri: str) -> str | None:
         """rdfs:label (English or untagged first), else skos:prefLabel; any graph."""
+        if self.parts is not None and self.parts.read_done:  # the pass kept every name
+            found = self.parts.labels.get(iri)
+            return found[1] if found else None
         best: tuple[int, str] | None = None
         for base, predicate in ((0, RDFS_LABEL), (2, SKOS_PREF)):
             for quad in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate),
                                                      None, None):
-                term = quad.object
-                english = isinstance(term, ox.Literal) and term.language in (None, "en")
-                key = (base + (0 if english else 1), str(getattr(term, "value", "")))
+                key = _label_key(base, quad.object)
                 best = key if best is None or key < best else best
         return best[1] if best else None
 
     def facts(self, iri: str, group: str, rdf_class: str, classes: frozenset[str]) -> Facts:
-        links: dict[str, set[str]] = defaultdict(set)
-        literals: dict[str, set[str]] = defaultdict(set)
+        """One node's facts read from the store's index (for an unlabelled node a row
+        names, whose made label needs them; the dated nodes' own come from the pass)."""
+        seen = _Seen()
         for quad in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
-            graph = quad.graph_name
-            if not isinstance(graph, ox.NamedNode) or graph.value == ONTOLOGY_GRAPH:
-                continue
-            predicate, obj = quad.predicate.value, quad.object
-            if isinstance(obj, ox.Literal):
-                literals[predicate].add(obj.value)
-            elif isinstance(obj, ox.NamedNode) and predicate != RDF_TYPE:
-                links[predicate].add(obj.value)
-        facts = Facts(iri, group, rdf_class, classes,
-                      {p: sorted(v) for p, v in links.items()},
-                      {p: sorted(v) for p, v in literals.items()})
-        facts.date = _date(facts)
-        return facts
+            seen.add(quad.graph_name, quad.predicate.value, quad.object)
+        return seen.facts(iri, group, rdf_class, classes)
 
     def _count_text(self, count: str) -> str:
         from graph.viz.data import count_text
+
+        if self.parts is not None and self.parts.read_done:  # the pass kept them
+            words, value, low, high = self.parts.count_fields(count)
+            return count_text(words, value, low, high)
 
         def get(name: str) -> str | None:
             return self.value(count, RKG + name)
@@ -229,6 +232,55 @@ class Reader:
                 doc.fields[predicate] = value
         return dict(sorted(docs.items(), key=lambda kv: (_doc_date(kv[1]),
                                                          kv[1].get(RKG + "fileName"))))
+
+
+class _Seen:
+    """What the pass keeps of one shown node: its classes with their graphs, and (for the
+    nodes of the dated tables) its IRI links and literals outside the ontology graph, as
+    `Reader.facts` reads them from the store. Kept as a flat list of (predicate, value,
+    is_literal) until the row is made (a dict of sets per node: 25 MB more at 1,000
+    documents)."""
+
+    __slots__ = ("dated", "said", "types")
+
+    def __init__(self, dated: bool = True) -> None:
+        self.types: set[tuple[str, str]] = set()
+        self.said: list[tuple[str, str, bool]] = []
+        self.dated = dated
+
+    def add(self, graph: Any, predicate: str, obj: Any) -> None:
+        if not isinstance(graph, ox.NamedNode) or graph.value == ONTOLOGY_GRAPH:
+            return
+        if predicate == RDF_TYPE:
+            self.types.add((local(str(getattr(obj, "value", ""))), graph.value))
+        if not self.dated:
+            return
+        # predicates and linked IRIs recur across nodes: one string each
+        if isinstance(obj, ox.Literal):
+            self.said.append((sys.intern(predicate), obj.value, True))
+        elif isinstance(obj, ox.NamedNode) and predicate != RDF_TYPE:
+            self.said.append((sys.intern(predicate), sys.intern(obj.value), False))
+
+    def facts(self, iri: str, group: str, rdf_class: str, classes: frozenset[str]) -> Facts:
+        links: dict[str, set[str]] = defaultdict(set)
+        literals: dict[str, set[str]] = defaultdict(set)
+        for predicate, value, is_literal in self.said:
+            (literals if is_literal else links)[predicate].add(value)
+        facts = Facts(iri, group, rdf_class, classes,
+                      {p: sorted(v) for p, v in links.items()},
+                      {p: sorted(v) for p, v in literals.items()})
+        facts.date = _date(facts)
+        return facts
+
+
+LABEL_BASE = {RDFS_LABEL: 0, SKOS_PREF: 2}
+"""The name predicates, and the rank of each (the smallest key names a node)."""
+
+
+def _label_key(base: int, term: Any) -> tuple[int, str]:
+    """A name's sort key: rdfs:label before skos:prefLabel, English or untagged first."""
+    english = isinstance(term, ox.Literal) and term.language in (None, "en")
+    return base + (0 if english else 1), str(getattr(term, "value", ""))
 
 
 def _doc_date(doc: Document) -> str:
@@ -261,7 +313,9 @@ COUNT_FIELDS = ("wordsAsWritten", "value", "minValue", "maxValue")
 
 class _ClaimParts:
     """The triples behind claims.csv, gathered in one pass over the build's files: each
-    predicate's values as sets (the union of all graphs, as the store's default graph)."""
+    predicate's values as sets (the union of all graphs, as the store's default graph); and
+    every IRI's name, as `Reader._label` chooses it (27,000 at 1,000 documents: a store read
+    each, two index scans, cost more than keeping them)."""
 
     def __init__(self) -> None:
         wanted = {ATTESTED_BY, PROV_DERIVED_FROM, OA + "hasSource", OA + "hasSelector",
@@ -272,18 +326,33 @@ class _ClaimParts:
         # each would triple the memory); strings interned, as one IRI is in several tables
         self.by: dict[str, dict[str, str | tuple[str, ...]]] = {p: {} for p in wanted}
         self.typed: dict[str, set[str]] = {OA_QUOTE: set(), OA_POSITION: set()}
+        self.labels: dict[str, tuple[int, str]] = {}
+        self.read_done = False
 
-    def read(self, paths: list[Path]) -> None:
-        by, typed, intern = self.by, self.typed, sys.intern
+    def read(self, paths: list[Path], watch: dict[str, _Seen] | None = None) -> None:
+        """One pass over `paths`; the quads of the nodes in `watch` are handed to them (their
+        classes, and their facts: no per-node read of the store afterwards)."""
+        by, typed, labels, intern = self.by, self.typed, self.labels, sys.intern
+        watch = watch if watch is not None else {}
         for path in paths:
             for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
                 predicate = quad.predicate.value
+                subject = quad.subject.value  # once: every quad needs it for `watch`
                 table = by.get(predicate)
                 if table is not None:
                     if predicate != ATTESTED_BY or isinstance(quad.subject, ox.NamedNode):
-                        _add(table, intern(quad.subject.value), intern(quad.object.value))
+                        _add(table, intern(subject), intern(quad.object.value))
                 elif predicate == RDF_TYPE and quad.object.value in typed:
-                    typed[quad.object.value].add(intern(quad.subject.value))
+                    typed[quad.object.value].add(intern(subject))
+                elif predicate in LABEL_BASE and isinstance(quad.subject, ox.NamedNode):
+                    key = _label_key(LABEL_BASE[predicate], quad.object)
+                    had = labels.get(subject)
+                    if had is None or key < had:
+                        labels[intern(subject)] = key
+                seen = watch.get(subject)
+                if seen is not None and isinstance(quad.subject, ox.NamedNode):
+                    seen.add(quad.graph_name, predicate, quad.object)
+        self.read_done = True
 
     def values(self, predicate: str, subject: str) -> tuple[str, ...]:
         found = self.by[predicate].get(subject, ())
@@ -315,12 +384,13 @@ class _ClaimParts:
         for name in CLAIM_OPTIONALS:
             found = self.values(RKG + name, claim)
             row.append(min(found) if found else None)
-        counts = [self._count(c) for c in self.values(RKG + "claimedCount", claim)]
+        counts = [self.count_fields(c) for c in self.values(RKG + "claimedCount", claim)]
         last: tuple[str | None, ...] = min(counts, key=_plain_key) if counts else \
             (None,) * len(COUNT_FIELDS)
         return (*row, *last)
 
-    def _count(self, count: str) -> tuple[str | None, ...]:
+    def count_fields(self, count: str) -> tuple[str | None, ...]:
+        """A count's COUNT_FIELDS, each its smallest value (as `Reader.value` chooses)."""
         return tuple(min(v) if (v := self.values(RKG + f, count)) else None
                      for f in COUNT_FIELDS)
 
@@ -336,18 +406,20 @@ def _add(table: dict[str, str | tuple[str, ...]], key: str, value: str) -> None:
         table[key] = (*had, value)
 
 
-def claims_by_node(paths: list[Path]) -> Iterator[tuple[str, list[Claim]]]:
+def claims_by_node(paths: list[Path], watch: dict[str, _Seen] | None = None,
+                   parts: _ClaimParts | None = None) -> Iterator[tuple[str, list[Claim]]]:
     """(node IRI, its claims sorted) in IRI order. A claim that the graph gives several
     sentences or values is shown with the smallest (deterministic).
 
     The join is made here, over what one pass of the streaming parser kept (the claims'
     mentions, selectors and values: a part of the graph that grows linearly with it), not
     by the engine: on the store on disk, the same join in one SPARQL query took 4x the
-    whole export's time."""
+    whole export's time. The same pass hands the quads of the nodes in `watch` to them
+    (read before the first claim is given)."""
     from graph.viz.data import count_text
 
-    parts = _ClaimParts()
-    parts.read(paths)
+    parts = parts if parts is not None else _ClaimParts()
+    parts.read(paths, watch)
     for node in parts.nodes():
         claims = []
         for claim in parts.values(ATTESTED_BY, node):
@@ -380,26 +452,38 @@ def _key(values: tuple[str | None, ...]) -> tuple[Any, ...]:
                  for i, v in enumerate(values))
 
 
-def shown_nodes(store: ox.Store) -> Iterator[tuple[str, str, str, frozenset[str]]]:
-    """(IRI, legend group, most specific class, classes) of every node the site shows, in
-    IRI order. Only the IRIs are collected and sorted here (a sort inside the engine decodes
-    every string it compares: 10x slower on a store on disk); each node's classes are then
-    read from the store's index when its turn comes."""
-    from graph.viz.styles import CLASS_GROUP, group_of, specific_class
+def watched_nodes(store: ox.Store, dated_groups: set[str]) -> dict[str, _Seen]:
+    """Every node typed with a class the site shows (in any graph), from the store's type
+    index, each with an empty _Seen for the pass over the files; facts are kept for those
+    typed with a class of a dated table's group (a superset of the dated table's nodes)."""
+    from graph.viz.styles import CLASS_GROUP
 
     solutions = store.query(Q_CLASSES)
     assert isinstance(solutions, ox.QuerySolutions)
     known = [row["type"] for row in solutions
              if isinstance(row["type"], ox.NamedNode) and local(row["type"].value) in CLASS_GROUP]
-    candidates = sorted({quad.subject.value for cls in known for quad in
-                         store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), cls, None)
-                         if isinstance(quad.subject, ox.NamedNode)})
-    for iri in candidates:
-        typed = [(local(str(getattr(q.object, "value", ""))), q.graph_name.value)
-                 for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE),
-                                                  None, None)
-                 if isinstance(q.graph_name, ox.NamedNode)
-                 and q.graph_name.value != ONTOLOGY_GRAPH]
+    watch: dict[str, _Seen] = {}
+    for cls in known:
+        dated = CLASS_GROUP[local(cls.value)] in dated_groups
+        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), cls, None):
+            if isinstance(quad.subject, ox.NamedNode):
+                seen = watch.get(quad.subject.value)
+                if seen is None:
+                    watch[sys.intern(quad.subject.value)] = _Seen(dated)
+                elif dated:
+                    seen.dated = True
+    return watch
+
+
+def shown_nodes(watch: dict[str, _Seen]) -> Iterator[tuple[str, str, str, frozenset[str]]]:
+    """(IRI, legend group, most specific class, classes) of every node the site shows, in
+    IRI order, from the classes the pass saw (outside the ontology graph). Only the IRIs are
+    sorted here (a sort inside the engine decodes every string it compares: 10x slower on a
+    store on disk)."""
+    from graph.viz.styles import group_of, specific_class
+
+    for iri in sorted(watch):
+        typed = watch[iri].types
         classes = frozenset(cls for cls, _ in typed)
         group = group_of(set(classes))
         if group is None:
@@ -541,17 +625,21 @@ def write_csv(graph_dir: Path, folder: Path) -> None:
                                  files, columns) for name, columns in COLUMNS.items()}
         dated: dict[str, list[tuple[str, str, list[str]]]] = {name: [] for name in DATED}
         extra = inferred_file(Path(graph_dir))
-        claims = claims_by_node([graph_file(Path(graph_dir))] + ([extra] if extra else []))
-        pending = next(claims, None)
-        for iri, group, rdf_class, classes in shown_nodes(store):
+        watch = watched_nodes(store, {g for groups, _row in DATED.values() for g in groups})
+        reader.parts = _ClaimParts()
+        claims = claims_by_node([graph_file(Path(graph_dir))] + ([extra] if extra else []),
+                                watch, reader.parts)
+        pending = next(claims, None)  # the pass over the files: `watch`, `parts` filled
+        for iri, group, rdf_class, classes in shown_nodes(watch):
             while pending is not None and pending[0] < iri:
                 pending = next(claims, None)  # claims of nodes that are not shown
             found = pending[1] if pending is not None and pending[0] == iri else []
             for claim in found:
                 writers["claims"].writerow(tables.claim(iri, rdf_class, claim))
+            seen = watch.pop(iri)  # its facts are not needed again: memory goes down
             for name, (groups, row) in DATED.items():
                 if group in groups:
-                    facts = reader.facts(iri, group, rdf_class, classes)
+                    facts = seen.facts(iri, group, rdf_class, classes)
                     dated[name].append((facts.date or "", iri, row(tables, facts, found)))
         for name, rows in dated.items():
             writers[name].writerows(r for _date, _iri, r in sorted(rows, key=lambda r: r[:2]))
