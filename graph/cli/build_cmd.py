@@ -135,10 +135,11 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
             if key is not None and unchanged.reuse(out, generation, key):
                 summary = _reused_summary(out, generation, time.perf_counter() - started)
             else:
-                result = build_graph(corpus, generation, reference_dir=str(reference or ""),
-                                     strict=strict, progress=progress, jobs=jobs,
-                                     store=store, curation_file=curation_file,
-                                     cache_dir=out / ".cache", label=out, executor=executor)
+                options = {"corpus": corpus, "out": generation,
+                           "reference_dir": str(reference or ""), "strict": strict,
+                           "jobs": jobs, "store": store, "curation_file": curation_file,
+                           "cache_dir": out / ".cache", "label": out, "executor": executor}
+                result = _graph_stage(build_graph, progress, options)
                 if key is not None:
                     unchanged.record(generation, key)
                 summary = result.summary()
@@ -165,6 +166,19 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
+
+
+def _graph_stage(build_graph: Callable[..., BuildResult],
+                 progress: Callable[[str, int, int], None] | None,
+                 options: dict[str, Any]) -> BuildResult:
+    """The graph stage, in a process of its own for a large corpus (graph/cli/graphstage.py:
+    its heap is then gone before the later stages add theirs)."""
+    from graph import builder
+    from graph.cli import graphstage
+
+    if build_graph is builder.build_graph and graphstage.apart(options["corpus"]):
+        return graphstage.build_graph_apart(progress, **options)
+    return build_graph(progress=progress, **options)
 
 
 def _reused_summary(out: Path, generation: Path, seconds: float) -> str:
