@@ -298,11 +298,11 @@ def _base_key(inference: str) -> str:
     this code."""
     from importlib.metadata import version
 
-    from graph import shaclnative, shaclunits
+    from graph import shaclnative, shaclstream, shaclunits
     from graph.ontology import ontology_files, shapes_path
 
     files = [shapes_path(), *ontology_files(), Path(__file__), Path(shaclunits.__file__),
-             Path(shaclnative.__file__)]
+             Path(shaclnative.__file__), Path(shaclstream.__file__)]
     return _digest(inference, version("pyshacl"), version("rdflib"),
                    *(file_digest(f) for f in files))
 
@@ -355,18 +355,40 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
         report.engine = "native"
         return report
     try:
-        data = sn.load(paths, ontology_files(), program)
-        rows = list(sn.rows(program, data))
+        rows, triples, units = _native_rows(paths, ontology_files(), program)
     except sn.Unsupported:
         return None
     results = sort_results(ShaclResult(r.severity, r.focus, r.path, r.message, r.value,
                                        r.shape, r.component) for r in rows)
-    report = _report(results, 0.0, data.triples, INFERENCE)
+    report = _report(results, 0.0, triples, INFERENCE)
+    report.graphs = report.graphs_validated = units
     report.engine = "native"
     if cache:
         cache.put(key, {"results": [r.as_dict() for r in results], "triples": report.triples})
         cache.prune()
     return report
+
+
+def _native_rows(paths: list[Path], ontology: list[Path], program: Any
+                 ) -> tuple[list[Any], int, int]:
+    """graph/shaclnative.py's rows and triple count: unit by unit (graph/shaclstream.py,
+    memory bounded by a unit) when the files and shapes allow it, else in one pass.
+    Returns (rows, triples, units validated one at a time or 0)."""
+    from graph import shaclnative as sn
+    from graph import shaclstream as ss
+
+    base = sn.load([], ontology, program)
+    for path in paths:
+        if sn.rdflib_only_literals(path):
+            raise sn.Unsupported(f"{path} has an explicit xsd:string or a capitalised "
+                                 "language tag")
+    try:
+        outcome = ss.validate_units(paths, base, program)
+        return outcome.rows, outcome.triples, outcome.units
+    except ss.Fallback:
+        del base
+    data = sn.load(paths, ontology, program)
+    return list(sn.rows(program, data)), data.triples, 0
 
 
 def _result_cache(folder: Path) -> ResultCache:

@@ -1,0 +1,459 @@
+"""graph/shaclnative.py one unit at a time: memory bounded by a unit, not by the corpus.
+
+The whole-build pass of graph/shaclnative.py holds every subject's values at once (5.2 GB at
+10,000 documents). Here the build's files are cut into *units*, read one at a time:
+
+- each named-graph block of graph.trig (a document graph is one unit); a block over
+  CUT_ABOVE bytes (the canonical graph) is cut between its subjects' statements, before each
+  subject whose crc32 is a multiple of PIECE_MARK (content-defined: an edit moves no other
+  piece's boundaries); the inferred graph of inferred.trig is cut the same way;
+- the ontology files (pySHACL's `ont_graph`, mixed into the data graph).
+
+Pass 1 reads each unit for its subjects: a 16-byte digest of each, its unit, and the bitmask
+of the `sh:class` classes it is an instance of (its rdf:type triples, closed under the
+build's rdfs:subClassOf axioms, read first from the units whose text says subClassOf); kept in
+numpy arrays (~30 bytes a subject). A subject asserted in two units (the build mints each
+subject in one graph) stops the pass: the caller runs the whole-build pass.
+Pass 2 validates each unit with the inferred graph's statements about its subjects and the
+ontology files' values of its subjects; a value node outside the unit answers `sh:class`
+from its bitmask. Why that is the whole-build report: every shape reaches a focus node's own
+values, and their rdf:type only through `sh:class` (checked by `local_program`: a shape nested
+under a property shape reads no path), so a focus node's results depend on its own triples,
+wherever they are, and on its values' types; the triple count is each unit's distinct
+triples, summed (units hold disjoint subjects).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pyoxigraph as ox
+
+from graph.shaclnative import RDF_TYPE, SUBCLASS_OF, Data, Program, Row, Shape, rows
+from graph.trigblocks import prefix_lines
+
+PIECE_MARK = 256  # a cut block's pieces hold ~256 subjects
+CUT_ABOVE = 1 << 20  # blocks larger than this (bytes) are cut into pieces
+_RDF_TYPE_TERM = ox.NamedNode(RDF_TYPE[1:-1])
+ASSERTED, INFERRED, ONTOLOGY = 0, 1, 2  # kinds of unit, in the order a subject's home is chosen
+
+
+class Fallback(Exception):
+    """The files or shapes are not as the module docstring says: run the whole-build pass."""
+
+
+@dataclass
+class Unit:
+    """A block or piece of one file: its statements' byte range (or, for the inferred
+    graph, the statements routed to it in pass 2)."""
+
+    number: int
+    kind: int
+    opening: bytes  # the block's first line, `NAME {`
+    start: int
+    end: int
+
+
+@dataclass
+class Layout:
+    """Where the units of a build are in its files."""
+
+    paths: list[Path]
+    prefixes: list[bytes]
+    units: list[Unit] = field(default_factory=list)
+    # the inferred graph's statements: (start, end, subject key)
+    statements: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def local_program(program: Program) -> bool:
+    """True when no shape under a property shape reads a path (its value nodes' own values
+    would then be needed)."""
+    def nested(shape: Shape) -> list[Shape]:
+        out: list[Shape] = []
+        for kind, arg in shape.constraints:
+            if kind == "Or":
+                out.extend(arg)
+            elif kind == "Qualified":
+                out.append(arg[0])
+        return out
+
+    def flat(shape: Shape) -> bool:
+        return shape.path is None and not shape.properties and all(
+            flat(n) for n in nested(shape))
+
+    def ok(shape: Shape) -> bool:
+        if shape.path is not None and not all(flat(n) for n in nested(shape)):
+            return False
+        return all(ok(p) for p in shape.properties) and all(ok(n) for n in nested(shape))
+
+    return all(ok(shape) for shape in program.shapes)
+
+
+def class_names(program: Program) -> list[str]:
+    """Every class a `sh:class` constraint names, anywhere in the shapes."""
+    found: set[str] = set()
+
+    def visit(shape: Shape) -> None:
+        for kind, arg in shape.constraints:
+            if kind == "Class":
+                found.add(arg)
+            elif kind == "Or":
+                for member in arg:
+                    visit(member)
+            elif kind == "Qualified":
+                visit(arg[0])
+        for prop in shape.properties:
+            visit(prop)
+
+    for shape in program.shapes:
+        visit(shape)
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------- the layout
+
+
+def _readline_units(handle: IO[bytes], path: Path, kind: int, layout: Layout, start: int,
+                    end: int, opening: bytes, routed: bool) -> None:
+    """The statements of a block body [start, end) as units (cut as the docstring says);
+    `routed`: also list each statement with its subject's key (the inferred graph)."""
+    handle.seek(start)
+    at, piece, last = start, start, None
+    prefixes = _prefix_map(layout.prefixes[-1])
+    scope = f"_:d{len(layout.paths) - 1}x"
+    while at < end:
+        line = handle.readline()
+        if not line.startswith(b"\t"):
+            raise Fallback(f"{path}: an unindented line in a graph block")
+        if line[1:2] != b"\t":
+            token = line[1:line.find(b" ", 1)]
+            if routed:
+                if last is not None:
+                    layout.statements.append((last[0], at, last[1]))
+                last = (at, _subject_key(token.decode(), prefixes, scope))
+            if at > piece and zlib.crc32(token) % PIECE_MARK == 0:
+                layout.units.append(Unit(len(layout.units), kind, opening, piece, at))
+                piece = at
+        at += len(line)
+    if last is not None:
+        layout.statements.append((last[0], end, last[1]))
+    layout.units.append(Unit(len(layout.units), kind, opening, piece, end))
+
+
+def _prefix_map(prefixes: bytes) -> dict[str, str]:
+    out = {}
+    for line in prefixes.decode().splitlines():
+        name, _colon, rest = line.removeprefix("@prefix ").partition(": <")
+        out[name] = rest.removesuffix("> .")
+    return out
+
+
+def _subject_key(token: str, prefixes: dict[str, str], scope: str) -> str:
+    """The validator's key of a subject written `token` (as graph/trigblocks reads names)."""
+    if token.startswith("<"):
+        return token
+    if token.startswith("_:"):
+        return scope + token[2:]
+    name, colon, local = token.partition(":")
+    if not colon or name not in prefixes or "\\u" in local.lower():
+        raise Fallback(f"a subject name this pass cannot read: {token}")
+    return f"<{prefixes[name]}{local.replace(chr(92), '')}>"
+
+
+def read_layout(paths: Sequence[Path]) -> Layout:
+    """The units of graph.trig and inferred.trig (each graph's block; large ones cut)."""
+    layout = Layout([], [])
+    for path in paths:
+        layout.paths.append(path)
+        layout.prefixes.append(prefix_lines(path))
+        kind = INFERRED if path is not paths[0] else ASSERTED
+        with open(path, "rb") as handle:
+            at = len(layout.prefixes[-1])
+            size = path.stat().st_size
+            while at < size:
+                handle.seek(at)
+                line = handle.readline()
+                if not line.strip():
+                    at += len(line)
+                    continue
+                if not line.endswith(b" {\n") or line[:1] in (b"\t", b" "):
+                    raise Fallback(f"{path}: a line outside any graph block")
+                body = at + len(line)
+                close = _find_close(handle, body - 1)
+                if kind == INFERRED or close + 1 - body > CUT_ABOVE:
+                    _readline_units(handle, path, kind, layout, body, close + 1, line,
+                                    routed=kind == INFERRED)
+                else:
+                    layout.units.append(Unit(len(layout.units), kind, line, body, close + 1))
+                at = close + 3
+    return layout
+
+
+def _find_close(handle: IO[bytes], start: int) -> int:
+    """The offset of the next `\\n}\\n` from `start`."""
+    chunk_size = 1 << 22
+    at = start
+    while True:
+        handle.seek(at)
+        chunk = handle.read(chunk_size)
+        found = chunk.find(b"\n}\n")
+        if found >= 0:
+            return at + found
+        if len(chunk) < chunk_size:
+            raise Fallback("a graph block is not closed")
+        at += len(chunk) - 2
+
+
+def unit_text(layout: Layout, unit: Unit, handles: Sequence[IO[bytes]],
+              spans: Sequence[tuple[int, int]] | None = None) -> bytes:
+    """The unit as a TriG document: its file's prefixes, its block's opening, its statements
+    (or the `spans` given) and the closing line."""
+    file = 0 if unit.kind == ASSERTED else 1
+    handle = handles[file]
+    parts = [layout.prefixes[file], unit.opening]
+    for start, end in spans if spans is not None else [(unit.start, unit.end)]:
+        handle.seek(start)
+        parts.append(handle.read(end - start))
+    parts.append(b"}\n")
+    return b"".join(parts)
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode(), digest_size=16).digest()
+
+
+class World:
+    """What every unit sees of the others: the subClassOf closure, and per subject its home
+    unit and the `sh:class` classes it is an instance of (as bits)."""
+
+    def __init__(self, program: Program, parents: dict[str, list[str]]) -> None:
+        classes = class_names(program)
+        if len(classes) > 62:
+            raise Fallback("more sh:class classes than bits")
+        self.bit = {c: 1 << i for i, c in enumerate(classes)}
+        self.parents = parents
+        self._supers: dict[str, frozenset[str]] = {}
+        self._masks: dict[str, int] = {}
+        self.keys = np.zeros(0, dtype="S16")
+        self.masks = np.zeros(0, dtype=np.int64)
+        self.homes = np.zeros(0, dtype=np.int64)
+
+    def supers(self, cls: str) -> frozenset[str]:
+        """graph.shaclnative.Data.supers over the whole build's subClassOf axioms."""
+        found = self._supers.get(cls)
+        if found is None:
+            seen, todo = {cls}, [cls]
+            while todo:
+                for parent in self.parents.get(todo.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            found = self._supers[cls] = frozenset(seen)
+        return found
+
+    def type_mask(self, cls: str) -> int:
+        found = self._masks.get(cls)
+        if found is None:
+            found = self._masks[cls] = sum(self.bit[c] for c in self.supers(cls)
+                                           if c in self.bit)
+        return found
+
+    def index(self, entries: list[tuple[np.ndarray, np.ndarray, int, int]]) -> None:
+        """The subjects of every unit: (digests, masks, unit number, kind); Fallback when a
+        subject is asserted in two units."""
+        keys = np.concatenate([e[0] for e in entries]) if entries else self.keys
+        masks = np.concatenate([e[1] for e in entries]) if entries else self.masks
+        units = np.concatenate([np.full(len(e[0]), e[2], dtype=np.int64) for e in entries]) \
+            if entries else self.homes
+        kinds = np.concatenate([np.full(len(e[0]), e[3], dtype=np.int64) for e in entries]) \
+            if entries else self.homes
+        order = np.lexsort((kinds, keys))
+        keys, masks, units, kinds = keys[order], masks[order], units[order], kinds[order]
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        starts = np.flatnonzero(first)
+        for kind in (ASSERTED, INFERRED):
+            per_key = np.add.reduceat((kinds == kind).astype(np.int64), starts) \
+                if len(starts) else starts
+            if (per_key > 1).any():
+                raise Fallback("a subject in two units")
+        self.keys = keys[starts]
+        self.masks = np.bitwise_or.reduceat(masks, starts) if len(starts) else masks
+        self.homes = units[starts]
+
+    def lookup(self, key: str) -> tuple[int, int] | None:
+        """(home unit, class bits) of a subject; None when it is no subject."""
+        wanted = np.frombuffer(digest(key), dtype="S16")[0]
+        at = int(np.searchsorted(self.keys, wanted))
+        if at < len(self.keys) and self.keys[at] == wanted:
+            return int(self.homes[at]), int(self.masks[at])
+        return None
+
+
+class UnitData(Data):
+    """One unit's values; `sh:class` on a node outside it answered by the World."""
+
+    def __init__(self, program: Program, world: World) -> None:
+        super().__init__(program.predicates, {p for shape in program.shapes
+                                              for p in shape.target_subjects_of})
+        self.world = world
+
+    def supers(self, cls: str) -> frozenset[str]:
+        return self.world.supers(cls)
+
+    def is_instance(self, node: str, cls: str) -> bool:
+        found = self.values.get(node)
+        if found is not None:
+            return any(cls in self.world.supers(t) for t in found.get(RDF_TYPE, ()))
+        bit = self.world.bit.get(cls)
+        home = self.world.lookup(node)
+        if bit is None:  # only sh:class asks
+            raise Fallback(f"an instance test of {cls}")
+        return home is not None and bool(home[1] & bit)
+
+    def merge(self, base: Data, subject: str) -> None:
+        """The ontology files' values of `subject` (read after the counted ones, uncounted)."""
+        for pred, objects in base.values.get(subject, {}).items():
+            mine = self.values.setdefault(subject, {}).setdefault(pred, [])
+            for o in objects:
+                if o not in mine:
+                    mine.append(o)
+                    if o in base.raw:
+                        self.raw.setdefault(o, base.raw[o])
+                    if o in base.literals:
+                        self.literals.setdefault(o, base.literals[o])
+        for pred, subjects in self.subjects_of.items():
+            if subject in base.subjects_of.get(pred, ()):
+                subjects.add(subject)
+
+    def term(self, key: str) -> Any:
+        if key[0] not in "<_" and key not in self.literals and key not in self.raw:
+            raise Fallback(f"a literal of no unit: {key}")
+        return super().term(key)
+
+
+# --------------------------------------------------------------------------- the passes
+
+
+def _parents(layout: Layout, handles: Sequence[IO[bytes]], base: Data) -> dict[str, list[str]]:
+    """Every rdfs:subClassOf axiom of the build and the ontology files (only the units whose
+    text says subClassOf are parsed)."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for subject, values in base.values.items():
+        parents[subject].extend(values.get(SUBCLASS_OF, ()))
+    for unit in layout.units:
+        text = unit_text(layout, unit, handles)
+        if b"subClassOf" not in text:
+            continue
+        found = Data({SUBCLASS_OF})
+        found.read_quads(ox.parse(text, format=ox.RdfFormat.TRIG, lenient=True),
+                         _scope(unit), False)
+        for subject, values in found.values.items():
+            parents[subject].extend(values.get(SUBCLASS_OF, ()))
+    return parents
+
+
+def _scope(unit: Unit) -> str:
+    return "_:d0x" if unit.kind == ASSERTED else "_:d1x"
+
+
+def _subjects(text: bytes, scope: str, world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Pass 1 on one unit: its subjects' digests and class bits."""
+    masks: dict[str, int] = {}
+    for subject, predicate, obj, _graph in ox.parse(text, format=ox.RdfFormat.TRIG,
+                                                    lenient=True):
+        key = str(subject)
+        if key[0] == "_":
+            key = scope + subject.value
+        bits = masks.get(key, 0)
+        if predicate == _RDF_TYPE_TERM and type(obj) is not ox.Literal:
+            o = str(obj)
+            bits |= world.type_mask(scope + obj.value if o[0] == "_" else o)
+        masks[key] = bits
+    return _arrays(masks)
+
+
+def _arrays(masks: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.frombuffer(b"".join(digest(k) for k in masks), dtype="S16") if masks else \
+        np.zeros(0, dtype="S16")
+    return keys, np.fromiter(masks.values(), dtype=np.int64, count=len(masks))
+
+
+@dataclass
+class Outcome:
+    rows: list[Row]
+    triples: int
+    units: int
+
+
+def validate_units(paths: Sequence[Path], base: Data, program: Program) -> Outcome:
+    """The whole-build rows and triple count, unit by unit (Fallback: use the whole pass)."""
+    if not local_program(program):
+        raise Fallback("a shape reads a value node's own values")
+    layout = read_layout(paths)
+    handles = [open(p, "rb") for p in paths]  # noqa: SIM115 (closed below)
+    try:
+        world = World(program, _parents(layout, handles, base))
+        entries = [(*_subjects(unit_text(layout, u, handles), _scope(u), world), u.number,
+                    u.kind) for u in layout.units]
+        base_masks = {s: 0 for s in base.values}
+        for s, values in base.values.items():
+            for t in values.get(RDF_TYPE, ()):
+                base_masks[s] |= world.type_mask(t)
+        ontology_unit = len(layout.units)
+        entries.append((*_arrays(base_masks), ontology_unit, ONTOLOGY))
+        world.index(entries)
+        del entries
+        return _pass_two(layout, handles, world, base, program, ontology_unit)
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def _pass_two(layout: Layout, handles: Sequence[IO[bytes]], world: World, base: Data,
+              program: Program, ontology_unit: int) -> Outcome:
+    routed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for start, end, key in layout.statements:
+        home = world.lookup(key)
+        if home is None:
+            raise Fallback(f"an inferred subject not indexed: {key}")
+        routed[home[0]].append((start, end))
+    merged: dict[int, list[str]] = defaultdict(list)
+    for subject in base.values:
+        home = world.lookup(subject)
+        if home is not None:
+            merged[home[0]].append(subject)
+    out: list[Row] = []
+    triples = 0
+    inferred_opening = next((u.opening for u in layout.units if u.kind == INFERRED), b"")
+    for unit in layout.units:
+        data = UnitData(program, world)
+        if unit.kind == ASSERTED:
+            data.read_quads(ox.parse(unit_text(layout, unit, handles), format=ox.RdfFormat.TRIG,
+                                     lenient=True), "_:d0x", True)
+        spans = routed.get(unit.number)
+        if spans:
+            inferred = Unit(-1, INFERRED, inferred_opening, 0, 0)
+            data.read_quads(ox.parse(unit_text(layout, inferred, handles, spans),
+                                     format=ox.RdfFormat.TRIG, lenient=True), "_:d1x", True)
+        for subject in merged.get(unit.number, ()):
+            data.merge(base, subject)
+        out.extend(rows(program, data))
+        triples += data.triples
+    own = set(merged.get(ontology_unit, ()))
+    if own:
+        data = UnitData(program, world)
+        for subject in own:
+            data.merge(base, subject)
+        out.extend(rows(program, data, own))
+    return Outcome(out, triples, len(layout.units) + 1)
