@@ -31,13 +31,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pyoxigraph as ox
 
 from graph.shaclnative import RDF_TYPE, SUBCLASS_OF, Data, Program, Row, Shape, rows
 from graph.trigblocks import prefix_lines
+
+if TYPE_CHECKING:
+    from graph.shaclcache import StreamCache
 
 PIECE_MARK = 256  # a cut block's pieces hold ~256 subjects
 CUT_ABOVE = 1 << 20  # blocks larger than this (bytes) are cut into pieces
@@ -291,6 +294,14 @@ class World:
         self.masks = np.bitwise_or.reduceat(masks, starts) if len(starts) else masks
         self.homes = units[starts]
 
+    def masks_of(self, nodes: Sequence[str]) -> np.ndarray:
+        """The class bits of each node (-1: no subject)."""
+        wanted = np.frombuffer(b"".join(digest(n) for n in nodes), dtype="S16")
+        at = np.minimum(np.searchsorted(self.keys, wanted), max(len(self.keys) - 1, 0))
+        if not len(self.keys):
+            return np.full(len(nodes), -1, dtype=np.int64)
+        return np.where(self.keys[at] == wanted, self.masks[at], -1)
+
     def lookup(self, key: str) -> tuple[int, int] | None:
         """(home unit, class bits) of a subject; None when it is no subject."""
         wanted = np.frombuffer(digest(key), dtype="S16")[0]
@@ -307,6 +318,7 @@ class UnitData(Data):
         super().__init__(program.predicates, {p for shape in program.shapes
                                               for p in shape.target_subjects_of})
         self.world = world
+        self.asked: dict[str, int] = {}  # node outside the unit -> its class bits (-1: none)
 
     def supers(self, cls: str) -> frozenset[str]:
         return self.world.supers(cls)
@@ -316,10 +328,12 @@ class UnitData(Data):
         if found is not None:
             return any(cls in self.world.supers(t) for t in found.get(RDF_TYPE, ()))
         bit = self.world.bit.get(cls)
-        home = self.world.lookup(node)
         if bit is None:  # only sh:class asks
             raise Fallback(f"an instance test of {cls}")
-        return home is not None and bool(home[1] & bit)
+        mask = self.asked.get(node)
+        if mask is None:
+            mask = self.asked[node] = int(self.world.masks_of([node])[0])
+        return mask >= 0 and bool(mask & bit)
 
     def merge(self, base: Data, subject: str) -> None:
         """The ontology files' values of `subject` (read after the counted ones, uncounted)."""
@@ -343,24 +357,6 @@ class UnitData(Data):
 
 
 # --------------------------------------------------------------------------- the passes
-
-
-def _parents(layout: Layout, handles: Sequence[IO[bytes]], base: Data) -> dict[str, list[str]]:
-    """Every rdfs:subClassOf axiom of the build and the ontology files (only the units whose
-    text says subClassOf are parsed)."""
-    parents: dict[str, list[str]] = defaultdict(list)
-    for subject, values in base.values.items():
-        parents[subject].extend(values.get(SUBCLASS_OF, ()))
-    for unit in layout.units:
-        text = unit_text(layout, unit, handles)
-        if b"subClassOf" not in text:
-            continue
-        found = Data({SUBCLASS_OF})
-        found.read_quads(ox.parse(text, format=ox.RdfFormat.TRIG, lenient=True),
-                         _scope(unit), False)
-        for subject, values in found.values.items():
-            parents[subject].extend(values.get(SUBCLASS_OF, ()))
-    return parents
 
 
 def _scope(unit: Unit) -> str:
@@ -393,19 +389,35 @@ def _arrays(masks: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
 class Outcome:
     rows: list[Row]
     triples: int
-    units: int
+    units: int  # units, the ontology files' counted as one
+    indexed: int = 0  # of them, read in pass 1 (the others: their index entry cached)
+    validated: int = 0  # of them, validated (the others: their results cached)
 
 
-def validate_units(paths: Sequence[Path], base: Data, program: Program) -> Outcome:
+def validate_units(paths: Sequence[Path], base: Data, program: Program,
+                   cache: StreamCache | None = None) -> Outcome:
     """The whole-build rows and triple count, unit by unit (Fallback: use the whole pass)."""
     if not local_program(program):
         raise Fallback("a shape reads a value node's own values")
     layout = read_layout(paths)
     handles = [open(p, "rb") for p in paths]  # noqa: SIM115 (closed below)
     try:
-        world = World(program, _parents(layout, handles, base))
-        entries = [(*_subjects(unit_text(layout, u, handles), _scope(u), world), u.number,
-                    u.kind) for u in layout.units]
+        digests, parents = _digests(layout, handles, base)
+        world = World(program, parents)
+        world_key = _digest_of((cache.base_key if cache else "").encode(),
+                               repr(sorted((k, sorted(v)) for k, v in parents.items())).encode())
+        cached = cache.load_index(world_key) if cache else {}
+        entries, fresh = [], {}
+        for unit in layout.units:
+            found = cached.get(digests[unit.number])
+            if found is None:
+                found = _subjects(unit_text(layout, unit, handles), _scope(unit), world)
+            fresh[digests[unit.number]] = found
+            entries.append((*found, unit.number, unit.kind))
+        indexed = len(layout.units) - sum(1 for d in digests if d in cached)
+        if cache and indexed:
+            cache.save_index(fresh)
+        del cached, fresh
         base_masks = {s: 0 for s in base.values}
         for s, values in base.values.items():
             for t in values.get(RDF_TYPE, ()):
@@ -414,14 +426,58 @@ def validate_units(paths: Sequence[Path], base: Data, program: Program) -> Outco
         entries.append((*_arrays(base_masks), ontology_unit, ONTOLOGY))
         world.index(entries)
         del entries
-        return _pass_two(layout, handles, world, base, program, ontology_unit)
+        outcome = _pass_two(Pass(layout, handles, world, base, program, cache, world_key),
+                            digests)
+        outcome.indexed = indexed
+        return outcome
     finally:
         for handle in handles:
             handle.close()
 
 
-def _pass_two(layout: Layout, handles: Sequence[IO[bytes]], world: World, base: Data,
-              program: Program, ontology_unit: int) -> Outcome:
+def _digest_of(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def _digests(layout: Layout, handles: Sequence[IO[bytes]], base: Data
+             ) -> tuple[list[bytes], dict[str, list[str]]]:
+    """Each unit's digest (its kind and bytes), and every rdfs:subClassOf axiom of the build
+    and the ontology files (only the units whose text says subClassOf are parsed)."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for subject, values in base.values.items():
+        parents[subject].extend(values.get(SUBCLASS_OF, ()))
+    digests = []
+    for unit in layout.units:
+        text = unit_text(layout, unit, handles)
+        digests.append(hashlib.sha256(bytes([unit.kind]) + text).digest()[:16])
+        if b"subClassOf" not in text:
+            continue
+        found = Data({SUBCLASS_OF})
+        found.read_quads(ox.parse(text, format=ox.RdfFormat.TRIG, lenient=True),
+                         _scope(unit), False)
+        for subject, values in found.values.items():
+            parents[subject].extend(values.get(SUBCLASS_OF, ()))
+    return digests, {k: v for k, v in parents.items() if v}
+
+
+@dataclass
+class Pass:
+    """What pass 2 reads and where it keeps its results."""
+
+    layout: Layout
+    handles: Sequence[IO[bytes]]
+    world: World
+    base: Data
+    program: Program
+    cache: StreamCache | None
+    world_key: str
+
+
+def _pass_two(run: Pass, digests: list[bytes]) -> Outcome:
+    layout, world = run.layout, run.world
     routed: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for start, end, key in layout.statements:
         home = world.lookup(key)
@@ -429,31 +485,68 @@ def _pass_two(layout: Layout, handles: Sequence[IO[bytes]], world: World, base: 
             raise Fallback(f"an inferred subject not indexed: {key}")
         routed[home[0]].append((start, end))
     merged: dict[int, list[str]] = defaultdict(list)
-    for subject in base.values:
+    for subject in sorted(run.base.values):
         home = world.lookup(subject)
         if home is not None:
             merged[home[0]].append(subject)
-    out: list[Row] = []
-    triples = 0
+    if run.cache:
+        run.cache.load_results()
+    outcome = Outcome([], 0, len(layout.units) + 1)
     inferred_opening = next((u.opening for u in layout.units if u.kind == INFERRED), b"")
-    for unit in layout.units:
-        data = UnitData(program, world)
-        if unit.kind == ASSERTED:
-            data.read_quads(ox.parse(unit_text(layout, unit, handles), format=ox.RdfFormat.TRIG,
-                                     lenient=True), "_:d0x", True)
-        spans = routed.get(unit.number)
-        if spans:
-            inferred = Unit(-1, INFERRED, inferred_opening, 0, 0)
-            data.read_quads(ox.parse(unit_text(layout, inferred, handles, spans),
-                                     format=ox.RdfFormat.TRIG, lenient=True), "_:d1x", True)
-        for subject in merged.get(unit.number, ()):
-            data.merge(base, subject)
-        out.extend(rows(program, data))
-        triples += data.triples
-    own = set(merged.get(ontology_unit, ()))
-    if own:
-        data = UnitData(program, world)
-        for subject in own:
-            data.merge(base, subject)
-        out.extend(rows(program, data, own))
-    return Outcome(out, triples, len(layout.units) + 1)
+    for unit in [*layout.units, None]:
+        number = unit.number if unit is not None else len(layout.units)
+        spans = routed.get(number, [])
+        extra = unit_text(layout, Unit(-1, INFERRED, inferred_opening, 0, 0), run.handles,
+                          spans) if spans else b""
+        key = _digest_of(run.world_key.encode(), digests[number] if unit else b"", extra,
+                         _stable(merged.get(number, ())).encode())
+        found = _reuse(run, key)
+        if found is None:
+            found = _validate(run, unit, extra, merged.get(number, []))
+            outcome.validated += 1
+        if run.cache:
+            run.cache.keep(key, found)
+        outcome.rows.extend(Row(*r) for r in found[0])
+        outcome.triples += found[1]
+    if run.cache:
+        run.cache.save_results()
+    return outcome
+
+
+def _reuse(run: Pass, key: str) -> Any:
+    """The cached [rows, triples, asked] of a unit, while the nodes it asked about have the
+    class bits they had."""
+    found = run.cache.result(key) if run.cache else None
+    if not isinstance(found, list) or len(found) != 3:
+        return None
+    asked: dict[str, int] = found[2]
+    if asked and run.world.masks_of(list(asked)).tolist() != list(asked.values()):
+        return None
+    return found
+
+
+def _validate(run: Pass, unit: Unit | None, extra: bytes, merged: list[str]) -> list[Any]:
+    """[rows, triples, asked] of one unit (None: the ontology files' own subjects)."""
+    data = UnitData(run.program, run.world)
+    if unit is not None and unit.kind == ASSERTED:
+        data.read_quads(ox.parse(unit_text(run.layout, unit, run.handles),
+                                 format=ox.RdfFormat.TRIG, lenient=True), "_:d0x", True)
+    if extra:
+        data.read_quads(ox.parse(extra, format=ox.RdfFormat.TRIG, lenient=True), "_:d1x",
+                        True)
+    for subject in merged:
+        data.merge(run.base, subject)
+    found = rows(run.program, data, set(merged) if unit is None else None)
+    asked = {node: bits for node, bits in data.asked.items() if not node.startswith(_FILES)}
+    return [[list(r.__dict__.values()) for r in found], data.triples, asked]
+
+
+_FILES = "_:o"  # the ontology files' blank nodes: labels new on each parse, fixed by base_key
+
+
+def _stable(subjects: Sequence[str]) -> str:
+    """The subjects of the ontology files a unit holds, as a cache key: the ontology files'
+    blank nodes by their number (their labels change from parse to parse, their content is
+    in the base key)."""
+    named = [s for s in subjects if not s.startswith(_FILES)]
+    return "\n".join(named) + f"\n{len(subjects) - len(named)}"

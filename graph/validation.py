@@ -36,6 +36,7 @@ from graph.reasoncache import file_digest
 from graph.store import graph_file, inferred_file
 
 if TYPE_CHECKING:  # pyoxigraph-based unit reading is imported only when validating
+    from graph.shaclcache import StreamCache
     from graph.shaclunits import Batch, BuildIndex, ResultCache
 
 TEXT_FILE = "validation.txt"
@@ -346,7 +347,13 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
     inferred = inferred_file(outdir)
     paths = [graph_file(outdir), *([inferred] if inferred else [])]
     cache = _result_cache((cache_dir or outdir / ".cache") / "validation") if cached else None
-    key = "native-" + _digest(_base_key(INFERENCE), *(file_digest(p) for p in paths))
+    from graph.shaclcache import StreamCache
+
+    base = _base_key(INFERENCE)
+    key = "native-" + _digest(base, *(file_digest(p) for p in paths))
+    units = StreamCache(cache.folder, base) if cache else None
+    if cache and units:  # the per-unit results stay for the next change
+        cache.used.add(units.results_file.name)
     hit = cache.get(key) if cache else None
     if isinstance(hit, dict):
         cache.prune()  # type: ignore[union-attr]
@@ -355,13 +362,13 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
         report.engine = "native"
         return report
     try:
-        rows, triples, units = _native_rows(paths, ontology_files(), program)
+        rows, triples, counts = _native_rows(paths, ontology_files(), program, units)
     except sn.Unsupported:
         return None
     results = sort_results(ShaclResult(r.severity, r.focus, r.path, r.message, r.value,
                                        r.shape, r.component) for r in rows)
     report = _report(results, 0.0, triples, INFERENCE)
-    report.graphs = report.graphs_validated = units
+    report.graphs, report.graphs_validated = counts
     report.engine = "native"
     if cache:
         cache.put(key, {"results": [r.as_dict() for r in results], "triples": report.triples})
@@ -369,11 +376,11 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
     return report
 
 
-def _native_rows(paths: list[Path], ontology: list[Path], program: Any
-                 ) -> tuple[list[Any], int, int]:
+def _native_rows(paths: list[Path], ontology: list[Path], program: Any,
+                 cache: StreamCache | None) -> tuple[list[Any], int, tuple[int, int]]:
     """graph/shaclnative.py's rows and triple count: unit by unit (graph/shaclstream.py,
-    memory bounded by a unit) when the files and shapes allow it, else in one pass.
-    Returns (rows, triples, units validated one at a time or 0)."""
+    memory bounded by a unit, each unit's results cached) when the files and shapes allow
+    it, else in one pass. Returns (rows, triples, (units, units validated now))."""
     from graph import shaclnative as sn
     from graph import shaclstream as ss
 
@@ -383,12 +390,12 @@ def _native_rows(paths: list[Path], ontology: list[Path], program: Any
             raise sn.Unsupported(f"{path} has an explicit xsd:string or a capitalised "
                                  "language tag")
     try:
-        outcome = ss.validate_units(paths, base, program)
-        return outcome.rows, outcome.triples, outcome.units
+        outcome = ss.validate_units(paths, base, program, cache)
+        return outcome.rows, outcome.triples, (outcome.units, outcome.validated)
     except ss.Fallback:
         del base
     data = sn.load(paths, ontology, program)
-    return list(sn.rows(program, data)), data.triples, 0
+    return list(sn.rows(program, data)), data.triples, (0, 0)
 
 
 def _result_cache(folder: Path) -> ResultCache:
