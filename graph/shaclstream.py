@@ -272,43 +272,43 @@ class World:
         return found
 
     def index(self, entries: list[tuple[np.ndarray, np.ndarray, int, int]]) -> None:
-        """The subjects of every unit: (digests, masks, unit number, kind); Fallback when a
-        subject is asserted in two units."""
-        keys = np.concatenate([e[0] for e in entries]) if entries else self.keys
-        masks = np.concatenate([e[1] for e in entries]) if entries else self.masks
-        units = np.concatenate([np.full(len(e[0]), e[2], dtype=np.int64) for e in entries]) \
-            if entries else self.homes
-        kinds = np.concatenate([np.full(len(e[0]), e[3], dtype=np.int64) for e in entries]) \
-            if entries else self.homes
+        """The subjects of every unit: (digests, masks, unit number, kind), emptied here;
+        Fallback when a subject is asserted in two units (or in two inferred pieces)."""
+        if not entries:
+            return
+        keys = np.concatenate([e[0] for e in entries])
+        masks = np.concatenate([e[1] for e in entries])
+        units = np.concatenate([np.full(len(e[0]), e[2], dtype=np.int32) for e in entries])
+        kinds = np.concatenate([np.full(len(e[0]), e[3], dtype=np.int8) for e in entries])
+        entries.clear()
         order = np.lexsort((kinds, keys))
         keys, masks, units, kinds = keys[order], masks[order], units[order], kinds[order]
+        del order
         first = np.ones(len(keys), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
         starts = np.flatnonzero(first)
+        del first
         for kind in (ASSERTED, INFERRED):
-            per_key = np.add.reduceat((kinds == kind).astype(np.int64), starts) \
-                if len(starts) else starts
-            if (per_key > 1).any():
+            if (np.add.reduceat((kinds == kind).astype(np.int32), starts) > 1).any():
                 raise Fallback("a subject in two units")
         self.keys = keys[starts]
-        self.masks = np.bitwise_or.reduceat(masks, starts) if len(starts) else masks
+        self.masks = np.bitwise_or.reduceat(masks, starts)
         self.homes = units[starts]
 
     def masks_of(self, nodes: Sequence[str]) -> np.ndarray:
         """The class bits of each node (-1: no subject)."""
-        wanted = np.frombuffer(b"".join(digest(n) for n in nodes), dtype="S16")
-        at = np.minimum(np.searchsorted(self.keys, wanted), max(len(self.keys) - 1, 0))
-        if not len(self.keys):
-            return np.full(len(nodes), -1, dtype=np.int64)
-        return np.where(self.keys[at] == wanted, self.masks[at], -1)
+        return self._of(nodes, self.masks)
 
-    def lookup(self, key: str) -> tuple[int, int] | None:
-        """(home unit, class bits) of a subject; None when it is no subject."""
-        wanted = np.frombuffer(digest(key), dtype="S16")[0]
-        at = int(np.searchsorted(self.keys, wanted))
-        if at < len(self.keys) and self.keys[at] == wanted:
-            return int(self.homes[at]), int(self.masks[at])
-        return None
+    def homes_of(self, nodes: Sequence[str]) -> np.ndarray:
+        """The home unit of each node (-1: no subject)."""
+        return self._of(nodes, self.homes)
+
+    def _of(self, nodes: Sequence[str], column: np.ndarray) -> np.ndarray:
+        if not len(self.keys) or not nodes:
+            return np.full(len(nodes), -1, dtype=np.int64)
+        wanted = np.frombuffer(b"".join(digest(n) for n in nodes), dtype="S16")
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return np.where(self.keys[at] == wanted, column[at], -1)
 
 
 class UnitData(Data):
@@ -479,16 +479,16 @@ class Pass:
 def _pass_two(run: Pass, digests: list[bytes]) -> Outcome:
     layout, world = run.layout, run.world
     routed: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for start, end, key in layout.statements:
-        home = world.lookup(key)
-        if home is None:
-            raise Fallback(f"an inferred subject not indexed: {key}")
-        routed[home[0]].append((start, end))
+    homes = world.homes_of([key for _s, _e, key in layout.statements])
+    if (homes < 0).any():
+        raise Fallback("an inferred subject not indexed")
+    for (start, end, _key), home in zip(layout.statements, homes.tolist(), strict=True):
+        routed[home].append((start, end))
     merged: dict[int, list[str]] = defaultdict(list)
-    for subject in sorted(run.base.values):
-        home = world.lookup(subject)
-        if home is not None:
-            merged[home[0]].append(subject)
+    subjects = sorted(run.base.values)
+    for subject, home in zip(subjects, world.homes_of(subjects).tolist(), strict=True):
+        if home >= 0:
+            merged[home].append(subject)
     if run.cache:
         run.cache.load_results()
     outcome = Outcome([], 0, len(layout.units) + 1)
