@@ -2,12 +2,14 @@
 
 The report is pySHACL's for the union of every named graph of the build (`graph.trig`, plus
 `inferred.trig` when it is up to date), with the ontology as pySHACL's `ont_graph`. By
-default graph/shaclnative.py computes it in one pass over the build's files (about 18x less
-CPU than pySHACL at 1,000 documents), cached by the hash of those files. When the shapes
-leave its subset, or with RKG_SHACL_ENGINE=pyshacl, pySHACL runs one unit at a time (a
-document graph, or a part of a shared graph), each unit's results cached by the hash of its
-content, its context and the shapes (graph/shaclunits.py): a rebuild validates only the units
-that changed, and memory is bounded by the largest graph, not by the corpus.
+default graph/shaclnative.py computes it one unit at a time (graph/shaclstream.py: a
+document graph, a piece of a shared graph; memory bounded by a unit), each unit's results
+cached by the hash of what it read (graph/shaclcache.py), or in one pass over the build's
+files when the files or shapes do not allow units; the whole report is cached by the hash
+of those files. When the shapes leave its subset, or with RKG_SHACL_ENGINE=pyshacl, pySHACL
+runs one unit at a time, each unit's results cached by the hash of its content, its context
+and the shapes (graph/shaclunits.py). Either way a rebuild validates only the units that
+changed, and memory is bounded by the largest unit, not by the corpus.
 Inference is `none`: the shapes list subclasses and concepts explicitly and the build carries
 the ontology's subclass axioms, so RDFS inference finds exactly the same results on the sample
 while taking ~5x longer (measured: 0.9 s vs 4.7 s).
@@ -418,8 +420,8 @@ def validate(outdir: Path, *, inference: str = INFERENCE, write: bool = True,
              engine: str | None = None) -> ValidationReport:
     """Validate the build in `outdir`; write validation.txt and validation.json there.
 
-    With graph/shaclnative.py (one pass over the build's files, the whole build's results
-    cached by their hash) when `engine` is `native` (the default, see `engine_choice`),
+    With graph/shaclnative.py (unit by unit, see `_native_rows`; the whole build's results
+    cached by the hash of its files) when `engine` is `native` (the default, see `engine_choice`),
     `inference` is `none` and the shapes stay in its subset. Otherwise pySHACL: per named
     graph with cached results (see the module docstring) unless `cached` is False,
     `inference` is not `none` or the shapes reach beyond a node's values' types: then the
