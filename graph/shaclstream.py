@@ -498,7 +498,8 @@ def _pass_two(run: Pass, digests: list[bytes]) -> Outcome:
         spans = routed.get(number, [])
         extra = unit_text(layout, Unit(-1, INFERRED, inferred_opening, 0, 0), run.handles,
                           spans) if spans else b""
-        key = _digest_of(run.world_key.encode(), digests[number] if unit else b"", extra,
+        own = digests[number] if unit is not None and unit.kind == ASSERTED else b""
+        key = _digest_of(run.world_key.encode(), own, extra,
                          _stable(merged.get(number, ())).encode())
         found = _reuse(run, key)
         if found is None:
