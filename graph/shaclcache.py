@@ -70,12 +70,14 @@ class StreamCache:
             np.zeros(0, dtype="S16")
         masks = np.concatenate([m for _k, m in entries.values()]) if entries else \
             np.zeros(0, dtype=np.int64)
+        temporary = path.with_name(path.name + ".tmp.npz")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp.npz")
             np.savez(temporary, units=units, counts=counts, keys=keys, masks=masks)
             os.replace(temporary, path)
-        except OSError:  # a read-only build folder: validate without caching
+        except OSError:  # a read-only or full build folder: validate without caching
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
             return
         for other in self.folder.glob("stream-index-*.npz"):
             if other != path:
