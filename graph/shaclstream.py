@@ -281,8 +281,13 @@ class World:
         units = np.concatenate([np.full(len(e[0]), e[2], dtype=np.int32) for e in entries])
         kinds = np.concatenate([np.full(len(e[0]), e[3], dtype=np.int8) for e in entries])
         entries.clear()
-        order = np.lexsort((kinds, keys))
-        keys, masks, units, kinds = keys[order], masks[order], units[order], kinds[order]
+        # the entries come kind by kind: a stable sort by key keeps each key's kinds in order
+        order = np.argsort(keys, kind="stable") if (np.diff(kinds) >= 0).all() else \
+            np.lexsort((kinds, keys))
+        keys = keys[order]
+        masks = masks[order]
+        units = units[order]
+        kinds = kinds[order]
         del order
         first = np.ones(len(keys), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
