@@ -356,6 +356,11 @@ class Data:
 _RDFLIB_ONLY = re.compile(rb'\^\^\S*string\b|"@[A-Za-z0-9-]*[A-Z]')
 
 
+def rdflib_only_text(text: bytes) -> bool:
+    """True when `text` may hold a literal rdflib would keep apart (see _RDFLIB_ONLY)."""
+    return _RDFLIB_ONLY.search(text) is not None
+
+
 def rdflib_only_literals(path: Path) -> bool:
     """True when `path` may hold a literal rdflib would keep apart (see _RDFLIB_ONLY).
     Read in chunks cut after a newline (the pattern holds no newline), not mapped: a mapped

@@ -26,9 +26,10 @@ triples, summed (units hold disjoint subjects).
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -36,7 +37,17 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import pyoxigraph as ox
 
-from graph.shaclnative import RDF_TYPE, SUBCLASS_OF, Data, Program, Row, Shape, rows
+from graph.shaclnative import (
+    RDF_TYPE,
+    SUBCLASS_OF,
+    Data,
+    Program,
+    Row,
+    Shape,
+    Unsupported,
+    rdflib_only_text,
+    rows,
+)
 from graph.trigblocks import prefix_lines
 
 if TYPE_CHECKING:
@@ -123,20 +134,38 @@ def class_names(program: Program) -> list[str]:
 # --------------------------------------------------------------------------- the layout
 
 
-def _readline_units(handle: IO[bytes], path: Path, kind: int, layout: Layout, start: int,
-                    end: int, opening: bytes, routed: bool) -> None:
+_STATEMENT = re.compile(rb"^\t([^\t\s][^ \n]*)", re.M)  # a subject's first line, its name
+_NOT_INDENTED = re.compile(rb"^[^\t]", re.M)
+
+
+def _lines(handle: IO[bytes], start: int, end: int) -> Iterator[tuple[int, bytes]]:
+    """[start, end) of the file in chunks of whole lines: (offset, bytes)."""
+    at, rest = start, b""
+    handle.seek(start)
+    while at + len(rest) < end:
+        chunk = rest + handle.read(min(1 << 22, end - at - len(rest)))
+        cut = chunk.rfind(b"\n") + 1 if at + len(chunk) < end else len(chunk)
+        if cut == 0:
+            rest = chunk
+            continue
+        yield at, chunk[:cut]
+        at, rest = at + cut, chunk[cut:]
+    if rest:
+        yield at, rest
+
+
+def _cut_units(handle: IO[bytes], path: Path, kind: int, layout: Layout, start: int,
+               end: int, opening: bytes, routed: bool) -> None:
     """The statements of a block body [start, end) as units (cut as the docstring says);
     `routed`: also list each statement with its subject's key (the inferred graph)."""
-    handle.seek(start)
-    at, piece, last = start, start, None
+    piece, last = start, None
     prefixes = _prefix_map(layout.prefixes[-1])
     scope = f"_:d{len(layout.paths) - 1}x"
-    while at < end:
-        line = handle.readline()
-        if not line.startswith(b"\t"):
+    for offset, chunk in _lines(handle, start, end):
+        if _NOT_INDENTED.search(chunk) is not None:
             raise Fallback(f"{path}: an unindented line in a graph block")
-        if line[1:2] != b"\t":
-            token = line[1:line.find(b" ", 1)]
+        for match in _STATEMENT.finditer(chunk):
+            at, token = offset + match.start(), match.group(1)
             if routed:
                 if last is not None:
                     layout.statements.append((last[0], at, last[1]))
@@ -144,7 +173,6 @@ def _readline_units(handle: IO[bytes], path: Path, kind: int, layout: Layout, st
             if at > piece and zlib.crc32(token) % PIECE_MARK == 0:
                 layout.units.append(Unit(len(layout.units), kind, opening, piece, at))
                 piece = at
-        at += len(line)
     if last is not None:
         layout.statements.append((last[0], end, last[1]))
     layout.units.append(Unit(len(layout.units), kind, opening, piece, end))
@@ -191,7 +219,7 @@ def read_layout(paths: Sequence[Path]) -> Layout:
                 body = at + len(line)
                 close = _find_close(handle, body - 1)
                 if kind == INFERRED or close + 1 - body > CUT_ABOVE:
-                    _readline_units(handle, path, kind, layout, body, close + 1, line,
+                    _cut_units(handle, path, kind, layout, body, close + 1, line,
                                     routed=kind == INFERRED)
                 else:
                     layout.units.append(Unit(len(layout.units), kind, line, body, close + 1))
@@ -200,8 +228,9 @@ def read_layout(paths: Sequence[Path]) -> Layout:
 
 
 def _find_close(handle: IO[bytes], start: int) -> int:
-    """The offset of the next `\\n}\\n` from `start`."""
-    chunk_size = 1 << 22
+    """The offset of the next `\\n}\\n` from `start` (read in growing chunks: a document's
+    block is tens of kilobytes, the canonical graph's tens of megabytes)."""
+    chunk_size = 1 << 16
     at = start
     while True:
         handle.seek(at)
@@ -212,6 +241,7 @@ def _find_close(handle: IO[bytes], start: int) -> int:
         if len(chunk) < chunk_size:
             raise Fallback("a graph block is not closed")
         at += len(chunk) - 2
+        chunk_size = min(chunk_size * 2, 1 << 23)
 
 
 def unit_text(layout: Layout, unit: Unit, handles: Sequence[IO[bytes]],
@@ -415,8 +445,11 @@ def validate_units(paths: Sequence[Path], base: Data, program: Program,
         entries, fresh = [], {}
         for unit in layout.units:
             found = cached.get(digests[unit.number])
-            if found is None:
-                found = _subjects(unit_text(layout, unit, handles), _scope(unit), world)
+            if found is None:  # (a cached unit passed this test when it was read)
+                text = unit_text(layout, unit, handles)
+                if rdflib_only_text(text):
+                    raise Unsupported("an explicit xsd:string or a capitalised language tag")
+                found = _subjects(text, _scope(unit), world)
             fresh[digests[unit.number]] = found
             entries.append((*found, unit.number, unit.kind))
         indexed = len(layout.units) - sum(1 for d in digests if d in cached)

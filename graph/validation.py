@@ -386,11 +386,7 @@ def _native_rows(paths: list[Path], ontology: list[Path], program: Any,
     from graph import shaclnative as sn
     from graph import shaclstream as ss
 
-    base = sn.load([], ontology, program)
-    for path in paths:
-        if sn.rdflib_only_literals(path):
-            raise sn.Unsupported(f"{path} has an explicit xsd:string or a capitalised "
-                                 "language tag")
+    base = sn.load([], ontology, program)  # (the units' text is tested as they are read)
     try:
         outcome = ss.validate_units(paths, base, program, cache)
         return outcome.rows, outcome.triples, (outcome.units, outcome.validated)
