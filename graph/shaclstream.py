@@ -1,13 +1,10 @@
 """graph/shaclnative.py one unit at a time: memory bounded by a unit, not by the corpus.
 
 The whole-build pass of graph/shaclnative.py holds every subject's values at once (5.2 GB at
-10,000 documents). Here the build's files are cut into *units*, read one at a time:
-
-- each named-graph block of graph.trig (a document graph is one unit); a block over
-  CUT_ABOVE bytes (the canonical graph) is cut between its subjects' statements, before each
-  subject whose crc32 is a multiple of PIECE_MARK (content-defined: an edit moves no other
-  piece's boundaries); the inferred graph of inferred.trig is cut the same way;
-- the ontology files (pySHACL's `ont_graph`, mixed into the data graph).
+10,000 documents). Here the build's files are cut into *units*, read one at a time: each
+named-graph block of graph.trig (a document graph is one unit), pieces of the canonical and
+inferred graphs (graph/shacllayout.py), and the ontology files (pySHACL's `ont_graph`, mixed
+into the data graph). graph/shaclcache.py keeps each unit's products between builds.
 
 Pass 1 reads each unit for its subjects: a 16-byte digest of each, its unit, and the bitmask
 of the `sh:class` classes it is an instance of (its rdf:type triples, closed under the
@@ -26,17 +23,26 @@ triples, summed (units hold disjoint subjects).
 from __future__ import annotations
 
 import hashlib
-import re
-import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pyoxigraph as ox
 
+from graph.shacllayout import (
+    ASSERTED,
+    INFERRED,
+    ONTOLOGY,
+    Fallback,
+    Layout,
+    Unit,
+    read_layout,
+    scope,
+    unit_text,
+)
 from graph.shaclnative import (
     RDF_TYPE,
     SUBCLASS_OF,
@@ -48,42 +54,11 @@ from graph.shaclnative import (
     rdflib_only_text,
     rows,
 )
-from graph.trigblocks import prefix_lines
 
 if TYPE_CHECKING:
     from graph.shaclcache import StreamCache
 
-PIECE_MARK = 256  # a cut block's pieces hold ~256 subjects
-CUT_ABOVE = 1 << 20  # blocks larger than this (bytes) are cut into pieces
 _RDF_TYPE_TERM = ox.NamedNode(RDF_TYPE[1:-1])
-ASSERTED, INFERRED, ONTOLOGY = 0, 1, 2  # kinds of unit, in the order a subject's home is chosen
-
-
-class Fallback(Exception):
-    """The files or shapes are not as the module docstring says: run the whole-build pass."""
-
-
-@dataclass
-class Unit:
-    """A block or piece of one file: its statements' byte range (or, for the inferred
-    graph, the statements routed to it in pass 2)."""
-
-    number: int
-    kind: int
-    opening: bytes  # the block's first line, `NAME {`
-    start: int
-    end: int
-
-
-@dataclass
-class Layout:
-    """Where the units of a build are in its files."""
-
-    paths: list[Path]
-    prefixes: list[bytes]
-    units: list[Unit] = field(default_factory=list)
-    # the inferred graph's statements: (start, end, subject key)
-    statements: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def local_program(program: Program) -> bool:
@@ -132,133 +107,6 @@ def class_names(program: Program) -> list[str]:
 
 
 # --------------------------------------------------------------------------- the layout
-
-
-_STATEMENT = re.compile(rb"^\t([^\t\s][^ \n]*)", re.M)  # a subject's first line, its name
-_NOT_INDENTED = re.compile(rb"^[^\t]", re.M)
-
-
-def _lines(handle: IO[bytes], start: int, end: int) -> Iterator[tuple[int, bytes]]:
-    """[start, end) of the file in chunks of whole lines: (offset, bytes)."""
-    at, rest = start, b""
-    handle.seek(start)
-    while at + len(rest) < end:
-        chunk = rest + handle.read(min(1 << 22, end - at - len(rest)))
-        cut = chunk.rfind(b"\n") + 1 if at + len(chunk) < end else len(chunk)
-        if cut == 0:
-            rest = chunk
-            continue
-        yield at, chunk[:cut]
-        at, rest = at + cut, chunk[cut:]
-    if rest:
-        yield at, rest
-
-
-def _cut_units(handle: IO[bytes], path: Path, kind: int, layout: Layout, start: int,
-               end: int, opening: bytes, routed: bool) -> None:
-    """The statements of a block body [start, end) as units (cut as the docstring says);
-    `routed`: also list each statement with its subject's key (the inferred graph)."""
-    piece, last = start, None
-    prefixes = _prefix_map(layout.prefixes[-1])
-    scope = f"_:d{len(layout.paths) - 1}x"
-    for offset, chunk in _lines(handle, start, end):
-        if _NOT_INDENTED.search(chunk) is not None:
-            raise Fallback(f"{path}: an unindented line in a graph block")
-        for match in _STATEMENT.finditer(chunk):
-            at, token = offset + match.start(), match.group(1)
-            if routed:
-                if last is not None:
-                    layout.statements.append((last[0], at, last[1]))
-                last = (at, _subject_key(token.decode(), prefixes, scope))
-            if at > piece and zlib.crc32(token) % PIECE_MARK == 0:
-                layout.units.append(Unit(len(layout.units), kind, opening, piece, at))
-                piece = at
-    if last is not None:
-        layout.statements.append((last[0], end, last[1]))
-    layout.units.append(Unit(len(layout.units), kind, opening, piece, end))
-
-
-def _prefix_map(prefixes: bytes) -> dict[str, str]:
-    out = {}
-    for line in prefixes.decode().splitlines():
-        name, _colon, rest = line.removeprefix("@prefix ").partition(": <")
-        out[name] = rest.removesuffix("> .")
-    return out
-
-
-def _subject_key(token: str, prefixes: dict[str, str], scope: str) -> str:
-    """The validator's key of a subject written `token` (as graph/trigblocks reads names)."""
-    if token.startswith("<"):
-        return token
-    if token.startswith("_:"):
-        return scope + token[2:]
-    name, colon, local = token.partition(":")
-    if not colon or name not in prefixes or "\\u" in local.lower():
-        raise Fallback(f"a subject name this pass cannot read: {token}")
-    return f"<{prefixes[name]}{local.replace(chr(92), '')}>"
-
-
-def read_layout(paths: Sequence[Path]) -> Layout:
-    """The units of graph.trig and inferred.trig (each graph's block; large ones cut)."""
-    layout = Layout([], [])
-    for path in paths:
-        layout.paths.append(path)
-        layout.prefixes.append(prefix_lines(path))
-        kind = INFERRED if path is not paths[0] else ASSERTED
-        with open(path, "rb") as handle:
-            at = len(layout.prefixes[-1])
-            size = path.stat().st_size
-            while at < size:
-                handle.seek(at)
-                line = handle.readline()
-                if not line.strip():
-                    at += len(line)
-                    continue
-                if not line.endswith(b" {\n") or line[:1] in (b"\t", b" "):
-                    raise Fallback(f"{path}: a line outside any graph block")
-                body = at + len(line)
-                close = _find_close(handle, body - 1)
-                if kind == INFERRED or close + 1 - body > CUT_ABOVE:
-                    _cut_units(handle, path, kind, layout, body, close + 1, line,
-                                    routed=kind == INFERRED)
-                else:
-                    layout.units.append(Unit(len(layout.units), kind, line, body, close + 1))
-                at = close + 3
-    return layout
-
-
-def _find_close(handle: IO[bytes], start: int) -> int:
-    """The offset of the next `\\n}\\n` from `start` (read in growing chunks: a document's
-    block is tens of kilobytes, the canonical graph's tens of megabytes)."""
-    chunk_size = 1 << 16
-    at = start
-    while True:
-        handle.seek(at)
-        chunk = handle.read(chunk_size)
-        found = chunk.find(b"\n}\n")
-        if found >= 0:
-            return at + found
-        if len(chunk) < chunk_size:
-            raise Fallback("a graph block is not closed")
-        at += len(chunk) - 2
-        chunk_size = min(chunk_size * 2, 1 << 23)
-
-
-def unit_text(layout: Layout, unit: Unit, handles: Sequence[IO[bytes]],
-              spans: Sequence[tuple[int, int]] | None = None) -> bytes:
-    """The unit as a TriG document: its file's prefixes, its block's opening, its statements
-    (or the `spans` given) and the closing line."""
-    file = 0 if unit.kind == ASSERTED else 1
-    handle = handles[file]
-    parts = [layout.prefixes[file], unit.opening]
-    for start, end in spans if spans is not None else [(unit.start, unit.end)]:
-        handle.seek(start)
-        parts.append(handle.read(end - start))
-    parts.append(b"}\n")
-    return b"".join(parts)
-
-
-# --------------------------------------------------------------------------- the index
 
 
 def digest(key: str) -> bytes:
@@ -394,10 +242,6 @@ class UnitData(Data):
 # --------------------------------------------------------------------------- the passes
 
 
-def _scope(unit: Unit) -> str:
-    return "_:d0x" if unit.kind == ASSERTED else "_:d1x"
-
-
 def _subjects(text: bytes, scope: str, world: World) -> tuple[np.ndarray, np.ndarray]:
     """Pass 1 on one unit: its subjects' digests and class bits."""
     masks: dict[str, int] = {}
@@ -449,7 +293,7 @@ def validate_units(paths: Sequence[Path], base: Data, program: Program,
                 text = unit_text(layout, unit, handles)
                 if rdflib_only_text(text):
                     raise Unsupported("an explicit xsd:string or a capitalised language tag")
-                found = _subjects(text, _scope(unit), world)
+                found = _subjects(text, scope(unit), world)
             fresh[digests[unit.number]] = found
             entries.append((*found, unit.number, unit.kind))
         indexed = len(layout.units) - sum(1 for d in digests if d in cached)
@@ -495,7 +339,7 @@ def _digests(layout: Layout, handles: Sequence[IO[bytes]], base: Data
             continue
         found = Data({SUBCLASS_OF})
         found.read_quads(ox.parse(text, format=ox.RdfFormat.TRIG, lenient=True),
-                         _scope(unit), False)
+                         scope(unit), False)
         for subject, values in found.values.items():
             parents[subject].extend(values.get(SUBCLASS_OF, ()))
     return digests, {k: v for k, v in parents.items() if v}

@@ -301,11 +301,12 @@ def _base_key(inference: str) -> str:
     this code."""
     from importlib.metadata import version
 
-    from graph import shaclnative, shaclstream, shaclunits
+    from graph import shaclcache, shacllayout, shaclnative, shaclstream, shaclunits
     from graph.ontology import ontology_files, shapes_path
 
     files = [shapes_path(), *ontology_files(), Path(__file__), Path(shaclunits.__file__),
-             Path(shaclnative.__file__), Path(shaclstream.__file__)]
+             Path(shaclnative.__file__), Path(shaclstream.__file__),
+             Path(shacllayout.__file__), Path(shaclcache.__file__)]
     return _digest(inference, version("pyshacl"), version("rdflib"),
                    *(file_digest(f) for f in files))
 

@@ -14,7 +14,7 @@ import pytest
 from build_support import copy_build
 from test_validation_native import DAMAGE
 
-from graph import shaclstream
+from graph import shacllayout, shaclstream
 from graph.rdfio import TURTLE_PREFIXES
 from graph.reasoning import reason
 from graph.validation import JSON_FILE, TEXT_FILE, ValidationReport, validate
@@ -97,8 +97,8 @@ def test_many_pieces_give_the_same_report(damaged: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The canonical and inferred graphs cut into pieces of a few subjects each."""
     whole = _native(damaged)
-    monkeypatch.setattr(shaclstream, "CUT_ABOVE", 2000)
-    monkeypatch.setattr(shaclstream, "PIECE_MARK", 3)
+    monkeypatch.setattr(shacllayout, "CUT_ABOVE", 2000)
+    monkeypatch.setattr(shacllayout, "PIECE_MARK", 3)
     pieces = _native(damaged)
     assert pieces.graphs > whole.graphs + 20
     assert pieces.as_dict() == whole.as_dict()
