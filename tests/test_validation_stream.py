@@ -147,3 +147,17 @@ def test_a_literal_rdflib_tells_apart_sends_a_unit_to_pyshacl(damaged: Path,
     report = validate(out, write=False, cached=False, engine="native")
     assert report.engine == "pyshacl"
     assert any(r.focus == claim and r.value == '"rkg.test.v1"@en-GB' for r in report.results)
+
+
+@pytest.mark.slow
+def test_a_subject_in_two_graphs_takes_the_whole_pass(sample_build: Path,
+                                                      tmp_path: Path) -> None:
+    """The damage as written (two subjects also in the canonical graph): no units, the one
+    pass, pySHACL's report."""
+    out = copy_build(sample_build, tmp_path / "shared")
+    reason(out, owl=True)
+    write_as_the_build(out, DAMAGE)
+    native = _native(out)
+    assert native.graphs == 0
+    reference = validate(out, write=False, cached=False, engine="pyshacl").as_dict()
+    assert native.as_dict() == reference
