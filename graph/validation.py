@@ -337,10 +337,11 @@ def build_union(outdir: Path) -> Graph:
 
 def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = None
                     ) -> ValidationReport | None:
-    """The report from graph/shaclnative.py, cached under the hash of the build's files;
-    None when the shapes or the data need pySHACL."""
+    """The report from graph/shaclnative.py, cached under the hash of the build's files (and
+    unit by unit: graph/shaclcache.py); None when the shapes or the data need pySHACL."""
     from graph import shaclnative as sn
     from graph.ontology import ontology_files
+    from graph.shaclcache import StreamCache
 
     shapes = load_shapes_graph()
     try:
@@ -350,13 +351,11 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
     inferred = inferred_file(outdir)
     paths = [graph_file(outdir), *([inferred] if inferred else [])]
     cache = _result_cache((cache_dir or outdir / ".cache") / "validation") if cached else None
-    from graph.shaclcache import StreamCache
-
     base = _base_key(INFERENCE)
     key = "native-" + _digest(base, *(file_digest(p) for p in paths))
-    units = StreamCache(cache.folder, base) if cache else None
-    if cache and units:  # the per-unit results stay for the next change
-        cache.used.add(units.results_file.name)
+    stream = StreamCache(cache.folder, base) if cache else None
+    if cache and stream:  # the per-unit results stay for the next change
+        cache.used.add(stream.results_file.name)
     hit = cache.get(key) if cache else None
     if isinstance(hit, dict):
         cache.prune()  # type: ignore[union-attr]
@@ -365,7 +364,7 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
         report.engine = "native"
         return report
     try:
-        rows, triples, counts = _native_rows(paths, ontology_files(), program, units)
+        rows, triples, counts = _native_rows(paths, ontology_files(), program, stream)
     except sn.Unsupported:
         return None
     results = sort_results(ShaclResult(r.severity, r.focus, r.path, r.message, r.value,
