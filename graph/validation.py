@@ -2,12 +2,14 @@
 
 The report is pySHACL's for the union of every named graph of the build (`graph.trig`, plus
 `inferred.trig` when it is up to date), with the ontology as pySHACL's `ont_graph`. By
-default graph/shaclnative.py computes it in one pass over the build's files (about 18x less
-CPU than pySHACL at 1,000 documents), cached by the hash of those files. When the shapes
-leave its subset, or with RKG_SHACL_ENGINE=pyshacl, pySHACL runs one unit at a time (a
-document graph, or a part of a shared graph), each unit's results cached by the hash of its
-content, its context and the shapes (graph/shaclunits.py): a rebuild validates only the units
-that changed, and memory is bounded by the largest graph, not by the corpus.
+default graph/shaclnative.py computes it one unit at a time (graph/shaclstream.py: a
+document graph, a piece of a shared graph; memory bounded by a unit), each unit's results
+cached by the hash of what it read (graph/shaclcache.py), or in one pass over the build's
+files when the files or shapes do not allow units; the whole report is cached by the hash
+of those files. When the shapes leave its subset, or with RKG_SHACL_ENGINE=pyshacl, pySHACL
+runs one unit at a time, each unit's results cached by the hash of its content, its context
+and the shapes (graph/shaclunits.py). Either way a rebuild validates only the units that
+changed, and memory is bounded by the largest unit, not by the corpus.
 Inference is `none`: the shapes list subclasses and concepts explicitly and the build carries
 the ontology's subclass axioms, so RDFS inference finds exactly the same results on the sample
 while taking ~5x longer (measured: 0.9 s vs 4.7 s).
@@ -36,6 +38,7 @@ from graph.reasoncache import file_digest
 from graph.store import graph_file, inferred_file
 
 if TYPE_CHECKING:  # pyoxigraph-based unit reading is imported only when validating
+    from graph.shaclcache import StreamCache
     from graph.shaclunits import Batch, BuildIndex, ResultCache
 
 TEXT_FILE = "validation.txt"
@@ -298,11 +301,12 @@ def _base_key(inference: str) -> str:
     this code."""
     from importlib.metadata import version
 
-    from graph import shaclnative, shaclunits
+    from graph import shaclcache, shacllayout, shaclnative, shaclstream, shaclunits
     from graph.ontology import ontology_files, shapes_path
 
     files = [shapes_path(), *ontology_files(), Path(__file__), Path(shaclunits.__file__),
-             Path(shaclnative.__file__)]
+             Path(shaclnative.__file__), Path(shaclstream.__file__),
+             Path(shacllayout.__file__), Path(shaclcache.__file__)]
     return _digest(inference, version("pyshacl"), version("rdflib"),
                    *(file_digest(f) for f in files))
 
@@ -333,10 +337,11 @@ def build_union(outdir: Path) -> Graph:
 
 def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = None
                     ) -> ValidationReport | None:
-    """The report from graph/shaclnative.py, cached under the hash of the build's files;
-    None when the shapes or the data need pySHACL."""
+    """The report from graph/shaclnative.py, cached under the hash of the build's files (and
+    unit by unit: graph/shaclcache.py); None when the shapes or the data need pySHACL."""
     from graph import shaclnative as sn
     from graph.ontology import ontology_files
+    from graph.shaclcache import StreamCache
 
     shapes = load_shapes_graph()
     try:
@@ -346,7 +351,11 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
     inferred = inferred_file(outdir)
     paths = [graph_file(outdir), *([inferred] if inferred else [])]
     cache = _result_cache((cache_dir or outdir / ".cache") / "validation") if cached else None
-    key = "native-" + _digest(_base_key(INFERENCE), *(file_digest(p) for p in paths))
+    base = _base_key(INFERENCE)
+    key = "native-" + _digest(base, *(file_digest(p) for p in paths))
+    stream = StreamCache(cache.folder, base) if cache else None
+    if cache and stream:  # the per-unit results stay for the next change
+        cache.used.add(stream.results_file.name)
     hit = cache.get(key) if cache else None
     if isinstance(hit, dict):
         cache.prune()  # type: ignore[union-attr]
@@ -355,18 +364,36 @@ def validate_native(outdir: Path, cached: bool = True, cache_dir: Path | None = 
         report.engine = "native"
         return report
     try:
-        data = sn.load(paths, ontology_files(), program)
-        rows = list(sn.rows(program, data))
+        rows, triples, counts = _native_rows(paths, ontology_files(), program, stream)
     except sn.Unsupported:
         return None
     results = sort_results(ShaclResult(r.severity, r.focus, r.path, r.message, r.value,
                                        r.shape, r.component) for r in rows)
-    report = _report(results, 0.0, data.triples, INFERENCE)
+    report = _report(results, 0.0, triples, INFERENCE)
+    report.graphs, report.graphs_validated = counts
     report.engine = "native"
     if cache:
         cache.put(key, {"results": [r.as_dict() for r in results], "triples": report.triples})
         cache.prune()
     return report
+
+
+def _native_rows(paths: list[Path], ontology: list[Path], program: Any,
+                 cache: StreamCache | None) -> tuple[list[Any], int, tuple[int, int]]:
+    """graph/shaclnative.py's rows and triple count: unit by unit (graph/shaclstream.py,
+    memory bounded by a unit, each unit's results cached) when the files and shapes allow
+    it, else in one pass. Returns (rows, triples, (units, units validated now))."""
+    from graph import shaclnative as sn
+    from graph import shaclstream as ss
+
+    base = sn.load([], ontology, program)  # (the units' text is tested as they are read)
+    try:
+        outcome = ss.validate_units(paths, base, program, cache)
+        return outcome.rows, outcome.triples, (outcome.units, outcome.validated)
+    except ss.Fallback:
+        del base
+    data = sn.load(paths, ontology, program)
+    return list(sn.rows(program, data)), data.triples, (0, 0)
 
 
 def _result_cache(folder: Path) -> ResultCache:
@@ -389,8 +416,8 @@ def validate(outdir: Path, *, inference: str = INFERENCE, write: bool = True,
              engine: str | None = None) -> ValidationReport:
     """Validate the build in `outdir`; write validation.txt and validation.json there.
 
-    With graph/shaclnative.py (one pass over the build's files, the whole build's results
-    cached by their hash) when `engine` is `native` (the default, see `engine_choice`),
+    With graph/shaclnative.py (unit by unit, see `_native_rows`; the whole build's results
+    cached by the hash of its files) when `engine` is `native` (the default, see `engine_choice`),
     `inference` is `none` and the shapes stay in its subset. Otherwise pySHACL: per named
     graph with cached results (see the module docstring) unless `cached` is False,
     `inference` is not `none` or the shapes reach beyond a node's values' types: then the
