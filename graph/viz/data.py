@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from graph import iris
 from graph.store import graph_file, inferred_file
-from graph.viz.styles import RKG, group_of, specific_class
+from graph.viz.styles import CLASS_GROUP, RKG, group_of, specific_class
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -41,22 +41,14 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 NOT_ONTOLOGY = "FILTER(?g != <" + ONTOLOGY_GRAPH + ">)"
 
-Q_TYPES = PREFIXES + """SELECT DISTINCT ?s ?type ?g WHERE {
-  GRAPH ?g { ?s a ?type } """ + NOT_ONTOLOGY + """ FILTER(isIRI(?s)) }"""
+Q_CLASSES = PREFIXES + """SELECT DISTINCT ?type WHERE {
+  GRAPH ?g { ?s a ?type } """ + NOT_ONTOLOGY + """ FILTER(isIRI(?type)) }"""
+TYPE_NODE = ox.NamedNode(RDF_TYPE)
 
 Q_LABELS = PREFIXES + """SELECT ?s ?p ?label WHERE {
   VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?label . FILTER(isIRI(?s)) }"""
 
 INFERRED_GRAPH = iris.graph("inferred")
-# each link once; `inferred` is 1 when only the inferred graph holds it
-Q_LINKS = PREFIXES + """SELECT ?s ?p ?o (MIN(IF(?g = <""" + INFERRED_GRAPH + """>, 1, 0))
-                                  AS ?inferred) WHERE {
-  GRAPH ?g { ?s ?p ?o } """ + NOT_ONTOLOGY + """
-  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type) } GROUP BY ?s ?p ?o"""
-
-Q_LITERALS = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
-  GRAPH ?g { ?s ?p ?o } """ + NOT_ONTOLOGY + """
-  FILTER(isIRI(?s) && isLiteral(?o) && ?p != rkg:text) }"""
 
 Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?by ?rep ?status
        ?dateText ?words ?value ?min ?max ?place ?page WHERE {
@@ -272,14 +264,13 @@ def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 def load_store(store: ox.Store) -> GraphData:
     labels = _labels(store)
-    nodes = _nodes(store)
+    nodes, edges = _nodes(store, labels)
+    _counts(store, nodes, labels)
     documents = _documents(store, labels)
     for doc in documents.values():
         node = nodes.get(doc.id)
         if node is not None:
             node.sources.add(doc.id)
-    _literals(store, nodes, labels)
-    edges = _links(store, nodes, labels)
     _dates(nodes)
     _claims(store, nodes)
     _mentions(store, nodes, documents)
@@ -326,26 +317,76 @@ def _labels(store: ox.Store) -> dict[str, str]:
     return {k: v[1] for k, v in found.items()}
 
 
-def _nodes(store: ox.Store) -> dict[str, Node]:
-    classes: dict[str, set[str]] = defaultdict(set)
-    graphs: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(store, Q_TYPES):
-        iri = _value(r["s"])
-        classes[iri].add(local(_value(r["type"])))
-        graphs[iri].add(_value(r["g"]))
-    nodes = {}
-    for iri, found in classes.items():
-        group = group_of(found)
+def _node_iris(store: ox.Store) -> list[str]:
+    """Every IRI typed (outside the ontology) with a class the legend knows: a lookup per
+    such class on the store's index, so the mentions, claims and selectors that make up most
+    of a large graph are never read."""
+    shown = [t for t in (_value(r["type"]) for r in _rows(store, Q_CLASSES))
+             if local(t) in CLASS_GROUP]
+    found: set[str] = set()
+    for cls in sorted(shown):
+        for q in store.quads_for_pattern(None, TYPE_NODE, ox.NamedNode(cls), None):
+            if isinstance(q.subject, ox.NamedNode) and _named(q.graph_name):
+                found.add(q.subject.value)
+    return sorted(found)
+
+
+def _named(graph: object) -> bool:
+    """A named graph other than the ontology's (what `GRAPH ?g` with NOT_ONTOLOGY matches)."""
+    return isinstance(graph, ox.NamedNode | ox.BlankNode) and graph.value != ONTOLOGY_GRAPH
+
+
+@dataclass
+class _Raw:
+    """What the store says about one subject: its classes, the graphs typing it, its
+    literals (each once) and links (each once; inferred when only the inferred graph holds
+    it)."""
+
+    classes: set[str] = field(default_factory=set)
+    graphs: set[str] = field(default_factory=set)
+    literals: dict[tuple[str, str, str, str | None], ox.Literal] = field(default_factory=dict)
+    links: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+
+def _read_subject(store: ox.Store, iri: str) -> _Raw:
+    raw = _Raw()
+    for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
+        graph = q.graph_name
+        if not isinstance(graph, ox.NamedNode | ox.BlankNode) or graph.value == ONTOLOGY_GRAPH:
+            continue
+        p, o = q.predicate.value, q.object
+        if p == RDF_TYPE:
+            raw.classes.add(local(_value(o)))
+            raw.graphs.add(graph.value)
+        elif isinstance(o, ox.NamedNode):
+            key = (p, o.value)
+            raw.links[key] = raw.links.get(key, True) and graph.value == INFERRED_GRAPH
+        elif isinstance(o, ox.Literal) and p != RKG + "text":
+            raw.literals.setdefault((p, o.value, o.datatype.value, o.language), o)
+    return raw
+
+
+def _nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], list[Edge]]:
+    """The nodes, their literals and links, and the edges among them: one index lookup per
+    node, so time and memory follow the nodes, not the size of the graph."""
+    nodes: dict[str, Node] = {}
+    links: list[tuple[str, str, str, bool]] = []
+    for iri in _node_iris(store):
+        raw = _read_subject(store, iri)
+        group = group_of(raw.classes)
         if group is None:
             continue
         if group.key == "document" and not any(g.startswith(DOC_GRAPH_PREFIX)
-                                               for g in graphs[iri]):
+                                               for g in raw.graphs):
             continue  # the registry's own files are SourceDocuments too: not shown
-        node = Node(iri, frozenset(found), group.key, rdf_class=specific_class(found))
-        if REGISTRY_GRAPH in graphs[iri]:
+        node = Node(iri, frozenset(raw.classes), group.key,
+                    rdf_class=specific_class(raw.classes))
+        if REGISTRY_GRAPH in raw.graphs:
             node.sources.add(REGISTRY)
+        _add_literals(node, raw.literals, labels)
+        links.extend((iri, p, o, inferred) for (p, o), inferred in sorted(raw.links.items()))
         nodes[iri] = node
-    return nodes
+    return nodes, _links(links, nodes, labels)
 
 
 def _documents(store: ox.Store, labels: dict[str, str]) -> dict[str, Document]:
@@ -389,23 +430,17 @@ def _documents(store: ox.Store, labels: dict[str, str]) -> dict[str, Document]:
 SKIP_PROPS = {RDFS_LABEL, SKOS_PREF, RKG + "text"}
 
 
-def _literals(store: ox.Store, nodes: dict[str, Node], labels: dict[str, str]) -> None:
-    for r in _rows(store, Q_LITERALS):
-        node = nodes.get(_value(r["s"]))
-        if node is None:
-            continue
-        p, lit = _value(r["p"]), r["o"]
-        text = _value(lit)
+def _add_literals(node: Node, literals: dict[tuple[str, str, str, str | None], ox.Literal],
+                  labels: dict[str, str]) -> None:
+    for (p, text, _datatype, _lang), lit in sorted(literals.items(),
+                                                   key=lambda kv: (kv[0][:3], kv[0][3] or "")):
         node.literals.setdefault(p, []).append(text)
         if p in SKIP_PROPS:
             continue
-        shown = text
-        if isinstance(lit, ox.Literal) and lit.datatype.value.endswith("#dateTime"):
-            shown = text[:10]
+        shown = text[:10] if lit.datatype.value.endswith("#dateTime") else text
         node.props.append((p, labels.get(p) or local(p), shown))
-    for node in nodes.values():
-        for values in node.literals.values():
-            values.sort()
+    for values in node.literals.values():
+        values.sort()
 
 
 DATE_PROPERTIES = ("date", "since", "startDate", "adopted")
@@ -432,31 +467,31 @@ HIDDEN_LINKS = {RKG + "attestedBy", RKG + "discoveredIn", RKG + "reviewStatus",
 TRANSITIVE = {RKG + "locatedIn"}
 
 
-def _links(store: ox.Store, nodes: dict[str, Node],
+def _links(links: list[tuple[str, str, str, bool]], nodes: dict[str, Node],
            labels: dict[str, str]) -> list[Edge]:
     edges = []
-    for r in _rows(store, Q_LINKS):
-        s, p, o = _value(r["s"]), _value(r["p"]), _value(r["o"])
-        node = nodes.get(s)
-        if node is None:
-            continue
+    for s, p, o, inferred in links:
+        node = nodes[s]
         node.links.setdefault(p, []).append(o)
-        inferred = _value(r["inferred"]) == "1"
         if inferred and p in TRANSITIVE:
             continue  # the closure would only add shortcuts to the asserted chain
         if o in nodes and p not in HIDDEN_LINKS and s != o:
             edges.append(Edge(s, o, p, labels.get(p) or local(p), inferred))
         elif o not in nodes and p not in HIDDEN_LINKS:
             node.props.append((p, labels.get(p) or local(p), labels.get(o) or tail(o)))
-    counts = _count_texts(store)
     for node in nodes.values():
         for values in node.links.values():
             values.sort()
+    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
+    return edges
+
+
+def _counts(store: ox.Store, nodes: dict[str, Node], labels: dict[str, str]) -> None:
+    counts = _count_texts(store)
+    for node in nodes.values():
         for c in node.links.get(RKG + "count", []):
             node.props.append((RKG + "count", labels.get(RKG + "count") or "count",
                                counts.get(c) or tail(c)))
-    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
-    return edges
 
 
 def _count_texts(store: ox.Store) -> dict[str, str]:
