@@ -8,9 +8,10 @@ engine (PITFALLS.md). Nothing here writes files or knows about HTML.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,7 @@ Q_TERM_LABELS = PREFIXES + """SELECT ?term ?label WHERE { GRAPH <""" + ONTOLOGY_
   ?term rdfs:label|skos:prefLabel ?label } FILTER(isIRI(?term)) }"""
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents
 class Quote:
     """One source sentence behind a node (a claim's mention, or an entity mention)."""
 
@@ -106,8 +107,7 @@ class Quote:
     start: int
     end: int
     text: str  # the sentence (claims) or the surface form (entity mentions)
-    before: str = ""  # context around an entity mention
-    after: str = ""
+    in_context: bool = False  # an entity mention: shown within its sentence (`context`)
     claimed_by: str | None = None
     reported_by: str | None = None
     status: str | None = None
@@ -118,7 +118,7 @@ class Quote:
     place: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents
 class Node:
     id: str
     classes: frozenset[str]
@@ -142,7 +142,7 @@ class Node:
         return values[0] if values else None
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents
 class Edge:
     source: str
     target: str
@@ -151,7 +151,7 @@ class Edge:
     inferred: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents
 class Document:
     id: str
     graph: str
@@ -212,6 +212,11 @@ def _value(term: object) -> str:
 
 def _opt(term: object) -> str | None:
     return _value(term) if term is not None else None
+
+
+def _interned(value: str | None) -> str | None:
+    """An IRI read many times over (a speaker, a place): one string for all."""
+    return sys.intern(value) if value is not None else None
 
 
 @contextmanager
@@ -354,12 +359,15 @@ def _read_subject(store: ox.Store, iri: str) -> _Raw:
         graph = q.graph_name
         if not isinstance(graph, ox.NamedNode | ox.BlankNode) or graph.value == ONTOLOGY_GRAPH:
             continue
-        p, o = q.predicate.value, q.object
+        # one string per predicate and target IRI however many nodes hold it: each value
+        # read from the store is a new string, and at 10,000 documents copies were most of
+        # the memory
+        p, o = sys.intern(q.predicate.value), q.object
         if p == RDF_TYPE:
             raw.classes.add(local(_value(o)))
             raw.graphs.add(graph.value)
         elif isinstance(o, ox.NamedNode):
-            key = (p, o.value)
+            key = (p, sys.intern(o.value))
             raw.links[key] = raw.links.get(key, True) and graph.value == INFERRED_GRAPH
         elif isinstance(o, ox.Literal) and p != RKG + "text":
             raw.literals.setdefault((p, o.value, o.datatype.value, o.language), o)
@@ -516,47 +524,51 @@ def count_text(words: str | None, value: str | None, low: str | None,
     return f"“{words}” ({meaning})" if words else meaning
 
 
-def _page(term: object) -> int | None:
-    return int(_value(term)) if term is not None else None
+def _page(value: str | None) -> int | None:
+    return int(value) if value is not None else None
 
 
-def _one_each(rows: Iterable[ox.QuerySolution], *names: str) -> list[ox.QuerySolution]:
-    """One row for each value of the variables `names`: the least by every value, so the
-    choice (among a claim's two places, say) does not depend on the store's row order."""
-    first: dict[tuple[str, ...], ox.QuerySolution] = {}
-    more: dict[tuple[str, ...], list[ox.QuerySolution]] = {}
-    for row in rows:
-        key = tuple(_value(row[name]) for name in names)
-        if key in first:
-            more.setdefault(key, [first[key]]).append(row)
-        else:
-            first[key] = row
-    # ranks only where there is a choice (few keys): min keeps the first of equal ranks
-    for key, group in more.items():
-        first[key] = min(group, key=_rank)
-    return [first[key] for key in sorted(first)]
+Row = tuple[str | None, ...]
 
 
-def _rank(row: ox.QuerySolution) -> tuple[str, ...]:
-    return tuple(_value(value) if value is not None else "" for value in row)
+def _one_each(store: ox.Store, query: str, names: tuple[str, str],
+              nodes: dict[str, Node]) -> Iterator[dict[str, str | None]]:
+    """One row of `query` for each value of the variables `names` (the first a node), as
+    plain strings: the least by every value, so the choice (among a claim's two places, say)
+    does not depend on the store's row order. Rows are made strings as they come and those of
+    things not shown dropped: at 10,000 documents the query's own rows took gigabytes."""
+    result = _rows(store, query)
+    variables = [v.value for v in result.variables]
+    at = [variables.index(name) for name in names]
+    best: dict[tuple[str, str], Row] = {}
+    for solution in result:
+        row = tuple(_value(t) if t is not None else None for t in solution)
+        key = (row[at[0]] or "", row[at[1]] or "")
+        if key[0] not in nodes:
+            continue
+        kept = best.get(key)
+        if kept is None or _rank(row) < _rank(kept):
+            best[key] = row
+    for key in sorted(best):
+        yield dict(zip(variables, best.pop(key), strict=True))
+
+
+def _rank(row: Row) -> tuple[str, ...]:
+    return tuple(value if value is not None else "" for value in row)
 
 
 def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
-    for r in _one_each(_rows(store, Q_CLAIMS), "node", "claim"):
-        node = nodes.get(_value(r["node"]))
-        if node is None:
-            continue
-        doc = _value(r["doc"])
-        words, value = _opt(r["words"]), _opt(r["value"])
-        low, high = _opt(r["min"]), _opt(r["max"])
+    for r in _one_each(store, Q_CLAIMS, ("node", "claim"), nodes):
+        node = nodes[r["node"] or ""]
+        doc = sys.intern(r["doc"] or "")
+        words, value = r["words"], r["value"]
         node.claims.append(Quote(
-            doc=doc, mention=_value(r["mention"]), start=int(_value(r["start"])),
-            end=int(_value(r["end"])), text=_value(r["exact"]),
-            claimed_by=_opt(r["by"]), reported_by=_opt(r["rep"]),
-            status=tail(_value(r["status"])) if r["status"] is not None else None,
-            date_text=_opt(r["dateText"]),
-            count_text=words, place=_opt(r["place"]),
-            count_value=count_text(None, value, low, high)
+            doc=doc, mention=r["mention"] or "", start=int(r["start"] or 0),
+            end=int(r["end"] or 0), text=r["exact"] or "",
+            claimed_by=_interned(r["by"]), reported_by=_interned(r["rep"]),
+            status=tail(r["status"]) if r["status"] is not None else None,
+            date_text=r["dateText"], count_text=words, place=_interned(r["place"]),
+            count_value=count_text(None, value, r["min"], r["max"])
             if words is not None else None, page=_page(r["page"])))
         node.sources.add(doc)
     for node in nodes.values():
@@ -564,21 +576,30 @@ def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
 
 
 def _mentions(store: ox.Store, nodes: dict[str, Node], documents: dict[str, Document]) -> None:
-    for r in _one_each(_rows(store, Q_MENTIONS), "entity", "mention"):
-        node = nodes.get(_value(r["entity"]))
-        mention = _value(r["mention"])
-        if node is None:
-            continue
-        doc = _value(r["doc"])
-        start, end = int(_value(r["start"])), int(_value(r["end"]))
+    for r in _one_each(store, Q_MENTIONS, ("entity", "mention"), nodes):
+        node = nodes[r["entity"] or ""]
+        mention = r["mention"] or ""
+        doc = sys.intern(r["doc"] or "")
+        start, end = int(r["start"] or 0), int(r["end"] or 0)
         text = documents[doc].text if doc in documents else ""
-        before, exact, after = sentence_around(text, start, end)
+        # the sentence around it is cut from the document when a page shows it (`context`),
+        # not held for every mention of the corpus
+        exact = text[start:end] if 0 <= start <= end <= len(text) else ""
         node.mentions.append(Quote(doc=doc, mention=mention, start=start, end=end,
-                                   text=exact, before=before, after=after,
-                                   page=_page(r["page"])))
+                                   text=exact, in_context=True, page=_page(r["page"])))
         node.sources.add(doc)
     for node in nodes.values():
         node.mentions.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))
+
+
+def context(data: GraphData, quote: Quote) -> tuple[str, str]:
+    """The text before and after an entity mention, within its sentence ("", "" for a
+    claim, whose quote is the sentence)."""
+    doc = data.documents.get(quote.doc)
+    if not quote.in_context or doc is None:
+        return "", ""
+    before, _exact, after = sentence_around(doc.text, quote.start, quote.end)
+    return before, after
 
 
 def sentence_around(text: str, start: int, end: int, limit: int = 240) -> tuple[str, str, str]:

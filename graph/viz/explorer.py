@@ -30,6 +30,7 @@ MEMBERS_MAX = 400  # members of one aggregate loaded on a drill-down
 TOP_MAX = 2000
 COMMUNITIES_MAX = 30  # the rest of the communities are summed up as one aggregate
 LIST_MAX = 25  # members listed in the side panel of an aggregate
+QUOTE_MAX = 240  # characters of the quote in a node's file (its page has it all)
 
 
 @dataclass
@@ -78,6 +79,18 @@ class Explorer:
             item["h"] = self.pages[iri]
         return item
 
+    def _row(self, iri: str) -> list[Any]:
+        """A neighbour in a node's file, as a row (explorer.js `neighbour`): [slug, label,
+        group, kind, links, date, page], page 1 for the slug's own page, 0 for none."""
+        m = self._compact_page(self.meta(iri))
+        return [m["s"], m["l"], m["g"], m["k"], m["n"], m.get("d", ""), m.get("h", 0)]
+
+    @staticmethod
+    def _compact_page(item: dict[str, Any]) -> dict[str, Any]:
+        if item.get("h") == item["s"] + ".html":
+            item["h"] = 1  # the page is the slug's own: no need to spell it out
+        return item
+
     def _brief(self, iri: str) -> dict[str, Any]:
         item = self.meta(iri)
         return {k: item[k] for k in ("l", "g", "h", "d") if k in item}
@@ -95,14 +108,15 @@ class Explorer:
             for link in by_other[other]:
                 edges.append([self.slugs[other], link.label, 1 if link.outgoing else 0,
                               1 if link.dashed else 0])
-        item = self.meta(iri)
-        item.update({"iri": iri, "nb": [self.meta(o) for o in shown], "e": edges,
+        item = self._compact_page(self.meta(iri))
+        item.update({"iri": iri, "nb": [self._row(o) for o in shown], "e": edges,
                      "more": len(ranked) - len(shown)})
         quotes = node.claims or node.mentions
         if quotes:
             quote = quotes[0]
             q = quote_dict(self.data, quote, "")
-            item["q"] = {"t": q["text"][:400], "doc": q["doc"], "h": q["href"]}
+            text = q["text"] if len(q["text"]) <= QUOTE_MAX else q["text"][:QUOTE_MAX - 1] + "…"
+            item["q"] = {"t": text, "doc": q["doc"], "h": q["href"]}
         return item
 
     # -- the summary -----------------------------------------------------------------------

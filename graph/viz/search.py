@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from graph.viz.data import GraphData
+from graph.viz.data import GraphData, tail
 from graph.viz.details import class_label, quote_href
 from graph.viz.views import category
 
@@ -27,6 +27,7 @@ SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 RKG = "https://w3id.org/refoulement-kg/ontology#"
 KINDS = ("entity", "event", "document", "quote")
 QUOTE_MAX = 400
+TITLE_MAX = 160  # what a result shows of a quote (site.js); the rest is indexed, not stored
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Entry:
 def entries(data: GraphData, pages: dict[str, str]) -> list[Entry]:
     found: list[Entry] = []
     quoted: set[str] = set()
+    keys: set[str] = set()
     for iri, path in sorted(pages.items()):
         node = data.nodes[iri]
         cat = category(node)
@@ -60,9 +62,23 @@ def entries(data: GraphData, pages: dict[str, str]) -> list[Entry]:
                 continue
             quoted.add(quote.mention)
             doc = data.documents[quote.doc]
-            found.append(Entry("q:" + quote.mention, "quote", quote.text[:QUOTE_MAX], "",
-                               quote_href(data, quote), f"{doc.title} · {doc.date or 'undated'}"))
+            key = "q:" + tail(quote.mention)  # mention IRIs end in a hash of their own
+            title, rest = _split(quote.text[:QUOTE_MAX])
+            found.append(Entry(key if key not in keys else "q:" + quote.mention, "quote",
+                               title, rest, quote_href(data, quote),
+                               f"{doc.title} · {doc.date or 'undated'}"))
+            keys.add(found[-1].id)
     return found
+
+
+def _split(text: str) -> tuple[str, str]:
+    """A quote as a stored title of at most TITLE_MAX characters, cut between words, and the
+    rest, indexed only."""
+    if len(text) <= TITLE_MAX:
+        return text, ""
+    cut = text.rfind(" ", 0, TITLE_MAX)
+    cut = cut if cut > 0 else TITLE_MAX
+    return text[:cut] + "…", text[cut:]
 
 
 def tokenize(text: str) -> list[str]:

@@ -53,6 +53,7 @@ ASSETS = HERE / "assets"
 BROWSE_PAGE = 200  # entries per browse page
 YEAR_PAGE = 300  # timeline items per page
 LATEST = 12
+EXPLORER_NODES = 100  # the explorer's default options are vis_options(EXPLORER_NODES)
 FOLDER_TITLES = {"actors": "Actors (states, UN bodies, NGOs, institutions, agencies, media)",
                  "people": "People", "places": "Places", "treaties": "Treaties",
                  "resolutions": "Resolutions", "laws": "Legal norms and domestic laws",
@@ -65,8 +66,6 @@ class PageInfo:
     path: str
     title: str
     kind: str
-    nodes: int = 0
-    edges: int = 0
     bytes: int = 0
 
 
@@ -155,7 +154,7 @@ class SiteWriter:
     def write(self, path: str, template: str, kind: str, **context: Any) -> None:
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(
-            root=root, path=path, legend_groups=legend(), **context)
+            root=root, path=path, **context)
         self._save(path, html)
         self.result.pages.append(PageInfo(path, str(context.get("title", path)), kind,
                                           bytes=len(html.encode("utf-8"))))
@@ -189,6 +188,11 @@ class SiteWriter:
                 dest = assets / "vendor" / item.relative_to(vendor)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(item, dest)
+        # the legend and the explorer's default options, shared by every page with a graph
+        (assets / "graph-config.js").write_text(
+            f"window.RKG_LEGEND = {script_json(legend())};\n"
+            f"window.RKG_OPTIONS = {script_json(vis_options(EXPLORER_NODES))};\n",
+            encoding="utf-8")
         # the hook for `rkg serve` (docs/site.md): the header links to this endpoint
         (assets / "endpoint.js").write_text(
             f"window.RKG_ENDPOINT = {script_json(self.endpoint)};\n", encoding="utf-8")
@@ -234,12 +238,10 @@ class SiteWriter:
                    payload={"summary": summary, "options": vis_options(40),
                             "top": min(TOP_MAX, len(self.shown))})
         self.write("explore.html", "explore.html", "explorer", title="Explorer",
-                   payload={"start": self.slugs.get(self._default_start(), ""),
-                            "options": vis_options(100)})
+                   payload={"start": self.slugs.get(self._default_start(), "")})
         self.write("advocacy.html", "explore.html", "advocacy",
                    title="Advocacy network: who urged, called on, condemned or welcomed whom",
-                   payload={"drill": "s/advocacy", "options": vis_options(100),
-                            "stances": STANCE_COLORS})
+                   payload={"drill": "s/advocacy", "stances": STANCE_COLORS})
         self.write("map.html", "map.html", "map", title="Map of forced returns")
         for iri, path in sorted(self.pages.items()):
             self.entity_page(iri, path)
@@ -250,8 +252,7 @@ class SiteWriter:
         self.write("questions.html", "questions.html", "questions",
                    title="Competency questions", tables=tables)
         self.write("index.html", "index.html", "index", title="Index", **self._index(tables))
-        manifest = {"pages": [vars(p) for p in self.result.pages]}
-        self._save("manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        self._save("manifest.json", manifest_text(self.result.pages))
         return self.result
 
     def _default_start(self) -> str:
@@ -263,7 +264,7 @@ class SiteWriter:
         node = self.data.nodes[iri]
         root = "../" * path.count("/")
         ctx = self.facts.context(node, root)
-        explore = {"start": self.slugs[iri], "options": vis_options(100), "embedded": True}
+        explore = {"start": self.slugs[iri], "embedded": True}
         if node.group == "document":
             self.write(path, "document.html", "document", title=node.label, ctx=ctx,
                        payload=explore, **self._document(iri, root))
@@ -429,6 +430,14 @@ def build_site(outdir: Path, endpoint: str | None = None,
     result.bytes = sum(p.stat().st_size for p in files)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def manifest_text(pages: list[PageInfo]) -> str:
+    """Every page (path, title, kind, bytes) in JSON, one page a line: at 1,000 documents
+    14,000 lines, so no indentation."""
+    rows = [json.dumps({"bytes": p.bytes, "kind": p.kind, "path": p.path, "title": p.title},
+                       ensure_ascii=False, sort_keys=True) for p in pages]
+    return '{"pages": [\n' + ",\n".join(rows) + "\n]}\n"
 
 
 def _manifest_pages(site: Path) -> list[PageInfo]:
