@@ -148,6 +148,7 @@ class SiteWriter:
         self.explorer = Explorer(data, self.views.whole, self.slugs, self.pages)
         self.facts = PageFacts(data, self.shown, self.pages)
         self._by_doc = quotes_by_doc(data)
+        self.advocacy_notes: list[str] = []
         self.result = SiteResult(target)
 
     # -- writing ---------------------------------------------------------------------------
@@ -223,6 +224,7 @@ class SiteWriter:
 
     def _advocacy(self) -> dict[str, Any]:
         view = self.views.advocacy()
+        self.advocacy_notes = view.notes
         drill = self.explorer.drill([i for i in view.nodes if i in self.slugs])
         drill["e"] = [[self.slugs[e.source], self.slugs[e.target], e.label, 0, e.color,
                        e.width, e.title] for e in view.edges
@@ -241,7 +243,8 @@ class SiteWriter:
                    payload={"start": self.slugs.get(self._default_start(), "")})
         self.write("advocacy.html", "explore.html", "advocacy",
                    title="Advocacy network: who urged, called on, condemned or welcomed whom",
-                   payload={"drill": "s/advocacy", "stances": STANCE_COLORS})
+                   payload={"drill": "s/advocacy", "stances": STANCE_COLORS},
+                   notes=self.advocacy_notes)
         self.write("map.html", "map.html", "map", title="Map of forced returns")
         for iri, path in sorted(self.pages.items()):
             self.entity_page(iri, path)
