@@ -379,6 +379,7 @@ def _nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], li
     node, so time and memory follow the nodes, not the size of the graph."""
     nodes: dict[str, Node] = {}
     links: list[tuple[str, str, str, bool]] = []
+    kinds: dict[frozenset[str], frozenset[str]] = {}  # one set per combination of classes
     for iri in _node_iris(store):
         raw = _read_subject(store, iri)
         group = group_of(raw.classes)
@@ -387,7 +388,8 @@ def _nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], li
         if group.key == "document" and not any(g.startswith(DOC_GRAPH_PREFIX)
                                                for g in raw.graphs):
             continue  # the registry's own files are SourceDocuments too: not shown
-        node = Node(iri, frozenset(raw.classes), group.key,
+        classes = frozenset(raw.classes)
+        node = Node(iri, kinds.setdefault(classes, classes), group.key,
                     rdf_class=specific_class(raw.classes))
         if REGISTRY_GRAPH in raw.graphs:
             node.sources.add(REGISTRY)
