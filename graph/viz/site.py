@@ -108,9 +108,12 @@ def vis_network_files() -> tuple[Path, Path]:
 def script_json(value: Any) -> Markup:
     """JSON safe inside <script>: no '<', '>' or '&' survives, nor a line separator."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(_escape(text))
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-    return Markup(text)
 
 
 def data_script(key: str, value: Any) -> str:
@@ -219,8 +222,12 @@ class SiteWriter:
         self._save("data/map.js", data_script("map", map_data(self.data, events,
                                                               self.pages)))
         entries = search.entries(self.data, self.pages)
-        self._save("assets/search-index.js", "window.RKG_SEARCH = " + str(script_json(
-            {"options": search.options(), "index": search.build_index(entries)})) + ";\n")
+        # written in pieces (search.index_json), escaped as script_json escapes
+        text = "".join(["window.RKG_SEARCH = {\"index\":",
+                        *(_escape(piece) for piece in search.index_json(entries)),
+                        ',"options":', str(script_json(search.options())), "};\n"])
+        del entries
+        self._save("assets/search-index.js", text)
 
     def _advocacy(self) -> dict[str, Any]:
         view = self.views.advocacy()
