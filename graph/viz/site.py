@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,23 @@ class SiteWriter:
             return
         out.write_bytes(data)
 
+    def _save_pieces(self, path: str, parts: list[Iterable[str]]) -> None:
+        """`_save` for a text too large to hold twice, written as it comes."""
+        out = self.target / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("wb") as handle:
+            for part in parts:
+                for piece in part:
+                    handle.write(piece.encode("utf-8"))
+        if self.previous is not None and _same_file(self.previous / path, out):
+            linked = out.with_name(out.name + ".link")
+            try:  # the published file in its place (what `_save` does), else the copy stays
+                os.link(self.previous / path, linked)
+                os.replace(linked, out)
+                self.result.reused += 1
+            except OSError:
+                linked.unlink(missing_ok=True)
+
     def link(self, iri: str) -> str:
         return self.pages.get(iri, "")
 
@@ -222,12 +240,12 @@ class SiteWriter:
         self._save("data/map.js", data_script("map", map_data(self.data, events,
                                                               self.pages)))
         entries = search.entries(self.data, self.pages)
-        # written in pieces (search.index_json), escaped as script_json escapes
-        text = "".join(["window.RKG_SEARCH = {\"index\":",
-                        *(_escape(piece) for piece in search.index_json(entries)),
-                        ',"options":', str(script_json(search.options())), "};\n"])
-        del entries
-        self._save("assets/search-index.js", text)
+        # written in pieces (search.index_json), escaped as script_json escapes: at 10,000
+        # documents the file is 130 MB, and a string of it and its bytes 260 MB more
+        self._save_pieces("assets/search-index.js", [
+            ["window.RKG_SEARCH = {\"index\":"],
+            (_escape(piece) for piece in search.index_json(entries)),
+            [',"options":', str(script_json(search.options())), "};\n"]])
 
     def _advocacy(self) -> dict[str, Any]:
         view = self.views.advocacy()
@@ -383,6 +401,22 @@ def _link_same(old: Path, new: Path, data: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+def _same_file(old: Path, new: Path) -> bool:
+    """Whether two files hold the same bytes (read in blocks)."""
+    try:
+        if old.stat().st_size != new.stat().st_size:
+            return False
+        with old.open("rb") as a, new.open("rb") as b:
+            while True:
+                x, y = a.read(1 << 20), b.read(1 << 20)
+                if x != y:
+                    return False
+                if not x:
+                    return True
+    except OSError:
+        return False
 
 
 def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
