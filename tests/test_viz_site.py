@@ -294,3 +294,41 @@ def test_viz_site_endpoint_hook(sample_build: Path, tmp_path: Path) -> None:
     build_site(out)
     assert (out / "site" / "assets" / "endpoint.js").read_text(
         encoding="utf-8") == "window.RKG_ENDPOINT = null;\n"
+
+
+def _synthetic(out: Path, nodes: int) -> Path:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_viz", ROOT / "bench" / "viz.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.synthetic_graph(out, nodes)
+    return out
+
+
+def _largest(site: Path) -> tuple[int, int, int]:
+    """The largest page (a document's own text aside), the largest data file, and the
+    largest page's share of the whole site in thousandths."""
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    page = max(p["bytes"] for p in manifest["pages"] if p["kind"] != "document")
+    data = max(p.stat().st_size for p in (site / "data").rglob("*.js"))
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    return page, data, page * 1000 // total
+
+
+def test_viz_site_page_size_does_not_grow_with_the_graph(tmp_path: Path) -> None:
+    """A graph twice as large gives pages and data files of about the same size: no view,
+    list or explorer file embeds the whole graph (each is cut, paged or summarised); one
+    that did would grow twofold. (Both graphs are past the largest cut, the 2,000 nodes of
+    data/s/top.js.)"""
+    small = build_site(_synthetic(tmp_path / "small", 2400)).site
+    large = build_site(_synthetic(tmp_path / "large", 4800)).site
+    s_page, s_data, _share = _largest(small)
+    l_page, l_data, l_share = _largest(large)
+    files = sum(1 for p in large.rglob("*") if p.is_file())
+    assert files > 1.8 * sum(1 for p in small.rglob("*") if p.is_file())
+    assert l_page < 1.3 * s_page, (s_page, l_page)
+    assert l_data < 1.3 * s_data, (s_data, l_data)
+    assert l_share < 10, l_share  # no page holds even 1 % of the site

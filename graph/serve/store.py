@@ -147,6 +147,10 @@ def _load(paths: list[Path], target: Path, in_blocks: bool) -> None:
                     _bulk_load(store, path, chunk)
             else:
                 _bulk_load(store, path, None)
+        # one sorted run per column instead of a table per loaded piece: at 10,000 documents
+        # 137 tables became 55 and a lookup by subject (what the site does per node) took
+        # 127 µs instead of 785 µs, for 19 CPU s of compaction and 52 MB
+        store.optimize()
 
 
 def _update(previous: Path, before: dict[str, Any], after: dict[str, str], paths: list[Path],

@@ -8,9 +8,10 @@ engine (PITFALLS.md). Nothing here writes files or knows about HTML.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import pyoxigraph as ox
 
 from graph import iris
 from graph.store import graph_file, inferred_file
-from graph.viz.styles import RKG, group_of, specific_class
+from graph.viz.styles import CLASS_GROUP, RKG, group_of, specific_class
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -41,22 +42,14 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 NOT_ONTOLOGY = "FILTER(?g != <" + ONTOLOGY_GRAPH + ">)"
 
-Q_TYPES = PREFIXES + """SELECT DISTINCT ?s ?type ?g WHERE {
-  GRAPH ?g { ?s a ?type } """ + NOT_ONTOLOGY + """ FILTER(isIRI(?s)) }"""
+Q_CLASSES = PREFIXES + """SELECT DISTINCT ?type WHERE {
+  GRAPH ?g { ?s a ?type } """ + NOT_ONTOLOGY + """ FILTER(isIRI(?type)) }"""
+TYPE_NODE = ox.NamedNode(RDF_TYPE)
 
 Q_LABELS = PREFIXES + """SELECT ?s ?p ?label WHERE {
   VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?label . FILTER(isIRI(?s)) }"""
 
 INFERRED_GRAPH = iris.graph("inferred")
-# each link once; `inferred` is 1 when only the inferred graph holds it
-Q_LINKS = PREFIXES + """SELECT ?s ?p ?o (MIN(IF(?g = <""" + INFERRED_GRAPH + """>, 1, 0))
-                                  AS ?inferred) WHERE {
-  GRAPH ?g { ?s ?p ?o } """ + NOT_ONTOLOGY + """
-  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type) } GROUP BY ?s ?p ?o"""
-
-Q_LITERALS = PREFIXES + """SELECT DISTINCT ?s ?p ?o WHERE {
-  GRAPH ?g { ?s ?p ?o } """ + NOT_ONTOLOGY + """
-  FILTER(isIRI(?s) && isLiteral(?o) && ?p != rkg:text) }"""
 
 Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?by ?rep ?status
        ?dateText ?words ?value ?min ?max ?place ?page WHERE {
@@ -105,7 +98,7 @@ Q_TERM_LABELS = PREFIXES + """SELECT ?term ?label WHERE { GRAPH <""" + ONTOLOGY_
   ?term rdfs:label|skos:prefLabel ?label } FILTER(isIRI(?term)) }"""
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents
 class Quote:
     """One source sentence behind a node (a claim's mention, or an entity mention)."""
 
@@ -114,8 +107,7 @@ class Quote:
     start: int
     end: int
     text: str  # the sentence (claims) or the surface form (entity mentions)
-    before: str = ""  # context around an entity mention
-    after: str = ""
+    in_context: bool = False  # an entity mention: shown within its sentence (`context`)
     claimed_by: str | None = None
     reported_by: str | None = None
     status: str | None = None
@@ -126,7 +118,7 @@ class Quote:
     place: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents
 class Node:
     id: str
     classes: frozenset[str]
@@ -150,7 +142,7 @@ class Node:
         return values[0] if values else None
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents
 class Edge:
     source: str
     target: str
@@ -159,7 +151,7 @@ class Edge:
     inferred: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents
 class Document:
     id: str
     graph: str
@@ -222,6 +214,11 @@ def _opt(term: object) -> str | None:
     return _value(term) if term is not None else None
 
 
+def _interned(value: str | None) -> str | None:
+    """An IRI read many times over (a speaker, a place): one string for all."""
+    return sys.intern(value) if value is not None else None
+
+
 @contextmanager
 def open_store(outdir: Path) -> Iterator[ox.Store]:
     """graph.trig, and inferred.trig when it is up to date (as graph.store does), in an
@@ -272,14 +269,13 @@ def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 def load_store(store: ox.Store) -> GraphData:
     labels = _labels(store)
-    nodes = _nodes(store)
+    nodes, edges = _nodes(store, labels)
+    _counts(store, nodes, labels)
     documents = _documents(store, labels)
     for doc in documents.values():
         node = nodes.get(doc.id)
         if node is not None:
             node.sources.add(doc.id)
-    _literals(store, nodes, labels)
-    edges = _links(store, nodes, labels)
     _dates(nodes)
     _claims(store, nodes)
     _mentions(store, nodes, documents)
@@ -326,26 +322,81 @@ def _labels(store: ox.Store) -> dict[str, str]:
     return {k: v[1] for k, v in found.items()}
 
 
-def _nodes(store: ox.Store) -> dict[str, Node]:
-    classes: dict[str, set[str]] = defaultdict(set)
-    graphs: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(store, Q_TYPES):
-        iri = _value(r["s"])
-        classes[iri].add(local(_value(r["type"])))
-        graphs[iri].add(_value(r["g"]))
-    nodes = {}
-    for iri, found in classes.items():
-        group = group_of(found)
+def _node_iris(store: ox.Store) -> list[str]:
+    """Every IRI typed (outside the ontology) with a class the legend knows: a lookup per
+    such class on the store's index, so the mentions, claims and selectors that make up most
+    of a large graph are never read."""
+    shown = [t for t in (_value(r["type"]) for r in _rows(store, Q_CLASSES))
+             if local(t) in CLASS_GROUP]
+    found: set[str] = set()
+    for cls in sorted(shown):
+        for q in store.quads_for_pattern(None, TYPE_NODE, ox.NamedNode(cls), None):
+            if isinstance(q.subject, ox.NamedNode) and _named(q.graph_name):
+                found.add(q.subject.value)
+    return sorted(found)
+
+
+def _named(graph: object) -> bool:
+    """A named graph other than the ontology's (what `GRAPH ?g` with NOT_ONTOLOGY matches)."""
+    return isinstance(graph, ox.NamedNode | ox.BlankNode) and graph.value != ONTOLOGY_GRAPH
+
+
+@dataclass
+class _Raw:
+    """What the store says about one subject: its classes, the graphs typing it, its
+    literals (each once) and links (each once; inferred when only the inferred graph holds
+    it)."""
+
+    classes: set[str] = field(default_factory=set)
+    graphs: set[str] = field(default_factory=set)
+    literals: dict[tuple[str, str, str, str | None], ox.Literal] = field(default_factory=dict)
+    links: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+
+def _read_subject(store: ox.Store, iri: str) -> _Raw:
+    raw = _Raw()
+    for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
+        graph = q.graph_name
+        if not isinstance(graph, ox.NamedNode | ox.BlankNode) or graph.value == ONTOLOGY_GRAPH:
+            continue
+        # one string per predicate and target IRI however many nodes hold it: each value
+        # read from the store is a new string, and at 10,000 documents copies were most of
+        # the memory
+        p, o = sys.intern(q.predicate.value), q.object
+        if p == RDF_TYPE:
+            raw.classes.add(local(_value(o)))
+            raw.graphs.add(graph.value)
+        elif isinstance(o, ox.NamedNode):
+            key = (p, sys.intern(o.value))
+            raw.links[key] = raw.links.get(key, True) and graph.value == INFERRED_GRAPH
+        elif isinstance(o, ox.Literal) and p != RKG + "text":
+            raw.literals.setdefault((p, o.value, o.datatype.value, o.language), o)
+    return raw
+
+
+def _nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], list[Edge]]:
+    """The nodes, their literals and links, and the edges among them: one index lookup per
+    node, so time and memory follow the nodes, not the size of the graph."""
+    nodes: dict[str, Node] = {}
+    links: list[tuple[str, str, str, bool]] = []
+    kinds: dict[frozenset[str], frozenset[str]] = {}  # one set per combination of classes
+    for iri in _node_iris(store):
+        raw = _read_subject(store, iri)
+        group = group_of(raw.classes)
         if group is None:
             continue
         if group.key == "document" and not any(g.startswith(DOC_GRAPH_PREFIX)
-                                               for g in graphs[iri]):
+                                               for g in raw.graphs):
             continue  # the registry's own files are SourceDocuments too: not shown
-        node = Node(iri, frozenset(found), group.key, rdf_class=specific_class(found))
-        if REGISTRY_GRAPH in graphs[iri]:
+        classes = frozenset(raw.classes)
+        node = Node(iri, kinds.setdefault(classes, classes), group.key,
+                    rdf_class=specific_class(raw.classes))
+        if REGISTRY_GRAPH in raw.graphs:
             node.sources.add(REGISTRY)
+        _add_literals(node, raw.literals, labels)
+        links.extend((iri, p, o, inferred) for (p, o), inferred in sorted(raw.links.items()))
         nodes[iri] = node
-    return nodes
+    return nodes, _links(links, nodes, labels)
 
 
 def _documents(store: ox.Store, labels: dict[str, str]) -> dict[str, Document]:
@@ -389,23 +440,17 @@ def _documents(store: ox.Store, labels: dict[str, str]) -> dict[str, Document]:
 SKIP_PROPS = {RDFS_LABEL, SKOS_PREF, RKG + "text"}
 
 
-def _literals(store: ox.Store, nodes: dict[str, Node], labels: dict[str, str]) -> None:
-    for r in _rows(store, Q_LITERALS):
-        node = nodes.get(_value(r["s"]))
-        if node is None:
-            continue
-        p, lit = _value(r["p"]), r["o"]
-        text = _value(lit)
+def _add_literals(node: Node, literals: dict[tuple[str, str, str, str | None], ox.Literal],
+                  labels: dict[str, str]) -> None:
+    for (p, text, _datatype, _lang), lit in sorted(literals.items(),
+                                                   key=lambda kv: (kv[0][:3], kv[0][3] or "")):
         node.literals.setdefault(p, []).append(text)
         if p in SKIP_PROPS:
             continue
-        shown = text
-        if isinstance(lit, ox.Literal) and lit.datatype.value.endswith("#dateTime"):
-            shown = text[:10]
+        shown = text[:10] if lit.datatype.value.endswith("#dateTime") else text
         node.props.append((p, labels.get(p) or local(p), shown))
-    for node in nodes.values():
-        for values in node.literals.values():
-            values.sort()
+    for values in node.literals.values():
+        values.sort()
 
 
 DATE_PROPERTIES = ("date", "since", "startDate", "adopted")
@@ -432,31 +477,31 @@ HIDDEN_LINKS = {RKG + "attestedBy", RKG + "discoveredIn", RKG + "reviewStatus",
 TRANSITIVE = {RKG + "locatedIn"}
 
 
-def _links(store: ox.Store, nodes: dict[str, Node],
+def _links(links: list[tuple[str, str, str, bool]], nodes: dict[str, Node],
            labels: dict[str, str]) -> list[Edge]:
     edges = []
-    for r in _rows(store, Q_LINKS):
-        s, p, o = _value(r["s"]), _value(r["p"]), _value(r["o"])
-        node = nodes.get(s)
-        if node is None:
-            continue
+    for s, p, o, inferred in links:
+        node = nodes[s]
         node.links.setdefault(p, []).append(o)
-        inferred = _value(r["inferred"]) == "1"
         if inferred and p in TRANSITIVE:
             continue  # the closure would only add shortcuts to the asserted chain
         if o in nodes and p not in HIDDEN_LINKS and s != o:
             edges.append(Edge(s, o, p, labels.get(p) or local(p), inferred))
         elif o not in nodes and p not in HIDDEN_LINKS:
             node.props.append((p, labels.get(p) or local(p), labels.get(o) or tail(o)))
-    counts = _count_texts(store)
     for node in nodes.values():
         for values in node.links.values():
             values.sort()
+    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
+    return edges
+
+
+def _counts(store: ox.Store, nodes: dict[str, Node], labels: dict[str, str]) -> None:
+    counts = _count_texts(store)
+    for node in nodes.values():
         for c in node.links.get(RKG + "count", []):
             node.props.append((RKG + "count", labels.get(RKG + "count") or "count",
                                counts.get(c) or tail(c)))
-    edges.sort(key=lambda e: (e.source, e.predicate, e.target))
-    return edges
 
 
 def _count_texts(store: ox.Store) -> dict[str, str]:
@@ -481,47 +526,51 @@ def count_text(words: str | None, value: str | None, low: str | None,
     return f"“{words}” ({meaning})" if words else meaning
 
 
-def _page(term: object) -> int | None:
-    return int(_value(term)) if term is not None else None
+def _page(value: str | None) -> int | None:
+    return int(value) if value is not None else None
 
 
-def _one_each(rows: Iterable[ox.QuerySolution], *names: str) -> list[ox.QuerySolution]:
-    """One row for each value of the variables `names`: the least by every value, so the
-    choice (among a claim's two places, say) does not depend on the store's row order."""
-    first: dict[tuple[str, ...], ox.QuerySolution] = {}
-    more: dict[tuple[str, ...], list[ox.QuerySolution]] = {}
-    for row in rows:
-        key = tuple(_value(row[name]) for name in names)
-        if key in first:
-            more.setdefault(key, [first[key]]).append(row)
-        else:
-            first[key] = row
-    # ranks only where there is a choice (few keys): min keeps the first of equal ranks
-    for key, group in more.items():
-        first[key] = min(group, key=_rank)
-    return [first[key] for key in sorted(first)]
+Row = tuple[str | None, ...]
 
 
-def _rank(row: ox.QuerySolution) -> tuple[str, ...]:
-    return tuple(_value(value) if value is not None else "" for value in row)
+def _one_each(store: ox.Store, query: str, names: tuple[str, str],
+              nodes: dict[str, Node]) -> Iterator[dict[str, str | None]]:
+    """One row of `query` for each value of the variables `names` (the first a node), as
+    plain strings: the least by every value, so the choice (among a claim's two places, say)
+    does not depend on the store's row order. Rows are made strings as they come and those of
+    things not shown dropped: at 10,000 documents the query's own rows took gigabytes."""
+    result = _rows(store, query)
+    variables = [v.value for v in result.variables]
+    at = [variables.index(name) for name in names]
+    best: dict[tuple[str, str], Row] = {}
+    for solution in result:
+        row = tuple(_value(t) if t is not None else None for t in solution)
+        key = (row[at[0]] or "", row[at[1]] or "")
+        if key[0] not in nodes:
+            continue
+        kept = best.get(key)
+        if kept is None or _rank(row) < _rank(kept):
+            best[key] = row
+    for key in sorted(best):
+        yield dict(zip(variables, best.pop(key), strict=True))
+
+
+def _rank(row: Row) -> tuple[str, ...]:
+    return tuple(value if value is not None else "" for value in row)
 
 
 def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
-    for r in _one_each(_rows(store, Q_CLAIMS), "node", "claim"):
-        node = nodes.get(_value(r["node"]))
-        if node is None:
-            continue
-        doc = _value(r["doc"])
-        words, value = _opt(r["words"]), _opt(r["value"])
-        low, high = _opt(r["min"]), _opt(r["max"])
+    for r in _one_each(store, Q_CLAIMS, ("node", "claim"), nodes):
+        node = nodes[r["node"] or ""]
+        doc = sys.intern(r["doc"] or "")
+        words, value = r["words"], r["value"]
         node.claims.append(Quote(
-            doc=doc, mention=_value(r["mention"]), start=int(_value(r["start"])),
-            end=int(_value(r["end"])), text=_value(r["exact"]),
-            claimed_by=_opt(r["by"]), reported_by=_opt(r["rep"]),
-            status=tail(_value(r["status"])) if r["status"] is not None else None,
-            date_text=_opt(r["dateText"]),
-            count_text=words, place=_opt(r["place"]),
-            count_value=count_text(None, value, low, high)
+            doc=doc, mention=r["mention"] or "", start=int(r["start"] or 0),
+            end=int(r["end"] or 0), text=r["exact"] or "",
+            claimed_by=_interned(r["by"]), reported_by=_interned(r["rep"]),
+            status=tail(r["status"]) if r["status"] is not None else None,
+            date_text=r["dateText"], count_text=words, place=_interned(r["place"]),
+            count_value=count_text(None, value, r["min"], r["max"])
             if words is not None else None, page=_page(r["page"])))
         node.sources.add(doc)
     for node in nodes.values():
@@ -529,21 +578,30 @@ def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
 
 
 def _mentions(store: ox.Store, nodes: dict[str, Node], documents: dict[str, Document]) -> None:
-    for r in _one_each(_rows(store, Q_MENTIONS), "entity", "mention"):
-        node = nodes.get(_value(r["entity"]))
-        mention = _value(r["mention"])
-        if node is None:
-            continue
-        doc = _value(r["doc"])
-        start, end = int(_value(r["start"])), int(_value(r["end"]))
+    for r in _one_each(store, Q_MENTIONS, ("entity", "mention"), nodes):
+        node = nodes[r["entity"] or ""]
+        mention = r["mention"] or ""
+        doc = sys.intern(r["doc"] or "")
+        start, end = int(r["start"] or 0), int(r["end"] or 0)
         text = documents[doc].text if doc in documents else ""
-        before, exact, after = sentence_around(text, start, end)
+        # the sentence around it is cut from the document when a page shows it (`context`),
+        # not held for every mention of the corpus
+        exact = text[start:end] if 0 <= start <= end <= len(text) else ""
         node.mentions.append(Quote(doc=doc, mention=mention, start=start, end=end,
-                                   text=exact, before=before, after=after,
-                                   page=_page(r["page"])))
+                                   text=exact, in_context=True, page=_page(r["page"])))
         node.sources.add(doc)
     for node in nodes.values():
         node.mentions.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))
+
+
+def context(data: GraphData, quote: Quote) -> tuple[str, str]:
+    """The text before and after an entity mention, within its sentence ("", "" for a
+    claim, whose quote is the sentence)."""
+    doc = data.documents.get(quote.doc)
+    if not quote.in_context or doc is None:
+        return "", ""
+    before, _exact, after = sentence_around(doc.text, quote.start, quote.end)
+    return before, after
 
 
 def sentence_around(text: str, start: int, end: int, limit: int = 240) -> tuple[str, str, str]:

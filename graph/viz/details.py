@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from graph.viz.data import GraphData, Node, Quote, tail
+from graph.viz.data import GraphData, Node, Quote, context, tail
 from graph.viz.styles import RKG
 
 MAX_PROPS = 40
@@ -54,6 +54,7 @@ def class_label(data: GraphData, node: Node) -> str:
 
 def quote_dict(data: GraphData, quote: Quote, root: str) -> dict[str, str]:
     doc = data.documents.get(quote.doc)
+    before, after = context(data, quote)
     notes = []
     if quote.status and quote.status != "asserted":
         notes.append(quote.status)
@@ -66,7 +67,7 @@ def quote_dict(data: GraphData, quote: Quote, root: str) -> dict[str, str]:
     if quote.place:
         notes.append(f"place: {data.label(quote.place)}")
     return {
-        "text": quote.text, "before": quote.before, "after": quote.after,
+        "text": quote.text, "before": before, "after": after,
         "doc": (doc.title if doc else tail(quote.doc))
         + (f", page {quote.page}" if quote.page is not None else ""),
         "file": doc.file if doc else "",

@@ -14,6 +14,7 @@ file:// may load scripts but not fetch files. Their JSON escapes '<', '>' and '&
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ MEMBERS_MAX = 400  # members of one aggregate loaded on a drill-down
 TOP_MAX = 2000
 COMMUNITIES_MAX = 30  # the rest of the communities are summed up as one aggregate
 LIST_MAX = 25  # members listed in the side panel of an aggregate
+QUOTE_MAX = 240  # characters of the quote in a node's file (its page has it all)
 
 
 @dataclass
@@ -63,8 +65,10 @@ class Explorer:
         g = nx.Graph()
         g.add_nodes_from(self.nodes)
         g.add_edges_from((e.source, e.target) for e in whole.edges if e.source != e.target)
-        self.graph = g
+        # the networkx graph only for the communities: at 10,000 documents it held 300 MB
+        # through the rest of the site (the summary counts the same pairs from `links`)
         self.community = communities(g)
+        del g
 
     # -- one node --------------------------------------------------------------------------
     def meta(self, iri: str) -> dict[str, Any]:
@@ -76,6 +80,18 @@ class Explorer:
             item["d"] = node.date
         if iri in self.pages:
             item["h"] = self.pages[iri]
+        return item
+
+    def _row(self, iri: str) -> list[Any]:
+        """A neighbour in a node's file, as a row (explorer.js `neighbour`): [slug, label,
+        group, kind, links, date, page], page 1 for the slug's own page, 0 for none."""
+        m = self._compact_page(self.meta(iri))
+        return [m["s"], m["l"], m["g"], m["k"], m["n"], m.get("d", ""), m.get("h", 0)]
+
+    @staticmethod
+    def _compact_page(item: dict[str, Any]) -> dict[str, Any]:
+        if item.get("h") == item["s"] + ".html":
+            item["h"] = 1  # the page is the slug's own: no need to spell it out
         return item
 
     def _brief(self, iri: str) -> dict[str, Any]:
@@ -95,14 +111,15 @@ class Explorer:
             for link in by_other[other]:
                 edges.append([self.slugs[other], link.label, 1 if link.outgoing else 0,
                               1 if link.dashed else 0])
-        item = self.meta(iri)
-        item.update({"iri": iri, "nb": [self.meta(o) for o in shown], "e": edges,
+        item = self._compact_page(self.meta(iri))
+        item.update({"iri": iri, "nb": [self._row(o) for o in shown], "e": edges,
                      "more": len(ranked) - len(shown)})
         quotes = node.claims or node.mentions
         if quotes:
             quote = quotes[0]
             q = quote_dict(self.data, quote, "")
-            item["q"] = {"t": q["text"][:400], "doc": q["doc"], "h": q["href"]}
+            text = q["text"] if len(q["text"]) <= QUOTE_MAX else q["text"][:QUOTE_MAX - 1] + "…"
+            item["q"] = {"t": text, "doc": q["doc"], "h": q["href"]}
         return item
 
     # -- the summary -----------------------------------------------------------------------
@@ -134,7 +151,7 @@ class Explorer:
         for mode, groups in self.aggregates().items():
             where = {iri: key for key, members in groups.items() for iri in members}
             counts: Counter[tuple[str, str]] = Counter()
-            for a, b in self.graph.edges():
+            for a, b in self._pairs():
                 ka, kb = where[a], where[b]
                 if ka != kb:
                     counts[(min(ka, kb), max(ka, kb))] += 1
@@ -154,6 +171,13 @@ class Explorer:
             net = bulk_network(nodes, edges)
             out[mode] = {"nodes": net.nodes, "edges": net.edges}
         return out
+
+    def _pairs(self) -> Iterator[tuple[str, str]]:
+        """Each linked pair of nodes once (the undirected graph's edges)."""
+        for a in self.nodes:
+            for b in {link.other for link in self.links[a]}:
+                if a < b:
+                    yield a, b
 
     def _aggregate_label(self, mode: str, key: str, members: list[str]) -> str:
         if mode == "group":

@@ -71,11 +71,40 @@ class PageFacts:
         self.returns = sorted((n.id for n in data.nodes.values()
                                if n.group == "forced-return" and n.id in self.shown),
                               key=lambda i: (data.nodes[i].date or "", i), reverse=True)
+        self._order = {iri: n for n, iri in enumerate(self.returns)}
+        self._returns_at = self._index_returns()
         self.harms_by_doc: dict[str, set[str]] = defaultdict(set)
         for n in data.nodes.values():
             if n.group == "harm":
                 for q in n.claims:
                     self.harms_by_doc[q.doc].add(n.id)
+
+    def _index_returns(self) -> dict[tuple[str, str], set[str]]:
+        """(place or facility, its returns) and (perpetrator, its returns): a place's page
+        and a treaty's look them up rather than test every return of the corpus (which made
+        those pages quadratic in the corpus)."""
+        above: dict[str, set[str]] = defaultdict(set)  # place -> places it lies in, itself
+        for outer, inner in self.within.items():
+            for place in inner:
+                above[place].add(outer)
+        index: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for iri in self.returns:
+            links = self.data.nodes[iri].links
+            for key in (RKG + "place", RKG + "detentionFacility"):
+                for place in links.get(key, []):
+                    for outer in above.get(place, {place}):
+                        index[("in", outer)].add(iri)
+            for perpetrator in links.get(RKG + "perpetrator", []):
+                index[("by", perpetrator)].add(iri)
+        return index
+
+    def _returns_of(self, keys: list[tuple[str, str]]) -> list[str]:
+        """The returns under any of these index keys, in the order of `self.returns`."""
+        found: set[str] = set()
+        for key in keys:
+            found |= self._returns_at.get(key, set())
+        return [i for i in self.returns if i in found] if len(found) * 8 > len(
+            self.returns) else sorted(found, key=self._order.__getitem__)
 
     def _containment(self) -> dict[str, set[str]]:
         """place -> every place located in it (transitively), itself included."""
@@ -161,14 +190,9 @@ class PageFacts:
         return {"date": event.date or "", "label": label, "href": href, "count": count,
                 "by": perps, "sources": str(len({q.doc for q in event.claims}))}
 
-    def _returns(self, test: Any) -> list[str]:
-        return [i for i in self.returns if test(self.data.nodes[i])]
-
     def _extra_place(self, node: Node, root: str) -> dict[str, Any]:
         inside = self.within.get(node.id, {node.id})
-        keys = (RKG + "place", RKG + "detentionFacility")
-        events = self._returns(lambda e: any(p in inside for k in keys
-                                             for p in e.links.get(k, [])))
+        events = self._returns_of([("in", node.id)])
         return {"returns": Cut.of([self._event_row(e, root) for e in events]),
                 "contains": Cut.of(sorted(self.link(p, root) for p in inside - {node.id}
                                            if p in self.shown))}
@@ -189,8 +213,7 @@ class PageFacts:
             if kind in CONSENT and action.date:
                 since = max(action.date[:10], (force or "")[:10])
                 bound[state] = min(bound.get(state, since), since)
-        events = self._returns(lambda e: any(p in bound for p in
-                                             e.links.get(RKG + "perpetrator", [])))
+        events = self._returns_of([("by", state) for state in sorted(bound)])
         returns = []
         for iri in events:
             row = self._event_row(iri, root)

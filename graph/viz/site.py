@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ ASSETS = HERE / "assets"
 BROWSE_PAGE = 200  # entries per browse page
 YEAR_PAGE = 300  # timeline items per page
 LATEST = 12
+EXPLORER_NODES = 100  # the explorer's default options are vis_options(EXPLORER_NODES)
 FOLDER_TITLES = {"actors": "Actors (states, UN bodies, NGOs, institutions, agencies, media)",
                  "people": "People", "places": "Places", "treaties": "Treaties",
                  "resolutions": "Resolutions", "laws": "Legal norms and domestic laws",
@@ -65,8 +67,6 @@ class PageInfo:
     path: str
     title: str
     kind: str
-    nodes: int = 0
-    edges: int = 0
     bytes: int = 0
 
 
@@ -109,9 +109,12 @@ def vis_network_files() -> tuple[Path, Path]:
 def script_json(value: Any) -> Markup:
     """JSON safe inside <script>: no '<', '>' or '&' survives, nor a line separator."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(_escape(text))
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-    return Markup(text)
 
 
 def data_script(key: str, value: Any) -> str:
@@ -149,13 +152,14 @@ class SiteWriter:
         self.explorer = Explorer(data, self.views.whole, self.slugs, self.pages)
         self.facts = PageFacts(data, self.shown, self.pages)
         self._by_doc = quotes_by_doc(data)
+        self.advocacy_notes: list[str] = []
         self.result = SiteResult(target)
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, path: str, template: str, kind: str, **context: Any) -> None:
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(
-            root=root, path=path, legend_groups=legend(), **context)
+            root=root, path=path, **context)
         self._save(path, html)
         self.result.pages.append(PageInfo(path, str(context.get("title", path)), kind,
                                           bytes=len(html.encode("utf-8"))))
@@ -170,6 +174,23 @@ class SiteWriter:
             self.result.reused += 1
             return
         out.write_bytes(data)
+
+    def _save_pieces(self, path: str, parts: list[Iterable[str]]) -> None:
+        """`_save` for a text too large to hold twice, written as it comes."""
+        out = self.target / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("wb") as handle:
+            for part in parts:
+                for piece in part:
+                    handle.write(piece.encode("utf-8"))
+        if self.previous is not None and _same_file(self.previous / path, out):
+            linked = out.with_name(out.name + ".link")
+            try:  # the published file in its place (what `_save` does), else the copy stays
+                os.link(self.previous / path, linked)
+                os.replace(linked, out)
+                self.result.reused += 1
+            except OSError:
+                linked.unlink(missing_ok=True)
 
     def link(self, iri: str) -> str:
         return self.pages.get(iri, "")
@@ -189,6 +210,11 @@ class SiteWriter:
                 dest = assets / "vendor" / item.relative_to(vendor)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(item, dest)
+        # the legend and the explorer's default options, shared by every page with a graph
+        (assets / "graph-config.js").write_text(
+            f"window.RKG_LEGEND = {script_json(legend())};\n"
+            f"window.RKG_OPTIONS = {script_json(vis_options(EXPLORER_NODES))};\n",
+            encoding="utf-8")
         # the hook for `rkg serve` (docs/site.md): the header links to this endpoint
         (assets / "endpoint.js").write_text(
             f"window.RKG_ENDPOINT = {script_json(self.endpoint)};\n", encoding="utf-8")
@@ -214,11 +240,16 @@ class SiteWriter:
         self._save("data/map.js", data_script("map", map_data(self.data, events,
                                                               self.pages)))
         entries = search.entries(self.data, self.pages)
-        self._save("assets/search-index.js", "window.RKG_SEARCH = " + str(script_json(
-            {"options": search.options(), "index": search.build_index(entries)})) + ";\n")
+        # written in pieces (search.index_json), escaped as script_json escapes: at 10,000
+        # documents the file is 130 MB, and a string of it and its bytes 260 MB more
+        self._save_pieces("assets/search-index.js", [
+            ["window.RKG_SEARCH = {\"index\":"],
+            (_escape(piece) for piece in search.index_json(entries)),
+            [',"options":', str(script_json(search.options())), "};\n"]])
 
     def _advocacy(self) -> dict[str, Any]:
         view = self.views.advocacy()
+        self.advocacy_notes = view.notes
         drill = self.explorer.drill([i for i in view.nodes if i in self.slugs])
         drill["e"] = [[self.slugs[e.source], self.slugs[e.target], e.label, 0, e.color,
                        e.width, e.title] for e in view.edges
@@ -234,12 +265,11 @@ class SiteWriter:
                    payload={"summary": summary, "options": vis_options(40),
                             "top": min(TOP_MAX, len(self.shown))})
         self.write("explore.html", "explore.html", "explorer", title="Explorer",
-                   payload={"start": self.slugs.get(self._default_start(), ""),
-                            "options": vis_options(100)})
+                   payload={"start": self.slugs.get(self._default_start(), "")})
         self.write("advocacy.html", "explore.html", "advocacy",
                    title="Advocacy network: who urged, called on, condemned or welcomed whom",
-                   payload={"drill": "s/advocacy", "options": vis_options(100),
-                            "stances": STANCE_COLORS})
+                   payload={"drill": "s/advocacy", "stances": STANCE_COLORS},
+                   notes=self.advocacy_notes)
         self.write("map.html", "map.html", "map", title="Map of forced returns")
         for iri, path in sorted(self.pages.items()):
             self.entity_page(iri, path)
@@ -250,8 +280,7 @@ class SiteWriter:
         self.write("questions.html", "questions.html", "questions",
                    title="Competency questions", tables=tables)
         self.write("index.html", "index.html", "index", title="Index", **self._index(tables))
-        manifest = {"pages": [vars(p) for p in self.result.pages]}
-        self._save("manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        self._save("manifest.json", manifest_text(self.result.pages))
         return self.result
 
     def _default_start(self) -> str:
@@ -263,7 +292,7 @@ class SiteWriter:
         node = self.data.nodes[iri]
         root = "../" * path.count("/")
         ctx = self.facts.context(node, root)
-        explore = {"start": self.slugs[iri], "options": vis_options(100), "embedded": True}
+        explore = {"start": self.slugs[iri], "embedded": True}
         if node.group == "document":
             self.write(path, "document.html", "document", title=node.label, ctx=ctx,
                        payload=explore, **self._document(iri, root))
@@ -374,6 +403,22 @@ def _link_same(old: Path, new: Path, data: bytes) -> bool:
     return True
 
 
+def _same_file(old: Path, new: Path) -> bool:
+    """Whether two files hold the same bytes (read in blocks)."""
+    try:
+        if old.stat().st_size != new.stat().st_size:
+            return False
+        with old.open("rb") as a, new.open("rb") as b:
+            while True:
+                x, y = a.read(1 << 20), b.read(1 << 20)
+                if x != y:
+                    return False
+                if not x:
+                    return True
+    except OSError:
+        return False
+
+
 def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
     """document IRI -> (node, its claims from it, its mentions in it) for every node quoted
     in it: built once, so a document's page does not scan every node of the graph."""
@@ -449,6 +494,14 @@ def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return tmp, reused
+
+
+def manifest_text(pages: list[PageInfo]) -> str:
+    """Every page (path, title, kind, bytes) in JSON, one page a line: at 1,000 documents
+    14,000 lines, so no indentation."""
+    rows = [json.dumps({"bytes": p.bytes, "kind": p.kind, "path": p.path, "title": p.title},
+                       ensure_ascii=False, sort_keys=True) for p in pages]
+    return '{"pages": [\n' + ",\n".join(rows) + "\n]}\n"
 
 
 def _manifest_pages(site: Path) -> list[PageInfo]:

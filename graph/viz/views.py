@@ -19,6 +19,8 @@ REPORTED_IN = "reported in"
 MENTIONED_IN = "mentioned in"
 INFERRED_COLOR = "#b07aa1"
 PUBLISHED_BY = "http://purl.org/dc/terms/creator"
+ADVOCACY_EDGES = 600  # speaker -> addressee links drawn in the advocacy network
+TOPICS_MAX = 12  # statements listed in the tooltip of one link (the latest)
 
 
 @dataclass
@@ -115,19 +117,27 @@ class Views:
                         grouped[(speaker, addressee, stance)].append(act)
         keep: set[str] = set()
         edges = []
-        for (speaker, addressee, stance), acts in sorted(grouped.items()):
+        notes = []
+        # the heaviest links only (most statements): the network is drawn whole in one page
+        heaviest = sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        if len(heaviest) > ADVOCACY_EDGES:
+            notes.append(f"the {ADVOCACY_EDGES} links with most statements of {len(heaviest)}")
+        for (speaker, addressee, stance), acts in sorted(heaviest[:ADVOCACY_EDGES]):
             keep.update((speaker, addressee))
             lines = [f"{nodes[speaker].label} {stance.replace('-', ' ')} "
                      f"{nodes[addressee].label} ({len(acts)}):"]
-            for act in sorted(acts, key=lambda a: (a.date or "", a.id)):
+            ordered = sorted(acts, key=lambda a: (a.date or "", a.id), reverse=True)
+            for act in ordered[:TOPICS_MAX]:
                 topic = act.first("topic") or ""
                 lines.append(f"• {act.date or 'date unknown'}: {topic[:160]}")
+            if len(ordered) > TOPICS_MAX:
+                lines.append(f"… and {len(ordered) - TOPICS_MAX} earlier")
             edges.append(ViewEdge(speaker, addressee, stance.replace("-", " "),
                                   title="\n".join(lines),
                                   color=STANCE_COLORS.get(stance, DEFAULT_EDGE_COLOR),
                                   width=min(1.0 + len(acts), 8.0)))
         return View("advocacy.html", "Advocacy network: who urged, called on, condemned or "
-                    "welcomed whom", "advocacy", sorted(keep), edges)
+                    "welcomed whom", "advocacy", sorted(keep), edges, notes=notes)
 
 
 def _dedupe(edges: list[ViewEdge]) -> list[ViewEdge]:

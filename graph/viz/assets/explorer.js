@@ -14,12 +14,16 @@
 (function () {
   "use strict";
 
+  /* the legend and the default options are one shared asset (assets/graph-config.js), not
+   * repeated in every page; a page's own options (the summary's) win */
   var cfg = JSON.parse(document.getElementById("rkg-data").textContent);
+  if (!cfg.options) { cfg.options = window.RKG_OPTIONS; }
   var groups = {};
-  JSON.parse(document.getElementById("rkg-legend").textContent).forEach(function (g) {
+  window.RKG_LEGEND.forEach(function (g) {
     groups[g.key] = g;
   });
   var root = document.body.dataset.root || "";
+  panelParts();
   var container = document.getElementById("network");
   var statusLine = document.getElementById("status");
   var panel = document.getElementById("details");
@@ -42,6 +46,33 @@
   var lastBoxes = [];
   var order = null;     // label priority, recomputed when the nodes change
   var started = performance.now();
+
+  /* An entity page holds only an empty <section class="explorer embedded">: its canvas,
+   * status line, details panel and legend are made here, the same as explorer_panel's. */
+  function panelParts() {
+    var section = document.querySelector("section.explorer");
+    if (!section || document.getElementById("network")) { return; }
+    var wrap = el("div", null, "canvas-wrap");
+    var canvas = el("div");
+    canvas.id = "network";
+    wrap.appendChild(canvas);
+    var line = el("p", "Loading…", "status");
+    line.id = "status";
+    line.setAttribute("aria-live", "polite");
+    wrap.appendChild(line);
+    section.appendChild(wrap);
+    var aside = el("aside", null, "details");
+    aside.id = "details";
+    aside.setAttribute("aria-live", "polite");
+    aside.appendChild(el("p", "Click a node to see what it is and to bring in its neighbours; " +
+                         "hover for a summary. Labels that would overlap are hidden: zoom in " +
+                         "to see more of them.", "hint"));
+    section.appendChild(aside);
+    var box = el("div", null, "legend");
+    box.id = "legend";
+    box.setAttribute("aria-label", "Legend");
+    section.appendChild(box);
+  }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -186,6 +217,16 @@
   }
 
   /* -- expanding ---------------------------------------------------------------------------- */
+  /* a neighbour in a node's file: [slug, label, group, kind, links, date, page], the page 1
+   * when it is the slug's own (slug + ".html"), 0 when there is none */
+  function neighbour(a) {
+    if (!Array.isArray(a)) { return a; }
+    var m = { s: a[0], l: a[1], g: a[2], k: a[3], n: a[4] };
+    if (a[5]) { m.d = a[5]; }
+    if (a[6]) { m.h = a[6] === 1 ? a[0] + ".html" : a[6]; }
+    return m;
+  }
+
   function expand(slug, then) {
     if (expanded[slug]) { if (then) { then(); } return; }
     if (nodes.length >= MAX_NODES) {
@@ -198,8 +239,10 @@
       var around = nodes.get(slug);
       var cx = around ? network.getPosition(slug).x : 0;
       var cy = around ? network.getPosition(slug).y : 0;
+      if (f.h === 1) { f.h = f.s + ".html"; }
       addMeta(f, cx, cy);
       meta[slug] = f;
+      f.nb = f.nb.map(neighbour);
       var fresh = f.nb.filter(function (m) { return !nodes.get(m.s); });
       var room = Math.max(0, MAX_NODES - nodes.length);
       fresh.slice(0, room).forEach(function (m, i) {

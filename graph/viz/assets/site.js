@@ -11,10 +11,31 @@
   var KINDS = [["entity", "Entities"], ["event", "Events"], ["document", "Documents"],
                ["quote", "Quotes"]];
   var PER_KIND = 8;
+  searchBox();
   var box = document.getElementById("site-search");
   var panel = document.getElementById("site-search-results");
   var engine = null;
   var waiting = [];
+
+  /* The search box is made here, in the header, not repeated in every page. */
+  function searchBox() {
+    var header = document.querySelector("header.site-header");
+    if (!header || document.getElementById("site-search")) { return; }
+    var wrap = el("div", null, "site-search");
+    wrap.setAttribute("role", "search");
+    var input = el("input");
+    input.type = "search";
+    input.id = "site-search";
+    input.placeholder = "Search names, events, documents, quotes…";
+    input.autocomplete = "off";
+    input.setAttribute("aria-label", "Search the site");
+    wrap.appendChild(input);
+    var results = el("div", null, "site-search-results");
+    results.id = "site-search-results";
+    results.hidden = true;
+    wrap.appendChild(results);
+    header.appendChild(wrap);
+  }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
