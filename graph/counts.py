@@ -110,10 +110,27 @@ TRIPLES = f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
   GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{iris.graph("inferred")}>) }} }}"""
 
 
-def asserted_triples(store: ox.Store) -> int:
+def asserted_triples(store: ox.Store, outdir: Path | None = None) -> int:
+    """The asserted triples of the build in `outdir`: the count its build.json records when
+    there is one (the builder counted them as it wrote graph.ttl), else counted in `store`.
+    Counting means a DISTINCT over every asserted quad, which Oxigraph holds in memory: at
+    10,000 documents (10.6 M quads) it added 1.7 GB to the site stage's peak."""
+    recorded = _recorded_triples(outdir / "build.json") if outdir is not None else None
+    if recorded is not None:
+        return recorded
     result = store.query(TRIPLES)
     assert isinstance(result, ox.QuerySolutions)
     return int(next(iter(result))["n"].value)
+
+
+def _recorded_triples(record: Path) -> int | None:
+    import json
+
+    try:
+        value = json.loads(record.read_text(encoding="utf-8")).get("triples")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def count_graph_files(canonical: Path, documents: Sequence[tuple[str, Path]]) -> Counts:

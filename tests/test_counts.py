@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli as main
-from graph.counts import KINDS, count_store
+from graph.counts import KINDS, asserted_triples, count_store
 
 ROOT = Path(__file__).resolve().parent.parent
 RKG = "https://w3id.org/refoulement-kg/ontology#"
@@ -118,6 +118,25 @@ def test_counts_site_and_summary_count_the_same_triples(built: Path) -> None:
     assert said and shown and said[1] == shown[1]
     with (built / "graph.ttl").open("rb") as ttl:
         assert sum(1 for _ in ox.parse(ttl, format=ox.RdfFormat.TURTLE)) == int(said[1])
+
+
+def test_counts_asserted_triples_from_the_record_or_the_store(built: Path,
+                                                              tmp_path: Path) -> None:
+    """The site takes the count build.json records (a DISTINCT over every quad is costly at
+    scale) and counts in the store only without one: both give graph.ttl's triples."""
+    store = ox.Store()
+    store.bulk_load(path=str(built / "graph.trig"), format=ox.RdfFormat.TRIG)
+    counted = asserted_triples(store)
+    with (built / "graph.ttl").open("rb") as ttl:
+        assert counted == sum(1 for _ in ox.parse(ttl, format=ox.RdfFormat.TURTLE))
+    assert asserted_triples(store, built) == counted
+    elsewhere = tmp_path / "record"
+    elsewhere.mkdir()
+    (elsewhere / "build.json").write_text(json.dumps({"triples": 7}), encoding="utf-8")
+    assert asserted_triples(store, elsewhere) == 7  # the record is what is read
+    (elsewhere / "build.json").write_text(json.dumps({"documents": []}), encoding="utf-8")
+    assert asserted_triples(store, elsewhere) == counted
+    assert asserted_triples(store, tmp_path / "nothing-here") == counted
 
 
 def test_counts_build_record_holds_the_same_numbers(built: Path) -> None:

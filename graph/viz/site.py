@@ -384,7 +384,7 @@ class SiteWriter:
                 "disagreements": _preview(by_id.get("pack-disagreements")
                                           or by_id.get("disagreements")),
                 "review": _preview(by_id.get("pack-review-queue")),
-                "triples": asserted_triples(data.store),
+                "triples": asserted_triples(data.store, self.outdir),
                 "documents": Cut.of([(d.date or "", d.title, self.pages.get(d.id) or
                                       doc_path(data, d.id), d.publisher) for d in docs], 10),
                 "validation": summary_line, "groups": GROUPS}
