@@ -73,8 +73,6 @@ from graph.vocab import RKG, RKGD
 
 INFERRED_GRAPH = URIRef(f"{RKGD}graph/inferred")
 REGISTRY_GRAPH = URIRef(f"{RKGD}graph/registry")
-# the canonical tier's triples, when the dataset reasoned over does not hold them all
-Tier = Callable[[], Iterable[tuple[Node, Node, Node]]]
 CANONICAL_GRAPH = URIRef(f"{RKGD}graph/canonical")
 RULE_BASE = f"{RKGD}rule/"
 HERMIT_RULE = URIRef(f"{RULE_BASE}owl-hermit")
@@ -194,6 +192,8 @@ def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
 
 
 _OX_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+# the canonical tier's triples, when the dataset reasoned over does not hold them all
+Tier = Callable[[], Iterable[tuple[Node, Node, Node]]]
 
 
 def _native_rule(store: ox.Store) -> Callable[[str], Iterable[Any]]:
@@ -261,11 +261,11 @@ def inference_terms() -> Graph:
 # ---------------------------------------------------------------------------------------------
 
 
-def canonical_tier(ds: Dataset) -> Graph:
+def canonical_tier(ds: Dataset, tier: Tier | None = None) -> Graph:
     """Registry + canonical graph + the rules' rkg:isPartyTo: what HermiT sees (no mentions,
-    claims or selectors)."""
+    claims or selectors); `tier` gives those triples when `ds` does not hold them all."""
     graph = Graph()
-    for triple in canonical_triples(ds):
+    for triple in (tier() if tier is not None else canonical_triples(ds)):
         graph.add(triple)
     return graph
 
@@ -340,10 +340,7 @@ def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | N
             # a defined class that holds for every individual would hold for dropped ones too
             reduced = None
     if reduced is None:  # not asked, or a fact the reduction does not handle
-        whole = Graph()
-        for triple in tier():
-            whole.add(triple)
-        result = _classify(whole, ontology, java, cache)
+        result = _classify(canonical_tier(ds, canonical), ontology, java, cache)
     if result.consistent:
         types = reduced.expand(result.inferred_types) if reduced else result.inferred_types
         inferred = ds.graph(INFERRED_GRAPH)
@@ -517,13 +514,16 @@ def _file_canonical(trig: Path, ds: Dataset) -> Iterator[tuple[Node, Node, Node]
 
     cache = TermCache()
     prefixes = trigblocks.prefix_lines(trig)
-    for name in (str(REGISTRY_GRAPH), str(CANONICAL_GRAPH)):
-        for block in trigblocks.blocks(trig):
-            if block.iri == name:
-                for quad in ox.parse(prefixes + block.text, format=ox.RdfFormat.TRIG,
-                                     lenient=True):
-                    yield (cast(Node, cache[quad.subject]), cast(Node, cache[quad.predicate]),
-                           cast(Node, cache[quad.object]))
+    names = (str(REGISTRY_GRAPH), str(CANONICAL_GRAPH))
+    texts: dict[str, list[bytes]] = {name: [] for name in names}
+    for block in trigblocks.blocks(trig):  # one pass: each block's bytes are a copy
+        if block.iri in texts:
+            texts[block.iri].append(block.text)
+    for name in names:  # the registry first, as `canonical_triples` gives them
+        for text in texts.pop(name):
+            for quad in ox.parse(prefixes + text, format=ox.RdfFormat.TRIG, lenient=True):
+                yield (cast(Node, cache[quad.subject]), cast(Node, cache[quad.predicate]),
+                       cast(Node, cache[quad.object]))
     for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
         yield state, RKG.isPartyTo, treaty
 

@@ -21,6 +21,7 @@ tooltips are plain strings. The same graph gives a byte-identical site.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -404,17 +405,9 @@ def _link_same(old: Path, new: Path, data: bytes) -> bool:
 
 
 def _same_file(old: Path, new: Path) -> bool:
-    """Whether two files hold the same bytes (read in blocks)."""
+    """Whether two files hold the same bytes (sizes first, then the contents in blocks)."""
     try:
-        if old.stat().st_size != new.stat().st_size:
-            return False
-        with old.open("rb") as a, new.open("rb") as b:
-            while True:
-                x, y = a.read(1 << 20), b.read(1 << 20)
-                if x != y:
-                    return False
-                if not x:
-                    return True
+        return filecmp.cmp(old, new, shallow=False)
     except OSError:
         return False
 
