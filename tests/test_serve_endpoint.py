@@ -203,3 +203,46 @@ def test_build_stages_load_the_serve_store_once(sample_build: Path, tmp_path: Pa
             assert json.loads(response.read())["boolean"] is True
     finally:
         endpoint.stop()
+
+
+def test_serve_store_loads_beside_validation_and_waits_for_it(
+        sample_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store loads in a thread while SHACL validates. The lines keep their order (store,
+    then validation); when validation fails, the load has ended before the error reaches the
+    caller (who removes the folder it writes into); a failed load is the build's error."""
+    import graph.validation
+    from graph.cli.build_cmd import after_build
+    from graph.serve import store as serve_store
+
+    shutil.copy2(sample_build / "graph.trig", tmp_path / "graph.trig")
+    lines = list(after_build(tmp_path, reason=False, site=False, serve_store=True))
+    stored = next(n for n, line in enumerate(lines) if line.startswith("Serve store: "))
+    assert any("SHACL" in line or "conform" in line.lower() for line in lines[stored + 1:])
+
+    real_load, real_validate = serve_store._load, graph.validation.validate
+    seen: list[str] = []
+
+    def slow_load(*args: object) -> None:
+        seen.append(threading.current_thread().name)
+        time.sleep(1.0)
+        real_load(*args)  # type: ignore[arg-type]
+        seen.append("loaded")
+
+    def failing_validation(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("validation broke")
+
+    shutil.rmtree(tmp_path / "oxigraph")
+    monkeypatch.setattr(serve_store, "_load", slow_load)
+    monkeypatch.setattr(graph.validation, "validate", failing_validation)
+    with pytest.raises(RuntimeError, match="validation broke"):
+        list(after_build(tmp_path, reason=False, site=False, serve_store=True))
+    assert seen[0].startswith("serve-store") and seen[-1] == "loaded"
+
+    def failing_load(*args: object) -> None:
+        raise OSError("disk full")
+
+    shutil.rmtree(tmp_path / "oxigraph")
+    monkeypatch.setattr(serve_store, "_load", failing_load)
+    monkeypatch.setattr(graph.validation, "validate", real_validate)
+    with pytest.raises(OSError, match="disk full"):
+        list(after_build(tmp_path, reason=False, site=False, serve_store=True))
