@@ -42,6 +42,10 @@ class Premises:
     classes: frozenset[str]
     any_class: bool  # some rule matches `?x a ?class`
 
+    def digest(self) -> str:
+        return digest(*sorted(self.predicates), "\0classes", *sorted(self.classes),
+                      str(self.any_class))
+
     def wants(self, predicate: str, obj: str) -> bool:
         if predicate not in self.predicates:
             return False
@@ -117,39 +121,92 @@ def premise_slice(trig: Path, premises: Premises | None) -> bytes:
 
 
 def load_premises(store: ox.Store, trig: Path, premises: Premises,
-                  sliced: frozenset[str] = frozenset()) -> None:
+                  sliced: frozenset[str] = frozenset(),
+                  cache: PremiseCache | None = None) -> None:
     """Load into `store` what `premise_slice` gives, without handing each quad to Python:
-    the shared graphs' blocks whole (in one load, so their blank nodes stay one), and the
-    document graphs' blocks, a few megabytes at a time, into a scratch store from which
-    only the triples the premises name are taken. The shared graphs named in `sliced` are
-    read like the document graphs, in pieces: the canonical graph, which at 10,000
-    documents is 1.8 of the 2 million quads a whole load kept (700 MB) while the rules
-    read a fraction of it. A blank node in such a piece would be named apart from its
+    the shared graphs' blocks whole (in one load, so their blank nodes stay one), and each
+    document graph's block through a scratch store from which only the triples the premises
+    name are taken. The shared graphs named in `sliced` are read like the document graphs,
+    in pieces (cut between subjects, `trigblocks.subject_pieces`): the canonical graph, which
+    at 10,000 documents is 1.8 of the 2 million quads a whole load kept (700 MB) while the
+    rules read a fraction of it. A blank node in such a piece would be named apart from its
     other pieces: LayoutError, as when `trig` is not laid out in blocks
-    (graph/trigblocks.py); the caller then reads the file whole."""
+    (graph/trigblocks.py); the caller then reads the file whole. With a `cache`, a unit
+    (document block or piece) whose bytes it has seen is not parsed: its quads are read
+    from the cache."""
     prefixes = trigblocks.prefix_lines(trig)
+    scope = digest(prefixes, premises.digest())
     shared: list[bytes] = []
-    pending: list[bytes] = []
-    size = 0
+    cached: list[bytes] = []
     for block in trigblocks.blocks(trig):
         if block.iri in sliced:
-            for piece in trigblocks.chunks(prefixes, [block], SCRATCH_BYTES):
-                store.extend(_wanted(piece, premises, blank_nodes=False))
-            continue
-        if not block.iri.startswith(DOCUMENT_GRAPHS):
+            units = [(piece, False) for piece in trigblocks.subject_pieces(block, PIECE_MARK)]
+        elif block.iri.startswith(DOCUMENT_GRAPHS):
+            units = [(block.text, True)]
+        else:
             shared.append(block.text)
             continue
-        pending.append(block.text)
-        size += len(block.text)
-        if size > SCRATCH_BYTES:
-            store.extend(_wanted(prefixes + b"".join(pending), premises))
-            pending, size = [], 0
-    if pending:
-        store.extend(_wanted(prefixes + b"".join(pending), premises))
+        for text, blank_nodes in units:
+            key = digest(scope, text)
+            hit = cache.get(key) if cache is not None else None
+            if hit is not None:
+                cached.append(hit)
+                continue
+            quads = _wanted(prefixes + text, premises, blank_nodes=blank_nodes)
+            store.extend(quads)
+            if cache is not None:
+                cache.put(key, quads)
+    if cached:
+        store.load(b"".join(cached), format=ox.RdfFormat.N_QUADS)
     store.load(prefixes + b"".join(shared), format=ox.RdfFormat.TRIG, lenient=True)
 
 
-SCRATCH_BYTES = 8 << 20  # document blocks parsed at once (bounded memory)
+PIECE_MARK = 64  # a sliced graph's pieces hold ~64 subjects (crc32 of the subject)
+
+
+class PremiseCache:
+    """The premise quads of each unit of graph.trig (a document graph's block, a piece of
+    the canonical graph) as N-Quads, by the digest of the unit's bytes, the file's prefix
+    lines and the premises: a rebuild parses only the units whose bytes changed. One JSON
+    file per set of premises; `save` keeps only the units of the last build read. A unit
+    whose quads hold a blank node is not kept (its label is scoped to the parse)."""
+
+    def __init__(self, folder: Path, premises: Premises, code: str) -> None:
+        self.path = folder / f"premises-{digest(premises.digest(), code)}.json"
+        self.hits = 0
+        self.misses = 0
+        self._old: dict[str, str] | None = None
+        self._new: dict[str, str] = {}
+
+    def get(self, key: str) -> bytes | None:
+        if self._old is None:
+            self._old = self._read()
+        text = self._old.get(key)
+        if text is None:
+            return None
+        self.hits += 1
+        self._new[key] = text
+        return text.encode()
+
+    def put(self, key: str, quads: list[ox.Quad]) -> None:
+        self.misses += 1
+        if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+               for q in quads):
+            return
+        self._new[key] = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
+
+    def save(self) -> None:
+        from graph.rdfio import write_text
+
+        if self.misses or self._new.keys() != (self._old or {}).keys():
+            write_text(self.path, json.dumps(self._new, sort_keys=True))
+
+    def _read(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
 
 def _wanted(text: bytes, premises: Premises, blank_nodes: bool = True) -> list[ox.Quad]:

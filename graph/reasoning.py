@@ -59,6 +59,7 @@ from graph.rdfio import (
 )
 from graph.reasoncache import (
     HermitCache,
+    PremiseCache,
     Premises,
     code_digest,
     digest,
@@ -68,6 +69,7 @@ from graph.reasoncache import (
     premise_slice,
     rule_premises,
 )
+from graph.rulegroups import RuleGroups
 from graph.store import INFERRED_FILE, dataset_from_trig, empty_dataset, graph_file, open_files
 from graph.vocab import RKG, RKGD
 
@@ -89,6 +91,7 @@ class RuleRun:
     title: str
     added: int = 0
     seconds: float = 0.0
+    groups: tuple[int, int] | None = None  # (evaluated, all) focus groups (graph/rulegroups.py)
 
 
 @dataclass
@@ -104,14 +107,22 @@ class ReasoningResult:
     path: Path | None = None
     report_path: Path | None = None
     graph: Graph = field(default_factory=Graph, repr=False)
+    # (parsed, all) units of graph.trig whose premises were read (the others' from the cache)
+    units: tuple[int, int] | None = None
 
     def lines(self) -> list[str]:
         out = [f"Reasoning: {self.inferred_triples} inferred triples in {self.seconds:.1f} s "
                f"({self.rounds} rounds of {len(self.rules)} rules); {self.flags} possible "
                "breach flags (for review, not legal findings)."]
+        if self.units is not None:
+            out.append(f"  premises: {self.units[0]} of {self.units[1]} units of graph.trig "
+                       "parsed (document graphs, canonical pieces), the others' reused")
         for rule in self.rules:
             out.append(f"  rule {rule.name:20} +{rule.added:<6} {rule.seconds:.2f} s  "
                        f"{rule.title}")
+            if rule.groups is not None:
+                out.append(f"    {rule.groups[0]} of {rule.groups[1]} groups of focus nodes "
+                           "evaluated, the others' conclusions reused")
         if self.hermit is None:
             out.append("  OWL (HermiT): not run")
         else:
@@ -145,12 +156,14 @@ def rule_iri(rule: QueryDef) -> URIRef:
 
 
 def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
-                *, max_rounds: int = MAX_ROUNDS) -> tuple[list[RuleRun], int]:
+                *, max_rounds: int = MAX_ROUNDS,
+                groups: RuleGroups | None = None) -> tuple[list[RuleRun], int]:
     """Run the rules over `ds` until nothing new comes out; add results to the inferred graph.
 
     Returns one RuleRun per rule and the number of rounds. A rule whose CONSTRUCT template
     does not use its own IRI (`rkgd:rule/{name}`) is rejected: its triples would not be tied
-    to it.
+    to it. With `groups` (and a pyoxigraph store), a rule that splits by focus node
+    (graph/rulegroups.py) runs only on the groups whose input changed.
     """
     rules = load_rules() if rules is None else rules
     inferred = ds.graph(INFERRED_GRAPH)
@@ -161,6 +174,8 @@ def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
                              "(its triples are tied to it with prov:wasGeneratedBy)")
     store = native_store(ds)
     construct = _native_rule(store) if store is not None else _rdflib_rule(ds)
+    if store is not None and groups is not None:
+        construct = _grouped_rule(store, groups, rules, runs, construct)
     seen: set[Any] = (set(_native_inferred(store)) if store is not None
                          else set(inferred))
     rounds = 0
@@ -192,6 +207,28 @@ def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
 
 
 _OX_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+
+
+def _grouped_rule(store: ox.Store, groups: RuleGroups, rules: list[QueryDef],
+                  runs: list[RuleRun], whole: Callable[[str], Iterable[Any]]
+                  ) -> Callable[[str], Iterable[Any]]:
+    """`whole`, but a rule with a focus (graph/rulegroups.py) is run group by group, each
+    group's conclusions from `groups` when its input is unchanged."""
+    from graph.rulegroups import rule_focus
+
+    focused = {rule.text: (run, rule_focus(rule.text)) for rule, run in zip(rules, runs,
+                                                                          strict=True)}
+
+    def construct(text: str) -> Iterable[Any]:
+        run, focus = focused.get(text, (None, None))
+        if run is None or focus is None:
+            return whole(text)
+        found = groups.conclusions(store, run.name, text, focus)
+        if found is None:
+            return whole(text)
+        run.groups = (groups.evaluated[run.name], groups.groups[run.name])
+        return found
+    return construct
 # the canonical tier's triples, when the dataset reasoned over does not hold them all
 Tier = Callable[[], Iterable[tuple[Node, Node, Node]]]
 
@@ -406,11 +443,12 @@ FLAG_CLASS = URIRef("https://w3id.org/refoulement-kg/inference#PossibleBreachFla
 
 
 def _infer(ds: Dataset, owl: bool, java: str | None, rules: list[QueryDef] | None,
-           hermit_cache: HermitCache | None, canonical: Tier | None
+           hermit_cache: HermitCache | None, canonical: Tier | None,
+           groups: RuleGroups | None = None
            ) -> tuple[list[RuleRun], int, HermitResult | None]:
     """The rules, HermiT and the rules' descriptions, into `ds`'s inferred graph."""
     rules = load_rules() if rules is None else rules
-    runs, rounds = apply_rules(ds, rules)
+    runs, rounds = apply_rules(ds, rules, groups=groups)
     hermit = (apply_hermit(ds, java=java, cache=hermit_cache, canonical=canonical)
               if owl else None)
     inferred = ds.graph(INFERRED_GRAPH)
@@ -422,13 +460,14 @@ def _infer(ds: Dataset, owl: bool, java: str | None, rules: list[QueryDef] | Non
 
 def _reason_native(ds: Dataset, store: ox.Store, path: Path, *, owl: bool,
                    java: str | None, rules: list[QueryDef], hermit_cache: HermitCache,
-                   canonical: Tier | None) -> ReasoningResult:
+                   canonical: Tier | None, groups: RuleGroups | None = None
+                   ) -> ReasoningResult:
     """`reason_dataset` and `_write_inferred` on a pyoxigraph-backed `ds`, without copying
     the inferred graph into rdflib: at 10,000 documents (578,000 inferred triples) that
     copy and its sorting held 800 MB. Each triple still goes through rdflib's terms, as the
     Dataset hands them over, so inferred.trig is the same bytes."""
     started = time.perf_counter()
-    runs, rounds, hermit = _infer(ds, owl, java, rules, hermit_cache, canonical)
+    runs, rounds, hermit = _infer(ds, owl, java, rules, hermit_cache, canonical, groups)
     rows: dict[tuple[str, str, str], ox.Quad] = {}
     flags: set[str] = set()
     flag_type = (str(RDF.type), str(FLAG_CLASS))
@@ -469,18 +508,29 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     elif cached:
         premises = rule_premises(rules)
         ds = empty_dataset(store)
-        sliced = _load_premises(ds, trig, premises, store)
+        premise_cache = (PremiseCache(reasoning_cache, premises, _unit_code())
+                         if premises is not None else None)
+        sliced = _load_premises(ds, trig, premises, store, premise_cache)
         canonical = (lambda: _file_canonical(trig, ds)) if sliced else None
         hermit_cache = HermitCache(reasoning_cache)
+        rule_groups = RuleGroups(reasoning_cache, _unit_code())
         native = native_store(ds)
         if native is not None:
             result = _reason_native(ds, native, path, owl=owl, java=java, rules=rules,
-                                    hermit_cache=hermit_cache, canonical=canonical)
+                                    hermit_cache=hermit_cache, canonical=canonical,
+                                    groups=rule_groups)
         else:
             result = reason_dataset(ds, owl=owl, java=java, rules=rules,
                                     hermit_cache=hermit_cache, canonical=canonical)
             _write_inferred(result.graph, path)
-        _keep(reasoning_cache, whole_key, path, result, hermit_cache.used)
+        kept = set(hermit_cache.used)
+        rule_groups.save()
+        kept |= rule_groups.files()
+        if premise_cache is not None and sliced:
+            premise_cache.save()
+            kept.add(premise_cache.path.name)
+            result.units = (premise_cache.misses, premise_cache.misses + premise_cache.hits)
+        _keep(reasoning_cache, whole_key, path, result, kept)
     else:
         result = reason_dataset(open_files([trig], store), owl=owl, java=java, rules=rules)
         _write_inferred(result.graph, path)
@@ -491,15 +541,18 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     return result
 
 
-def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: str) -> bool:
+def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: str,
+                   cache: PremiseCache | None) -> bool:
     """What the rules can read in `trig` into `ds`: natively on pyoxigraph when the file
     is laid out in blocks (a third of the time of handing each quad to Python), the
-    canonical graph then cut to the rules' premises too. True in that case: HermiT must
-    read the canonical tier from the file (`_file_canonical`), not from `ds`."""
+    canonical graph then cut to the rules' premises too, and each unit's premises taken
+    from `cache` when its bytes are unchanged. True in that case: HermiT must read the
+    canonical tier from the file (`_file_canonical`), not from `ds`."""
     native = native_store(ds)
     if native is not None and premises is not None:
         try:
-            load_premises(native, trig, premises, sliced=frozenset({str(CANONICAL_GRAPH)}))
+            load_premises(native, trig, premises, sliced=frozenset({str(CANONICAL_GRAPH)}),
+                          cache=cache)
             return True
         except trigblocks.LayoutError:
             native.clear()
@@ -541,15 +594,26 @@ def _whole_key(trig: Path, rules: list[QueryDef], owl: bool, java: str | None,
     """Everything the inferred graph depends on: the build, rules, ontology and code."""
     from importlib.metadata import version
 
-    from graph import owlfacts, owlmodule, reasoncache
+    from graph import owlfacts, owlmodule, reasoncache, rulegroups
     from graph.ontology import ontology_files
 
     code = [Path(__file__), Path(reasoncache.__file__), Path(owlmodule.__file__),
-            Path(owlfacts.__file__), *ontology_files(),
+            Path(owlfacts.__file__), Path(rulegroups.__file__), *ontology_files(),
             *(r.path for r in rules if r.path is not None), rules_dir() / "inference.ttl"]
     return digest(file_digest(trig), code_digest(p for p in code if p.is_file()),
                   *(r.text for r in rules), str(owl), java or "", store,
                   version("rdflib"), version("pyoxigraph"), version("owlready2"))
+
+
+def _unit_code() -> str:
+    """What the units' premises and the focus groups' conclusions depend on besides their
+    input: the code that reads and evaluates them, and pyoxigraph."""
+    from importlib.metadata import version
+
+    from graph import reasoncache, rulegroups
+
+    return digest(code_digest([Path(reasoncache.__file__), Path(rulegroups.__file__),
+                               Path(trigblocks.__file__)]), version("pyoxigraph"))
 
 
 def _reuse(cache_dir: Path, key: str, path: Path) -> ReasoningResult | None:
@@ -575,8 +639,9 @@ def _reuse(cache_dir: Path, key: str, path: Path) -> ReasoningResult | None:
 
 
 def _keep(cache_dir: Path, key: str, path: Path, result: ReasoningResult,
-          hermit_files: set[str]) -> None:
-    """Cache this result under `key`; forget older results (not HermiT's, in `hermit_files`)."""
+          also_keep: set[str]) -> None:
+    """Cache this result under `key`; forget older results and every other file but
+    `also_keep` (HermiT's results and the units' premises this build used)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     with atomic_writer(cache_dir / f"{key}.trig") as out, open(path, "rb") as made:
         shutil.copyfileobj(made, out)
@@ -587,7 +652,7 @@ def _keep(cache_dir: Path, key: str, path: Path, result: ReasoningResult,
                   for r in result.rules],
         "hermit": hermit, "inferred_triples": result.inferred_triples,
         "flags": result.flags, "rounds": result.rounds}, sort_keys=True))
-    keep = {f"{key}.json", f"{key}.trig", *hermit_files}
+    keep = {f"{key}.json", f"{key}.trig", *also_keep}
     for other in cache_dir.iterdir():
         if other.name not in keep:
             other.unlink(missing_ok=True)
