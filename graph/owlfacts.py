@@ -130,16 +130,22 @@ def _merge(kept: list[tuple[Node, Node, Node]], ontology: Graph) -> ReducedFacts
     pointed: set[Node] = {o for _s, p, o in kept if p != _TYPE and isinstance(o, URIRef)}
     pointed |= {s for s, p, _o in kept if p in INDIVIDUAL_AXIOMS}
     named = {n for t in ontology for n in (t[0], t[2]) if isinstance(n, URIRef)}
-    facts: dict[Node, list[tuple[Node, Node]]] = {}
+    facts: dict[Node, set[tuple[Node, Node]]] = {}
     for s, p, o in kept:
-        facts.setdefault(s, []).append((p, o))
+        facts.setdefault(s, set()).add((p, o))
     graph, members = Graph(), {}
+    written: set[Node] = set()  # representatives whose facts (their members') are written
+    n3: dict[tuple[Node, Node], str] = {}  # the same (property, value) pairs recur
     for subject, own in facts.items():
         target = subject
         if isinstance(subject, URIRef) and subject not in pointed and subject not in named:
-            key = "\n".join(sorted(f"{p.n3()} {o.n3()}" for p, o in set(own)))
+            key = "\n".join(sorted(n3.get(pair) or n3.setdefault(
+                pair, f"{pair[0].n3()} {pair[1].n3()}") for pair in own))
             target = URIRef(REPRESENTATIVE_BASE + hashlib.sha256(key.encode()).hexdigest()[:32])
             members[str(subject)] = str(target)
+            if target in written:
+                continue
+            written.add(target)
         for p, o in own:
             graph.add((target, p, o))
     for node in {*facts, *pointed} - {URIRef(m) for m in members}:

@@ -30,6 +30,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Sequenc
 from graph import trigblocks
 from graph.ontology import HermitResult
 from graph.query import QueryDef
+from graph.rulegroups import Focus
 
 DOCUMENT_GRAPHS = "https://w3id.org/refoulement-kg/id/graph/doc/"
 
@@ -294,3 +295,57 @@ class HermitCache:
             "message": result.message, "skipped": result.skipped,
             "individuals": result.individuals}, sort_keys=True))
         self.used.add(f"hermit-{key}.json")
+
+
+@dataclass(frozen=True)
+class RuleAnalysis:
+    """What the rules' SPARQL says about their input: the premises of all of them, and each
+    rule's focus (graph/rulegroups.py) by its text. Parsing four rules with rdflib takes
+    about half a second, so the answer is kept by the hash of the rules' texts and code."""
+
+    premises: Premises | None
+    focus: dict[str, Focus | None]
+
+
+def analyse_rules(rules: Sequence[QueryDef], folder: Path, code: str
+                  ) -> tuple[RuleAnalysis, Path]:
+    """The analysis of `rules`, from `folder` when kept there; the file it is kept in."""
+    from importlib.metadata import version
+
+    from graph.rulegroups import rule_focus
+
+    path = folder / f"rules-{digest(code, version('rdflib'), *(r.text for r in rules))}.json"
+    try:
+        return _analysis_from(json.loads(path.read_text(encoding="utf-8"))), path
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    analysis = RuleAnalysis(rule_premises(rules), {r.text: rule_focus(r.text) for r in rules})
+    from graph.rdfio import write_text
+
+    write_text(path, json.dumps(_analysis_to(analysis), sort_keys=True))
+    return analysis, path
+
+
+def _analysis_to(analysis: RuleAnalysis) -> dict[str, Any]:
+    premises = analysis.premises
+    return {
+        "premises": None if premises is None else {
+            "predicates": sorted(premises.predicates), "classes": sorted(premises.classes),
+            "any_class": premises.any_class},
+        "focus": [[text, None if f is None else {
+            "variable": f.variable, "cls": f.cls, "subjects": sorted(f.subjects),
+            "guards": sorted(sorted(list(c) for c in guard) for guard in f.guards)}]
+            for text, f in sorted(analysis.focus.items())]}
+
+
+def _analysis_from(data: dict[str, Any]) -> RuleAnalysis:
+    found = data["premises"]
+    premises = None if found is None else Premises(
+        frozenset(found["predicates"]), frozenset(found["classes"]), bool(found["any_class"]))
+    focus: dict[str, Focus | None] = {}
+    for text, f in data["focus"]:
+        focus[text] = None if f is None else Focus(
+            f["variable"], f["cls"],
+            frozenset(frozenset((p, c) for p, c in guard) for guard in f["guards"]),
+            frozenset(f["subjects"]))
+    return RuleAnalysis(premises, focus)

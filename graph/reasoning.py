@@ -52,8 +52,8 @@ from graph.rdfio import (
     TURTLE_PREFIXES,
     atomic_writer,
     sorted_unique,
+    term_sort_key,
     to_ox,
-    triple_sort_key,
     write_text,
     write_trig,
 )
@@ -61,13 +61,13 @@ from graph.reasoncache import (
     HermitCache,
     PremiseCache,
     Premises,
+    analyse_rules,
     code_digest,
     digest,
     file_digest,
     graph_digest,
     load_premises,
     premise_slice,
-    rule_premises,
 )
 from graph.rulegroups import RuleGroups
 from graph.store import INFERRED_FILE, dataset_from_trig, empty_dataset, graph_file, open_files
@@ -214,10 +214,8 @@ def _grouped_rule(store: ox.Store, groups: RuleGroups, rules: list[QueryDef],
                   ) -> Callable[[str], Iterable[Any]]:
     """`whole`, but a rule with a focus (graph/rulegroups.py) is run group by group, each
     group's conclusions from `groups` when its input is unchanged."""
-    from graph.rulegroups import rule_focus
-
-    focused = {rule.text: (run, rule_focus(rule.text)) for rule, run in zip(rules, runs,
-                                                                          strict=True)}
+    focused = {rule.text: (run, groups.focus(rule.text)) for rule, run in zip(rules, runs,
+                                                                            strict=True)}
 
     def construct(text: str) -> Iterable[Any]:
         run, focus = focused.get(text, (None, None))
@@ -471,18 +469,31 @@ def _reason_native(ds: Dataset, store: ox.Store, path: Path, *, owl: bool,
     rows: dict[tuple[str, str, str], ox.Quad] = {}
     flags: set[str] = set()
     flag_type = (str(RDF.type), str(FLAG_CLASS))
+    written = _WrittenTerms()
     for quad in store.quads_for_pattern(None, None, None, _OX_INFERRED):
-        s, p, o = (from_ox(term) for term in (quad.subject, quad.predicate, quad.object))
-        key = triple_sort_key(s, p, o)
+        (s_key, s), (p_key, p), (o_key, o) = (written[quad.subject], written[quad.predicate],
+                                              written[quad.object])
+        key = (s_key, p_key[1:], o_key)  # as triple_sort_key: a predicate is its IRI
         if key not in rows:
-            rows[key] = ox.Quad(to_ox(s), to_ox(p), to_ox(o), _OX_INFERRED)
-            if (str(p), str(o)) == flag_type:
-                flags.add(str(s))
+            rows[key] = ox.Quad(s, p, o, _OX_INFERRED)
+            if key[1:] == (flag_type[0], "\x00" + flag_type[1]):
+                flags.add(s_key[1:])
     with atomic_writer(path) as out:
         ox.serialize((rows[key] for key in sorted(rows)), out, ox.RdfFormat.TRIG,
                      prefixes=TURTLE_PREFIXES)
     return ReasoningResult(runs, hermit, len(rows), len(flags), rounds,
                            time.perf_counter() - started)
+
+
+class _WrittenTerms(dict[Any, tuple[str, Any]]):
+    """pyoxigraph term -> its sort key and the term as written: each through rdflib's terms
+    (`from_ox`, `to_ox`: rdflib normalises some literals) once, not once a triple."""
+
+    def __missing__(self, term: Any) -> tuple[str, Any]:
+        value = from_ox(term)
+        found = (term_sort_key(value), to_ox(value))
+        self[term] = found
+        return found
 
 
 def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
@@ -506,14 +517,15 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     if reused is not None:
         result = reused
     elif cached:
-        premises = rule_premises(rules)
+        analysis, analysis_file = analyse_rules(rules, reasoning_cache, _unit_code())
+        premises = analysis.premises
         ds = empty_dataset(store)
         premise_cache = (PremiseCache(reasoning_cache, premises, _unit_code())
                          if premises is not None else None)
         sliced = _load_premises(ds, trig, premises, store, premise_cache)
         canonical = (lambda: _file_canonical(trig, ds)) if sliced else None
         hermit_cache = HermitCache(reasoning_cache)
-        rule_groups = RuleGroups(reasoning_cache, _unit_code())
+        rule_groups = RuleGroups(reasoning_cache, _unit_code(), analysis.focus)
         native = native_store(ds)
         if native is not None:
             result = _reason_native(ds, native, path, owl=owl, java=java, rules=rules,
@@ -523,7 +535,7 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
             result = reason_dataset(ds, owl=owl, java=java, rules=rules,
                                     hermit_cache=hermit_cache, canonical=canonical)
             _write_inferred(result.graph, path)
-        kept = set(hermit_cache.used)
+        kept = {*hermit_cache.used, analysis_file.name}
         rule_groups.save()
         kept |= rule_groups.files()
         if premise_cache is not None and sliced:

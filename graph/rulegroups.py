@@ -150,13 +150,21 @@ class RuleGroups:
     triples; one JSON file per rule (N-Triples per group), holding the last build's groups.
     `evaluated` and `groups` count, per rule name, the groups run and all groups."""
 
-    def __init__(self, folder: Path, code: str) -> None:
+    def __init__(self, folder: Path, code: str,
+                 focus: dict[str, Focus | None] | None = None) -> None:
         self.folder = folder
         self.code = code  # the digest of the code that evaluates (in every key)
+        self._focus = dict(focus or {})  # by rule text, as `rule_focus` gives it
         self.evaluated: dict[str, int] = {}
         self.groups: dict[str, int] = {}
         self._old: dict[str, dict[str, str]] = {}
         self._new: dict[str, dict[str, str]] = {}
+        self._last: dict[str, tuple[dict[int, str], list[ox.Triple]]] = {}
+
+    def focus(self, text: str) -> Focus | None:
+        if text not in self._focus:
+            self._focus[text] = rule_focus(text)
+        return self._focus[text]
 
     def files(self) -> set[str]:
         return {self._path(name).name for name in self._new}
@@ -172,17 +180,21 @@ class RuleGroups:
         scope = _digest(self.code, text, *sorted(str(q) for q in context))
         old = self._old.setdefault(name, self._read(name))
         new = self._new.setdefault(name, {})
+        keys = {group: _digest(scope, *sorted(str(q) for q in quads))
+                for group, quads in groups.items()}
+        last = self._last.get(name)
+        if last is not None and last[0] == keys:  # the next round, nothing changed
+            return last[1]
         scratch: ox.Store | None = None
         found: list[ox.Triple] = []
         for group in sorted(groups):
-            quads = groups[group]
-            key = _digest(scope, *sorted(str(q) for q in quads))
+            key = keys[group]
             text_of_group = new.get(key, old.get(key))
             if text_of_group is None:
                 if scratch is None:
                     scratch = ox.Store()
                     scratch.extend(context)
-                text_of_group = _evaluate(scratch, text, quads)
+                text_of_group = _evaluate(scratch, text, groups[group])
                 self.evaluated[name] = self.evaluated.get(name, 0) + 1
             new[key] = text_of_group
             if text_of_group:
@@ -190,6 +202,7 @@ class RuleGroups:
                                                         format=ox.RdfFormat.N_TRIPLES))
         self.groups[name] = len(groups)
         self.evaluated.setdefault(name, 0)
+        self._last[name] = (keys, found)
         return found
 
     def save(self) -> None:
