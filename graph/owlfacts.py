@@ -66,6 +66,14 @@ def reduce_facts(facts: Iterable[tuple[Node, Node, Node]], signature: Signature,
     """Steps 1-3 of the module docstring; None (HermiT must read every fact) if a fact is a
     schema axiom (the signature, computed from the ontology alone, would not hold) or gives a
     data property a value outside its range."""
+    kept = keep_facts(facts, signature)
+    return None if kept is None else reduce_kept(kept, signature, ontology)
+
+
+def keep_facts(facts: Iterable[tuple[Node, Node, Node]], signature: Signature
+               ) -> list[tuple[Node, Node, Node]] | None:
+    """Step 1: the facts inside the signature; None as `reduce_facts` says. Fact by fact, so
+    the facts can be kept part by part (graph/owltier.py)."""
     kept: list[tuple[Node, Node, Node]] = []
     for s, p, o in facts:
         if _is_schema(p, o):
@@ -74,6 +82,12 @@ def reduce_facts(facts: Iterable[tuple[Node, Node, Node]], signature: Signature,
             kept.append((s, p, o))
         elif isinstance(o, Literal) and not signature.in_range(p, o):
             return None
+    return kept
+
+
+def reduce_kept(kept: list[tuple[Node, Node, Node]], signature: Signature, ontology: Graph
+                ) -> ReducedFacts:
+    """Steps 2 and 3 on the facts step 1 kept."""
     told = _told_classes([*kept, *ontology.triples((None, RDF.type, None))], signature)
     reduced: list[tuple[Node, Node, Node]] = []
     for triple in kept:

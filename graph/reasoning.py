@@ -45,8 +45,9 @@ from graph import trigblocks
 from graph.errors import QueryError
 from graph.native import from_ox, native_store
 from graph.ontology import HermitResult, load_ontology_graph, run_hermit
-from graph.owlfacts import reduce_facts
-from graph.owlmodule import relevant_signature
+from graph.owlfacts import keep_facts, reduce_kept
+from graph.owlmodule import Signature, relevant_signature
+from graph.owltier import TierCache, file_tier, kept_tier
 from graph.query import QueryDef, load_query, rules_dir
 from graph.rdfio import (
     TURTLE_PREFIXES,
@@ -109,6 +110,8 @@ class ReasoningResult:
     graph: Graph = field(default_factory=Graph, repr=False)
     # (parsed, all) units of graph.trig whose premises were read (the others' from the cache)
     units: tuple[int, int] | None = None
+    tier_parts: tuple[int, int] | None = None  # the same for HermiT's canonical tier
+    cache_files: set[str] = field(default_factory=set, repr=False)  # what this run used
 
     def lines(self) -> list[str]:
         out = [f"Reasoning: {self.inferred_triples} inferred triples in {self.seconds:.1f} s "
@@ -123,6 +126,9 @@ class ReasoningResult:
             if rule.groups is not None:
                 out.append(f"    {rule.groups[0]} of {rule.groups[1]} groups of focus nodes "
                            "evaluated, the others' conclusions reused")
+        if self.tier_parts is not None:
+            out.append(f"  HermiT's input: {self.tier_parts[0]} of {self.tier_parts[1]} parts "
+                       "of the registry and canonical graphs read, the others' facts reused")
         if self.hermit is None:
             out.append("  OWL (HermiT): not run")
         else:
@@ -229,6 +235,8 @@ def _grouped_rule(store: ox.Store, groups: RuleGroups, rules: list[QueryDef],
     return construct
 # the canonical tier's triples, when the dataset reasoned over does not hold them all
 Tier = Callable[[], Iterable[tuple[Node, Node, Node]]]
+# what step 1 of HermiT's reduction keeps of them (None: the reduction gives up)
+KeptTier = Callable[[Signature], list[tuple[Node, Node, Node]] | None]
 
 
 def _native_rule(store: ox.Store) -> Callable[[str], Iterable[Any]]:
@@ -358,17 +366,22 @@ def reify(graph: Graph, triple: tuple[URIRef, URIRef, URIRef], rule: URIRef,
 
 
 def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | None = None,
-                 reduce: bool = True, canonical: Tier | None = None) -> HermitResult:
+                 reduce: bool = True, canonical: Tier | None = None,
+                 kept: KeptTier | None = None) -> HermitResult:
     """Classify the canonical tier with HermiT; add defined-class memberships to the inferred
     graph, tied to `rkgd:rule/owl-hermit`. With `reduce`, HermiT reads only the facts that can
     change its answer (graph/owlfacts.py; the same memberships, tested). With a `cache`,
     HermiT is not run again on an input (facts, ontology, reasoner, Java) it has classified.
-    `canonical` gives the canonical tier's triples when `ds` does not hold all of them."""
+    `canonical` gives the canonical tier's triples when `ds` does not hold all of them;
+    `kept`, what step 1 of the reduction keeps of them (graph/owltier.py)."""
     ontology = load_ontology_graph()
     wanted = defined_classes(ontology)
     tier = canonical or (lambda: canonical_triples(ds))
-    reduced = (reduce_facts(tier(), relevant_signature(ontology), ontology)
-               if reduce else None)
+    reduced = None
+    if reduce:
+        signature = relevant_signature(ontology)
+        facts = kept(signature) if kept is not None else keep_facts(tier(), signature)
+        reduced = reduce_kept(facts, signature, ontology) if facts is not None else None
     if reduced is not None:
         result = _classify(reduced.graph, ontology, java, cache)
         if _all_in_some(reduced.graph, result, wanted):
@@ -428,7 +441,8 @@ def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
     """Rules (and HermiT, if `owl`) over `ds`, in place; the inferred graph is returned too.
     `canonical`: the canonical tier's triples, when `ds` does not hold them all."""
     started = time.perf_counter()
-    runs, rounds, hermit = _infer(ds, owl, java, rules, hermit_cache, canonical)
+    runs, rounds, hermit = _infer(ds, owl, java, rules,
+                                  Followed(hermit_cache, canonical=canonical))
     snapshot = Graph()
     for triple in ds.graph(INFERRED_GRAPH):
         snapshot.add(triple)
@@ -437,18 +451,28 @@ def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
                            time.perf_counter() - started, graph=snapshot)
 
 
+@dataclass
+class Followed:
+    """What reasoning that follows the changes reuses: HermiT's results, the focus groups'
+    conclusions, and where the canonical tier comes from when the dataset does not hold it
+    (its triples; what step 1 of HermiT's reduction keeps of them, part by part)."""
+
+    hermit: HermitCache | None = None
+    groups: RuleGroups | None = None
+    canonical: Tier | None = None
+    kept: KeptTier | None = None
+
+
 FLAG_CLASS = URIRef("https://w3id.org/refoulement-kg/inference#PossibleBreachFlag")
 
 
 def _infer(ds: Dataset, owl: bool, java: str | None, rules: list[QueryDef] | None,
-           hermit_cache: HermitCache | None, canonical: Tier | None,
-           groups: RuleGroups | None = None
-           ) -> tuple[list[RuleRun], int, HermitResult | None]:
+           followed: Followed) -> tuple[list[RuleRun], int, HermitResult | None]:
     """The rules, HermiT and the rules' descriptions, into `ds`'s inferred graph."""
     rules = load_rules() if rules is None else rules
-    runs, rounds = apply_rules(ds, rules, groups=groups)
-    hermit = (apply_hermit(ds, java=java, cache=hermit_cache, canonical=canonical)
-              if owl else None)
+    runs, rounds = apply_rules(ds, rules, groups=followed.groups)
+    hermit = (apply_hermit(ds, java=java, cache=followed.hermit, canonical=followed.canonical,
+                           kept=followed.kept) if owl else None)
     inferred = ds.graph(INFERRED_GRAPH)
     describe_rules(rules, inferred)
     for triple in inference_terms():
@@ -457,15 +481,14 @@ def _infer(ds: Dataset, owl: bool, java: str | None, rules: list[QueryDef] | Non
 
 
 def _reason_native(ds: Dataset, store: ox.Store, path: Path, *, owl: bool,
-                   java: str | None, rules: list[QueryDef], hermit_cache: HermitCache,
-                   canonical: Tier | None, groups: RuleGroups | None = None
+                   java: str | None, rules: list[QueryDef], followed: Followed
                    ) -> ReasoningResult:
     """`reason_dataset` and `_write_inferred` on a pyoxigraph-backed `ds`, without copying
     the inferred graph into rdflib: at 10,000 documents (578,000 inferred triples) that
     copy and its sorting held 800 MB. Each triple still goes through rdflib's terms, as the
     Dataset hands them over, so inferred.trig is the same bytes."""
     started = time.perf_counter()
-    runs, rounds, hermit = _infer(ds, owl, java, rules, hermit_cache, canonical, groups)
+    runs, rounds, hermit = _infer(ds, owl, java, rules, followed)
     rows: dict[tuple[str, str, str], ox.Quad] = {}
     flags: set[str] = set()
     flag_type = (str(RDF.type), str(FLAG_CLASS))
@@ -517,32 +540,9 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     if reused is not None:
         result = reused
     elif cached:
-        analysis, analysis_file = analyse_rules(rules, reasoning_cache, _unit_code())
-        premises = analysis.premises
-        ds = empty_dataset(store)
-        premise_cache = (PremiseCache(reasoning_cache, premises, _unit_code())
-                         if premises is not None else None)
-        sliced = _load_premises(ds, trig, premises, store, premise_cache)
-        canonical = (lambda: _file_canonical(trig, ds)) if sliced else None
-        hermit_cache = HermitCache(reasoning_cache)
-        rule_groups = RuleGroups(reasoning_cache, _unit_code(), analysis.focus)
-        native = native_store(ds)
-        if native is not None:
-            result = _reason_native(ds, native, path, owl=owl, java=java, rules=rules,
-                                    hermit_cache=hermit_cache, canonical=canonical,
-                                    groups=rule_groups)
-        else:
-            result = reason_dataset(ds, owl=owl, java=java, rules=rules,
-                                    hermit_cache=hermit_cache, canonical=canonical)
-            _write_inferred(result.graph, path)
-        kept = {*hermit_cache.used, analysis_file.name}
-        rule_groups.save()
-        kept |= rule_groups.files()
-        if premise_cache is not None and sliced:
-            premise_cache.save()
-            kept.add(premise_cache.path.name)
-            result.units = (premise_cache.misses, premise_cache.misses + premise_cache.hits)
-        _keep(reasoning_cache, whole_key, path, result, kept)
+        result = _reason_followed(trig, path, reasoning_cache, rules, owl=owl, java=java,
+                                  store=store)
+        _keep(reasoning_cache, whole_key, path, result, result.cache_files)
     else:
         result = reason_dataset(open_files([trig], store), owl=owl, java=java, rules=rules)
         _write_inferred(result.graph, path)
@@ -553,13 +553,73 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     return result
 
 
+def _reason_followed(trig: Path, path: Path, folder: Path, rules: list[QueryDef], *,
+                     owl: bool, java: str | None, store: str) -> ReasoningResult:
+    """`reason` with the caches of `folder`: each unit's premises, each focus group's
+    conclusions, each tier part's kept facts, HermiT's results."""
+    code = _unit_code()
+    analysis, analysis_file = analyse_rules(rules, folder, code)
+    premises = analysis.premises
+    ds = empty_dataset(store)
+    premise_cache = PremiseCache(folder, premises, code) if premises is not None else None
+    sliced = _load_premises(ds, trig, premises, store, premise_cache)
+    hermit, groups = HermitCache(folder), RuleGroups(folder, code, analysis.focus)
+    followed = Followed(hermit, groups)
+    tier = TierCache(folder, _tier_code(code))
+    if sliced:
+        followed.canonical = lambda: file_tier(trig, ds)
+        followed.kept = lambda signature: _kept_tier(trig, ds, signature, tier)
+    native = native_store(ds)
+    if native is not None:
+        result = _reason_native(ds, native, path, owl=owl, java=java, rules=rules,
+                                followed=followed)
+    else:
+        result = reason_dataset(ds, owl=owl, java=java, rules=rules, hermit_cache=hermit,
+                                canonical=followed.canonical)
+        _write_inferred(result.graph, path)
+    groups.save()
+    result.cache_files = {*hermit.used, analysis_file.name, *groups.files()}
+    if premise_cache is not None and sliced:
+        premise_cache.save()
+        result.cache_files.add(premise_cache.path.name)
+        result.units = (premise_cache.misses, premise_cache.misses + premise_cache.hits)
+    if tier.parts:
+        tier.save()
+        result.cache_files.add(tier.path.name)
+        result.tier_parts = (tier.parsed, tier.parts)
+    return result
+
+
+def _kept_tier(trig: Path, ds: Dataset, signature: Signature, tier: TierCache
+               ) -> list[tuple[Node, Node, Node]] | None:
+    """`kept_tier`, or step 1 on the whole tier when a part holds a kept blank node."""
+    try:
+        return kept_tier(trig, ds, signature, tier)
+    except trigblocks.LayoutError:
+        tier.parts = 0
+        return keep_facts(file_tier(trig, ds), signature)
+
+
+def _tier_code(code: str) -> str:
+    """What a tier part's kept facts depend on besides its bytes: the ontology (the
+    signature), the reduction's code, rdflib and `code`."""
+    from importlib.metadata import version
+
+    from graph import owlfacts, owlmodule, owltier
+    from graph.ontology import ontology_files
+
+    return digest(code, code_digest([Path(owlfacts.__file__), Path(owlmodule.__file__),
+                                     Path(owltier.__file__), *ontology_files()]),
+                  version("rdflib"))
+
+
 def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: str,
                    cache: PremiseCache | None) -> bool:
     """What the rules can read in `trig` into `ds`: natively on pyoxigraph when the file
     is laid out in blocks (a third of the time of handing each quad to Python), the
     canonical graph then cut to the rules' premises too, and each unit's premises taken
     from `cache` when its bytes are unchanged. True in that case: HermiT must read the
-    canonical tier from the file (`_file_canonical`), not from `ds`."""
+    canonical tier from the file (graph/owltier.py), not from `ds`."""
     native = native_store(ds)
     if native is not None and premises is not None:
         try:
@@ -570,27 +630,6 @@ def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: st
             native.clear()
     ds.parse(data=premise_slice(trig, premises), format=_nquads_format(store))
     return False
-
-
-def _file_canonical(trig: Path, ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
-    """`canonical_triples` with the registry and canonical graphs read from `trig`'s blocks
-    (each parsed whole: its blank nodes stay one) and the rules' rkg:isPartyTo from `ds`."""
-    from graph.native import TermCache
-
-    cache = TermCache()
-    prefixes = trigblocks.prefix_lines(trig)
-    names = (str(REGISTRY_GRAPH), str(CANONICAL_GRAPH))
-    texts: dict[str, list[bytes]] = {name: [] for name in names}
-    for block in trigblocks.blocks(trig):  # one pass: each block's bytes are a copy
-        if block.iri in texts:
-            texts[block.iri].append(block.text)
-    for name in names:  # the registry first, as `canonical_triples` gives them
-        for text in texts.pop(name):
-            for quad in ox.parse(prefixes + text, format=ox.RdfFormat.TRIG, lenient=True):
-                yield (cast(Node, cache[quad.subject]), cast(Node, cache[quad.predicate]),
-                       cast(Node, cache[quad.object]))
-    for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
-        yield state, RKG.isPartyTo, treaty
 
 
 def _nquads_format(store: str) -> str:
@@ -606,11 +645,12 @@ def _whole_key(trig: Path, rules: list[QueryDef], owl: bool, java: str | None,
     """Everything the inferred graph depends on: the build, rules, ontology and code."""
     from importlib.metadata import version
 
-    from graph import owlfacts, owlmodule, reasoncache, rulegroups
+    from graph import owlfacts, owlmodule, owltier, reasoncache, rulegroups
     from graph.ontology import ontology_files
 
     code = [Path(__file__), Path(reasoncache.__file__), Path(owlmodule.__file__),
-            Path(owlfacts.__file__), Path(rulegroups.__file__), *ontology_files(),
+            Path(owlfacts.__file__), Path(rulegroups.__file__), Path(owltier.__file__),
+            *ontology_files(),
             *(r.path for r in rules if r.path is not None), rules_dir() / "inference.ttl"]
     return digest(file_digest(trig), code_digest(p for p in code if p.is_file()),
                   *(r.text for r in rules), str(owl), java or "", store,
