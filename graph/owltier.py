@@ -16,7 +16,6 @@ LayoutError: the caller reads the tier whole.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
@@ -30,6 +29,7 @@ from graph.native import TermCache
 from graph.owlfacts import keep_facts
 from graph.owlmodule import Signature
 from graph.reasoncache import PIECE_MARK, digest
+from graph.unitfile import UnitFile
 from graph.vocab import RKG, RKGD
 
 REGISTRY = f"{RKGD}graph/registry"
@@ -61,42 +61,26 @@ def _party(ds: Dataset) -> Iterator[Fact]:
 
 
 class TierCache:
-    """Step 1's answer for each part of the tier, by its digest; one JSON file whose name
-    carries the code and ontology digest, holding the last build's parts. `parsed` and
-    `parts` count the parts read from graph.trig and all parts."""
+    """Step 1's answer for each part of the tier, by its digest, in one file
+    (graph/unitfile.py) whose name carries the code and ontology digest, holding the last
+    build's parts. `parsed` and `parts` count the parts read from graph.trig and all parts."""
 
     def __init__(self, folder: Path, code: str) -> None:
-        self.path = folder / f"tier-{code}.json"
+        self.file = UnitFile(folder / f"tier-{code}.bin")
+        self.path = self.file.path
         self.parsed = 0
         self.parts = 0
-        self._old: dict[str, str | None] | None = None
-        self._new: dict[str, str | None] = {}
 
-    def get(self, key: str) -> tuple[bool, str | None]:
-        if self._old is None:
-            self._old = self._read()
+    def get(self, key: str) -> tuple[bool, bytes | None]:
         self.parts += 1
-        if key in self._old:
-            self._new[key] = self._old[key]
-            return True, self._old[key]
-        return False, None
+        return self.file.get(key)
 
-    def put(self, key: str, kept: str | None) -> None:
+    def put(self, key: str, kept: bytes | None) -> None:
         self.parsed += 1
-        self._new[key] = kept
+        self.file.put(key, kept)
 
     def save(self) -> None:
-        from graph.rdfio import write_text
-
-        if self.parsed or self._new.keys() != (self._old or {}).keys():
-            write_text(self.path, json.dumps(self._new, sort_keys=True))
-
-    def _read(self) -> dict[str, str | None]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        self.file.save()
 
 
 def kept_tier(trig: Path, ds: Dataset, signature: Signature, cache: TierCache
@@ -123,12 +107,12 @@ def kept_tier(trig: Path, ds: Dataset, signature: Signature, cache: TierCache
             return None
         kept.extend((cast(Node, terms[t.subject]), cast(Node, terms[t.predicate]),
                      cast(Node, terms[t.object]))
-                    for t in ox.parse(lines.encode(), format=ox.RdfFormat.N_TRIPLES))
+                    for t in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))
     party = keep_facts(_party(ds), signature)
     return None if party is None else kept + party
 
 
-def _keep_part(text: bytes, signature: Signature, terms: TermCache) -> str | None:
+def _keep_part(text: bytes, signature: Signature, terms: TermCache) -> bytes | None:
     """What step 1 keeps of one part, as N-Triples of the parsed terms; None: give up."""
     quads = list(ox.parse(text, format=ox.RdfFormat.TRIG, lenient=True))
     facts = [(cast(Node, terms[q.subject]), cast(Node, terms[q.predicate]),
@@ -143,4 +127,4 @@ def _keep_part(text: bytes, signature: Signature, terms: TermCache) -> str | Non
             if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
                 raise trigblocks.LayoutError("a blank node in a kept fact of a tier part")
             lines.append(f"{quad.triple} .\n")
-    return "".join(lines)
+    return "".join(lines).encode()

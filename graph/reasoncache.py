@@ -31,6 +31,7 @@ from graph import trigblocks
 from graph.ontology import HermitResult
 from graph.query import QueryDef
 from graph.rulegroups import Focus
+from graph.unitfile import UnitFile
 
 DOCUMENT_GRAPHS = "https://w3id.org/refoulement-kg/id/graph/doc/"
 
@@ -168,46 +169,32 @@ PIECE_MARK = 64  # a sliced graph's pieces hold ~64 subjects (crc32 of the subje
 class PremiseCache:
     """The premise quads of each unit of graph.trig (a document graph's block, a piece of
     the canonical graph) as N-Quads, by the digest of the unit's bytes, the file's prefix
-    lines and the premises: a rebuild parses only the units whose bytes changed. One JSON
-    file per set of premises; `save` keeps only the units of the last build read. A unit
-    whose quads hold a blank node is not kept (its label is scoped to the parse)."""
+    lines and the premises: a rebuild parses only the units whose bytes changed. One file per
+    set of premises (graph/unitfile.py); `save` keeps only the units of the last build read.
+    A unit whose quads hold a blank node is not kept (its label is scoped to the parse)."""
 
     def __init__(self, folder: Path, premises: Premises, code: str) -> None:
-        self.path = folder / f"premises-{digest(premises.digest(), code)}.json"
+        self.file = UnitFile(folder / f"premises-{digest(premises.digest(), code)}.bin")
+        self.path = self.file.path
         self.hits = 0
         self.misses = 0
-        self._old: dict[str, str] | None = None
-        self._new: dict[str, str] = {}
 
     def get(self, key: str) -> bytes | None:
-        if self._old is None:
-            self._old = self._read()
-        text = self._old.get(key)
-        if text is None:
+        known, data = self.file.get(key)
+        if not known:
             return None
         self.hits += 1
-        self._new[key] = text
-        return text.encode()
+        return data or b""
 
     def put(self, key: str, quads: list[ox.Quad]) -> None:
         self.misses += 1
         if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
                for q in quads):
             return
-        self._new[key] = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
+        self.file.put(key, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
 
     def save(self) -> None:
-        from graph.rdfio import write_text
-
-        if self.misses or self._new.keys() != (self._old or {}).keys():
-            write_text(self.path, json.dumps(self._new, sort_keys=True))
-
-    def _read(self) -> dict[str, str]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        self.file.save()
 
 
 def _wanted(text: bytes, premises: Premises, blank_nodes: bool = True) -> list[ox.Quad]:

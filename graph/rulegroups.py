@@ -27,7 +27,6 @@ gives exactly the solutions, and conclusions, whose F lies in the group.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,8 @@ import pyoxigraph as ox
 from rdflib import BNode, URIRef, Variable
 from rdflib.namespace import RDF
 from rdflib.plugins.sparql.parserutils import CompValue
+
+from graph.unitfile import UnitFile
 
 GROUP_BITS = 8  # focus nodes go to 256 groups by the first byte of their IRI's SHA-256
 # algebra nodes a partitioned rule may use (anything else: the rule runs whole)
@@ -147,19 +148,18 @@ def _all_patterns(node: Any) -> Iterator[tuple[Any, Any, Any]]:
 
 class RuleGroups:
     """Each focus group's conclusions, by the digest of rule, context and the group's
-    triples; one JSON file per rule (N-Triples per group), holding the last build's groups.
-    `evaluated` and `groups` count, per rule name, the groups run and all groups."""
+    triples; one file per rule (graph/unitfile.py; N-Triples per group), holding the last
+    build's groups. `evaluated` and `groups` count, per rule name, the groups run and all."""
 
     def __init__(self, folder: Path, code: str,
                  focus: dict[str, Focus | None] | None = None) -> None:
         self.folder = folder
         self.code = code  # the digest of the code that evaluates (in every key)
-        self._focus = dict(focus or {})  # by rule text, as `rule_focus` gives it
         self.evaluated: dict[str, int] = {}
         self.groups: dict[str, int] = {}
-        self._old: dict[str, dict[str, str]] = {}
-        self._new: dict[str, dict[str, str]] = {}
-        self._last: dict[str, tuple[dict[int, str], list[ox.Triple]]] = {}
+        self._focus = dict(focus or {})  # by rule text, as `rule_focus` gives it
+        self._files: dict[str, UnitFile] = {}
+        self._last: dict[str, list[str]] = {}
 
     def focus(self, text: str) -> Focus | None:
         if text not in self._focus:
@@ -167,60 +167,45 @@ class RuleGroups:
         return self._focus[text]
 
     def files(self) -> set[str]:
-        return {self._path(name).name for name in self._new}
+        return {file.path.name for file in self._files.values()}
 
     def conclusions(self, store: ox.Store, name: str, text: str, focus: Focus
-                    ) -> list[ox.Triple] | None:
+                    ) -> Iterator[ox.Triple] | None:
         """The rule's conclusions on `store` (its union default graph), group by group;
-        None when its context and focus nodes overlap or hold a blank node (run it whole)."""
+        None when its context and focus nodes overlap or hold a blank node (run it whole).
+        The groups not cached are run now; the others' conclusions are read as they come."""
         split = _split(store, focus)
         if split is None:
             return None
         context, groups = split
         scope = _digest(self.code, text, *sorted(str(q) for q in context))
-        old = self._old.setdefault(name, self._read(name))
-        new = self._new.setdefault(name, {})
-        keys = {group: _digest(scope, *sorted(str(q) for q in quads))
-                for group, quads in groups.items()}
-        last = self._last.get(name)
-        if last is not None and last[0] == keys:  # the next round, nothing changed
-            return last[1]
+        keys = [_digest(scope, *sorted(str(q) for q in groups[group])) for group in sorted(groups)]
+        if self._last.get(name) == keys:  # a later round, nothing changed: all seen already
+            return iter(())
+        self._last[name] = keys
+        file = self._files.setdefault(name, UnitFile(self.folder / f"rule-{name}.bin"))
         scratch: ox.Store | None = None
-        found: list[ox.Triple] = []
-        for group in sorted(groups):
-            key = keys[group]
-            text_of_group = new.get(key, old.get(key))
-            if text_of_group is None:
+        self.evaluated.setdefault(name, 0)
+        for group, key in zip(sorted(groups), keys, strict=True):
+            if not file.get(key)[0]:
                 if scratch is None:
                     scratch = ox.Store()
                     scratch.extend(context)
-                text_of_group = _evaluate(scratch, text, groups[group])
-                self.evaluated[name] = self.evaluated.get(name, 0) + 1
-            new[key] = text_of_group
-            if text_of_group:
-                found.extend(q.triple for q in ox.parse(text_of_group.encode(),
-                                                        format=ox.RdfFormat.N_TRIPLES))
+                file.put(key, _evaluate(scratch, text, groups[group]))
+                self.evaluated[name] += 1
         self.groups[name] = len(groups)
-        self.evaluated.setdefault(name, 0)
-        self._last[name] = (keys, found)
-        return found
+        return _read(file, keys)
 
     def save(self) -> None:
-        from graph.rdfio import write_text
+        for file in self._files.values():
+            file.save()
 
-        for name, entries in self._new.items():
-            if entries != self._old.get(name):
-                write_text(self._path(name), json.dumps(entries, sort_keys=True))
 
-    def _path(self, name: str) -> Path:
-        return self.folder / f"rule-{name}.json"
-
-    def _read(self, name: str) -> dict[str, str]:
-        try:
-            data = json.loads(self._path(name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+def _read(file: UnitFile, keys: list[str]) -> Iterator[ox.Triple]:
+    for key in keys:
+        data = file.get(key)[1]
+        if data:
+            yield from (q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _split(store: ox.Store, focus: Focus
@@ -261,7 +246,7 @@ def _meeting(store: ox.Store, guard: Guard) -> set[Any]:
     return found or set()
 
 
-def _evaluate(scratch: ox.Store, text: str, quads: list[ox.Quad]) -> str:
+def _evaluate(scratch: ox.Store, text: str, quads: list[ox.Quad]) -> bytes:
     """The rule's conclusions on the context plus `quads`, as sorted N-Triples lines."""
     scratch.extend(quads)
     try:
@@ -272,7 +257,7 @@ def _evaluate(scratch: ox.Store, text: str, quads: list[ox.Quad]) -> str:
     finally:
         for quad in quads:
             scratch.remove(quad)
-    return "".join(lines)
+    return "".join(lines).encode()
 
 
 def _digest(*parts: str) -> str:
