@@ -8,6 +8,11 @@
   variable or negated predicate, or a variable class, makes the slice the whole build.
 - HermiT reads the canonical tier (graph/reasoning.py); its result is cached by the hash of
   that input, the ontology and the reasoner's version, and it is not run when unchanged.
+- Each unit of graph.trig (a document graph's block, a piece of the canonical graph cut
+  between subjects) has its premise quads cached by the digest of its bytes (`PremiseCache`):
+  a rebuild after one document changed parses that document's block and the canonical
+  pieces linking touched, and reads the others' quads from the cache.
+- The rules' analysis (premises, focus: graph/rulegroups.py) is kept by their texts' hash.
 - The whole result (inferred.trig and the report lines) is cached by the hash of graph.trig,
   the rules, the ontology and this code, so a rebuild with nothing changed reasons in the
   time it takes to hash graph.trig.

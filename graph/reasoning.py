@@ -22,8 +22,12 @@ the rule and `prov:wasDerivedFrom` its premises; a node minted by a rule (a flag
 
 `reason(outdir)` writes `outdir/inferred.trig` (sorted, byte-identical across runs) and
 `outdir/reasoning.txt`; `post_build(outdir, reason)` is the hook `rkg build` calls. It follows
-the changes (graph/reasoncache.py): the rules read only what their premises name, HermiT runs
-only when its input changed, and an unchanged build is not reasoned over again.
+the changes (graph/reasoncache.py): the rules read only what their premises name, each unit of
+graph.trig (a document graph, a piece of the canonical graph) is parsed for them only when its
+bytes changed, a rule that splits by focus node runs only on the groups of focus nodes whose
+input changed (graph/rulegroups.py), HermiT's input is read part by part with each part's
+kept facts cached (graph/owltier.py) and HermiT runs only when that input changed, and an
+unchanged build is not reasoned over again. reasoning.txt says how many of each were redone.
 """
 
 from __future__ import annotations
@@ -662,10 +666,11 @@ def _unit_code() -> str:
     input: the code that reads and evaluates them, and pyoxigraph."""
     from importlib.metadata import version
 
-    from graph import reasoncache, rulegroups
+    from graph import reasoncache, rulegroups, unitfile
 
     return digest(code_digest([Path(reasoncache.__file__), Path(rulegroups.__file__),
-                               Path(trigblocks.__file__)]), version("pyoxigraph"))
+                               Path(trigblocks.__file__), Path(unitfile.__file__)]),
+                  version("pyoxigraph"))
 
 
 def _reuse(cache_dir: Path, key: str, path: Path) -> ReasoningResult | None:

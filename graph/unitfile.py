@@ -78,12 +78,14 @@ class UnitFile:
         self.close()
 
     def close(self) -> None:
+        """Forget this run's entries and unmap the file (a later `get` reads it again)."""
         if self._data is not None:
             self._data.close()
             self._data = None
         if self._spill is not None:
             self._spill.close()
             self._spill = None
+        self._index, self._used, self._new = None, set(), {}
 
     def _spilled(self, place: list[int] | None) -> bytes | None:
         if place is None or self._spill is None:
