@@ -144,7 +144,8 @@ def load_premises(store: ox.Store, trig: Path, premises: Premises,
     prefixes = trigblocks.prefix_lines(trig)
     scope = digest(prefixes, premises.digest())
     shared: list[bytes] = []
-    cached: list[bytes] = []
+    cached: list[bytes] = []  # N-Quads from the cache, loaded a few megabytes at a time
+    size = 0
     for block in trigblocks.blocks(trig):
         if block.iri in sliced:
             units = [(piece, False) for piece in trigblocks.subject_pieces(block, PIECE_MARK)]
@@ -158,6 +159,10 @@ def load_premises(store: ox.Store, trig: Path, premises: Premises,
             hit = cache.get(key) if cache is not None else None
             if hit is not None:
                 cached.append(hit)
+                size += len(hit)
+                if size > SCRATCH_BYTES:
+                    store.load(b"".join(cached), format=ox.RdfFormat.N_QUADS)
+                    cached, size = [], 0
                 continue
             quads = _wanted(prefixes + text, premises, blank_nodes=blank_nodes)
             store.extend(quads)
@@ -169,6 +174,7 @@ def load_premises(store: ox.Store, trig: Path, premises: Premises,
 
 
 PIECE_MARK = 64  # a sliced graph's pieces hold ~64 subjects (crc32 of the subject)
+SCRATCH_BYTES = 8 << 20  # cached premises loaded at once (bounded memory)
 
 
 class PremiseCache:
