@@ -237,6 +237,8 @@ def _grouped_rule(store: ox.Store, groups: RuleGroups, rules: list[QueryDef],
         run.groups = (groups.evaluated[run.name], groups.groups[run.name])
         return found
     return construct
+
+
 # the canonical tier's triples, when the dataset reasoned over does not hold them all
 Tier = Callable[[], Iterable[tuple[Node, Node, Node]]]
 # what step 1 of HermiT's reduction keeps of them (None: the reduction gives up)
@@ -439,6 +441,18 @@ def _hermit_key(tier: Graph, java: str | None) -> str:
                   java or "")
 
 
+@dataclass
+class Followed:
+    """What reasoning that follows the changes reuses: HermiT's results, the focus groups'
+    conclusions, and where the canonical tier comes from when the dataset does not hold it
+    (its triples; what step 1 of HermiT's reduction keeps of them, part by part)."""
+
+    hermit: HermitCache | None = None
+    groups: RuleGroups | None = None
+    canonical: Tier | None = None
+    kept: KeptTier | None = None
+
+
 def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
                    rules: list[QueryDef] | None = None, hermit_cache: HermitCache | None = None,
                    canonical: Tier | None = None) -> ReasoningResult:
@@ -453,18 +467,6 @@ def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
     flags = len(set(snapshot.subjects(RDF.type, FLAG_CLASS)))
     return ReasoningResult(runs, hermit, len(snapshot), flags, rounds,
                            time.perf_counter() - started, graph=snapshot)
-
-
-@dataclass
-class Followed:
-    """What reasoning that follows the changes reuses: HermiT's results, the focus groups'
-    conclusions, and where the canonical tier comes from when the dataset does not hold it
-    (its triples; what step 1 of HermiT's reduction keeps of them, part by part)."""
-
-    hermit: HermitCache | None = None
-    groups: RuleGroups | None = None
-    canonical: Tier | None = None
-    kept: KeptTier | None = None
 
 
 FLAG_CLASS = URIRef("https://w3id.org/refoulement-kg/inference#PossibleBreachFlag")
