@@ -17,6 +17,7 @@ LayoutError: the caller reads the tier whole.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import cast
 
@@ -89,15 +90,16 @@ def kept_tier(trig: Path, ds: Dataset, signature: Signature, cache: TierCache
     `cache` when its bytes are unchanged (module docstring)."""
     prefixes = trigblocks.prefix_lines(trig)
     scope = digest(prefixes)
-    parts: dict[str, list[bytes]] = {REGISTRY: [], CANONICAL: []}
+    blocks: dict[str, list[trigblocks.Block]] = {REGISTRY: [], CANONICAL: []}
     for block in trigblocks.blocks(trig):
-        if block.iri == REGISTRY:
-            parts[REGISTRY].append(block.text)
-        elif block.iri == CANONICAL:
-            parts[CANONICAL].extend(trigblocks.subject_pieces(block, PIECE_MARK))
+        if block.iri in blocks:
+            blocks[block.iri].append(block)
+    parts = chain((b.text for b in blocks[REGISTRY]),  # the registry first, as file_tier
+                  (piece for b in blocks[CANONICAL]
+                   for piece in trigblocks.subject_pieces(b, PIECE_MARK)))
     terms = TermCache()
     kept: list[Fact] = []
-    for text in (*parts[REGISTRY], *parts[CANONICAL]):
+    for text in parts:
         key = digest(scope, text)
         known, lines = cache.get(key)
         if not known:

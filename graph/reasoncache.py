@@ -148,7 +148,8 @@ def load_premises(store: ox.Store, trig: Path, premises: Premises,
     size = 0
     for block in trigblocks.blocks(trig):
         if block.iri in sliced:
-            units = [(piece, False) for piece in trigblocks.subject_pieces(block, PIECE_MARK)]
+            units: Iterable[tuple[bytes, bool]] = (
+                (piece, False) for piece in trigblocks.subject_pieces(block, PIECE_MARK))
         elif block.iri.startswith(DOCUMENT_GRAPHS):
             units = [(block.text, True)]
         else:
