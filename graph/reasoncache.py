@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Sequenc
 from graph import trigblocks
 from graph.ontology import HermitResult
 from graph.query import QueryDef
-from graph.rulegroups import Focus
+from graph.rulegroups import Focus, triple_patterns
 from graph.unitfile import UnitFile
 
 DOCUMENT_GRAPHS = "https://w3id.org/refoulement-kg/id/graph/doc/"
@@ -68,7 +68,7 @@ def rule_premises(rules: Sequence[QueryDef]) -> Premises | None:
     any_class = False
     for rule in rules:
         algebra = prepareQuery(rule.text).algebra
-        for s, p, o in _patterns(algebra):
+        for s, p, o in triple_patterns(algebra):
             del s
             names = _path_predicates(p)
             if names is None:
@@ -80,22 +80,6 @@ def rule_premises(rules: Sequence[QueryDef]) -> Premises | None:
                 else:
                     any_class = True
     return Premises(frozenset(predicates), frozenset(classes), any_class)
-
-
-def _patterns(node: Any) -> Iterator[tuple[Any, Any, Any]]:
-    """Every triple pattern under `node` (not the CONSTRUCT template)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "template":
-                continue
-            if key == "triples" and isinstance(value, list):
-                for triple in value:
-                    yield tuple(triple)
-            else:
-                yield from _patterns(value)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            yield from _patterns(item)
 
 
 def _path_predicates(p: Any) -> set[str] | None:

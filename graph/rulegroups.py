@@ -73,7 +73,7 @@ def rule_focus(text: str) -> Focus | None:
                                          for triple in algebra["template"] for t in triple):
         return None
     mandatory = list(_mandatory_patterns(algebra))
-    patterns = list(_all_patterns(algebra))
+    patterns = list(triple_patterns(algebra))
     if any(not isinstance(p, URIRef) or isinstance(s, BNode) or isinstance(o, BNode)
            for s, p, o in patterns):
         return None
@@ -124,7 +124,7 @@ def _mandatory_patterns(node: Any) -> Iterator[tuple[Any, Any, Any]]:
         yield from _mandatory_patterns(node.get(key))
 
 
-def _all_patterns(node: Any) -> Iterator[tuple[Any, Any, Any]]:
+def triple_patterns(node: Any) -> Iterator[tuple[Any, Any, Any]]:
     """Every triple pattern under `node`, filters' EXISTS included (not the template)."""
     if isinstance(node, CompValue | dict):
         for key, value in node.items():
@@ -135,10 +135,10 @@ def _all_patterns(node: Any) -> Iterator[tuple[Any, Any, Any]]:
                     terms = list(triple)
                     yield from (tuple(terms[i:i + 3]) for i in range(0, len(terms), 3))
             else:
-                yield from _all_patterns(value)
+                yield from triple_patterns(value)
     elif isinstance(node, list | tuple):
         for item in node:
-            yield from _all_patterns(item)
+            yield from triple_patterns(item)
 
 
 # ---------------------------------------------------------------------------------------------

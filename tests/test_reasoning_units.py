@@ -107,3 +107,14 @@ def test_reasoning_units_optional_reads_are_guarded() -> None:
     assert frozenset({owner, ("https://example.org/hidden", "")}) in focus.guards
     # a variable bound only inside OPTIONAL: every subject with that predicate is context
     assert frozenset({("https://example.org/note", "")}) in focus.guards
+
+
+def test_reasoning_units_premises_of_a_filter_with_two_patterns() -> None:
+    from graph.query import QueryDef
+    from graph.reasoncache import rule_premises
+
+    text = (f"{PREFIXES}CONSTRUCT {{ ?x ex:r ?y }} WHERE {{ ?x a ex:Thing ; ex:p ?y "
+            "FILTER NOT EXISTS { ?y ex:q ?z ; ex:s ?w } }")
+    premises = rule_premises([QueryDef("two", None, text, "CONSTRUCT")])
+    assert premises is not None
+    assert {"https://example.org/q", "https://example.org/s"} <= premises.predicates
