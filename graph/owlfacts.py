@@ -66,6 +66,14 @@ def reduce_facts(facts: Iterable[tuple[Node, Node, Node]], signature: Signature,
     """Steps 1-3 of the module docstring; None (HermiT must read every fact) if a fact is a
     schema axiom (the signature, computed from the ontology alone, would not hold) or gives a
     data property a value outside its range."""
+    kept = keep_facts(facts, signature)
+    return None if kept is None else reduce_kept(kept, signature, ontology)
+
+
+def keep_facts(facts: Iterable[tuple[Node, Node, Node]], signature: Signature
+               ) -> list[tuple[Node, Node, Node]] | None:
+    """Step 1: the facts inside the signature; None as `reduce_facts` says. Fact by fact, so
+    the facts can be kept part by part (graph/owltier.py)."""
     kept: list[tuple[Node, Node, Node]] = []
     for s, p, o in facts:
         if _is_schema(p, o):
@@ -74,6 +82,12 @@ def reduce_facts(facts: Iterable[tuple[Node, Node, Node]], signature: Signature,
             kept.append((s, p, o))
         elif isinstance(o, Literal) and not signature.in_range(p, o):
             return None
+    return kept
+
+
+def reduce_kept(kept: list[tuple[Node, Node, Node]], signature: Signature, ontology: Graph
+                ) -> ReducedFacts:
+    """Steps 2 and 3 on the facts step 1 kept."""
     told = _told_classes([*kept, *ontology.triples((None, RDF.type, None))], signature)
     reduced: list[tuple[Node, Node, Node]] = []
     for triple in kept:
@@ -130,16 +144,22 @@ def _merge(kept: list[tuple[Node, Node, Node]], ontology: Graph) -> ReducedFacts
     pointed: set[Node] = {o for _s, p, o in kept if p != _TYPE and isinstance(o, URIRef)}
     pointed |= {s for s, p, _o in kept if p in INDIVIDUAL_AXIOMS}
     named = {n for t in ontology for n in (t[0], t[2]) if isinstance(n, URIRef)}
-    facts: dict[Node, list[tuple[Node, Node]]] = {}
+    facts: dict[Node, set[tuple[Node, Node]]] = {}
     for s, p, o in kept:
-        facts.setdefault(s, []).append((p, o))
+        facts.setdefault(s, set()).add((p, o))
     graph, members = Graph(), {}
+    written: set[Node] = set()  # representatives whose facts (their members') are written
+    n3: dict[tuple[Node, Node], str] = {}  # the same (property, value) pairs recur
     for subject, own in facts.items():
         target = subject
         if isinstance(subject, URIRef) and subject not in pointed and subject not in named:
-            key = "\n".join(sorted(f"{p.n3()} {o.n3()}" for p, o in set(own)))
+            key = "\n".join(sorted(n3.get(pair) or n3.setdefault(
+                pair, f"{pair[0].n3()} {pair[1].n3()}") for pair in own))
             target = URIRef(REPRESENTATIVE_BASE + hashlib.sha256(key.encode()).hexdigest()[:32])
             members[str(subject)] = str(target)
+            if target in written:
+                continue
+            written.add(target)
         for p, o in own:
             graph.add((target, p, o))
     for node in {*facts, *pointed} - {URIRef(m) for m in members}:

@@ -88,6 +88,10 @@ def triple_sort_key(s: object, p: object, o: object) -> tuple[str, str, str]:
     return (_term_key(s), str(p), _term_key(o))
 
 
+term_sort_key = _term_key
+"""A subject's or object's part of `triple_sort_key` (a predicate's is `str(p)`)."""
+
+
 def ox_quads(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
     for s, p, o, g in quads:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))

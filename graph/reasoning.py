@@ -22,8 +22,12 @@ the rule and `prov:wasDerivedFrom` its premises; a node minted by a rule (a flag
 
 `reason(outdir)` writes `outdir/inferred.trig` (sorted, byte-identical across runs) and
 `outdir/reasoning.txt`; `post_build(outdir, reason)` is the hook `rkg build` calls. It follows
-the changes (graph/reasoncache.py): the rules read only what their premises name, HermiT runs
-only when its input changed, and an unchanged build is not reasoned over again.
+the changes (graph/reasoncache.py): the rules read only what their premises name, each unit of
+graph.trig (a document graph, a piece of the canonical graph) is parsed for them only when its
+bytes changed, a rule that splits by focus node runs only on the groups of focus nodes whose
+input changed (graph/rulegroups.py), HermiT's input is read part by part with each part's
+kept facts cached (graph/owltier.py) and HermiT runs only when that input changed, and an
+unchanged build is not reasoned over again. reasoning.txt says how many of each were redone.
 """
 
 from __future__ import annotations
@@ -45,29 +49,32 @@ from graph import trigblocks
 from graph.errors import QueryError
 from graph.native import from_ox, native_store
 from graph.ontology import HermitResult, load_ontology_graph, run_hermit
-from graph.owlfacts import reduce_facts
-from graph.owlmodule import relevant_signature
+from graph.owlfacts import keep_facts, reduce_kept
+from graph.owlmodule import Signature, relevant_signature
+from graph.owltier import TierCache, file_tier, kept_tier
 from graph.query import QueryDef, load_query, rules_dir
 from graph.rdfio import (
     TURTLE_PREFIXES,
     atomic_writer,
     sorted_unique,
+    term_sort_key,
     to_ox,
-    triple_sort_key,
     write_text,
     write_trig,
 )
 from graph.reasoncache import (
     HermitCache,
+    PremiseCache,
     Premises,
+    analyse_rules,
     code_digest,
     digest,
     file_digest,
     graph_digest,
     load_premises,
     premise_slice,
-    rule_premises,
 )
+from graph.rulegroups import RuleGroups
 from graph.store import INFERRED_FILE, dataset_from_trig, empty_dataset, graph_file, open_files
 from graph.vocab import RKG, RKGD
 
@@ -89,6 +96,7 @@ class RuleRun:
     title: str
     added: int = 0
     seconds: float = 0.0
+    groups: tuple[int, int] | None = None  # (evaluated, all) focus groups (graph/rulegroups.py)
 
 
 @dataclass
@@ -104,14 +112,27 @@ class ReasoningResult:
     path: Path | None = None
     report_path: Path | None = None
     graph: Graph = field(default_factory=Graph, repr=False)
+    # (parsed, all) units of graph.trig whose premises were read (the others' from the cache)
+    units: tuple[int, int] | None = None
+    tier_parts: tuple[int, int] | None = None  # the same for HermiT's canonical tier
+    cache_files: set[str] = field(default_factory=set, repr=False)  # what this run used
 
     def lines(self) -> list[str]:
         out = [f"Reasoning: {self.inferred_triples} inferred triples in {self.seconds:.1f} s "
                f"({self.rounds} rounds of {len(self.rules)} rules); {self.flags} possible "
                "breach flags (for review, not legal findings)."]
+        if self.units is not None:
+            out.append(f"  premises: {self.units[0]} of {self.units[1]} units of graph.trig "
+                       "parsed (document graphs, canonical pieces), the others' reused")
         for rule in self.rules:
             out.append(f"  rule {rule.name:20} +{rule.added:<6} {rule.seconds:.2f} s  "
                        f"{rule.title}")
+            if rule.groups is not None:
+                out.append(f"    {rule.groups[0]} of {rule.groups[1]} groups of focus nodes "
+                           "evaluated, the others' conclusions reused")
+        if self.tier_parts is not None:
+            out.append(f"  HermiT's input: {self.tier_parts[0]} of {self.tier_parts[1]} parts "
+                       "of the registry and canonical graphs read, the others' facts reused")
         if self.hermit is None:
             out.append("  OWL (HermiT): not run")
         else:
@@ -145,12 +166,14 @@ def rule_iri(rule: QueryDef) -> URIRef:
 
 
 def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
-                *, max_rounds: int = MAX_ROUNDS) -> tuple[list[RuleRun], int]:
+                *, max_rounds: int = MAX_ROUNDS,
+                groups: RuleGroups | None = None) -> tuple[list[RuleRun], int]:
     """Run the rules over `ds` until nothing new comes out; add results to the inferred graph.
 
     Returns one RuleRun per rule and the number of rounds. A rule whose CONSTRUCT template
     does not use its own IRI (`rkgd:rule/{name}`) is rejected: its triples would not be tied
-    to it.
+    to it. With `groups` (and a pyoxigraph store), a rule that splits by focus node
+    (graph/rulegroups.py) runs only on the groups whose input changed.
     """
     rules = load_rules() if rules is None else rules
     inferred = ds.graph(INFERRED_GRAPH)
@@ -161,6 +184,8 @@ def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
                              "(its triples are tied to it with prov:wasGeneratedBy)")
     store = native_store(ds)
     construct = _native_rule(store) if store is not None else _rdflib_rule(ds)
+    if store is not None and groups is not None:
+        construct = _grouped_rule(store, groups, rules, runs, construct)
     seen: set[Any] = (set(_native_inferred(store)) if store is not None
                          else set(inferred))
     rounds = 0
@@ -192,8 +217,32 @@ def apply_rules(ds: Dataset, rules: list[QueryDef] | None = None,
 
 
 _OX_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+
+
+def _grouped_rule(store: ox.Store, groups: RuleGroups, rules: list[QueryDef],
+                  runs: list[RuleRun], whole: Callable[[str], Iterable[Any]]
+                  ) -> Callable[[str], Iterable[Any]]:
+    """`whole`, but a rule with a focus (graph/rulegroups.py) is run group by group, each
+    group's conclusions from `groups` when its input is unchanged."""
+    focused = {rule.text: (run, groups.focus(rule.text)) for rule, run in zip(rules, runs,
+                                                                            strict=True)}
+
+    def construct(text: str) -> Iterable[Any]:
+        run, focus = focused.get(text, (None, None))
+        if run is None or focus is None:
+            return whole(text)
+        found = groups.conclusions(store, run.name, text, focus)
+        if found is None:
+            return whole(text)
+        run.groups = (groups.evaluated[run.name], groups.groups[run.name])
+        return found
+    return construct
+
+
 # the canonical tier's triples, when the dataset reasoned over does not hold them all
 Tier = Callable[[], Iterable[tuple[Node, Node, Node]]]
+# what step 1 of HermiT's reduction keeps of them (None: the reduction gives up)
+KeptTier = Callable[[Signature], list[tuple[Node, Node, Node]] | None]
 
 
 def _native_rule(store: ox.Store) -> Callable[[str], Iterable[Any]]:
@@ -323,17 +372,22 @@ def reify(graph: Graph, triple: tuple[URIRef, URIRef, URIRef], rule: URIRef,
 
 
 def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | None = None,
-                 reduce: bool = True, canonical: Tier | None = None) -> HermitResult:
+                 reduce: bool = True, canonical: Tier | None = None,
+                 kept: KeptTier | None = None) -> HermitResult:
     """Classify the canonical tier with HermiT; add defined-class memberships to the inferred
     graph, tied to `rkgd:rule/owl-hermit`. With `reduce`, HermiT reads only the facts that can
     change its answer (graph/owlfacts.py; the same memberships, tested). With a `cache`,
     HermiT is not run again on an input (facts, ontology, reasoner, Java) it has classified.
-    `canonical` gives the canonical tier's triples when `ds` does not hold all of them."""
+    `canonical` gives the canonical tier's triples when `ds` does not hold all of them;
+    `kept`, what step 1 of the reduction keeps of them (graph/owltier.py)."""
     ontology = load_ontology_graph()
     wanted = defined_classes(ontology)
     tier = canonical or (lambda: canonical_triples(ds))
-    reduced = (reduce_facts(tier(), relevant_signature(ontology), ontology)
-               if reduce else None)
+    reduced = None
+    if reduce:
+        signature = relevant_signature(ontology)
+        facts = kept(signature) if kept is not None else keep_facts(tier(), signature)
+        reduced = reduce_kept(facts, signature, ontology) if facts is not None else None
     if reduced is not None:
         result = _classify(reduced.graph, ontology, java, cache)
         if _all_in_some(reduced.graph, result, wanted):
@@ -387,13 +441,26 @@ def _hermit_key(tier: Graph, java: str | None) -> str:
                   java or "")
 
 
+@dataclass
+class Followed:
+    """What reasoning that follows the changes reuses: HermiT's results, the focus groups'
+    conclusions, and where the canonical tier comes from when the dataset does not hold it
+    (its triples; what step 1 of HermiT's reduction keeps of them, part by part)."""
+
+    hermit: HermitCache | None = None
+    groups: RuleGroups | None = None
+    canonical: Tier | None = None
+    kept: KeptTier | None = None
+
+
 def reason_dataset(ds: Dataset, *, owl: bool = True, java: str | None = None,
                    rules: list[QueryDef] | None = None, hermit_cache: HermitCache | None = None,
                    canonical: Tier | None = None) -> ReasoningResult:
     """Rules (and HermiT, if `owl`) over `ds`, in place; the inferred graph is returned too.
     `canonical`: the canonical tier's triples, when `ds` does not hold them all."""
     started = time.perf_counter()
-    runs, rounds, hermit = _infer(ds, owl, java, rules, hermit_cache, canonical)
+    runs, rounds, hermit = _infer(ds, owl, java, rules,
+                                  Followed(hermit_cache, canonical=canonical))
     snapshot = Graph()
     for triple in ds.graph(INFERRED_GRAPH):
         snapshot.add(triple)
@@ -406,13 +473,12 @@ FLAG_CLASS = URIRef("https://w3id.org/refoulement-kg/inference#PossibleBreachFla
 
 
 def _infer(ds: Dataset, owl: bool, java: str | None, rules: list[QueryDef] | None,
-           hermit_cache: HermitCache | None, canonical: Tier | None
-           ) -> tuple[list[RuleRun], int, HermitResult | None]:
+           followed: Followed) -> tuple[list[RuleRun], int, HermitResult | None]:
     """The rules, HermiT and the rules' descriptions, into `ds`'s inferred graph."""
     rules = load_rules() if rules is None else rules
-    runs, rounds = apply_rules(ds, rules)
-    hermit = (apply_hermit(ds, java=java, cache=hermit_cache, canonical=canonical)
-              if owl else None)
+    runs, rounds = apply_rules(ds, rules, groups=followed.groups)
+    hermit = (apply_hermit(ds, java=java, cache=followed.hermit, canonical=followed.canonical,
+                           kept=followed.kept) if owl else None)
     inferred = ds.graph(INFERRED_GRAPH)
     describe_rules(rules, inferred)
     for triple in inference_terms():
@@ -421,29 +487,42 @@ def _infer(ds: Dataset, owl: bool, java: str | None, rules: list[QueryDef] | Non
 
 
 def _reason_native(ds: Dataset, store: ox.Store, path: Path, *, owl: bool,
-                   java: str | None, rules: list[QueryDef], hermit_cache: HermitCache,
-                   canonical: Tier | None) -> ReasoningResult:
+                   java: str | None, rules: list[QueryDef], followed: Followed
+                   ) -> ReasoningResult:
     """`reason_dataset` and `_write_inferred` on a pyoxigraph-backed `ds`, without copying
     the inferred graph into rdflib: at 10,000 documents (578,000 inferred triples) that
     copy and its sorting held 800 MB. Each triple still goes through rdflib's terms, as the
     Dataset hands them over, so inferred.trig is the same bytes."""
     started = time.perf_counter()
-    runs, rounds, hermit = _infer(ds, owl, java, rules, hermit_cache, canonical)
+    runs, rounds, hermit = _infer(ds, owl, java, rules, followed)
     rows: dict[tuple[str, str, str], ox.Quad] = {}
     flags: set[str] = set()
     flag_type = (str(RDF.type), str(FLAG_CLASS))
+    written = _WrittenTerms()
     for quad in store.quads_for_pattern(None, None, None, _OX_INFERRED):
-        s, p, o = (from_ox(term) for term in (quad.subject, quad.predicate, quad.object))
-        key = triple_sort_key(s, p, o)
+        (s_key, s), (p_key, p), (o_key, o) = (written[quad.subject], written[quad.predicate],
+                                              written[quad.object])
+        key = (s_key, p_key[1:], o_key)  # as triple_sort_key: a predicate is its IRI
         if key not in rows:
-            rows[key] = ox.Quad(to_ox(s), to_ox(p), to_ox(o), _OX_INFERRED)
-            if (str(p), str(o)) == flag_type:
-                flags.add(str(s))
+            rows[key] = ox.Quad(s, p, o, _OX_INFERRED)
+            if key[1:] == (flag_type[0], "\x00" + flag_type[1]):
+                flags.add(s_key[1:])
     with atomic_writer(path) as out:
         ox.serialize((rows[key] for key in sorted(rows)), out, ox.RdfFormat.TRIG,
                      prefixes=TURTLE_PREFIXES)
     return ReasoningResult(runs, hermit, len(rows), len(flags), rounds,
                            time.perf_counter() - started)
+
+
+class _WrittenTerms(dict[Any, tuple[str, Any]]):
+    """pyoxigraph term -> its sort key and the term as written: each through rdflib's terms
+    (`from_ox`, `to_ox`: rdflib normalises some literals) once, not once a triple."""
+
+    def __missing__(self, term: Any) -> tuple[str, Any]:
+        value = from_ox(term)
+        found = (term_sort_key(value), to_ox(value))
+        self[term] = found
+        return found
 
 
 def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
@@ -467,20 +546,9 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     if reused is not None:
         result = reused
     elif cached:
-        premises = rule_premises(rules)
-        ds = empty_dataset(store)
-        sliced = _load_premises(ds, trig, premises, store)
-        canonical = (lambda: _file_canonical(trig, ds)) if sliced else None
-        hermit_cache = HermitCache(reasoning_cache)
-        native = native_store(ds)
-        if native is not None:
-            result = _reason_native(ds, native, path, owl=owl, java=java, rules=rules,
-                                    hermit_cache=hermit_cache, canonical=canonical)
-        else:
-            result = reason_dataset(ds, owl=owl, java=java, rules=rules,
-                                    hermit_cache=hermit_cache, canonical=canonical)
-            _write_inferred(result.graph, path)
-        _keep(reasoning_cache, whole_key, path, result, hermit_cache.used)
+        result = _reason_followed(trig, path, reasoning_cache, rules, owl=owl, java=java,
+                                  store=store)
+        _keep(reasoning_cache, whole_key, path, result, result.cache_files)
     else:
         result = reason_dataset(open_files([trig], store), owl=owl, java=java, rules=rules)
         _write_inferred(result.graph, path)
@@ -491,41 +559,83 @@ def reason(outdir: Path, *, owl: bool = True, java: str | None = None,
     return result
 
 
-def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: str) -> bool:
+def _reason_followed(trig: Path, path: Path, folder: Path, rules: list[QueryDef], *,
+                     owl: bool, java: str | None, store: str) -> ReasoningResult:
+    """`reason` with the caches of `folder`: each unit's premises, each focus group's
+    conclusions, each tier part's kept facts, HermiT's results."""
+    code = _unit_code()
+    analysis, analysis_file = analyse_rules(rules, folder, code)
+    premises = analysis.premises
+    ds = empty_dataset(store)
+    premise_cache = PremiseCache(folder, premises, code) if premises is not None else None
+    sliced = _load_premises(ds, trig, premises, store, premise_cache)
+    hermit, groups = HermitCache(folder), RuleGroups(folder, code, analysis.focus)
+    followed = Followed(hermit, groups)
+    tier = TierCache(folder, _tier_code(code))
+    if sliced:
+        followed.canonical = lambda: file_tier(trig, ds)
+        followed.kept = lambda signature: _kept_tier(trig, ds, signature, tier)
+    native = native_store(ds)
+    if native is not None:
+        result = _reason_native(ds, native, path, owl=owl, java=java, rules=rules,
+                                followed=followed)
+    else:
+        result = reason_dataset(ds, owl=owl, java=java, rules=rules, hermit_cache=hermit,
+                                canonical=followed.canonical)
+        _write_inferred(result.graph, path)
+    groups.save()
+    result.cache_files = {*hermit.used, analysis_file.name, *groups.files()}
+    if premise_cache is not None and sliced:
+        premise_cache.save()
+        result.cache_files.add(premise_cache.path.name)
+        result.units = (premise_cache.misses, premise_cache.misses + premise_cache.hits)
+    if tier.parts:
+        tier.save()
+        result.cache_files.add(tier.path.name)
+        result.tier_parts = (tier.parsed, tier.parts)
+    return result
+
+
+def _kept_tier(trig: Path, ds: Dataset, signature: Signature, tier: TierCache
+               ) -> list[tuple[Node, Node, Node]] | None:
+    """`kept_tier`, or step 1 on the whole tier when a part holds a kept blank node."""
+    try:
+        return kept_tier(trig, ds, signature, tier)
+    except trigblocks.LayoutError:
+        tier.parts = 0
+        return keep_facts(file_tier(trig, ds), signature)
+
+
+def _tier_code(code: str) -> str:
+    """What a tier part's kept facts depend on besides its bytes: the ontology (the
+    signature), the reduction's code, rdflib and `code`."""
+    from importlib.metadata import version
+
+    from graph import owlfacts, owlmodule, owltier
+    from graph.ontology import ontology_files
+
+    return digest(code, code_digest([Path(owlfacts.__file__), Path(owlmodule.__file__),
+                                     Path(owltier.__file__), *ontology_files()]),
+                  version("rdflib"))
+
+
+def _load_premises(ds: Dataset, trig: Path, premises: Premises | None, store: str,
+                   cache: PremiseCache | None) -> bool:
     """What the rules can read in `trig` into `ds`: natively on pyoxigraph when the file
     is laid out in blocks (a third of the time of handing each quad to Python), the
-    canonical graph then cut to the rules' premises too. True in that case: HermiT must
-    read the canonical tier from the file (`_file_canonical`), not from `ds`."""
+    canonical graph then cut to the rules' premises too, and each unit's premises taken
+    from `cache` when its bytes are unchanged. True in that case: HermiT must read the
+    canonical tier from the file (graph/owltier.py), not from `ds`."""
     native = native_store(ds)
     if native is not None and premises is not None:
         try:
-            load_premises(native, trig, premises, sliced=frozenset({str(CANONICAL_GRAPH)}))
+            load_premises(native, trig, premises, sliced=frozenset({str(CANONICAL_GRAPH)}),
+                          cache=cache)
             return True
         except trigblocks.LayoutError:
             native.clear()
     ds.parse(data=premise_slice(trig, premises), format=_nquads_format(store))
     return False
-
-
-def _file_canonical(trig: Path, ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
-    """`canonical_triples` with the registry and canonical graphs read from `trig`'s blocks
-    (each parsed whole: its blank nodes stay one) and the rules' rkg:isPartyTo from `ds`."""
-    from graph.native import TermCache
-
-    cache = TermCache()
-    prefixes = trigblocks.prefix_lines(trig)
-    names = (str(REGISTRY_GRAPH), str(CANONICAL_GRAPH))
-    texts: dict[str, list[bytes]] = {name: [] for name in names}
-    for block in trigblocks.blocks(trig):  # one pass: each block's bytes are a copy
-        if block.iri in texts:
-            texts[block.iri].append(block.text)
-    for name in names:  # the registry first, as `canonical_triples` gives them
-        for text in texts.pop(name):
-            for quad in ox.parse(prefixes + text, format=ox.RdfFormat.TRIG, lenient=True):
-                yield (cast(Node, cache[quad.subject]), cast(Node, cache[quad.predicate]),
-                       cast(Node, cache[quad.object]))
-    for state, treaty in ds.graph(INFERRED_GRAPH).subject_objects(RKG.isPartyTo):
-        yield state, RKG.isPartyTo, treaty
 
 
 def _nquads_format(store: str) -> str:
@@ -541,15 +651,28 @@ def _whole_key(trig: Path, rules: list[QueryDef], owl: bool, java: str | None,
     """Everything the inferred graph depends on: the build, rules, ontology and code."""
     from importlib.metadata import version
 
-    from graph import owlfacts, owlmodule, reasoncache
+    from graph import owlfacts, owlmodule, owltier, reasoncache, rulegroups
     from graph.ontology import ontology_files
 
     code = [Path(__file__), Path(reasoncache.__file__), Path(owlmodule.__file__),
-            Path(owlfacts.__file__), *ontology_files(),
+            Path(owlfacts.__file__), Path(rulegroups.__file__), Path(owltier.__file__),
+            *ontology_files(),
             *(r.path for r in rules if r.path is not None), rules_dir() / "inference.ttl"]
     return digest(file_digest(trig), code_digest(p for p in code if p.is_file()),
                   *(r.text for r in rules), str(owl), java or "", store,
                   version("rdflib"), version("pyoxigraph"), version("owlready2"))
+
+
+def _unit_code() -> str:
+    """What the units' premises and the focus groups' conclusions depend on besides their
+    input: the code that reads and evaluates them, and pyoxigraph."""
+    from importlib.metadata import version
+
+    from graph import reasoncache, rulegroups, unitfile
+
+    return digest(code_digest([Path(reasoncache.__file__), Path(rulegroups.__file__),
+                               Path(trigblocks.__file__), Path(unitfile.__file__)]),
+                  version("pyoxigraph"))
 
 
 def _reuse(cache_dir: Path, key: str, path: Path) -> ReasoningResult | None:
@@ -575,8 +698,9 @@ def _reuse(cache_dir: Path, key: str, path: Path) -> ReasoningResult | None:
 
 
 def _keep(cache_dir: Path, key: str, path: Path, result: ReasoningResult,
-          hermit_files: set[str]) -> None:
-    """Cache this result under `key`; forget older results (not HermiT's, in `hermit_files`)."""
+          also_keep: set[str]) -> None:
+    """Cache this result under `key`; forget older results and every other file but
+    `also_keep` (HermiT's results and the units' premises this build used)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     with atomic_writer(cache_dir / f"{key}.trig") as out, open(path, "rb") as made:
         shutil.copyfileobj(made, out)
@@ -587,7 +711,7 @@ def _keep(cache_dir: Path, key: str, path: Path, result: ReasoningResult,
                   for r in result.rules],
         "hermit": hermit, "inferred_triples": result.inferred_triples,
         "flags": result.flags, "rounds": result.rounds}, sort_keys=True))
-    keep = {f"{key}.json", f"{key}.trig", *hermit_files}
+    keep = {f"{key}.json", f"{key}.trig", *also_keep}
     for other in cache_dir.iterdir():
         if other.name not in keep:
             other.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ import hashlib
 import mmap
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,3 +140,25 @@ def _pieces(block: Block, limit: int) -> Iterator[bytes]:
         size += len(line)
     if piece:
         yield opening + b"".join(piece) + b"}\n"
+
+
+def subject_pieces(block: Block, mark: int) -> Iterator[bytes]:
+    """`block` cut before each subject's statement whose subject token's crc32 is a multiple
+    of `mark`, each piece a block of the same graph. The cuts depend on the subjects alone
+    (content-defined, as graph/shacllayout.py cuts the canonical graph): an edit changes the
+    piece it falls in, not the others' bytes."""
+    lines = block.text.splitlines(keepends=True)
+    opening, body = lines[0], lines[1:-1]
+    piece: list[bytes] = []
+    for line in body:
+        if piece and line[1:2] != b"\t" and _is_cut(line, mark):
+            yield opening + b"".join(piece) + b"}\n"
+            piece = []
+        piece.append(line)
+    if piece:
+        yield opening + b"".join(piece) + b"}\n"
+
+
+def _is_cut(line: bytes, mark: int) -> bool:
+    token = line[1:].split(b" ", 1)[0]
+    return zlib.crc32(token) % mark == 0

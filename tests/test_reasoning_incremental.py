@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.reasoncache import load_premises, rule_premises
-from graph.reasoning import CANONICAL_GRAPH, INFERRED_FILE, load_rules, reason
+from graph.reasoning import CANONICAL_GRAPH, INFERRED_FILE, REPORT_FILE, load_rules, reason
 from graph.trigblocks import LayoutError
 from graph.validation import validate
 
@@ -124,3 +124,47 @@ def test_reasoning_and_validation_incremental_on_the_dev_set(tmp_path: Path) -> 
     native = validate(tmp_path, write=False, engine="native")
     assert native.engine == "native" and native.as_dict() == whole.as_dict()
     assert whole.warnings > 0  # the dev set has results to compare
+
+
+def _one(trig: Path, query: str) -> list[str]:
+    store = ox.Store()
+    store.load(path=trig, format=ox.RdfFormat.TRIG, lenient=True)
+    solutions = store.query(f"PREFIX rkg: <{RKG}> {query}", use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    row = next(iter(solutions))
+    return [term.value for term in row]
+
+
+def _breach_groups(out: Path) -> str:
+    lines = (out / REPORT_FILE).read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "rule possible-breach" in line)
+    return lines[at + 1] if "groups of focus nodes" in lines[at + 1] else ""
+
+
+@pytest.mark.slow
+def test_reasoning_groups_follow_the_context_and_run_whole_on_overlap(
+        sample_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    out.mkdir()
+    trig = out / "graph.trig"
+    shutil.copy2(sample_build / "graph.trig", trig)
+    _same_as_full(out)
+    assert " 0 of " not in _breach_groups(out) and "groups" in _breach_groups(out)
+    doc = _first_document_graph(out)
+    state, treaty, kind = _one(trig, "SELECT ?s ?t ?k WHERE { ?a rkg:actingState ?s ; "
+                                     "rkg:treaty ?t ; rkg:actionKind ?k } ORDER BY ?a LIMIT 1")
+    # a new treaty action is context of every return: every group is run again
+    action = f"<{DATA}treaty-action/extra>"
+    for predicate, value in (("actingState", f"<{state}>"), ("treaty", f"<{treaty}>"),
+                             ("actionKind", f"<{kind}>"),
+                             ("date", '"1950-01-01T00:00:00"^^'
+                                      "<http://www.w3.org/2001/XMLSchema#dateTime>")):
+        _append(out, doc, f"{action} <{RKG}{predicate}> {value}")
+    _same_as_full(out)
+    evaluated, _of, groups = _breach_groups(out).split()[:3]
+    assert evaluated == groups and int(groups) > 1
+    # a return that is also a state is both focus and context: the rule runs whole
+    (ret,) = _one(trig, "SELECT ?r WHERE { ?r a rkg:ForcedReturn } ORDER BY ?r LIMIT 1")
+    _append(out, doc, f"<{ret}> a <{RKG}State>")
+    _same_as_full(out)
+    assert _breach_groups(out) == ""
