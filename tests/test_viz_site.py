@@ -96,7 +96,7 @@ def html_files(site: Path) -> list[Path]:
 
 def test_viz_site_has_every_view(site: Path) -> None:
     for name in ("index.html", "graph.html", "explore.html", "advocacy.html", "map.html",
-                 "timeline.html", "questions.html", "manifest.json", "data/map.js",
+                 "timeline.html", "questions.html", "manifest.json.gz", "data/map.js",
                  "data/s/top.js", "data/s/advocacy.js", "assets/search-index.js",
                  "assets/vis-network.min.js", "assets/explorer.js", "assets/site.js",
                  "assets/endpoint.js", "assets/vendor/minisearch/minisearch.js",

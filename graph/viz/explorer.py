@@ -129,11 +129,21 @@ class Explorer:
         item.update({"iri": compact_iri(iri), "nb": rows, "more": len(ranked) - len(shown)})
         quotes = node.claims or node.mentions
         if quotes:
-            q = quote_dict(self.data, quotes[0], "")
-            text = q["text"] if len(q["text"]) <= QUOTE_MAX else q["text"][:QUOTE_MAX - 1] + "…"
-            item["q"] = {"t": text, "doc": q["doc"], "h": q["href"]}
+            item["q"] = self._quote(quote_dict(self.data, quotes[0], ""), rows)
         item.update(tables.json())
         return item
+
+    @staticmethod
+    def _quote(q: dict[str, str], rows: list[list[Any]]) -> dict[str, Any]:
+        """The node's first quote, cut at QUOTE_MAX: its text, its document's title and its
+        link, or, when the document is a neighbour (nearly always), that row's number and
+        the mark, which explorer.js makes the title and link again."""
+        text = q["text"] if len(q["text"]) <= QUOTE_MAX else q["text"][:QUOTE_MAX - 1] + "…"
+        page, _sep, mark = q["href"].partition("#m-")
+        for n, row in enumerate(rows):
+            if mark and row[0] + ".html" == page and row[1] == q["doc"] and row[5] == 1:
+                return {"t": text, "r": n, "m": mark}
+        return {"t": text, "doc": q["doc"], "h": q["href"]}
 
     # -- the summary -----------------------------------------------------------------------
     def aggregates(self) -> dict[str, dict[str, list[str]]]:

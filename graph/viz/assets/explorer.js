@@ -270,6 +270,10 @@
         m.codes = a.slice(6);
         return m;
       });
+      if (f.q && f.q.r !== undefined) {  // the quote's document is the neighbour f.q.r
+        f.q.doc = f.nb[f.q.r].l;
+        f.q.h = f.nb[f.q.r].h + "#m-" + f.q.m;
+      }
       return f;
     }
 

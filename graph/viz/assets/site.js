@@ -3,10 +3,11 @@
  * 14,000 pages carried 0.6 KB of it each). Without JavaScript the header's name still links
  * to the index, which links to every view.
  *
- * The index (assets/search-index.js, written at build time in a compact form that `expand`
- * turns into MiniSearch's serialised one) and MiniSearch itself are loaded with <script> tags
- * the first time the box is used, so that pages stay small and the site works from file://.
- * Results are grouped by kind; every string is put in place with textContent.
+ * The index (assets/search-index.js, written at build time in a compact form, deflated, that
+ * `inflate` and `expand` turn into MiniSearch's serialised one) and MiniSearch itself are
+ * loaded with <script> tags the first time the box is used, so that pages stay small and the
+ * site works from file://. Results are grouped by kind; every string is put in place with
+ * textContent.
  */
 (function () {
   "use strict";
@@ -84,12 +85,21 @@
     script("assets/vendor/minisearch/minisearch.js", function () {
       script("assets/search-index.js", function () {
         var data = window.RKG_SEARCH;
-        index = expand(data.index, data.options.fields.length);
-        engine = MiniSearch.loadJS(index, data.options);
-        window.rkgSearchReady = true;
-        waiting.splice(0).forEach(function (f) { f(engine); });
+        inflate(data.deflated, function (compact) {
+          index = expand(compact, data.options.fields.length);
+          engine = MiniSearch.loadJS(index, data.options);
+          window.rkgSearchReady = true;
+          waiting.splice(0).forEach(function (f) { f(engine); });
+        });
       });
     });
+  }
+
+  /* The index file holds its JSON deflated, in base64 (graph/viz/search.py, `deflated`). */
+  function inflate(text, then) {
+    var bytes = Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    new Response(stream).text().then(function (json) { then(JSON.parse(json)); });
   }
 
   /* The compact index (graph/viz/search.py, `compact_json`) as MiniSearch's serialised
