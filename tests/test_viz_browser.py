@@ -189,6 +189,13 @@ def test_viz_browser_explorer_expands_a_node_with_its_panel_visible(
     assert page.evaluate("""() => { const h = document.querySelector('#details h2');
                             return h.scrollWidth <= h.clientWidth; }""")
     assert page.locator("#details a", has_text="Open its page").count() == 1
+    # its quote's link and document title and its IRI, made whole again from the node's
+    # compact file (explorer.py: the document named by its row, the IRI as rkgd:...)
+    source = page.locator("#details blockquote footer a")
+    assert "/docs/" in source.get_attribute("href") and "#m-" in source.get_attribute("href")
+    assert source.inner_text().strip()
+    assert page.locator("#details p.iri").inner_text().startswith(
+        "https://w3id.org/refoulement-kg/id/forced-return/")
     check_labels(page)
     page.screenshot(path=str(screenshots / "explorer-expanded.png"))
     seen.check_clean()

@@ -331,3 +331,46 @@ def test_viz_site_page_size_does_not_grow_with_the_graph(tmp_path: Path) -> None
     assert l_page < 1.3 * s_page, (s_page, l_page)
     assert l_data < 1.3 * s_data, (s_data, l_data)
     assert l_share < 10, l_share  # no page holds even 1 % of the site
+
+
+def test_viz_site_redraws_no_page_whose_data_are_the_same(sample_build: Path,
+                                                           tmp_path: Path) -> None:
+    """A site whose key changed (here only the endpoint, which no page shows) links every
+    page from the published site instead of rendering it, and equals a site drawn from
+    scratch; a published site drawn by other code (its keys' code differs) is drawn again
+    whole, though its unchanged data files are still linked."""
+    import gzip
+
+    from graph.viz.sitecache import KEYS, link_tree
+
+    out = copy_build(sample_build, tmp_path / "out")
+    first = build_site(out)
+    published = tmp_path / "published"
+    link_tree(out / "site", published)
+    pages = len(first.pages)
+    again = build_site(out, endpoint="../", previous=published)
+    assert again.drawn == 0 and pages > 100
+    fresh = copy_build(sample_build, tmp_path / "fresh")
+    assert build_site(fresh, endpoint="../").drawn == pages
+    assert _tree(out / "site") == _tree(fresh / "site")
+    linked = [p for p in (out / "site").rglob("*.html")
+              if (published / p.relative_to(out / "site")).stat().st_ino == p.stat().st_ino]
+    assert len(linked) == pages
+
+    keys = gzip.decompress((published / KEYS).read_bytes()).decode("utf-8")
+    other = tmp_path / "other-code"
+    link_tree(published, other)
+    (other / KEYS).unlink()
+    (other / KEYS).write_bytes(gzip.compress(("0" * 64 + keys[64:]).encode("utf-8")))
+    redrawn = build_site(out, endpoint="/query", previous=other)
+    assert redrawn.drawn == pages
+    assert (out / "site" / "data" / "n" / "actors" / "china.js").stat().st_ino == (
+        published / "data" / "n" / "actors" / "china.js").stat().st_ino
+    scratch = copy_build(sample_build, tmp_path / "scratch")
+    build_site(scratch, endpoint="/query")
+    assert _tree(out / "site") == _tree(scratch / "site")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}

@@ -19,7 +19,7 @@ them all). Tables are per file, so a file depends on nothing but what it shows.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ TOP_MAX = 2000
 COMMUNITIES_MAX = 30  # the rest of the communities are summed up as one aggregate
 LIST_MAX = 25  # members listed in the side panel of an aggregate
 QUOTE_MAX = 240  # characters of the quote in a node's file (its page has it all)
+Layout = Callable[[list[str], list[tuple[str, str]]], dict[str, tuple[int, int]]]
 PREFIX = "rkgd:"  # a minted IRI in a data file (graph-config.js: RKG_PREFIXES)
 
 
@@ -212,12 +213,14 @@ class Explorer:
         hub = self.data.nodes[members[0]].label
         return f"Community {key[1:]}: {short(hub)} … ({len(members)})"
 
-    def drill(self, members: list[str], styled: list[ViewEdge] | None = None) -> dict[str, Any]:
+    def drill(self, members: list[str], styled: list[ViewEdge] | None = None,
+              layout: Layout = positions_for) -> dict[str, Any]:
         """A set of nodes (the most connected first, at most MEMBERS_MAX or TOP_MAX) with the
         links among them and a seeded layout: rows [slug, label, kind, links, date, page,
         x, y] and edges [from row, to row, label index * 2 (+ 1 when dashed)]. `styled`:
         edges drawn instead of the links (the advocacy network's), each followed by its
-        colour, width and tooltip."""
+        colour, width and tooltip. `layout`: positions_for, or one that knows earlier
+        layouts (site.py)."""
         chosen = {iri: n for n, iri in enumerate(members)}
         tables = Tables()
         edges: list[list[Any]] = []
@@ -228,7 +231,7 @@ class Explorer:
                     edges.append([chosen[iri], chosen[link.other],
                                   tables.label(link.label) * 2 + link.dashed])
                     pairs.append((iri, link.other))
-        pos = positions_for(members, pairs)
+        pos = layout(members, pairs)
         nodes = [self._row(iri, tables) + list(pos[iri]) for iri in members]
         if styled is not None:
             edges = [[chosen[e.source], chosen[e.target], tables.label(e.label) * 2,

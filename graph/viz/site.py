@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import filecmp
 import gzip
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from graph.viz.data import GraphData, Node, Quote, load_store, open_store, sourc
 from graph.viz.details import doc_path
 from graph.viz.explorer import PREFIX, TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
-from graph.viz.network import vis_options
+from graph.viz.network import positions_for, vis_options
 from graph.viz.pages import Cut, PageFacts
 from graph.viz.segments import segments
 from graph.viz.slugs import FOLDERS, assign
@@ -81,6 +82,7 @@ class SiteResult:
     bytes: int = 0
     seconds: float = 0.0
     reused: int = 0  # files linked from the published site (same bytes)
+    drawn: int | None = None  # pages rendered (None: the site was linked whole)
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}
@@ -91,6 +93,9 @@ class SiteResult:
                  f"{self.bytes / 1e6:.1f} MB, in {self.seconds:.1f} s.",
                  *([f"  {self.reused} files unchanged, linked from the published site"]
                    if self.reused else []),
+                 *([f"  {self.drawn} of {len(self.pages)} pages drawn (the others showed "
+                    "the same data as the published ones)"]
+                   if self.drawn is not None and self.reused else []),
                  "  pages: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))]
         if largest is not None:
             lines.append(f"  largest page: {largest.path} ({largest.bytes / 1e3:.0f} KB)")
@@ -157,38 +162,76 @@ class SiteWriter:
         self._by_doc = quotes_by_doc(data)
         self.advocacy_notes: list[str] = []
         self.result = SiteResult(target)
+        self.drawn = 0  # pages rendered
+        self.keys = sitecache.PageKeys(previous)
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, path: str, template: str, kind: str, **context: Any) -> None:
+        """Render a page, unless the published site holds it drawn from the same data (its
+        key, sitecache.PageKeys): then that file is linked instead."""
+        title = str(context.get("title", path))
+        key = sitecache.data_key(template, path, context)
+        if key is not None and self.keys.same(path, key):
+            size = self._link_previous(path)
+            if size is not None:
+                self.result.pages.append(PageInfo(path, title, kind, bytes=size))
+                return
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(
-            root=root, path=path, **context)
-        self._save(path, html)
-        self.result.pages.append(PageInfo(path, str(context.get("title", path)), kind,
-                                          bytes=len(html.encode("utf-8"))))
+            root=root, path=path, **context).encode("utf-8")
+        self.drawn += 1
+        self._save_bytes(path, html, keyed=key is not None)
+        self.result.pages.append(PageInfo(path, title, kind, bytes=len(html)))
 
     def _save(self, path: str, text: str) -> None:
         self._save_bytes(path, text.encode("utf-8"))
 
-    def _save_bytes(self, path: str, data: bytes) -> None:
-        out = self.target / path
-        if out.parent not in self._folders:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(out.parent)
-        if self.previous is not None and _link_same(self.previous / path, out, data):
+    def _save_bytes(self, path: str, data: bytes, keyed: bool = False) -> None:
+        """Write a file, or link the published one when its bytes are the same: known from
+        its key without reading it (a data file), else compared (`keyed`: a page whose key,
+        the data it was drawn from, has been recorded)."""
+        if (not keyed and self.keys.same(path, sitecache.content_key(data))
+                and self._link_previous(path) is not None):
+            return
+        out = self._target(path)
+        if self.previous is not None and (keyed or path not in self.keys.old) and _link_same(
+                self.previous / path, out, data):
             self.result.reused += 1
             return
         out.write_bytes(data)
 
-    def _save_pieces(self, path: str, parts: list[Iterable[str]]) -> None:
-        """`_save` for a text too large to hold twice, written as it comes."""
+    def _target(self, path: str) -> Path:
         out = self.target / path
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.parent not in self._folders:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(out.parent)
+        return out
+
+    def _link_previous(self, path: str) -> int | None:
+        """Link the published site's file in place; its size, or None when it cannot be."""
+        if self.previous is None:
+            return None
+        try:
+            os.link(self.previous / path, self._target(path))
+            size = (self.target / path).stat().st_size
+        except OSError:
+            return None
+        self.result.reused += 1
+        return size
+
+    def _save_pieces(self, path: str, parts: list[Iterable[str]]) -> None:
+        """`_save` for a text too large to hold twice, written (and hashed) as it comes."""
+        out = self._target(path)
+        h = hashlib.sha256()
         with out.open("wb") as handle:
             for part in parts:
                 for piece in part:
-                    handle.write(piece.encode("utf-8"))
-        if self.previous is not None and _same_file(self.previous / path, out):
+                    data = piece.encode("utf-8")
+                    handle.write(data)
+                    h.update(data)
+        same = self.keys.same(path, sitecache.hashed_key(h))
+        if self.previous is not None and (same or (path not in self.keys.old and _same_file(
+                self.previous / path, out))):
             linked = out.with_name(out.name + ".link")
             try:  # the published file in its place (what `_save` does), else the copy stays
                 os.link(self.previous / path, linked)
@@ -196,6 +239,20 @@ class SiteWriter:
                 self.result.reused += 1
             except OSError:
                 linked.unlink(missing_ok=True)
+
+    def _layout(self, path: str) -> Callable[[list[str], list[tuple[str, str]]],
+                                              dict[str, tuple[int, int]]]:
+        """The layout of the drill-down in the data file `path`: the published file's when
+        it was laid out from the same nodes and links (key `path#layout`), else computed."""
+        def layout(members: list[str], pairs: list[tuple[str, str]]
+                   ) -> dict[str, tuple[int, int]]:
+            key = sitecache.data_key("layout", members, pairs)
+            if key is not None and self.keys.same(path + "#layout", key) and self.previous:
+                old = _drill_positions(self.previous / path, members)
+                if old is not None:
+                    return old
+            return positions_for(members, pairs)
+        return layout
 
     def link(self, iri: str) -> str:
         return self.pages.get(iri, "")
@@ -237,10 +294,11 @@ class SiteWriter:
                                                          self.explorer.fragment(iri)))
         for mode, groups in self.explorer.aggregates().items():
             for key, members in groups.items():
-                self._save(f"data/s/{mode}-{key}.js", data_script(
-                    f"s/{mode}-{key}", self.explorer.drill(members[:400])))
-        self._save("data/s/top.js", data_script("s/top",
-                                                  self.explorer.drill(self.explorer.top())))
+                path = f"data/s/{mode}-{key}.js"
+                self._save(path, data_script(f"s/{mode}-{key}", self.explorer.drill(
+                    members[:400], layout=self._layout(path))))
+        self._save("data/s/top.js", data_script("s/top", self.explorer.drill(
+            self.explorer.top(), layout=self._layout("data/s/top.js"))))
         self._save("data/s/advocacy.js", data_script("s/advocacy", self._advocacy()))
         events = [i for i in self.shown if self.data.nodes[i].group == "forced-return"]
         self._save("data/map.js", data_script("map", map_data(self.data, events,
@@ -255,8 +313,8 @@ class SiteWriter:
     def _advocacy(self) -> dict[str, Any]:
         view = self.views.advocacy()
         self.advocacy_notes = view.notes
-        drill = self.explorer.drill([i for i in view.nodes if i in self.slugs], view.edges)
-        return drill
+        return self.explorer.drill([i for i in view.nodes if i in self.slugs], view.edges,
+                                   layout=self._layout("data/s/advocacy.js"))
 
     # -- pages -----------------------------------------------------------------------------
     def build(self) -> SiteResult:
@@ -284,6 +342,8 @@ class SiteWriter:
         self.write("index.html", "index.html", "index", title="Index", **self._index(tables))
         self._save_bytes(MANIFEST, gzip.compress(manifest_text(self.result.pages).encode(
             "utf-8"), 9, mtime=0))
+        self.keys.write(self.target)
+        self.result.drawn = self.drawn
         return self.result
 
     def _default_start(self) -> str:
@@ -406,6 +466,19 @@ def _link_same(old: Path, new: Path, data: bytes) -> bool:
     return True
 
 
+def _drill_positions(old: Path, members: list[str]) -> dict[str, tuple[int, int]] | None:
+    """The positions in a published drill-down file (explorer.py `drill`: rows ending in x,
+    y, in the order of `members`), or None when it does not hold as many nodes."""
+    try:
+        text = old.read_text(encoding="utf-8")
+        rows = json.loads(text[text.index(",") + 1:text.rindex(")")])["nodes"]
+    except (OSError, ValueError, KeyError):
+        return None
+    if len(rows) != len(members):
+        return None
+    return {iri: (row[6], row[7]) for iri, row in zip(members, rows, strict=True)}
+
+
 def _same_file(old: Path, new: Path) -> bool:
     """Whether two files hold the same bytes (sizes first, then the contents in blocks)."""
     try:
@@ -451,44 +524,46 @@ def build_site(outdir: Path, endpoint: str | None = None,
     outdir = Path(outdir)
     final = outdir / "site"
     key = sitecache.site_key(outdir, endpoint, source_files(outdir))
-    reused = 0
+    counts: tuple[int, int | None] = (0, None)  # (files linked from previous, pages drawn)
     if shelf is not None:
         site = sitecache.shelved(shelf, key)
         if site is None:
             shelf.mkdir(parents=True, exist_ok=True)
-            drawn, reused = _draw(outdir, endpoint, previous, key, into=shelf)
+            drawn, counts = _draw(outdir, endpoint, previous, key, into=shelf)
             site = shelf / key
             drawn.rename(site)
         sitecache.link_to_shelf(site, final)
     else:
-        drawn, reused = _draw(outdir, endpoint, previous, key, into=outdir)
+        drawn, counts = _draw(outdir, endpoint, previous, key, into=outdir)
         _swap(drawn, final)
-    result = SiteResult(final, pages=manifest_pages(final), reused=reused)
+    result = SiteResult(final, pages=manifest_pages(final), reused=counts[0], drawn=counts[1])
     result.files, result.bytes = sitecache.counts(final) or (0, 0)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
-          into: Path) -> tuple[Path, int]:
+          into: Path) -> tuple[Path, tuple[int, int | None]]:
     """The site of the build in `outdir`, drawn (or linked from `previous` when its key is
     this one) into a new folder under `into`, stamped; removed again on any failure. With
-    it, how many of its files are the published site's, linked (0 when all are)."""
+    it, how many of its files are the published site's, linked (0 when all are), and how
+    many pages were rendered (None when none was)."""
     tmp = Path(tempfile.mkdtemp(prefix=".site-", suffix=".tmp", dir=into))
-    reused = 0
+    counts: tuple[int, int | None] = (0, None)
     try:
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
         else:
             with open_store(outdir) as store:
                 data: GraphData = load_store(store)
-                reused = SiteWriter(data, outdir, tmp, endpoint, previous).build().reused
+                written = SiteWriter(data, outdir, tmp, endpoint, previous).build()
+                counts = (written.reused, written.drawn)
         sitecache.stamp(tmp, key)
         os.chmod(tmp, 0o755)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return tmp, reused
+    return tmp, counts
 
 
 MANIFEST = "manifest.json.gz"  # gzip (no time in it): 1.8 MB became 0.25 MB at 1,000 documents
