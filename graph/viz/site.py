@@ -166,11 +166,13 @@ class SiteWriter:
         self.keys = sitecache.PageKeys(previous)
 
     # -- writing ---------------------------------------------------------------------------
-    def write(self, path: str, template: str, kind: str, **context: Any) -> None:
+    def write(self, path: str, template: str, kind: str, sitewide: bool = False,
+              **context: Any) -> None:
         """Render a page, unless the published site holds it drawn from the same data (its
-        key, sitecache.PageKeys): then that file is linked instead."""
+        key, sitecache.PageKeys): then that file is linked instead. `sitewide`: a page of
+        the whole graph, which changes with any document: drawn without hashing its data."""
         title = str(context.get("title", path))
-        key = sitecache.data_key(template, path, context)
+        key = None if sitewide else sitecache.data_key(template, path, context)
         if key is not None and self.keys.same(path, key):
             size = self._link_previous(path)
             if size is not None:
@@ -337,9 +339,10 @@ class SiteWriter:
         self.write_browse()
         tables = competency.pack_tables(self.outdir, self.data, self.link) or competency.Answers(
             self.data, self.link).tables()
-        self.write("questions.html", "questions.html", "questions",
+        self.write("questions.html", "questions.html", "questions", sitewide=True,
                    title="Competency questions", tables=tables)
-        self.write("index.html", "index.html", "index", title="Index", **self._index(tables))
+        self.write("index.html", "index.html", "index", sitewide=True, title="Index",
+                   **self._index(tables))
         self._save_bytes(MANIFEST, gzip.compress(manifest_text(self.result.pages).encode(
             "utf-8"), 9, mtime=0))
         self.keys.write(self.target)
@@ -401,9 +404,10 @@ class SiteWriter:
             pages_of.setdefault(key, []).append(path)
         for key, path, items in chunks:
             self.write(path, "timeline_year.html", "timeline", title=f"Timeline: {key}",
-                       timeline=line, year=key, items=items, siblings=pages_of[key])
+                       groups=line.groups, shown=line.shown_by_default, year=key, items=items,
+                       siblings=pages_of[key])
         self.write("timeline.html", "timeline.html", "timeline", title="Timeline",
-                   timeline=line, pages_of=pages_of)
+                   sitewide=True, timeline=line, pages_of=pages_of)
 
     def write_browse(self) -> None:
         by_folder: dict[str, list[str]] = {}

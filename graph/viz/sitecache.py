@@ -216,9 +216,16 @@ def data_key(*parts: Any) -> str | None:
     return "i" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, *(getattr(value, f.name) for f in fields(value))]
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = (kind.__name__, *(f.name for f in fields(value)))
+    if names is not None:
+        return [names[0], *(getattr(value, name) for name in names[1:])]
     if isinstance(value, set | frozenset):
         return sorted(value)
     raise TypeError(f"no plain form for {type(value).__name__}")
