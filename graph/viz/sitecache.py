@@ -203,7 +203,7 @@ def content_key(data: bytes) -> str:
 
 def hashed_key(h: hashlib._Hash) -> str:
     """`content_key` of the bytes `h` was given (a file hashed as it is written)."""
-    return "c" + h.hexdigest()[:24]
+    return "c" + h.hexdigest()[:16]
 
 
 def data_key(*parts: Any) -> str | None:
@@ -213,7 +213,7 @@ def data_key(*parts: Any) -> str | None:
         text = json.dumps(parts, default=_plain, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):
         return None
-    return "i" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    return "i" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
