@@ -21,15 +21,12 @@ tooltips are plain strings. The same graph gives a byte-identical site.
 
 from __future__ import annotations
 
-import filecmp
 import gzip
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,9 +41,11 @@ from graph.viz.data import GraphData, Node, Quote, load_store, open_store, sourc
 from graph.viz.details import doc_path
 from graph.viz.explorer import PREFIX, TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
-from graph.viz.network import positions_for, vis_options
+from graph.viz.network import vis_options
 from graph.viz.pages import Cut, PageFacts
 from graph.viz.segments import segments
+from graph.viz.sitecache import data_key
+from graph.viz.sitefiles import SiteFiles
 from graph.viz.slugs import FOLDERS, assign
 from graph.viz.styles import GROUP_BY_KEY, GROUPS, STANCE_COLORS
 from graph.viz.timeline import timeline
@@ -148,8 +147,7 @@ class SiteWriter:
     def __init__(self, data: GraphData, outdir: Path, target: Path,
                  endpoint: str | None = None, previous: Path | None = None) -> None:
         self.data = data
-        self.previous = previous  # the published site: files with the same bytes are linked
-        self._folders: set[Path] = set()
+        self.files = SiteFiles(target, previous)  # written, or linked from the published site
         self.endpoint = endpoint
         self.outdir = outdir
         self.target = target
@@ -163,7 +161,6 @@ class SiteWriter:
         self.advocacy_notes: list[str] = []
         self.result = SiteResult(target)
         self.drawn = 0  # pages rendered
-        self.keys = sitecache.PageKeys(previous)
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, path: str, template: str, kind: str, sitewide: bool = False,
@@ -172,89 +169,20 @@ class SiteWriter:
         key, sitecache.PageKeys): then that file is linked instead. `sitewide`: a page of
         the whole graph, which changes with any document: drawn without hashing its data."""
         title = str(context.get("title", path))
-        key = None if sitewide else sitecache.data_key(template, path, context)
-        if key is not None and self.keys.same(path, key):
-            size = self._link_previous(path)
-            if size is not None:
-                self.result.pages.append(PageInfo(path, title, kind, bytes=size))
-                return
+        key = None if sitewide else data_key(template, path, context)
+        size = self.files.published_page(path, key) if key is not None else None
+        if size is not None:
+            self.result.pages.append(PageInfo(path, title, kind, bytes=size))
+            return
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(
             root=root, path=path, **context).encode("utf-8")
         self.drawn += 1
-        self._save_bytes(path, html, keyed=key is not None)
+        self.files.save_bytes(path, html, keyed=key is not None)
         self.result.pages.append(PageInfo(path, title, kind, bytes=len(html)))
 
     def _save(self, path: str, text: str) -> None:
-        self._save_bytes(path, text.encode("utf-8"))
-
-    def _save_bytes(self, path: str, data: bytes, keyed: bool = False) -> None:
-        """Write a file, or link the published one when its bytes are the same: known from
-        its key without reading it (a data file), else compared (`keyed`: a page whose key,
-        the data it was drawn from, has been recorded)."""
-        if (not keyed and self.keys.same(path, sitecache.content_key(data))
-                and self._link_previous(path) is not None):
-            return
-        out = self._target(path)
-        if self.previous is not None and (keyed or path not in self.keys.old) and _link_same(
-                self.previous / path, out, data):
-            self.result.reused += 1
-            return
-        out.write_bytes(data)
-
-    def _target(self, path: str) -> Path:
-        out = self.target / path
-        if out.parent not in self._folders:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(out.parent)
-        return out
-
-    def _link_previous(self, path: str) -> int | None:
-        """Link the published site's file in place; its size, or None when it cannot be."""
-        if self.previous is None:
-            return None
-        try:
-            os.link(self.previous / path, self._target(path))
-            size = (self.target / path).stat().st_size
-        except OSError:
-            return None
-        self.result.reused += 1
-        return size
-
-    def _save_pieces(self, path: str, parts: list[Iterable[str]]) -> None:
-        """`_save` for a text too large to hold twice, written (and hashed) as it comes."""
-        out = self._target(path)
-        h = hashlib.sha256()
-        with out.open("wb") as handle:
-            for part in parts:
-                for piece in part:
-                    data = piece.encode("utf-8")
-                    handle.write(data)
-                    h.update(data)
-        same = self.keys.same(path, sitecache.hashed_key(h))
-        if self.previous is not None and (same or (path not in self.keys.old and _same_file(
-                self.previous / path, out))):
-            linked = out.with_name(out.name + ".link")
-            try:  # the published file in its place (what `_save` does), else the copy stays
-                os.link(self.previous / path, linked)
-                os.replace(linked, out)
-                self.result.reused += 1
-            except OSError:
-                linked.unlink(missing_ok=True)
-
-    def _layout(self, path: str) -> Callable[[list[str], list[tuple[str, str]]],
-                                              dict[str, tuple[int, int]]]:
-        """The layout of the drill-down in the data file `path`: the published file's when
-        it was laid out from the same nodes and links (key `path#layout`), else computed."""
-        def layout(members: list[str], pairs: list[tuple[str, str]]
-                   ) -> dict[str, tuple[int, int]]:
-            key = sitecache.data_key("layout", members, pairs)
-            if key is not None and self.keys.same(path + "#layout", key) and self.previous:
-                old = _drill_positions(self.previous / path, members)
-                if old is not None:
-                    return old
-            return positions_for(members, pairs)
-        return layout
+        self.files.save_bytes(path, text.encode("utf-8"))
 
     def link(self, iri: str) -> str:
         return self.pages.get(iri, "")
@@ -298,9 +226,9 @@ class SiteWriter:
             for key, members in groups.items():
                 path = f"data/s/{mode}-{key}.js"
                 self._save(path, data_script(f"s/{mode}-{key}", self.explorer.drill(
-                    members[:400], layout=self._layout(path))))
+                    members[:400], layout=self.files.layout(path))))
         self._save("data/s/top.js", data_script("s/top", self.explorer.drill(
-            self.explorer.top(), layout=self._layout("data/s/top.js"))))
+            self.explorer.top(), layout=self.files.layout("data/s/top.js"))))
         self._save("data/s/advocacy.js", data_script("s/advocacy", self._advocacy()))
         events = [i for i in self.shown if self.data.nodes[i].group == "forced-return"]
         self._save("data/map.js", data_script("map", map_data(self.data, events,
@@ -308,7 +236,7 @@ class SiteWriter:
         entries = search.entries(self.data, self.pages)
         # written in pieces (search.compact_json, deflated): at 10,000 documents the JSON is
         # tens of MB, and a string of it and its bytes as much again
-        self._save_pieces("assets/search-index.js", [
+        self.files.save_pieces("assets/search-index.js", [
             ['window.RKG_SEARCH = {"options":', str(script_json(search.options())),
              ',"deflated":"'], search.deflated(search.compact_json(entries)), ['"};\n']])
 
@@ -316,7 +244,7 @@ class SiteWriter:
         view = self.views.advocacy()
         self.advocacy_notes = view.notes
         return self.explorer.drill([i for i in view.nodes if i in self.slugs], view.edges,
-                                   layout=self._layout("data/s/advocacy.js"))
+                                   layout=self.files.layout("data/s/advocacy.js"))
 
     # -- pages -----------------------------------------------------------------------------
     def build(self) -> SiteResult:
@@ -343,10 +271,10 @@ class SiteWriter:
                    title="Competency questions", tables=tables)
         self.write("index.html", "index.html", "index", sitewide=True, title="Index",
                    **self._index(tables))
-        self._save_bytes(MANIFEST, gzip.compress(manifest_text(self.result.pages).encode(
+        self.files.save_bytes(MANIFEST, gzip.compress(manifest_text(self.result.pages).encode(
             "utf-8"), 9, mtime=0))
-        self.keys.write(self.target)
-        self.result.drawn = self.drawn
+        self.files.keys.write(self.target)
+        self.result.drawn, self.result.reused = self.drawn, self.files.reused
         return self.result
 
     def _default_start(self) -> str:
@@ -455,40 +383,6 @@ class SiteWriter:
                 "documents": Cut.of([(d.date or "", d.title, self.pages.get(d.id) or
                                       doc_path(data, d.id), d.publisher) for d in docs], 10),
                 "validation": summary_line, "groups": GROUPS}
-
-
-def _link_same(old: Path, new: Path, data: bytes) -> bool:
-    """Link `new` to the published file `old` when it holds exactly `data`: a rebuild writes
-    only the files whose bytes changed, and generations share the rest (sitecache.py: a
-    site's files are never written again once made)."""
-    try:
-        if old.stat().st_size != len(data) or old.read_bytes() != data:
-            return False
-        os.link(old, new)
-    except OSError:
-        return False
-    return True
-
-
-def _drill_positions(old: Path, members: list[str]) -> dict[str, tuple[int, int]] | None:
-    """The positions in a published drill-down file (explorer.py `drill`: rows ending in x,
-    y, in the order of `members`), or None when it does not hold as many nodes."""
-    try:
-        text = old.read_text(encoding="utf-8")
-        rows = json.loads(text[text.index(",") + 1:text.rindex(")")])["nodes"]
-    except (OSError, ValueError, KeyError):
-        return None
-    if len(rows) != len(members):
-        return None
-    return {iri: (row[6], row[7]) for iri, row in zip(members, rows, strict=True)}
-
-
-def _same_file(old: Path, new: Path) -> bool:
-    """Whether two files hold the same bytes (sizes first, then the contents in blocks)."""
-    try:
-        return filecmp.cmp(old, new, shallow=False)
-    except OSError:
-        return False
 
 
 def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
