@@ -94,7 +94,8 @@ class SiteResult:
                    if self.reused else []),
                  *([f"  {self.drawn} of {len(self.pages)} pages drawn (the others showed "
                     "the same data as the published ones)"]
-                   if self.drawn is not None and self.reused else []),
+                   if self.drawn is not None and self.reused and self.drawn < len(self.pages)
+                   else []),
                  "  pages: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))]
         if largest is not None:
             lines.append(f"  largest page: {largest.path} ({largest.bytes / 1e3:.0f} KB)")
