@@ -9,11 +9,12 @@ connected nodes of the whole graph with a precomputed layout, for a look at the 
 
 Data files are JavaScript (`rkgData("key", {...})`), not JSON, because a page opened from
 file:// may load scripts but not fetch files. Their JSON escapes '<', '>' and '&'. They are
-written compactly (at 1,000 documents data/ went from 44 MB to 27 MB): nodes are rows, a node's kind an
-index into the file's own table of (group, kind) pairs, an edge's label an index into its
-table of labels, an edge of a drill-down names its ends by their rows, the edges of a node's
-file follow the neighbour's row, and minted IRIs are written `rkgd:…` (explorer.js expands
-them all). Tables are per file, so a file depends on nothing but what it shows.
+written compactly (at 1,000 documents data/ went from 44 MB to 27 MB): nodes are rows, a
+node's kind an index into the file's own table of (group, kind) pairs, an edge's label an
+index into its table of labels, an edge of a drill-down names its ends by their rows, the
+edges of a node's file follow the neighbour's row, and minted IRIs are written `rkgd:…`
+(explorer.js expands them all). Tables are per file, so a file depends on nothing but what
+it shows.
 """
 
 from __future__ import annotations
