@@ -10,6 +10,7 @@ one drawn from the files.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def test_rebuilds_equal_a_build_from_scratch(tmp_path: Path) -> None:
     now = _inodes(out / "site")
     assert any(now[name] == site.get(name) for name in now if name.endswith(".html"))
     assert "files unchanged, linked from the published site" in output
+    # ... and only the pages whose data changed were rendered (graph/viz/sitecache.py)
+    drawn = re.search(r"(\d+) of (\d+) pages drawn", output)
+    assert drawn and 0 < int(drawn[1]) < int(drawn[2]) / 2, output
     changed = next(name for name in now if name.startswith("docs/")
                    and name[5:-5] == slugify(documents[0].name))
     assert now[changed] != site[changed]

@@ -15,7 +15,6 @@ These tests must run in CI: without /usr/bin/chromium or playwright they fail (n
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ import pytest
 
 from graph.viz import build_site
 from graph.viz.search import entries
+from graph.viz.site import manifest_pages
 from tests.conftest import ROOT
 from tests.test_viz_site import (
     HOSTILE_IMG,
@@ -189,6 +189,14 @@ def test_viz_browser_explorer_expands_a_node_with_its_panel_visible(
     assert page.evaluate("""() => { const h = document.querySelector('#details h2');
                             return h.scrollWidth <= h.clientWidth; }""")
     assert page.locator("#details a", has_text="Open its page").count() == 1
+    # its quote's link and document title and its IRI, made whole again from the node's
+    # compact file (explorer.py: the document named by its row, the IRI as rkgd:...)
+    source = page.locator("#details blockquote footer a")
+    href = source.get_attribute("href")
+    assert href.startswith("docs/") and "#m-" in href and (site / href.split("#")[0]).is_file()
+    assert source.inner_text().strip()
+    assert page.locator("#details p.iri").inner_text().startswith(
+        "https://w3id.org/refoulement-kg/id/forced-return/")
     check_labels(page)
     page.screenshot(path=str(screenshots / "explorer-expanded.png"))
     seen.check_clean()
@@ -222,9 +230,8 @@ def test_viz_browser_search_finds_an_entity_and_a_quote(browser: Any, site: Path
     page.wait_for_selector("#site-search-results section[data-kind=entity] a")
     assert "Hunchun" in page.locator(
         "#site-search-results section[data-kind=entity] a").first.inner_text()
-    index = script_payload((site / "assets" / "search-index.js").read_text(encoding="utf-8"))
-    assert isinstance(index, dict)
-    stored = index["index"]["storedFields"]
+    # the index as site.js expanded it from the compact file
+    stored = page.evaluate("rkgSearch.index().storedFields")
     quote = next(v["title"] for v in stored.values() if v["kind"] == "quote"
                  and "repatriat" in v["title"])
     words = " ".join(quote.split()[:8])
@@ -260,7 +267,7 @@ def test_viz_browser_search_index_equals_minisearchs_own(browser: Any, site: Pat
             ? Object.fromEntries(Object.keys(v).sort().map(k => [k, sorted(v[k])])) : v;
         const norm = (j) => { j.index.sort((a, b) => a[0] < b[0] ? -1 : 1);
                               return JSON.stringify(sorted(j)); };
-        const a = norm(MiniSearch.loadJS(ours.index, ours.options).toJSON());
+        const a = norm(MiniSearch.loadJS(rkgSearch.index(), ours.options).toJSON());
         const b = norm(theirs.toJSON());
         let i = 0; while (i < a.length && a[i] === b[i]) { i++; }
         done([a === b, a.slice(Math.max(0, i - 200), i + 100),
@@ -431,8 +438,7 @@ def test_viz_browser_two_thousand_nodes_settle_in_seconds(
           f"{shown} most connected nodes laid out in {layout_ms / 1000:.1f} s with {labels} "
           f"labels; largest page {largest.path} {largest.bytes / 1000:.0f} KB; site "
           f"{result.files} files, {result.bytes / 1e6:.1f} MB")
-    sizes = json.loads((site / "manifest.json").read_text(encoding="utf-8"))["pages"]
     print("  page sizes (KB): " + ", ".join(
-        f"{p['path']} {p['bytes'] / 1000:.0f}" for p in sizes
-        if p["path"] in ("index.html", "graph.html", "explore.html", "map.html",
+        f"{p.path} {p.bytes / 1000:.0f}" for p in manifest_pages(site)
+        if p.path in ("index.html", "graph.html", "explore.html", "map.html",
                          "advocacy.html", "timeline.html", "questions.html")))

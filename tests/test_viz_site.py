@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.viz import build_site
-from graph.viz.site import safe_url, script_json, segments
+from graph.viz.site import manifest_pages, safe_url, script_json, segments
 from tests.conftest import ROOT
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -96,7 +96,7 @@ def html_files(site: Path) -> list[Path]:
 
 def test_viz_site_has_every_view(site: Path) -> None:
     for name in ("index.html", "graph.html", "explore.html", "advocacy.html", "map.html",
-                 "timeline.html", "questions.html", "manifest.json", "data/map.js",
+                 "timeline.html", "questions.html", "manifest.json.gz", "data/map.js",
                  "data/s/top.js", "data/s/advocacy.js", "assets/search-index.js",
                  "assets/vis-network.min.js", "assets/explorer.js", "assets/site.js",
                  "assets/endpoint.js", "assets/vendor/minisearch/minisearch.js",
@@ -104,21 +104,22 @@ def test_viz_site_has_every_view(site: Path) -> None:
                  "assets/vendor/world-atlas/countries-50m.js",
                  "assets/vendor/topojson-client/topojson-client.min.js"):
         assert (site / name).is_file(), name
-    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    kinds = {p["kind"] for p in manifest["pages"]}
+    pages = manifest_pages(site)
+    kinds = {p.kind for p in pages}
     assert {"summary", "explorer", "advocacy", "map", "index", "actors", "people", "places",
             "treaties", "resolutions", "returns", "events", "document", "timeline",
             "browse", "questions"} <= kinds
-    returns = [p for p in manifest["pages"] if p["kind"] == "returns"]
+    returns = [p for p in pages if p.kind == "returns"]
     assert len(list((site / "returns").glob("*.html"))) == len(returns) >= 3
     assert len(list((site / "docs").glob("*.html"))) == 5
     # every page of a thing is reachable from a browse page
     browse = "".join(p.read_text(encoding="utf-8") for p in (site / "browse").glob("*.html"))
-    for page in manifest["pages"]:
-        assert (site / page["path"]).is_file()
-        if page["kind"] in ("actors", "people", "places", "treaties", "resolutions", "laws",
-                            "returns", "events", "document"):
-            assert f'href="../{page["path"]}"' in browse, page["path"]
+    for page in pages:
+        assert (site / page.path).is_file()
+        if page.kind in ("actors", "people", "places", "treaties", "resolutions", "laws",
+                         "returns", "events", "document"):
+            assert f'href="../{page.path}"' in browse, page.path
+    assert len({p.path for p in pages}) == len(pages)  # no two things share a page
 
 
 def test_viz_site_pages_are_named_by_readable_slugs(site: Path) -> None:
@@ -172,13 +173,13 @@ def test_viz_site_index_summarises_and_links_onward(site: Path) -> None:
 
 def test_viz_site_pages_do_not_embed_the_corpus(site: Path) -> None:
     """Lists are cut, and the explorer's data are per node: no page carries the graph."""
-    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    for page in manifest["pages"]:
-        if page["kind"] not in ("document", "questions", "treaties"):
-            assert page["bytes"] < 120_000, page
+    for page in manifest_pages(site):
+        if page.kind not in ("document", "questions", "treaties"):
+            assert page.bytes < 120_000, page
     china = (site / "data" / "n" / "actors" / "china.js").read_text(encoding="utf-8")
+    assert china.startswith('rkgData("n/actors/china",')
     payload = json.loads(china[china.index(",") + 1:china.rindex(")")])
-    assert len(payload["nb"]) <= 120 and payload["s"] == "actors/china"
+    assert len(payload["nb"]) <= 120 and payload["iri"] == "rkgd:state/china"
 
 
 def test_viz_site_index_shows_validation_report(sample_build: Path, tmp_path: Path) -> None:
@@ -289,8 +290,7 @@ def test_viz_site_endpoint_hook(sample_build: Path, tmp_path: Path) -> None:
     assert hook == 'window.RKG_ENDPOINT = "http://127.0.0.1:7878/query";\n'
     for page in ("index.html", "places/hunchun.html"):
         text = (out / "site" / page).read_text(encoding="utf-8")
-        assert 'id="endpoint-link" href="#" hidden' in text
-        assert "assets/endpoint.js" in text
+        assert "assets/endpoint.js" in text and "assets/site.js" in text  # makes the link
     build_site(out)
     assert (out / "site" / "assets" / "endpoint.js").read_text(
         encoding="utf-8") == "window.RKG_ENDPOINT = null;\n"
@@ -311,8 +311,7 @@ def _synthetic(out: Path, nodes: int) -> Path:
 def _largest(site: Path) -> tuple[int, int, int]:
     """The largest page (a document's own text aside), the largest data file, and the
     largest page's share of the whole site in thousandths."""
-    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    page = max(p["bytes"] for p in manifest["pages"] if p["kind"] != "document")
+    page = max(p.bytes for p in manifest_pages(site) if p.kind != "document")
     data = max(p.stat().st_size for p in (site / "data").rglob("*.js"))
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     return page, data, page * 1000 // total
@@ -332,3 +331,47 @@ def test_viz_site_page_size_does_not_grow_with_the_graph(tmp_path: Path) -> None
     assert l_page < 1.3 * s_page, (s_page, l_page)
     assert l_data < 1.3 * s_data, (s_data, l_data)
     assert l_share < 10, l_share  # no page holds even 1 % of the site
+
+
+def test_viz_site_redraws_no_page_whose_data_are_the_same(sample_build: Path,
+                                                           tmp_path: Path) -> None:
+    """A site whose key changed (here only the endpoint, which no page shows) links the
+    page of every thing from the published site instead of rendering it, and equals a site
+    drawn from scratch; a published site drawn by other code (its keys' code differs) is
+    drawn again whole, though its unchanged data files are still linked."""
+    import gzip
+
+    from graph.viz.sitecache import KEYS, link_tree
+
+    out = copy_build(sample_build, tmp_path / "out")
+    first = build_site(out)
+    published = tmp_path / "published"
+    link_tree(out / "site", published)
+    pages = len(first.pages)
+    again = build_site(out, endpoint="../", previous=published)
+    # only the pages of the whole graph are drawn every time (index, timeline, questions)
+    assert again.drawn == 3 and pages > 100
+    fresh = copy_build(sample_build, tmp_path / "fresh")
+    assert build_site(fresh, endpoint="../").drawn == pages
+    assert _tree(out / "site") == _tree(fresh / "site")
+    linked = [p for p in (out / "site").rglob("*.html")
+              if (published / p.relative_to(out / "site")).stat().st_ino == p.stat().st_ino]
+    assert len(linked) == pages
+
+    keys = gzip.decompress((published / KEYS).read_bytes()).decode("utf-8")
+    other = tmp_path / "other-code"
+    link_tree(published, other)
+    (other / KEYS).unlink()
+    (other / KEYS).write_bytes(gzip.compress(("0" * 64 + keys[64:]).encode("utf-8")))
+    redrawn = build_site(out, endpoint="/query", previous=other)
+    assert redrawn.drawn == pages
+    assert (out / "site" / "data" / "n" / "actors" / "china.js").stat().st_ino == (
+        published / "data" / "n" / "actors" / "china.js").stat().st_ino
+    scratch = copy_build(sample_build, tmp_path / "scratch")
+    build_site(scratch, endpoint="/query")
+    assert _tree(out / "site") == _tree(scratch / "site")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}

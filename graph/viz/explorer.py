@@ -8,23 +8,30 @@ bounded, from `data/s/<mode>-<key>.js` on a drill-down; `data/s/top.js` holds th
 connected nodes of the whole graph with a precomputed layout, for a look at the core.
 
 Data files are JavaScript (`rkgData("key", {...})`), not JSON, because a page opened from
-file:// may load scripts but not fetch files. Their JSON escapes '<', '>' and '&'.
+file:// may load scripts but not fetch files. Their JSON escapes '<', '>' and '&'. They are
+written compactly (at 1,000 documents data/ went from 44 MB to 27 MB): nodes are rows, a
+node's kind an index into the file's own table of (group, kind) pairs, an edge's label an
+index into its table of labels, an edge of a drill-down names its ends by their rows, the
+edges of a node's file follow the neighbour's row, and minted IRIs are written `rkgd:…`
+(explorer.js expands them all). Tables are per file, so a file depends on nothing but what
+it shows.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
+from graph.iris import DATA
 from graph.viz.data import GraphData
 from graph.viz.details import class_label, quote_dict
 from graph.viz.network import bulk_network, communities, positions_for, short, vis_options
 from graph.viz.styles import GROUP_BY_KEY, GROUPS
-from graph.viz.views import View, category
+from graph.viz.views import View, ViewEdge, category
 
 NEIGHBOURS_MAX = 120
 MEMBERS_MAX = 400  # members of one aggregate loaded on a drill-down
@@ -32,6 +39,8 @@ TOP_MAX = 2000
 COMMUNITIES_MAX = 30  # the rest of the communities are summed up as one aggregate
 LIST_MAX = 25  # members listed in the side panel of an aggregate
 QUOTE_MAX = 240  # characters of the quote in a node's file (its page has it all)
+Layout = Callable[[list[str], list[tuple[str, str]]], dict[str, tuple[int, int]]]
+PREFIX = "rkgd:"  # a minted IRI in a data file (graph-config.js: RKG_PREFIXES)
 
 
 @dataclass
@@ -82,11 +91,13 @@ class Explorer:
             item["h"] = self.pages[iri]
         return item
 
-    def _row(self, iri: str) -> list[Any]:
-        """A neighbour in a node's file, as a row (explorer.js `neighbour`): [slug, label,
-        group, kind, links, date, page], page 1 for the slug's own page, 0 for none."""
+    def _row(self, iri: str, tables: Tables) -> list[Any]:
+        """A node in a data file, as a row (explorer.js `row`): [slug, label, kind, links,
+        date, page], the kind an index into the file's table of (group, kind) pairs, the
+        page 1 for the slug's own page, 0 for none."""
         m = self._compact_page(self.meta(iri))
-        return [m["s"], m["l"], m["g"], m["k"], m["n"], m.get("d", ""), m.get("h", 0)]
+        return [m["s"], m["l"], tables.kind(m["g"], m["k"]), m["n"], m.get("d", ""),
+                m.get("h", 0)]
 
     @staticmethod
     def _compact_page(item: dict[str, Any]) -> dict[str, Any]:
@@ -94,33 +105,47 @@ class Explorer:
             item["h"] = 1  # the page is the slug's own: no need to spell it out
         return item
 
-    def _brief(self, iri: str) -> dict[str, Any]:
+    def _brief(self, iri: str) -> list[str]:
+        """A member listed in an aggregate's panel: [label, group, page, date]."""
         item = self.meta(iri)
-        return {k: item[k] for k in ("l", "g", "h", "d") if k in item}
+        return [item["l"], item["g"], item.get("h", ""), item.get("d", "")]
 
     def fragment(self, iri: str) -> dict[str, Any]:
-        """One node with its most connected neighbours (at most NEIGHBOURS_MAX)."""
+        """One node with its most connected neighbours (at most NEIGHBOURS_MAX), each row
+        followed by the codes of its edges with the node (label index * 4, + 1 when the
+        edge goes out of the node, + 2 when it is dashed). The slug is the file's key."""
         node = self.data.nodes[iri]
         by_other: dict[str, list[Link]] = defaultdict(list)
         for link in self.links[iri]:
             by_other[link.other].append(link)
         ranked = sorted(by_other, key=lambda o: (-self.degree[o], self.data.nodes[o].label, o))
         shown = ranked[:NEIGHBOURS_MAX]
-        edges = []
+        tables = Tables()
+        rows = []
         for other in shown:
-            for link in by_other[other]:
-                edges.append([self.slugs[other], link.label, 1 if link.outgoing else 0,
-                              1 if link.dashed else 0])
+            rows.append(self._row(other, tables) + [
+                tables.label(link.label) * 4 + link.outgoing + 2 * link.dashed
+                for link in by_other[other]])
         item = self._compact_page(self.meta(iri))
-        item.update({"iri": iri, "nb": [self._row(o) for o in shown], "e": edges,
-                     "more": len(ranked) - len(shown)})
+        del item["s"]
+        item.update({"iri": compact_iri(iri), "nb": rows, "more": len(ranked) - len(shown)})
         quotes = node.claims or node.mentions
         if quotes:
-            quote = quotes[0]
-            q = quote_dict(self.data, quote, "")
-            text = q["text"] if len(q["text"]) <= QUOTE_MAX else q["text"][:QUOTE_MAX - 1] + "…"
-            item["q"] = {"t": text, "doc": q["doc"], "h": q["href"]}
+            item["q"] = self._quote(quote_dict(self.data, quotes[0], ""), rows)
+        item.update(tables.json())
         return item
+
+    @staticmethod
+    def _quote(q: dict[str, str], rows: list[list[Any]]) -> dict[str, Any]:
+        """The node's first quote, cut at QUOTE_MAX: its text, its document's title and its
+        link, or, when the document is a neighbour (nearly always), that row's number and
+        the mark, which explorer.js makes the title and link again."""
+        text = q["text"] if len(q["text"]) <= QUOTE_MAX else q["text"][:QUOTE_MAX - 1] + "…"
+        page, _sep, mark = q["href"].partition("#m-")
+        for n, row in enumerate(rows):
+            if mark and row[0] + ".html" == page and row[1] == q["doc"] and row[5] == 1:
+                return {"t": text, "r": n, "m": mark}
+        return {"t": text, "doc": q["doc"], "h": q["href"]}
 
     # -- the summary -----------------------------------------------------------------------
     def aggregates(self) -> dict[str, dict[str, list[str]]]:
@@ -189,28 +214,57 @@ class Explorer:
         hub = self.data.nodes[members[0]].label
         return f"Community {key[1:]}: {short(hub)} … ({len(members)})"
 
-    def drill(self, members: list[str]) -> dict[str, Any]:
+    def drill(self, members: list[str], styled: list[ViewEdge] | None = None,
+              layout: Layout = positions_for) -> dict[str, Any]:
         """A set of nodes (the most connected first, at most MEMBERS_MAX or TOP_MAX) with the
-        links among them and a seeded layout."""
-        chosen = set(members)
+        links among them and a seeded layout: rows [slug, label, kind, links, date, page,
+        x, y] and edges [from row, to row, label index * 2 (+ 1 when dashed)]. `styled`:
+        edges drawn instead of the links (the advocacy network's), each followed by its
+        colour, width and tooltip. `layout`: positions_for, or one that knows earlier
+        layouts (site.py)."""
+        chosen = {iri: n for n, iri in enumerate(members)}
+        tables = Tables()
         edges: list[list[Any]] = []
         pairs: list[tuple[str, str]] = []
         for iri in members:
             for link in self.links[iri]:
                 if link.outgoing and link.other in chosen:
-                    edges.append([self.slugs[iri], self.slugs[link.other], link.label,
-                                  1 if link.dashed else 0])
+                    edges.append([chosen[iri], chosen[link.other],
+                                  tables.label(link.label) * 2 + link.dashed])
                     pairs.append((iri, link.other))
-        pos = positions_for(members, pairs)
-        nodes = []
-        for iri in members:
-            item = self.meta(iri)
-            item["x"], item["y"] = pos[iri]
-            nodes.append(item)
-        return {"nodes": nodes, "e": edges, "options": vis_options(len(nodes))}
+        pos = layout(members, pairs)
+        nodes = [self._row(iri, tables) + list(pos[iri]) for iri in members]
+        if styled is not None:
+            edges = [[chosen[e.source], chosen[e.target], tables.label(e.label) * 2,
+                      e.color, e.width, e.title] for e in styled
+                     if e.source in chosen and e.target in chosen]
+        return {"nodes": nodes, "e": edges, "options": vis_options(len(nodes)),
+                **tables.json()}
 
     def top(self) -> list[str]:
         return sorted(self.nodes, key=lambda i: (-self.degree[i], i))[:TOP_MAX]
+
+
+class Tables:
+    """A data file's own tables of (group, kind) pairs and of edge labels, in the order
+    first met (a table shared by every file would change them all when a label is new)."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[tuple[str, str], int] = {}
+        self.labels: dict[str, int] = {}
+
+    def kind(self, group: str, kind: str) -> int:
+        return self.kinds.setdefault((group, kind), len(self.kinds))
+
+    def label(self, label: str) -> int:
+        return self.labels.setdefault(label, len(self.labels))
+
+    def json(self) -> dict[str, Any]:
+        return {"t": [list(k) for k in self.kinds], "el": list(self.labels)}
+
+
+def compact_iri(iri: str) -> str:
+    return PREFIX + iri[len(DATA):] if iri.startswith(DATA) else iri
 
 
 def legend(groups: list[str] | None = None) -> list[dict[str, str]]:

@@ -40,9 +40,21 @@ class Relation:
     targets: Cut
 
 
+@dataclass(frozen=True)
+class Head:
+    """What a page shows of its node besides the rest of its Context: templates read
+    nothing else of it, so the page's key (sitecache.data_key) need not hash the node's
+    every quote."""
+
+    id: str
+    label: str
+    date: str | None
+    group: str
+
+
 @dataclass
 class Context:
-    node: Node
+    node: Head
     kind: str
     group: str
     cite: dict[str, str]
@@ -170,7 +182,8 @@ class PageFacts:
     def context(self, node: Node, root: str) -> Context:
         claims = [quote_dict(self.data, q, root) for q in node.claims]
         mentions = [quote_dict(self.data, q, root) for q in node.mentions]
-        ctx = Context(node, class_label(self.data, node), GROUP_BY_KEY[node.group].label,
+        ctx = Context(Head(node.id, node.label, node.date, node.group),
+                      class_label(self.data, node), GROUP_BY_KEY[node.group].label,
                       self.cite(node, root), grouped_props(node)[:40],
                       self.relations(node, root), Cut.of(claims, QUOTES_MAX),
                       Cut.of(mentions, QUOTES_MAX))

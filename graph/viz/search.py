@@ -1,10 +1,12 @@
-"""The site's search index, built at build time in MiniSearch's own serialised form.
+"""The site's search index, built at build time: MiniSearch's own serialised form, written
+compactly.
 
 MiniSearch (npm `minisearch`, MIT, shipped in site/assets/) loads it with `loadJS` in the
-browser, so nothing is indexed at page load. The index is written here with MiniSearch's
-default tokenizer (split on Unicode separators and punctuation, and on newlines) and its
-default term processing (lower case), and its field-length bookkeeping, so that it is the same
-index MiniSearch would build from the same entries (a browser test checks this).
+browser once site.js has expanded the compact form, so nothing is indexed at page load. The
+index is written here with MiniSearch's default tokenizer (split on Unicode separators and
+punctuation, and on newlines) and its default term processing (lower case), and its
+field-length bookkeeping, so that it is the same index MiniSearch would build from the same
+entries (a browser test checks this).
 
 Entries: every entity with a page (names and aliases), every event, every document (title,
 publisher, file) and every quoted sentence behind a fact. The index is one asset file loaded
@@ -13,14 +15,16 @@ when the search box is first used; no page embeds it.
 
 from __future__ import annotations
 
+import base64
 import json
 import unicodedata
+import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graph.viz.data import GraphData, tail
+from graph.viz.data import GraphData
 from graph.viz.details import class_label, quote_href
 from graph.viz.views import category
 
@@ -35,7 +39,7 @@ TITLE_MAX = 160  # what a result shows of a quote (site.js); the rest is indexed
 
 @dataclass(frozen=True)
 class Entry:
-    id: str
+    id: str  # its position in the index (site.js's `expand` numbers the rows)
     kind: str  # entity | event | document | quote
     title: str
     text: str
@@ -46,7 +50,6 @@ class Entry:
 def entries(data: GraphData, pages: dict[str, str]) -> list[Entry]:
     found: list[Entry] = []
     quoted: set[str] = set()
-    keys: set[str] = set()
     for iri, path in sorted(pages.items()):
         node = data.nodes[iri]
         cat = category(node)
@@ -59,18 +62,16 @@ def entries(data: GraphData, pages: dict[str, str]) -> list[Entry]:
         else:
             extra += [node.first("topic") or "", node.first("description") or ""]
             sub = class_label(data, node) + (f" · {node.date}" if node.date else "")
-        found.append(Entry(path, kind, node.label, " ".join(e for e in extra if e), path, sub))
+        found.append(Entry(str(len(found)), kind, node.label, " ".join(e for e in extra if e),
+                           path, sub))
         for quote in node.claims:
             if quote.mention in quoted or quote.doc not in data.documents:
                 continue
             quoted.add(quote.mention)
             doc = data.documents[quote.doc]
-            key = "q:" + tail(quote.mention)  # mention IRIs end in a hash of their own
             title, rest = _split(quote.text[:QUOTE_MAX])
-            found.append(Entry(key if key not in keys else "q:" + quote.mention, "quote",
-                               title, rest, quote_href(data, quote),
+            found.append(Entry(str(len(found)), "quote", title, rest, quote_href(data, quote),
                                f"{doc.title} · {doc.date or 'undated'}"))
-            keys.add(found[-1].id)
     return found
 
 
@@ -104,16 +105,27 @@ def tokenize(text: str) -> list[str]:
 
 
 def build_index(items: list[Entry]) -> dict[str, Any]:
-    """MiniSearch's serialisation (version 2) of an index of these entries."""
-    return json.loads("".join(index_json(items)))
+    """MiniSearch's serialisation (version 2) of an index of these entries: what site.js's
+    `expand` makes of `compact_json` (tests compare the two)."""
+    field_ids, postings, lengths, average = _postings(items)
+    keys = [str(n) for n in range(len(items))]
+    return {"averageFieldLength": average, "dirtCount": 0, "documentCount": len(items),
+            "documentIds": {k: items[int(k)].id for k in keys}, "fieldIds": field_ids,
+            "fieldLength": {k: lengths[int(k)] for k in keys},
+            "index": [[term, _fields(postings[term])] for term in sorted(postings)],
+            "nextId": len(items), "serializationVersion": 2,
+            "storedFields": {k: {"href": items[int(k)].href, "kind": items[int(k)].kind,
+                                 "sub": items[int(k)].sub, "title": items[int(k)].title}
+                             for k in keys}}
 
 
-def index_json(items: list[Entry]) -> Iterator[str]:
-    """`build_index`'s JSON (keys sorted, no spaces), in pieces: the postings are kept as
-    flat integer arrays and each term's entry is made when it is written, because at 10,000
-    documents (280,000 entries) the nested dictionaries took over a gigabyte."""
+def _postings(items: list[Entry]) -> tuple[dict[str, int], dict[str, array[int]],
+                                           list[list[int]], list[float]]:
+    """MiniSearch's bookkeeping: field ids, each term's (entry, field, count) triples (flat
+    integer arrays: at 10,000 documents, 280,000 entries, nested dictionaries took over a
+    gigabyte), each entry's number of distinct terms per field, and their running average."""
     field_ids = {f: i for i, f in enumerate(FIELDS)}
-    postings: dict[str, array[int]] = {}  # term -> (entry, field, count) triples, flat
+    postings: dict[str, array[int]] = {}
     lengths: list[list[int]] = []
     average = [0.0] * len(FIELDS)
     for short, item in enumerate(items):
@@ -132,31 +144,73 @@ def index_json(items: list[Entry]) -> Iterator[str]:
             for term, n in counts.items():
                 postings.setdefault(term, array("q")).extend((short, fid, n))
         lengths.append(row)
-    keys = sorted(str(n) for n in range(len(items)))  # JSON objects' keys, sorted as text
+    return field_ids, postings, lengths, average
 
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    yield (f'{{"averageFieldLength":{dump(average)},"dirtCount":0,'
-           f'"documentCount":{len(items)},"documentIds":{{')
-    yield ",".join(f"{dump(k)}:{dump(items[int(k)].id)}" for k in keys)
-    yield f'}},"fieldIds":{dump(field_ids)},"fieldLength":{{'
-    yield ",".join(f"{dump(k)}:{dump(lengths[int(k)])}" for k in keys)
-    yield '},"index":['
+def _fields(flat: array[int]) -> dict[str, dict[str, int]]:
+    fields: dict[str, dict[str, int]] = {}
+    for n in range(0, len(flat), 3):
+        fields.setdefault(str(flat[n + 1]), {})[str(flat[n])] = flat[n + 2]
+    return fields
+
+
+def compact_json(items: list[Entry]) -> Iterator[str]:
+    """The index in the compact form site.js expands into MiniSearch's (`build_index`), as
+    JSON pieces (keys sorted, no spaces). Entries are rows, not objects with their keys and
+    ids spelled out; a quote names its document's row instead of repeating its link, title
+    and date; postings are (id step, count) pairs: 12.6 MB became 5.6 MB at 1,000
+    documents."""
+    field_ids, postings, lengths, average = _postings(items)
+    yield (f'{{"average":{_dump(average)},"fieldIds":{_dump(field_ids)},'
+           f'"lengths":{_dump([n for row in lengths for n in row])},"rows":[')
+    documents = {item.href: n for n, item in enumerate(items) if item.kind == "document"}
+    yield ",".join(_dump(_row(item, items, documents)) for item in items)
+    yield '],"terms":['
     first = True
     for term in sorted(postings):
         flat = postings.pop(term)
-        fields: dict[str, dict[str, int]] = {}
+        per_field: list[list[int]] = [[] for _ in FIELDS]
+        last = [0] * len(FIELDS)
         for n in range(0, len(flat), 3):
-            fields.setdefault(str(flat[n + 1]), {})[str(flat[n])] = flat[n + 2]
-        yield ("" if first else ",") + dump([term, fields])
+            entry, fid, count = flat[n], flat[n + 1], flat[n + 2]
+            step, last[fid] = entry - last[fid], entry
+            per_field[fid].extend((-step - 1,) if count == 1 else (step, count))
+        yield ("" if first else ",") + _dump([term, *per_field])
         first = False
-    yield f'],"nextId":{len(items)},"serializationVersion":2,"storedFields":{{'
-    yield ",".join(f"{dump(k)}:" + dump({"href": items[int(k)].href,
-                                         "kind": items[int(k)].kind,
-                                         "sub": items[int(k)].sub,
-                                         "title": items[int(k)].title}) for k in keys)
-    yield "}}"
+    yield "]}"
+
+
+def _row(item: Entry, items: list[Entry], documents: dict[str, int]) -> list[Any]:
+    """An entry as site.js's `expand` reads it: [kind, title, link, sub], or a quote whose
+    link and sub follow from its document's row as [title, that row, mark]."""
+    page, _sep, mark = item.href.partition("#m-")
+    doc = documents.get(page)
+    if item.kind == "quote" and mark and doc is not None:
+        source = items[doc]
+        if item.sub == f"{source.title} · {source.sub.split(' · ')[0]}":
+            return [item.title, doc, mark]
+    return [KINDS.index(item.kind), item.title, item.href, item.sub]
+
+
+def deflated(pieces: Iterable[str]) -> Iterator[str]:
+    """The text of `pieces` (UTF-8) deflated (zlib's format, level 6: the same bytes on every
+    run; level 9 took 0.9 CPU s instead of 0.16 for 4 % less) and written in base64, in
+    pieces: site.js inflates it with the browser's DecompressionStream. A script may hold a
+    string but a page opened from file:// cannot fetch a binary file; 5.7 MB of JSON became
+    1.5 MB at 1,000 documents."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, 15)
+    pending = b""
+    for piece in pieces:
+        pending += packer.compress(piece.encode("utf-8"))
+        whole = len(pending) - len(pending) % 3  # base64 of a multiple of 3 bytes stands alone
+        if whole:
+            yield base64.b64encode(pending[:whole]).decode("ascii")
+            pending = pending[whole:]
+    yield base64.b64encode(pending + packer.flush()).decode("ascii")
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def options() -> dict[str, Any]:

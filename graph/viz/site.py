@@ -21,13 +21,12 @@ tooltips are plain strings. The same graph gives a byte-identical site.
 
 from __future__ import annotations
 
-import filecmp
+import gzip
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,14 +35,17 @@ import jinja2
 from markupsafe import Markup
 
 from graph.counts import asserted_triples, count_store
+from graph.iris import DATA
 from graph.viz import competency, search, sitecache
 from graph.viz.data import GraphData, Node, Quote, load_store, open_store, source_files
 from graph.viz.details import doc_path
-from graph.viz.explorer import TOP_MAX, Explorer, legend
+from graph.viz.explorer import PREFIX, TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
 from graph.viz.network import vis_options
 from graph.viz.pages import Cut, PageFacts
 from graph.viz.segments import segments
+from graph.viz.sitecache import data_key
+from graph.viz.sitefiles import SiteFiles
 from graph.viz.slugs import FOLDERS, assign
 from graph.viz.styles import GROUP_BY_KEY, GROUPS, STANCE_COLORS
 from graph.viz.timeline import timeline
@@ -79,6 +81,7 @@ class SiteResult:
     bytes: int = 0
     seconds: float = 0.0
     reused: int = 0  # files linked from the published site (same bytes)
+    drawn: int | None = None  # pages rendered (None: the site was linked whole)
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}
@@ -89,6 +92,10 @@ class SiteResult:
                  f"{self.bytes / 1e6:.1f} MB, in {self.seconds:.1f} s.",
                  *([f"  {self.reused} files unchanged, linked from the published site"]
                    if self.reused else []),
+                 *([f"  {self.drawn} of {len(self.pages)} pages drawn (the others showed "
+                    "the same data as the published ones)"]
+                   if self.drawn is not None and self.reused and self.drawn < len(self.pages)
+                   else []),
                  "  pages: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))]
         if largest is not None:
             lines.append(f"  largest page: {largest.path} ({largest.bytes / 1e3:.0f} KB)")
@@ -141,8 +148,7 @@ class SiteWriter:
     def __init__(self, data: GraphData, outdir: Path, target: Path,
                  endpoint: str | None = None, previous: Path | None = None) -> None:
         self.data = data
-        self.previous = previous  # the published site: files with the same bytes are linked
-        self._folders: set[Path] = set()
+        self.files = SiteFiles(target, previous)  # written, or linked from the published site
         self.endpoint = endpoint
         self.outdir = outdir
         self.target = target
@@ -155,43 +161,29 @@ class SiteWriter:
         self._by_doc = quotes_by_doc(data)
         self.advocacy_notes: list[str] = []
         self.result = SiteResult(target)
+        self.drawn = 0  # pages rendered
 
     # -- writing ---------------------------------------------------------------------------
-    def write(self, path: str, template: str, kind: str, **context: Any) -> None:
+    def write(self, path: str, template: str, kind: str, sitewide: bool = False,
+              **context: Any) -> None:
+        """Render a page, unless the published site holds it drawn from the same data (its
+        key, sitecache.PageKeys): then that file is linked instead. `sitewide`: a page of
+        the whole graph, which changes with any document: drawn without hashing its data."""
+        title = str(context.get("title", path))
+        key = None if sitewide else data_key(template, path, context)
+        size = self.files.published_page(path, key) if key is not None else None
+        if size is not None:
+            self.result.pages.append(PageInfo(path, title, kind, bytes=size))
+            return
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(
-            root=root, path=path, **context)
-        self._save(path, html)
-        self.result.pages.append(PageInfo(path, str(context.get("title", path)), kind,
-                                          bytes=len(html.encode("utf-8"))))
+            root=root, path=path, **context).encode("utf-8")
+        self.drawn += 1
+        self.files.save_bytes(path, html, keyed=key is not None)
+        self.result.pages.append(PageInfo(path, title, kind, bytes=len(html)))
 
     def _save(self, path: str, text: str) -> None:
-        out = self.target / path
-        if out.parent not in self._folders:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(out.parent)
-        data = text.encode("utf-8")
-        if self.previous is not None and _link_same(self.previous / path, out, data):
-            self.result.reused += 1
-            return
-        out.write_bytes(data)
-
-    def _save_pieces(self, path: str, parts: list[Iterable[str]]) -> None:
-        """`_save` for a text too large to hold twice, written as it comes."""
-        out = self.target / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("wb") as handle:
-            for part in parts:
-                for piece in part:
-                    handle.write(piece.encode("utf-8"))
-        if self.previous is not None and _same_file(self.previous / path, out):
-            linked = out.with_name(out.name + ".link")
-            try:  # the published file in its place (what `_save` does), else the copy stays
-                os.link(self.previous / path, linked)
-                os.replace(linked, out)
-                self.result.reused += 1
-            except OSError:
-                linked.unlink(missing_ok=True)
+        self.files.save_bytes(path, text.encode("utf-8"))
 
     def link(self, iri: str) -> str:
         return self.pages.get(iri, "")
@@ -214,7 +206,8 @@ class SiteWriter:
         # the legend and the explorer's default options, shared by every page with a graph
         (assets / "graph-config.js").write_text(
             f"window.RKG_LEGEND = {script_json(legend())};\n"
-            f"window.RKG_OPTIONS = {script_json(vis_options(EXPLORER_NODES))};\n",
+            f"window.RKG_OPTIONS = {script_json(vis_options(EXPLORER_NODES))};\n"
+            f"window.RKG_PREFIXES = {script_json({PREFIX[:-1]: DATA})};\n",
             encoding="utf-8")
         # the hook for `rkg serve` (docs/site.md): the header links to this endpoint
         (assets / "endpoint.js").write_text(
@@ -232,30 +225,27 @@ class SiteWriter:
                                                          self.explorer.fragment(iri)))
         for mode, groups in self.explorer.aggregates().items():
             for key, members in groups.items():
-                self._save(f"data/s/{mode}-{key}.js", data_script(
-                    f"s/{mode}-{key}", self.explorer.drill(members[:400])))
-        self._save("data/s/top.js", data_script("s/top",
-                                                  self.explorer.drill(self.explorer.top())))
+                path = f"data/s/{mode}-{key}.js"
+                self._save(path, data_script(f"s/{mode}-{key}", self.explorer.drill(
+                    members[:400], layout=self.files.layout(path))))
+        self._save("data/s/top.js", data_script("s/top", self.explorer.drill(
+            self.explorer.top(), layout=self.files.layout("data/s/top.js"))))
         self._save("data/s/advocacy.js", data_script("s/advocacy", self._advocacy()))
         events = [i for i in self.shown if self.data.nodes[i].group == "forced-return"]
         self._save("data/map.js", data_script("map", map_data(self.data, events,
                                                               self.pages)))
         entries = search.entries(self.data, self.pages)
-        # written in pieces (search.index_json), escaped as script_json escapes: at 10,000
-        # documents the file is 130 MB, and a string of it and its bytes 260 MB more
-        self._save_pieces("assets/search-index.js", [
-            ["window.RKG_SEARCH = {\"index\":"],
-            (_escape(piece) for piece in search.index_json(entries)),
-            [',"options":', str(script_json(search.options())), "};\n"]])
+        # written in pieces (search.compact_json, deflated): at 10,000 documents the JSON is
+        # tens of MB, and a string of it and its bytes as much again
+        self.files.save_pieces("assets/search-index.js", [
+            ['window.RKG_SEARCH = {"options":', str(script_json(search.options())),
+             ',"deflated":"'], search.deflated(search.compact_json(entries)), ['"};\n']])
 
     def _advocacy(self) -> dict[str, Any]:
         view = self.views.advocacy()
         self.advocacy_notes = view.notes
-        drill = self.explorer.drill([i for i in view.nodes if i in self.slugs])
-        drill["e"] = [[self.slugs[e.source], self.slugs[e.target], e.label, 0, e.color,
-                       e.width, e.title] for e in view.edges
-                      if e.source in self.slugs and e.target in self.slugs]
-        return drill
+        return self.explorer.drill([i for i in view.nodes if i in self.slugs], view.edges,
+                                   layout=self.files.layout("data/s/advocacy.js"))
 
     # -- pages -----------------------------------------------------------------------------
     def build(self) -> SiteResult:
@@ -278,10 +268,14 @@ class SiteWriter:
         self.write_browse()
         tables = competency.pack_tables(self.outdir, self.data, self.link) or competency.Answers(
             self.data, self.link).tables()
-        self.write("questions.html", "questions.html", "questions",
+        self.write("questions.html", "questions.html", "questions", sitewide=True,
                    title="Competency questions", tables=tables)
-        self.write("index.html", "index.html", "index", title="Index", **self._index(tables))
-        self._save("manifest.json", manifest_text(self.result.pages))
+        self.write("index.html", "index.html", "index", sitewide=True, title="Index",
+                   **self._index(tables))
+        self.files.save_bytes(MANIFEST, gzip.compress(manifest_text(self.result.pages).encode(
+            "utf-8"), 9, mtime=0))
+        self.files.keys.write(self.target)
+        self.result.drawn, self.result.reused = self.drawn, self.files.reused
         return self.result
 
     def _default_start(self) -> str:
@@ -339,9 +333,10 @@ class SiteWriter:
             pages_of.setdefault(key, []).append(path)
         for key, path, items in chunks:
             self.write(path, "timeline_year.html", "timeline", title=f"Timeline: {key}",
-                       timeline=line, year=key, items=items, siblings=pages_of[key])
+                       groups=line.groups, shown=line.shown_by_default, year=key, items=items,
+                       siblings=pages_of[key])
         self.write("timeline.html", "timeline.html", "timeline", title="Timeline",
-                   timeline=line, pages_of=pages_of)
+                   sitewide=True, timeline=line, pages_of=pages_of)
 
     def write_browse(self) -> None:
         by_folder: dict[str, list[str]] = {}
@@ -391,27 +386,6 @@ class SiteWriter:
                 "validation": summary_line, "groups": GROUPS}
 
 
-def _link_same(old: Path, new: Path, data: bytes) -> bool:
-    """Link `new` to the published file `old` when it holds exactly `data`: a rebuild writes
-    only the files whose bytes changed, and generations share the rest (sitecache.py: a
-    site's files are never written again once made)."""
-    try:
-        if old.stat().st_size != len(data) or old.read_bytes() != data:
-            return False
-        os.link(old, new)
-    except OSError:
-        return False
-    return True
-
-
-def _same_file(old: Path, new: Path) -> bool:
-    """Whether two files hold the same bytes (sizes first, then the contents in blocks)."""
-    try:
-        return filecmp.cmp(old, new, shallow=False)
-    except OSError:
-        return False
-
-
 def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
     """document IRI -> (node, its claims from it, its mentions in it) for every node quoted
     in it: built once, so a document's page does not scan every node of the graph."""
@@ -449,57 +423,67 @@ def build_site(outdir: Path, endpoint: str | None = None,
     outdir = Path(outdir)
     final = outdir / "site"
     key = sitecache.site_key(outdir, endpoint, source_files(outdir))
-    reused = 0
+    counts: tuple[int, int | None] = (0, None)  # (files linked from previous, pages drawn)
     if shelf is not None:
         site = sitecache.shelved(shelf, key)
         if site is None:
             shelf.mkdir(parents=True, exist_ok=True)
-            drawn, reused = _draw(outdir, endpoint, previous, key, into=shelf)
+            drawn, counts = _draw(outdir, endpoint, previous, key, into=shelf)
             site = shelf / key
             drawn.rename(site)
         sitecache.link_to_shelf(site, final)
     else:
-        drawn, reused = _draw(outdir, endpoint, previous, key, into=outdir)
+        drawn, counts = _draw(outdir, endpoint, previous, key, into=outdir)
         _swap(drawn, final)
-    result = SiteResult(final, pages=_manifest_pages(final), reused=reused)
+    result = SiteResult(final, pages=manifest_pages(final), reused=counts[0], drawn=counts[1])
     result.files, result.bytes = sitecache.counts(final) or (0, 0)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
-          into: Path) -> tuple[Path, int]:
+          into: Path) -> tuple[Path, tuple[int, int | None]]:
     """The site of the build in `outdir`, drawn (or linked from `previous` when its key is
     this one) into a new folder under `into`, stamped; removed again on any failure. With
-    it, how many of its files are the published site's, linked (0 when all are)."""
+    it, how many of its files are the published site's, linked (0 when all are), and how
+    many pages were rendered (None when none was)."""
     tmp = Path(tempfile.mkdtemp(prefix=".site-", suffix=".tmp", dir=into))
-    reused = 0
+    counts: tuple[int, int | None] = (0, None)
     try:
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
         else:
             with open_store(outdir) as store:
                 data: GraphData = load_store(store)
-                reused = SiteWriter(data, outdir, tmp, endpoint, previous).build().reused
+                written = SiteWriter(data, outdir, tmp, endpoint, previous).build()
+                counts = (written.reused, written.drawn)
         sitecache.stamp(tmp, key)
         os.chmod(tmp, 0o755)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return tmp, reused
+    return tmp, counts
+
+
+MANIFEST = "manifest.json.gz"  # gzip (no time in it): 1.8 MB became 0.25 MB at 1,000 documents
+MANIFEST_COLUMNS = ("path", "kind", "bytes", "title")
 
 
 def manifest_text(pages: list[PageInfo]) -> str:
-    """Every page (path, title, kind, bytes) in JSON, one page a line: at 1,000 documents
-    14,000 lines, so no indentation."""
-    rows = [json.dumps({"bytes": p.bytes, "kind": p.kind, "path": p.path, "title": p.title},
-                       ensure_ascii=False, sort_keys=True) for p in pages]
-    return '{"pages": [\n' + ",\n".join(rows) + "\n]}\n"
+    """Every page (path, kind, bytes, title) in JSON, one page a line, as rows under the
+    names of their columns: at 1,000 documents 14,000 lines, 2.4 MB with the names spelled
+    out in each."""
+    rows = [json.dumps([getattr(p, c) for c in MANIFEST_COLUMNS], ensure_ascii=False)
+            for p in pages]
+    return (f'{{"columns": {json.dumps(MANIFEST_COLUMNS)}, "pages": [\n'
+            + ",\n".join(rows) + "\n]}\n")
 
 
-def _manifest_pages(site: Path) -> list[PageInfo]:
-    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    return [PageInfo(**page) for page in manifest["pages"]]
+def manifest_pages(site: Path) -> list[PageInfo]:
+    """The pages `manifest_text` wrote into the site."""
+    manifest = json.loads(gzip.decompress((site / MANIFEST).read_bytes()).decode("utf-8"))
+    return [PageInfo(**dict(zip(manifest["columns"], row, strict=True)))
+            for row in manifest["pages"]]
 
 
 def _swap(new: Path, final: Path) -> None:

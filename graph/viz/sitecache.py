@@ -14,30 +14,39 @@ the generation's `site` is a relative symbolic link to it, so a rebuild whose si
 unchanged links one name instead of tens of thousands of files (a site of 1,000 documents
 has about 35,000), and removing the replaced generation no longer deletes them either.
 `graph.generations` owns the shelf and removes the sites no generation links to.
+
+When the key changed (a document was edited), the site is drawn again, but a page is drawn
+only when what it shows changed: every file of a site has a key in `site/.rkg-pages`
+(`PageKeys`), either the hash of the data its template was given (a page: it is linked from
+the published site, not rendered, when the new data hash the same and the code that renders
+them is the same) or the hash of its bytes (a data file: linked when the new bytes hash the
+same, without reading the old file). The layouts of the summary's drill-downs are keyed by
+their members and links, and taken from the published file when those are the same.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 import shutil
+from dataclasses import fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 STAMP = ".rkg-source"
+KEYS = ".rkg-pages"  # every file's key (PageKeys), gzipped
 PACKAGE = Path(__file__).resolve().parent.parent  # graph/
 
 
 def site_key(outdir: Path, endpoint: str | None, sources: list[Path]) -> str:
     """Everything the site of the build in `outdir` depends on, hashed. `sources`: the
     graph files it reads (graph.trig, and inferred.trig when up to date)."""
-    from graph.query import query_dir
-    from graph.viz.site import vis_network_files
-
     h = hashlib.sha256()
     _add(h, f"endpoint={endpoint!r}".encode())
-    for name in ("jinja2", "pyoxigraph", "pyvis", "rdflib", "markupsafe"):
-        _add(h, f"{name}={_version(name)}".encode())
+    _add(h, code_key().encode())
     for path in sources:
         _add(h, path.name.encode())
         _add_file(h, path)
@@ -45,6 +54,17 @@ def site_key(outdir: Path, endpoint: str | None, sources: list[Path]) -> str:
     _add(h, b"validation")
     if validation.is_file():
         _add_file(h, validation)
+    return h.hexdigest()
+
+
+def code_key() -> str:
+    """The code, templates, assets, query pack and library versions that draw a site."""
+    from graph.query import query_dir
+    from graph.viz.site import vis_network_files
+
+    h = hashlib.sha256()
+    for name in ("jinja2", "pyoxigraph", "pyvis", "rdflib", "markupsafe"):
+        _add(h, f"{name}={_version(name)}".encode())
     pack = query_dir()
     code = sorted(PACKAGE.rglob("*.py")) + sorted(
         p for folder in ("viz/templates", "viz/assets") for p in (PACKAGE / folder).rglob("*")
@@ -84,7 +104,7 @@ def reusable(previous: Path | None, key: str) -> bool:
 def stamp(site: Path, key: str) -> tuple[int, int]:
     """Write the site's key, with its number of files and their bytes (the stamp left out),
     so that a site taken from the shelf is summarised without walking it."""
-    files = [p for p in site.rglob("*") if p.is_file() and p.name != STAMP]
+    files = [p for p in site.rglob("*") if p.is_file() and p.name not in (STAMP, KEYS)]
     counts = (len(files), sum(p.stat().st_size for p in files))
     (site / STAMP).write_text(f"{key}\n{counts[0]} {counts[1]}\n", encoding="utf-8")
     return counts
@@ -134,3 +154,78 @@ def link_tree(source: Path, target: Path) -> None:
                 os.link(here / name, into / name)
             except OSError:
                 shutil.copy2(here / name, into / name)
+
+
+class PageKeys:
+    """The key of every file of a site being drawn, and those of the published site.
+
+    A page's key is "i" and the hash of the data its template is given (`data_key`), valid
+    only with the same code (the file records `code_key`); so is a layout's (its nodes and
+    links, under the path of its file + "#layout"); a data file's is "c" and the hash of its
+    bytes (`content_key`), valid whatever the code."""
+
+    def __init__(self, previous: Path | None) -> None:
+        self.code = code_key()
+        self.old: dict[str, str] = {}
+        self.new: dict[str, str] = {}
+        if previous is not None:
+            self.old = _read_keys(previous, self.code)
+
+    def same(self, path: str, key: str) -> bool:
+        """Record `key` for `path`; whether the published site had the same one."""
+        self.new[path] = key
+        return self.old.get(path) == key
+
+    def write(self, site: Path) -> None:
+        lines = [f"{self.new[path]} {path}\n" for path in sorted(self.new)]
+        (site / KEYS).write_bytes(gzip.compress(
+            (f"{self.code}\n" + "".join(lines)).encode("utf-8"), 9, mtime=0))
+
+
+def _read_keys(site: Path, code: str) -> dict[str, str]:
+    """A site's keys; its pages' only when it was drawn by the same code."""
+    try:
+        text = gzip.decompress((site / KEYS).read_bytes()).decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError):
+        return {}
+    first, _sep, rest = text.partition("\n")
+    keys = {}
+    for line in rest.splitlines():
+        key, _sep, path = line.partition(" ")
+        if key.startswith("c") or first == code:
+            keys[path] = key
+    return keys
+
+
+def content_key(data: bytes) -> str:
+    return hashed_key(hashlib.sha256(data))
+
+
+def hashed_key(h: hashlib._Hash) -> str:
+    """`content_key` of the bytes `h` was given (a file hashed as it is written)."""
+    return "c" + h.hexdigest()[:16]
+
+
+def data_key(*parts: Any) -> str | None:
+    """The hash of what a template is given (dataclasses by their fields, sets sorted), or
+    None when it holds something this cannot spell out (the page is then drawn)."""
+    try:
+        text = json.dumps(parts, default=_plain, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    return "i" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = (kind.__name__, *(f.name for f in fields(value)))
+    if names is not None:
+        return [names[0], *(getattr(value, name) for name in names[1:])]
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"no plain form for {type(value).__name__}")

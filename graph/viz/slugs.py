@@ -4,11 +4,13 @@ Registry entities already have readable IRIs (`…/id/state/china`), so their sl
 last segment; documents are named by their file; events and other minted facts (whose IRIs end
 in a content hash) by their label. When two pages of one folder would share a slug, every one
 of them gets the first characters of its IRI's last segment as a suffix, so a slug never
-depends on the order in which nodes are met.
+depends on the order in which nodes are met; when those collide too (long minted IRIs cut at
+the slug's length), the first characters of the IRI's hash.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 
@@ -57,8 +59,9 @@ def assign(data: GraphData, node_ids: list[str]) -> tuple[dict[str, str], dict[s
                 slugs[iri] = key
             elif len(short) == len(members):
                 slugs[iri] = f"{key}-{_suffix(iri)}"
-            else:  # the short suffixes collide too: the whole last segment
-                slugs[iri] = f"{key}-{slugify(tail(iri))}"
+            else:  # the short suffixes collide too: the IRI's hash (its last segment, made a
+                # slug, is cut at MAX_SLUG and may collide as well)
+                slugs[iri] = f"{key}-{hashlib.sha256(iri.encode()).hexdigest()[:8]}"
     pages = {iri: slug + ".html" for iri, slug in slugs.items()
              if data.nodes[iri].group in FOLDERS}
     return slugs, pages

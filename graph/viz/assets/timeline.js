@@ -1,4 +1,5 @@
-/* refoulement-kg: timeline filters (the page reads fine without this script). */
+/* refoulement-kg: timeline filters and the items' swatches (the page reads fine without this
+ * script). */
 (function () {
   "use strict";
   var boxes = Array.prototype.slice.call(document.querySelectorAll("#timeline-filter input"));
@@ -10,6 +11,13 @@
       node.hidden = shown[node.dataset.group] === false;
     });
   }
+  /* each item's swatch: a copy of its group's in the filter */
+  var swatches = {};
+  boxes.forEach(function (box) { swatches[box.dataset.group] = box.nextElementSibling; });
+  Array.prototype.forEach.call(document.querySelectorAll("li.item[data-group]"), function (li) {
+    var swatch = swatches[li.dataset.group];
+    if (swatch) { li.insertBefore(swatch.cloneNode(false), li.firstChild); }
+  });
   boxes.forEach(function (box) { box.addEventListener("change", apply); });
   apply();
   document.body.dataset.state = "settled";
