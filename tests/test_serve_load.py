@@ -11,7 +11,6 @@ import json
 import random
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from serve_support import JSON, write_build
+from serve_support import JSON, RKG, ROOT, write_build
 
 from graph.serve import free_port
 
@@ -98,11 +97,10 @@ def test_load_every_light_request_answered_with_flat_threads_and_memory(
         tmp_path: Path) -> None:
     build = write_build(tmp_path / "build", things=400)
     port = free_port()
-    rkg = Path(sys.executable).parent / "rkg"
     server = subprocess.Popen(
-        [str(rkg), "serve", "--graph", str(build), "--port", str(port), "--timeout", "4",
+        [*RKG, "serve", "--graph", str(build), "--port", str(port), "--timeout", "4",
          "--max-heavy", "4", "--workers", "2", "--max-result-mb", "32",
-         "--idle-timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+         "--idle-timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
         while True:
