@@ -122,7 +122,8 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
                     "access": {"port": bound, "allowed_hosts": list(app.access.allowed_hosts),
                                "token": token},
                     "http": dataclasses.asdict(server.limits),
-                    "max_bytes": pool.limits.max_bytes, "verbose": verbose},
+                    "max_bytes": pool.limits.max_bytes, "verbose": verbose,
+                    "lookup_threads": pool.limits.lookup_threads},
                     location, sandbox=pool.limits.sandbox)
                 app.fronts.start()
             follow()

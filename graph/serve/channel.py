@@ -30,6 +30,8 @@ PIECE = 32 << 10
 FIELDS = ("ended", "answered", "handed_on", "generation")
 """Each front's counters, in this order, one unsigned 64-bit number each."""
 _SLOT = 8 * len(FIELDS)
+_OFFSET = {name: 8 * n for n, name in enumerate(FIELDS)}
+_NUMBER = struct.Struct("Q")
 
 Receiver = Callable[[bytes, bytes, int | None], None]
 """Called with (kind, payload, file descriptor or None); kind b"" when the other end is gone."""
@@ -131,11 +133,10 @@ class Slots:
         self.memory = mmap.mmap(self.fd, max(count, 1) * _SLOT)
 
     def get(self, index: int, name: str) -> int:
-        return int(struct.unpack_from("Q", self.memory, index * _SLOT +
-                                      8 * FIELDS.index(name))[0])
+        return int(_NUMBER.unpack_from(self.memory, index * _SLOT + _OFFSET[name])[0])
 
     def set(self, index: int, name: str, value: int) -> None:
-        struct.pack_into("Q", self.memory, index * _SLOT + 8 * FIELDS.index(name), value)
+        _NUMBER.pack_into(self.memory, index * _SLOT + _OFFSET[name], value)
 
     def clear(self, index: int) -> None:
         self.memory[index * _SLOT:(index + 1) * _SLOT] = bytes(_SLOT)

@@ -64,6 +64,7 @@ class Front:
         self.index = index
         self.app: FrontApp | None = None
         self.server: Server | None = None
+        self.threads = 0
         self.done = asyncio.get_running_loop().create_future()
         self.channel = Channel(socket.socket(fileno=channel_fd), self.receive)
 
@@ -82,11 +83,13 @@ class Front:
 
     def start(self, settings: dict[str, Any]) -> None:
         access = settings["access"]
-        self.server = Server(self._handle, HttpLimits(**settings["http"]), settings["verbose"])
-        self.server.on_lost = self._ended
         self.app = FrontApp(access=Access(access["port"], tuple(access["allowed_hosts"]),
                                           access["token"]),
                             counts=SlotCounts(self.slots, self.index), channel=self.channel)
+        self.server = Server(self.app.handle, HttpLimits(**settings["http"]),
+                             settings["verbose"])
+        self.server.on_lost = self._ended
+        self.threads = int(settings["lookup_threads"])
         self.open(settings["store"], settings["generation"], settings["max_bytes"])
         self.channel.post(b"R")
 
@@ -96,15 +99,14 @@ class Front:
         try:
             # in the event-loop thread: the front is one core's worth of work, and that is
             # the least CPU per lookup (no hand-over between threads)
-            self.app.inline = Inline(Path(store), max_bytes, threads=0)
+            old = self.app.inline
+            self.app.inline = Inline(Path(store), max_bytes, threads=self.threads)
+            if old is not None:
+                old.close()
         except OSError as exc:  # every query goes back to the server, which answers it
             print(f"rkg serve front: cannot open {store}: {exc}", file=sys.stderr)
             self.app.inline = None
         self.slots.set(self.index, "generation", generation)
-
-    async def _handle(self, conn: Connection, request: Request) -> None:
-        assert self.app is not None
-        await self.app.handle(conn, request)
 
     def _ended(self) -> None:
         self.slots.set(self.index, "ended", self.slots.get(self.index, "ended") + 1)

@@ -67,6 +67,7 @@ class Request:
 
 
 Handler = Callable[["Connection", Request], Awaitable[None]]
+RECEIVE_BYTES = 1 << 16
 HandOff = Callable[["Connection"], bool]
 """Give a connection to another process (graph/serve/fronts.py); False: keep it here."""
 
@@ -85,6 +86,10 @@ class Server:
         """Connections open in other processes, counted against `max_connections`."""
         self.on_lost: Callable[[], None] | None = None
         """Called when a connection ends here (closed, or handed to another process)."""
+        self.received = memoryview(bytearray(RECEIVE_BYTES))
+        """Where every connection's socket is read into (one thread: one at a time); the
+        bytes are copied out at once. asyncio's plain protocols allocate max_size (256 KB)
+        for each read, a measurable part of a small request's CPU."""
 
     async def listen(self, host: str, port: int) -> tuple[str, int]:
         loop = asyncio.get_running_loop()
@@ -122,7 +127,7 @@ def _ignore_failure(task: asyncio.Task[object]) -> None:
         task.exception()  # a client gone before its socket was taken in: nothing to do
 
 
-class Connection(asyncio.Protocol):
+class Connection(asyncio.BufferedProtocol):
     def __init__(self, server: Server, pending: bytes = b"", inline_tried: bool = False,
                  adopted: bool = False) -> None:
         self.server = server
@@ -138,6 +143,7 @@ class Connection(asyncio.Protocol):
         self.peer = ""
         self.task: asyncio.Task[None] | None = None
         self.timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0
         self.writable = asyncio.Event()
         self.writable.set()
         self.gone = asyncio.Event()
@@ -172,7 +178,13 @@ class Connection(asyncio.Protocol):
             self.pending = b""
             self._next_request()
 
-    def data_received(self, data: bytes) -> None:
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self.server.received
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.data_received(self.server.received[:nbytes])
+
+    def data_received(self, data: bytes | memoryview) -> None:
         if self.closed:
             return
         self.buffer += data
@@ -209,13 +221,24 @@ class Connection(asyncio.Protocol):
 
     # -- timers ----------------------------------------------------------------------------
     def _arm(self, seconds: float) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
+        """Close the connection if it is idle `seconds` from now. One timer, moved only when
+        it would fire too late (a later deadline is checked when it fires), so the requests
+        of a busy keep-alive connection cost no timer operations."""
         loop = asyncio.get_running_loop()
-        self.timer = loop.call_later(seconds, self._expired)
+        self.deadline = loop.time() + seconds
+        if self.timer is not None and self.timer.when() > self.deadline:
+            self.timer.cancel()
+            self.timer = None
+        if self.timer is None:
+            self.timer = loop.call_at(self.deadline, self._expired)
 
     def _expired(self) -> None:
-        if not self.busy:
+        self.timer = None
+        if self.busy:
+            return  # armed again when its answer is written
+        if asyncio.get_running_loop().time() < self.deadline:
+            self.timer = asyncio.get_running_loop().call_at(self.deadline, self._expired)
+        else:
             self.close()
 
     # -- requests --------------------------------------------------------------------------
@@ -253,8 +276,6 @@ class Connection(asyncio.Protocol):
         request.inline_tried, self.inline_tried = self.inline_tried, False
         self.continued = False
         self.busy = True
-        if self.timer is not None:
-            self.timer.cancel()
         self.task = asyncio.get_running_loop().create_task(self._run(request))
 
     def _parse_head(self, head: bytes) -> tuple[Request, int]:
@@ -377,7 +398,8 @@ class Connection(asyncio.Protocol):
             request.keep_alive = False
         self.transport.write(self._head(status, headers, len(body), request.keep_alive)
                              + (b"" if request.method == "HEAD" else body))
-        self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status}")
+        if self.server.verbose:
+            self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status}")
 
     def reply(self, status: int, message: str, request: Request | None = None,
               extra: list[tuple[bytes, bytes]] | None = None) -> None:
