@@ -86,11 +86,13 @@ def _heavy(port: int, query: str, outcomes: list[str]) -> None:
         conn.close()
 
 
-def _tree(process: psutil.Process) -> tuple[int, int, int]:
-    """(server threads, server RSS, largest worker RSS)."""
-    workers = [c.memory_info().rss for c in process.children(recursive=True)
-               if c.is_running()]
-    return process.num_threads(), process.memory_info().rss, max(workers, default=0)
+def _tree(process: psutil.Process) -> tuple[int, int, int, int]:
+    """(server threads, server RSS, largest worker RSS, the front processes' RSS)."""
+    children = [c for c in process.children(recursive=True) if c.is_running()]
+    fronts = [c for c in children if "graph.serve.front" in " ".join(c.cmdline())]
+    workers = [c.memory_info().rss for c in children if c not in fronts]
+    return (process.num_threads(), process.memory_info().rss, max(workers, default=0),
+            sum(c.memory_info().rss for c in fronts))
 
 
 def test_load_every_light_request_answered_with_flat_threads_and_memory(
@@ -113,8 +115,13 @@ def test_load_every_light_request_answered_with_flat_threads_and_memory(
                 time.sleep(0.1)
         process = psutil.Process(server.pid)
         time.sleep(0.5)
-        threads0, rss0, _ = _tree(process)
-        samples: list[tuple[int, int, int]] = []
+        while "graph.serve.front" not in " ".join(
+                " ".join(c.cmdline()) for c in process.children()):
+            assert time.monotonic() < deadline, "no front process started"
+            time.sleep(0.1)
+        time.sleep(0.5)  # the fronts open the store
+        threads0, rss0, _, fronts0 = _tree(process)
+        samples: list[tuple[int, int, int, int]] = []
         stop = threading.Event()
 
         def sample() -> None:
@@ -163,14 +170,16 @@ def test_load_every_light_request_answered_with_flat_threads_and_memory(
         max_threads = max(s[0] for s in samples)
         max_rss = max(s[1] for s in samples)
         max_worker = max(s[2] for s in samples)
+        max_fronts = max(s[3] for s in samples)
         print(f"\nload: {CLIENTS * REQUESTS} light requests in {seconds:.1f} s "
               f"({CLIENTS * REQUESTS / seconds:.0f}/s) beside {HEAVY} heavy ({outcomes}) and "
               f"{IDLE} idle connections; server threads {threads0} -> max {max_threads}, "
               f"RSS {rss0 >> 20} -> max {max_rss >> 20} MB, largest worker "
-              f"{max_worker >> 20} MB")
+              f"{max_worker >> 20} MB, fronts {fronts0 >> 20} -> max {max_fronts >> 20} MB")
         assert max_threads <= threads0 + 2
         assert max_rss < rss0 + (64 << 20)
         assert max_worker < 512 << 20
+        assert max_fronts < fronts0 + (64 << 20)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -101,11 +101,19 @@ class Front:
             # the least CPU per lookup (no hand-over between threads)
             old = self.app.inline
             self.app.inline = Inline(Path(store), max_bytes, threads=self.threads)
-            if old is not None:
-                old.close()
         except OSError as exc:  # every query goes back to the server, which answers it
             print(f"rkg serve front: cannot open {store}: {exc}", file=sys.stderr)
-            self.app.inline = None
+            old, self.app.inline = self.app.inline, None
+        if old is not None:
+            old.close()
+        self._report(old, generation)
+
+    def _report(self, old: Inline | None, generation: int) -> None:
+        """Tell the server (the slot) which store this front reads, once lookups still
+        running on the old one have ended: the server then lets the old generation go."""
+        if old is not None and any(thread.is_alive() for thread in old.threads):
+            asyncio.get_running_loop().call_later(0.05, self._report, old, generation)
+            return
         self.slots.set(self.index, "generation", generation)
 
     def _ended(self) -> None:
