@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import ctypes
 import json
+import os
 import socket
 import sys
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class Front:
         self.app: FrontApp | None = None
         self.server: Server | None = None
         self.threads = 0
+        self.max_bytes = 0
         self.done = asyncio.get_running_loop().create_future()
         self.channel = Channel(socket.socket(fileno=channel_fd), self.receive)
 
@@ -78,8 +80,9 @@ class Front:
             self.server.adopt(socket.socket(fileno=fd), payload)
         elif kind == b"S" and self.app is not None:
             settings = json.loads(payload)
-            self.open(settings["store"], settings["generation"], self.app.inline.limit
-                      if self.app.inline is not None else 0)
+            self.open(settings["store"], settings["generation"])
+        elif fd is not None:
+            os.close(fd)
 
     def start(self, settings: dict[str, Any]) -> None:
         access = settings["access"]
@@ -90,20 +93,21 @@ class Front:
                              settings["verbose"])
         self.server.on_lost = self._ended
         self.threads = int(settings["lookup_threads"])
-        self.open(settings["store"], settings["generation"], settings["max_bytes"])
+        self.max_bytes = int(settings["max_bytes"])
+        self.open(settings["store"], settings["generation"])
         self.channel.post(b"R")
 
-    def open(self, store: str, generation: int, max_bytes: int) -> None:
-        """Answer lookups from `store` (a lookup under way finishes on the one it began on)."""
+    def open(self, store: str, generation: int) -> None:
+        """Answer lookups from `store` (a lookup under way finishes on the one it began on),
+        on the server's number of lookup threads: under load they keep more of a front
+        running than its event-loop thread alone (docs/serve.md, Performance)."""
         assert self.app is not None
+        old = self.app.inline
         try:
-            # in the event-loop thread: the front is one core's worth of work, and that is
-            # the least CPU per lookup (no hand-over between threads)
-            old = self.app.inline
-            self.app.inline = Inline(Path(store), max_bytes, threads=self.threads)
+            self.app.inline = Inline(Path(store), self.max_bytes, threads=self.threads)
         except OSError as exc:  # every query goes back to the server, which answers it
             print(f"rkg serve front: cannot open {store}: {exc}", file=sys.stderr)
-            old, self.app.inline = self.app.inline, None
+            self.app.inline = None
         if old is not None:
             old.close()
         self._report(old, generation)

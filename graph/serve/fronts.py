@@ -7,7 +7,7 @@ owns the workers and keeps every limit) hands each accepted connection to one of
 front processes (graph/serve/front.py), the one with the fewest open connections, by sending
 the socket itself over a Unix socket pair (graph/serve/channel.py). A front reads requests on
 it and answers what needs no worker: lookups (graph/serve/inline.py, on its own read-only
-handle on the store, in its event-loop thread) and refusals (Host, Origin, token, the guard).
+handle on the store, on `--lookup-threads` threads) and refusals (Host, Origin, token, the guard).
 Anything else (a query for a worker, a lookup over its budget, `/health`, the page, the site)
 it hands back, socket and the request's bytes, to the server, which answers it as before and
 then gives the connection to a front again.

@@ -365,7 +365,8 @@ class Connection(asyncio.BufferedProtocol):
         fd = os.dup(transport.get_extra_info("socket").fileno())
         if not post(fd, pending):
             os.close(fd)
-            transport.resume_reading()
+            if not self.paused:
+                transport.resume_reading()
             return False
         self.handed_over = self.closed = True
         self.buffer.clear()
