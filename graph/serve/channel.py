@@ -51,9 +51,11 @@ class Channel:
         self.loop.add_reader(sock.fileno(), self._readable)
 
     def post(self, kind: bytes, payload: bytes = b"", fd: int | None = None) -> bool:
-        """Queue a message; `fd` is sent with it and then closed here. False when the
-        channel is closed (then `fd` is left to the caller)."""
+        """Queue a message; `fd` is sent with it. `fd` is closed here in any case (once
+        sent, or at once). False when the other end is gone (found now or before)."""
         if self.closed:
+            if fd is not None:
+                os.close(fd)
             return False
         pieces = range(0, max(len(payload), 1), PIECE)
         for start in pieces:
@@ -61,7 +63,7 @@ class Channel:
             self.outbox.append((kind + more + payload[start:start + PIECE],
                                 fd if start == 0 else None))
         self._flush()
-        return True
+        return not self.closed
 
     def _flush(self) -> None:
         while self.outbox:
@@ -77,7 +79,7 @@ class Channel:
                     self.loop.add_writer(self.sock.fileno(), self._flush)
                 return
             except OSError:  # the other end is gone
-                self.close()
+                self._gone()
                 return
             self.outbox.popleft()
             if fd is not None:
@@ -95,8 +97,7 @@ class Channel:
             except OSError:
                 data, fds = b"", []
             if not data:
-                self.close()
-                self.receive(b"", b"", None)
+                self._gone()
                 return
             if fds:
                 self._fd = fds[0]
@@ -106,6 +107,12 @@ class Channel:
             payload, fd = b"".join(self._parts), self._fd
             self._parts, self._fd = [], None
             self.receive(data[:1], payload, fd)
+
+    def _gone(self) -> None:
+        """The other end went away: close, and say so once."""
+        if not self.closed:
+            self.close()
+            self.receive(b"", b"", None)
 
     def close(self) -> None:
         if self.closed:

@@ -353,7 +353,7 @@ class Connection(asyncio.BufferedProtocol):
                   ) -> bool:
         """Give this connection to another process: `post(fd, pending)` sends a duplicate of
         its socket with the bytes read and not answered (`request`'s, then what followed) and
-        closes the duplicate once sent; False when it cannot. Only between answers (nothing
+        closes the duplicate (sent or not); False when it cannot. Only between answers (nothing
         left to write); this side then forgets the connection without touching the socket."""
         transport = self.transport
         if transport is None or self.closed or transport.get_write_buffer_size():
@@ -364,7 +364,6 @@ class Connection(asyncio.BufferedProtocol):
             pending = request.raw_head + b"\r\n\r\n" + request.body + pending
         fd = os.dup(transport.get_extra_info("socket").fileno())
         if not post(fd, pending):
-            os.close(fd)
             if not self.paused:
                 transport.resume_reading()
             return False
