@@ -158,14 +158,15 @@ def main(argv: list[str] | None = None) -> None:
     store = prepare_store(args.build)
     print(f"store ready in {time.perf_counter() - started:.1f} s: {store}", file=sys.stderr)
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    rkg = str(Path(sys.executable).parent / "rkg")
     ours_port, raw_port = free_port(), free_port()
     began = time.perf_counter()
-    ours = subprocess.Popen([rkg, "serve", "--graph", str(args.build), "--port",
+    # this checkout's `rkg` (python -m graph in ROOT), not whichever the environment installed
+    ours = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--graph",
+                             str(args.build), "--port",
                              str(ours_port), "--timeout", "300", "--workers",
                              str(args.workers), "--max-heavy", str(args.clients),
                              *args.serve_args.split()],
-                            stdout=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, cwd=ROOT)
     raw: subprocess.Popen[bytes] | None = None
     try:
         wait_port(ours_port, ours)

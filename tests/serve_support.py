@@ -4,6 +4,7 @@ counts every request that would have left the machine, and plain HTTP requests."
 from __future__ import annotations
 
 import http.client
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -14,6 +15,9 @@ from typing import ClassVar
 
 from graph.serve import Endpoint, HttpLimits, Limits, start
 
+ROOT = Path(__file__).resolve().parent.parent
+RKG = [sys.executable, "-m", "graph"]
+"""`rkg` of this checkout (run with cwd=ROOT), not whichever the environment installed."""
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DATA = "https://w3id.org/refoulement-kg/id/"
 JSON = "application/sparql-results+json"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from serve_support import RKG, ROOT
 
 from graph.serve import free_port, prepare_store
 
@@ -60,9 +60,8 @@ def endpoint(sample_build: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     out = tmp_path_factory.mktemp("served")
     shutil.copy2(sample_build / "graph.trig", out / "graph.trig")
     port = free_port()
-    rkg = Path(sys.executable).parent / "rkg"
-    process = subprocess.Popen([str(rkg), "serve", "--graph", str(out), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([*RKG, "serve", "--graph", str(out), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

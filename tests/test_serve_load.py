@@ -11,7 +11,6 @@ import json
 import random
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from serve_support import JSON, write_build
+from serve_support import JSON, RKG, ROOT, write_build
 
 from graph.serve import free_port
 
@@ -87,22 +86,23 @@ def _heavy(port: int, query: str, outcomes: list[str]) -> None:
         conn.close()
 
 
-def _tree(process: psutil.Process) -> tuple[int, int, int]:
-    """(server threads, server RSS, largest worker RSS)."""
-    workers = [c.memory_info().rss for c in process.children(recursive=True)
-               if c.is_running()]
-    return process.num_threads(), process.memory_info().rss, max(workers, default=0)
+def _tree(process: psutil.Process) -> tuple[int, int, int, int]:
+    """(server threads, server RSS, largest worker RSS, the front processes' RSS)."""
+    children = [c for c in process.children(recursive=True) if c.is_running()]
+    fronts = [c for c in children if "graph.serve.front" in " ".join(c.cmdline())]
+    workers = [c.memory_info().rss for c in children if c not in fronts]
+    return (process.num_threads(), process.memory_info().rss, max(workers, default=0),
+            sum(c.memory_info().rss for c in fronts))
 
 
 def test_load_every_light_request_answered_with_flat_threads_and_memory(
         tmp_path: Path) -> None:
     build = write_build(tmp_path / "build", things=400)
     port = free_port()
-    rkg = Path(sys.executable).parent / "rkg"
     server = subprocess.Popen(
-        [str(rkg), "serve", "--graph", str(build), "--port", str(port), "--timeout", "4",
+        [*RKG, "serve", "--graph", str(build), "--port", str(port), "--timeout", "4",
          "--max-heavy", "4", "--workers", "2", "--max-result-mb", "32",
-         "--idle-timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+         "--idle-timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -115,8 +115,13 @@ def test_load_every_light_request_answered_with_flat_threads_and_memory(
                 time.sleep(0.1)
         process = psutil.Process(server.pid)
         time.sleep(0.5)
-        threads0, rss0, _ = _tree(process)
-        samples: list[tuple[int, int, int]] = []
+        while "graph.serve.front" not in " ".join(
+                " ".join(c.cmdline()) for c in process.children()):
+            assert time.monotonic() < deadline, "no front process started"
+            time.sleep(0.1)
+        time.sleep(0.5)  # the fronts open the store
+        threads0, rss0, _, fronts0 = _tree(process)
+        samples: list[tuple[int, int, int, int]] = []
         stop = threading.Event()
 
         def sample() -> None:
@@ -165,14 +170,16 @@ def test_load_every_light_request_answered_with_flat_threads_and_memory(
         max_threads = max(s[0] for s in samples)
         max_rss = max(s[1] for s in samples)
         max_worker = max(s[2] for s in samples)
+        max_fronts = max(s[3] for s in samples)
         print(f"\nload: {CLIENTS * REQUESTS} light requests in {seconds:.1f} s "
               f"({CLIENTS * REQUESTS / seconds:.0f}/s) beside {HEAVY} heavy ({outcomes}) and "
               f"{IDLE} idle connections; server threads {threads0} -> max {max_threads}, "
               f"RSS {rss0 >> 20} -> max {max_rss >> 20} MB, largest worker "
-              f"{max_worker >> 20} MB")
+              f"{max_worker >> 20} MB, fronts {fronts0 >> 20} -> max {max_fronts >> 20} MB")
         assert max_threads <= threads0 + 2
         assert max_rss < rss0 + (64 << 20)
         assert max_worker < 512 << 20
+        assert max_fronts < fronts0 + (64 << 20)
     finally:
         server.terminate()
         server.wait(timeout=30)

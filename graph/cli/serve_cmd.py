@@ -58,13 +58,17 @@ def register(group: click.Group) -> None:
     @click.option("--lookup-threads", type=click.IntRange(0, 16), default=2, show_default=True,
                   help="Threads answering those lookups (0: the server's own thread, which "
                        "spends the least CPU per lookup).")
+    @click.option("--fronts", type=click.IntRange(0, 64), default=None,
+                  help="Front processes answering lookups, the connections balanced between "
+                       "them (default: one per CPU; 0: the server answers everything itself).")
     @click.option("--verbose", "-v", is_flag=True, help="Log every request.")
     def serve_command(graph_dir: Path, store: Path | None, host: str, port: int,
                       allow_hosts: tuple[str, ...], token: str | None, timeout: float,
                       max_result_mb: float, workers: int, max_heavy: int, heavy_after: float,
                       heavy_running: int,
                       worker_memory_mb: int, idle_timeout: float, no_sandbox: bool,
-                      no_inline: bool, lookup_threads: int, verbose: bool) -> None:
+                      no_inline: bool, lookup_threads: int, fronts: int | None,
+                      verbose: bool) -> None:
         """Serve a build as a read-only SPARQL 1.1 endpoint, with a query page.
 
         Queries run in worker processes on the build's Oxigraph store (loaded into
@@ -84,7 +88,8 @@ def register(group: click.Group) -> None:
                         heavy_running=heavy_running,
                         timeout=timeout, max_bytes=int(max_result_mb * (1 << 20)),
                         memory_mb=worker_memory_mb, sandbox=not no_sandbox,
-                        inline=not no_inline, lookup_threads=lookup_threads)
+                        inline=not no_inline, lookup_threads=lookup_threads,
+                        fronts=-1 if fronts is None else fronts)
         secret = token if token is not None else os.environ.get(TOKEN_VAR, "")
         try:
             endpoint = start(graph_dir, port=port, host=host, store=store,

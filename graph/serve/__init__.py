@@ -6,8 +6,10 @@ kernel allows, live in a network namespace with no interface at all; the server 
 thread, graph/serve/http.py) checks who asks (graph/serve/app.py), refuses what must not run
 (graph/guard.py), and streams the answers. Lookups whose work is bounded by their shape (one
 triple pattern, or one node's edges) are answered in the server itself, on the same store,
-with a CPU and size budget past which a worker runs them (graph/serve/inline.py). The server
-pins the build generation it reads and follows a rebuild (graph/serve/generation.py).
+with a CPU and size budget past which a worker runs them (graph/serve/inline.py), and by
+default in front processes, one per CPU, to which the server hands its connections
+(graph/serve/fronts.py). The server pins the build generation it reads and follows a rebuild
+(graph/serve/generation.py).
 
     endpoint = start(Path("out"), port=0)
     ... endpoint.query_url ...
@@ -18,13 +20,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.serve.app import Access, App
-from graph.serve.generation import Served, graph_store_finder, kept_store_finder
+from graph.serve.fronts import Fronts, default_count
+from graph.serve.generation import CHECK_EVERY, Served, graph_store_finder, kept_store_finder
 from graph.serve.http import HttpLimits, Server
 from graph.serve.inline import Inline
 from graph.serve.pool import Limits, Pool, PoolError
@@ -59,6 +63,8 @@ class Endpoint:
 
         async def shutdown() -> None:
             await self.server.close()
+            if self.app is not None and self.app.fronts is not None:
+                self.app.fronts.close()
             await self.pool.close()
             if self.served is not None:
                 self.served.close()
@@ -110,6 +116,17 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
             server = Server(lambda c, r: app.handle(c, r), http or HttpLimits(), verbose)
             name, bound = await server.listen(host, port)
             app.access = Access(bound, tuple(h.lower() for h in allow_hosts), token)
+            fronts = pool.limits.fronts if pool.limits.fronts >= 0 else default_count()
+            if pool.limits.inline and fronts:
+                app.fronts = Fronts(fronts, server, {
+                    "access": {"port": bound, "allowed_hosts": list(app.access.allowed_hosts),
+                               "token": token},
+                    "http": dataclasses.asdict(server.limits),
+                    "max_bytes": pool.limits.max_bytes, "verbose": verbose,
+                    "lookup_threads": pool.limits.lookup_threads},
+                    location, sandbox=pool.limits.sandbox)
+                app.fronts.start()
+            follow()
             shown = f"[{name}]" if ":" in name else name
             ready.set_result((server, f"http://{shown}:{bound}"))
         except (OSError, PoolError) as exc:
@@ -118,9 +135,16 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
                 f"cannot listen on {host}:{port}: {exc.strerror or exc}"
             ready.set_exception(ServeError(message))
 
-    app = App(pool, Access(port, (), token), ui, site_dir, served=served)
+    app = App(pool=pool, access=Access(port, (), token), ui=ui, site_dir=site_dir,
+              served=served)
     if pool.limits.inline:
         app.inline = Inline(location, pool.limits.max_bytes, pool.limits.lookup_threads)
+
+    def follow() -> None:
+        """Look for a newer build every CHECK_EVERY seconds, queries or not (lookups may
+        all be answered by the fronts, which the server does not see)."""
+        app.follow_builds()
+        loop.call_later(CHECK_EVERY, follow)
 
     def run() -> None:
         asyncio.set_event_loop(loop)

@@ -11,6 +11,10 @@ Queries: GET or POST on `/query` or `/sparql` (`query=` in the URL or a form, or
 `application/sparql-query` body). Refused with 403: `/update`, `update=`,
 `application/sparql-update`, `default-graph-uri`/`named-graph-uri`, and whatever
 graph/guard.py refuses; the engine's syntax errors are 400.
+
+The same `App` runs in the server and, as `FrontApp` (graph/serve/front.py), in its front
+processes (graph/serve/fronts.py), where what needs the server (`_other`, `_in_worker`) is
+handed back to it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import mimetypes
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from graph.guard import QueryRefused, check_query
 from graph.serve.generation import Served
@@ -30,6 +34,9 @@ from graph.serve.http import Connection, Request
 from graph.serve.inline import Inline
 from graph.serve.pool import Pool, PoolError
 from graph.serve.ui import UI_CSP, Ui
+
+if TYPE_CHECKING:
+    from graph.serve.fronts import Fronts
 
 QUERY_PATHS = ("/query", "/sparql")
 STREAM_AFTER = 1 << 16
@@ -87,14 +94,29 @@ def split_host(host: str) -> tuple[str, int | None]:
     return name.rstrip("."), int(port_text) if port_text else None
 
 
+class Counts(Protocol):
+    """Lookups answered in the server (graph/serve/inline.py) and lookups handed to workers;
+    a front keeps them in memory the server reads (graph/serve/channel.py's SlotCounts)."""
+
+    answered: int
+    handed_on: int
+
+
 @dataclass
-class App:
-    pool: Pool
+class LookupCounts:
+    answered: int = 0
+    handed_on: int = 0
+
+
+@dataclass(kw_only=True)
+class Queries:
+    """The SPARQL protocol up to the point where a query must run in a worker: who asks,
+    the query's text, the guard, lookups answered here. `App` (the server) runs the rest;
+    graph/serve/front.py's `FrontApp` hands it back to the server."""
+
     access: Access
-    ui: Ui
-    site_dir: Path | None = None
     inline: Inline | None = None
-    served: Served | None = None
+    counts: Counts = field(default_factory=LookupCounts)
     _checked: dict[str, str] = field(default_factory=dict)
 
     async def handle(self, conn: Connection, request: Request) -> None:
@@ -106,31 +128,22 @@ class App:
                             "protection against DNS rebinding); start it with --allow-host "
                             "NAME to serve it under that name", request)
             return
-        args = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        args = urllib.parse.parse_qs(url.query, keep_blank_values=True) if url.query else {}
         if path in QUERY_PATHS or (path == "/" and "query" in args):
             await self._protocol(conn, request, args)
-        elif path.rstrip("/") in ("/update", "/store"):
-            conn.reply(403, "updates and Graph Store writes are refused: this endpoint is "
-                            "read-only", request)
-        elif path == "/health" and request.method in ("GET", "HEAD"):
-            self._health(conn, request)
-        elif request.method not in ("GET", "HEAD"):
-            conn.reply(405, f"{request.method} is not allowed: this endpoint is read-only",
-                       request, [(b"Allow", b"GET, HEAD, POST")])
-        elif path.startswith("/site/") or path == "/site":
-            self._site(conn, request, path)
-        elif path == "/favicon.ico":  # browsers ask for it; there is none
-            conn.send(request, 204, [(b"Cache-Control", b"max-age=86400")], b"")
         else:
-            asset = self.ui.asset(path)
-            if asset is None:
-                conn.reply(404, f"nothing at {path}; the query page is at /, the SPARQL "
-                                "endpoint at /query", request)
-                return
-            content_type, body = asset
-            conn.send(request, 200, [(b"Content-Type", content_type),
-                                     (b"Cache-Control", b"no-cache"),
-                                     (b"Content-Security-Policy", UI_CSP)], body)
+            await self._other(conn, request, path)
+
+    async def _other(self, conn: Connection, request: Request, path: str) -> None:
+        """Everything but a query."""
+        raise NotImplementedError
+
+    async def _in_worker(self, conn: Connection, request: Request, text: str) -> None:
+        """A query that is not answered as a lookup here."""
+        raise NotImplementedError
+
+    def follow_builds(self) -> None:
+        """Read a newer build's store when there is one (the server's App does)."""
 
     # -- the SPARQL protocol -----------------------------------------------------------------
     def _cross_site(self, request: Request) -> str:
@@ -230,13 +243,72 @@ class App:
             self._checked[text] = verdict
         return verdict
 
-    def _follow_builds(self) -> None:
+    async def _run(self, conn: Connection, request: Request, text: str) -> None:
+        self.follow_builds()
+        inline = self.inline
+        if inline is not None and not request.inline_tried and inline.shape(text) is not None:
+            # a lookup, answered in this process (graph/serve/inline.py): on a lookup thread,
+            # so the engine's work overlaps the event loop's, or in the loop itself
+            if inline.threads:
+                found = await inline.submit(text, request.header("accept"))
+            else:
+                found = inline.answer(text, request.header("accept"))
+            if found is None:
+                self.counts.handed_on += 1
+                request.inline_tried = True
+            else:
+                self.counts.answered += 1
+                content_type, body = found
+                conn.send(request, 200, [(b"Content-Type", content_type + _charset(content_type)),
+                                         *RESULT_HEADERS], body)
+                return
+        await self._in_worker(conn, request, text)
+
+
+@dataclass(kw_only=True)
+class App(Queries):
+    """What the server answers: all of it."""
+
+    pool: Pool
+    ui: Ui
+    site_dir: Path | None = None
+    served: Served | None = None
+    fronts: Fronts | None = None
+
+    async def _other(self, conn: Connection, request: Request, path: str) -> None:
+        """Everything but a query: refusals of writes, `/health`, the page, the site."""
+        if path.rstrip("/") in ("/update", "/store"):
+            conn.reply(403, "updates and Graph Store writes are refused: this endpoint is "
+                            "read-only", request)
+        elif path == "/health" and request.method in ("GET", "HEAD"):
+            self._health(conn, request)
+        elif request.method not in ("GET", "HEAD"):
+            conn.reply(405, f"{request.method} is not allowed: this endpoint is read-only",
+                       request, [(b"Allow", b"GET, HEAD, POST")])
+        elif path.startswith("/site/") or path == "/site":
+            self._site(conn, request, path)
+        elif path == "/favicon.ico":  # browsers ask for it; there is none
+            conn.send(request, 204, [(b"Cache-Control", b"max-age=86400")], b"")
+        else:
+            asset = self.ui.asset(path)
+            if asset is None:
+                conn.reply(404, f"nothing at {path}; the query page is at /, the SPARQL "
+                                "endpoint at /query", request)
+                return
+            content_type, body = asset
+            conn.send(request, 200, [(b"Content-Type", content_type),
+                                     (b"Cache-Control", b"no-cache"),
+                                     (b"Content-Security-Policy", UI_CSP)], body)
+
+    def follow_builds(self) -> None:
         """Switch to a newer build's store when one is ready (graph/serve/generation.py)."""
         if self.served is None:
             return
         newer = self.served.newer()
         if newer is not None:
             self.pool.switch(newer)
+            if self.fronts is not None:
+                self.fronts.switch(newer)
             if self.inline is not None:
                 self.inline.close()
                 try:
@@ -245,26 +317,12 @@ class App:
                 except OSError:  # cannot open it here: the workers answer everything
                     self.inline = None
         if len(self.served.pins) > 1:
-            self.served.release_unused(self.pool.reads)
+            fronts = self.fronts
+            self.served.release_unused(lambda store: self.pool.reads(store) or (
+                fronts is not None and fronts.reads(store)))
 
-    async def _run(self, conn: Connection, request: Request, text: str) -> None:
-        self._follow_builds()
-        inline = self.inline
-        if inline is not None and inline.shape(text) is not None:
-            # a lookup, answered in this process (graph/serve/inline.py): on a lookup thread,
-            # so the engine's work overlaps the event loop's, or in the loop itself
-            if inline.threads:
-                found = await inline.submit(text, request.header("accept"))
-            else:
-                found = inline.answer(text, request.header("accept"))
-            if found is None:
-                inline.handed_on += 1
-            else:
-                inline.answered += 1
-                content_type, body = found
-                conn.send(request, 200, [(b"Content-Type", content_type + _charset(content_type)),
-                                         *RESULT_HEADERS], body)
-                return
+    async def _in_worker(self, conn: Connection, request: Request, text: str) -> None:
+        """Run the query in a worker process (graph/serve/pool.py), streaming its answer."""
         try:
             async with self.pool.query({"query": text,
                                         "accept": request.header("accept")}) as job:
@@ -312,14 +370,16 @@ class App:
         info = json.loads(payload)
         conn.reply(int(info["status"]), str(info["message"]), request)
 
-    # -- the rest ----------------------------------------------------------------------------
     def _health(self, conn: Connection, request: Request) -> None:
         status = self.pool.status()
         healthy = status["workers"] > 0 or status["idle"] > 0
         body: dict[str, Any] = {"status": "ok" if healthy else "no query worker", **status}
-        if self.inline is not None:
-            body["lookups_in_server"] = self.inline.answered
-            body["lookups_handed_to_workers"] = self.inline.handed_on
+        if self.inline is not None or self.fronts is not None:
+            answered, handed_on = self.fronts.counts() if self.fronts is not None else (0, 0)
+            body["lookups_in_server"] = self.counts.answered + answered
+            body["lookups_handed_to_workers"] = self.counts.handed_on + handed_on
+        if self.fronts is not None:
+            body.update(self.fronts.status())
         conn.send(request, 200 if healthy else 503,
                   [(b"Content-Type", b"application/json"), (b"Cache-Control", b"no-store")],
                   json.dumps(body, sort_keys=True).encode() + b"\n")

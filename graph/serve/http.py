@@ -11,16 +11,21 @@ An answer that cannot be finished after its first bytes went out (time limit, si
 engine failing) is never a complete-looking 200: its chunked body gets a last chunk with an
 error line (`#rkg-error: ...`, which no JSON, CSV or RDF parser accepts) and the connection is
 closed without the terminating zero-length chunk, so HTTP clients report a truncated body.
+
+A connection can move between processes (graph/serve/fronts.py): `Connection.hand_over`
+gives its socket, with the bytes of the request being answered and of any that follow, to
+another process, and `Server.adopt` takes such a socket in and answers what came with it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 REASONS = {200: "OK", 204: "No Content", 304: "Not Modified", 400: "Bad Request",
            401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -52,13 +57,19 @@ class Request:
     body: bytes = b""
     peer: str = ""
     keep_alive: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
+    raw_head: bytes = b""
+    """The head as received (without its blank line): the request can be handed on whole."""
+    inline_tried: bool = False
+    """Another process already tried it as a lookup (graph/serve/inline.py): not again."""
 
     def header(self, name: str) -> str:
         return self.headers.get(name, "")
 
 
 Handler = Callable[["Connection", Request], Awaitable[None]]
+RECEIVE_BYTES = 1 << 16
+HandOff = Callable[["Connection"], bool]
+"""Give a connection to another process (graph/serve/fronts.py); False: keep it here."""
 
 
 class Server:
@@ -70,6 +81,15 @@ class Server:
         self.verbose = verbose
         self.connections: set[Connection] = set()
         self.server: asyncio.base_events.Server | None = None
+        self.hand_off: HandOff | None = None
+        self.elsewhere: Callable[[], int] = lambda: 0
+        """Connections open in other processes, counted against `max_connections`."""
+        self.on_lost: Callable[[], None] | None = None
+        """Called when a connection ends here (closed, or handed to another process)."""
+        self.received = memoryview(bytearray(RECEIVE_BYTES))
+        """Where every connection's socket is read into (one thread: one at a time); the
+        bytes are copied out at once. asyncio's plain protocols allocate max_size (256 KB)
+        for each read, a measurable part of a small request's CPU."""
 
     async def listen(self, host: str, port: int) -> tuple[str, int]:
         loop = asyncio.get_running_loop()
@@ -77,6 +97,16 @@ class Server:
                                                backlog=1024, reuse_address=True)
         sockname = self.server.sockets[0].getsockname()
         return str(sockname[0]), int(sockname[1])
+
+    def adopt(self, sock: socket.socket, pending: bytes = b"", inline_tried: bool = False
+              ) -> None:
+        """Serve a connection another process handed over, starting with `pending` (the
+        bytes it had read and not answered)."""
+        loop = asyncio.get_running_loop()
+        connect = loop.connect_accepted_socket(
+            lambda: Connection(self, pending, inline_tried, adopted=True), sock)
+        task = loop.create_task(connect)
+        task.add_done_callback(_ignore_failure)
 
     async def close(self) -> None:
         if self.server is not None:
@@ -92,9 +122,19 @@ class Server:
             print(line, file=sys.stderr, flush=True)
 
 
-class Connection(asyncio.Protocol):
-    def __init__(self, server: Server) -> None:
+def _ignore_failure(task: asyncio.Task[object]) -> None:
+    if not task.cancelled():
+        task.exception()  # a client gone before its socket was taken in: nothing to do
+
+
+class Connection(asyncio.BufferedProtocol):
+    def __init__(self, server: Server, pending: bytes = b"", inline_tried: bool = False,
+                 adopted: bool = False) -> None:
         self.server = server
+        self.pending = pending
+        self.inline_tried = inline_tried
+        self.adopted = adopted
+        self.handed_over = False
         self.limits = server.limits
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
@@ -103,6 +143,7 @@ class Connection(asyncio.Protocol):
         self.peer = ""
         self.task: asyncio.Task[None] | None = None
         self.timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0
         self.writable = asyncio.Event()
         self.writable.set()
         self.gone = asyncio.Event()
@@ -120,16 +161,30 @@ class Connection(asyncio.Protocol):
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if len(self.server.connections) >= self.limits.max_connections:
-            transport.write(self._head(503, [(b"Content-Type", b"text/plain")], 28, False)
-                            + b"too many open connections\r\n")
-            transport.close()
-            self.closed = True
-            return
-        self.server.connections.add(self)
+        server = self.server
+        if not self.adopted:
+            if len(server.connections) + server.elsewhere() >= self.limits.max_connections:
+                transport.write(self._head(503, [(b"Content-Type", b"text/plain")], 28, False)
+                                + b"too many open connections\r\n")
+                transport.close()
+                self.closed = True
+                return
+            if server.hand_off is not None and server.hand_off(self):
+                return
+        server.connections.add(self)
         self._arm(self.limits.idle_timeout)
+        if self.pending:
+            self.buffer += self.pending
+            self.pending = b""
+            self._next_request()
 
-    def data_received(self, data: bytes) -> None:
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self.server.received
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.data_received(self.server.received[:nbytes])
+
+    def data_received(self, data: bytes | memoryview) -> None:
         if self.closed:
             return
         self.buffer += data
@@ -151,6 +206,8 @@ class Connection(asyncio.Protocol):
         self.gone.set()
         self.writable.set()
         self.server.connections.discard(self)
+        if self.server.on_lost is not None:
+            self.server.on_lost()
         if self.timer is not None:
             self.timer.cancel()
         if self.task is not None and not self.task.done():
@@ -164,13 +221,24 @@ class Connection(asyncio.Protocol):
 
     # -- timers ----------------------------------------------------------------------------
     def _arm(self, seconds: float) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
+        """Close the connection if it is idle `seconds` from now. One timer, moved only when
+        it would fire too late (a later deadline is checked when it fires), so the requests
+        of a busy keep-alive connection cost no timer operations."""
         loop = asyncio.get_running_loop()
-        self.timer = loop.call_later(seconds, self._expired)
+        self.deadline = loop.time() + seconds
+        if self.timer is not None and self.timer.when() > self.deadline:
+            self.timer.cancel()
+            self.timer = None
+        if self.timer is None:
+            self.timer = loop.call_at(self.deadline, self._expired)
 
     def _expired(self) -> None:
-        if not self.busy:
+        self.timer = None
+        if self.busy:
+            return  # armed again when its answer is written
+        if asyncio.get_running_loop().time() < self.deadline:
+            self.timer = asyncio.get_running_loop().call_at(self.deadline, self._expired)
+        else:
             self.close()
 
     # -- requests --------------------------------------------------------------------------
@@ -186,7 +254,8 @@ class Connection(asyncio.Protocol):
             self._fail(431, "request head too large")
             return
         try:
-            request, length = self._parse_head(bytes(self.buffer[:end]))
+            head = bytes(self.buffer[:end])
+            request, length = self._parse_head(head)
         except ValueError as exc:
             self._fail(400, str(exc))
             return
@@ -203,10 +272,10 @@ class Connection(asyncio.Protocol):
         request.body = bytes(self.buffer[end + 4:end + 4 + length])
         del self.buffer[:end + 4 + length]
         request.peer = self.peer
+        request.raw_head = head
+        request.inline_tried, self.inline_tried = self.inline_tried, False
         self.continued = False
         self.busy = True
-        if self.timer is not None:
-            self.timer.cancel()
         self.task = asyncio.get_running_loop().create_task(self._run(request))
 
     def _parse_head(self, head: bytes) -> tuple[Request, int]:
@@ -254,6 +323,8 @@ class Connection(asyncio.Protocol):
                 self.reply(500, "internal error\n")
             self.close()
             return
+        if self.handed_over:
+            return
         self.busy = False
         if self.paused and self.transport is not None and not self.closed:
             self.transport.resume_reading()
@@ -263,8 +334,45 @@ class Connection(asyncio.Protocol):
             return
         if self.buffer:
             self._next_request()
-        else:
+        elif self.server.hand_off is None or not self.server.hand_off(self):
             self._arm(self.limits.idle_timeout)
+
+    async def drained(self, seconds: float) -> bool:
+        """Wait until what was written has gone to the socket (False: not within
+        `seconds`, or the client is gone)."""
+        waited = 0.0
+        while self.transport is not None and not self.closed and \
+                self.transport.get_write_buffer_size():
+            if waited >= seconds:
+                return False
+            await asyncio.sleep(0.01)  # rare: pipelined requests behind a large answer
+            waited += 0.01
+        return not self.closed
+
+    def hand_over(self, post: Callable[[int, bytes], bool], request: Request | None = None
+                  ) -> bool:
+        """Give this connection to another process: `post(fd, pending)` sends a duplicate of
+        its socket with the bytes read and not answered (`request`'s, then what followed) and
+        closes the duplicate (sent or not); False when it cannot. Only between answers (nothing
+        left to write); this side then forgets the connection without touching the socket."""
+        transport = self.transport
+        if transport is None or self.closed or transport.get_write_buffer_size():
+            return False
+        transport.pause_reading()  # from now on the bytes stay in the socket for the taker
+        pending = bytes(self.buffer)
+        if request is not None:
+            pending = request.raw_head + b"\r\n\r\n" + request.body + pending
+        fd = os.dup(transport.get_extra_info("socket").fileno())
+        if not post(fd, pending):
+            if not self.paused:
+                transport.resume_reading()
+            return False
+        self.handed_over = self.closed = True
+        self.buffer.clear()
+        if self.timer is not None:
+            self.timer.cancel()
+        transport.close()  # closes this process's descriptor only (no shutdown)
+        return True
 
     # -- responses -------------------------------------------------------------------------
     def _head(self, status: int, headers: list[tuple[bytes, bytes]], length: int | None,
@@ -290,7 +398,8 @@ class Connection(asyncio.Protocol):
             request.keep_alive = False
         self.transport.write(self._head(status, headers, len(body), request.keep_alive)
                              + (b"" if request.method == "HEAD" else body))
-        self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status}")
+        if self.server.verbose:
+            self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status}")
 
     def reply(self, status: int, message: str, request: Request | None = None,
               extra: list[tuple[bytes, bytes]] | None = None) -> None:

@@ -273,8 +273,6 @@ class Inline:
         for thread in self.threads:
             thread.start()
         self._shapes: dict[str, str | None] = {}
-        self.answered = 0
-        self.handed_on = 0
 
     def shape(self, text: str) -> str | None:
         """The lookup shape of `text`, remembered for the repeated queries of programs."""

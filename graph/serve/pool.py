@@ -55,6 +55,9 @@ class Limits:
     """Answer lookups in the server process (graph/serve/inline.py)."""
     lookup_threads: int = 2
     """Threads evaluating those lookups (0: the server's event-loop thread)."""
+    fronts: int = -1
+    """Front processes answering lookups beside the server (graph/serve/fronts.py; -1: one
+    per CPU, 0: none, the server answers everything)."""
     heavy_running: int = 0
     """Long queries computing at once (0: half the CPUs this process may use, at least one:
     the rest stays for the server, lookups and short queries); the others wait, their
