@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from graph.iris import DATA
 from graph.viz.data import GraphData
 from graph.viz.details import class_label, quote_dict
@@ -43,7 +41,7 @@ Layout = Callable[[list[str], list[tuple[str, str]]], dict[str, tuple[int, int]]
 PREFIX = "rkgd:"  # a minted IRI in a data file (graph-config.js: RKG_PREFIXES)
 
 
-@dataclass
+@dataclass(slots=True)  # two per edge of the whole view: millions at 10,000 documents
 class Link:
     other: str
     label: str
@@ -71,13 +69,9 @@ class Explorer:
             self.links[edge.source].append(Link(edge.target, edge.label, True, edge.dashes))
             self.links[edge.target].append(Link(edge.source, edge.label, False, edge.dashes))
         self.degree = {iri: len({lk.other for lk in self.links[iri]}) for iri in self.nodes}
-        g = nx.Graph()
-        g.add_nodes_from(self.nodes)
-        g.add_edges_from((e.source, e.target) for e in whole.edges if e.source != e.target)
-        # the networkx graph only for the communities: at 10,000 documents it held 300 MB
-        # through the rest of the site (the summary counts the same pairs from `links`)
-        self.community = communities(g)
-        del g
+        # over node numbers, not a networkx graph (network.communities)
+        self.community = communities(self.nodes, ((e.source, e.target) for e in whole.edges
+                                                  if e.source != e.target))
 
     # -- one node --------------------------------------------------------------------------
     def meta(self, iri: str) -> dict[str, Any]:

@@ -9,11 +9,14 @@ The browser then runs a short physics pass from those positions and switches phy
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 import numpy as np
 from pyvis.network import Network
+
+from graph.viz.louvain import louvain
 
 SEED = 7
 EXACT_BETWEENNESS = 300  # above this many nodes, betweenness is sampled (seeded)
@@ -21,14 +24,18 @@ SAMPLES = 100
 LABEL_MAX = 42
 
 
-def communities(g: nx.Graph) -> dict[str, int]:
-    """Louvain communities (seeded), numbered from the largest."""
-    if g.number_of_nodes() == 0:
-        return {}
-    if g.number_of_edges() == 0:
-        return {n: i for i, n in enumerate(sorted(g))}
-    groups = nx.community.louvain_communities(g, seed=SEED)
-    ordered = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c[0]))
+def communities(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Louvain communities (seeded), numbered from the largest: those networkx's
+    `louvain_communities(G, seed=SEED)` finds for the graph of these nodes (in this order)
+    and edges (in this order), computed over arrays of node numbers (louvain.py), so the
+    whole view of 10,000 documents needs no networkx graph. Both ends of every edge must be
+    among the nodes."""
+    number = {node: i for i, node in enumerate(dict.fromkeys(nodes))}
+    names = list(number)
+    groups = louvain(len(names), ((number[a], number[b]) for a, b in edges), SEED)
+    del number
+    ordered = sorted((sorted(names[i] for i in group) for group in groups),
+                     key=lambda c: (-len(c), c[0]))
     return {n: i for i, members in enumerate(ordered) for n in members}
 
 
@@ -139,8 +146,9 @@ def positions_for(node_ids: list[str], edges: list[tuple[str, str]]) -> dict[str
     """A seeded layout of these nodes: communities laid out alone, then packed."""
     g = nx.Graph()
     g.add_nodes_from(node_ids)
-    g.add_edges_from((a, b) for a, b in edges if a != b and a in g and b in g)
-    return layout(g, communities(g))
+    kept = [(a, b) for a, b in edges if a != b and a in g and b in g]
+    g.add_edges_from(kept)
+    return layout(g, communities(node_ids, kept))
 
 
 def vis_options(n: int) -> dict[str, Any]:
