@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,7 +180,27 @@ class GraphData:
     class_counts: dict[str, int]  # rkg:/other class IRI -> number of instances
     graph_sizes: dict[str, int]  # named graph IRI -> triples
     build: list[tuple[str, str]]  # (property label, value) of the build record
-    store: ox.Store
+    opened: ox.Store | None  # the store the data came from, while open (`store`)
+    store_path: Path | None = None  # an on-disk store: closed by `close_store`, reopened
+
+    @property
+    def store(self) -> ox.Store:
+        """The store the data came from, opened again (read-only) when it was closed."""
+        if self.opened is None:
+            assert self.store_path is not None, "an in-memory store is never closed"
+            self.opened = ox.Store.read_only(str(self.store_path))
+        return self.opened
+
+    def close_store(self) -> None:
+        """Close an on-disk store and hand the freed heap back: Oxigraph's caches (about 105
+        MB after reading the graph of 3,000 documents) and what the loading queries left in
+        glibc's arenas (94 MB more) would otherwise stay through the whole site. The pages
+        that query it (disputes, the competency tables, the index's counts) open it again."""
+        from graph.builder import release_memory  # the build's own (graph stage)
+
+        if self.store_path is not None:
+            self.opened = None
+        release_memory()
 
     def label(self, iri: str) -> str:
         node = self.nodes.get(iri)
@@ -220,27 +240,34 @@ def _interned(value: str | None) -> str | None:
 
 
 @contextmanager
-def open_store(outdir: Path) -> Iterator[ox.Store]:
-    """graph.trig, and inferred.trig when it is up to date (as graph.store does), in an
-    on-disk Oxigraph store opened read-only: the build's serve store when it holds exactly
+def open_graph(outdir: Path) -> Iterator[GraphData]:
+    """The build in `outdir` as plain data, read from an on-disk Oxigraph store of graph.trig
+    (and inferred.trig when it is up to date, as graph.store does) opened read-only, and
+    closed once read (`GraphData.close_store`): the build's serve store when it holds exactly
     those files (no second load: at 1,000 documents an in-memory load took 1 GB), else one
     made for the occasion in a temporary folder beside them (the same kind of store, so
-    queries without a total order give their rows in the same order either way)."""
+    queries without a total order give their rows in the same order either way), removed on
+    leaving."""
     from graph.serve.store import current_store, prepare_store
 
     prepared = current_store(outdir)
+    store = None
     if prepared is not None:
-        try:
-            yield ox.Store.read_only(str(prepared))
-            return
-        except OSError:
-            pass  # locked or damaged: make one
+        with suppress(OSError):  # locked or damaged: make one
+            store = ox.Store.read_only(str(prepared))
+    if store is not None and prepared is not None:
+        data = load_store(store, prepared)
+        del store  # the data's reference is the last: `close_store` closes it
+        data.close_store()
+        yield data
+        return
     tmp = Path(tempfile.mkdtemp(prefix=".site-store-", dir=outdir))
     try:
         made = prepare_store(outdir, location=tmp / "oxigraph")
-        store = ox.Store.read_only(str(made))
-        yield store
-        del store
+        data = load_store(ox.Store.read_only(str(made)), made)
+        data.close_store()
+        yield data
+        data.close_store()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -267,7 +294,9 @@ def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 
 
-def load_store(store: ox.Store) -> GraphData:
+def load_store(store: ox.Store, path: Path | None = None) -> GraphData:
+    """The graph in `store` as plain data; `path`: where the store is on disk, when it is
+    (`GraphData.close_store`)."""
     labels = _labels(store)
     nodes, edges = _nodes(store, labels)
     _counts(store, nodes, labels)
@@ -283,7 +312,7 @@ def load_store(store: ox.Store) -> GraphData:
         node.label = labels.get(node.id) or _made_label(node, labels, nodes)
         node.props.sort(key=lambda p: (p[1], p[2], p[0]))
     data = GraphData(nodes, edges, documents, labels, _class_counts(store),
-                     _graph_sizes(store), _build(store, labels), store)
+                     _graph_sizes(store), _build(store, labels), store, path)
     return data
 
 

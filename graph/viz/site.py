@@ -37,7 +37,7 @@ from markupsafe import Markup
 from graph.counts import asserted_triples, count_store
 from graph.iris import DATA
 from graph.viz import competency, search, sitecache
-from graph.viz.data import GraphData, Node, Quote, load_store, open_store, source_files
+from graph.viz.data import GraphData, Node, Quote, open_graph, source_files
 from graph.viz.details import doc_path
 from graph.viz.explorer import PREFIX, TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
@@ -157,6 +157,7 @@ class SiteWriter:
         self.shown = self.views.whole.nodes
         self.slugs, self.pages = assign(data, self.shown)
         self.explorer = Explorer(data, self.views.whole, self.slugs, self.pages)
+        self.views.whole.edges.clear()  # the explorer's links hold them now
         self.facts = PageFacts(data, self.shown, self.pages)
         self._by_doc = quotes_by_doc(data)
         self.advocacy_notes: list[str] = []
@@ -453,8 +454,7 @@ def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
         else:
-            with open_store(outdir) as store:
-                data: GraphData = load_store(store)
+            with open_graph(outdir) as data:
                 written = SiteWriter(data, outdir, tmp, endpoint, previous).build()
                 counts = (written.reused, written.drawn)
         sitecache.stamp(tmp, key)

@@ -23,7 +23,7 @@ ADVOCACY_EDGES = 600  # speaker -> addressee links drawn in the advocacy network
 TOPICS_MAX = 12  # statements listed in the tooltip of one link (the latest)
 
 
-@dataclass
+@dataclass(slots=True)  # one per edge of the whole view: a million at 10,000 documents
 class ViewEdge:
     source: str
     target: str
