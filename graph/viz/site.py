@@ -159,6 +159,7 @@ class SiteWriter:
         self.explorer = Explorer(data, self.views.whole, self.slugs, self.pages)
         self.views.whole.edges.clear()  # the explorer's links hold them now
         self.facts = PageFacts(data, self.shown, self.pages)
+        data.close_store()  # read again only for the competency tables and the index
         self._by_doc = quotes_by_doc(data)
         self.advocacy_notes: list[str] = []
         self.result = SiteResult(target)
