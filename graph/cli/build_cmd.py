@@ -249,8 +249,12 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
         yield stored
     yield from validated
     if site:
+        from graph.builder import release_memory
         from graph.viz import build_site
 
+        # what inference and validation freed goes back to the system first: the site
+        # stage runs in this process, and its peak would otherwise sit on top of theirs
+        release_memory()
         say(f"Writing the offline site {out / 'site'}/ (--no-site skips it) ...")
         published = cache_dir.parent / "site" if cache_dir is not None else None
         # a fresh generation's site is shelved under the output folder (graph/generations.py)
