@@ -50,6 +50,7 @@ Q_LABELS = PREFIXES + """SELECT ?s ?p ?label WHERE {
   VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?label . FILTER(isIRI(?s)) }"""
 
 INFERRED_GRAPH = iris.graph("inferred")
+ATTESTED_BY = RKG + "attestedBy"
 
 Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?by ?rep ?status
        ?dateText ?words ?value ?min ?max ?place ?page WHERE {
@@ -128,7 +129,8 @@ class Node:
     date: str | None = None  # as precise as the graph says: yyyy, yyyy-mm or yyyy-mm-dd
     sources: set[str] = field(default_factory=set)  # document IRIs and/or REGISTRY
     props: list[tuple[str, str, str]] = field(default_factory=list)  # (predicate, label, value)
-    links: dict[str, list[str]] = field(default_factory=dict)  # predicate -> object IRIs
+    # predicate -> object IRIs; not rkg:attestedBy (the claims are `claims`)
+    links: dict[str, list[str]] = field(default_factory=dict)
     claims: list[Quote] = field(default_factory=list)
     mentions: list[Quote] = field(default_factory=list)
     literals: dict[str, list[str]] = field(default_factory=dict)
@@ -395,6 +397,8 @@ def _read_subject(store: ox.Store, iri: str) -> _Raw:
         if p == RDF_TYPE:
             raw.classes.add(local(_value(o)))
             raw.graphs.add(graph.value)
+        elif p == ATTESTED_BY:
+            continue  # a node's claims come from Q_CLAIMS: one unique IRI each, never shown
         elif isinstance(o, ox.NamedNode):
             key = (p, sys.intern(o.value))
             raw.links[key] = raw.links.get(key, True) and graph.value == INFERRED_GRAPH
@@ -498,7 +502,7 @@ def _dates(nodes: dict[str, Node]) -> None:
 
 
 # links that are provenance or housekeeping, not relations worth drawing
-HIDDEN_LINKS = {RKG + "attestedBy", RKG + "discoveredIn", RKG + "reviewStatus",
+HIDDEN_LINKS = {ATTESTED_BY, RKG + "discoveredIn", RKG + "reviewStatus",
                 RKG + "datePrecision", RKG + "territoryOf", RKG + "count",
                 "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"}
 
