@@ -157,7 +157,9 @@ class SiteWriter:
         self.shown = self.views.whole.nodes
         self.slugs, self.pages = assign(data, self.shown)
         self.explorer = Explorer(data, self.views.whole, self.slugs, self.pages)
-        self.views.whole.edges.clear()  # the explorer's links hold them now
+        # the explorer's links hold the edges now: the graph's and the whole view's go
+        data.edges.clear()
+        self.views.whole.edges.clear()
         self.facts = PageFacts(data, self.shown, self.pages)
         data.close_store()  # read again only for the competency tables and the index
         self._by_doc = quotes_by_doc(data)
