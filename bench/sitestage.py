@@ -33,8 +33,12 @@ def resident_mb() -> int:
     return 0
 
 
-def phase(frame: FrameType | None) -> str:
-    """The project's functions on the stack, outermost first, build_site itself left out."""
+def phase(thread: int) -> str:
+    """The project's functions on the thread's stack, outermost first, build_site itself
+    left out. No frame outlives the call: a frame kept by the sampler would keep the main
+    thread's objects alive (inflating the figures) and let some be freed on this thread,
+    which pyoxigraph's query results refuse."""
+    frame: FrameType | None = sys._current_frames().get(thread)
     names = []
     while frame is not None:
         if "/graph/" in frame.f_code.co_filename:
@@ -61,8 +65,8 @@ def main() -> None:
     def sample() -> None:
         started = time.perf_counter()
         while not done.is_set():
-            frame = sys._current_frames().get(main_thread or 0)
-            samples.append((time.perf_counter() - started, resident_mb(), phase(frame)))
+            samples.append((time.perf_counter() - started, resident_mb(),
+                            phase(main_thread or 0)))
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
