@@ -492,18 +492,25 @@
       return order;
     }
 
-    function overlaps(box, grid) {
+    // the keys of the 64 x 32 grid cells a box covers
+    function cells(box) {
+      var keys = [];
       var x0 = Math.floor(box.x / 64), x1 = Math.floor((box.x + box.w) / 64);
       var y0 = Math.floor(box.y / 32), y1 = Math.floor((box.y + box.h) / 32);
       for (var gx = x0; gx <= x1; gx++) {
-        for (var gy = y0; gy <= y1; gy++) {
-          var cell = grid[gx + ":" + gy];
-          if (!cell) { continue; }
-          for (var i = 0; i < cell.length; i++) {
-            var o = cell[i];
-            if (box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h) {
-              return true;
-            }
+        for (var gy = y0; gy <= y1; gy++) { keys.push(gx + ":" + gy); }
+      }
+      return keys;
+    }
+
+    function overlaps(box, grid) {
+      var keys = cells(box);
+      for (var k = 0; k < keys.length; k++) {
+        var cell = grid[keys[k]] || [];
+        for (var i = 0; i < cell.length; i++) {
+          var o = cell[i];
+          if (box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h) {
+            return true;
           }
         }
       }
@@ -511,12 +518,9 @@
     }
 
     function remember(box, grid) {
-      var x0 = Math.floor(box.x / 64), x1 = Math.floor((box.x + box.w) / 64);
-      var y0 = Math.floor(box.y / 32), y1 = Math.floor((box.y + box.h) / 32);
-      for (var gx = x0; gx <= x1; gx++) {
-        for (var gy = y0; gy <= y1; gy++) {
-          (grid[gx + ":" + gy] = grid[gx + ":" + gy] || []).push(box);
-        }
+      var keys = cells(box);
+      for (var k = 0; k < keys.length; k++) {
+        (grid[keys[k]] = grid[keys[k]] || []).push(box);
       }
     }
 
