@@ -10,6 +10,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ import pytest
 from serve_support import DATA, JSON, RDFS_LABEL, served, write_build
 
 from graph.serve import Endpoint, HttpLimits, Limits
+from graph.serve.channel import Slots
 
 LOOKUP = f"SELECT ?p ?o WHERE {{ <{DATA}state/s0003> ?p ?o }}"
 LABEL = f'SELECT ?s WHERE {{ ?s <{RDFS_LABEL}> "State number 7"@en }}'
@@ -206,10 +209,13 @@ def test_the_connection_limit_counts_the_fronts_connections(tmp_path: Path) -> N
         settle(0)
         idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
         settle(6)
-        extra = socket.create_connection(("127.0.0.1", port), timeout=10)
-        extra.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        assert extra.recv(100).startswith(b"HTTP/1.1 503")
-        extra.close()
+        for _ in range(20):  # the whole refusal arrives, never a reset in its place
+            extra = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            extra.request("POST", "/query", body=b"query=" + b"x" * 60_000,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+            answer = extra.getresponse()
+            assert (answer.status, answer.read()) == (503, b"too many open connections\n")
+            extra.close()
         idle.pop().close()
         deadline = time.monotonic() + 10
         while True:  # the front sees the close, and the server then takes one more
@@ -221,6 +227,25 @@ def test_the_connection_limit_counts_the_fronts_connections(tmp_path: Path) -> N
                 time.sleep(0.1)
         for sock in idle:
             sock.close()
+
+
+def test_a_counter_a_front_writes_never_reads_lower_in_the_server() -> None:
+    """The server reads each front's counters while the front writes them: a torn or
+    zeroed read made it count thousands of connections open and refuse new ones."""
+    slots = Slots(2)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from graph.serve.channel import Slots\n"
+         f"s = Slots(2, {slots.fd})\n"
+         "for n in range(1, 400_001): s.set(1, 'ended', n)"],
+        pass_fds=(slots.fd,), cwd=Path(__file__).resolve().parents[1])
+    last, reads, lower = 0, 0, 0
+    while writer.poll() is None:
+        value = slots.get(1, "ended")
+        lower += value < last
+        last, reads = max(last, value), reads + 1
+    assert writer.returncode == 0 and slots.get(1, "ended") == 400_000
+    assert reads > 1000 and lower == 0, (reads, lower)
+    assert slots.get(0, "ended") == 0
 
 
 def test_a_front_that_dies_is_replaced(tmp_path: Path) -> None:

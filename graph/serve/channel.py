@@ -21,7 +21,6 @@ import collections
 import mmap
 import os
 import socket
-import struct
 from collections.abc import Callable
 
 PIECE = 32 << 10
@@ -30,8 +29,7 @@ PIECE = 32 << 10
 FIELDS = ("ended", "answered", "handed_on", "generation")
 """Each front's counters, in this order, one unsigned 64-bit number each."""
 _SLOT = 8 * len(FIELDS)
-_OFFSET = {name: 8 * n for n, name in enumerate(FIELDS)}
-_NUMBER = struct.Struct("Q")
+_FIELD = {name: n for n, name in enumerate(FIELDS)}
 
 Receiver = Callable[[bytes, bytes, int | None], None]
 """Called with (kind, payload, file descriptor or None); kind b"" when the other end is gone."""
@@ -138,15 +136,21 @@ class Slots:
         if fd is None:
             os.ftruncate(self.fd, max(count, 1) * _SLOT)
         self.memory = mmap.mmap(self.fd, max(count, 1) * _SLOT)
+        # One aligned 8-byte load or store per counter, so the other process never sees a
+        # half-written one. struct.pack_into zeroes a field before writing it: the server
+        # then read a front's "ended" as 0, counted thousands of connections open, and
+        # refused new ones with 503 "too many open connections".
+        self.numbers = memoryview(self.memory).cast("Q")
 
     def get(self, index: int, name: str) -> int:
-        return int(_NUMBER.unpack_from(self.memory, index * _SLOT + _OFFSET[name])[0])
+        return int(self.numbers[index * len(FIELDS) + _FIELD[name]])
 
     def set(self, index: int, name: str, value: int) -> None:
-        _NUMBER.pack_into(self.memory, index * _SLOT + _OFFSET[name], value)
+        self.numbers[index * len(FIELDS) + _FIELD[name]] = value
 
     def clear(self, index: int) -> None:
-        self.memory[index * _SLOT:(index + 1) * _SLOT] = bytes(_SLOT)
+        for name in FIELDS:
+            self.set(index, name, 0)
 
 
 class SlotCounts:

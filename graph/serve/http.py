@@ -68,6 +68,8 @@ class Request:
 
 Handler = Callable[["Connection", Request], Awaitable[None]]
 RECEIVE_BYTES = 1 << 16
+REFUSED_LINGER = 2.0
+"""Seconds a connection refused for the connection limit waits for its client to close."""
 HandOff = Callable[["Connection"], bool]
 """Give a connection to another process (graph/serve/fronts.py); False: keep it here."""
 
@@ -164,10 +166,7 @@ class Connection(asyncio.BufferedProtocol):
         server = self.server
         if not self.adopted:
             if len(server.connections) + server.elsewhere() >= self.limits.max_connections:
-                transport.write(self._head(503, [(b"Content-Type", b"text/plain")], 28, False)
-                                + b"too many open connections\r\n")
-                transport.close()
-                self.closed = True
+                self._refuse(transport)
                 return
             if server.hand_off is not None and server.hand_off(self):
                 return
@@ -177,6 +176,19 @@ class Connection(asyncio.BufferedProtocol):
             self.buffer += self.pending
             self.pending = b""
             self._next_request()
+
+    def _refuse(self, transport: asyncio.Transport) -> None:
+        """Answer 503 and end the connection without reading its request. Closing a socket
+        with unread bytes makes the kernel send a reset, which can reach the client before
+        the answer does; so this side only stops writing, drops what the client still sends,
+        and closes when the client does, or after REFUSED_LINGER seconds."""
+        self.closed = True  # data_received drops what arrives
+        body = b"too many open connections\n"
+        transport.write(self._head(503, [(b"Content-Type", b"text/plain")], len(body), False)
+                        + body)
+        with contextlib.suppress(OSError, RuntimeError):
+            transport.write_eof()
+        asyncio.get_running_loop().call_later(REFUSED_LINGER, transport.close)
 
     def get_buffer(self, sizehint: int) -> memoryview:
         return self.server.received
