@@ -153,26 +153,26 @@ class Slots:
             self.set(index, name, 0)
 
 
+class _SlotField:
+    """An attribute of a `SlotCounts` read from and written to its front's slot."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, counts: SlotCounts, owner: type | None = None) -> int:
+        return counts.slots.get(counts.index, self.name)
+
+    def __set__(self, counts: SlotCounts, value: int) -> None:
+        counts.slots.set(counts.index, self.name, value)
+
+
 class SlotCounts:
     """A front's lookup counters (graph/serve/app.py's `Counts`), kept in its slot so that
     the server's `/health` sees them the moment they change."""
 
+    answered = _SlotField()
+    handed_on = _SlotField()
+
     def __init__(self, slots: Slots, index: int) -> None:
         self.slots = slots
         self.index = index
-
-    @property
-    def answered(self) -> int:
-        return self.slots.get(self.index, "answered")
-
-    @answered.setter
-    def answered(self, value: int) -> None:
-        self.slots.set(self.index, "answered", value)
-
-    @property
-    def handed_on(self) -> int:
-        return self.slots.get(self.index, "handed_on")
-
-    @handed_on.setter
-    def handed_on(self, value: int) -> None:
-        self.slots.set(self.index, "handed_on", value)
