@@ -413,8 +413,8 @@ def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | 
     return {"table": table, "rows": table.rows[:rows], "total": total}
 
 
-def build_site(outdir: Path, endpoint: str | None = None,
-               previous: Path | None = None, shelf: Path | None = None) -> SiteResult:
+def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None = None,
+               shelf: Path | None = None, cache: Path | None = None) -> SiteResult:
     """Write `outdir/site/` from the build in `outdir` (atomically: a failure keeps the old
     site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
     a path relative to the site root; the header of every page links to it. `previous`: the
@@ -422,7 +422,9 @@ def build_site(outdir: Path, endpoint: str | None = None,
     inputs (graph/viz/sitecache.py); otherwise its files that come out with the same bytes
     are linked, not written again. `shelf`: a folder keeping sites by their key (`rkg
     build` passes out/.sites); `outdir/site`, which must not exist, is then a link to the
-    shelved site, drawn only when the shelf does not hold it."""
+    shelved site, drawn only when the shelf does not hold it. `cache`: a folder keeping
+    what a later build may reuse (each document graph's answers, docunits.py; `rkg build`
+    passes out/.cache/site)."""
     started = time.perf_counter()
     outdir = Path(outdir)
     final = outdir / "site"
@@ -432,12 +434,12 @@ def build_site(outdir: Path, endpoint: str | None = None,
         site = sitecache.shelved(shelf, key)
         if site is None:
             shelf.mkdir(parents=True, exist_ok=True)
-            drawn, counts = _draw(outdir, endpoint, previous, key, into=shelf)
+            drawn, counts = _draw(outdir, endpoint, previous, key, into=shelf, cache=cache)
             site = shelf / key
             drawn.rename(site)
         sitecache.link_to_shelf(site, final)
     else:
-        drawn, counts = _draw(outdir, endpoint, previous, key, into=outdir)
+        drawn, counts = _draw(outdir, endpoint, previous, key, into=outdir, cache=cache)
         _swap(drawn, final)
     result = SiteResult(final, pages=manifest_pages(final), reused=counts[0], drawn=counts[1])
     result.files, result.bytes = sitecache.counts(final) or (0, 0)
@@ -446,7 +448,7 @@ def build_site(outdir: Path, endpoint: str | None = None,
 
 
 def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
-          into: Path) -> tuple[Path, tuple[int, int | None]]:
+          into: Path, cache: Path | None = None) -> tuple[Path, tuple[int, int | None]]:
     """The site of the build in `outdir`, drawn (or linked from `previous` when its key is
     this one) into a new folder under `into`, stamped; removed again on any failure. With
     it, how many of its files are the published site's, linked (0 when all are), and how
@@ -457,7 +459,7 @@ def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
         else:
-            with open_graph(outdir) as data:
+            with open_graph(outdir, cache) as data:
                 written = SiteWriter(data, outdir, tmp, endpoint, previous).build()
                 counts = (written.reused, written.drawn)
         sitecache.stamp(tmp, key)
