@@ -52,6 +52,7 @@ Q_LABELS = PREFIXES + """SELECT ?s ?p ?label WHERE {
 
 INFERRED_GRAPH = iris.graph("inferred")
 ATTESTED_BY = RKG + "attestedBy"
+ATTESTED_BY_NODE = ox.NamedNode(ATTESTED_BY)
 
 # the claims drawn from each document graph, with their mentions and selectors (the
 # document's own triples: its answer is kept per graph, docunits.py); a node's claims are
@@ -189,6 +190,9 @@ class GraphData:
     build: list[tuple[str, str]]  # (property label, value) of the build record
     opened: ox.Store | None  # the store the data came from, while open (`store`)
     store_path: Path | None = None  # an on-disk store: closed by `close_store`, reopened
+    # document graphs whose record, claims and mentions were read from the store, and from
+    # the cache an earlier build left (docunits.py)
+    doc_graphs: tuple[int, int] = (0, 0)
 
     @property
     def store(self) -> ox.Store:
@@ -332,7 +336,7 @@ def load_store(store: ox.Store, path: Path | None = None,
     build (docunits.py), else every document graph is asked."""
     units = units if units is not None else DocUnits(DOC_QUERIES)
     labels = _labels(store)
-    nodes, edges, attested = _nodes(store, labels)
+    nodes, edges = _nodes(store, labels)
     _counts(store, nodes, labels)
     documents = _documents(units.rows(store, "documents"), labels)
     for doc in documents.values():
@@ -340,16 +344,15 @@ def load_store(store: ox.Store, path: Path | None = None,
         if node is not None:
             node.sources.add(doc.id)
     _dates(nodes)
-    _claims(units.rows(store, "claims"), nodes, attested)
-    del attested
+    _claims(store, units.rows(store, "claims"), nodes)
     _mentions(units.rows(store, "mentions"), nodes, documents)
     units.save()
+    asked, kept = max(units.asked.values(), default=0), min(units.kept.values(), default=0)
     for node in nodes.values():
         node.label = labels.get(node.id) or _made_label(node, labels, nodes)
         node.props.sort(key=lambda p: (p[1], p[2], p[0]))
-    data = GraphData(nodes, edges, documents, labels, _class_counts(store),
-                     _graph_sizes(store), _build(store, labels), store, path)
-    return data
+    return GraphData(nodes, edges, documents, labels, _class_counts(store),
+                     _graph_sizes(store), _build(store, labels), store, path, (asked, kept))
 
 
 @dataclass(frozen=True)
@@ -416,7 +419,6 @@ class _Raw:
     graphs: set[str] = field(default_factory=set)
     literals: dict[tuple[str, str, str, str | None], ox.Literal] = field(default_factory=dict)
     links: dict[tuple[str, str], bool] = field(default_factory=dict)
-    claims: set[str] = field(default_factory=set)  # rkg:attestedBy
 
 
 def _read_subject(store: ox.Store, iri: str) -> _Raw:
@@ -433,10 +435,7 @@ def _read_subject(store: ox.Store, iri: str) -> _Raw:
             raw.classes.add(local(_value(o)))
             raw.graphs.add(graph.value)
         elif p == ATTESTED_BY:
-            # one unique IRI each, never shown: what the claim says comes from its document
-            # graph (Q_DOC_CLAIMS)
-            if isinstance(o, ox.NamedNode | ox.BlankNode):
-                raw.claims.add(o.value)
+            continue  # a node's claims come from `_claims`: one unique IRI each, never shown
         elif isinstance(o, ox.NamedNode):
             key = (p, sys.intern(o.value))
             raw.links[key] = raw.links.get(key, True) and graph.value == INFERRED_GRAPH
@@ -445,14 +444,11 @@ def _read_subject(store: ox.Store, iri: str) -> _Raw:
     return raw
 
 
-def _nodes(store: ox.Store, labels: dict[str, str]
-           ) -> tuple[dict[str, Node], list[Edge], dict[str, list[str]]]:
+def _nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], list[Edge]]:
     """The nodes, their literals and links, and the edges among them: one index lookup per
-    node, so time and memory follow the nodes, not the size of the graph. With them, the
-    nodes each claim attests (rkg:attestedBy)."""
+    node, so time and memory follow the nodes, not the size of the graph."""
     nodes: dict[str, Node] = {}
     links: list[tuple[str, str, str, bool]] = []
-    attested: dict[str, list[str]] = defaultdict(list)
     kinds: dict[frozenset[str], frozenset[str]] = {}  # one set per combination of classes
     for iri in _node_iris(store):
         raw = _read_subject(store, iri)
@@ -469,10 +465,8 @@ def _nodes(store: ox.Store, labels: dict[str, str]
             node.sources.add(REGISTRY)
         _add_literals(node, raw.literals, labels)
         links.extend((iri, p, o, inferred) for (p, o), inferred in sorted(raw.links.items()))
-        for claim in raw.claims:
-            attested[claim].append(iri)
         nodes[iri] = node
-    return nodes, _links(links, nodes, labels), attested
+    return nodes, _links(links, nodes, labels)
 
 
 def _documents(rows: Iterator[tuple[str, list[Row]]], labels: dict[str, str]
@@ -617,17 +611,20 @@ def _rank(row: Row) -> tuple[str, ...]:
     return tuple(value if value is not None else "" for value in row)
 
 
-def _claims(rows: Iterator[tuple[str, list[Row]]], nodes: dict[str, Node],
-            attested: dict[str, list[str]]) -> None:
-    """Each node's claims: for each claim its nodes attest, the least of its rows (by every
-    value, so the choice among a claim's two places, say, does not depend on the store)."""
+def _claims(store: ox.Store, rows: Iterator[tuple[str, list[Row]]],
+            nodes: dict[str, Node]) -> None:
+    """Each node's claims (rkg:attestedBy), each the least of the claim's rows in the
+    document graphs (by every value, so the choice among a claim's two places, say, does
+    not depend on the store)."""
     best: dict[str, Row] = {}
     for _graph, found in rows:
         for row in found:  # (claim, mention, doc, exact, start, end, by, rep, status, …)
             claim = row[0] or ""
-            if claim in attested and (claim not in best or _rank(row) < _rank(best[claim])):
+            if claim not in best or _rank(row) < _rank(best[claim]):
                 best[claim] = row
-    pairs = sorted((node, claim) for claim in best for node in attested[claim])
+    pairs = sorted({(q.subject.value, q.object.value)
+                    for q in store.quads_for_pattern(None, ATTESTED_BY_NODE, None, None)
+                    if q.subject.value in nodes and q.object.value in best})
     for node_iri, claim in pairs:
         (_claim, mention, doc_iri, exact, start, end, by, rep, status, date_text, words,
          value, low, high, place, page) = best[claim]

@@ -46,6 +46,7 @@ class DocUnits:
         self.queries = queries
         self.digests: dict[str, str] = {}  # graph IRI -> key of its answers
         self.file: UnitFile | None = None
+        self.all_at_once = ALL_AT_ONCE
         self.asked: dict[str, int] = {}  # query -> graphs whose rows came from the store
         self.kept: dict[str, int] = {}  # query -> graphs whose rows came from the cache
         if outdir is None or cache is None or not sources:
@@ -69,7 +70,8 @@ class DocUnits:
                     kept[graph] = [tuple(row) for row in json.loads(bytes(data))]
         graphs = self._graphs(store)
         missing = [g for g in graphs if g not in kept]
-        asked, blank = _ask(store, query, missing, len(missing) > ALL_AT_ONCE * len(graphs))
+        asked, blank = _ask(store, query, missing,
+                            len(missing) > self.all_at_once * len(graphs))
         self.asked[name], self.kept[name] = len(missing), len(graphs) - len(missing)
         for graph in graphs:
             found = kept.pop(graph, None)
