@@ -68,6 +68,7 @@ class DocUnits:
                 known, data = self.file.get(f"{key} {name}")
                 if known and data is not None:
                     kept[graph] = [tuple(row) for row in json.loads(bytes(data))]
+            self.file.release()
         graphs = self._graphs(store)
         missing = [g for g in graphs if g not in kept]
         asked, blank = _ask(store, query, missing,
