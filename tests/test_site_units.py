@@ -99,3 +99,20 @@ def test_site_keeps_no_answers_when_inferred_writes_into_a_document_graph(
 
 def _plain(data: object) -> list[str]:
     return [repr(getattr(data, part)) for part in ("nodes", "edges", "documents", "labels")]
+
+
+def test_unit_file_reads_the_same_entries_after_release(tmp_path: Path) -> None:
+    """`release` hands the mapped pages back; what is read afterwards is still the file."""
+    from graph.unitfile import UnitFile
+
+    entries = {f"key-{n}": (f"entry {n} " * (n * 500)).encode() for n in range(1, 6)}
+    kept = UnitFile(tmp_path / "units.bin")
+    for key, data in entries.items():
+        kept.put(key, data)
+    kept.save()
+    again = UnitFile(tmp_path / "units.bin")
+    assert {key: again.get(key) for key in entries} == {
+        key: (True, data) for key, data in entries.items()}
+    again.release()
+    assert {key: again.get(key)[1] for key in entries} == entries
+    assert again.get("another") == (False, None)

@@ -622,9 +622,10 @@ def _claims(store: ox.Store, rows: Iterator[tuple[str, list[Row]]],
             claim = row[0] or ""
             if claim not in best or _rank(row) < _rank(best[claim]):
                 best[claim] = row
-    pairs = sorted({(q.subject.value, q.object.value)
-                    for q in store.quads_for_pattern(None, ATTESTED_BY_NODE, None, None)
-                    if q.subject.value in nodes and q.object.value in best})
+    found_pairs = ((_value(q.subject), _value(q.object))
+                   for q in store.quads_for_pattern(None, ATTESTED_BY_NODE, None, None))
+    pairs = sorted({(node, claim) for node, claim in found_pairs
+                    if node in nodes and claim in best})
     for node_iri, claim in pairs:
         (_claim, mention, doc_iri, exact, start, end, by, rep, status, date_text, words,
          value, low, high, place, page) = best[claim]

@@ -108,7 +108,8 @@ def _ask(store: ox.Store, query: str, graphs: list[str],
     wanted = set(graphs)
     out: dict[str, list[Row]] = {g: [] for g in graphs}
     blank: set[str] = set()
-    bound: list[dict[ox.Variable, ox.NamedNode] | None] = (
+    Bound = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None
+    bound: list[Bound] = (
         [None] if all_at_once else [{ox.Variable("g"): ox.NamedNode(g)} for g in graphs])
     for substitutions in bound if graphs else []:
         result = store.query(query, substitutions=substitutions)
