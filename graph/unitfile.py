@@ -77,6 +77,13 @@ class UnitFile:
                     out.write(found)
         self.close()
 
+    def release(self) -> None:
+        """Drop the pages of the file read so far from this process (they stay in the page
+        cache, read again on the next `get`): a reader going through every entry, as the
+        site does, would otherwise hold the whole file resident until `save`."""
+        if self._data is not None and hasattr(mmap, "MADV_DONTNEED"):
+            self._data.madvise(mmap.MADV_DONTNEED)
+
     def close(self) -> None:
         """Forget this run's entries and unmap the file (a later `get` reads it again)."""
         if self._data is not None:

@@ -102,6 +102,9 @@ def test_rebuilds_equal_a_build_from_scratch(tmp_path: Path) -> None:
     # ... and only the pages whose data changed were rendered (graph/viz/sitecache.py)
     drawn = re.search(r"(\d+) of (\d+) pages drawn", output)
     assert drawn and 0 < int(drawn[1]) < int(drawn[2]) / 2, output
+    # ... and of the document graphs only the edited one was read from the store, the
+    # others' records, claims and mentions from the cache (graph/viz/docunits.py)
+    assert re.search(r"document graphs: 1 read from the store, [1-9]\d* kept", output), output
     changed = next(name for name in now if name.startswith("docs/")
                    and name[5:-5] == slugify(documents[0].name))
     assert now[changed] != site[changed]

@@ -260,7 +260,8 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
         # a fresh generation's site is shelved under the output folder (graph/generations.py)
         shelf = cache_dir.parent / SITES if cache_dir is not None else None
         yield build_site(out, previous=published if published and published.is_dir()
-                         else None, shelf=shelf).summary()
+                         else None, shelf=shelf,
+                         cache=cache_dir / "site" if cache_dir is not None else None).summary()
 
 
 def _start_serve_store(out: Path, cache_dir: Path | None,

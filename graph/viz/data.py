@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from graph import iris
 from graph.store import graph_file, inferred_file
+from graph.viz.docunits import DOC_GRAPH_PREFIX, DocUnits
 from graph.viz.styles import CLASS_GROUP, RKG, group_of, specific_class
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -30,7 +31,6 @@ DCTERMS = "http://purl.org/dc/terms/"
 ONTOLOGY_GRAPH = iris.graph("ontology")
 REGISTRY_GRAPH = iris.graph("registry")
 BUILD_GRAPH = iris.graph("build")
-DOC_GRAPH_PREFIX = iris.DATA + "graph/doc/"
 REGISTRY = "registry"  # the source of nodes that come from the reference registry
 
 PREFIXES = """PREFIX rkg: <https://w3id.org/refoulement-kg/ontology#>
@@ -52,10 +52,14 @@ Q_LABELS = PREFIXES + """SELECT ?s ?p ?label WHERE {
 
 INFERRED_GRAPH = iris.graph("inferred")
 ATTESTED_BY = RKG + "attestedBy"
+ATTESTED_BY_NODE = ox.NamedNode(ATTESTED_BY)
 
-Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?by ?rep ?status
-       ?dateText ?words ?value ?min ?max ?place ?page WHERE {
-  ?node rkg:attestedBy ?claim . ?claim prov:wasDerivedFrom ?mention .
+# the claims drawn from each document graph, with their mentions and selectors (the
+# document's own triples: its answer is kept per graph, docunits.py); a node's claims are
+# those its rkg:attestedBy names (read with the node, `_read_subject`)
+Q_DOC_CLAIMS = PREFIXES + """SELECT ?g ?claim ?mention ?doc ?exact ?start ?end ?by ?rep ?status
+       ?dateText ?words ?value ?min ?max ?place ?page WHERE { GRAPH ?g {
+  ?claim prov:wasDerivedFrom ?mention .
   ?mention oa:hasSource ?doc ; oa:hasSelector ?q , ?pos .
   ?q a oa:TextQuoteSelector ; oa:exact ?exact .
   ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
@@ -68,7 +72,7 @@ Q_CLAIMS = PREFIXES + """SELECT ?node ?claim ?mention ?doc ?exact ?start ?end ?b
   OPTIONAL { ?claim rkg:claimedCount ?c . OPTIONAL { ?c rkg:wordsAsWritten ?words }
              OPTIONAL { ?c rkg:value ?value } OPTIONAL { ?c rkg:minValue ?min }
              OPTIONAL { ?c rkg:maxValue ?max } }
-}"""
+} FILTER(STRSTARTS(STR(?g), \"""" + DOC_GRAPH_PREFIX + """\")) }"""
 
 # what the sources of each event disagree on (graph/linking/disputes.py): a side per claim
 Q_DISAGREEMENTS = PREFIXES + """SELECT ?event ?kind ?value ?mention WHERE {
@@ -80,12 +84,13 @@ Q_COUNTS = PREFIXES + """SELECT ?c ?words ?value ?min ?max WHERE { ?c a rkg:Pers
   OPTIONAL { ?c rkg:wordsAsWritten ?words } OPTIONAL { ?c rkg:value ?value }
   OPTIONAL { ?c rkg:minValue ?min } OPTIONAL { ?c rkg:maxValue ?max } }"""
 
-Q_MENTIONS = PREFIXES + """SELECT ?entity ?mention ?doc ?start ?end ?page WHERE {
-  ?mention rkg:refersTo ?entity ; oa:hasSource ?doc ; oa:hasSelector ?pos .
+Q_DOC_MENTIONS = PREFIXES + """SELECT ?g ?entity ?mention ?doc ?start ?end ?page WHERE {
+  GRAPH ?g { ?mention rkg:refersTo ?entity ; oa:hasSource ?doc ; oa:hasSelector ?pos .
   ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-  OPTIONAL { ?mention rkg:page ?page } }"""
+  OPTIONAL { ?mention rkg:page ?page } }
+  FILTER(STRSTARTS(STR(?g), \"""" + DOC_GRAPH_PREFIX + """\")) }"""
 
-Q_DOCUMENTS = PREFIXES + """SELECT ?doc ?g ?p ?o WHERE {
+Q_DOCUMENTS = PREFIXES + """SELECT ?g ?doc ?p ?o WHERE {
   GRAPH ?g { ?doc a rkg:SourceDocument ; ?p ?o }
   FILTER(STRSTARTS(STR(?g), \"""" + DOC_GRAPH_PREFIX + """\")) }"""
 
@@ -185,6 +190,9 @@ class GraphData:
     build: list[tuple[str, str]]  # (property label, value) of the build record
     opened: ox.Store | None  # the store the data came from, while open (`store`)
     store_path: Path | None = None  # an on-disk store: closed by `close_store`, reopened
+    # document graphs whose record, claims and mentions were read from the store, and from
+    # the cache an earlier build left (docunits.py)
+    doc_graphs: tuple[int, int] = (0, 0)
 
     @property
     def store(self) -> ox.Store:
@@ -263,23 +271,24 @@ def _short_shared(value: str | None) -> str | None:
 
 
 @contextmanager
-def open_graph(outdir: Path) -> Iterator[GraphData]:
+def open_graph(outdir: Path, cache: Path | None = None) -> Iterator[GraphData]:
     """The build in `outdir` as plain data, read from an on-disk Oxigraph store of graph.trig
     (and inferred.trig when it is up to date, as graph.store does) opened read-only, and
     closed once read (`GraphData.close_store`): the build's serve store when it holds exactly
     those files (no second load: at 1,000 documents an in-memory load took 1 GB), else one
     made for the occasion in a temporary folder beside them (the same kind of store, so
     queries without a total order give their rows in the same order either way), removed on
-    leaving."""
+    leaving. `cache`: a folder keeping each document graph's answers (docunits.py)."""
     from graph.serve.store import current_store, prepare_store
 
+    units = DocUnits(DOC_QUERIES, outdir, cache, source_files(outdir))
     prepared = current_store(outdir)
     store = None
     if prepared is not None:
         with suppress(OSError):  # locked or damaged: make one
             store = ox.Store.read_only(str(prepared))
     if store is not None and prepared is not None:
-        data = load_store(store, prepared)
+        data = load_store(store, prepared, units)
         del store  # the data's reference is the last: `close_store` closes it
         data.close_store()
         yield data
@@ -287,7 +296,7 @@ def open_graph(outdir: Path) -> Iterator[GraphData]:
     tmp = Path(tempfile.mkdtemp(prefix=".site-store-", dir=outdir))
     try:
         made = prepare_store(outdir, location=tmp / "oxigraph")
-        data = load_store(ox.Store.read_only(str(made)), made)
+        data = load_store(ox.Store.read_only(str(made)), made, units)
         data.close_store()
         yield data
         data.close_store()
@@ -317,26 +326,33 @@ def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 
 
-def load_store(store: ox.Store, path: Path | None = None) -> GraphData:
+DOC_QUERIES = {"documents": Q_DOCUMENTS, "claims": Q_DOC_CLAIMS, "mentions": Q_DOC_MENTIONS}
+
+
+def load_store(store: ox.Store, path: Path | None = None,
+               units: DocUnits | None = None) -> GraphData:
     """The graph in `store` as plain data; `path`: where the store is on disk, when it is
-    (`GraphData.close_store`)."""
+    (`GraphData.close_store`); `units`: the document graphs' answers kept by an earlier
+    build (docunits.py), else every document graph is asked."""
+    units = units if units is not None else DocUnits(DOC_QUERIES)
     labels = _labels(store)
     nodes, edges = _nodes(store, labels)
     _counts(store, nodes, labels)
-    documents = _documents(store, labels)
+    documents = _documents(units.rows(store, "documents"), labels)
     for doc in documents.values():
         node = nodes.get(doc.id)
         if node is not None:
             node.sources.add(doc.id)
     _dates(nodes)
-    _claims(store, nodes)
-    _mentions(store, nodes, documents)
+    _claims(store, units.rows(store, "claims"), nodes)
+    _mentions(units.rows(store, "mentions"), nodes, documents)
+    units.save()
+    asked, kept = max(units.asked.values(), default=0), min(units.kept.values(), default=0)
     for node in nodes.values():
         node.label = labels.get(node.id) or _made_label(node, labels, nodes)
         node.props.sort(key=lambda p: (p[1], p[2], p[0]))
-    data = GraphData(nodes, edges, documents, labels, _class_counts(store),
-                     _graph_sizes(store), _build(store, labels), store, path)
-    return data
+    return GraphData(nodes, edges, documents, labels, _class_counts(store),
+                     _graph_sizes(store), _build(store, labels), store, path, (asked, kept))
 
 
 @dataclass(frozen=True)
@@ -419,7 +435,7 @@ def _read_subject(store: ox.Store, iri: str) -> _Raw:
             raw.classes.add(local(_value(o)))
             raw.graphs.add(graph.value)
         elif p == ATTESTED_BY:
-            continue  # a node's claims come from Q_CLAIMS: one unique IRI each, never shown
+            continue  # a node's claims come from `_claims`: one unique IRI each, never shown
         elif isinstance(o, ox.NamedNode):
             key = (p, sys.intern(o.value))
             raw.links[key] = raw.links.get(key, True) and graph.value == INFERRED_GRAPH
@@ -453,36 +469,39 @@ def _nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], li
     return nodes, _links(links, nodes, labels)
 
 
-def _documents(store: ox.Store, labels: dict[str, str]) -> dict[str, Document]:
+def _documents(rows: Iterator[tuple[str, list[Row]]], labels: dict[str, str]
+               ) -> dict[str, Document]:
+    """The documents, from each document graph's rows (doc, p, o), sorted: a property given
+    twice takes the greater value."""
     docs: dict[str, Document] = {}
     precision: dict[str, str] = {}
-    for r in _rows(store, Q_DOCUMENTS):
-        iri = _value(r["doc"])
-        doc = docs.setdefault(iri, Document(iri, _value(r["g"])))
-        p, o = _value(r["p"]), _value(r["o"])
-        match p:
-            case _ if p == RKG + "fileName":
-                doc.file = o
-            case _ if p == DCTERMS + "title":
-                doc.title = o
-            case _ if p == DCTERMS + "publisher":
-                doc.publisher = o
-            case _ if p == DCTERMS + "creator":
-                doc.creator = o
-            case _ if p == RKG + "date":
-                doc.date = o
-            case _ if p == RKG + "datePrecision":
-                precision[iri] = o
-            case _ if p == DCTERMS + "type":
-                doc.kind = o
-            case _ if p == DCTERMS + "language":
-                doc.language = o
-            case _ if p == RKG + "url":
-                doc.url = o
-            case _ if p == RKG + "sha256":
-                doc.sha256 = o
-            case _ if p == RKG + "text":
-                doc.text = o
+    for graph, found in rows:
+        for iri_, p_, o_ in found:
+            iri, p, o = iri_ or "", p_ or "", o_ or ""
+            doc = docs.setdefault(iri, Document(iri, graph))
+            match p:
+                case _ if p == RKG + "fileName":
+                    doc.file = o
+                case _ if p == DCTERMS + "title":
+                    doc.title = o
+                case _ if p == DCTERMS + "publisher":
+                    doc.publisher = o
+                case _ if p == DCTERMS + "creator":
+                    doc.creator = o
+                case _ if p == RKG + "date":
+                    doc.date = o
+                case _ if p == RKG + "datePrecision":
+                    precision[iri] = o
+                case _ if p == DCTERMS + "type":
+                    doc.kind = o
+                case _ if p == DCTERMS + "language":
+                    doc.language = o
+                case _ if p == RKG + "url":
+                    doc.url = o
+                case _ if p == RKG + "sha256":
+                    doc.sha256 = o
+                case _ if p == RKG + "text":
+                    doc.text = o
     for iri, doc in docs.items():
         if doc.date:
             doc.date = format_date(doc.date, precision.get(iri))
@@ -588,63 +607,63 @@ def _page(value: str | None) -> int | None:
 Row = tuple[str | None, ...]
 
 
-def _one_each(store: ox.Store, query: str, names: tuple[str, str],
-              nodes: dict[str, Node]) -> Iterator[dict[str, str | None]]:
-    """One row of `query` for each value of the variables `names` (the first a node), as
-    plain strings: the least by every value, so the choice (among a claim's two places, say)
-    does not depend on the store's row order. Rows are made strings as they come and those of
-    things not shown dropped: at 10,000 documents the query's own rows took gigabytes."""
-    result = _rows(store, query)
-    variables = [v.value for v in result.variables]
-    at = [variables.index(name) for name in names]
-    best: dict[tuple[str, str], Row] = {}
-    for solution in result:
-        row = tuple(_value(t) if t is not None else None for t in solution)
-        key = (row[at[0]] or "", row[at[1]] or "")
-        if key[0] not in nodes:
-            continue
-        kept = best.get(key)
-        if kept is None or _rank(row) < _rank(kept):
-            best[key] = row
-    for key in sorted(best):
-        yield dict(zip(variables, best.pop(key), strict=True))
-
-
 def _rank(row: Row) -> tuple[str, ...]:
     return tuple(value if value is not None else "" for value in row)
 
 
-def _claims(store: ox.Store, nodes: dict[str, Node]) -> None:
-    for r in _one_each(store, Q_CLAIMS, ("node", "claim"), nodes):
-        node = nodes[r["node"] or ""]
-        doc = sys.intern(r["doc"] or "")
-        words, value = r["words"], r["value"]
+def _claims(store: ox.Store, rows: Iterator[tuple[str, list[Row]]],
+            nodes: dict[str, Node]) -> None:
+    """Each node's claims (rkg:attestedBy), each the least of the claim's rows in the
+    document graphs (by every value, so the choice among a claim's two places, say, does
+    not depend on the store)."""
+    best: dict[str, Row] = {}
+    for _graph, found in rows:
+        for row in found:  # (claim, mention, doc, exact, start, end, by, rep, status, …)
+            claim = row[0] or ""
+            if claim not in best or _rank(row) < _rank(best[claim]):
+                best[claim] = row
+    found_pairs = ((_value(q.subject), _value(q.object))
+                   for q in store.quads_for_pattern(None, ATTESTED_BY_NODE, None, None))
+    pairs = sorted({(node, claim) for node, claim in found_pairs
+                    if node in nodes and claim in best})
+    for node_iri, claim in pairs:
+        (_claim, mention, doc_iri, exact, start, end, by, rep, status, date_text, words,
+         value, low, high, place, page) = best[claim]
+        node = nodes[node_iri]
+        doc = sys.intern(doc_iri or "")
         node.claims.append(Quote(
-            doc=doc, mention=r["mention"] or "", start=int(r["start"] or 0),
-            end=int(r["end"] or 0), text=r["exact"] or "",
-            claimed_by=_interned(r["by"]), reported_by=_interned(r["rep"]),
-            status=_interned(tail(r["status"])) if r["status"] is not None else None,
-            date_text=_short_shared(r["dateText"]), count_text=_short_shared(words),
-            place=_interned(r["place"]),
-            count_value=_short_shared(count_text(None, value, r["min"], r["max"]))
-            if words is not None else None, page=_page(r["page"])))
+            doc=doc, mention=mention or "", start=int(start or 0), end=int(end or 0),
+            text=exact or "", claimed_by=_interned(by), reported_by=_interned(rep),
+            status=_interned(tail(status)) if status is not None else None,
+            date_text=_short_shared(date_text), count_text=_short_shared(words),
+            place=_interned(place),
+            count_value=_short_shared(count_text(None, value, low, high))
+            if words is not None else None, page=_page(page)))
         node.sources.add(doc)
     for node in nodes.values():
         node.claims.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))
 
 
-def _mentions(store: ox.Store, nodes: dict[str, Node], documents: dict[str, Document]) -> None:
-    for r in _one_each(store, Q_MENTIONS, ("entity", "mention"), nodes):
-        node = nodes[r["entity"] or ""]
-        mention = r["mention"] or ""
-        doc = sys.intern(r["doc"] or "")
-        start, end = int(r["start"] or 0), int(r["end"] or 0)
+def _mentions(rows: Iterator[tuple[str, list[Row]]], nodes: dict[str, Node],
+              documents: dict[str, Document]) -> None:
+    """Each entity's mentions: one row for each (entity, mention), the least."""
+    best: dict[tuple[str, str], Row] = {}
+    for _graph, found in rows:
+        for row in found:  # (entity, mention, doc, start, end, page)
+            key = (row[0] or "", row[1] or "")
+            if key[0] in nodes and (key not in best or _rank(row) < _rank(best[key])):
+                best[key] = row
+    for key in sorted(best):
+        _entity, mention, doc_iri, start_text, end_text, page = best.pop(key)
+        node = nodes[key[0]]
+        doc = sys.intern(doc_iri or "")
+        start, end = int(start_text or 0), int(end_text or 0)
         text = documents[doc].text if doc in documents else ""
         # the sentence around it is cut from the document when a page shows it (`context`),
         # not held for every mention of the corpus
         exact = _short_shared(text[start:end]) if 0 <= start <= end <= len(text) else ""
-        node.mentions.append(Quote(doc=doc, mention=mention, start=start, end=end,
-                                   text=exact, in_context=True, page=_page(r["page"])))
+        node.mentions.append(Quote(doc=doc, mention=mention or "", start=start, end=end,
+                                   text=exact, in_context=True, page=_page(page)))
         node.sources.add(doc)
     for node in nodes.values():
         node.mentions.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))

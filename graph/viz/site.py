@@ -82,6 +82,7 @@ class SiteResult:
     seconds: float = 0.0
     reused: int = 0  # files linked from the published site (same bytes)
     drawn: int | None = None  # pages rendered (None: the site was linked whole)
+    doc_graphs: tuple[int, int] = (0, 0)  # read from the store, from the cache (docunits.py)
 
     def summary(self) -> str:
         kinds: dict[str, int] = {}
@@ -96,6 +97,9 @@ class SiteResult:
                     "the same data as the published ones)"]
                    if self.drawn is not None and self.reused and self.drawn < len(self.pages)
                    else []),
+                 *([f"  document graphs: {self.doc_graphs[0]} read from the store, "
+                    f"{self.doc_graphs[1]} kept from the last build"]
+                   if self.doc_graphs[1] else []),
                  "  pages: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))]
         if largest is not None:
             lines.append(f"  largest page: {largest.path} ({largest.bytes / 1e3:.0f} KB)")
@@ -280,6 +284,7 @@ class SiteWriter:
             "utf-8"), 9, mtime=0))
         self.files.keys.write(self.target)
         self.result.drawn, self.result.reused = self.drawn, self.files.reused
+        self.result.doc_graphs = self.data.doc_graphs
         return self.result
 
     def _default_start(self) -> str:
@@ -413,8 +418,8 @@ def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | 
     return {"table": table, "rows": table.rows[:rows], "total": total}
 
 
-def build_site(outdir: Path, endpoint: str | None = None,
-               previous: Path | None = None, shelf: Path | None = None) -> SiteResult:
+def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None = None,
+               shelf: Path | None = None, cache: Path | None = None) -> SiteResult:
     """Write `outdir/site/` from the build in `outdir` (atomically: a failure keeps the old
     site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
     a path relative to the site root; the header of every page links to it. `previous`: the
@@ -422,50 +427,54 @@ def build_site(outdir: Path, endpoint: str | None = None,
     inputs (graph/viz/sitecache.py); otherwise its files that come out with the same bytes
     are linked, not written again. `shelf`: a folder keeping sites by their key (`rkg
     build` passes out/.sites); `outdir/site`, which must not exist, is then a link to the
-    shelved site, drawn only when the shelf does not hold it."""
+    shelved site, drawn only when the shelf does not hold it. `cache`: a folder keeping
+    what a later build may reuse (each document graph's answers, docunits.py; `rkg build`
+    passes out/.cache/site)."""
     started = time.perf_counter()
     outdir = Path(outdir)
     final = outdir / "site"
     key = sitecache.site_key(outdir, endpoint, source_files(outdir))
-    counts: tuple[int, int | None] = (0, None)  # (files linked from previous, pages drawn)
+    written: SiteResult | None = None  # None: the site was linked whole
     if shelf is not None:
         site = sitecache.shelved(shelf, key)
         if site is None:
             shelf.mkdir(parents=True, exist_ok=True)
-            drawn, counts = _draw(outdir, endpoint, previous, key, into=shelf)
+            drawn, written = _draw(outdir, endpoint, previous, key, into=shelf, cache=cache)
             site = shelf / key
             drawn.rename(site)
         sitecache.link_to_shelf(site, final)
     else:
-        drawn, counts = _draw(outdir, endpoint, previous, key, into=outdir)
+        drawn, written = _draw(outdir, endpoint, previous, key, into=outdir, cache=cache)
         _swap(drawn, final)
-    result = SiteResult(final, pages=manifest_pages(final), reused=counts[0], drawn=counts[1])
+    result = SiteResult(final, pages=manifest_pages(final))
+    if written is not None:
+        result.reused, result.drawn = written.reused, written.drawn
+        result.doc_graphs = written.doc_graphs
     result.files, result.bytes = sitecache.counts(final) or (0, 0)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
-          into: Path) -> tuple[Path, tuple[int, int | None]]:
+          into: Path, cache: Path | None = None) -> tuple[Path, SiteResult | None]:
     """The site of the build in `outdir`, drawn (or linked from `previous` when its key is
     this one) into a new folder under `into`, stamped; removed again on any failure. With
-    it, how many of its files are the published site's, linked (0 when all are), and how
-    many pages were rendered (None when none was)."""
+    it, what drawing it did (files linked from the published site, pages rendered, document
+    graphs read), or None when the published site was linked whole."""
     tmp = Path(tempfile.mkdtemp(prefix=".site-", suffix=".tmp", dir=into))
-    counts: tuple[int, int | None] = (0, None)
+    written = None
     try:
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
         else:
-            with open_graph(outdir) as data:
+            with open_graph(outdir, cache) as data:
                 written = SiteWriter(data, outdir, tmp, endpoint, previous).build()
-                counts = (written.reused, written.drawn)
         sitecache.stamp(tmp, key)
         os.chmod(tmp, 0o755)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return tmp, counts
+    return tmp, written
 
 
 MANIFEST = "manifest.json.gz"  # gzip (no time in it): 1.8 MB became 0.25 MB at 1,000 documents

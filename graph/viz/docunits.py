@@ -1,0 +1,178 @@
+"""What each document graph tells the site, read graph by graph and kept by the graph's bytes.
+
+A document's named graph holds its record (file name, title, text…), the claims drawn from
+it with their mentions and selectors, and its entity mentions. The site reads those with
+queries over `GRAPH ?g` (data.py: Q_DOC_CLAIMS, Q_DOC_MENTIONS, Q_DOCUMENTS), so what a
+query answers for one document graph depends on that graph's triples alone. Each graph's
+answers are kept in a cache file (graph/unitfile.py) under the digest of the graph's block
+of graph.trig (graph/trigblocks.py), the file's prefix lines, the queries and the code that
+draws the site (sitecache.code_key): a rebuild after one document changed asks the store
+about that document's graph only, and reads the other graphs' answers from the file.
+
+The answers come from the store either way (the block only names them): a graph missing
+from the cache is queried with `?g` bound to it, and when most are missing (the first
+build) each query runs once over every document graph. Rows are sorted, so a graph's answer
+is the same however it was found. No cache is used when graph.trig is not laid out in
+blocks or inferred.trig writes into a document graph; a graph whose answer holds a blank
+node (named per store) is not kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import iris, trigblocks
+from graph.unitfile import UnitFile
+
+DOC_GRAPH_PREFIX = iris.DATA + "graph/doc/"
+Row = tuple[str | None, ...]
+ALL_AT_ONCE = 0.25  # above this share of graphs missing, each query runs once over them all
+
+
+class DocUnits:
+    """The document graphs of a build and, with a cache folder, their kept answers.
+
+    `queries`: name -> a SELECT whose first variable is ?g, the graph (`GRAPH ?g { … }`
+    filtered to document graphs). `outdir`: the build whose graph.trig (and inferred.trig,
+    when it is in the store) the store holds; `cache`: the folder of the cache file."""
+
+    def __init__(self, queries: dict[str, str], outdir: Path | None = None,
+                 cache: Path | None = None, sources: list[Path] | None = None) -> None:
+        self.queries = queries
+        self.digests: dict[str, str] = {}  # graph IRI -> key of its answers
+        self.file: UnitFile | None = None
+        self.all_at_once = ALL_AT_ONCE
+        self.asked: dict[str, int] = {}  # query -> graphs whose rows came from the store
+        self.kept: dict[str, int] = {}  # query -> graphs whose rows came from the cache
+        if outdir is None or cache is None or not sources:
+            return
+        try:
+            self.digests = _unit_keys(sources, queries)
+        except (OSError, trigblocks.LayoutError):
+            self.digests = {}
+            return
+        self.file = UnitFile(cache / f"doc-units-{_code_digest(queries)}.bin")
+
+    def rows(self, store: ox.Store, name: str) -> Iterator[tuple[str, list[Row]]]:
+        """(graph IRI, the rows of query `name` in it) for every document graph of the
+        store, in IRI order: kept ones from the cache, the others from the store."""
+        query = self.queries[name]
+        kept: dict[str, list[Row]] = {}
+        if self.file is not None:
+            for graph, key in self.digests.items():
+                known, data = self.file.get(f"{key} {name}")
+                if known and data is not None:
+                    kept[graph] = [tuple(row) for row in json.loads(bytes(data))]
+            self.file.release()
+        graphs = self._graphs(store)
+        missing = [g for g in graphs if g not in kept]
+        asked, blank = _ask(store, query, missing,
+                            len(missing) > self.all_at_once * len(graphs))
+        self.asked[name], self.kept[name] = len(missing), len(graphs) - len(missing)
+        for graph in graphs:
+            found = kept.pop(graph, None)
+            if found is None:
+                found = asked.pop(graph, [])
+                if graph not in blank:
+                    self._keep(f"{self.digests.get(graph)} {name}", found)
+            yield graph, found
+
+    def save(self) -> None:
+        """Keep the answers read or made by this build (and no others) for the next."""
+        if self.file is not None:
+            self.file.save()
+            _remove_others(self.file.path)
+
+    def _graphs(self, store: ox.Store) -> list[str]:
+        if self.digests:
+            return list(self.digests)
+        return sorted(g.value for g in store.named_graphs()
+                      if isinstance(g, ox.NamedNode) and g.value.startswith(DOC_GRAPH_PREFIX))
+
+    def _keep(self, key: str, rows: list[Row]) -> None:
+        if self.file is not None and self.digests:
+            self.file.put(key, json.dumps(rows, ensure_ascii=False,
+                                          separators=(",", ":")).encode("utf-8"))
+
+
+def _ask(store: ox.Store, query: str, graphs: list[str],
+         all_at_once: bool) -> tuple[dict[str, list[Row]], set[str]]:
+    """The rows of `query` in each of `graphs` (sorted), from the store: the query run once
+    over every document graph (`all_at_once`), or once per graph with ?g bound to it; with
+    them, the graphs whose rows hold a blank node."""
+    wanted = set(graphs)
+    out: dict[str, list[Row]] = {g: [] for g in graphs}
+    blank: set[str] = set()
+    Bound = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None
+    bound: list[Bound] = (
+        [None] if all_at_once else [{ox.Variable("g"): ox.NamedNode(g)} for g in graphs])
+    for substitutions in bound if graphs else []:
+        result = store.query(query, substitutions=substitutions)
+        assert isinstance(result, ox.QuerySolutions)
+        for solution in result:
+            terms = list(solution)
+            graph = _text(terms[0]) or ""
+            if graph not in wanted:
+                continue
+            if any(isinstance(t, ox.BlankNode) for t in terms):
+                blank.add(graph)
+            out[graph].append(tuple(_text(t) for t in terms[1:]))
+    for rows in out.values():
+        rows.sort(key=_rank)
+    return out, blank
+
+
+def _rank(row: Row) -> tuple[str, ...]:
+    return tuple(value if value is not None else "" for value in row)
+
+
+def _text(term: object) -> str | None:
+    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return term.value
+    return None
+
+
+def _unit_keys(sources: list[Path], queries: dict[str, str]) -> dict[str, str]:
+    """Each document graph's key: the digest of its block of graph.trig and of the file's
+    prefix lines. Raises LayoutError when a file is not laid out in blocks or a document
+    graph has triples in another file (inferred.trig)."""
+    graph_trig, *others = sources
+    prefixes = trigblocks.prefix_lines(graph_trig)
+    keys: dict[str, str] = {}
+    for block in trigblocks.blocks(graph_trig):
+        if block.iri.startswith(DOC_GRAPH_PREFIX):
+            if block.iri in keys:
+                raise trigblocks.LayoutError(f"{block.iri}: two blocks")
+            keys[block.iri] = _digest(prefixes, block.digest())
+    for other in others:
+        for block in trigblocks.blocks(other):
+            if block.iri.startswith(DOC_GRAPH_PREFIX):
+                raise trigblocks.LayoutError(f"{other.name} writes into {block.iri}")
+    return dict(sorted(keys.items()))
+
+
+def _code_digest(queries: dict[str, str]) -> str:
+    from graph.viz.sitecache import code_key  # the code that draws the site, and versions
+
+    return _digest(code_key(), *(f"{name}\0{text}" for name, text in sorted(queries.items())),
+                   ox.__version__)[:24]
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _remove_others(kept: Path) -> None:
+    """Cache files of other code: never read again."""
+    for path in kept.parent.glob("doc-units-*.bin"):
+        if path != kept:
+            path.unlink(missing_ok=True)
