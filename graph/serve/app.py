@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from graph.guard import QueryRefused, check_query
 from graph.serve.generation import Served
-from graph.serve.http import Connection, Request
+from graph.serve.http import DATA_SECURITY, Connection, Request
 from graph.serve.inline import Inline
 from graph.serve.pool import Pool, PoolError
 from graph.serve.ui import UI_CSP, Ui
@@ -44,8 +44,8 @@ STREAM_AFTER = 1 << 16
 SITE_CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             b"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
             b"base-uri 'none'; form-action 'none'")
-RESULT_HEADERS = [(b"Cache-Control", b"no-store"), (b"Vary", b"Accept"),
-                  (b"Content-Security-Policy", b"default-src 'none'; frame-ancestors 'none'")]
+ANSWER_CSP = b"default-src 'none'; frame-ancestors 'none'"
+_ANSWER_HEADERS: dict[bytes, tuple[tuple[bytes, bytes], ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -259,8 +259,7 @@ class Queries:
             else:
                 self.counts.answered += 1
                 content_type, body = found
-                conn.send(request, 200, [(b"Content-Type", content_type + _charset(content_type)),
-                                         *RESULT_HEADERS], body)
+                conn.send(request, 200, answer_headers(content_type), body, DATA_SECURITY)
                 return
         await self._in_worker(conn, request, text)
 
@@ -330,7 +329,7 @@ class App(Queries):
                 if kind == b"E":
                     self._error(conn, request, payload)
                     return
-                headers = [(b"Content-Type", payload + _charset(payload)), *RESULT_HEADERS]
+                headers = answer_headers(payload)
                 pending: list[bytes] = []
                 size = 0
                 while size < STREAM_AFTER:
@@ -339,12 +338,12 @@ class App(Queries):
                         pending.append(payload)
                         size += len(payload)
                     elif kind == b"F":
-                        conn.send(request, 200, headers, b"".join(pending))
+                        conn.send(request, 200, headers, b"".join(pending), DATA_SECURITY)
                         return
                     else:
                         self._error(conn, request, payload)
                         return
-                conn.start_stream(request, 200, headers)
+                conn.start_stream(request, 200, headers, DATA_SECURITY)
                 if not await conn.write_chunk(b"".join(pending)):
                     return
                 while True:
@@ -406,5 +405,23 @@ class App(Queries):
                   target.read_bytes())
 
 
-def _charset(content_type: bytes) -> bytes:
-    return b"; charset=utf-8" if content_type.startswith(b"text/") else b""
+def answer_headers(content_type: bytes) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers of a query's answer of `content_type`, beside graph/serve/http.py's
+    DATA_SECURITY; made once per type. Each one is there for a reason:
+    - Content-Type, with the charset of text types;
+    - Cache-Control: no-store: an answer may be behind a token, and is of one build: it stays
+      out of the browser's disk and back-forward caches (and, stored nowhere, needs no
+      `Vary: Accept`);
+    - a Content-Security-Policy that allows nothing, on XML types only: a browser opens an
+      XML answer as a document, where elements of the XHTML namespace run as a page would.
+      JSON, CSV, TSV and the other RDF syntaxes are shown as text (nosniff), where a policy
+      has nothing to stop."""
+    headers = _ANSWER_HEADERS.get(content_type)
+    if headers is None:
+        charset = b"; charset=utf-8" if content_type.startswith(b"text/") else b""
+        headers = ((b"Content-Type", content_type + charset), (b"Cache-Control", b"no-store"))
+        if content_type.endswith(b"xml"):
+            headers += ((b"Content-Security-Policy", ANSWER_CSP),)
+        if len(_ANSWER_HEADERS) < 64:  # the types a worker negotiates: a few
+            _ANSWER_HEADERS[content_type] = headers
+    return headers

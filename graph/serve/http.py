@@ -24,7 +24,7 @@ import contextlib
 import os
 import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -35,9 +35,22 @@ REASONS = {200: "OK", 204: "No Content", 304: "Not Modified", 400: "Bad Request"
            415: "Unsupported Media Type", 421: "Misdirected Request",
            431: "Request Header Fields Too Large", 500: "Internal Server Error",
            501: "Not Implemented", 503: "Service Unavailable", 504: "Gateway Timeout"}
-BASE_HEADERS = (b"Server: rkg-serve\r\nX-Content-Type-Options: nosniff\r\n"
-                b"Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n"
-                b"Cross-Origin-Resource-Policy: same-origin\r\n")
+DATA_SECURITY = (b"X-Content-Type-Options: nosniff\r\n"
+                 b"Cross-Origin-Resource-Policy: same-origin\r\n")
+"""The security headers of an answer that is data (a query's results), not a page:
+- nosniff: the answer carries the documents' text; without it a browser may take a CSV or
+  JSON answer that starts like HTML for a page and run its scripts as this server's, and it
+  would run an answer loaded by `<script src>`; with it the browser keeps to Content-Type.
+- Cross-Origin-Resource-Policy: another site's page cannot load an answer into its own
+  process (`<img>`, `<script>`, a no-cors fetch), even from a browser that sends no
+  Sec-Fetch-Site or Origin for graph/serve/app.py to refuse.
+Left to the pages (PAGE_SECURITY): X-Frame-Options (nothing in an answer to click),
+Referrer-Policy (nothing in an answer to follow), Server (protects nothing). The answer's own
+headers (Cache-Control, a CSP where a browser could render it) are graph/serve/app.py's.
+Each header line also costs every client (docs/serve.md, Performance)."""
+PAGE_SECURITY = (b"Server: rkg-serve\r\n" + DATA_SECURITY +
+                 b"Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n")
+"""The security headers of everything else: the page, the site, errors and refusals."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ Handler = Callable[["Connection", Request], Awaitable[None]]
 RECEIVE_BYTES = 1 << 16
 REFUSED_LINGER = 2.0
 """Seconds a connection refused for the connection limit waits for its client to close."""
+_HEADS: dict[tuple[int, tuple[tuple[bytes, bytes], ...], bool, bool, bytes, bool], bytes] = {}
+"""Answer heads up to their Content-Length, made once per kind of answer (`_head`)."""
 HandOff = Callable[["Connection"], bool]
 """Give a connection to another process (graph/serve/fronts.py); False: keep it here."""
 
@@ -388,28 +403,29 @@ class Connection(asyncio.BufferedProtocol):
         return True
 
     # -- responses -------------------------------------------------------------------------
-    def _head(self, status: int, headers: list[tuple[bytes, bytes]], length: int | None,
-              keep_alive: bool) -> bytes:
-        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\n".encode(),
-                 BASE_HEADERS]
-        lines += [name + b": " + value + b"\r\n" for name, value in headers]
-        if length is None:
-            lines.append(b"Transfer-Encoding: chunked\r\n")
-        else:
-            lines.append(b"Content-Length: %d\r\n" % length)
-        if not keep_alive:
-            lines.append(b"Connection: close\r\n")
-        lines.append(b"\r\n")
-        return b"".join(lines)
+    def _head(self, status: int, headers: Sequence[tuple[bytes, bytes]], length: int | None,
+              keep_alive: bool, security: bytes = PAGE_SECURITY, chunked: bool = True
+              ) -> bytes:
+        """The head of an answer: `length` bytes long, or (None) chunked, or (None and not
+        `chunked`) until the connection closes."""
+        key = (status, tuple(headers), length is None, keep_alive, security, chunked)
+        start = _HEADS.get(key)
+        if start is None:
+            start = _head_start(*key)
+            if len(_HEADS) > 1024:  # a few kinds of answers; bounded all the same
+                _HEADS.clear()
+            _HEADS[key] = start
+        return start if length is None else start + b"Content-Length: %d\r\n\r\n" % length
 
-    def send(self, request: Request, status: int, headers: list[tuple[bytes, bytes]],
-             body: bytes) -> None:
+    def send(self, request: Request, status: int, headers: Sequence[tuple[bytes, bytes]],
+             body: bytes, security: bytes = PAGE_SECURITY) -> None:
         """A whole answer with its length."""
         if self.closed or self.transport is None:
             return
         if status >= 500 and status not in (503, 504):
             request.keep_alive = False
-        self.transport.write(self._head(status, headers, len(body), request.keep_alive)
+        self.transport.write(self._head(status, headers, len(body), request.keep_alive,
+                                        security)
                              + (b"" if request.method == "HEAD" else body))
         if self.server.verbose:
             self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status}")
@@ -426,21 +442,16 @@ class Connection(asyncio.BufferedProtocol):
         self.send(request, status, headers, body)
 
     def start_stream(self, request: Request, status: int,
-                     headers: list[tuple[bytes, bytes]]) -> None:
+                     headers: Sequence[tuple[bytes, bytes]],
+                     security: bytes = PAGE_SECURITY) -> None:
         assert self.transport is not None
         self.chunked = request.version == "HTTP/1.1"
         if not self.chunked:
-            request.keep_alive = False
-        self.transport.write(self._head(status, headers, None, request.keep_alive)
-                             if self.chunked else self._head_http10(status, headers))
+            request.keep_alive = False  # HTTP/1.0: the end of the answer is the connection's
+        self.transport.write(self._head(status, headers, None, request.keep_alive, security,
+                                        self.chunked))
         self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status} "
                         "(streamed)")
-
-    def _head_http10(self, status: int, headers: list[tuple[bytes, bytes]]) -> bytes:
-        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\n".encode(),
-                 BASE_HEADERS, *[n + b": " + v + b"\r\n" for n, v in headers],
-                 b"Connection: close\r\n\r\n"]
-        return b"".join(lines)
 
     async def write_chunk(self, data: bytes) -> bool:
         """Write part of a streamed answer; False when the client is gone."""
@@ -483,3 +494,15 @@ class Connection(asyncio.BufferedProtocol):
         self.closed = True
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
+
+
+def _head_start(status: int, headers: tuple[tuple[bytes, bytes], ...], unsized: bool,
+                keep_alive: bool, security: bytes, chunked: bool) -> bytes:
+    """A head without its Content-Length line; whole (blank line included) when `unsized`."""
+    lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\n".encode(), security]
+    lines += [name + b": " + value + b"\r\n" for name, value in headers]
+    if not keep_alive:
+        lines.append(b"Connection: close\r\n")
+    if unsized:
+        lines.append(b"Transfer-Encoding: chunked\r\n\r\n" if chunked else b"\r\n")
+    return b"".join(lines)
