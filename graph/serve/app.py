@@ -24,6 +24,7 @@ import ipaddress
 import json
 import mimetypes
 import urllib.parse
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -119,7 +120,9 @@ class Queries:
     counts: Counts = field(default_factory=LookupCounts)
     _checked: dict[str, str] = field(default_factory=dict)
 
-    async def handle(self, conn: Connection, request: Request) -> None:
+    def handle(self, conn: Connection, request: Request) -> Awaitable[None] | None:
+        """Answer `request`; None when it is answered already (refusals, lookups in the
+        event-loop thread), else what answers it, to await (graph/serve/http.py's Handler)."""
         url = urllib.parse.urlsplit(request.target)
         path = url.path or "/"
         host = request.header("host")
@@ -127,12 +130,11 @@ class Queries:
             conn.reply(403, f"this server does not answer to the host name {host!r} (a "
                             "protection against DNS rebinding); start it with --allow-host "
                             "NAME to serve it under that name", request)
-            return
+            return None
         args = urllib.parse.parse_qs(url.query, keep_blank_values=True) if url.query else {}
         if path in QUERY_PATHS or (path == "/" and "query" in args):
-            await self._protocol(conn, request, args)
-        else:
-            await self._other(conn, request, path)
+            return self._protocol(conn, request, args)
+        return self._other(conn, request, path)
 
     async def _other(self, conn: Connection, request: Request, path: str) -> None:
         """Everything but a query."""
@@ -159,30 +161,30 @@ class Queries:
                 return f"Origin: {origin}"
         return ""
 
-    async def _protocol(self, conn: Connection, request: Request,
-                        args: dict[str, list[str]]) -> None:
+    def _protocol(self, conn: Connection, request: Request,
+                  args: dict[str, list[str]]) -> Awaitable[None] | None:
         why = self._cross_site(request)
         if why:
             conn.reply(403, f"queries from another site's page are refused ({why})", request)
-            return
+            return None
         if self.access.token:
             given = request.header("authorization")
             expected = f"Bearer {self.access.token}"
             if not hmac.compare_digest(given.encode(), expected.encode()):
                 conn.reply(401, "this endpoint needs a token: Authorization: Bearer TOKEN",
                            request, [(b"WWW-Authenticate", b'Bearer realm="rkg"')])
-                return
+                return None
         text, problem = self._query_text(request, args)
         if problem:
             status, message = problem
             conn.reply(status, message, request)
-            return
+            return None
         assert text is not None
         refusal = self._check(text)
         if refusal:
             conn.reply(403, refusal, request)
-            return
-        await self._run(conn, request, text)
+            return None
+        return self._run(conn, request, text)
 
     def _query_text(self, request: Request, args: dict[str, list[str]]
                     ) -> tuple[str | None, tuple[int, str] | None]:
@@ -243,25 +245,35 @@ class Queries:
             self._checked[text] = verdict
         return verdict
 
-    async def _run(self, conn: Connection, request: Request, text: str) -> None:
+    def _run(self, conn: Connection, request: Request, text: str) -> Awaitable[None] | None:
         self.follow_builds()
         inline = self.inline
         if inline is not None and not request.inline_tried and inline.shape(text) is not None:
-            # a lookup, answered in this process (graph/serve/inline.py): on a lookup thread,
-            # so the engine's work overlaps the event loop's, or in the loop itself
+            # a lookup, answered in this process (graph/serve/inline.py): in the event-loop
+            # thread, at once, or on a lookup thread
             if inline.threads:
-                found = await inline.submit(text, request.header("accept"))
-            else:
-                found = inline.answer(text, request.header("accept"))
-            if found is None:
-                self.counts.handed_on += 1
-                request.inline_tried = True
-            else:
-                self.counts.answered += 1
-                content_type, body = found
-                conn.send(request, 200, answer_headers(content_type), body, DATA_SECURITY)
-                return
-        await self._in_worker(conn, request, text)
+                return self._on_thread(conn, request, text, inline)
+            if self._answered(conn, request, inline.answer(text, request.header("accept"))):
+                return None
+        return self._in_worker(conn, request, text)
+
+    async def _on_thread(self, conn: Connection, request: Request, text: str,
+                         inline: Inline) -> None:
+        found = await inline.submit(text, request.header("accept"))
+        if not self._answered(conn, request, found):
+            await self._in_worker(conn, request, text)
+
+    def _answered(self, conn: Connection, request: Request,
+                  found: tuple[bytes, bytes] | None) -> bool:
+        """Send a lookup's answer; False when it was not answered (a worker must)."""
+        if found is None:
+            self.counts.handed_on += 1
+            request.inline_tried = True
+            return False
+        self.counts.answered += 1
+        content_type, body = found
+        conn.send(request, 200, answer_headers(content_type), body, DATA_SECURITY)
+        return True
 
 
 @dataclass(kw_only=True)

@@ -80,7 +80,8 @@ class Request:
         return self.headers.get(name, "")
 
 
-Handler = Callable[["Connection", Request], Awaitable[None]]
+Handler = Callable[["Connection", Request], Awaitable[None] | None]
+"""Answers a request: returns None when it has answered it already, else what to await."""
 RECEIVE_BYTES = 1 << 16
 REFUSED_LINGER = 2.0
 """Seconds a connection refused for the connection limit waits for its client to close."""
@@ -304,7 +305,7 @@ class Connection(asyncio.BufferedProtocol):
         request.inline_tried, self.inline_tried = self.inline_tried, False
         self.continued = False
         self.busy = True
-        self.task = asyncio.get_running_loop().create_task(self._run(request))
+        self._start(request)
 
     def _parse_head(self, head: bytes) -> tuple[Request, int]:
         try:
@@ -339,18 +340,39 @@ class Connection(asyncio.BufferedProtocol):
         return Request(method, target, version, headers, keep_alive=keep_alive), \
             int(length_text)
 
-    async def _run(self, request: Request) -> None:
+    def _start(self, request: Request) -> None:
+        """Answer `request`: at once when the handler needs nothing to wait for (a refusal,
+        a lookup in the event-loop thread), else in a task. A task per request costs more
+        CPU than a whole refusal (creating it, one more turn of the loop)."""
         try:
-            await self.server.handler(self, request)
+            waiting = self.server.handler(self, request)
+        except Exception as exc:  # a bug must not take the server down
+            self._crashed(request, exc)
+            return
+        if waiting is None:
+            self._answered(request, at_once=True)
+        else:
+            self.task = asyncio.get_running_loop().create_task(self._run(request, waiting))
+
+    async def _run(self, request: Request, waiting: Awaitable[None]) -> None:
+        try:
+            await waiting
         except asyncio.CancelledError:
             self.close()
             return
         except Exception as exc:  # a bug must not take the server down
-            self.server.log(f"error on {request.method} {request.target}: {exc!r}")
-            if not self.chunked and not self.closed:
-                self.reply(500, "internal error\n")
-            self.close()
+            self._crashed(request, exc)
             return
+        self._answered(request, at_once=False)
+
+    def _crashed(self, request: Request, exc: Exception) -> None:
+        self.server.log(f"error on {request.method} {request.target}: {exc!r}")
+        if not self.chunked and not self.closed:
+            self.reply(500, "internal error\n")
+        self.close()
+
+    def _answered(self, request: Request, at_once: bool) -> None:
+        """After an answer: the next request, or wait for one."""
         if self.handed_over:
             return
         self.busy = False
@@ -361,9 +383,16 @@ class Connection(asyncio.BufferedProtocol):
             self.close()
             return
         if self.buffer:
-            self._next_request()
+            if at_once:  # pipelined requests: one per turn of the loop, and no deep stack
+                asyncio.get_running_loop().call_soon(self._next_pipelined)
+            else:
+                self._next_request()
         elif self.server.hand_off is None or not self.server.hand_off(self):
             self._arm(self.limits.idle_timeout)
+
+    def _next_pipelined(self) -> None:
+        if not self.busy and not self.closed and self.buffer:
+            self._next_request()
 
     async def drained(self, seconds: float) -> bool:
         """Wait until what was written has gone to the socket (False: not within
