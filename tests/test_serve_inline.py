@@ -5,7 +5,6 @@ over the endpoint's size limit is handed to a worker, whose limits still hold.""
 from __future__ import annotations
 
 import json
-import os
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +12,8 @@ from pathlib import Path
 import pytest
 from serve_support import DATA, JSON, RDFS_LABEL, request, served, write_build
 
-from graph.serve import Endpoint, Limits, resolved
-from graph.serve.inline import THREADS, lookup_shape
+from graph.serve import Endpoint, Limits
+from graph.serve.inline import lookup_shape
 
 LOOKUPS = [
     f"SELECT ?p ?o WHERE {{ <{DATA}state/s0003> ?p ?o }}",
@@ -112,27 +111,13 @@ def test_errors_of_lookups_are_the_workers_errors(endpoints: tuple[Endpoint, End
     assert _ask(inline, LOOKUPS[0], "image/png")[0] == 406
 
 
-def test_lookups_on_lookup_threads_give_the_same_answers(
+def test_lookups_in_the_event_loop_thread_give_the_same_answers(
         endpoints: tuple[Endpoint, Endpoint], tmp_path: Path) -> None:
-    """The default answers lookups in the event-loop thread (of the fronts); with
-    --lookup-threads N, on threads, in the fronts and in the server alone (--fronts 0)."""
     _inline, workers = endpoints
     build = write_build(tmp_path / "build", things=400)
-    for fronts in (2, 0):
-        with served(build, Limits(max_bytes=24_000, lookup_threads=2, fronts=fronts)
-                    ) as on_threads:
-            assert on_threads.app is not None and on_threads.app.inline is not None
-            assert len(on_threads.app.inline.threads) == 2
-            for query in LOOKUPS:
-                assert _ask(on_threads, query) == _ask(workers, query), (fronts, query)
-            health = _health(on_threads)
-            assert health["lookups_in_server"] == len(LOOKUPS) - 1
-            assert health["lookups_handed_to_workers"] == 1
-
-
-def test_lookup_threads_default_to_none_in_fronts_and_two_in_the_server_alone() -> None:
-    assert resolved(Limits(fronts=2)).lookup_threads == 0
-    assert resolved(Limits(fronts=0)).lookup_threads == THREADS == 2
-    assert resolved(Limits(fronts=-1)).fronts == len(os.sched_getaffinity(0))
-    assert resolved(Limits(fronts=2, lookup_threads=3)).lookup_threads == 3
-    assert resolved(Limits(fronts=0, lookup_threads=0)).lookup_threads == 0
+    with served(build, Limits(max_bytes=24_000, lookup_threads=0)) as in_loop:
+        for query in LOOKUPS:
+            assert _ask(in_loop, query) == _ask(workers, query), query
+        health = _health(in_loop)
+        assert health["lookups_in_server"] == len(LOOKUPS) - 1
+        assert health["lookups_handed_to_workers"] == 1

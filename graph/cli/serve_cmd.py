@@ -55,10 +55,9 @@ def register(group: click.Group) -> None:
     @click.option("--no-inline", is_flag=True,
                   help="Run every query in a worker, lookups too (by default, lookups of one "
                        "node's edges are answered in the server: see docs/serve.md).")
-    @click.option("--lookup-threads", type=click.IntRange(0, 16), default=None,
-                  help="Threads answering those lookups in each process (0: its event-loop "
-                       "thread, the least CPU per lookup; default: 0 in the front processes, "
-                       "2 when the server answers alone, --fronts 0).")
+    @click.option("--lookup-threads", type=click.IntRange(0, 16), default=2, show_default=True,
+                  help="Threads answering those lookups (0: the server's own thread, which "
+                       "spends the least CPU per lookup).")
     @click.option("--fronts", type=click.IntRange(0, 64), default=None,
                   help="Front processes answering lookups, the connections balanced between "
                        "them (default: one per CPU; 0: the server answers everything itself).")
@@ -68,7 +67,7 @@ def register(group: click.Group) -> None:
                       max_result_mb: float, workers: int, max_heavy: int, heavy_after: float,
                       heavy_running: int,
                       worker_memory_mb: int, idle_timeout: float, no_sandbox: bool,
-                      no_inline: bool, lookup_threads: int | None, fronts: int | None,
+                      no_inline: bool, lookup_threads: int, fronts: int | None,
                       verbose: bool) -> None:
         """Serve a build as a read-only SPARQL 1.1 endpoint, with a query page.
 
@@ -89,8 +88,7 @@ def register(group: click.Group) -> None:
                         heavy_running=heavy_running,
                         timeout=timeout, max_bytes=int(max_result_mb * (1 << 20)),
                         memory_mb=worker_memory_mb, sandbox=not no_sandbox,
-                        inline=not no_inline,
-                        lookup_threads=-1 if lookup_threads is None else lookup_threads,
+                        inline=not no_inline, lookup_threads=lookup_threads,
                         fronts=-1 if fronts is None else fronts)
         secret = token if token is not None else os.environ.get(TOKEN_VAR, "")
         try:

@@ -30,14 +30,14 @@ from graph.serve.app import Access, App
 from graph.serve.fronts import Fronts, default_count
 from graph.serve.generation import CHECK_EVERY, Served, graph_store_finder, kept_store_finder
 from graph.serve.http import HttpLimits, Server
-from graph.serve.inline import THREADS, Inline
+from graph.serve.inline import Inline
 from graph.serve.loop import new_event_loop
 from graph.serve.pool import Limits, Pool, PoolError
 from graph.serve.store import ServeError, build_store, prepare_store
 from graph.serve.ui import Ui
 
 __all__ = ["Endpoint", "HttpLimits", "Limits", "ServeError", "free_port", "prepare_store",
-           "resolved", "start"]
+           "start"]
 
 
 @dataclass
@@ -87,19 +87,6 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def resolved(limits: Limits) -> Limits:
-    """`limits` with the number of fronts and of lookup threads made definite. By default
-    lookups run in each front's event-loop thread, the least CPU per lookup (with fronts,
-    the other cores are the other fronts'), and on THREADS lookup threads when the server
-    answers them alone (`--fronts 0`), where the threads let the engine use a second core
-    beside the event loop (docs/serve.md, Performance)."""
-    fronts = limits.fronts if limits.fronts >= 0 else default_count()
-    threads = limits.lookup_threads
-    if threads < 0:
-        threads = 0 if fronts and limits.inline else THREADS
-    return dataclasses.replace(limits, fronts=fronts, lookup_threads=threads)
-
-
 def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
           store: Path | None = None, allow_hosts: tuple[str, ...] = (), token: str = "",
           limits: Limits | None = None, http: HttpLimits | None = None,
@@ -120,7 +107,7 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
     site_dir = site if (site / "index.html").is_file() else None
     ui = Ui(prefixes=dict(PREFIXES), queries_dir=query_dir(), site=site_dir is not None,
             token=bool(token))
-    pool = Pool(location, resolved(limits or Limits()))
+    pool = Pool(location, limits or Limits())
     ready: concurrent.futures.Future[tuple[Server, str]] = concurrent.futures.Future()
     loop = new_event_loop()
 
@@ -130,7 +117,7 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
             server = Server(lambda c, r: app.handle(c, r), http or HttpLimits(), verbose)
             name, bound = await server.listen(host, port)
             app.access = Access(bound, tuple(h.lower() for h in allow_hosts), token)
-            fronts = pool.limits.fronts
+            fronts = pool.limits.fronts if pool.limits.fronts >= 0 else default_count()
             if pool.limits.inline and fronts:
                 app.fronts = Fronts(fronts, server, {
                     "access": {"port": bound, "allowed_hosts": list(app.access.allowed_hosts),

@@ -45,9 +45,8 @@ INLINE_SECONDS = 0.05
 """Most CPU time a lookup may take in the server before it is handed to a worker (the
 thread's own CPU time: a busy machine does not push lookups to workers)."""
 THREADS = 2
-"""Threads evaluating lookups at once (each holds at most INLINE_BYTES) when the server
-answers them alone (`--fronts 0`); front processes answer them in their event-loop thread
-(graph/serve/__init__.py's `resolved`)."""
+"""Default number of threads evaluating lookups at once (each holds at most INLINE_BYTES);
+0: in the server's own event-loop thread."""
 
 _VAR = re.compile(r"[?$][A-Za-z_][A-Za-z0-9_]*")
 _PNAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_][A-Za-z0-9_-]*|[A-Za-z]*:")

@@ -1,9 +1,10 @@
 """The event loop every `rkg serve` process runs: the server's thread and each front process.
 
 uvloop (libuv under asyncio's interface) rather than asyncio's own loop: it does the reads,
-writes and callbacks of each request in C where asyncio's selector loop does them in Python
-(docs/serve.md, Performance, has the figures). Nothing else in the
-server depends on which loop it is: it uses only asyncio's interface.
+writes and callbacks of each request in C where asyncio's selector loop does them in Python;
+a front answering light lookups spent 5 % less CPU per request on it (docs/serve.md,
+Performance). Nothing else in the server depends on which loop it is: it uses only asyncio's
+interface (uvloop's transports are not instances of asyncio's classes: nothing checks them).
 """
 
 from __future__ import annotations

@@ -53,10 +53,8 @@ class Limits:
     sandbox: bool = True
     inline: bool = True
     """Answer lookups in the server process (graph/serve/inline.py)."""
-    lookup_threads: int = -1
-    """Threads evaluating those lookups in each process that answers them (0: its event-loop
-    thread; -1: 0 in front processes, graph/serve/inline.py's THREADS when the server answers
-    them alone: graph/serve/__init__.py's `resolved`)."""
+    lookup_threads: int = 2
+    """Threads evaluating those lookups (0: the server's event-loop thread)."""
     fronts: int = -1
     """Front processes answering lookups beside the server (graph/serve/fronts.py; -1: one
     per CPU, 0: none, the server answers everything)."""
