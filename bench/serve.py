@@ -6,7 +6,10 @@ Both servers read the same Oxigraph store (the one `rkg serve` prepares in BUILD
 loaded first if needed; Oxigraph with `--union-default-graph`, as `rkg serve` queries). Each
 round runs the same workload for `--seconds` on one server then the other, `--clients`
 client processes with one keep-alive connection each; every answer is read whole and must be
-a 200. Printed: requests per second and median latency per server, and our/raw throughput.
+a 200. Printed: requests per second and median latency per server, and our/raw throughput,
+and the CPU each server (its whole process tree: fronts, workers) and the clients spent per
+answered request, read from /proc around each measurement: on a machine shared with other
+work the throughput follows the share of the cores left, CPU per request much less.
 
 - light: one node's properties (`SELECT ?p ?o WHERE { <iri> ?p ?o }`), a label lookup and
   an ASK, for random nodes of the graph;
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import multiprocessing
+import os
 import random
 import shutil
 import socket
@@ -78,7 +82,8 @@ def light_queries(store: Path, count: int = 400, seed: int = 7) -> list[str]:
     return queries
 
 
-def _client(args: tuple[int, list[str], float, float, int]) -> tuple[int, int, list[float]]:
+def _client(args: tuple[int, list[str], float, float, int]
+            ) -> tuple[int, int, list[float], float]:
     port, queries, start_at, seconds, seed = args
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -87,6 +92,7 @@ def _client(args: tuple[int, list[str], float, float, int]) -> tuple[int, int, l
     while time.time() < start_at:
         time.sleep(0.001)
     end = start_at + seconds
+    cpu = time.process_time()
     while time.time() < end:
         body = urllib.parse.urlencode({"query": rng.choice(queries)}).encode()
         began = time.perf_counter()
@@ -103,19 +109,46 @@ def _client(args: tuple[int, list[str], float, float, int]) -> tuple[int, int, l
         latencies.append(time.perf_counter() - began)
         done += ok
         errors += not ok
+    cpu = time.process_time() - cpu
     conn.close()
-    return done, errors, latencies
+    return done, errors, latencies, cpu
 
 
-def measure(port: int, queries: list[str], clients: int, seconds: float) -> dict[str, Any]:
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process `pid` and its live descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            # each thread's own children: the server starts its fronts from its loop thread
+            children = [child for task in Path(f"/proc/{current}/task").iterdir()
+                        for child in (task / "children").read_text().split()]
+        except OSError:  # ended meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        pending += [int(child) for child in children]
+    return total
+
+
+def measure(port: int, queries: list[str], clients: int, seconds: float,
+            server_pid: int) -> dict[str, Any]:
     start_at = time.time() + 0.5
     with multiprocessing.get_context("fork").Pool(clients) as pool:
-        parts = pool.map(_client, [(port, queries, start_at, seconds, n)
-                                   for n in range(clients)])
-    done = sum(p[0] for p in parts)
-    latencies = [x for p in parts for x in p[2]]
-    return {"rps": done / seconds, "errors": sum(p[1] for p in parts),
-            "median_ms": statistics.median(latencies) * 1000 if latencies else 0.0}
+        parts = pool.map_async(_client, [(port, queries, start_at, seconds, n)
+                                         for n in range(clients)])
+        time.sleep(max(0.0, start_at - time.time()))
+        server_before = tree_cpu(server_pid)
+        parts_done = parts.get()
+        server_cpu = tree_cpu(server_pid) - server_before
+    done = sum(p[0] for p in parts_done)
+    latencies = [x for p in parts_done for x in p[2]]
+    per = 1e6 / done if done else 0.0
+    return {"rps": done / seconds, "errors": sum(p[1] for p in parts_done),
+            "median_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
+            "server_us": server_cpu * per, "clients_us": sum(p[3] for p in parts_done) * per}
 
 
 def wait_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120) -> float:
@@ -187,39 +220,48 @@ def main(argv: list[str] | None = None) -> None:
             # both servers answer each workload once before the rounds: a long-running
             # server's caches are warm (Oxigraph's one block cache, our workers' own ones)
             for name, queries in workloads.items():
-                for server, port in (("rkg serve", ours_port), ("oxigraph", raw_port)):
-                    figure = measure(port, queries, args.clients, warmup)
+                for server, port, pid in (("rkg serve", ours_port, ours.pid),
+                                          ("oxigraph", raw_port, raw.pid)):
+                    figure = measure(port, queries, args.clients, warmup, pid)
                     print(f"warm-up {name:5} {server:9} {figure['rps']:8.1f} req/s",
                           file=sys.stderr)
         for round_ in range(args.rounds):
             for name, queries in workloads.items():
-                order = [("rkg serve", ours_port), ("oxigraph", raw_port)]
+                order = [("rkg serve", ours_port, ours.pid), ("oxigraph", raw_port, raw.pid)]
                 if round_ % 2:
                     order.reverse()
-                for server, port in order:
-                    figure = measure(port, queries, args.clients, args.seconds)
+                for server, port, pid in order:
+                    figure = measure(port, queries, args.clients, args.seconds, pid)
                     results[name][server].append(figure)
                     print(f"round {round_ + 1} {name:5} {server:9} {figure['rps']:8.1f} "
-                          f"req/s, median {figure['median_ms']:.1f} ms, "
-                          f"{figure['errors']} errors", file=sys.stderr)
+                          f"req/s, median {figure['median_ms']:.1f} ms, CPU per request: "
+                          f"server {figure['server_us']:.0f} us, clients "
+                          f"{figure['clients_us']:.0f} us, {figure['errors']} errors, "
+                          f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
         print(f"\n`rkg serve` against `oxigraph serve-read-only`, {args.clients} clients, "
               f"{args.rounds} rounds of {args.seconds:g} s (median round); store {store}\n")
         print("| workload | rkg serve req/s | oxigraph req/s | ratio | ratio per round (min "
-              "/ median / max) | median latency ours / raw | errors |")
-        print("| --- | --- | --- | --- | --- | --- | --- |")
+              "/ median / max) | median latency ours / raw | server CPU per request ours / "
+              "raw | clients' CPU per request ours / raw | errors |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for name in workloads:
             ours_rps = statistics.median(r["rps"] for r in results[name]["rkg serve"])
             raw_rps = statistics.median(r["rps"] for r in results[name]["oxigraph"])
             ours_ms = statistics.median(r["median_ms"] for r in results[name]["rkg serve"])
             raw_ms = statistics.median(r["median_ms"] for r in results[name]["oxigraph"])
             errors = sum(r["errors"] for s in results[name].values() for r in s)
+            cpu = {key: [statistics.median(r[key] for r in results[name][server])
+                         for server in ("rkg serve", "oxigraph")]
+                   for key in ("server_us", "clients_us")}
             # the two servers of one round ran back to back: their ratio is the figure that
             # holds when the machine's load drifts between rounds
             paired = [o["rps"] / r["rps"] if r["rps"] else 0.0 for o, r in
                       zip(results[name]["rkg serve"], results[name]["oxigraph"], strict=True)]
             print(f"| {name} | {ours_rps:.1f} | {raw_rps:.1f} | {ours_rps / raw_rps:.2f}x | "
                   f"{min(paired):.2f} / {statistics.median(paired):.2f} / {max(paired):.2f}x | "
-                  f"{ours_ms:.1f} / {raw_ms:.1f} ms | {errors} |")
+                  f"{ours_ms:.1f} / {raw_ms:.1f} ms | {cpu['server_us'][0]:.0f} / "
+                  f"{cpu['server_us'][1]:.0f} us | {cpu['clients_us'][0]:.0f} / "
+                  f"{cpu['clients_us'][1]:.0f} us | {errors} |")
         print(f"\n`rkg serve` start to first answer (store prepared): {start_seconds:.2f} s")
     finally:
         for process in (ours, raw):

@@ -90,6 +90,45 @@ def test_the_page_has_security_headers_and_asks_nothing_of_other_hosts(
     assert headers["cache-control"] == "no-store" and headers["x-content-type-options"]
 
 
+def test_query_answers_carry_the_headers_that_protect_a_browser_and_no_more(
+        endpoint: Endpoint) -> None:
+    """nosniff and CORP on every query answer (a front's lookup, a worker's whole answer, a
+    worker's streamed one), no-store, a CSP only where a browser renders the answer as a
+    document (XML); the page's other headers (framing, referrer, Server) are left off."""
+    def url(query: str) -> str:
+        return "/query?" + urllib.parse.urlencode({"query": query})
+
+    def health() -> dict[str, int]:
+        return json.loads(request(endpoint, "GET", "/health")[2])  # type: ignore[no-any-return]
+
+    looked_up = health()["lookups_in_server"]
+    answers = [(ASK, accept, xml) for accept, xml in (
+        (JSON, False), ("application/sparql-results+xml", True))]
+    answers += [(url("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), accept, xml)
+                for accept, xml in ((JSON, False), ("text/csv", False),
+                                    ("application/sparql-results+xml", True))]
+    answers += [(url("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), accept, xml)
+                for accept, xml in (("text/turtle", False), ("application/rdf+xml", True))]
+    streamed = url("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")  # 6,400 rows: over 64 KB
+    answers.append((streamed, JSON, False))
+    for path, accept, xml in answers:
+        status, headers, body = request(endpoint, "GET", path, headers={"Accept": accept})
+        assert status == 200 and body, (path, accept)
+        assert headers["content-type"].startswith(accept), (path, accept)
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["cross-origin-resource-policy"] == "same-origin"
+        assert headers["cache-control"] == "no-store"
+        if xml:
+            assert headers["content-security-policy"] == "default-src 'none'; " \
+                                                         "frame-ancestors 'none'"
+        else:
+            assert "content-security-policy" not in headers, (path, accept)
+        for page_only in ("x-frame-options", "referrer-policy", "server", "vary"):
+            assert page_only not in headers, (path, accept, page_only)
+        assert ("transfer-encoding" in headers) == (path == streamed), path
+    assert health()["lookups_in_server"] == looked_up + 2  # the two ASKs: lookups
+
+
 def test_the_page_links_back_to_the_site(endpoint: Endpoint) -> None:
     _, _, config = request(endpoint, "GET", "/ui/config.json")
     assert json.loads(config)["site"] is True

@@ -31,6 +31,7 @@ from graph.serve.fronts import Fronts, default_count
 from graph.serve.generation import CHECK_EVERY, Served, graph_store_finder, kept_store_finder
 from graph.serve.http import HttpLimits, Server
 from graph.serve.inline import Inline
+from graph.serve.loop import new_event_loop
 from graph.serve.pool import Limits, Pool, PoolError
 from graph.serve.store import ServeError, build_store, prepare_store
 from graph.serve.ui import Ui
@@ -108,7 +109,7 @@ def start(outdir: Path, *, port: int = 7878, host: str = "127.0.0.1",
             token=bool(token))
     pool = Pool(location, limits or Limits())
     ready: concurrent.futures.Future[tuple[Server, str]] = concurrent.futures.Future()
-    loop = asyncio.new_event_loop()
+    loop = new_event_loop()
 
     async def begin() -> None:
         try:

@@ -24,13 +24,14 @@ import ipaddress
 import json
 import mimetypes
 import urllib.parse
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from graph.guard import QueryRefused, check_query
 from graph.serve.generation import Served
-from graph.serve.http import Connection, Request
+from graph.serve.http import DATA_SECURITY, Connection, Request
 from graph.serve.inline import Inline
 from graph.serve.pool import Pool, PoolError
 from graph.serve.ui import UI_CSP, Ui
@@ -44,8 +45,8 @@ STREAM_AFTER = 1 << 16
 SITE_CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             b"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
             b"base-uri 'none'; form-action 'none'")
-RESULT_HEADERS = [(b"Cache-Control", b"no-store"), (b"Vary", b"Accept"),
-                  (b"Content-Security-Policy", b"default-src 'none'; frame-ancestors 'none'")]
+ANSWER_CSP = b"default-src 'none'; frame-ancestors 'none'"
+_ANSWER_HEADERS: dict[bytes, tuple[tuple[bytes, bytes], ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,9 @@ class Queries:
     counts: Counts = field(default_factory=LookupCounts)
     _checked: dict[str, str] = field(default_factory=dict)
 
-    async def handle(self, conn: Connection, request: Request) -> None:
+    def handle(self, conn: Connection, request: Request) -> Awaitable[None] | None:
+        """Answer `request`; None when it is answered already (refusals, lookups in the
+        event-loop thread), else what answers it, to await (graph/serve/http.py's Handler)."""
         url = urllib.parse.urlsplit(request.target)
         path = url.path or "/"
         host = request.header("host")
@@ -127,12 +130,11 @@ class Queries:
             conn.reply(403, f"this server does not answer to the host name {host!r} (a "
                             "protection against DNS rebinding); start it with --allow-host "
                             "NAME to serve it under that name", request)
-            return
+            return None
         args = urllib.parse.parse_qs(url.query, keep_blank_values=True) if url.query else {}
         if path in QUERY_PATHS or (path == "/" and "query" in args):
-            await self._protocol(conn, request, args)
-        else:
-            await self._other(conn, request, path)
+            return self._protocol(conn, request, args)
+        return self._other(conn, request, path)
 
     async def _other(self, conn: Connection, request: Request, path: str) -> None:
         """Everything but a query."""
@@ -159,30 +161,30 @@ class Queries:
                 return f"Origin: {origin}"
         return ""
 
-    async def _protocol(self, conn: Connection, request: Request,
-                        args: dict[str, list[str]]) -> None:
+    def _protocol(self, conn: Connection, request: Request,
+                  args: dict[str, list[str]]) -> Awaitable[None] | None:
         why = self._cross_site(request)
         if why:
             conn.reply(403, f"queries from another site's page are refused ({why})", request)
-            return
+            return None
         if self.access.token:
             given = request.header("authorization")
             expected = f"Bearer {self.access.token}"
             if not hmac.compare_digest(given.encode(), expected.encode()):
                 conn.reply(401, "this endpoint needs a token: Authorization: Bearer TOKEN",
                            request, [(b"WWW-Authenticate", b'Bearer realm="rkg"')])
-                return
+                return None
         text, problem = self._query_text(request, args)
         if problem:
             status, message = problem
             conn.reply(status, message, request)
-            return
+            return None
         assert text is not None
         refusal = self._check(text)
         if refusal:
             conn.reply(403, refusal, request)
-            return
-        await self._run(conn, request, text)
+            return None
+        return self._run(conn, request, text)
 
     def _query_text(self, request: Request, args: dict[str, list[str]]
                     ) -> tuple[str | None, tuple[int, str] | None]:
@@ -243,26 +245,35 @@ class Queries:
             self._checked[text] = verdict
         return verdict
 
-    async def _run(self, conn: Connection, request: Request, text: str) -> None:
+    def _run(self, conn: Connection, request: Request, text: str) -> Awaitable[None] | None:
         self.follow_builds()
         inline = self.inline
         if inline is not None and not request.inline_tried and inline.shape(text) is not None:
-            # a lookup, answered in this process (graph/serve/inline.py): on a lookup thread,
-            # so the engine's work overlaps the event loop's, or in the loop itself
+            # a lookup, answered in this process (graph/serve/inline.py): in the event-loop
+            # thread, at once, or on a lookup thread
             if inline.threads:
-                found = await inline.submit(text, request.header("accept"))
-            else:
-                found = inline.answer(text, request.header("accept"))
-            if found is None:
-                self.counts.handed_on += 1
-                request.inline_tried = True
-            else:
-                self.counts.answered += 1
-                content_type, body = found
-                conn.send(request, 200, [(b"Content-Type", content_type + _charset(content_type)),
-                                         *RESULT_HEADERS], body)
-                return
-        await self._in_worker(conn, request, text)
+                return self._on_thread(conn, request, text, inline)
+            if self._answered(conn, request, inline.answer(text, request.header("accept"))):
+                return None
+        return self._in_worker(conn, request, text)
+
+    async def _on_thread(self, conn: Connection, request: Request, text: str,
+                         inline: Inline) -> None:
+        found = await inline.submit(text, request.header("accept"))
+        if not self._answered(conn, request, found):
+            await self._in_worker(conn, request, text)
+
+    def _answered(self, conn: Connection, request: Request,
+                  found: tuple[bytes, bytes] | None) -> bool:
+        """Send a lookup's answer; False when it was not answered (a worker must)."""
+        if found is None:
+            self.counts.handed_on += 1
+            request.inline_tried = True
+            return False
+        self.counts.answered += 1
+        content_type, body = found
+        conn.send(request, 200, answer_headers(content_type), body, DATA_SECURITY)
+        return True
 
 
 @dataclass(kw_only=True)
@@ -330,7 +341,7 @@ class App(Queries):
                 if kind == b"E":
                     self._error(conn, request, payload)
                     return
-                headers = [(b"Content-Type", payload + _charset(payload)), *RESULT_HEADERS]
+                headers = answer_headers(payload)
                 pending: list[bytes] = []
                 size = 0
                 while size < STREAM_AFTER:
@@ -339,12 +350,12 @@ class App(Queries):
                         pending.append(payload)
                         size += len(payload)
                     elif kind == b"F":
-                        conn.send(request, 200, headers, b"".join(pending))
+                        conn.send(request, 200, headers, b"".join(pending), DATA_SECURITY)
                         return
                     else:
                         self._error(conn, request, payload)
                         return
-                conn.start_stream(request, 200, headers)
+                conn.start_stream(request, 200, headers, DATA_SECURITY)
                 if not await conn.write_chunk(b"".join(pending)):
                     return
                 while True:
@@ -406,5 +417,23 @@ class App(Queries):
                   target.read_bytes())
 
 
-def _charset(content_type: bytes) -> bytes:
-    return b"; charset=utf-8" if content_type.startswith(b"text/") else b""
+def answer_headers(content_type: bytes) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers of a query's answer of `content_type`, beside graph/serve/http.py's
+    DATA_SECURITY; made once per type. Each one is there for a reason:
+    - Content-Type, with the charset of text types;
+    - Cache-Control: no-store: an answer may be behind a token, and is of one build: it stays
+      out of the browser's disk and back-forward caches (and, stored nowhere, needs no
+      `Vary: Accept`);
+    - a Content-Security-Policy that allows nothing, on XML types only: a browser opens an
+      XML answer as a document, where elements of the XHTML namespace run as a page would.
+      JSON, CSV, TSV and the other RDF syntaxes are shown as text (nosniff), where a policy
+      has nothing to stop."""
+    headers = _ANSWER_HEADERS.get(content_type)
+    if headers is None:
+        charset = b"; charset=utf-8" if content_type.startswith(b"text/") else b""
+        headers = ((b"Content-Type", content_type + charset), (b"Cache-Control", b"no-store"))
+        if content_type.endswith(b"xml"):
+            headers += ((b"Content-Security-Policy", ANSWER_CSP),)
+        if len(_ANSWER_HEADERS) < 64:  # the types a worker negotiates: a few
+            _ANSWER_HEADERS[content_type] = headers
+    return headers

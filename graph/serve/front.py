@@ -32,6 +32,7 @@ from graph.serve.app import Access, Queries
 from graph.serve.channel import Channel, SlotCounts, Slots
 from graph.serve.http import Connection, HttpLimits, Request, Server
 from graph.serve.inline import Inline
+from graph.serve.loop import run
 from graph.serve.worker import PR_SET_PDEATHSIG, sandbox
 
 HAND_BACK_WAIT = 10.0
@@ -138,4 +139,4 @@ def main(argv: list[str]) -> None:
     if why_not and "--no-sandbox" not in argv:
         print(f"rkg serve front: no network sandbox ({why_not})", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches the server's group
-        asyncio.run(_serve(channel_fd, Slots(count, slots_fd), index))
+        run(_serve(channel_fd, Slots(count, slots_fd), index))

@@ -24,8 +24,9 @@ import contextlib
 import os
 import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 REASONS = {200: "OK", 204: "No Content", 304: "Not Modified", 400: "Bad Request",
            401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -34,9 +35,22 @@ REASONS = {200: "OK", 204: "No Content", 304: "Not Modified", 400: "Bad Request"
            415: "Unsupported Media Type", 421: "Misdirected Request",
            431: "Request Header Fields Too Large", 500: "Internal Server Error",
            501: "Not Implemented", 503: "Service Unavailable", 504: "Gateway Timeout"}
-BASE_HEADERS = (b"Server: rkg-serve\r\nX-Content-Type-Options: nosniff\r\n"
-                b"Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n"
-                b"Cross-Origin-Resource-Policy: same-origin\r\n")
+DATA_SECURITY = (b"X-Content-Type-Options: nosniff\r\n"
+                 b"Cross-Origin-Resource-Policy: same-origin\r\n")
+"""The security headers of an answer that is data (a query's results), not a page:
+- nosniff: the answer carries the documents' text; without it a browser may take a CSV or
+  JSON answer that starts like HTML for a page and run its scripts as this server's, and it
+  would run an answer loaded by `<script src>`; with it the browser keeps to Content-Type.
+- Cross-Origin-Resource-Policy: another site's page cannot load an answer into its own
+  process (`<img>`, `<script>`, a no-cors fetch), even from a browser that sends no
+  Sec-Fetch-Site or Origin for graph/serve/app.py to refuse.
+Left to the pages (PAGE_SECURITY): X-Frame-Options (nothing in an answer to click),
+Referrer-Policy (nothing in an answer to follow), Server (protects nothing). The answer's own
+headers (Cache-Control, a CSP where a browser could render it) are graph/serve/app.py's.
+Each header line also costs every client (docs/serve.md, Performance)."""
+PAGE_SECURITY = (b"Server: rkg-serve\r\n" + DATA_SECURITY +
+                 b"Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n")
+"""The security headers of everything else: the page, the site, errors and refusals."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +80,13 @@ class Request:
         return self.headers.get(name, "")
 
 
-Handler = Callable[["Connection", Request], Awaitable[None]]
+Handler = Callable[["Connection", Request], Awaitable[None] | None]
+"""Answers a request: returns None when it has answered it already, else what to await."""
 RECEIVE_BYTES = 1 << 16
 REFUSED_LINGER = 2.0
 """Seconds a connection refused for the connection limit waits for its client to close."""
+_HEADS: dict[tuple[int, tuple[tuple[bytes, bytes], ...], bool, bool, bytes, bool], bytes] = {}
+"""Answer heads up to their Content-Length, made once per kind of answer (`_head`)."""
 HandOff = Callable[["Connection"], bool]
 """Give a connection to another process (graph/serve/fronts.py); False: keep it here."""
 
@@ -155,8 +172,8 @@ class Connection(asyncio.BufferedProtocol):
 
     # -- asyncio.Protocol ------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # uvloop's transports (graph/serve/loop.py) have asyncio's methods, not its classes
+        self.transport = transport = cast(asyncio.Transport, transport)
         peer = transport.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
         sock = transport.get_extra_info("socket")
@@ -288,7 +305,7 @@ class Connection(asyncio.BufferedProtocol):
         request.inline_tried, self.inline_tried = self.inline_tried, False
         self.continued = False
         self.busy = True
-        self.task = asyncio.get_running_loop().create_task(self._run(request))
+        self._start(request)
 
     def _parse_head(self, head: bytes) -> tuple[Request, int]:
         try:
@@ -323,18 +340,39 @@ class Connection(asyncio.BufferedProtocol):
         return Request(method, target, version, headers, keep_alive=keep_alive), \
             int(length_text)
 
-    async def _run(self, request: Request) -> None:
+    def _start(self, request: Request) -> None:
+        """Answer `request`: at once when the handler needs nothing to wait for (a refusal,
+        a lookup in the event-loop thread), else in a task. A task per request costs more
+        CPU than a whole refusal (creating it, one more turn of the loop)."""
         try:
-            await self.server.handler(self, request)
+            waiting = self.server.handler(self, request)
+        except Exception as exc:  # a bug must not take the server down
+            self._crashed(request, exc)
+            return
+        if waiting is None:
+            self._answered(request, at_once=True)
+        else:
+            self.task = asyncio.get_running_loop().create_task(self._run(request, waiting))
+
+    async def _run(self, request: Request, waiting: Awaitable[None]) -> None:
+        try:
+            await waiting
         except asyncio.CancelledError:
             self.close()
             return
         except Exception as exc:  # a bug must not take the server down
-            self.server.log(f"error on {request.method} {request.target}: {exc!r}")
-            if not self.chunked and not self.closed:
-                self.reply(500, "internal error\n")
-            self.close()
+            self._crashed(request, exc)
             return
+        self._answered(request, at_once=False)
+
+    def _crashed(self, request: Request, exc: Exception) -> None:
+        self.server.log(f"error on {request.method} {request.target}: {exc!r}")
+        if not self.chunked and not self.closed:
+            self.reply(500, "internal error\n")
+        self.close()
+
+    def _answered(self, request: Request, at_once: bool) -> None:
+        """After an answer: the next request, or wait for one."""
         if self.handed_over:
             return
         self.busy = False
@@ -345,9 +383,16 @@ class Connection(asyncio.BufferedProtocol):
             self.close()
             return
         if self.buffer:
-            self._next_request()
+            if at_once:  # pipelined requests: one per turn of the loop, and no deep stack
+                asyncio.get_running_loop().call_soon(self._next_pipelined)
+            else:
+                self._next_request()
         elif self.server.hand_off is None or not self.server.hand_off(self):
             self._arm(self.limits.idle_timeout)
+
+    def _next_pipelined(self) -> None:
+        if not self.busy and not self.closed and self.buffer:
+            self._next_request()
 
     async def drained(self, seconds: float) -> bool:
         """Wait until what was written has gone to the socket (False: not within
@@ -387,28 +432,29 @@ class Connection(asyncio.BufferedProtocol):
         return True
 
     # -- responses -------------------------------------------------------------------------
-    def _head(self, status: int, headers: list[tuple[bytes, bytes]], length: int | None,
-              keep_alive: bool) -> bytes:
-        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\n".encode(),
-                 BASE_HEADERS]
-        lines += [name + b": " + value + b"\r\n" for name, value in headers]
-        if length is None:
-            lines.append(b"Transfer-Encoding: chunked\r\n")
-        else:
-            lines.append(b"Content-Length: %d\r\n" % length)
-        if not keep_alive:
-            lines.append(b"Connection: close\r\n")
-        lines.append(b"\r\n")
-        return b"".join(lines)
+    def _head(self, status: int, headers: Sequence[tuple[bytes, bytes]], length: int | None,
+              keep_alive: bool, security: bytes = PAGE_SECURITY, chunked: bool = True
+              ) -> bytes:
+        """The head of an answer: `length` bytes long, or (None) chunked, or (None and not
+        `chunked`) until the connection closes."""
+        key = (status, tuple(headers), length is None, keep_alive, security, chunked)
+        start = _HEADS.get(key)
+        if start is None:
+            start = _head_start(*key)
+            if len(_HEADS) > 1024:  # a few kinds of answers; bounded all the same
+                _HEADS.clear()
+            _HEADS[key] = start
+        return start if length is None else start + b"Content-Length: %d\r\n\r\n" % length
 
-    def send(self, request: Request, status: int, headers: list[tuple[bytes, bytes]],
-             body: bytes) -> None:
+    def send(self, request: Request, status: int, headers: Sequence[tuple[bytes, bytes]],
+             body: bytes, security: bytes = PAGE_SECURITY) -> None:
         """A whole answer with its length."""
         if self.closed or self.transport is None:
             return
         if status >= 500 and status not in (503, 504):
             request.keep_alive = False
-        self.transport.write(self._head(status, headers, len(body), request.keep_alive)
+        self.transport.write(self._head(status, headers, len(body), request.keep_alive,
+                                        security)
                              + (b"" if request.method == "HEAD" else body))
         if self.server.verbose:
             self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status}")
@@ -425,21 +471,16 @@ class Connection(asyncio.BufferedProtocol):
         self.send(request, status, headers, body)
 
     def start_stream(self, request: Request, status: int,
-                     headers: list[tuple[bytes, bytes]]) -> None:
+                     headers: Sequence[tuple[bytes, bytes]],
+                     security: bytes = PAGE_SECURITY) -> None:
         assert self.transport is not None
         self.chunked = request.version == "HTTP/1.1"
         if not self.chunked:
-            request.keep_alive = False
-        self.transport.write(self._head(status, headers, None, request.keep_alive)
-                             if self.chunked else self._head_http10(status, headers))
+            request.keep_alive = False  # HTTP/1.0: the end of the answer is the connection's
+        self.transport.write(self._head(status, headers, None, request.keep_alive, security,
+                                        self.chunked))
         self.server.log(f"{request.peer} {request.method} {request.target[:120]} {status} "
                         "(streamed)")
-
-    def _head_http10(self, status: int, headers: list[tuple[bytes, bytes]]) -> bytes:
-        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\n".encode(),
-                 BASE_HEADERS, *[n + b": " + v + b"\r\n" for n, v in headers],
-                 b"Connection: close\r\n\r\n"]
-        return b"".join(lines)
 
     async def write_chunk(self, data: bytes) -> bool:
         """Write part of a streamed answer; False when the client is gone."""
@@ -482,3 +523,15 @@ class Connection(asyncio.BufferedProtocol):
         self.closed = True
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
+
+
+def _head_start(status: int, headers: tuple[tuple[bytes, bytes], ...], unsized: bool,
+                keep_alive: bool, security: bytes, chunked: bool) -> bytes:
+    """A head without its Content-Length line; whole (blank line included) when `unsized`."""
+    lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\n".encode(), security]
+    lines += [name + b": " + value + b"\r\n" for name, value in headers]
+    if not keep_alive:
+        lines.append(b"Connection: close\r\n")
+    if unsized:
+        lines.append(b"Transfer-Encoding: chunked\r\n\r\n" if chunked else b"\r\n")
+    return b"".join(lines)

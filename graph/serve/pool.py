@@ -24,7 +24,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 PAUSE_BYTES = 1 << 20
@@ -82,8 +82,8 @@ class Frames(asyncio.Protocol):
         self.transport: asyncio.ReadTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.ReadTransport)
-        self.transport = transport
+        # uvloop's transports (graph/serve/loop.py) have asyncio's methods, not its classes
+        self.transport = cast(asyncio.ReadTransport, transport)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
