@@ -119,12 +119,12 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     extract = extractor(executor)
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a folder of documents")
-    reading = read_corpus(corpus)
+    cache = cache_dir or out / ".cache"
+    reading = read_corpus(corpus, cache=cache / "reading")
     bad = [(p.file, p.reason) for p in reading.problems]
     _check_readable(corpus, reading.documents, bad, strict)
     registry = registry_for(reference_dir)
     version = pipeline_version(reference_dir)
-    cache = cache_dir or out / ".cache"
     graphs_dir = cache / "graphs" / iris.digest(version, rdf_code_fingerprint(), length=12)
     work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
         version, length=12), graphs_dir, reference_dir, jobs, progress, extract)
