@@ -74,6 +74,8 @@ class BuildResult:
     # what the graph holds (graph/counts.py: the same numbers as the site and the queries);
     # fact_counts are the extractors' per-document tallies, kept for the cache and tests
     counts: Counts = field(default_factory=lambda: Counts(()))
+    # linking from the identities.json this build wrote gives the same graph (graph/unchanged.py)
+    identities_settled: bool = False
 
     def summary(self) -> str:
         lines = [f"Built {self.out}/graph.ttl from {len(self.documents)} documents "
@@ -158,7 +160,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     result = BuildResult(label or out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
                          warnings=list(linking.stale), store=synced.summary() if synced else "",
-                         counts=numbers)
+                         counts=numbers, identities_settled=linking.settled)
     write_text(out / "build.json", json.dumps({
         "documents": records_json(records),
         "problems": problems,
