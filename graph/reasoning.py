@@ -49,7 +49,7 @@ from graph import trigblocks
 from graph.errors import QueryError
 from graph.native import from_ox, native_store
 from graph.ontology import HermitResult, load_ontology_graph, run_hermit
-from graph.owlfacts import keep_facts, reduce_kept
+from graph.owlfacts import KeptFacts, keep_facts, kept_facts, reduce_kept
 from graph.owlmodule import Signature, relevant_signature
 from graph.owltier import TierCache, file_tier, kept_tier
 from graph.query import QueryDef, load_query, rules_dir
@@ -242,7 +242,7 @@ def _grouped_rule(store: ox.Store, groups: RuleGroups, rules: list[QueryDef],
 # the canonical tier's triples, when the dataset reasoned over does not hold them all
 Tier = Callable[[], Iterable[tuple[Node, Node, Node]]]
 # what step 1 of HermiT's reduction keeps of them (None: the reduction gives up)
-KeptTier = Callable[[Signature], list[tuple[Node, Node, Node]] | None]
+KeptTier = Callable[[Signature], KeptFacts | None]
 
 
 def _native_rule(store: ox.Store) -> Callable[[str], Iterable[Any]]:
@@ -386,7 +386,8 @@ def apply_hermit(ds: Dataset, *, java: str | None = None, cache: HermitCache | N
     reduced = None
     if reduce:
         signature = relevant_signature(ontology)
-        facts = kept(signature) if kept is not None else keep_facts(tier(), signature)
+        facts = (kept(signature) if kept is not None
+                 else kept_facts(keep_facts(tier(), signature)))
         reduced = reduce_kept(facts, signature, ontology) if facts is not None else None
     if reduced is not None:
         result = _classify(reduced.graph, ontology, java, cache)
@@ -597,13 +598,13 @@ def _reason_followed(trig: Path, path: Path, folder: Path, rules: list[QueryDef]
 
 
 def _kept_tier(trig: Path, ds: Dataset, signature: Signature, tier: TierCache
-               ) -> list[tuple[Node, Node, Node]] | None:
+               ) -> KeptFacts | None:
     """`kept_tier`, or step 1 on the whole tier when a part holds a kept blank node."""
     try:
         return kept_tier(trig, ds, signature, tier)
     except trigblocks.LayoutError:
         tier.parts = 0
-        return keep_facts(file_tier(trig, ds), signature)
+        return kept_facts(keep_facts(file_tier(trig, ds), signature))
 
 
 def _tier_code(code: str) -> str:
