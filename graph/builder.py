@@ -74,6 +74,8 @@ class BuildResult:
     # what the graph holds (graph/counts.py: the same numbers as the site and the queries);
     # fact_counts are the extractors' per-document tallies, kept for the cache and tests
     counts: Counts = field(default_factory=lambda: Counts(()))
+    # linking from the identities.json this build wrote gives the same graph (graph/unchanged.py)
+    identities_settled: bool = False
 
     def summary(self) -> str:
         lines = [f"Built {self.out}/graph.ttl from {len(self.documents)} documents "
@@ -119,12 +121,12 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     extract = extractor(executor)
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a folder of documents")
-    reading = read_corpus(corpus)
+    cache = cache_dir or out / ".cache"
+    reading = read_corpus(corpus, cache=cache / "reading")
     bad = [(p.file, p.reason) for p in reading.problems]
     _check_readable(corpus, reading.documents, bad, strict)
     registry = registry_for(reference_dir)
     version = pipeline_version(reference_dir)
-    cache = cache_dir or out / ".cache"
     graphs_dir = cache / "graphs" / iris.digest(version, rdf_code_fingerprint(), length=12)
     work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
         version, length=12), graphs_dir, reference_dir, jobs, progress, extract)
@@ -158,7 +160,7 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     result = BuildResult(label or out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
                          warnings=list(linking.stale), store=synced.summary() if synced else "",
-                         counts=numbers)
+                         counts=numbers, identities_settled=linking.settled)
     write_text(out / "build.json", json.dumps({
         "documents": records_json(records),
         "problems": problems,

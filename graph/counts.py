@@ -135,19 +135,44 @@ def _recorded_triples(record: Path) -> int | None:
 
 def count_graph_files(canonical: Path, documents: Sequence[tuple[str, Path]]) -> Counts:
     """The counts while a build is being written: its canonical graph (N-Triples) and, of each
-    document graph (IRI, N-Triples file), the triple typing its document node (the rest of a
-    document graph is not counted, so it is not loaded)."""
+    document graph (IRI, N-Triples file), the triple typing its document node.
+
+    The query reads three predicates of the canonical graph (rdf:type, rkg:attestedBy,
+    rkg:reviewStatus) and the typing of document nodes: only the lines that hold one of them
+    are loaded, found as bytes (a line whose literal merely contains such text is still a
+    triple of the graph, so loading it changes no answer). Loading the whole canonical graph
+    and reading every document graph line by line took 1.9 s of a 1,000-document rebuild."""
     store = ox.Store()
-    store.bulk_load(path=str(canonical), format=ox.RdfFormat.N_TRIPLES,
+    wanted = tuple(f"> <{p}> ".encode() for p in COUNTED_PREDICATES)
+    store.bulk_load(_lines_with(canonical.read_bytes(), wanted), format=ox.RdfFormat.N_TRIPLES,
                     to_graph=ox.NamedNode(iris.graph("canonical")))
-    typed = f"<{RDF_TYPE}> <{RKG}SourceDocument> ."
+    typed = (f"> <{RDF_TYPE}> <{RKG}SourceDocument> .",)
     for graph, path in documents:
-        store.bulk_extend(_document_quads(path, typed, ox.NamedNode(graph)))
+        found = _lines_with(path.read_bytes(), tuple(t.encode() for t in typed))
+        store.bulk_extend(_in_graph(found, ox.NamedNode(graph)))
     return count_store(store)
 
 
-def _document_quads(path: Path, typed: str, graph: ox.NamedNode) -> Iterable[ox.Quad]:
-    with path.open(encoding="utf-8") as lines:
-        found = "".join(line for line in lines if line.rstrip().endswith(typed))
-    for triple in ox.parse(found.encode(), format=ox.RdfFormat.N_TRIPLES):
+# the canonical graph's predicates queries/counts.rq reads (a test checks the query names
+# no other)
+COUNTED_PREDICATES = (RDF_TYPE, f"{RKG}attestedBy", f"{RKG}reviewStatus")
+
+
+def _lines_with(data: bytes, needles: Sequence[bytes]) -> bytes:
+    """The lines of `data` (N-Triples) that contain one of `needles`, in order."""
+    starts: set[int] = set()
+    for needle in needles:
+        at = data.find(needle)
+        while at >= 0:
+            starts.add(data.rfind(b"\n", 0, at) + 1)
+            at = data.find(needle, at + len(needle))
+    lines = []
+    for start in sorted(starts):
+        end = data.find(b"\n", start)
+        lines.append(data[start:len(data) if end < 0 else end + 1])
+    return b"".join(lines)
+
+
+def _in_graph(ntriples: bytes, graph: ox.NamedNode) -> Iterable[ox.Quad]:
+    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True):
         yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)

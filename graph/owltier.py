@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from graph import trigblocks
 from graph.native import TermCache
-from graph.owlfacts import keep_facts
+from graph.owlfacts import KeptFacts, keep_facts
 from graph.owlmodule import Signature
 from graph.reasoncache import PIECE_MARK, digest
 from graph.unitfile import UnitFile
@@ -85,9 +85,10 @@ class TierCache:
 
 
 def kept_tier(trig: Path, ds: Dataset, signature: Signature, cache: TierCache
-              ) -> list[Fact] | None:
+              ) -> KeptFacts | None:
     """`keep_facts(file_tier(trig, ds), signature)`, part by part, each part's answer from
-    `cache` when its bytes are unchanged (module docstring)."""
+    `cache` when its bytes are unchanged (module docstring), as the N-Triples text of the
+    terms (graph/owlfacts.py: steps 2 and 3 read that, not rdflib terms)."""
     prefixes = trigblocks.prefix_lines(trig)
     scope = digest(prefixes)
     blocks: dict[str, list[trigblocks.Block]] = {REGISTRY: [], CANONICAL: []}
@@ -98,7 +99,7 @@ def kept_tier(trig: Path, ds: Dataset, signature: Signature, cache: TierCache
                   (piece for b in blocks[CANONICAL]
                    for piece in trigblocks.subject_pieces(b, PIECE_MARK)))
     terms = TermCache()
-    kept: list[Fact] = []
+    kept = KeptFacts()
     for text in parts:
         key = digest(scope, text)
         known, lines = cache.get(key)
@@ -107,11 +108,12 @@ def kept_tier(trig: Path, ds: Dataset, signature: Signature, cache: TierCache
             cache.put(key, lines)
         if lines is None:
             return None
-        kept.extend((cast(Node, terms[t.subject]), cast(Node, terms[t.predicate]),
-                     cast(Node, terms[t.object]))
-                    for t in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))
+        kept.add_lines(lines)
     party = keep_facts(_party(ds), signature)
-    return None if party is None else kept + party
+    if party is None:
+        return None
+    kept.add(party)
+    return kept
 
 
 def _keep_part(text: bytes, signature: Signature, terms: TermCache) -> bytes | None:

@@ -43,6 +43,7 @@ from typing import Any
 
 from graph.errors import DependencyError, InputError
 from graph.facts import UNKNOWN_DATE, DateValue, DocumentInfo
+from graph.readcache import ReadCache
 from graph.readers.decoding import decode
 from graph.readers.formats import docx_text, join_pages, pdf_pages
 from graph.readers.language import detect_language
@@ -616,11 +617,22 @@ def _text_content(data: bytes, media_type: str, file_name: str) -> _Content:
 
 
 def _load(
-    path: Path, metadata: dict[str, Any] | None, file_name: str, max_bytes: int
+    path: Path, metadata: dict[str, Any] | None, file_name: str, max_bytes: int,
+    cache: ReadCache | None = None,
 ) -> tuple[DocumentInfo, list[str]]:
-    """Read one document; (info, problems worth reporting at corpus level)."""
-    media_type = DOCUMENT_SUFFIXES.get(path.suffix.lower(), "text/plain")
+    """Read one document; (info, problems worth reporting at corpus level). With a `cache`
+    (graph/readcache.py) a file read before with the same bytes and metadata is not parsed."""
     data = _file_bytes(path, file_name, max_bytes)
+    if cache is not None:
+        return cache.load(file_name, data, metadata,
+                          lambda: _parse(path, data, metadata, file_name))
+    return _parse(path, data, metadata, file_name)
+
+
+def _parse(
+    path: Path, data: bytes, metadata: dict[str, Any] | None, file_name: str
+) -> tuple[DocumentInfo, list[str]]:
+    media_type = DOCUMENT_SUFFIXES.get(path.suffix.lower(), "text/plain")
     if media_type == PDF:
         content = _paged_content(path, file_name)
     elif media_type == DOCX:
@@ -791,11 +803,13 @@ def _outside(path: Path, root: Path) -> str | None:
     return None
 
 
-def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES) -> CorpusReading:
+def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES,
+                cache: Path | None = None) -> CorpusReading:
     """Read every document under `folder` with the metadata of its `sources.yaml`.
 
     Raises `InputError` only if `folder` is not a readable folder; each bad file becomes an
-    `InputProblem` and the rest still reads.
+    `InputProblem` and the rest still reads. `cache` (a folder: graph/readcache.py) keeps
+    what each file gave, so unchanged files are hashed, not parsed, the next time.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -806,6 +820,7 @@ def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES) -> CorpusReading:
     documents: list[DocumentInfo] = []
     names: set[str] = set()
     files = _walk(folder, problems)
+    reader = ReadCache(cache) if cache is not None else None
     for name, path in files:
         names.add(name)
         why = _outside(path, root)
@@ -813,7 +828,7 @@ def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES) -> CorpusReading:
             problems.append(InputProblem(name, why))
             continue
         try:
-            document, notes = _load(path, entries.get(name), name, max_bytes)
+            document, notes = _load(path, entries.get(name), name, max_bytes, reader)
         except InputError as exc:
             problems.append(InputProblem(name, str(exc).removeprefix(f"{name}: ")))
             continue
@@ -829,6 +844,8 @@ def read_corpus(folder: Path, *, max_bytes: int = MAX_BYTES) -> CorpusReading:
         if name not in names:
             problems.append(InputProblem(
                 SOURCES_FILE, f"entry for {name!r} names no document in the corpus, ignored"))
+    if reader is not None:
+        reader.prune()
     links = {name for name, path in files if path.is_symlink()}
     documents = _one_per_text(documents, entries, links, problems)
     return CorpusReading(tuple(documents), tuple(sorted(problems, key=_problem_order)))

@@ -14,8 +14,13 @@ generation instead of being built again.
 
 Only a build into the default `memory` store can take the shortcut (another store is kept
 in step by the graph stage itself). The previous build's identities.json is one of the
-inputs, so the first rebuild after a change runs the stage (its identities may settle) and
-the shortcut applies from the next.
+inputs (linking keeps event identities from it), and a build usually writes a different one
+than it read (a build from scratch reads none). When linking again from the record it wrote
+would give the same keys, the same record and the same event decisions (the linking stage
+checks this: `LinkStage.settled`), the key recorded is the one computed with the written
+record, so the next build of the same inputs takes the shortcut; otherwise the key of what
+it read, and the next build runs the stage (its identities settle) before the shortcut
+applies.
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ _ENV_DIRS = ("RKG_ONTOLOGY_DIR", "RKG_REFERENCE_DIR", "RKG_QUERIES_DIR")
 
 
 def inputs_key(corpus: Path, published: Path, reference: Path | None,
-               curation_file: Path | None, strict: bool) -> str:
+               curation_file: Path | None, strict: bool,
+               identities: Path | None = None) -> str:
     """The hash of everything the graph stage of `rkg build CORPUS` reads (module
-    docstring); `published` is the output folder whose identities.json linking reads."""
+    docstring); `published` is the output folder whose identities.json linking reads
+    (`identities`, when given, stands for that file)."""
     from graph.builder import software_versions
     from graph.datafiles import data_dir
     from graph.fingerprint import _package_state
@@ -46,7 +53,7 @@ def inputs_key(corpus: Path, published: Path, reference: Path | None,
     _text(h, "code=" + _package_state(("graph",)))
     _tree(h, "corpus", corpus, skip=published)
     _file(h, "curation", curation_file)
-    _file(h, "identities", published / "identities.json")
+    _file(h, "identities", identities or published / "identities.json")
     _tree(h, "reference", reference)
     for name in ("ontology", "queries"):
         _tree(h, name, data_dir(name))

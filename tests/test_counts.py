@@ -13,7 +13,15 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli as main
-from graph.counts import KINDS, asserted_triples, count_store
+from graph.counts import (
+    COUNTED_PREDICATES,
+    KINDS,
+    RDF_TYPE,
+    asserted_triples,
+    count_graph_files,
+    count_store,
+    query_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RKG = "https://w3id.org/refoulement-kg/ontology#"
@@ -180,3 +188,29 @@ def test_counts_count_linked_nodes_of_the_canonical_graph_only() -> None:
     assert counts.get("Detention").nodes == 0
     assert [c.kind for c in counts.rows] == list(KINDS)
     assert counts.new_entities == 0
+
+
+def test_counts_graph_files_load_only_what_the_query_reads(tmp_path: Path) -> None:
+    """count_graph_files loads only the lines of COUNTED_PREDICATES: the query must read no
+    other predicate, and a literal that merely mentions one must not change an answer."""
+    used = set(re.findall(r"\brkg:(\w+)", query_text())) - set(KINDS)
+    assert {f"{RKG}{name}" for name in used} | {RDF_TYPE} == set(COUNTED_PREDICATES)
+    store = ox.Store()
+    store.load(SMALL.encode(), format=ox.RdfFormat.TRIG)
+    canonical = tmp_path / "canonical.nt"
+    canonical.write_bytes(ox.serialize(
+        [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(
+            None, None, None, ox.NamedNode(ID + "graph/canonical"))]
+        + [ox.Triple(ox.NamedNode(ID + "note/1"), ox.NamedNode(RKG + "note"),
+                     ox.Literal(f"> <{RKG}attestedBy> <{ID}claim/z> ."))],
+        format=ox.RdfFormat.N_TRIPLES))
+    documents = []
+    for name in ("one", "two"):
+        graph = ID + f"graph/doc/{name}"
+        path = tmp_path / f"{name}.nt"
+        path.write_bytes(ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in
+                                       store.quads_for_pattern(None, None, None,
+                                                               ox.NamedNode(graph))],
+                                      format=ox.RdfFormat.N_TRIPLES))
+        documents.append((graph, path))
+    assert count_graph_files(canonical, documents) == count_store(store)

@@ -141,6 +141,10 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
                            "jobs": jobs, "store": store, "curation_file": curation_file,
                            "cache_dir": out / ".cache", "label": out, "executor": executor}
                 result = _graph_stage(build_graph, progress, options)
+                if key is not None and result.identities_settled:
+                    # the next build reads the identities this one wrote, and links as it did
+                    key = unchanged.inputs_key(corpus, out, reference, curation_file, strict,
+                                               identities=generation / "identities.json")
                 if key is not None:
                     unchanged.record(generation, key)
                 summary = result.summary()

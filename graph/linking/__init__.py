@@ -55,6 +55,9 @@ class Linked:
     events: list[CanonicalReturn]
     candidates: list[Candidate]  # cross-document pairs scored near the threshold
     identities: Identities
+    # a build that starts from the record this one wrote assigns the same keys and writes the
+    # same record (graph/unchanged.py takes the published graph files only then)
+    settled: bool = False
 
 
 def link_returns(returns: Sequence[ForcedReturn], context: LinkContext | None = None
@@ -67,8 +70,9 @@ def link_returns(returns: Sequence[ForcedReturn], context: LinkContext | None = 
     profiles = [profile(ms, context.containers, context.vague)
                 if any(link[2] == STEP_CURATION for link in g.links) else g.profile
                 for g, ms in zip(groups, members, strict=True)]
-    identities = assign([frozenset(fingerprint(m, context.file_names) for m in ms)
-                         for ms in members], profiles, context.history)
+    fingerprints = [frozenset(fingerprint(m, context.file_names) for m in ms) for ms in members]
+    identities = assign(fingerprints, profiles, context.history)
+    settled = assign(fingerprints, profiles, identities.record) == identities
     successors: dict[str, list[str]] = {}
     for old, new in identities.replaced.items():
         successors.setdefault(new, []).append(old)
@@ -80,7 +84,7 @@ def link_returns(returns: Sequence[ForcedReturn], context: LinkContext | None = 
         disputes = disagreements(ms, context.containers, context.vague)
         events.append(_canonical(key, ms, links, disputes,
                                  tuple(sorted(successors.get(key, ()))), legs.get(key)))
-    return Linked(events, candidates, identities)
+    return Linked(events, candidates, identities, settled)
 
 
 def cluster_returns(returns: Iterable[ForcedReturn], context: LinkContext | None = None

@@ -38,6 +38,9 @@ class LinkStage:
     matched: Mapping[str, tuple[ForcedReturn, ...]]  # event decision id -> its mentions
     file_names: Mapping[str, str]
     concerns: tuple[tuple[SpeechAct, str], ...] = ()  # statement, key of the event it concerns
+    # a build of the same inputs starting from the identities.json this one writes would link
+    # the same way: the same keys, record and decisions (graph/unchanged.py)
+    settled: bool = False
 
     def write(self, out: Path) -> None:
         """identities.json and review.json, each written whole and renamed."""
@@ -146,8 +149,12 @@ def run(returns: Sequence[ForcedReturn], file_names: Mapping[str, str], registry
         linked = link_returns(list(returns), context)
         event_of = {id(m): e.key for e in linked.events for m in e.members}
         about = concerned(statements, returns, event_of)
+    # decisions that name events find them by the record's members: the same under both?
+    written = curation.event_members(linked.identities.record)
+    named = {event for d in decisions.decisions for event in d.events}
+    settled = linked.settled and all(members.get(e) == written.get(e) for e in named)
     return LinkStage(linked, tuple(returns), decisions.decisions, frozenset(applied),
-                     tuple(stale), matched, file_names, tuple(about))
+                     tuple(stale), matched, file_names, tuple(about), settled)
 
 
 @contextlib.contextmanager
