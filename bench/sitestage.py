@@ -1,6 +1,6 @@
 """The site stage alone: draw the site of a build folder and print its peak memory by phase.
 
-    python bench/sitestage.py GENERATION        # e.g. a copy of "$(readlink -f OUT/current)"
+    python bench/sitestage.py GENERATION [--cache DIR]   # GENERATION: a copy of "$(readlink -f OUT/current)"
 
 Runs `graph.viz.build_site(GENERATION)` (it writes GENERATION/site, so give it a copy of a
 build's generation, never the published one) while a thread samples the process's resident
@@ -50,6 +50,8 @@ def phase(thread: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("generation", type=Path, help="a copy of a build's generation folder")
+    parser.add_argument("--cache", type=Path, help="the site's cache folder, as `rkg build` "
+                        "passes OUT/.cache/site (default: none, every graph read from the store)")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from graph.viz import build_site
@@ -72,7 +74,7 @@ def main() -> None:
     sampler = threading.Thread(target=sample, daemon=True)
     cpu, wall = time.process_time(), time.perf_counter()
     sampler.start()
-    result = build_site(args.generation)
+    result = build_site(args.generation, cache=args.cache)
     done.set()
     sampler.join()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
