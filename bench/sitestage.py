@@ -1,6 +1,6 @@
 """The site stage alone: draw the site of a build folder and print its peak memory by phase.
 
-    python bench/sitestage.py GENERATION [--cache DIR]   # GENERATION: a copy of "$(readlink -f OUT/current)"
+    python bench/sitestage.py GENERATION [--cache DIR]  # a copy of "$(readlink -f OUT/current)"
 
 Runs `graph.viz.build_site(GENERATION)` (it writes GENERATION/site, so give it a copy of a
 build's generation, never the published one) while a thread samples the process's resident
