@@ -469,6 +469,14 @@ def _nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], li
     return nodes, _links(links, nodes, labels)
 
 
+DOCUMENT_FIELDS = {RKG + "fileName": "file", DCTERMS + "title": "title",
+                   DCTERMS + "publisher": "publisher", DCTERMS + "creator": "creator",
+                   RKG + "date": "date", DCTERMS + "type": "kind",
+                   DCTERMS + "language": "language", RKG + "url": "url",
+                   RKG + "sha256": "sha256", RKG + "text": "text"}
+"""A document's properties in its graph, and the `Document` field each fills."""
+
+
 def _documents(rows: Iterator[tuple[str, list[Row]]], labels: dict[str, str]
                ) -> dict[str, Document]:
     """The documents, from each document graph's rows (doc, p, o), sorted: a property given
@@ -479,29 +487,10 @@ def _documents(rows: Iterator[tuple[str, list[Row]]], labels: dict[str, str]
         for iri_, p_, o_ in found:
             iri, p, o = iri_ or "", p_ or "", o_ or ""
             doc = docs.setdefault(iri, Document(iri, graph))
-            match p:
-                case _ if p == RKG + "fileName":
-                    doc.file = o
-                case _ if p == DCTERMS + "title":
-                    doc.title = o
-                case _ if p == DCTERMS + "publisher":
-                    doc.publisher = o
-                case _ if p == DCTERMS + "creator":
-                    doc.creator = o
-                case _ if p == RKG + "date":
-                    doc.date = o
-                case _ if p == RKG + "datePrecision":
-                    precision[iri] = o
-                case _ if p == DCTERMS + "type":
-                    doc.kind = o
-                case _ if p == DCTERMS + "language":
-                    doc.language = o
-                case _ if p == RKG + "url":
-                    doc.url = o
-                case _ if p == RKG + "sha256":
-                    doc.sha256 = o
-                case _ if p == RKG + "text":
-                    doc.text = o
+            if p == RKG + "datePrecision":
+                precision[iri] = o
+            elif p in DOCUMENT_FIELDS:
+                setattr(doc, DOCUMENT_FIELDS[p], o)
     for iri, doc in docs.items():
         if doc.date:
             doc.date = format_date(doc.date, precision.get(iri))
