@@ -230,18 +230,17 @@ def test_serve_store_loads_beside_validation_and_waits_for_it(
     def failing_validation(*args: object, **kwargs: object) -> None:
         raise RuntimeError("validation broke")
 
-    shutil.rmtree(tmp_path / "oxigraph")
-    monkeypatch.setattr(serve_store, "_load", slow_load)
-    monkeypatch.setattr(graph.validation, "validate", failing_validation)
-    with pytest.raises(RuntimeError, match="validation broke"):
-        list(after_build(tmp_path, reason=False, site=False, serve_store=True))
-    assert seen[0].startswith("serve-store") and seen[-1] == "loaded"
-
     def failing_load(*args: object) -> None:
         raise OSError("disk full")
 
-    shutil.rmtree(tmp_path / "oxigraph")
-    monkeypatch.setattr(serve_store, "_load", failing_load)
-    monkeypatch.setattr(graph.validation, "validate", real_validate)
-    with pytest.raises(OSError, match="disk full"):
-        list(after_build(tmp_path, reason=False, site=False, serve_store=True))
+    def rebuild_fails(load: object, validate: object, error: type[Exception], match: str
+                      ) -> None:
+        shutil.rmtree(tmp_path / "oxigraph")
+        monkeypatch.setattr(serve_store, "_load", load)
+        monkeypatch.setattr(graph.validation, "validate", validate)
+        with pytest.raises(error, match=match):
+            list(after_build(tmp_path, reason=False, site=False, serve_store=True))
+
+    rebuild_fails(slow_load, failing_validation, RuntimeError, "validation broke")
+    assert seen[0].startswith("serve-store") and seen[-1] == "loaded"
+    rebuild_fails(failing_load, real_validate, OSError, "disk full")
