@@ -66,7 +66,10 @@ def module_closure(roots: Iterable[str]) -> tuple[Path, ...]:
 
     Parent packages' `__init__` files are included (they run first) but their own imports are
     not followed: the package root re-exports a public API that has nothing to do with, say,
-    extraction, and following it would tie every cache to every module."""
+    extraction, and following it would tie every cache to every module. Nor is the root's
+    when a module names it (`from graph import iris`): until December 2026 that tied the
+    graph files' key to the whole package, so any edit (to the site, say) rebuilt every
+    document's graph files."""
     files: dict[str, Path] = {}
     followed: set[str] = set()
     pending = list(roots)
@@ -85,7 +88,9 @@ def module_closure(roots: Iterable[str]) -> tuple[Path, ...]:
             parent_file = _module_file(parent)
             if parent_file is not None:
                 files.setdefault(parent, parent_file)
-        pending.extend(_imported_names(path, name) - followed)
+        if name != PACKAGE:  # `from graph import iris` names the root: its file counts,
+            # but its re-exports of the whole public API are not what the importer uses
+            pending.extend(_imported_names(path, name) - followed)
     return tuple(sorted(set(files.values())))
 
 
