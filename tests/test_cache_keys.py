@@ -60,6 +60,20 @@ def test_cache_keys_closure_holds_the_extractors_and_their_lexicons() -> None:
     assert code_fingerprint(("graph.extract",)) == code_fingerprint(("graph.extract",))
 
 
+def test_cache_keys_a_module_naming_the_package_root_keys_only_what_it_imports() -> None:
+    """`from graph import iris` names the root, whose file re-exports the public API (the
+    builder, the site, the server): the graph files and the reading cache must still be keyed
+    by the modules they use, so that an edit to the site rebuilds no document's graph."""
+    from graph import builder, readcache
+
+    for roots in (builder.RDF_ROOTS, readcache.READING_ROOTS):
+        names = {p.relative_to(ROOT / "graph").as_posix() for p in module_closure(roots)}
+        assert "__init__.py" in names
+        assert not any(n.startswith(("viz/", "serve/", "cli/")) for n in names), roots
+    rdf = {p.relative_to(ROOT / "graph").as_posix() for p in module_closure(builder.RDF_ROOTS)}
+    assert {"rdf/assemble.py", "graphfiles.py", "factcodec.py", "facts.py", "iris.py"} <= rdf
+
+
 @pytest.mark.slow
 def test_cache_keys_follow_code_and_lexicon_edits(tmp_path: Path) -> None:
     tree = copy_checkout(tmp_path / "checkout")
