@@ -24,9 +24,9 @@ import contextlib
 import os
 import socket
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 REASONS = {200: "OK", 204: "No Content", 304: "Not Modified", 400: "Bad Request",
            401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -67,7 +67,7 @@ class Request:
     method: str
     target: str
     version: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     body: bytes = b""
     peer: str = ""
     keep_alive: bool = True
@@ -150,6 +150,7 @@ class Connection(asyncio.BufferedProtocol):
     def __init__(self, server: Server, pending: bytes = b"", inline_tried: bool = False,
                  adopted: bool = False) -> None:
         self.server = server
+        self.loop = asyncio.get_running_loop()
         self.pending = pending
         self.inline_tried = inline_tried
         self.adopted = adopted
@@ -253,7 +254,7 @@ class Connection(asyncio.BufferedProtocol):
         """Close the connection if it is idle `seconds` from now. One timer, moved only when
         it would fire too late (a later deadline is checked when it fires), so the requests
         of a busy keep-alive connection cost no timer operations."""
-        loop = asyncio.get_running_loop()
+        loop = self.loop
         self.deadline = loop.time() + seconds
         if self.timer is not None and self.timer.when() > self.deadline:
             self.timer.cancel()
@@ -265,8 +266,8 @@ class Connection(asyncio.BufferedProtocol):
         self.timer = None
         if self.busy:
             return  # armed again when its answer is written
-        if asyncio.get_running_loop().time() < self.deadline:
-            self.timer = asyncio.get_running_loop().call_at(self.deadline, self._expired)
+        if self.loop.time() < self.deadline:
+            self.timer = self.loop.call_at(self.deadline, self._expired)
         else:
             self.close()
 
@@ -284,13 +285,14 @@ class Connection(asyncio.BufferedProtocol):
             return
         try:
             head = bytes(self.buffer[:end])
-            request, length = self._parse_head(head)
+            method, target, version, headers, keep_alive, length = parse_head(head)
         except ValueError as exc:
             self._fail(400, str(exc))
             return
         if length > self.limits.max_body:
             self._fail(413, f"request body over {self.limits.max_body:,} bytes")
             return
+        request = Request(method, target, version, headers, keep_alive=keep_alive)
         if len(self.buffer) < end + 4 + length:
             if request.header("expect").lower() == "100-continue" and not self.continued:
                 self.continued = True  # curl waits a second for this before the body
@@ -307,39 +309,6 @@ class Connection(asyncio.BufferedProtocol):
         self.busy = True
         self._start(request)
 
-    def _parse_head(self, head: bytes) -> tuple[Request, int]:
-        try:
-            text = head.decode("latin-1")
-        except UnicodeDecodeError as exc:  # pragma: no cover - latin-1 decodes anything
-            raise ValueError("bad request head") from exc
-        lines = text.split("\r\n")
-        parts = lines[0].split(" ")
-        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
-            raise ValueError("bad request line")
-        method, target, version = parts
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, colon, value = line.partition(":")
-            if not colon or not name or name != name.strip():
-                raise ValueError("bad header line")
-            key = name.lower()
-            if key in headers:
-                if key in ("host", "content-length", "authorization", "origin"):
-                    raise ValueError(f"repeated {name} header")
-                headers[key] += ", " + value.strip()
-            else:
-                headers[key] = value.strip()
-        if "transfer-encoding" in headers:
-            raise ValueError("chunked request bodies are not accepted; send Content-Length")
-        length_text = headers.get("content-length", "0")
-        if not length_text.isdigit():
-            raise ValueError("bad Content-Length")
-        connection = headers.get("connection", "").lower()
-        keep_alive = ("close" not in connection if version == "HTTP/1.1"
-                      else "keep-alive" in connection)
-        return Request(method, target, version, headers, keep_alive=keep_alive), \
-            int(length_text)
-
     def _start(self, request: Request) -> None:
         """Answer `request`: at once when the handler needs nothing to wait for (a refusal,
         a lookup in the event-loop thread), else in a task. A task per request costs more
@@ -352,7 +321,7 @@ class Connection(asyncio.BufferedProtocol):
         if waiting is None:
             self._answered(request, at_once=True)
         else:
-            self.task = asyncio.get_running_loop().create_task(self._run(request, waiting))
+            self.task = self.loop.create_task(self._run(request, waiting))
 
     async def _run(self, request: Request, waiting: Awaitable[None]) -> None:
         try:
@@ -384,7 +353,7 @@ class Connection(asyncio.BufferedProtocol):
             return
         if self.buffer:
             if at_once:  # pipelined requests: one per turn of the loop, and no deep stack
-                asyncio.get_running_loop().call_soon(self._next_pipelined)
+                self.loop.call_soon(self._next_pipelined)
             else:
                 self._next_request()
         elif self.server.hand_off is None or not self.server.hand_off(self):
@@ -523,6 +492,67 @@ class Connection(asyncio.BufferedProtocol):
         self.closed = True
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
+
+
+class Head(NamedTuple):
+    method: str
+    target: str
+    version: str
+    headers: Mapping[str, str]
+    """Lower-case names; shared by every request with the same head: never changed."""
+    keep_alive: bool
+    length: int
+    """The body's Content-Length."""
+
+
+_PARSED: dict[bytes, Head] = {}
+"""Heads parsed, by their exact bytes (`parse_head`)."""
+PARSED_HEADS = 512
+"""How many parsed heads are remembered. A program sends the same head again and again, but
+for the Content-Length: a few hundred cover the lengths of its queries."""
+
+
+def parse_head(head: bytes) -> Head:
+    """The request line and headers of `head` (without its blank line); ValueError when it is
+    not a request this server takes. Remembered by the exact bytes (the result is a function
+    of them alone): parsing a head costs more than a lookup's whole HTTP handling otherwise."""
+    known = _PARSED.get(head)
+    if known is None:
+        known = _parse_head(head)
+        if len(head) <= 2048:  # the usual heads of programs, not every head ever sent
+            if len(_PARSED) >= PARSED_HEADS:
+                _PARSED.clear()
+            _PARSED[head] = known
+    return known
+
+
+def _parse_head(head: bytes) -> Head:
+    lines = head.decode("latin-1").split("\r\n")  # latin-1 decodes any bytes
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+        raise ValueError("bad request line")
+    method, target, version = parts
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if not colon or not name or name != name.strip():
+            raise ValueError("bad header line")
+        key = name.lower()
+        if key in headers:
+            if key in ("host", "content-length", "authorization", "origin"):
+                raise ValueError(f"repeated {name} header")
+            headers[key] += ", " + value.strip()
+        else:
+            headers[key] = value.strip()
+    if "transfer-encoding" in headers:
+        raise ValueError("chunked request bodies are not accepted; send Content-Length")
+    length_text = headers.get("content-length", "0")
+    if not length_text.isdigit():
+        raise ValueError("bad Content-Length")
+    connection = headers.get("connection", "").lower()
+    keep_alive = ("close" not in connection if version == "HTTP/1.1"
+                  else "keep-alive" in connection)
+    return Head(method, target, version, headers, keep_alive, int(length_text))
 
 
 def _head_start(status: int, headers: tuple[tuple[bytes, bytes], ...], unsized: bool,
