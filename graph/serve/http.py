@@ -127,14 +127,15 @@ class Server:
         task = loop.create_task(connect)
         task.add_done_callback(_ignore_failure)
 
-    async def close(self) -> None:
+    async def close(self, seconds: float = 2.0) -> None:
+        """Stop listening and close every connection; wait `seconds` at most for them."""
         if self.server is not None:
             self.server.close()
         for connection in list(self.connections):
             connection.close()
         if self.server is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.server.wait_closed(), 2)
+                await asyncio.wait_for(self.server.wait_closed(), seconds)
 
     def log(self, line: str) -> None:
         if self.verbose:
