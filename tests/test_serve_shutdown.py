@@ -109,7 +109,7 @@ def test_sigterm_under_load_exits_within_the_bound_with_its_processes(tmp_path: 
         print(f"\nexit {seconds:.2f} s after SIGTERM, under load "
               f"({len(children)} child processes)")
         assert server.returncode == 0, server.stdout.read() if server.stdout else ""
-        gone, alive = psutil.wait_procs(children, timeout=2)
+        _gone, alive = psutil.wait_procs(children, timeout=2)
         assert alive == [], f"still running after the server exited: {alive}"
     finally:
         stop.set()

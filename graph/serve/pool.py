@@ -53,8 +53,9 @@ class Limits:
     sandbox: bool = True
     inline: bool = True
     """Answer lookups in the server process (graph/serve/inline.py)."""
-    lookup_threads: int = 2
-    """Threads evaluating those lookups (0: the server's event-loop thread)."""
+    lookup_threads: int = 0
+    """Threads evaluating those lookups (0: each process's event-loop thread, the least CPU
+    per lookup; docs/serve.md, Performance)."""
     fronts: int = -1
     """Front processes answering lookups beside the server (graph/serve/fronts.py; -1: one
     per CPU, 0: none, the server answers everything)."""
