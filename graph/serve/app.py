@@ -53,6 +53,9 @@ REMEMBERED = 4096
 of programs); each is emptied when full, so memory stays bounded."""
 REMEMBERED_CHARS = 8192
 """Longer texts are not remembered (programs repeat short lookups, not long queries)."""
+FORM_CHARS = 2048
+"""Longest form body whose decoded query is remembered: a lookup's is a few hundred bytes,
+and each one remembered holds both the body and the text (at most 4096 x 4 KB here)."""
 
 
 def form_query(body: str) -> str:
@@ -62,7 +65,7 @@ def form_query(body: str) -> str:
     text = _FORM_QUERIES.get(body)
     if text is None:
         text = urllib.parse.unquote_plus(body[6:])
-        if len(body) <= REMEMBERED_CHARS:
+        if len(body) <= FORM_CHARS:
             if len(_FORM_QUERIES) >= REMEMBERED:
                 _FORM_QUERIES.clear()
             _FORM_QUERIES[body] = text
