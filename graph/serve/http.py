@@ -12,6 +12,10 @@ engine failing) is never a complete-looking 200: its chunked body gets a last ch
 error line (`#rkg-error: ...`, which no JSON, CSV or RDF parser accepts) and the connection is
 closed without the terminating zero-length chunk, so HTTP clients report a truncated body.
 
+Repeated requests cost less: a request head is parsed once per exact head (`parse_head`;
+programs send the same head but for its Content-Length), as graph/serve/app.py decodes a form
+and judges a query once per exact text.
+
 A connection can move between processes (graph/serve/fronts.py): `Connection.hand_over`
 gives its socket, with the bytes of the request being answered and of any that follow, to
 another process, and `Server.adopt` takes such a socket in and answers what came with it.
@@ -496,6 +500,8 @@ class Connection(asyncio.BufferedProtocol):
 
 
 class Head(NamedTuple):
+    """A request head as parsed by `parse_head`."""
+
     method: str
     target: str
     version: str
@@ -528,6 +534,9 @@ def parse_head(head: bytes) -> Head:
 
 
 def _parse_head(head: bytes) -> Head:
+    """`parse_head` without remembering: one header line per name (repeated ones joined
+    with ", "; a repeated Host, Content-Length, Authorization or Origin refused), no chunked
+    bodies."""
     lines = head.decode("latin-1").split("\r\n")  # latin-1 decodes any bytes
     parts = lines[0].split(" ")
     if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
