@@ -97,7 +97,7 @@ def test_sigterm_under_load_exits_within_the_bound_with_its_processes(tmp_path: 
         assert set(answered) == {200}
         children = process.children(recursive=True)
         workers = [c for c in children if "graph.serve.front" not in " ".join(c.cmdline())]
-        assert len(children) - len(workers) >= 1 and len(workers) >= 3  # 2 + heavy ones
+        assert len(children) - len(workers) >= 1 and len(workers) >= 2  # fronts, workers
 
         sent = time.monotonic()
         server.send_signal(signal.SIGTERM)
