@@ -111,13 +111,13 @@ def test_errors_of_lookups_are_the_workers_errors(endpoints: tuple[Endpoint, End
     assert _ask(inline, LOOKUPS[0], "image/png")[0] == 406
 
 
-def test_lookups_in_the_event_loop_thread_give_the_same_answers(
+def test_lookups_on_lookup_threads_give_the_same_answers(
         endpoints: tuple[Endpoint, Endpoint], tmp_path: Path) -> None:
     _inline, workers = endpoints
     build = write_build(tmp_path / "build", things=400)
-    with served(build, Limits(max_bytes=24_000, lookup_threads=0)) as in_loop:
+    with served(build, Limits(max_bytes=24_000, lookup_threads=2)) as on_threads:
         for query in LOOKUPS:
-            assert _ask(in_loop, query) == _ask(workers, query), query
-        health = _health(in_loop)
+            assert _ask(on_threads, query) == _ask(workers, query), query
+        health = _health(on_threads)
         assert health["lookups_in_server"] == len(LOOKUPS) - 1
         assert health["lookups_handed_to_workers"] == 1

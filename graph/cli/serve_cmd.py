@@ -55,9 +55,10 @@ def register(group: click.Group) -> None:
     @click.option("--no-inline", is_flag=True,
                   help="Run every query in a worker, lookups too (by default, lookups of one "
                        "node's edges are answered in the server: see docs/serve.md).")
-    @click.option("--lookup-threads", type=click.IntRange(0, 16), default=2, show_default=True,
-                  help="Threads answering those lookups (0: the server's own thread, which "
-                       "spends the least CPU per lookup).")
+    @click.option("--lookup-threads", type=click.IntRange(0, 16), default=0, show_default=True,
+                  help="Threads answering those lookups in each process (0: its event-loop "
+                       "thread, which spends the least CPU per lookup; threads can keep more "
+                       "of a machine busy with other work).")
     @click.option("--fronts", type=click.IntRange(0, 64), default=None,
                   help="Front processes answering lookups, the connections balanced between "
                        "them (default: one per CPU; 0: the server answers everything itself).")

@@ -23,6 +23,7 @@ import concurrent.futures
 import dataclasses
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from graph.serve.loop import new_event_loop
 from graph.serve.pool import Limits, Pool, PoolError
 from graph.serve.store import ServeError, build_store, prepare_store
 from graph.serve.ui import Ui
+
+STOP_SECONDS = 5.0
+"""How long `Endpoint.stop` (and so `rkg serve` after SIGTERM or Ctrl-C) may take."""
 
 __all__ = ["Endpoint", "HttpLimits", "Limits", "ServeError", "free_port", "prepare_store",
            "start"]
@@ -58,15 +62,23 @@ class Endpoint:
     def query_url(self) -> str:
         return self.url + "/query"
 
-    def stop(self) -> None:
+    def stop(self, seconds: float = STOP_SECONDS) -> None:
+        """Close the connections, kill the fronts and workers and stop the loop, in about
+        `seconds` at most: whatever is not done by then (a process not yet reaped, a task
+        that does not end) is left to the process's exit, which ends the fronts and workers
+        with it (they die with the server's thread)."""
         if self.stopped.is_set():
             return
+        deadline = time.monotonic() + seconds
+
+        def left(share: float = 1.0) -> float:
+            return max(0.0, deadline - time.monotonic()) * share
 
         async def shutdown() -> None:
-            await self.server.close()
+            await self.server.close(left(0.2))
             if self.app is not None and self.app.fronts is not None:
-                self.app.fronts.close()
-            await self.pool.close()
+                await self.app.fronts.close(left(0.3))
+            await self.pool.close(left(0.4))
             if self.served is not None:
                 self.served.close()
             if self.app is not None and self.app.inline is not None:
@@ -74,10 +86,12 @@ class Endpoint:
 
         future = asyncio.run_coroutine_threadsafe(shutdown(), self.loop)
         try:
-            future.result(timeout=20)
+            future.result(timeout=left(0.8))
+        except concurrent.futures.TimeoutError:
+            future.cancel()
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join(timeout=20)
+            self.thread.join(timeout=left())
             self.stopped.set()
 
 

@@ -47,6 +47,29 @@ SITE_CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-in
             b"base-uri 'none'; form-action 'none'")
 ANSWER_CSP = b"default-src 'none'; frame-ancestors 'none'"
 _ANSWER_HEADERS: dict[bytes, tuple[tuple[bytes, bytes], ...]] = {}
+_FORM_QUERIES: dict[str, str] = {}
+REMEMBERED = 4096
+"""How many query texts each of the caches by exact text remembers (the repeated short queries
+of programs); each is emptied when full, so memory stays bounded."""
+REMEMBERED_CHARS = 8192
+"""Longer texts are not remembered (programs repeat short lookups, not long queries)."""
+FORM_CHARS = 2048
+"""Longest form body whose decoded query is remembered: a lookup's is a few hundred bytes,
+and each one remembered holds both the body and the text (at most 4096 x 4 KB here)."""
+
+
+def form_query(body: str) -> str:
+    """The query of a one-field form body `query=...`, decoded; remembered by the exact body
+    (a function of it alone): decoding costs a lookup about as much as the rest of its
+    protocol handling."""
+    text = _FORM_QUERIES.get(body)
+    if text is None:
+        text = urllib.parse.unquote_plus(body[6:])
+        if len(body) <= FORM_CHARS:
+            if len(_FORM_QUERIES) >= REMEMBERED:
+                _FORM_QUERIES.clear()
+            _FORM_QUERIES[body] = text
+    return text
 
 
 @dataclass(frozen=True)
@@ -202,7 +225,7 @@ class Queries:
                     return None, (400, "the form is not UTF-8")
                 if body.startswith("query=") and "&" not in body:
                     # the usual form, one field: what parse_qs gives, at a third of its cost
-                    form = {"query": [urllib.parse.unquote_plus(body[6:])]}
+                    form = {"query": [form_query(body)]}
                 else:
                     form = urllib.parse.parse_qs(body, keep_blank_values=True,
                                                  strict_parsing=False)
@@ -239,8 +262,8 @@ class Queries:
             verdict = ""
         except QueryRefused as exc:
             verdict = str(exc).removeprefix("<query>: ")
-        if len(text) <= 8192:  # remembered: the repeated short queries of programs
-            if len(self._checked) > 4096:
+        if len(text) <= REMEMBERED_CHARS:  # remembered: the repeated queries of programs
+            if len(self._checked) >= REMEMBERED:
                 self._checked.clear()
             self._checked[text] = verdict
         return verdict

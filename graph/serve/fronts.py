@@ -35,6 +35,7 @@ from typing import Any
 
 from graph.serve.channel import Channel, Slots
 from graph.serve.http import Connection, Server
+from graph.serve.pool import ended
 
 ROOT = Path(__file__).resolve().parents[2]
 RESTART_AFTER = 1.0
@@ -190,14 +191,14 @@ class Fronts:
         return {"fronts": sum(1 for f in self.fronts if f is not None and f.ready),
                 "front_restarts": self.restarts}
 
-    def close(self) -> None:
+    async def close(self, seconds: float = 1.0) -> None:
+        """Kill the fronts (their clients' connections end with them) and wait for them,
+        `seconds` at most."""
         self.closed = True
         for index, front in enumerate(self.fronts):
             if front is not None:
                 self._lost(index)
-        for front_process in list(_reaping):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                front_process.wait(5)
+        await ended(list(_reaping), seconds)
 
 
 _reaping: set[subprocess.Popen[bytes]] = set()

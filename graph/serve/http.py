@@ -12,6 +12,10 @@ engine failing) is never a complete-looking 200: its chunked body gets a last ch
 error line (`#rkg-error: ...`, which no JSON, CSV or RDF parser accepts) and the connection is
 closed without the terminating zero-length chunk, so HTTP clients report a truncated body.
 
+Repeated requests cost less: a request head is parsed once per exact head (`parse_head`;
+programs send the same head but for its Content-Length), as graph/serve/app.py decodes a form
+and judges a query once per exact text.
+
 A connection can move between processes (graph/serve/fronts.py): `Connection.hand_over`
 gives its socket, with the bytes of the request being answered and of any that follow, to
 another process, and `Server.adopt` takes such a socket in and answers what came with it.
@@ -24,9 +28,9 @@ import contextlib
 import os
 import socket
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 REASONS = {200: "OK", 204: "No Content", 304: "Not Modified", 400: "Bad Request",
            401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -67,7 +71,7 @@ class Request:
     method: str
     target: str
     version: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     body: bytes = b""
     peer: str = ""
     keep_alive: bool = True
@@ -127,14 +131,15 @@ class Server:
         task = loop.create_task(connect)
         task.add_done_callback(_ignore_failure)
 
-    async def close(self) -> None:
+    async def close(self, seconds: float = 2.0) -> None:
+        """Stop listening and close every connection; wait `seconds` at most for them."""
         if self.server is not None:
             self.server.close()
         for connection in list(self.connections):
             connection.close()
         if self.server is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.server.wait_closed(), 2)
+                await asyncio.wait_for(self.server.wait_closed(), seconds)
 
     def log(self, line: str) -> None:
         if self.verbose:
@@ -150,6 +155,7 @@ class Connection(asyncio.BufferedProtocol):
     def __init__(self, server: Server, pending: bytes = b"", inline_tried: bool = False,
                  adopted: bool = False) -> None:
         self.server = server
+        self.loop = asyncio.get_running_loop()
         self.pending = pending
         self.inline_tried = inline_tried
         self.adopted = adopted
@@ -253,7 +259,7 @@ class Connection(asyncio.BufferedProtocol):
         """Close the connection if it is idle `seconds` from now. One timer, moved only when
         it would fire too late (a later deadline is checked when it fires), so the requests
         of a busy keep-alive connection cost no timer operations."""
-        loop = asyncio.get_running_loop()
+        loop = self.loop
         self.deadline = loop.time() + seconds
         if self.timer is not None and self.timer.when() > self.deadline:
             self.timer.cancel()
@@ -265,8 +271,8 @@ class Connection(asyncio.BufferedProtocol):
         self.timer = None
         if self.busy:
             return  # armed again when its answer is written
-        if asyncio.get_running_loop().time() < self.deadline:
-            self.timer = asyncio.get_running_loop().call_at(self.deadline, self._expired)
+        if self.loop.time() < self.deadline:
+            self.timer = self.loop.call_at(self.deadline, self._expired)
         else:
             self.close()
 
@@ -284,13 +290,14 @@ class Connection(asyncio.BufferedProtocol):
             return
         try:
             head = bytes(self.buffer[:end])
-            request, length = self._parse_head(head)
+            method, target, version, headers, keep_alive, length = parse_head(head)
         except ValueError as exc:
             self._fail(400, str(exc))
             return
         if length > self.limits.max_body:
             self._fail(413, f"request body over {self.limits.max_body:,} bytes")
             return
+        request = Request(method, target, version, headers, keep_alive=keep_alive)
         if len(self.buffer) < end + 4 + length:
             if request.header("expect").lower() == "100-continue" and not self.continued:
                 self.continued = True  # curl waits a second for this before the body
@@ -307,39 +314,6 @@ class Connection(asyncio.BufferedProtocol):
         self.busy = True
         self._start(request)
 
-    def _parse_head(self, head: bytes) -> tuple[Request, int]:
-        try:
-            text = head.decode("latin-1")
-        except UnicodeDecodeError as exc:  # pragma: no cover - latin-1 decodes anything
-            raise ValueError("bad request head") from exc
-        lines = text.split("\r\n")
-        parts = lines[0].split(" ")
-        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
-            raise ValueError("bad request line")
-        method, target, version = parts
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, colon, value = line.partition(":")
-            if not colon or not name or name != name.strip():
-                raise ValueError("bad header line")
-            key = name.lower()
-            if key in headers:
-                if key in ("host", "content-length", "authorization", "origin"):
-                    raise ValueError(f"repeated {name} header")
-                headers[key] += ", " + value.strip()
-            else:
-                headers[key] = value.strip()
-        if "transfer-encoding" in headers:
-            raise ValueError("chunked request bodies are not accepted; send Content-Length")
-        length_text = headers.get("content-length", "0")
-        if not length_text.isdigit():
-            raise ValueError("bad Content-Length")
-        connection = headers.get("connection", "").lower()
-        keep_alive = ("close" not in connection if version == "HTTP/1.1"
-                      else "keep-alive" in connection)
-        return Request(method, target, version, headers, keep_alive=keep_alive), \
-            int(length_text)
-
     def _start(self, request: Request) -> None:
         """Answer `request`: at once when the handler needs nothing to wait for (a refusal,
         a lookup in the event-loop thread), else in a task. A task per request costs more
@@ -352,7 +326,7 @@ class Connection(asyncio.BufferedProtocol):
         if waiting is None:
             self._answered(request, at_once=True)
         else:
-            self.task = asyncio.get_running_loop().create_task(self._run(request, waiting))
+            self.task = self.loop.create_task(self._run(request, waiting))
 
     async def _run(self, request: Request, waiting: Awaitable[None]) -> None:
         try:
@@ -384,7 +358,7 @@ class Connection(asyncio.BufferedProtocol):
             return
         if self.buffer:
             if at_once:  # pipelined requests: one per turn of the loop, and no deep stack
-                asyncio.get_running_loop().call_soon(self._next_pipelined)
+                self.loop.call_soon(self._next_pipelined)
             else:
                 self._next_request()
         elif self.server.hand_off is None or not self.server.hand_off(self):
@@ -523,6 +497,72 @@ class Connection(asyncio.BufferedProtocol):
         self.closed = True
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
+
+
+class Head(NamedTuple):
+    """A request head as parsed by `parse_head`."""
+
+    method: str
+    target: str
+    version: str
+    headers: Mapping[str, str]
+    """Lower-case names; shared by every request with the same head: never changed."""
+    keep_alive: bool
+    length: int
+    """The body's Content-Length."""
+
+
+_PARSED: dict[bytes, Head] = {}
+"""Heads parsed, by their exact bytes (`parse_head`)."""
+PARSED_HEADS = 512
+"""How many parsed heads are remembered. A program sends the same head again and again, but
+for the Content-Length: a few hundred cover the lengths of its queries."""
+
+
+def parse_head(head: bytes) -> Head:
+    """The request line and headers of `head` (without its blank line); ValueError when it is
+    not a request this server takes. Remembered by the exact bytes (the result is a function
+    of them alone): parsing a head costs more than a lookup's whole HTTP handling otherwise."""
+    known = _PARSED.get(head)
+    if known is None:
+        known = _parse_head(head)
+        if len(head) <= 2048:  # the usual heads of programs, not every head ever sent
+            if len(_PARSED) >= PARSED_HEADS:
+                _PARSED.clear()
+            _PARSED[head] = known
+    return known
+
+
+def _parse_head(head: bytes) -> Head:
+    """`parse_head` without remembering: one header line per name (repeated ones joined
+    with ", "; a repeated Host, Content-Length, Authorization or Origin refused), no chunked
+    bodies."""
+    lines = head.decode("latin-1").split("\r\n")  # latin-1 decodes any bytes
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+        raise ValueError("bad request line")
+    method, target, version = parts
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if not colon or not name or name != name.strip():
+            raise ValueError("bad header line")
+        key = name.lower()
+        if key in headers:
+            if key in ("host", "content-length", "authorization", "origin"):
+                raise ValueError(f"repeated {name} header")
+            headers[key] += ", " + value.strip()
+        else:
+            headers[key] = value.strip()
+    if "transfer-encoding" in headers:
+        raise ValueError("chunked request bodies are not accepted; send Content-Length")
+    length_text = headers.get("content-length", "0")
+    if not length_text.isdigit():
+        raise ValueError("bad Content-Length")
+    connection = headers.get("connection", "").lower()
+    keep_alive = ("close" not in connection if version == "HTTP/1.1"
+                  else "keep-alive" in connection)
+    return Head(method, target, version, headers, keep_alive, int(length_text))
 
 
 def _head_start(status: int, headers: tuple[tuple[bytes, bytes], ...], unsized: bool,

@@ -53,8 +53,9 @@ class Limits:
     sandbox: bool = True
     inline: bool = True
     """Answer lookups in the server process (graph/serve/inline.py)."""
-    lookup_threads: int = 2
-    """Threads evaluating those lookups (0: the server's event-loop thread)."""
+    lookup_threads: int = 0
+    """Threads evaluating those lookups (0: each process's event-loop thread, the least CPU
+    per lookup; docs/serve.md, Performance)."""
     fronts: int = -1
     """Front processes answering lookups beside the server (graph/serve/fronts.py; -1: one
     per CPU, 0: none, the server answers everything)."""
@@ -322,16 +323,20 @@ class Pool:
         """Whether a worker still has `store` open."""
         return any(worker.store == store and worker.alive for worker in self._all)
 
-    async def close(self) -> None:
+    async def close(self, seconds: float = 2.0) -> None:
+        """Kill every worker and wait for them, and for the pool's tasks, `seconds` in all
+        (the loop keeps turning meanwhile; a worker still not reaped then is killed already
+        and goes with this process)."""
         self.closed = True
-        for worker in list(self._all):
+        workers = list(self._all)
+        for worker in workers:
             worker.kill()
-        for worker in list(self._all):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.process.wait(5)
         for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        deadline = time.monotonic() + seconds
+        await ended([worker.process for worker in workers], seconds)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=max(0.0, deadline - time.monotonic()))
 
     # -- queries ---------------------------------------------------------------------------
     @contextlib.asynccontextmanager
@@ -437,3 +442,15 @@ class Job:
             if kind in (b"F", b"E"):
                 self.done = True
             return kind, payload
+
+
+async def ended(processes: list[subprocess.Popen[bytes]], seconds: float) -> bool:
+    """Wait until every one of `processes` has ended, `seconds` at most, without blocking
+    the loop (a blocking `wait` per process, as before, held the loop up to 5 s for each).
+    False when some still run."""
+    deadline = time.monotonic() + seconds
+    while any(process.poll() is None for process in processes):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
