@@ -181,6 +181,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=None,
                         help="Seconds of each workload run on each server, unmeasured, before "
                              "the rounds (default: --seconds; 0: none).")
+    parser.add_argument("--lookups", type=int, default=400,
+                        help="How many different light queries the clients pick from (the "
+                        "server remembers the last 4,096 query texts it judged: 20000 "
+                        "measures lookups it has mostly not seen).")
     parser.add_argument("--workloads", default="light,heavy",
                         help="Which workloads to run (light, heavy or both).")
     parser.add_argument("--serve-args", default="",
@@ -211,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
         wait_port(raw_port, raw)
         chosen = args.workloads.split(",")
         workloads = {name: make() for name, make in (
-            ("light", lambda: light_queries(store)), ("heavy", heavy_queries))
+            ("light", lambda: light_queries(store, args.lookups)), ("heavy", heavy_queries))
             if name in chosen}
         results: dict[str, dict[str, list[dict[str, Any]]]] = {
             w: {"rkg serve": [], "oxigraph": []} for w in workloads}
