@@ -1,30 +1,26 @@
-"""Louvain communities over integer arrays: networkx's algorithm, step for step, without a
-networkx graph.
+"""Louvain communities over integer arrays, nodes visited in a stable order.
 
-`networkx.community.louvain_communities` over the site's whole view (181,570 nodes at 10,000
+networkx's `louvain_communities` over the site's whole view (181,570 nodes at 10,000
 documents) held the networkx graph, its weighted copy, a dictionary of neighbours per node and
 a set per community: about 0.9 GB on top of everything else, the site stage's peak. This is
-the same algorithm (networkx 3.6's `louvain_partitions` and `_one_level`, resolution 1,
-threshold 1e-7, its random source seeded the same way) over compressed adjacency arrays of
-node numbers, so it gives the same partition, node for node, for a fraction of the memory:
+networkx 3.6's algorithm (`louvain_partitions` and `_one_level`: resolution 1, threshold 1e-7,
+the same gain and modularity expressions) over compressed adjacency arrays of node numbers:
 the graph is two `array` columns and a row index, a node's community a list entry.
 
-What makes the partition the same, and is kept here on purpose:
-- the order nodes are visited: networkx shuffles the list of nodes with `random.Random(seed)`;
-  a shuffle depends only on the list's length, so shuffling node numbers gives the same order;
-- the order of a node's neighbours (the first community of equal gain wins): networkx copies
-  the graph by iterating its edges, which puts a node's earlier neighbours first (in node
-  order), then its later ones in the order the input first linked them (`_level_graph`);
-- every sum and gain computed with the same expressions in the same order (ints for weights
-  and degrees, floats only where networkx divides), so even ties and the modularity threshold
-  fall the same way.
-`tests/test_viz_louvain.py` compares the partitions with networkx's on the site's graph and on
-random graphs.
+One thing differs on purpose: the order. networkx visits the nodes in a seeded shuffle of
+the order they were given and lists a node's neighbours in the order edges were added, so an
+edit that renames one document (its IRI is a content hash, and the site lists nodes by name)
+moved every node after it in the shuffle, and every community changed: a rebuild laid out all
+31 community drill-downs again. Here the caller numbers the nodes by a seeded hash of their
+names (network.visiting_order); nodes are visited in number order at every level and a node's
+neighbours are listed in number order, so the partition is a function of the graph alone and
+a renamed node changes the relative order of no other two. On the 1,000-document build, an
+edited document left 45 of the 46 communities as they were (networkx's order: none).
+Modularity is as high as networkx's (`tests/test_viz_louvain.py`).
 """
 
 from __future__ import annotations
 
-import random
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -62,23 +58,22 @@ class LevelGraph:
         return out
 
 
-def louvain(count: int, edges: Iterable[tuple[int, int]], seed: int) -> list[list[int]]:
-    """The communities of the graph of nodes 0..count-1 and these edges (pairs of node
-    numbers, in the order a networkx graph would be given them), as networkx's
-    `louvain_communities(G, seed=seed)` finds them for the graph with nodes added in number
-    order: lists of node numbers, in no particular order."""
+def louvain(count: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The Louvain communities of the graph of nodes 0..count-1 and these edges (pairs of
+    node numbers, in any order, repeated or not): lists of node numbers, in no particular
+    order. The node numbers are the visiting order (the caller numbers nodes by a stable
+    key, network.communities); the edges' order does not matter."""
     pairs = np.fromiter((n for edge in edges for n in edge), dtype=np.int64).reshape(-1, 2)
     graph = _level_graph(count, pairs)
     del pairs
-    rng = random.Random(seed)
     degrees = graph.degrees()
     total = sum(degrees)
-    if total == 0:  # no edges: every node alone (networkx's `nx.is_empty` case)
+    if total == 0:  # no edges: every node alone
         return [[u] for u in range(count)]
     m = total / 2
     assign = list(range(count))  # original node -> its node in the current level's graph
     mod = modularity(graph, [[u] for u in range(count)])
-    node2com, _improved = _one_level(graph, degrees, m, rng)
+    node2com, _improved = _one_level(graph, degrees, m)
     while True:
         renumber, members = _renumber(node2com)
         assign = [renumber[node2com[a]] for a in assign]
@@ -88,7 +83,7 @@ def louvain(count: int, edges: Iterable[tuple[int, int]], seed: int) -> list[lis
         mod = new_mod
         graph = _merged(graph, node2com, renumber)
         degrees = graph.degrees()
-        node2com, improved = _one_level(graph, degrees, m, rng)
+        node2com, improved = _one_level(graph, degrees, m)
         if not improved:
             break  # nothing moved: the partition is the one just made
     groups: list[list[int]] = [[] for _ in range(max(assign) + 1)]
@@ -98,35 +93,17 @@ def louvain(count: int, edges: Iterable[tuple[int, int]], seed: int) -> list[lis
 
 
 def _level_graph(count: int, pairs: np.ndarray) -> LevelGraph:
-    """The graph networkx's Louvain works on (its weighted copy of the input graph): the
-    input's adjacency order is each neighbour where an edge first links it; the copy, made
-    by iterating the input's edges (each once, from its earlier end), lists a node's earlier
-    neighbours in node order, then its later ones in the input's order. Weights are 1."""
+    """The graph of these edges, each once, weight 1; a node's neighbours in number order
+    (so the first community of equal gain is the one of the lowest-numbered neighbour,
+    whatever order the edges came in)."""
     a, b = pairs[:, 0], pairs[:, 1]
-    # the input graph's adjacency entries: edge k adds (a -> b) then (b -> a), each kept
-    # where it first appears
-    src = np.empty(2 * len(a), dtype=np.int64)
-    dst = np.empty(2 * len(a), dtype=np.int64)
-    src[0::2], src[1::2] = a, b
-    dst[0::2], dst[1::2] = b, a
-    _keys, first = np.unique(src * count + dst, return_index=True)
-    first.sort()
-    src, dst = src[first], dst[first]
-    order = np.argsort(src, kind="stable")  # by node, each node's in first-linked order
-    src, dst = src[order], dst[order]
-    # the copy: the input's edges from their earlier end (a self-loop once), in that order;
-    # edge j adds (u -> v) then (v -> u)
-    forward = dst >= src
-    u, v = src[forward], dst[forward]
-    loop = u == v
-    src = np.empty(2 * len(u), dtype=np.int64)
-    dst = np.empty(2 * len(u), dtype=np.int64)
-    src[0::2], src[1::2] = u, v
-    dst[0::2], dst[1::2] = v, u
-    keep = np.ones(2 * len(u), dtype=bool)
-    keep[1::2] = ~loop
-    src, dst = src[keep], dst[keep]
-    order = np.argsort(src, kind="stable")
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    keys = np.unique(low * count + high)  # each undirected edge once, sorted
+    low, high = keys // count, keys % count
+    loop = low == high
+    src = np.concatenate([low, high[~loop]])
+    dst = np.concatenate([high, low[~loop]])
+    order = np.lexsort((dst, src))  # by node, then by neighbour
     targets = dst[order]
     start = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=count), out=start[1:])
@@ -141,20 +118,18 @@ def _column(values: np.ndarray) -> array:
     return column
 
 
-def _one_level(graph: LevelGraph, degrees: list[int], m: float,
-               rng: random.Random) -> tuple[list[int], bool]:
-    """networkx's `_one_level` (undirected): move nodes to the neighbouring community of
-    best gain until none moves. Returns each node's community number and whether any moved."""
+def _one_level(graph: LevelGraph, degrees: list[int], m: float) -> tuple[list[int], bool]:
+    """networkx's `_one_level` (undirected), nodes visited in number order: move nodes to
+    the neighbouring community of best gain until none moves. Returns each node's community
+    number and whether any moved."""
     start, targets, weights = graph.start, graph.targets, graph.weights
     node2com = list(range(graph.size))
     stot = list(degrees)
-    rand_nodes = list(range(graph.size))
-    rng.shuffle(rand_nodes)
     nb_moves = 1
     improvement = False
     while nb_moves > 0:
         nb_moves = 0
-        for u in rand_nodes:
+        for u in range(graph.size):
             best_mod: float = 0
             best_com = node2com[u]
             weights2com: defaultdict[int, float] = defaultdict(float)
@@ -192,7 +167,8 @@ def _renumber(node2com: list[int]) -> tuple[dict[int, int], list[list[int]]]:
 
 def _merged(graph: LevelGraph, node2com: list[int], renumber: dict[int, int]) -> LevelGraph:
     """networkx's `_gen_graph`: one node per community, an edge's weight added to the edge
-    between its ends' communities, in the order the level's edges are iterated."""
+    between its ends' communities; a node's neighbours in number order, as in the first
+    level."""
     adjacency: list[dict[int, int]] = [{} for _ in range(len(renumber))]
     start, targets, weights = graph.start, graph.targets, graph.weights
     for u in range(graph.size):
@@ -209,8 +185,9 @@ def _merged(graph: LevelGraph, node2com: list[int], renumber: dict[int, int]) ->
     new_targets = array("q")
     new_weights = array("q")
     for row in adjacency:
-        new_targets.extend(row.keys())
-        new_weights.extend(row.values())
+        for target in sorted(row):
+            new_targets.append(target)
+            new_weights.append(row[target])
         new_start.append(len(new_targets))
     return LevelGraph(new_start, new_targets, new_weights)
 

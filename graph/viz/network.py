@@ -8,6 +8,7 @@ The browser then runs a short physics pass from those positions and switches phy
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -25,18 +26,30 @@ LABEL_MAX = 42
 
 
 def communities(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
-    """Louvain communities (seeded), numbered from the largest: those networkx's
-    `louvain_communities(G, seed=SEED)` finds for the graph of these nodes (in this order)
-    and edges (in this order), computed over arrays of node numbers (louvain.py), so the
-    whole view of 10,000 documents needs no networkx graph. Both ends of every edge must be
-    among the nodes."""
-    number = {node: i for i, node in enumerate(dict.fromkeys(nodes))}
-    names = list(number)
-    groups = louvain(len(names), ((number[a], number[b]) for a, b in edges), SEED)
+    """Louvain communities, numbered from the largest (then by their first member). The
+    nodes are visited in the order of a seeded hash of their names (`visiting_order`), not
+    in the order given, so the partition depends only on the graph: the same nodes and
+    edges in any order give the same communities, and a node renamed (a document's IRI is
+    its content's hash) does not move every other one in the visiting order. Computed over
+    arrays of node numbers (louvain.py), so the whole view of 10,000 documents needs no
+    networkx graph. Both ends of every edge must be among the nodes."""
+    names = visiting_order(nodes)
+    number = {node: i for i, node in enumerate(names)}
+    groups = louvain(len(names), ((number[a], number[b]) for a, b in edges))
     del number
     ordered = sorted((sorted(names[i] for i in group) for group in groups),
                      key=lambda c: (-len(c), c[0]))
     return {n: i for i, members in enumerate(ordered) for n in members}
+
+
+def visiting_order(nodes: Iterable[str]) -> list[str]:
+    """The nodes (each once) in the order Louvain visits them: by a hash of SEED and the
+    name, which shuffles them as networkx's seeded shuffle would, but keeps any two nodes
+    in the same order whatever other nodes come or go."""
+    def key(name: str) -> tuple[bytes, str]:
+        return hashlib.blake2b(f"{SEED}:{name}".encode(), digest_size=8).digest(), name
+
+    return sorted(set(nodes), key=key)
 
 
 def betweenness(g: nx.Graph) -> dict[str, float]:
