@@ -11,7 +11,7 @@ import shutil
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,13 +133,16 @@ class Node:
     label: str = ""
     rdf_class: str = ""
     date: str | None = None  # as precise as the graph says: yyyy, yyyy-mm or yyyy-mm-dd
-    sources: set[str] = field(default_factory=set)  # document IRIs and/or REGISTRY
+    # document IRIs and/or REGISTRY, sorted (a tuple: a set per node was 40 MB more at
+    # 10,000 documents); made by `load_store`
+    sources: tuple[str, ...] = ()
     props: list[tuple[str, str, str]] = field(default_factory=list)  # (predicate, label, value)
-    # predicate -> object IRIs; not rkg:attestedBy (the claims are `claims`)
-    links: dict[str, list[str]] = field(default_factory=dict)
+    # predicate -> object IRIs; not rkg:attestedBy (the claims are `claims`). Values are
+    # sorted tuples once loaded (`_freeze`)
+    links: Mapping[str, Sequence[str]] = field(default_factory=dict)
     claims: list[Quote] = field(default_factory=list)
     mentions: list[Quote] = field(default_factory=list)
-    literals: dict[str, list[str]] = field(default_factory=dict)
+    literals: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     @property
     def year(self) -> int | None:
@@ -339,18 +342,22 @@ def load_store(store: ox.Store, path: Path | None = None,
     nodes, edges = _nodes(store, labels)
     _counts(store, nodes, labels)
     documents = _documents(units.rows(store, "documents"), labels)
+    sources: dict[str, set[str]] = defaultdict(set)  # node -> its documents (`Node.sources`)
+    for node in nodes.values():
+        if REGISTRY in node.sources:
+            sources[node.id].add(REGISTRY)
     for doc in documents.values():
-        node = nodes.get(doc.id)
-        if node is not None:
-            node.sources.add(doc.id)
+        if doc.id in nodes:
+            sources[doc.id].add(doc.id)
     _dates(nodes)
-    _claims(store, units.rows(store, "claims"), nodes)
-    _mentions(units.rows(store, "mentions"), nodes, documents)
+    _claims(store, units.rows(store, "claims"), nodes, sources)
+    _mentions(units.rows(store, "mentions"), nodes, documents, sources)
     units.save()
     asked, kept = max(units.asked.values(), default=0), min(units.kept.values(), default=0)
     for node in nodes.values():
         node.label = labels.get(node.id) or _made_label(node, labels, nodes)
         node.props.sort(key=lambda p: (p[1], p[2], p[0]))
+        node.sources = tuple(sorted(sources.pop(node.id, ())))
     return GraphData(nodes, edges, documents, labels, _class_counts(store),
                      _graph_sizes(store), _build(store, labels), store, path, (asked, kept))
 
@@ -462,7 +469,7 @@ def _nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], li
         node = Node(iri, kinds.setdefault(classes, classes), group.key,
                     rdf_class=specific_class(raw.classes))
         if REGISTRY_GRAPH in raw.graphs:
-            node.sources.add(REGISTRY)
+            node.sources = (REGISTRY,)
         _add_literals(node, raw.literals, labels)
         links.extend((iri, p, o, inferred) for (p, o), inferred in sorted(raw.links.items()))
         nodes[iri] = node
@@ -504,16 +511,22 @@ SKIP_PROPS = {RDFS_LABEL, SKOS_PREF, RKG + "text"}
 
 def _add_literals(node: Node, literals: dict[tuple[str, str, str, str | None], ox.Literal],
                   labels: dict[str, str]) -> None:
+    values: dict[str, list[str]] = {}
     for (p, text, _datatype, _lang), lit in sorted(literals.items(),
                                                    key=lambda kv: (kv[0][:3], kv[0][3] or "")):
         text = _short_shared(text)
-        node.literals.setdefault(p, []).append(text)
+        values.setdefault(p, []).append(text)
         if p in SKIP_PROPS:
             continue
         shown = _short_shared(text[:10]) if lit.datatype.value.endswith("#dateTime") else text
         node.props.append((p, labels.get(p) or local(p), shown))
-    for values in node.literals.values():
-        values.sort()
+    node.literals = _frozen(values)
+
+
+def _frozen(values: dict[str, list[str]]) -> dict[str, Sequence[str]]:
+    """Each list of values sorted, as a tuple (a list is a third larger, and a node's
+    values are not changed once read)."""
+    return {key: tuple(sorted(found)) for key, found in values.items()}
 
 
 DATE_PROPERTIES = ("date", "since", "startDate", "adopted")
@@ -543,18 +556,18 @@ TRANSITIVE = {RKG + "locatedIn"}
 def _links(links: list[tuple[str, str, str, bool]], nodes: dict[str, Node],
            labels: dict[str, str]) -> list[Edge]:
     edges = []
+    targets: dict[str, dict[str, list[str]]] = defaultdict(dict)  # node -> p -> objects
     for s, p, o, inferred in links:
         node = nodes[s]
-        node.links.setdefault(p, []).append(o)
+        targets[s].setdefault(p, []).append(o)
         if inferred and p in TRANSITIVE:
             continue  # the closure would only add shortcuts to the asserted chain
         if o in nodes and p not in HIDDEN_LINKS and s != o:
             edges.append(Edge(s, o, p, labels.get(p) or local(p), inferred))
         elif o not in nodes and p not in HIDDEN_LINKS:
             node.props.append((p, labels.get(p) or local(p), labels.get(o) or tail(o)))
-    for node in nodes.values():
-        for values in node.links.values():
-            values.sort()
+    for iri, found in targets.items():
+        nodes[iri].links = _frozen(found)
     edges.sort(key=lambda e: (e.source, e.predicate, e.target))
     return edges
 
@@ -601,7 +614,7 @@ def _rank(row: Row) -> tuple[str, ...]:
 
 
 def _claims(store: ox.Store, rows: Iterator[tuple[str, list[Row]]],
-            nodes: dict[str, Node]) -> None:
+            nodes: dict[str, Node], sources: dict[str, set[str]]) -> None:
     """Each node's claims (rkg:attestedBy), each the least of the claim's rows in the
     document graphs (by every value, so the choice among a claim's two places, say, does
     not depend on the store)."""
@@ -628,13 +641,13 @@ def _claims(store: ox.Store, rows: Iterator[tuple[str, list[Row]]],
             place=_interned(place),
             count_value=_short_shared(count_text(None, value, low, high))
             if words is not None else None, page=_page(page)))
-        node.sources.add(doc)
+        sources[node.id].add(doc)
     for node in nodes.values():
         node.claims.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))
 
 
 def _mentions(rows: Iterator[tuple[str, list[Row]]], nodes: dict[str, Node],
-              documents: dict[str, Document]) -> None:
+              documents: dict[str, Document], sources: dict[str, set[str]]) -> None:
     """Each entity's mentions: one row for each (entity, mention), the least."""
     best: dict[tuple[str, str], Row] = {}
     for _graph, found in rows:
@@ -653,7 +666,7 @@ def _mentions(rows: Iterator[tuple[str, list[Row]]], nodes: dict[str, Node],
         exact = _short_shared(text[start:end]) if 0 <= start <= end <= len(text) else ""
         node.mentions.append(Quote(doc=doc, mention=mention or "", start=start, end=end,
                                    text=exact, in_context=True, page=_page(page)))
-        node.sources.add(doc)
+        sources[node.id].add(doc)
     for node in nodes.values():
         node.mentions.sort(key=lambda q: (q.doc, q.start, q.end, q.mention))
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -63,11 +63,12 @@ class DocUnits:
         store, in IRI order: kept ones from the cache, the others from the store."""
         query = self.queries[name]
         kept: dict[str, list[Row]] = {}
+        shared: dict[str, str] = {}
         if self.file is not None:
             for graph, key in self.digests.items():
                 known, data = self.file.get(f"{key} {name}")
                 if known and data is not None:
-                    kept[graph] = [tuple(row) for row in json.loads(bytes(data))]
+                    kept[graph] = [_shared_row(row, shared) for row in json.loads(bytes(data))]
             self.file.release()
         graphs = self._graphs(store)
         missing = [g for g in graphs if g not in kept]
@@ -106,6 +107,7 @@ def _ask(store: ox.Store, query: str, graphs: list[str],
     over every document graph (`all_at_once`), or once per graph with ?g bound to it; with
     them, the graphs whose rows hold a blank node."""
     wanted = set(graphs)
+    shared: dict[str, str] = {}
     out: dict[str, list[Row]] = {g: [] for g in graphs}
     blank: set[str] = set()
     Bound = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None
@@ -121,10 +123,18 @@ def _ask(store: ox.Store, query: str, graphs: list[str],
                 continue
             if any(isinstance(t, ox.BlankNode) for t in terms):
                 blank.add(graph)
-            out[graph].append(tuple(_text(t) for t in terms[1:]))
+            out[graph].append(_shared_row(map(_text, terms[1:]), shared))
     for rows in out.values():
         rows.sort(key=_rank)
     return out, blank
+
+
+def _shared_row(values: Iterable[str | None], shared: dict[str, str]) -> Row:
+    """The row with one string for each value met before: the rows of every document graph
+    are held at once, and a document, a speaker or an offset repeats over thousands of them
+    (each value read from the store or the cache file is a new string)."""
+    return tuple(None if value is None else shared.setdefault(value, value)
+                 for value in values)
 
 
 def _rank(row: Row) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ from markupsafe import Markup
 from graph.counts import asserted_triples, count_store
 from graph.iris import DATA
 from graph.viz import competency, search, sitecache
-from graph.viz.data import GraphData, Node, Quote, open_graph, source_files
+from graph.viz.data import GraphData, Node, open_graph, source_files
 from graph.viz.details import doc_path
 from graph.viz.explorer import PREFIX, TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
@@ -308,7 +308,9 @@ class SiteWriter:
         doc = self.data.documents[iri]
         marks: list[tuple[int, int, str, str]] = []
         facts = []
-        for node, claims, mentions in self._by_doc.get(iri, []):
+        for node in self._by_doc.get(iri, []):
+            claims = [q for q in node.claims if q.doc == iri]
+            mentions = [q for q in node.mentions if q.doc == iri]
             for quote in claims:
                 marks.append((quote.start, quote.end, "fact", quote.mention))
             for quote in mentions:
@@ -395,19 +397,15 @@ class SiteWriter:
                 "validation": summary_line, "groups": GROUPS}
 
 
-def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
-    """document IRI -> (node, its claims from it, its mentions in it) for every node quoted
-    in it: built once, so a document's page does not scan every node of the graph."""
-    out: dict[str, list[tuple[Node, list[Quote], list[Quote]]]] = {}
+def quotes_by_doc(data: GraphData) -> dict[str, list[Node]]:
+    """document IRI -> the nodes quoted in it (claims or mentions), in the graph's order:
+    built once, so a document's page does not scan every node of the graph. Only the nodes:
+    their quotes from the document are picked when its page is drawn (lists of them for
+    every document were 80 MB at 10,000 documents)."""
+    out: dict[str, list[Node]] = {}
     for node in data.nodes.values():
-        claims: dict[str, list[Quote]] = {}
-        mentions: dict[str, list[Quote]] = {}
-        for quote in node.claims:
-            claims.setdefault(quote.doc, []).append(quote)
-        for quote in node.mentions:
-            mentions.setdefault(quote.doc, []).append(quote)
-        for doc in sorted(claims.keys() | mentions.keys()):
-            out.setdefault(doc, []).append((node, claims.get(doc, []), mentions.get(doc, [])))
+        for doc in sorted({q.doc for q in node.claims} | {q.doc for q in node.mentions}):
+            out.setdefault(doc, []).append(node)
     return out
 
 
