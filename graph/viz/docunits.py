@@ -14,9 +14,9 @@ from the cache is queried with `?g` bound to it, even on a first build when ever
 missing. One query over every document graph (`all_at_once`, kept for the tests that compare
 the two) costs the same CPU but holds its joins over the whole corpus in Oxigraph's memory:
 at 1,000 documents the claims query took 34 MB more that way, growing with the corpus. Rows
-are sorted, so a graph's answer is the same however it was found. No cache is used when graph.trig is not laid out in
-blocks or inferred.trig writes into a document graph; a graph whose answer holds a blank
-node (named per store) is not kept.
+are sorted, so a graph's answer is the same however it was found. No cache is used when
+graph.trig is not laid out in blocks or inferred.trig writes into a document graph; a graph
+whose answer holds a blank node (named per store) is not kept.
 """
 
 from __future__ import annotations
