@@ -127,6 +127,17 @@ class GraphData:
             self.opened = None
         release_memory()
 
+    def drop_page_details(self) -> None:
+        """Forget what only the pages of nodes and documents show: each node's quotes,
+        links and literals, each document's text. What the site draws after them (the
+        competency tables, the index) reads labels, groups, dates, properties and the
+        documents' records; at 10,000 documents the rest is several hundred MB that would
+        otherwise stay under the tables' queries."""
+        for node in self.nodes.values():
+            node.claims, node.mentions, node.links, node.literals = [], [], {}, {}
+        for doc in self.documents.values():
+            doc.text = ""
+
     def label(self, iri: str) -> str:
         node = self.nodes.get(iri)
         if node is not None and node.label:

@@ -279,6 +279,7 @@ class SiteWriter:
         del self.facts, self._by_doc  # the pages' indexes, before the competency tables
         self.write_timeline()
         self.write_browse()
+        self.data.drop_page_details()
         tables = competency.pack_tables(self.outdir, self.data, self.link) or competency.Answers(
             self.data, self.link).tables()
         self.write("questions.html", "questions.html", "questions", sitewide=True,
