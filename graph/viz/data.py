@@ -200,7 +200,7 @@ class Reading:
     """The store the readers go through, one after the other. An on-disk one (`path`) is
     closed and opened again between them (`renew`): what one reader's lookups left in
     Oxigraph's caches and glibc's arenas goes back to the system before the next one's rows
-    arrive (at 1,000 documents the node reading left 40 MB there)."""
+    arrive (at 1,000 documents the node lookups left 33 MB there)."""
 
     def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self.store: ox.Store | None = store

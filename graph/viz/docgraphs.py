@@ -33,7 +33,7 @@ from graph.viz.styles import RKG
 
 # the claims drawn from each document graph, with their mentions and selectors (the
 # document's own triples: its answer is kept per graph, docunits.py); a node's claims are
-# those its rkg:attestedBy names (read with the node, `_read_subject`)
+# those its rkg:attestedBy names (read with the node, nodes.py `_read_subject`)
 Q_DOC_CLAIMS = PREFIXES + """SELECT ?g ?claim ?mention ?doc ?exact ?start ?end ?by ?rep ?status
        ?dateText ?words ?value ?min ?max ?place ?page WHERE { GRAPH ?g {
   ?claim prov:wasDerivedFrom ?mention .

@@ -2,7 +2,7 @@
 
 A document's named graph holds its record (file name, title, text…), the claims drawn from
 it with their mentions and selectors, and its entity mentions. The site reads those with
-queries over `GRAPH ?g` (data.py: Q_DOC_CLAIMS, Q_DOC_MENTIONS, Q_DOCUMENTS), so what a
+queries over `GRAPH ?g` (docgraphs.py: Q_DOC_CLAIMS, Q_DOC_MENTIONS, Q_DOCUMENTS), so what a
 query answers for one document graph depends on that graph's triples alone. Each graph's
 answers are kept in a cache file (graph/unitfile.py) under the digest of the graph's block
 of graph.trig (graph/trigblocks.py), the file's prefix lines, the queries and the code that
