@@ -1,9 +1,10 @@
 """The site's plain records of a graph (nodes, edges, quotes, documents), the IRIs and query
 prefixes the readers share, and the small text helpers the records are shown with.
 
-Nothing here reads a store (`select` runs a query given to it), writes files or knows about
-HTML: the readers are graph/viz/nodes.py (the nodes, their literals and links) and
-graph/viz/docgraphs.py (what each document graph says), put together by graph/viz/data.py.
+Nothing here decides what to read (`select` runs the query it is given), writes files or
+knows about HTML: the readers are graph/viz/nodes.py (the nodes, their literals and links)
+and graph/viz/docgraphs.py (what each document graph says), put together by
+graph/viz/data.py.
 """
 
 from __future__ import annotations
