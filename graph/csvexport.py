@@ -512,7 +512,8 @@ class Tables:
         return made or tail(iri)
 
     def made_label(self, iri: str, facts: Facts | None = None) -> str | None:
-        from graph.viz.data import Node, _made_label
+        from graph.viz.nodes import made_label
+        from graph.viz.records import Node
 
         if facts is None:
             facts = self.facts_of(iri)
@@ -521,7 +522,7 @@ class Tables:
         node = Node(facts.iri, facts.classes, facts.group, rdf_class=facts.rdf_class,
                     date=facts.date, links=facts.links, literals=facts.literals)
         # the site's own wording of made labels; names are looked up lazily, not all held
-        return _made_label(node, cast(dict[str, str], _Labels(self.reader)), {})
+        return made_label(node, cast(dict[str, str], _Labels(self.reader)), {})
 
     def facts_of(self, iri: str) -> Facts | None:
         from graph.viz.styles import group_of, specific_class
@@ -593,7 +594,7 @@ class Tables:
 
 
 class _Labels:
-    """The label lookup `graph.viz.data._made_label` expects (a mapping's `get`)."""
+    """The label lookup `graph.viz.nodes.made_label` expects (a mapping's `get`)."""
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader

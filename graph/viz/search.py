@@ -34,10 +34,11 @@ SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 RKG = "https://w3id.org/refoulement-kg/ontology#"
 KINDS = ("entity", "event", "document", "quote")
 QUOTE_MAX = 400
+ROWS_PIECE = 2000  # entries' rows per piece of the index's JSON
 TITLE_MAX = 160  # what a result shows of a quote (site.js); the rest is indexed, not stored
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # 280,000 of them at 10,000 documents
 class Entry:
     id: str  # its position in the index (site.js's `expand` numbers the rows)
     kind: str  # entity | event | document | quote
@@ -111,7 +112,8 @@ def build_index(items: list[Entry]) -> dict[str, Any]:
     keys = [str(n) for n in range(len(items))]
     return {"averageFieldLength": average, "dirtCount": 0, "documentCount": len(items),
             "documentIds": {k: items[int(k)].id for k in keys}, "fieldIds": field_ids,
-            "fieldLength": {k: lengths[int(k)] for k in keys},
+            "fieldLength": {k: list(lengths[int(k) * len(FIELDS):(int(k) + 1) * len(FIELDS)])
+                            for k in keys},
             "index": [[term, _fields(postings[term])] for term in sorted(postings)],
             "nextId": len(items), "serializationVersion": 2,
             "storedFields": {k: {"href": items[int(k)].href, "kind": items[int(k)].kind,
@@ -120,21 +122,21 @@ def build_index(items: list[Entry]) -> dict[str, Any]:
 
 
 def _postings(items: list[Entry]) -> tuple[dict[str, int], dict[str, array[int]],
-                                           list[list[int]], list[float]]:
+                                           array[int], list[float]]:
     """MiniSearch's bookkeeping: field ids, each term's (entry, field, count) triples (flat
-    integer arrays: at 10,000 documents, 280,000 entries, nested dictionaries took over a
-    gigabyte), each entry's number of distinct terms per field, and their running average."""
+    arrays of 32-bit integers: at 10,000 documents, 280,000 entries, nested dictionaries
+    took over a gigabyte, 64-bit ones 100 MB more), each entry's number of distinct terms
+    per field (flat, entry after entry), and their running average."""
     field_ids = {f: i for i, f in enumerate(FIELDS)}
     postings: dict[str, array[int]] = {}
-    lengths: list[list[int]] = []
+    lengths: array[int] = array("i")
     average = [0.0] * len(FIELDS)
     for short, item in enumerate(items):
-        row = []
         for name in FIELDS:
             fid = field_ids[name]
             tokens = tokenize(getattr(item, name))
             unique = len(set(tokens))
-            row.append(unique)
+            lengths.append(unique)
             average[fid] = (average[fid] * short + unique) / (short + 1)
             counts: dict[str, int] = {}
             for token in tokens:
@@ -142,8 +144,7 @@ def _postings(items: list[Entry]) -> tuple[dict[str, int], dict[str, array[int]]
                 if term:
                     counts[term] = counts.get(term, 0) + 1
             for term, n in counts.items():
-                postings.setdefault(term, array("q")).extend((short, fid, n))
-        lengths.append(row)
+                postings.setdefault(term, array("i")).extend((short, fid, n))
     return field_ids, postings, lengths, average
 
 
@@ -162,9 +163,12 @@ def compact_json(items: list[Entry]) -> Iterator[str]:
     documents."""
     field_ids, postings, lengths, average = _postings(items)
     yield (f'{{"average":{_dump(average)},"fieldIds":{_dump(field_ids)},'
-           f'"lengths":{_dump([n for row in lengths for n in row])},"rows":[')
+           f'"lengths":{_dump(lengths.tolist())},"rows":[')
+    del lengths
     documents = {item.href: n for n, item in enumerate(items) if item.kind == "document"}
-    yield ",".join(_dump(_row(item, items, documents)) for item in items)
+    for start in range(0, len(items), ROWS_PIECE):  # not one string of every row
+        yield ("," if start else "") + ",".join(
+            _dump(_row(item, items, documents)) for item in items[start:start + ROWS_PIECE])
     yield '],"terms":['
     first = True
     for term in sorted(postings):

@@ -27,6 +27,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from markupsafe import Markup
 from graph.counts import asserted_triples, count_store
 from graph.iris import DATA
 from graph.viz import competency, search, sitecache
-from graph.viz.data import GraphData, Node, Quote, open_graph, source_files
+from graph.viz.data import GraphData, Node, open_graph, source_files
 from graph.viz.details import doc_path
 from graph.viz.explorer import PREFIX, TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
@@ -65,7 +66,7 @@ FOLDER_TITLES = {"actors": "Actors (states, UN bodies, NGOs, institutions, agenc
                  "docs": "Source documents"}
 
 
-@dataclass
+@dataclass(slots=True)  # one per page: 130,000 at 10,000 documents
 class PageInfo:
     path: str
     title: str
@@ -270,18 +271,22 @@ class SiteWriter:
                    payload={"drill": "s/advocacy", "stances": STANCE_COLORS},
                    notes=self.advocacy_notes)
         self.write("map.html", "map.html", "map", title="Map of forced returns")
+        # what only the data files and the views above read goes before the pages: the
+        # explorer's links of every node (about 120 MB at 10,000 documents) and the views
+        del self.explorer, self.views
         for iri, path in sorted(self.pages.items()):
             self.entity_page(iri, path)
+        del self.facts, self._by_doc  # the pages' indexes, before the competency tables
         self.write_timeline()
         self.write_browse()
+        self.data.drop_page_details()
         tables = competency.pack_tables(self.outdir, self.data, self.link) or competency.Answers(
             self.data, self.link).tables()
         self.write("questions.html", "questions.html", "questions", sitewide=True,
                    title="Competency questions", tables=tables)
         self.write("index.html", "index.html", "index", sitewide=True, title="Index",
                    **self._index(tables))
-        self.files.save_bytes(MANIFEST, gzip.compress(manifest_text(self.result.pages).encode(
-            "utf-8"), 9, mtime=0))
+        self.files.save_bytes(MANIFEST, sitecache.gzipped(manifest_pieces(self.result.pages)))
         self.files.keys.write(self.target)
         self.result.drawn, self.result.reused = self.drawn, self.files.reused
         self.result.doc_graphs = self.data.doc_graphs
@@ -308,7 +313,9 @@ class SiteWriter:
         doc = self.data.documents[iri]
         marks: list[tuple[int, int, str, str]] = []
         facts = []
-        for node, claims, mentions in self._by_doc.get(iri, []):
+        for node in self._by_doc.get(iri, []):
+            claims = [q for q in node.claims if q.doc == iri]
+            mentions = [q for q in node.mentions if q.doc == iri]
             for quote in claims:
                 marks.append((quote.start, quote.end, "fact", quote.mention))
             for quote in mentions:
@@ -395,19 +402,15 @@ class SiteWriter:
                 "validation": summary_line, "groups": GROUPS}
 
 
-def quotes_by_doc(data: GraphData) -> dict[str, list[tuple[Node, list[Quote], list[Quote]]]]:
-    """document IRI -> (node, its claims from it, its mentions in it) for every node quoted
-    in it: built once, so a document's page does not scan every node of the graph."""
-    out: dict[str, list[tuple[Node, list[Quote], list[Quote]]]] = {}
+def quotes_by_doc(data: GraphData) -> dict[str, list[Node]]:
+    """document IRI -> the nodes quoted in it (claims or mentions), in the graph's order:
+    built once, so a document's page does not scan every node of the graph. Only the nodes:
+    their quotes from the document are picked when its page is drawn (lists of them for
+    every document were 80 MB at 10,000 documents)."""
+    out: dict[str, list[Node]] = {}
     for node in data.nodes.values():
-        claims: dict[str, list[Quote]] = {}
-        mentions: dict[str, list[Quote]] = {}
-        for quote in node.claims:
-            claims.setdefault(quote.doc, []).append(quote)
-        for quote in node.mentions:
-            mentions.setdefault(quote.doc, []).append(quote)
-        for doc in sorted(claims.keys() | mentions.keys()):
-            out.setdefault(doc, []).append((node, claims.get(doc, []), mentions.get(doc, [])))
+        for doc in sorted({q.doc for q in node.claims} | {q.doc for q in node.mentions}):
+            out.setdefault(doc, []).append(node)
     return out
 
 
@@ -481,18 +484,19 @@ MANIFEST = "manifest.json.gz"  # gzip (no time in it): 1.8 MB became 0.25 MB at 
 MANIFEST_COLUMNS = ("path", "kind", "bytes", "title")
 
 
-def manifest_text(pages: list[PageInfo]) -> str:
+def manifest_pieces(pages: list[PageInfo]) -> Iterator[str]:
     """Every page (path, kind, bytes, title) in JSON, one page a line, as rows under the
-    names of their columns: at 1,000 documents 14,000 lines, 2.4 MB with the names spelled
-    out in each."""
-    rows = [json.dumps([getattr(p, c) for c in MANIFEST_COLUMNS], ensure_ascii=False)
-            for p in pages]
-    return (f'{{"columns": {json.dumps(MANIFEST_COLUMNS)}, "pages": [\n'
-            + ",\n".join(rows) + "\n]}\n")
+    names of their columns (at 1,000 documents 14,000 lines, 2.4 MB with the names spelled
+    out in each), in pieces: at 10,000 documents, 130,000 pages, not one string."""
+    yield f'{{"columns": {json.dumps(MANIFEST_COLUMNS)}, "pages": [\n'
+    for n, page in enumerate(pages):
+        yield (",\n" if n else "") + json.dumps([getattr(page, c) for c in MANIFEST_COLUMNS],
+                                                ensure_ascii=False)
+    yield "\n]}\n"
 
 
 def manifest_pages(site: Path) -> list[PageInfo]:
-    """The pages `manifest_text` wrote into the site."""
+    """The pages `manifest_pieces` wrote into the site."""
     manifest = json.loads(gzip.decompress((site / MANIFEST).read_bytes()).decode("utf-8"))
     return [PageInfo(**dict(zip(manifest["columns"], row, strict=True)))
             for row in manifest["pages"]]
