@@ -34,6 +34,7 @@ from graph.serve.generation import Served
 from graph.serve.http import DATA_SECURITY, Connection, Request
 from graph.serve.inline import Inline
 from graph.serve.pool import Pool, PoolError
+from graph.serve.remembered import Remembered
 from graph.serve.ui import UI_CSP, Ui
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ SITE_CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-in
             b"base-uri 'none'; form-action 'none'")
 ANSWER_CSP = b"default-src 'none'; frame-ancestors 'none'"
 _ANSWER_HEADERS: dict[bytes, tuple[tuple[bytes, bytes], ...]] = {}
-_FORM_QUERIES: dict[str, str] = {}
 REMEMBERED = 4096
 """How many query texts each of the caches by exact text remembers (the repeated short queries
 of programs); each is emptied when full, so memory stays bounded."""
@@ -56,6 +56,7 @@ REMEMBERED_CHARS = 8192
 FORM_CHARS = 2048
 """Longest form body whose decoded query is remembered: a lookup's is a few hundred bytes,
 and each one remembered holds both the body and the text (at most 4096 x 4 KB here)."""
+_FORM_QUERIES: Remembered[str, str] = Remembered(REMEMBERED, longest=FORM_CHARS)
 
 
 def form_query(body: str) -> str:
@@ -64,11 +65,7 @@ def form_query(body: str) -> str:
     protocol handling."""
     text = _FORM_QUERIES.get(body)
     if text is None:
-        text = urllib.parse.unquote_plus(body[6:])
-        if len(body) <= FORM_CHARS:
-            if len(_FORM_QUERIES) >= REMEMBERED:
-                _FORM_QUERIES.clear()
-            _FORM_QUERIES[body] = text
+        text = _FORM_QUERIES.keep(body, urllib.parse.unquote_plus(body[6:]))
     return text
 
 
@@ -79,15 +76,13 @@ class Access:
     port: int
     allowed_hosts: tuple[str, ...] = ()
     token: str = ""
-    _seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _seen: Remembered[str, bool] = field(default_factory=lambda: Remembered(1025),
+                                         compare=False, repr=False)
 
     def host_ok(self, host: str) -> bool:
         known = self._seen.get(host)
         if known is None:
-            known = self._host_ok(host)
-            if len(self._seen) > 1024:
-                self._seen.clear()
-            self._seen[host] = known
+            known = self._seen.keep(host, self._host_ok(host))
         return known
 
     def _host_ok(self, host: str) -> bool:
@@ -141,7 +136,8 @@ class Queries:
     access: Access
     inline: Inline | None = None
     counts: Counts = field(default_factory=LookupCounts)
-    _checked: dict[str, str] = field(default_factory=dict)
+    _checked: Remembered[str, str] = field(
+        default_factory=lambda: Remembered(REMEMBERED, longest=REMEMBERED_CHARS))
 
     def handle(self, conn: Connection, request: Request) -> Awaitable[None] | None:
         """Answer `request`; None when it is answered already (refusals, lookups in the
@@ -262,11 +258,7 @@ class Queries:
             verdict = ""
         except QueryRefused as exc:
             verdict = str(exc).removeprefix("<query>: ")
-        if len(text) <= REMEMBERED_CHARS:  # remembered: the repeated queries of programs
-            if len(self._checked) >= REMEMBERED:
-                self._checked.clear()
-            self._checked[text] = verdict
-        return verdict
+        return self._checked.keep(text, verdict)  # the repeated queries of programs
 
     def _run(self, conn: Connection, request: Request, text: str) -> Awaitable[None] | None:
         self.follow_builds()

@@ -32,6 +32,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, cast
 
+from graph.serve.remembered import Remembered
+
 REASONS = {200: "OK", 204: "No Content", 304: "Not Modified", 400: "Bad Request",
            401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 406: "Not Acceptable", 408: "Request Timeout",
@@ -89,7 +91,8 @@ Handler = Callable[["Connection", Request], Awaitable[None] | None]
 RECEIVE_BYTES = 1 << 16
 REFUSED_LINGER = 2.0
 """Seconds a connection refused for the connection limit waits for its client to close."""
-_HEADS: dict[tuple[int, tuple[tuple[bytes, bytes], ...], bool, bool, bytes, bool], bytes] = {}
+_HEADS: Remembered[tuple[int, tuple[tuple[bytes, bytes], ...], bool, bool, bytes, bool], bytes] = \
+    Remembered(1025)  # a few kinds of answers; bounded all the same
 """Answer heads up to their Content-Length, made once per kind of answer (`_head`)."""
 HandOff = Callable[["Connection"], bool]
 """Give a connection to another process (graph/serve/fronts.py); False: keep it here."""
@@ -414,10 +417,7 @@ class Connection(asyncio.BufferedProtocol):
         key = (status, tuple(headers), length is None, keep_alive, security, chunked)
         start = _HEADS.get(key)
         if start is None:
-            start = _head_start(*key)
-            if len(_HEADS) > 1024:  # a few kinds of answers; bounded all the same
-                _HEADS.clear()
-            _HEADS[key] = start
+            start = _HEADS.keep(key, _head_start(*key))
         return start if length is None else start + b"Content-Length: %d\r\n\r\n" % length
 
     def send(self, request: Request, status: int, headers: Sequence[tuple[bytes, bytes]],
@@ -512,11 +512,12 @@ class Head(NamedTuple):
     """The body's Content-Length."""
 
 
-_PARSED: dict[bytes, Head] = {}
-"""Heads parsed, by their exact bytes (`parse_head`)."""
 PARSED_HEADS = 512
 """How many parsed heads are remembered. A program sends the same head again and again, but
 for the Content-Length: a few hundred cover the lengths of its queries."""
+_PARSED: Remembered[bytes, Head] = Remembered(PARSED_HEADS, longest=2048)
+"""Heads parsed, by their exact bytes (`parse_head`): the usual heads of programs (2 KB at
+most), not every head ever sent."""
 
 
 def parse_head(head: bytes) -> Head:
@@ -525,11 +526,7 @@ def parse_head(head: bytes) -> Head:
     of them alone): parsing a head costs more than a lookup's whole HTTP handling otherwise."""
     known = _PARSED.get(head)
     if known is None:
-        known = _parse_head(head)
-        if len(head) <= 2048:  # the usual heads of programs, not every head ever sent
-            if len(_PARSED) >= PARSED_HEADS:
-                _PARSED.clear()
-            _PARSED[head] = known
+        known = _PARSED.keep(head, _parse_head(head))
     return known
 
 

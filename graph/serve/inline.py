@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.guard import tokens
+from graph.serve.remembered import Remembered
 from graph.serve.worker import RESULT_TYPES, negotiate
 
 INLINE_BYTES = 1 << 18
@@ -273,18 +274,13 @@ class Inline:
                         for _ in range(threads)]
         for thread in self.threads:
             thread.start()
-        self._shapes: dict[str, str | None] = {}
+        self._shapes: Remembered[str, str | None] = Remembered(4097, longest=8192)
 
     def shape(self, text: str) -> str | None:
         """The lookup shape of `text`, remembered for the repeated queries of programs."""
         if text in self._shapes:
             return self._shapes[text]
-        found = lookup_shape(text)
-        if len(text) <= 8192:
-            if len(self._shapes) > 4096:
-                self._shapes.clear()
-            self._shapes[text] = found
-        return found
+        return self._shapes.keep(text, lookup_shape(text))
 
     def answer(self, text: str, accept: str) -> tuple[bytes, bytes] | None:
         """(content type, whole answer) of a lookup, or None when a worker must run it (not a
