@@ -10,6 +10,7 @@ graph/viz/data.py.
 from __future__ import annotations
 
 import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import overload
@@ -61,6 +62,18 @@ class Quote:
     page: int | None = None  # the PDF page the quote begins on (rkg:page)
     count_value: str | None = None
     place: str | None = None
+
+
+def quotes_from(quotes: Sequence[Quote], doc: str) -> Sequence[Quote]:
+    """The quotes of document `doc` in `quotes`, which are sorted by document (as a node's
+    claims and mentions are): a slice found by bisection, since a much-quoted node (a state)
+    holds quotes from nearly every document and each document's page asks for its own."""
+    low = bisect_left(quotes, doc, key=_quote_doc)
+    return quotes[low:bisect_right(quotes, doc, lo=low, key=_quote_doc)]
+
+
+def _quote_doc(quote: Quote) -> str:
+    return quote.doc
 
 
 @dataclass(slots=True)  # hundreds of thousands of them at 10,000 documents

@@ -44,6 +44,7 @@ from graph.viz.explorer import PREFIX, TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
 from graph.viz.network import vis_options
 from graph.viz.pages import Cut, PageFacts
+from graph.viz.records import quotes_from
 from graph.viz.segments import segments
 from graph.viz.sitecache import data_key
 from graph.viz.sitefiles import SiteFiles
@@ -314,8 +315,8 @@ class SiteWriter:
         marks: list[tuple[int, int, str, str]] = []
         facts = []
         for node in self._by_doc.get(iri, []):
-            claims = [q for q in node.claims if q.doc == iri]
-            mentions = [q for q in node.mentions if q.doc == iri]
+            claims = quotes_from(node.claims, iri)
+            mentions = quotes_from(node.mentions, iri)
             for quote in claims:
                 marks.append((quote.start, quote.end, "fact", quote.mention))
             for quote in mentions:
