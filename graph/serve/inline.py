@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.guard import tokens
+from graph.serve.plainlookup import plain_lookup
 from graph.serve.remembered import Remembered
 from graph.serve.worker import RESULT_TYPES, negotiate
 
@@ -141,7 +142,13 @@ class _Parser:
 
 
 def lookup_shape(text: str) -> str | None:
-    """'select' or 'ask' when `text` is of the lookup shape (module docstring), else None."""
+    """'select' or 'ask' when `text` is of the lookup shape (module docstring), else None.
+    The usual lookup, one triple pattern, is recognised by one regular expression
+    (graph/serve/plainlookup.py); anything else is read by the parser below, which has the
+    last word."""
+    form = plain_lookup(text)
+    if form is not None:
+        return form
     try:
         return _shape(_Parser(text))
     except _NotLookup:
