@@ -6,7 +6,8 @@ work is bounded *by their shape* run here, with a budget, and everything else go
 worker as before:
 
 - **The shape** (`lookup_shape`, a small parser over graph/guard.py's tokens, which follow
-  Oxigraph's lexical rules): `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT
+  Oxigraph's lexical rules; the usual one-pattern lookup is recognised first by one regular
+  expression, graph/serve/plainlookup.py, which accepts nothing the parser refuses): `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT
   only over all the variables) or
   `ASK { triples }`, after `PREFIX` declarations only; the triples are plain terms (IRIs,
   prefixed names, variables, strings with a language or datatype, `a`), no FILTER, OPTIONAL,
