@@ -44,9 +44,9 @@ MALLOC_TUNABLES = "glibc.malloc.tcache_count=2000"
 """glibc's allocator in the fronts keeps up to 2,000 freed blocks of each small size per
 thread (its default: 7) for the next allocation of that size. Each lookup builds and drops
 the engine's evaluator, iterators and answer: with 7, most of those blocks went back to the
-allocator's bins, to be sorted and merged again (`_int_malloc`, `malloc_consolidate`: about a
-tenth of a front's CPU). With 2,000 a front spends about 30 us (9%) less CPU per lookup, and its
-memory is unchanged (about 112 MB; docs/serve.md, Performance). Read by glibc when the
+allocator's bins, to be sorted and merged again (`_int_malloc`, `malloc_consolidate`, `malloc`:
+13-16 % of a front's CPU). With 2,000 a front spends about 30 us (9 %) less CPU per lookup,
+and its memory is unchanged (about 112 MB; docs/serve.md, Performance). Read by glibc when the
 process starts, so it is set in the front's environment; other C libraries ignore it."""
 
 
