@@ -7,9 +7,9 @@ worker as before:
 
 - **The shape** (`lookup_shape`, a small parser over graph/guard.py's tokens, which follow
   Oxigraph's lexical rules; the usual one-pattern lookup is recognised first by one regular
-  expression, graph/serve/plainlookup.py, which accepts nothing the parser refuses): `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT
-  only over all the variables) or
-  `ASK { triples }`, after `PREFIX` declarations only; the triples are plain terms (IRIs,
+  expression, graph/serve/plainlookup.py, which accepts nothing the parser refuses):
+  `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT only over all the
+  variables) or `ASK { triples }`, after `PREFIX` declarations only; the triples are plain terms (IRIs,
   prefixed names, variables, strings with a language or datatype, `a`), no FILTER, OPTIONAL,
   UNION, GRAPH, sub-query, path, blank node, BIND, VALUES, ORDER BY, GROUP BY, OFFSET or
   comment. Either one triple pattern (the engine streams one index scan; no variable twice),
