@@ -9,8 +9,8 @@ worker as before:
   Oxigraph's lexical rules; the usual one-pattern lookup is recognised first by one regular
   expression, graph/serve/plainlookup.py, which accepts nothing the parser refuses):
   `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT only over all the
-  variables) or `ASK { triples }`, after `PREFIX` declarations only; the triples are plain terms (IRIs,
-  prefixed names, variables, strings with a language or datatype, `a`), no FILTER, OPTIONAL,
+  variables) or `ASK { triples }`, after `PREFIX` declarations only; the triples are plain
+  terms (IRIs, prefixed names, variables, strings with a language or datatype, `a`), no FILTER, OPTIONAL,
   UNION, GRAPH, sub-query, path, blank node, BIND, VALUES, ORDER BY, GROUP BY, OFFSET or
   comment. Either one triple pattern (the engine streams one index scan; no variable twice),
   or several patterns that all share the same constant subject (every scan is of that node's
