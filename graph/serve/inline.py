@@ -10,12 +10,13 @@ worker as before:
   expression, graph/serve/plainlookup.py, which accepts nothing the parser refuses):
   `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT only over all the
   variables) or `ASK { triples }`, after `PREFIX` declarations only; the triples are plain
-  terms (IRIs, prefixed names, variables, strings with a language or datatype, `a`), no FILTER, OPTIONAL,
-  UNION, GRAPH, sub-query, path, blank node, BIND, VALUES, ORDER BY, GROUP BY, OFFSET or
-  comment. Either one triple pattern (the engine streams one index scan; no variable twice),
-  or several patterns that all share the same constant subject (every scan is of that node's
-  own edges, so even a join's build side is bounded by one node's degree). No SERVICE can be
-  written in this shape (and graph/guard.py has refused the word anyway).
+  terms (IRIs, prefixed names, variables, strings with a language or datatype, `a`), no
+  FILTER, OPTIONAL, UNION, GRAPH, sub-query, path, blank node, BIND, VALUES, ORDER BY,
+  GROUP BY, OFFSET or comment. Either one triple pattern (the engine streams one index scan;
+  no variable twice), or several patterns that all share the same constant subject (every
+  scan is of that node's own edges, so even a join's build side is bounded by one node's
+  degree). No SERVICE can be written in this shape (and graph/guard.py has refused the word
+  anyway).
 - **The budget** (`Inline.answer`): the answer is serialised into a writer that stops the
   engine (raises) past `INLINE_BYTES` of output or `INLINE_SECONDS` of time; the engine writes
   every 8 KB while it scans, so a scan is stopped within one buffer. A stopped or failed
