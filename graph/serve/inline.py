@@ -6,15 +6,17 @@ work is bounded *by their shape* run here, with a budget, and everything else go
 worker as before:
 
 - **The shape** (`lookup_shape`, a small parser over graph/guard.py's tokens, which follow
-  Oxigraph's lexical rules): `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT
-  only over all the variables) or
-  `ASK { triples }`, after `PREFIX` declarations only; the triples are plain terms (IRIs,
-  prefixed names, variables, strings with a language or datatype, `a`), no FILTER, OPTIONAL,
-  UNION, GRAPH, sub-query, path, blank node, BIND, VALUES, ORDER BY, GROUP BY, OFFSET or
-  comment. Either one triple pattern (the engine streams one index scan; no variable twice),
-  or several patterns that all share the same constant subject (every scan is of that node's
-  own edges, so even a join's build side is bounded by one node's degree). No SERVICE can be
-  written in this shape (and graph/guard.py has refused the word anyway).
+  Oxigraph's lexical rules; the usual one-pattern lookup is recognised first by one regular
+  expression, graph/serve/plainlookup.py, which accepts nothing the parser refuses):
+  `SELECT [DISTINCT] vars|* WHERE { triples } [LIMIT n]` (DISTINCT only over all the
+  variables) or `ASK { triples }`, after `PREFIX` declarations only; the triples are plain
+  terms (IRIs, prefixed names, variables, strings with a language or datatype, `a`), no
+  FILTER, OPTIONAL, UNION, GRAPH, sub-query, path, blank node, BIND, VALUES, ORDER BY,
+  GROUP BY, OFFSET or comment. Either one triple pattern (the engine streams one index scan;
+  no variable twice), or several patterns that all share the same constant subject (every
+  scan is of that node's own edges, so even a join's build side is bounded by one node's
+  degree). No SERVICE can be written in this shape (and graph/guard.py has refused the word
+  anyway).
 - **The budget** (`Inline.answer`): the answer is serialised into a writer that stops the
   engine (raises) past `INLINE_BYTES` of output or `INLINE_SECONDS` of time; the engine writes
   every 8 KB while it scans, so a scan is stopped within one buffer. A stopped or failed
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.guard import tokens
+from graph.serve.plainlookup import plain_lookup
 from graph.serve.remembered import Remembered
 from graph.serve.worker import RESULT_TYPES, negotiate
 
@@ -141,7 +144,13 @@ class _Parser:
 
 
 def lookup_shape(text: str) -> str | None:
-    """'select' or 'ask' when `text` is of the lookup shape (module docstring), else None."""
+    """'select' or 'ask' when `text` is of the lookup shape (module docstring), else None.
+    The usual lookup, one triple pattern, is recognised by one regular expression
+    (graph/serve/plainlookup.py); anything else is read by the parser below, which has the
+    last word."""
+    form = plain_lookup(text)
+    if form is not None:
+        return form
     try:
         return _shape(_Parser(text))
     except _NotLookup:
