@@ -123,14 +123,29 @@ def tree_cpu(pid: int) -> float:
         current = pending.pop()
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            # each thread's own children: the server starts its fronts from its loop thread
-            children = [child for task in Path(f"/proc/{current}/task").iterdir()
-                        for child in (task / "children").read_text().split()]
         except OSError:  # ended meanwhile
             continue
         total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        pending += [int(child) for child in children]
+        pending += _children(current)
     return total
+
+
+def _children(pid: int) -> list[int]:
+    """The children of every thread of `pid` (the server starts its fronts from its loop
+    thread). A thread that ends while they are read is skipped, not the process: skipping
+    the whole process made its CPU read 0 at one end of a measurement, which is how a
+    negative server CPU was printed for Oxigraph."""
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def measure(port: int, queries: list[str], clients: int, seconds: float,
