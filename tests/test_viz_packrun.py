@@ -9,12 +9,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.serve.store import prepare_store
 from graph.viz import build_site
-from graph.viz.packrun import ROWS_MAX, PackBeside, answer_pack
+from graph.viz.packrun import ENV, ROWS_MAX, PackBeside, answer_pack
 from tests.conftest import CORPUS
 
 
@@ -37,13 +38,21 @@ def test_the_process_answers_the_pack_as_the_site_would(dev_build: Path,
     assert any(a["total"] > ROWS_MAX == len(a["records"]) for a in here)
 
 
-def test_a_process_that_cannot_answer_leaves_it_to_the_site(tmp_path: Path) -> None:
+def test_a_process_that_cannot_answer_leaves_it_to_the_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV, raising=False)
     with PackBeside(True) as beside:
         beside.start(tmp_path / "no-store-here")
+        assert beside.process is not None
         assert beside.answers() is None
     with PackBeside(False) as off:
         off.start(tmp_path / "no-store-here")
         assert off.process is None and off.answers() is None
+    # the environment decides over the site's choice
+    monkeypatch.setenv(ENV, "here")
+    assert not PackBeside(True).enabled
+    monkeypatch.setenv(ENV, "apart")
+    assert PackBeside(False).enabled
 
 
 def test_an_edited_rebuild_with_the_pack_beside_equals_a_draw_from_scratch(

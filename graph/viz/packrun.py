@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 log = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parent.parent  # graph/
+ENV = "RKG_SITE_PACK"  # "apart" or "here": overrides the site's choice (build_site's jobs)
 ROWS_MAX = 50  # rows a table of questions.html shows (the others are counted)
 
 # the competency questions of DESIGN.md first, in its order; any other query after them
@@ -96,10 +97,13 @@ def answer_pack(store: ox.Store) -> list[PackAnswer]:
 
 class PackBeside:
     """The pack answered in a process of its own (module docstring). `enabled`: whether to
-    start one at all (not on one core: the pages would wait for it as long)."""
+    start one at all (not on one core: the pages would wait for it as long); the
+    environment's RKG_SITE_PACK, "apart" or "here", decides instead when it is set (the
+    process holds about 140 MB at 1,000 documents beside the site's own memory)."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+        choice = os.environ.get(ENV, "").strip().lower()
+        self.enabled = choice == "apart" if choice in ("apart", "here") else enabled
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, store: Path) -> None:
