@@ -108,18 +108,23 @@ class PackBeside:
 
     def start(self, store: Path) -> None:
         """Answer the pack on the on-disk store at `store` (opened read-only) from now on,
-        with this very code: the package's folder comes first on the child's path. A child
+        with this very code: it runs in the folder holding the package, which comes first on
+        its path (`python -m` puts the working folder first). A child
         process of its own (`python -m`), not multiprocessing's: that imports the parent's
         main script again, which a script without a `__main__` guard would run again."""
         if not self.enabled or self.process is not None:
             return
         env = dict(os.environ)
+        from graph.query import ENV_VAR  # a pack folder named relative to this one's cwd
+
+        if env.get(ENV_VAR):
+            env[ENV_VAR] = str(Path(env[ENV_VAR]).expanduser().resolve())
         env["PYTHONPATH"] = os.pathsep.join(
             [str(PACKAGE.parent)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(store)], stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, env=env)
+                [sys.executable, "-m", __name__, str(store.resolve())],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env, cwd=PACKAGE.parent)
         except OSError as exc:
             log.warning("the query pack is answered in the site's process: %s", exc)
 
