@@ -15,6 +15,7 @@ whole pack); bindings are still given as substitutions, never pasted into the qu
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
@@ -80,6 +81,15 @@ def select_rows(solutions: Any) -> tuple[list[str], list[Row]]:
     columns = [variable.value for variable in solutions.variables]
     convert = TermCache().__getitem__
     return columns, [tuple(map(convert, solution)) for solution in solutions]
+
+
+def select_head(solutions: Any, limit: int) -> tuple[list[str], list[Row], int]:
+    """Column names and the first `limit` rows of a SELECT result, with the number of all
+    its rows: the rows after the first `limit` are counted, never made rdflib terms."""
+    columns = [variable.value for variable in solutions.variables]
+    convert = TermCache().__getitem__
+    rows = [tuple(map(convert, solution)) for solution in islice(solutions, limit)]
+    return columns, rows, len(rows) + sum(1 for _solution in solutions)
 
 
 def graph_triples(triples: Any) -> set[tuple[Identifier | None, ...]]:

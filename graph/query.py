@@ -32,7 +32,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -473,6 +473,7 @@ class QueryResult:
     bindings: dict[str, Identifier]
     seconds: float
     boolean: bool | None = None
+    total: int | None = None  # rows of the whole answer, when `rows` holds only the first
 
     @property
     def output_columns(self) -> list[str]:
@@ -495,6 +496,26 @@ def run_query(query: QueryDef, ds: Dataset, params: Mapping[str, str] | None = N
               ) -> QueryResult:
     """Bind `params` (strings, typed by the header) and run `query` on `ds`."""
     return run_bound(query, ds, bind_params(query, params or {}))
+
+
+def run_head(query: QueryDef, ds: Dataset, limit: int) -> QueryResult:
+    """A SELECT `query` without parameters on `ds`, its first `limit` rows as terms and the
+    number of all of them in `total` (for a page that shows the first rows and counts the
+    others: on the native path the others are counted, not converted)."""
+    store = native.native_store(ds)
+    if store is None or query.form != "SELECT":
+        result = run_query(query, ds)
+        return replace(result, rows=result.rows[:limit], total=len(result.rows))
+    bindings = bind_params(query, {})
+    started = time.perf_counter()
+    try:
+        columns, rows, total = native.select_head(native.query(store, ds, query.text, bindings),
+                                                  limit)
+    except Exception as exc:  # engine errors (syntax, type errors, timeouts...)
+        raise QueryError(f"{query.source}: the query failed: {type(exc).__name__}: {exc}"
+                         ) from exc
+    return QueryResult(query, columns, rows, bindings, time.perf_counter() - started,
+                       total=total)
 
 
 def run_bound(query: QueryDef, ds: Dataset, bindings: dict[str, Identifier]) -> QueryResult:

@@ -164,7 +164,7 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
         announce = None if quiet else (lambda line: click.echo(shown(line), err=True))
         for line in after_build(generation, reason=not no_reason, site=not no_site,
                                 serve_store=serve_store, announce=announce,
-                                cache_dir=out / ".cache"):
+                                cache_dir=out / ".cache", jobs=jobs):
             if not quiet:
                 click.echo(shown(line))
         publish(out, generation)
@@ -220,12 +220,13 @@ def check_out_folder(out: Path) -> None:
 
 def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_store: bool = False,
                 announce: Callable[[str], None] | None = None,
-                cache_dir: Path | None = None) -> Iterator[str]:
+                cache_dir: Path | None = None, jobs: int | None = None) -> Iterator[str]:
     """The stages after the graph: inference, SHACL validation, the site (in that order, so
     the site shows the validation result). Yields each stage's summary lines as it ends;
     `announce` hears when a stage starts (they take minutes on large corpora). `cache_dir`
     (default out/.cache) keeps inference and validation caches: pass the published folder's
-    .cache when `out` is a fresh generation, or they would never be reused."""
+    .cache when `out` is a fresh generation, or they would never be reused. `jobs`: the
+    processes the site stage may run at once (graph.viz.build_site)."""
     from graph.reasoning import INFERRED_FILE, REPORT_FILE, run_reasoning
     from graph.validation import validate
 
@@ -265,7 +266,8 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
         shelf = cache_dir.parent / SITES if cache_dir is not None else None
         yield build_site(out, previous=published if published and published.is_dir()
                          else None, shelf=shelf,
-                         cache=cache_dir / "site" if cache_dir is not None else None).summary()
+                         cache=cache_dir / "site" if cache_dir is not None else None,
+                         jobs=jobs).summary()
 
 
 def _start_serve_store(out: Path, cache_dir: Path | None,

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from graph.viz.data import PREFIXES, GraphData, format_date, tail
+from graph.viz.packrun import ROWS_MAX, PackAnswer, answer_pack
 
 log = logging.getLogger(__name__)
 SEP = " | "
-ROWS_MAX = 50
 
 
 @dataclass
@@ -281,50 +280,22 @@ class Answers:
         return t
 
 
-# the competency questions of DESIGN.md first, in its order; any other query after them
-PACK_ORDER = ("timeline", "disagreements", "returns-treaty-status", "possible-breaches",
-              "state-treaties", "statements", "network", "joint-statements", "resolutions",
-              "upr", "people", "harms", "places", "practices")
-
-
-def pack_tables(outdir: Path, data: GraphData, link: Callable[[str], str]) -> list[Table]:
-    """The query pack's parameter-free SELECT queries, run on the build (empty if no pack)."""
-    try:
-        from graph.query import load_pack, run_query
-    except ImportError:
-        return []
-    try:
-        queries = load_pack()
-    except Exception as exc:
-        log.warning("query pack not used: %s", exc)
-        return []
-    runnable = sorted((q for q in queries.values()
-                       if q.form == "SELECT" and not any(p.required for p in q.params)),
-                      key=lambda q: (PACK_ORDER.index(q.name) if q.name in PACK_ORDER
-                                     else len(PACK_ORDER), q.name))
-    if not runnable:
-        return []
-    from oxrdflib import OxigraphStore
-    from rdflib import Dataset
-
-    del outdir  # the pack reads the store the site was drawn from (no second load)
-    ds = Dataset(store=OxigraphStore(store=data.store), default_union=True)
+def pack_tables(data: GraphData, link: Callable[[str], str],
+                answers: list[PackAnswer] | None = None) -> list[Table]:
+    """The tables of the query pack's parameter-free SELECT queries (empty if no pack), from
+    `answers` (packrun.PackBeside, a process of their own) or else asked here."""
+    if answers is None:
+        answers = answer_pack(data.store)
     tables = []
-    for q in runnable:
-        try:
-            result = run_query(q, ds)
-        except Exception as exc:
-            log.warning("query %s failed: %s", q.name, exc)
+    for answer in answers:
+        if answer.error:
+            log.warning("query %s failed: %s", answer.name, answer.error)
             continue
-        columns = result.output_columns
-        table = Table(f"pack-{q.name}", q.title or q.name, q.question, columns,
-                      source=q.text, note=f"queries/{q.name}.rq")
-        # only the rows a page shows are made cells (the pack's answers run to 11,000 rows
-        # at 1,000 documents); the others are counted
-        shown = replace(result, rows=result.rows[:ROWS_MAX])
-        for record in shown.records():
-            table.rows.append([_pack_cell(record[c], data, link) for c in columns])
-        table.more = len(result.rows) - len(shown.rows)
+        table = Table(f"pack-{answer.name}", answer.title, answer.question, answer.columns,
+                      source=answer.text, note=f"queries/{answer.name}.rq")
+        for record in answer.records:
+            table.rows.append([_pack_cell(record[c], data, link) for c in answer.columns])
+        table.more = answer.total - len(answer.records)
         tables.append(table)
     return tables
 

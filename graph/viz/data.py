@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +33,6 @@ from graph.viz.docunits import DocUnits
 from graph.viz.nodes import add_counts, add_dates, made_label, read_labels, read_nodes
 from graph.viz.records import (
     BUILD_GRAPH,
-    NOT_ONTOLOGY,
     PREFIXES,
     RDF_TYPE,
     REGISTRY,
@@ -56,11 +55,6 @@ Q_DISAGREEMENTS = PREFIXES + """SELECT ?event ?kind ?value ?mention WHERE {
   ?dispute a rkg:Disagreement ; rkg:disagreementAbout ?event ; rkg:disagreementKind ?kind ;
            rkg:hasSide ?side . ?side rkg:sideClaim ?claim ; rkg:sideValue ?value .
   ?claim prov:wasDerivedFrom ?mention }"""
-
-Q_CLASS_COUNTS = PREFIXES + """SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?g { ?s a ?type } """ + NOT_ONTOLOGY + """ } GROUP BY ?type"""
-
-Q_GRAPH_SIZES = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""
 
 Q_BUILD = PREFIXES + """SELECT ?s ?p ?o WHERE { GRAPH <""" + BUILD_GRAPH + """> { ?s ?p ?o } }"""
 
@@ -93,8 +87,6 @@ class GraphData:
     edges: list[Edge]
     documents: dict[str, Document]
     labels: dict[str, str]  # every labelled IRI, ontology terms included
-    class_counts: dict[str, int]  # rkg:/other class IRI -> number of instances
-    graph_sizes: dict[str, int]  # named graph IRI -> triples
     build: list[tuple[str, str]]  # (property label, value) of the build record
     opened: ox.Store | None  # the store the data came from, while open (`store`)
     store_path: Path | None = None  # an on-disk store: closed by `close_store`, reopened
@@ -146,14 +138,16 @@ class GraphData:
 
 
 @contextmanager
-def open_graph(outdir: Path, cache: Path | None = None) -> Iterator[GraphData]:
+def open_graph(outdir: Path, cache: Path | None = None,
+               opened: Callable[[Path], None] | None = None) -> Iterator[GraphData]:
     """The build in `outdir` as plain data, read from an on-disk Oxigraph store of graph.trig
     (and inferred.trig when it is up to date, as graph.store does) opened read-only, and
     closed once read (`GraphData.close_store`): the build's serve store when it holds exactly
     those files (no second load: at 1,000 documents an in-memory load took 1 GB), else one
     made for the occasion in a temporary folder beside them (the same kind of store, so
     queries without a total order give their rows in the same order either way), removed on
-    leaving. `cache`: a folder keeping each document graph's answers (docunits.py)."""
+    leaving. `cache`: a folder keeping each document graph's answers (docunits.py);
+    `opened`: told the store's folder once it is chosen, before the data are read."""
     from graph.serve.store import current_store, prepare_store
 
     units = DocUnits(DOC_QUERIES, outdir, cache, source_files(outdir))
@@ -163,6 +157,8 @@ def open_graph(outdir: Path, cache: Path | None = None) -> Iterator[GraphData]:
         with suppress(OSError):  # locked or damaged: make one
             reading = Reading(ox.Store.read_only(str(prepared)), prepared)
     if reading is not None:
+        if opened is not None and reading.path is not None:
+            opened(reading.path)
         data = load_store(reading, units)
         del reading  # the data's reference is the last: `close_store` closes it
         data.close_store()
@@ -171,6 +167,8 @@ def open_graph(outdir: Path, cache: Path | None = None) -> Iterator[GraphData]:
     tmp = Path(tempfile.mkdtemp(prefix=".site-store-", dir=outdir))
     try:
         made = prepare_store(outdir, location=tmp / "oxigraph")
+        if opened is not None:
+            opened(made)
         data = load_store(Reading(ox.Store.read_only(str(made)), made), units)
         data.close_store()
         yield data
@@ -248,9 +246,8 @@ def load_store(reading: Reading, units: DocUnits | None = None) -> GraphData:
         node.props.sort(key=lambda p: (p[1], p[2], p[0]))
         node.sources = tuple(sorted(sources.pop(node.id, ())))
     store = reading.now()
-    return GraphData(nodes, edges, documents, labels, _class_counts(store),
-                     _graph_sizes(store), _build(store, labels), store, reading.path,
-                     (asked, kept))
+    return GraphData(nodes, edges, documents, labels, _build(store, labels), store,
+                     reading.path, (asked, kept))
 
 
 @dataclass(frozen=True)
@@ -282,17 +279,6 @@ def context(data: GraphData, quote: Quote) -> tuple[str, str]:
         return "", ""
     before, _exact, after = sentence_around(doc.text, quote.start, quote.end)
     return before, after
-
-
-def _class_counts(store: ox.Store) -> dict[str, int]:
-    counts = {text_of(r["type"]): int(text_of(r["n"])) for r in select(store, Q_CLASS_COUNTS)}
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def _graph_sizes(store: ox.Store) -> dict[str, int]:
-    result = store.query(Q_GRAPH_SIZES)
-    assert isinstance(result, ox.QuerySolutions)
-    return dict(sorted((text_of(r["g"]), int(text_of(r["n"]))) for r in result))
 
 
 def _build(store: ox.Store, labels: dict[str, str]) -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ from graph.viz.details import doc_path
 from graph.viz.explorer import PREFIX, TOP_MAX, Explorer, legend
 from graph.viz.geo import map_data
 from graph.viz.network import vis_options
+from graph.viz.packrun import PackBeside
 from graph.viz.pages import Cut, PageFacts
 from graph.viz.records import quotes_from
 from graph.viz.segments import segments
@@ -152,8 +153,10 @@ def environment() -> jinja2.Environment:
 
 class SiteWriter:
     def __init__(self, data: GraphData, outdir: Path, target: Path,
-                 endpoint: str | None = None, previous: Path | None = None) -> None:
+                 endpoint: str | None = None, previous: Path | None = None,
+                 pack: PackBeside | None = None) -> None:
         self.data = data
+        self.pack = pack  # the query pack's answers, when a process of their own asks them
         self.files = SiteFiles(target, previous)  # written, or linked from the published site
         self.endpoint = endpoint
         self.outdir = outdir
@@ -281,7 +284,8 @@ class SiteWriter:
         self.write_timeline()
         self.write_browse()
         self.data.drop_page_details()
-        tables = competency.pack_tables(self.outdir, self.data, self.link) or competency.Answers(
+        answers = self.pack.answers() if self.pack is not None else None
+        tables = competency.pack_tables(self.data, self.link, answers) or competency.Answers(
             self.data, self.link).tables()
         self.write("questions.html", "questions.html", "questions", sitewide=True,
                    title="Competency questions", tables=tables)
@@ -423,7 +427,8 @@ def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | 
 
 
 def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None = None,
-               shelf: Path | None = None, cache: Path | None = None) -> SiteResult:
+               shelf: Path | None = None, cache: Path | None = None,
+               jobs: int | None = None) -> SiteResult:
     """Write `outdir/site/` from the build in `outdir` (atomically: a failure keeps the old
     site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
     a path relative to the site root; the header of every page links to it. `previous`: the
@@ -433,8 +438,11 @@ def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None 
     build` passes out/.sites); `outdir/site`, which must not exist, is then a link to the
     shelved site, drawn only when the shelf does not hold it. `cache`: a folder keeping
     what a later build may reuse (each document graph's answers, docunits.py; `rkg build`
-    passes out/.cache/site)."""
+    passes out/.cache/site). `jobs`: the processes it may run at once (default: the cores
+    it may use); with two or more, the query pack is answered in a process of its own beside
+    the pages (graph/viz/packrun.py)."""
     started = time.perf_counter()
+    beside = (jobs if jobs is not None else _cores()) > 1
     outdir = Path(outdir)
     final = outdir / "site"
     key = sitecache.site_key(outdir, endpoint, source_files(outdir))
@@ -443,12 +451,14 @@ def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None 
         site = sitecache.shelved(shelf, key)
         if site is None:
             shelf.mkdir(parents=True, exist_ok=True)
-            drawn, written = _draw(outdir, endpoint, previous, key, into=shelf, cache=cache)
+            drawn, written = _draw(outdir, endpoint, previous, key, into=shelf, cache=cache,
+                                   beside=beside)
             site = shelf / key
             drawn.rename(site)
         sitecache.link_to_shelf(site, final)
     else:
-        drawn, written = _draw(outdir, endpoint, previous, key, into=outdir, cache=cache)
+        drawn, written = _draw(outdir, endpoint, previous, key, into=outdir, cache=cache,
+                               beside=beside)
         _swap(drawn, final)
     result = SiteResult(final, pages=manifest_pages(final))
     if written is not None:
@@ -460,7 +470,8 @@ def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None 
 
 
 def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
-          into: Path, cache: Path | None = None) -> tuple[Path, SiteResult | None]:
+          into: Path, cache: Path | None = None,
+          beside: bool = False) -> tuple[Path, SiteResult | None]:
     """The site of the build in `outdir`, drawn (or linked from `previous` when its key is
     this one) into a new folder under `into`, stamped; removed again on any failure. With
     it, what drawing it did (files linked from the published site, pages rendered, document
@@ -471,14 +482,22 @@ def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
         else:
-            with open_graph(outdir, cache) as data:
-                written = SiteWriter(data, outdir, tmp, endpoint, previous).build()
+            with PackBeside(beside) as pack, open_graph(outdir, cache, pack.start) as data:
+                written = SiteWriter(data, outdir, tmp, endpoint, previous, pack).build()
         sitecache.stamp(tmp, key)
         os.chmod(tmp, 0o755)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return tmp, written
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 MANIFEST = "manifest.json.gz"  # gzip (no time in it): 1.8 MB became 0.25 MB at 1,000 documents
