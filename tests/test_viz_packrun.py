@@ -4,7 +4,9 @@ a process that cannot answer leaves the site to answer the pack itself."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -36,6 +38,25 @@ def test_the_process_answers_the_pack_as_the_site_would(dev_build: Path,
     # a real pack: tables with rows, one cut at the rows a page shows and counted beyond
     assert len(here) >= 10 and not any(a["error"] for a in here)
     assert any(a["total"] > ROWS_MAX == len(a["records"]) for a in here)
+
+
+def test_the_process_ends_before_its_answers_are_asked_for(dev_build: Path,
+                                                          tmp_path: Path) -> None:
+    """Its memory is gone once it has answered, not held until the site reaches
+    questions.html: the answers are more than a pipe holds, so a process writing them to
+    the site through a pipe would still be waiting (with its memory) when the site asks."""
+    store = prepare_store(dev_build, location=tmp_path / "oxigraph")
+    here = [asdict(a) for a in answer_pack(ox.Store.read_only(str(store)))]
+    assert len(json.dumps(here).encode()) > 1 << 16, "a pipe would hold these: proves nothing"
+    with PackBeside(True) as beside:
+        beside.start(store)
+        assert beside.process is not None
+        deadline = time.monotonic() + 300
+        while beside.process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert beside.process.returncode == 0, "the process is still waiting to hand over"
+        answers = beside.answers()
+    assert answers is not None and [asdict(a) for a in answers] == here
 
 
 def test_a_process_that_cannot_answer_leaves_it_to_the_site(

@@ -11,7 +11,8 @@ evaluates a query, so a thread would not run them beside the pages; a process do
 on-disk store is chosen; it opens the same store read-only (RocksDB takes any number of
 read-only readers), answers every query with `answer_pack`, as the site's own process would,
 and writes the rows a page shows as plain JSON values (`QueryResult.records`), with the
-number of all rows, to its standard output. The site takes them when it
+number of all rows, to its standard output (an unnamed file: the process ends, and its
+memory is gone, as soon as it has answered). The site takes them when it
 reaches questions.html. Same store, same queries, same engine, same code: the same rows in
 the same order (tests/test_viz_packrun.py compares both ways). Whatever goes wrong with the
 process (it cannot start, dies, or fails), the site answers the pack itself, as before.
@@ -24,10 +25,11 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -105,6 +107,7 @@ class PackBeside:
         choice = os.environ.get(ENV, "").strip().lower()
         self.enabled = choice == "apart" if choice in ("apart", "here") else enabled
         self.process: subprocess.Popen[bytes] | None = None
+        self.output: IO[bytes] | None = None
 
     def start(self, store: Path) -> None:
         """Answer the pack on the on-disk store at `store` (opened read-only) from now on,
@@ -121,11 +124,16 @@ class PackBeside:
             env[ENV_VAR] = str(Path(env[ENV_VAR]).expanduser().resolve())
         env["PYTHONPATH"] = os.pathsep.join(
             [str(PACKAGE.parent)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        # its answers go to an unnamed file, not a pipe: through a pipe the process waited,
+        # with all its memory (460 MB at 10,000 documents), until the site read them at
+        # questions.html, and was still alive at the site's own peak
+        self.output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", __name__, str(store.resolve())],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env, cwd=PACKAGE.parent)
+                stdin=subprocess.DEVNULL, stdout=self.output, env=env, cwd=PACKAGE.parent)
         except OSError as exc:
+            self.close()
             log.warning("the query pack is answered in the site's process: %s", exc)
 
     def answers(self) -> list[PackAnswer] | None:
@@ -134,9 +142,11 @@ class PackBeside:
         if self.process is None:
             return None
         try:
-            out, _err = self.process.communicate()
-            failed = self.process.returncode != 0
-            answers = None if failed else [PackAnswer(**item) for item in json.loads(out)]
+            failed = self.process.wait() != 0
+            answers = None
+            if not failed and self.output is not None:
+                self.output.seek(0)
+                answers = [PackAnswer(**item) for item in json.load(self.output)]
         except (OSError, ValueError, TypeError) as exc:
             failed, answers = True, None
             log.warning("the query pack's process gave no answers: %s", exc)
@@ -153,8 +163,9 @@ class PackBeside:
             if process.poll() is None:
                 process.kill()
             process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+        output, self.output = self.output, None
+        if output is not None:
+            output.close()
 
     def __enter__(self) -> PackBeside:
         return self
