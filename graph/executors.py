@@ -17,6 +17,7 @@ the build with a message naming the worker's version, instead of mixing outputs.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -110,3 +111,11 @@ def _submit(client: Any, info: DocumentInfo, reference_dir: str) -> Any:
 
     return client.submit(extract_or_reason, info, reference_dir, key=f"extract-{info.doc_id}",
                          pure=False)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (the default number of processes for local work)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

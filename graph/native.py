@@ -76,16 +76,10 @@ def from_ox(term: Any) -> Identifier | None:
     return None
 
 
-def select_rows(solutions: Any) -> tuple[list[str], list[Row]]:
-    """Column names and rows of a SELECT result."""
-    columns = [variable.value for variable in solutions.variables]
-    convert = TermCache().__getitem__
-    return columns, [tuple(map(convert, solution)) for solution in solutions]
-
-
-def select_head(solutions: Any, limit: int) -> tuple[list[str], list[Row], int]:
-    """Column names and the first `limit` rows of a SELECT result, with the number of all
-    its rows: the rows after the first `limit` are counted, never made rdflib terms."""
+def select_rows(solutions: Any, limit: int | None = None
+                ) -> tuple[list[str], list[Row], int]:
+    """Column names and rows of a SELECT result, with the number of all its rows; with a
+    `limit`, only the first `limit` rows are made rdflib terms and the others counted."""
     columns = [variable.value for variable in solutions.variables]
     convert = TermCache().__getitem__
     rows = [tuple(map(convert, solution)) for solution in islice(solutions, limit)]

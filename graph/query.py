@@ -506,16 +506,7 @@ def run_head(query: QueryDef, ds: Dataset, limit: int) -> QueryResult:
     if store is None or query.form != "SELECT":
         result = run_query(query, ds)
         return replace(result, rows=result.rows[:limit], total=len(result.rows))
-    bindings = bind_params(query, {})
-    started = time.perf_counter()
-    try:
-        columns, rows, total = native.select_head(native.query(store, ds, query.text, bindings),
-                                                  limit)
-    except Exception as exc:  # engine errors (syntax, type errors, timeouts...)
-        raise QueryError(f"{query.source}: the query failed: {type(exc).__name__}: {exc}"
-                         ) from exc
-    return QueryResult(query, columns, rows, bindings, time.perf_counter() - started,
-                       total=total)
+    return _run_native(query, ds, store, bind_params(query, {}), limit=limit)
 
 
 def run_bound(query: QueryDef, ds: Dataset, bindings: dict[str, Identifier]) -> QueryResult:
@@ -552,8 +543,10 @@ def run_bound(query: QueryDef, ds: Dataset, bindings: dict[str, Identifier]) -> 
     return QueryResult(query, columns, rows, bindings, time.perf_counter() - started)
 
 
-def _run_native(query: QueryDef, ds: Dataset, store: Any, bindings: dict[str, Identifier]
-                ) -> QueryResult:
+def _run_native(query: QueryDef, ds: Dataset, store: Any, bindings: dict[str, Identifier],
+                limit: int | None = None) -> QueryResult:
+    """`query` on the pyoxigraph `store` under `ds`; a SELECT's first `limit` rows only (all
+    counted in `total`) when a limit is given."""
     started = time.perf_counter()
     try:
         result = native.query(store, ds, query.text, bindings)
@@ -564,11 +557,12 @@ def _run_native(query: QueryDef, ds: Dataset, store: Any, bindings: dict[str, Id
             rows = sorted(native.graph_triples(result), key=_triple_key)
             return QueryResult(query, ["subject", "predicate", "object"], rows, bindings,
                                time.perf_counter() - started)
-        columns, rows = native.select_rows(result)
+        columns, rows, total = native.select_rows(result, limit)
     except Exception as exc:  # engine errors (syntax, type errors, timeouts...)
         raise QueryError(f"{query.source}: the query failed: {type(exc).__name__}: {exc}"
                          ) from exc
-    return QueryResult(query, columns, rows, bindings, time.perf_counter() - started)
+    return QueryResult(query, columns, rows, bindings, time.perf_counter() - started,
+                       total=total if limit is not None else None)
 
 
 def _clean(term: Any) -> Identifier | None:

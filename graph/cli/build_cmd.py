@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -22,11 +21,11 @@ DEFAULT_CORPUS = Path("corpus")
 
 
 def default_jobs() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    """The cores this process may run on (graph.executors, imported only when asked: `rkg
+    --help` stays light)."""
+    from graph.executors import usable_cores
+
+    return usable_cores()
 
 
 def default_corpus() -> Path:

@@ -36,6 +36,7 @@ import jinja2
 from markupsafe import Markup
 
 from graph.counts import asserted_triples, count_store
+from graph.executors import usable_cores
 from graph.iris import DATA
 from graph.viz import competency, search, sitecache
 from graph.viz.data import GraphData, Node, open_graph, source_files
@@ -442,7 +443,7 @@ def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None 
     it may use); with two or more, the query pack is answered in a process of its own beside
     the pages (graph/viz/packrun.py)."""
     started = time.perf_counter()
-    beside = (jobs if jobs is not None else _cores()) > 1
+    beside = (jobs if jobs is not None else usable_cores()) > 1
     outdir = Path(outdir)
     final = outdir / "site"
     key = sitecache.site_key(outdir, endpoint, source_files(outdir))
@@ -490,14 +491,6 @@ def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return tmp, written
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 MANIFEST = "manifest.json.gz"  # gzip (no time in it): 1.8 MB became 0.25 MB at 1,000 documents
