@@ -24,7 +24,7 @@ from serve_support import DATA, JSON, RDFS_LABEL, served, write_build
 
 from graph.serve import Endpoint, HttpLimits, Limits
 from graph.serve.channel import Slots
-from graph.serve.fronts import MALLOC_TUNABLES, front_environment
+from graph.serve.pool import MALLOC_TUNABLES, tuned_environment
 
 LOOKUP = f"SELECT ?p ?o WHERE {{ <{DATA}state/s0003> ?p ?o }}"
 LABEL = f'SELECT ?s WHERE {{ ?s <{RDFS_LABEL}> "State number 7"@en }}'
@@ -190,16 +190,22 @@ def test_fronts_listen_nowhere_have_no_network_and_no_token_on_their_command_lin
         assert "fronts-token" not in " ".join(front.cmdline())
 
 
-def test_fronts_start_with_the_allocator_settings_and_without_the_token(
+def test_fronts_and_workers_start_with_the_allocator_settings_and_without_the_token(
         endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
-    for front in _fronts(endpoint):
-        environment = front.environ()
+    conn = http.client.HTTPConnection("127.0.0.1", _port(endpoint), timeout=30)
+    conn.request("GET", _get(COUNT), headers=AUTH)  # a worker runs it: one is up
+    assert conn.getresponse().status == 200
+    conn.close()
+    workers = [psutil.Process(worker.process.pid) for worker in endpoint.pool._all]
+    assert workers
+    for process in _fronts(endpoint) + workers:
+        environment = process.environ()
         assert environment["GLIBC_TUNABLES"].endswith(MALLOC_TUNABLES)
         assert "fronts-token" not in " ".join(environment.values())
     monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")
-    assert front_environment()["GLIBC_TUNABLES"] == f"glibc.malloc.arena_max=2:{MALLOC_TUNABLES}"
+    assert tuned_environment()["GLIBC_TUNABLES"] == f"glibc.malloc.arena_max=2:{MALLOC_TUNABLES}"
     monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=5")  # the user's choice
-    assert front_environment()["GLIBC_TUNABLES"] == "glibc.malloc.tcache_count=5"
+    assert tuned_environment()["GLIBC_TUNABLES"] == "glibc.malloc.tcache_count=5"
 
 
 def test_the_connection_limit_counts_the_fronts_connections(tmp_path: Path) -> None:

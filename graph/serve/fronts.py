@@ -35,35 +35,16 @@ from typing import Any
 
 from graph.serve.channel import Channel, Slots
 from graph.serve.http import Connection, Server
-from graph.serve.pool import ended
+from graph.serve.pool import ended, tuned_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 RESTART_AFTER = 1.0
 """Seconds before a front that died is replaced."""
-MALLOC_TUNABLES = "glibc.malloc.tcache_count=2000"
-"""glibc's allocator in the fronts keeps up to 2,000 freed blocks of each small size per
-thread (its default: 7) for the next allocation of that size. Each lookup builds and drops
-the engine's evaluator, iterators and answer: with 7, most of those blocks went back to the
-allocator's bins, to be sorted and merged again (`_int_malloc`, `malloc_consolidate`, `malloc`:
-13-16 % of a front's CPU). With 2,000 a front spends about 30 us (9 %) less CPU per lookup,
-and its memory is unchanged (about 112 MB; docs/serve.md, Performance). Read by glibc when the
-process starts, so it is set in the front's environment; other C libraries ignore it."""
 
 
 def default_count() -> int:
     """One front per CPU this process may use."""
     return len(os.sched_getaffinity(0))
-
-
-def front_environment() -> dict[str, str]:
-    """This process's environment, with MALLOC_TUNABLES added to GLIBC_TUNABLES unless the
-    user set the tcache's size there."""
-    environment = dict(os.environ)
-    given = environment.get("GLIBC_TUNABLES", "")
-    if "glibc.malloc.tcache_count" not in given:
-        environment["GLIBC_TUNABLES"] = f"{given}:{MALLOC_TUNABLES}" if given else \
-            MALLOC_TUNABLES
-    return environment
 
 
 @dataclass
@@ -123,7 +104,7 @@ class Fronts:
             command.append("--no-sandbox")
         try:
             process = subprocess.Popen(command, pass_fds=(theirs.fileno(), self.slots.fd),
-                                       stdin=subprocess.DEVNULL, env=front_environment())
+                                       stdin=subprocess.DEVNULL, env=tuned_environment())
         except OSError as exc:
             print(f"rkg serve: cannot start a front process: {exc}", file=sys.stderr)
             mine.close()
