@@ -121,3 +121,25 @@ def test_lookups_on_lookup_threads_give_the_same_answers(
         health = _health(on_threads)
         assert health["lookups_in_server"] == len(LOOKUPS) - 1
         assert health["lookups_handed_to_workers"] == 1
+
+
+def test_the_cpu_budget_counts_from_the_second_buffer_and_stops_long_answers(
+        endpoints: tuple[Endpoint, Endpoint], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no CPU time allowed at all, a one-buffer answer is still made here (no clock is
+    read before a second buffer), and a many-buffer one is handed on."""
+    inline, _workers = endpoints
+    assert inline.app is not None and inline.app.inline is not None
+    import graph.serve.inline as module
+
+    monkeypatch.setattr(module, "INLINE_SECONDS", 0.0)
+    store = module.Inline(inline.app.inline.path)  # no size limit of the endpoint's
+    try:
+        small = store.answer(LOOKUPS[0], JSON)
+        assert small is not None and b"State number 3" in small[1]
+        assert len(small[1]) < 8192
+        assert store.answer(LOOKUPS[-1], JSON) is None  # 400 rows: several buffers
+        monkeypatch.setattr(module, "INLINE_SECONDS", 60.0)
+        whole = store.answer(LOOKUPS[-1], JSON)
+        assert whole is not None and len(json.loads(whole[1])["results"]["bindings"]) == 400
+    finally:
+        store.close()
