@@ -1,6 +1,7 @@
 """The site stage alone: draw the site of a build folder and print its peak memory by phase.
 
-    python bench/sitestage.py GENERATION [--cache DIR]  # a copy of "$(readlink -f OUT/current)"
+    python bench/sitestage.py GENERATION [--cache DIR] [--previous SITE] [--jobs N]
+    # GENERATION: a copy of "$(readlink -f OUT/current)"
 
 Runs `graph.viz.build_site(GENERATION)` (it writes GENERATION/site, so give it a copy of a
 build's generation, never the published one) while a thread samples the process's resident
@@ -52,6 +53,10 @@ def main() -> None:
     parser.add_argument("generation", type=Path, help="a copy of a build's generation folder")
     parser.add_argument("--cache", type=Path, help="the site's cache folder, as `rkg build` "
                         "passes OUT/.cache/site (default: none, every graph read from the store)")
+    parser.add_argument("--previous", type=Path, help="the published site (a one-changed "
+                        "rebuild: pages whose data are the same are linked from it)")
+    parser.add_argument("--jobs", type=int, help="processes the site may run (default: its "
+                        "cores; 2 or more answers the query pack in a process of its own)")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from graph.viz import build_site
@@ -74,7 +79,8 @@ def main() -> None:
     sampler = threading.Thread(target=sample, daemon=True)
     cpu, wall = time.process_time(), time.perf_counter()
     sampler.start()
-    result = build_site(args.generation, cache=args.cache)
+    result = build_site(args.generation, cache=args.cache, previous=args.previous,
+                        jobs=args.jobs)
     done.set()
     sampler.join()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -86,7 +92,9 @@ def main() -> None:
     for where, (rss, at) in sorted(peaks.items(), key=lambda kv: kv[1][1]):
         print(f"{at:8.1f} s {rss:6d} MB  {where}")
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print(f"CPU {cpu:.1f} s, wall {wall:.1f} s, ru_maxrss {maxrss} MB")
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the query pack's process
+    print(f"CPU {cpu:.1f} s (pack's process {child.ru_utime + child.ru_stime:.1f} s), "
+          f"wall {wall:.1f} s, ru_maxrss {maxrss} MB")
 
 
 if __name__ == "__main__":

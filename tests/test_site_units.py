@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from graph.viz import build_site
-from graph.viz.data import DOC_QUERIES, open_graph
+from graph.viz.data import DOC_QUERIES, open_graph, source_files
 from graph.viz.docunits import DOC_GRAPH_PREFIX, DocUnits
 from tests import build_support
 
@@ -117,3 +117,37 @@ def test_unit_file_reads_the_same_entries_after_release(tmp_path: Path) -> None:
     again.release()
     assert {key: again.get(key)[1] for key in entries} == entries
     assert again.get("another") == (False, None)
+
+
+def test_site_answers_missing_graphs_from_their_blocks(sample_build: Path,
+                                                       tmp_path: Path) -> None:
+    """Graphs the cache lacks are answered from their own blocks of graph.trig, each loaded
+    alone: the same rows the on-disk store gives for them, and the cache file made from them
+    is the one the store's answers make. A graph whose answer holds a blank node (named per
+    store) is asked of the store instead."""
+    out = build_support.copy_build(sample_build, tmp_path / "out", FILES)
+    trig = out / "graph.trig"
+    text = trig.read_text(encoding="utf-8")
+    at = text.index("\t\ta rkg:SourceDocument ;\n", text.index("graph:doc\\/"))
+    at = text.index("\n", at) + 1
+    trig.write_text(text[:at] + "\t\t<urn:x:note> [] ;\n" + text[at:], encoding="utf-8")
+    with open_graph(out) as data:
+        store = data.store
+        from_store = {name: list(DocUnits(DOC_QUERIES).rows(store, name))
+                      for name in DOC_QUERIES}
+        units = DocUnits(DOC_QUERIES, out, tmp_path / "cache", source_files(out))
+        from_blocks = {name: list(units.rows(store, name)) for name in DOC_QUERIES}
+        graphs = len(from_store["documents"])
+        assert graphs > 2 and from_blocks == from_store
+        # the documents' answer of the graph with the blank node came from the store
+        assert units.from_blocks == {"documents": graphs - 1, "claims": graphs,
+                                     "mentions": graphs}
+        assert units.asked == dict.fromkeys(DOC_QUERIES, graphs)
+        assert any(row[1] == "urn:x:note" for _g, rows in from_store["documents"]
+                   for row in rows)
+        units.save()
+        # read back whole from the file the blocks' answers went into
+        again = DocUnits(DOC_QUERIES, out, tmp_path / "cache", source_files(out))
+        assert {name: list(again.rows(store, name)) for name in DOC_QUERIES} == from_store
+        assert again.from_blocks == {} and again.asked == {"documents": 1, "claims": 0,
+                                                           "mentions": 0}

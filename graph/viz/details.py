@@ -6,6 +6,7 @@ browser puts every string in place with `textContent`, and templates autoescape.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -27,8 +28,11 @@ def grouped_props(node: Node) -> list[list[str]]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def slugify(text: str) -> str:
-    """ASCII, lower case, words joined by '-' (page names)."""
+    """ASCII, lower case, words joined by '-' (page names). Kept for the last 65,536 texts:
+    a document's page name is asked for each of its quotes (160,000 times at 1,000
+    documents, for 22,000 texts)."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return slug[:MAX_SLUG].rstrip("-") or "item"

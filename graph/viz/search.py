@@ -16,7 +16,10 @@ when the search box is first used; no page embeds it.
 from __future__ import annotations
 
 import base64
+import functools
 import json
+import re
+import sys
 import unicodedata
 import zlib
 from array import array
@@ -88,21 +91,25 @@ def _split(text: str) -> tuple[str, str]:
 
 def tokenize(text: str) -> list[str]:
     """MiniSearch's default: split on /[\\n\\r\\p{Z}\\p{P}]+/u (JavaScript's String.split)."""
-    tokens: list[str] = []
-    current: list[str] = []
-    in_sep = False
-    for ch in text:
-        sep = ch in "\n\r" or unicodedata.category(ch)[0] in "ZP"
-        if sep:
-            if not in_sep:
-                tokens.append("".join(current))
-                current = []
-            in_sep = True
-        else:
-            current.append(ch)
-            in_sep = False
-    tokens.append("".join(current))
-    return tokens
+    return _separators().split(text)
+
+
+@functools.cache
+def _separators() -> re.Pattern[str]:
+    """A regular expression of MiniSearch's separators: newlines and every character whose
+    Unicode category (Python's `unicodedata`) is a separator (Z) or punctuation (P), as
+    ranges. Made once: asking the category of every character of every entry took most of
+    the search index's time (2.9 million calls at 1,000 documents)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if ch in "\n\r" or unicodedata.category(ch)[0] in "ZP":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return re.compile("[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+                                    for a, b in ranges) + "]+")
 
 
 def build_index(items: list[Entry]) -> dict[str, Any]:

@@ -70,12 +70,16 @@ def code_key() -> str:
     for name in ("jinja2", "pyoxigraph", "pyvis", "rdflib", "markupsafe"):
         _add(h, f"{name}={_version(name)}".encode())
     pack = query_dir()
-    code = sorted(PACKAGE.rglob("*.py")) + sorted(
-        p for folder in ("viz/templates", "viz/assets") for p in (PACKAGE / folder).rglob("*")
-        if p.is_file()) + sorted(pack.glob("*.rq") if pack.is_dir() else []) + list(
-        vis_network_files())
-    for path in code:
-        _add(h, str(path).encode())
+    vis = vis_network_files()
+    # each file named by its path under its own folder, not where the tree is installed: a
+    # checkout elsewhere (another worktree, a copied build) draws the same site
+    code = [(PACKAGE, path) for path in sorted(PACKAGE.rglob("*.py"))] + [
+        (PACKAGE, p) for p in sorted(p for folder in ("viz/templates", "viz/assets")
+                                     for p in (PACKAGE / folder).rglob("*") if p.is_file())] + [
+        (pack, p) for p in sorted(pack.glob("*.rq") if pack.is_dir() else [])] + [
+        (path.parent.parent, path) for path in vis]
+    for root, path in code:
+        _add(h, path.relative_to(root).as_posix().encode())
         _add_file(h, path)
     return h.hexdigest()
 
