@@ -30,14 +30,10 @@ class TurtleJob:
 
     def __init__(self, union: Path, ttl: Path) -> None:
         self.union, self.ttl = union, ttl
-        # the child imports this very package, wherever the parent's came from
-        root = str(Path(__file__).resolve().parent.parent)
-        path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "graph.turtlejob", str(union), str(ttl)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=env)
+            env=_environment())
 
     def wait(self) -> None:
         """Return when graph.ttl is written; raise when the child failed."""
@@ -54,6 +50,21 @@ class TurtleJob:
             self.process.kill()
         self.process.communicate()
         self.union.unlink(missing_ok=True)
+
+
+def _environment() -> dict[str, str]:
+    """The child imports this very package: the folder it came from goes first on the
+    child's PYTHONPATH (a worktree, or a folder put on sys.path by hand, which the child
+    would not search), unless it is a site-packages folder, which the child searches anyway
+    and which must not come before the standard library."""
+    import site
+
+    root = Path(__file__).resolve().parent.parent
+    sites = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())}
+    if root in sites:
+        return dict(os.environ)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": str(root) + (os.pathsep + path if path else "")}
 
 
 def main(argv: Sequence[str]) -> None:
