@@ -41,7 +41,7 @@ from pathlib import Path
 import graph.builder as b
 from graph import iris
 from graph.buildcache import process_documents
-from graph.nlp.pipeline import pipeline_version
+from graph.nlp.version import pipeline_version
 from graph.nlp.resources import registry_for
 from graph.reading import read_corpus
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from graph import __version__, iris
+from graph import __version__, iris, turtlejob
 from graph.buildcache import (
     DocumentRecord,
     Progress,
@@ -35,6 +35,8 @@ from graph.counts import Counts, count_graph_files
 from graph.curation import default_path as default_curation
 from graph.curation import load as load_curation
 from graph.errors import InputError
+from graph.executors import Extract
+from graph.extractworker import WarmExtractor
 from graph.fingerprint import code_fingerprint
 from graph.graphfiles import (
     NamedGraphFile,
@@ -45,6 +47,7 @@ from graph.graphfiles import (
     write_ntriples,
     write_trig,
     write_turtle,
+    write_union,
 )
 from graph.linking.stage import LinkStage, cyclic_gc_paused, known_entities
 from graph.linking.stage import run as run_linking
@@ -76,12 +79,19 @@ class BuildResult:
     counts: Counts = field(default_factory=lambda: Counts(()))
     # linking from the identities.json this build wrote gives the same graph (graph/unchanged.py)
     identities_settled: bool = False
+    # graph.ttl still to be written from this merged union (graph/turtlejob.py)
+    turtle_union: Path | None = None
+    # documents extracted by the process that loaded spaCy while the build read
+    extracted_apart: int = 0
 
     def summary(self) -> str:
         lines = [f"Built {self.out}/graph.ttl from {len(self.documents)} documents "
                  f"in {self.seconds:.1f} s (peak memory {self.peak_rss_mb:.0f} MB)."]
         if self.reused:
             lines.append(f"  {self.reused} documents unchanged: facts reused from the cache.")
+        if self.extracted_apart:
+            lines.append(f"  {self.extracted_apart} documents extracted by a process that loaded "
+                         "spaCy while the build read (graph/extractworker.py).")
         lines.append(f"  {self.triples} triples; new entities (not in the registry, the "
                      f"review queue): {self.new_entities}")
         lines.extend(self.counts.lines())
@@ -104,17 +114,19 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
                 strict: bool = False, progress: Progress | None = None,
                 store: str = "memory", curation_file: Path | None = None,
                 cache_dir: Path | None = None, label: Path | None = None,
-                executor: str = "local") -> BuildResult:
+                executor: str = "local", turtle_apart: bool = False) -> BuildResult:
     """`store` (graph.stores spec) also receives the graph: only changed named graphs are
     rewritten, removed documents' graphs dropped. `jobs` processes extract facts, or the
     `executor` (graph/executors.py: `dask://HOST:PORT`).
     `curation_file` (default CORPUS/curation.yaml) holds researchers' decisions.
     `cache_dir` (default out/.cache) keeps what later builds reuse; `label` is the published
     folder when `out` is a generation being written (graph.generations): the summary names
-    it and the previous build's event identities are read from it."""
+    it and the previous build's event identities are read from it. With `turtle_apart`,
+    graph.ttl is left for the caller to write from the union the result names
+    (graph/turtlejob.py)."""
     from graph.executors import extractor
-    from graph.nlp.pipeline import pipeline_version  # imports spaCy: only when building
-    from graph.stores import check_spec, publish
+    from graph.extractworker import wanted as warm_wanted
+    from graph.stores import check_spec
 
     started = time.perf_counter()
     check_spec(store)
@@ -122,6 +134,23 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a folder of documents")
     cache = cache_dir or out / ".cache"
+    # a rebuild's few changed documents: extracted by a process loading spaCy from now on
+    warm = WarmExtractor(reference_dir) if extract is None and warm_wanted(jobs, cache) else None
+    try:
+        return _build(corpus, out, reference_dir, jobs, strict, progress, store, curation_file,
+                      cache, label, extract, warm, turtle_apart, started)
+    finally:
+        if warm is not None:
+            warm.close()
+
+
+def _build(corpus: Path, out: Path, reference_dir: str, jobs: int, strict: bool,
+           progress: Progress | None, store: str, curation_file: Path | None, cache: Path,
+           label: Path | None, extract: Extract | None, warm: WarmExtractor | None,
+           turtle_apart: bool, started: float) -> BuildResult:
+    from graph.nlp.version import pipeline_version
+    from graph.stores import publish
+
     reading = read_corpus(corpus, cache=cache / "reading")
     bad = [(p.file, p.reason) for p in reading.problems]
     _check_readable(corpus, reading.documents, bad, strict)
@@ -129,7 +158,8 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     version = pipeline_version(reference_dir)
     graphs_dir = cache / "graphs" / iris.digest(version, rdf_code_fingerprint(), length=12)
     work = process_documents(list(reading.documents), cache / "facts" / iris.digest(
-        version, length=12), graphs_dir, reference_dir, jobs, progress, extract)
+        version, length=12), graphs_dir, reference_dir, jobs, progress,
+        warm.extract if warm is not None else extract)
     records = work.records
     bad += work.failed
     _check_readable(corpus, records, bad, strict)
@@ -150,7 +180,9 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
             Path(tmp) / "build.nt"))
         graphs = [g for g in graphs if g.nt.stat().st_size]
         write_trig(graphs, out / "graph.trig")
-        triples = write_turtle(graphs, out / "graph.ttl")
+        union = out / turtlejob.UNION if turtle_apart else None
+        triples = (write_union(graphs, union, Path(tmp)) if union is not None
+                   else write_turtle(graphs, out / "graph.ttl"))
         synced = publish(store, cache.parent, graphs)  # store state lives beside the cache
     keep = [p for r in records for p in r.files()]
     keep += [p for g in shared for p in (g.nt, g.trig)]
@@ -160,7 +192,9 @@ def build_graph(corpus: Path, out: Path, *, reference_dir: str = "", jobs: int =
     result = BuildResult(label or out, records, problems, dict(counts), new_entities, triples,
                          time.perf_counter() - started, _peak_rss_mb(), work.reused,
                          warnings=list(linking.stale), store=synced.summary() if synced else "",
-                         counts=numbers, identities_settled=linking.settled)
+                         counts=numbers, identities_settled=linking.settled,
+                         turtle_union=union,
+                         extracted_apart=warm.extracted if warm is not None else 0)
     write_text(out / "build.json", json.dumps({
         "documents": records_json(records),
         "problems": problems,
@@ -221,7 +255,7 @@ RDF_ROOTS = ("graph.rdf.assemble", "graph.rdf.registry", "graph.graphfiles", "gr
 def rdf_code_fingerprint() -> str:
     """The source of the code that turns facts into triples (and all it imports): a change to
     it invalidates every cached graph file, as the extraction code's own fingerprint does for
-    facts (graph.nlp.pipeline.pipeline_version)."""
+    facts (graph.nlp.version.pipeline_version)."""
     return iris.digest(__version__, code_fingerprint(RDF_ROOTS), length=32)
 
 

@@ -76,7 +76,7 @@ def dask_extract(address: str, infos: Sequence[DocumentInfo], reference_dir: str
         return
     from distributed import Client
 
-    from graph.nlp.pipeline import pipeline_version
+    from graph.nlp.version import pipeline_version
 
     expected = pipeline_version(reference_dir)
     try:

@@ -138,11 +138,22 @@ def write_turtle(graphs: Sequence[NamedGraphFile], path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".merge-", dir=path.parent) as tmp:
         merged = Path(tmp) / "union.nt"
-        count = merge_sorted([g.nt for g in graphs], merged, Path(tmp))
-        with atomic_writer(path) as out:
-            triples = ox.parse(path=merged, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
+        count = write_union(graphs, merged, Path(tmp))
+        turtle_from_union(merged, path)
     return count
+
+
+def write_union(graphs: Sequence[NamedGraphFile], union: Path, tmp: Path) -> int:
+    """The union of the graphs as N-Triples, sorted, each triple once (what graph.ttl says,
+    `turtle_from_union`); returns the number of triples. `tmp`: a folder for the merge."""
+    return merge_sorted([g.nt for g in graphs], union, tmp)
+
+
+def turtle_from_union(union: Path, path: Path) -> None:
+    """graph.ttl from `write_union`'s file."""
+    with atomic_writer(path) as out:
+        triples = ox.parse(path=union, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
 
 
 def merge_sorted(files: Sequence[Path], out: Path, tmp: Path) -> int:

@@ -36,32 +36,41 @@ GRAPH_OUTPUTS = ("graph.trig", "graph.ttl", "build.json", "identities.json", "re
 _ENV_DIRS = ("RKG_ONTOLOGY_DIR", "RKG_REFERENCE_DIR", "RKG_QUERIES_DIR")
 
 
-def inputs_key(corpus: Path, published: Path, reference: Path | None,
-               curation_file: Path | None, strict: bool,
-               identities: Path | None = None) -> str:
-    """The hash of everything the graph stage of `rkg build CORPUS` reads (module
-    docstring); `published` is the output folder whose identities.json linking reads
-    (`identities`, when given, stands for that file)."""
-    from graph.builder import software_versions
-    from graph.datafiles import data_dir
-    from graph.fingerprint import _package_state
+class Inputs:
+    """Everything the graph stage of `rkg build CORPUS` reads (module docstring), hashed
+    once; `published` is the output folder whose identities.json linking reads. The
+    identities are hashed last, in `key`: a build asks for the key twice (before the stage,
+    and with the identities it wrote), and the rest is not read again."""
 
-    h = hashlib.sha256(b"rkg graph inputs 1\0")
-    _text(h, f"python={sys.version}; strict={strict}")
-    for name, version in sorted(software_versions().items()):
-        _text(h, f"{name}={version}")
-    _text(h, "code=" + _package_state(("graph",)))
-    _tree(h, "corpus", corpus, skip=published)
-    _file(h, "curation", curation_file)
-    _file(h, "identities", identities or published / "identities.json")
-    _tree(h, "reference", reference)
-    for name in ("ontology", "queries"):
-        _tree(h, name, data_dir(name))
-    for variable in _ENV_DIRS:
-        value = os.environ.get(variable)
-        _text(h, f"{variable}={value}")
-        _tree(h, variable, Path(value) if value else None)
-    return h.hexdigest()
+    def __init__(self, corpus: Path, published: Path, reference: Path | None,
+                 curation_file: Path | None, strict: bool) -> None:
+        from graph.builder import software_versions
+        from graph.datafiles import data_dir
+        from graph.fingerprint import _package_state
+
+        self.published = published
+        h = hashlib.sha256(b"rkg graph inputs 2\0")
+        _text(h, f"python={sys.version}; strict={strict}")
+        for name, version in sorted(software_versions().items()):
+            _text(h, f"{name}={version}")
+        _text(h, "code=" + _package_state(("graph",)))
+        _tree(h, "corpus", corpus, skip=published)
+        _file(h, "curation", curation_file)
+        _tree(h, "reference", reference)
+        for name in ("ontology", "queries"):
+            _tree(h, name, data_dir(name))
+        for variable in _ENV_DIRS:
+            value = os.environ.get(variable)
+            _text(h, f"{variable}={value}")
+            _tree(h, variable, Path(value) if value else None)
+        self._hash = h
+
+    def key(self, identities: Path | None = None) -> str:
+        """The key with `identities` (default: the published identities.json) as the
+        identities linking reads."""
+        h = self._hash.copy()
+        _file(h, "identities", identities or self.published / "identities.json")
+        return h.hexdigest()
 
 
 def _text(h: hashlib._Hash, text: str) -> None:

@@ -123,14 +123,17 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
               serve_store: bool = True, executor: str = "local") -> None:
     """One build into a fresh generation of `out`, published only when every stage ended."""
     from graph import unchanged
+    from graph.turtlejob import TurtleJob
 
     generation = new_generation(out)
+    turtle = None
     try:
         started = time.perf_counter()
         # every input of the graph stage hashed: the same as the published build's, its
         # graph files are taken as they are (graph/unchanged.py; only the memory store)
-        key = (unchanged.inputs_key(corpus, out, reference, curation_file, strict)
-               if store == "memory" else None)
+        inputs = (unchanged.Inputs(corpus, out, reference, curation_file, strict)
+                  if store == "memory" else None)
+        key = inputs.key() if inputs is not None else None
         try:
             if key is not None and unchanged.reuse(out, generation, key):
                 summary = _reused_summary(out, generation, time.perf_counter() - started)
@@ -138,12 +141,14 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
                 options = {"corpus": corpus, "out": generation,
                            "reference_dir": str(reference or ""), "strict": strict,
                            "jobs": jobs, "store": store, "curation_file": curation_file,
-                           "cache_dir": out / ".cache", "label": out, "executor": executor}
+                           "cache_dir": out / ".cache", "label": out, "executor": executor,
+                           "turtle_apart": True}
                 result = _graph_stage(build_graph, progress, options)
-                if key is not None and result.identities_settled:
+                if result.turtle_union is not None:  # written while the build infers
+                    turtle = TurtleJob(result.turtle_union, generation / "graph.ttl")
+                if inputs is not None and result.identities_settled:
                     # the next build reads the identities this one wrote, and links as it did
-                    key = unchanged.inputs_key(corpus, out, reference, curation_file, strict,
-                                               identities=generation / "identities.json")
+                    key = inputs.key(generation / "identities.json")
                 if key is not None:
                     unchanged.record(generation, key)
                 summary = result.summary()
@@ -166,8 +171,12 @@ def run_build(build_graph: Callable[..., BuildResult], corpus: Path, out: Path,
                                 cache_dir=out / ".cache", jobs=jobs):
             if not quiet:
                 click.echo(shown(line))
+        if turtle is not None:
+            turtle.wait()
         publish(out, generation)
     except BaseException:
+        if turtle is not None:
+            turtle.stop()
         shutil.rmtree(generation, ignore_errors=True)
         raise
 

@@ -13,8 +13,9 @@ from graph.extract.people import extract_harms, extract_posts
 from graph.extract.returns import extract_detentions_and_visits, extract_returns
 from graph.extract.speech import extract_statements
 from graph.facts import DocumentFacts, DocumentInfo, EntityMention, EntityRef, Fact
-from graph.nlp.pipeline import annotate, pipeline_version
+from graph.nlp.pipeline import annotate
 from graph.nlp.resources import registry_for
+from graph.nlp.version import pipeline_version
 
 
 def extract_document(info: DocumentInfo, reference_dir: str = "") -> DocumentFacts:
