@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.executors import usable_cores
 from graph.serve.channel import Channel, Slots
 from graph.serve.http import Connection, Server
 from graph.serve.pool import ended, tuned_environment
@@ -44,7 +45,7 @@ RESTART_AFTER = 1.0
 
 def default_count() -> int:
     """One front per CPU this process may use."""
-    return len(os.sched_getaffinity(0))
+    return usable_cores()
 
 
 @dataclass

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from graph.executors import usable_cores
+
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 PAUSE_BYTES = 1 << 20
 """Answer bytes read from a worker and not yet sent on, past which the worker is not read."""
@@ -243,7 +245,7 @@ class Pool:
         self._all: set[Worker] = set()
         self.running: set[Worker] = set()  # heavy workers computing
         self.paused: collections.deque[Worker] = collections.deque()  # heavy ones waiting
-        self.slots = limits.heavy_running or max(1, len(os.sched_getaffinity(0)) // 2)
+        self.slots = limits.heavy_running or max(1, usable_cores() // 2)
 
     # -- workers ---------------------------------------------------------------------------
     async def _spawn(self) -> Worker:
