@@ -14,12 +14,12 @@ function, `graphfiles.turtle_from_union`).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from graph.childenv import package_environment
 from graph.errors import EnvironmentProblem
 
 UNION = ".graph-union.nt"  # in the build generation, removed once graph.ttl is written
@@ -33,7 +33,7 @@ class TurtleJob:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "graph.turtlejob", str(union), str(ttl)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=_environment())
+            env=package_environment())
 
     def wait(self) -> None:
         """Return when graph.ttl is written; raise when the child failed."""
@@ -50,21 +50,6 @@ class TurtleJob:
             self.process.kill()
         self.process.communicate()
         self.union.unlink(missing_ok=True)
-
-
-def _environment() -> dict[str, str]:
-    """The child imports this very package: the folder it came from goes first on the
-    child's PYTHONPATH (a worktree, or a folder put on sys.path by hand, which the child
-    would not search), unless it is a site-packages folder, which the child searches anyway
-    and which must not come before the standard library."""
-    import site
-
-    root = Path(__file__).resolve().parent.parent
-    sites = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())}
-    if root in sites:
-        return dict(os.environ)
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": str(root) + (os.pathsep + path if path else "")}
 
 
 def main(argv: Sequence[str]) -> None:

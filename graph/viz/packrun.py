@@ -117,13 +117,12 @@ class PackBeside:
         main script again, which a script without a `__main__` guard would run again."""
         if not self.enabled or self.process is not None:
             return
-        env = dict(os.environ)
+        from graph.childenv import package_environment
         from graph.query import ENV_VAR  # a pack folder named relative to this one's cwd
 
+        env = package_environment()
         if env.get(ENV_VAR):
             env[ENV_VAR] = str(Path(env[ENV_VAR]).expanduser().resolve())
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(PACKAGE.parent)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         # its answers go to an unnamed file, not a pipe: through a pipe the process waited,
         # with all its memory (460 MB at 10,000 documents), until the site read them at
         # questions.html, and was still alive at the site's own peak
