@@ -180,7 +180,7 @@ def _take(found: _Found, quads: Iterator[ox.Quad]) -> None:
 
 
 def _linked_counts(found: _Found) -> set[str]:
-    return {o for raw in found.raws.values() for (p, o) in raw.links if p == RKG + "count"}
+    return {o for raw in found.raws.values() for p, o, _ in raw.links if p == RKG + "count"}
 
 
 def _literals(found: _Found) -> set[ox.Literal]:

@@ -1,10 +1,13 @@
-"""The nodes the site shows, read from the store one subject at a time: their classes,
-literals, links and the edges among them, their dates, labels (made for what the graph leaves
-unlabelled) and count texts.
+"""The nodes the site shows, one subject at a time: their classes, literals, links and the
+edges among them, their dates, labels (made for what the graph leaves unlabelled) and count
+texts.
 
-Each node is one lookup on the store's subject index (`read_subject`), so the time and
-memory follow the nodes, not the quads: mentions, claims and selectors, most of a large
-graph, are never read here (graph/viz/docgraphs.py reads them per document graph).
+The nodes are the subjects typed with a class the legend knows (`node_iris`). Each node's
+quads come from the blocks of the build's files (graph/viz/nodeblocks.py: parsing is about
+a sixth of the store's cost per quad) or one lookup on the store's subject index
+(`_read_subject`), so the time and memory follow the nodes, not the quads: mentions, claims
+and selectors, most of a large graph, are never read here (graph/viz/docgraphs.py reads
+them per document graph).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -98,17 +100,23 @@ def _named(graph: object) -> bool:
 Literal = tuple[str, str, str, str | None]  # predicate, value, datatype, language
 
 
-@dataclass
+Link = tuple[str, str, bool]  # predicate, target, in the inferred graph
+
+
 class Raw:
     """What the graph says about one subject: its classes, the graphs typing it, its
-    literals (each once) and links (each once; inferred when only the inferred graph holds
-    it). Filled quad by quad (`take`), from the store (`_read_subject`) or from the blocks
-    of the build's files (nodeblocks.py)."""
+    literals and links, as read quad by quad (`take`) from the store (`_read_subject`) or
+    from the blocks of the build's files (nodeblocks.py); `unique` gives each once. Lists,
+    not sets: the blocks' reader holds every node's at once, and sets and a dict per node
+    were 30 MB more at 1,000 documents."""
 
-    classes: set[str] = field(default_factory=set)
-    graphs: set[str] = field(default_factory=set)
-    literals: set[Literal] = field(default_factory=set)
-    links: dict[tuple[str, str], bool] = field(default_factory=dict)
+    __slots__ = ("classes", "graphs", "links", "literals")
+
+    def __init__(self) -> None:
+        self.classes: list[str] = []
+        self.graphs: list[str] = []
+        self.literals: list[Literal] = []
+        self.links: list[Link] = []
 
     def take(self, predicate: str, o: Term, graph: str) -> None:
         """One quad about the subject, in `graph` (a named graph, not the ontology's)."""
@@ -116,15 +124,23 @@ class Raw:
         # read is a new string, and at 10,000 documents copies were most of the memory
         p = sys.intern(predicate)
         if p == RDF_TYPE:
-            self.classes.add(local(text_of(o)))
-            self.graphs.add(graph)
+            self.classes.append(local(text_of(o)))
+            self.graphs.append(sys.intern(graph))
         elif p == ATTESTED_BY:
             return  # a node's claims come from `add_claims`: one unique IRI each, never shown
         elif isinstance(o, ox.NamedNode):
-            key = (p, sys.intern(o.value))
-            self.links[key] = self.links.get(key, True) and graph == INFERRED_GRAPH
+            self.links.append((p, sys.intern(o.value), graph == INFERRED_GRAPH))
         elif isinstance(o, ox.Literal) and p != RKG + "text":
-            self.literals.add((p, o.value, o.datatype.value, o.language))
+            self.literals.append((p, short_shared(o.value), sys.intern(o.datatype.value),
+                                  o.language))
+
+    def unique(self) -> tuple[set[str], set[str], set[Literal], dict[tuple[str, str], bool]]:
+        """The classes, typing graphs, literals and links, each once; a link is inferred
+        when only the inferred graph holds it."""
+        links: dict[tuple[str, str], bool] = {}
+        for p, o, inferred in self.links:
+            links[(p, o)] = links.get((p, o), True) and inferred
+        return set(self.classes), set(self.graphs), set(self.literals), links
 
 
 def _read_subject(store: ox.Store, iri: str) -> Raw:
@@ -147,21 +163,21 @@ def read_nodes(store: ox.Store, labels: dict[str, str], iris: list[str] | None =
     kinds: dict[frozenset[str], frozenset[str]] = {}  # one set per combination of classes
     for iri in iris if iris is not None else node_iris(store):
         raw = raws.pop(iri, None) if raws is not None else None
-        if raw is None:
-            raw = _read_subject(store, iri)
-        group = group_of(raw.classes)
+        found, graphs, literals, linked = (
+            raw if raw is not None else _read_subject(store, iri)).unique()
+        group = group_of(found)
         if group is None:
             continue
         if group.key == "document" and not any(g.startswith(DOC_GRAPH_PREFIX)
-                                               for g in raw.graphs):
+                                               for g in graphs):
             continue  # the registry's own files are SourceDocuments too: not shown
-        classes = frozenset(raw.classes)
+        classes = frozenset(found)
         node = Node(iri, kinds.setdefault(classes, classes), group.key,
-                    rdf_class=specific_class(raw.classes))
-        if REGISTRY_GRAPH in raw.graphs:
+                    rdf_class=specific_class(found))
+        if REGISTRY_GRAPH in graphs:
             node.sources = (REGISTRY,)
-        _add_literals(node, raw.literals, labels)
-        links.extend((iri, p, o, inferred) for (p, o), inferred in sorted(raw.links.items()))
+        _add_literals(node, literals, labels)
+        links.extend((iri, p, o, inferred) for (p, o), inferred in sorted(linked.items()))
         nodes[iri] = node
     return nodes, _links(links, nodes, labels)
 
