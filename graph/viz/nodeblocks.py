@@ -1,14 +1,13 @@
 """The nodes' quads, their labels and counts read from the blocks of the build's files
 (graph.trig, inferred.trig) instead of the on-disk store that holds them.
 
-The store answers a node's subject lookup at about 20 µs a quad (Oxigraph decodes every term
-through RocksDB); pyoxigraph parses the same TriG at about 3 µs a quad. The files are cut
-into named-graph blocks (graph/trigblocks.py): every block but the document graphs' is
-parsed whole (the canonical, registry, build, inferred and ontology graphs: the ontology
-for its labels only, as the readers leave it out of everything else), and of each document
-graph only the statements whose subject is a node or a count a node links to, or which may
-hold a label (a document's own record: its other statements are claims, mentions and
-selectors, most of the graph).
+The store answers a node's subject lookup at about 16 µs a quad (Oxigraph decodes every term
+through RocksDB); pyoxigraph parses the same TriG at about 2 µs a quad. The files are cut
+into named-graph blocks (graph/trigblocks.py) and of each block only the statements about a
+node, or which may hold a label (they hold "abel"), are parsed; then the statements about
+the counts the nodes link to. Of a document graph that is its document's record: its
+claims, mentions and selectors, most of the graph, are not parsed, nor the inferred
+graph's types of them.
 
 What is read must be what the store gives, term for term. A subject's quads are the same
 (the store holds exactly these files: `graph.serve.store.current_store`), but the store
