@@ -78,7 +78,7 @@ def _cut(path: Path, data: mmap.mmap) -> Iterator[Block]:
             continue
         if not line.endswith(b" {\n") or line.startswith((b"\t", b" ")):
             raise LayoutError(f"{path}: a line outside any graph block")
-        iri = _graph_iri(line[:-3].decode(), names)
+        iri = name_iri(line[:-3].decode(), names)
         if iri is None:
             raise LayoutError(f"{path}: a graph name with no known prefix")
         close = data.find(b"\n}\n", at + len(line) - 1)
@@ -94,15 +94,47 @@ def _cut(path: Path, data: mmap.mmap) -> Iterator[Block]:
 _UNINDENTED = re.compile(rb"\n[^\t]")
 
 
-def _graph_iri(name: str, prefixes: dict[str, str]) -> str | None:
-    """The IRI a block's name stands for: `<iri>` or `prefix:local` (local-name escapes
-    such as `\\/` removed)."""
+def name_iri(name: str, prefixes: dict[str, str]) -> str | None:
+    """The IRI a block's or a subject's name stands for: `<iri>` or `prefix:local`
+    (local-name escapes such as `\\/` removed); None for anything else (a blank node)."""
     if name.startswith("<") and name.endswith(">"):
         return name[1:-1]
     prefix, colon, local = name.partition(":")
     if not colon or prefix not in prefixes:
         return None
     return prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
+
+
+def prefix_names(prefixes: bytes) -> dict[str, str]:
+    """prefix -> namespace, from a file's `prefix_lines`."""
+    return {(m.group(1) or b"").decode(): m.group(2).decode()
+            for m in _PREFIX.finditer(prefixes)}
+
+
+_STATEMENT = re.compile(rb"\n\t[^\t\n]")
+
+
+def subjects_pattern(prefixes: Iterable[str]) -> re.Pattern[bytes]:
+    """What finds, in a block's text, the statements whose subject is written in full
+    (`<iri>`) or with one of `prefixes`: group 1 the subject's token, the match's start the
+    newline before the statement (`statement_at(text, match.end())` is the statement)."""
+    names = b"|".join(re.escape(name.encode()) + b":" for name in sorted(prefixes))
+    return re.compile(rb"\n\t((?:<|" + (names or b"<") + rb")[^ \n]*)")
+
+
+def statement_at(text: bytes, at: int) -> tuple[int, int] | None:
+    """Where the statement holding byte `at` of a block's text starts and ends (a line
+    indented once starts one; its predicates and objects are indented further), None when
+    `at` is on the block's opening line."""
+    start = at
+    while True:
+        start = text.rfind(b"\n\t", 0, start)
+        if start < 0:
+            return None
+        if text[start + 2:start + 3] != b"\t":
+            break
+    after = _STATEMENT.search(text, at, len(text) - 2)
+    return start + 1, after.start() + 1 if after is not None else len(text) - 2
 
 
 def chunks(prefixes: bytes, parts: Iterable[Block], limit: int) -> Iterator[bytes]:

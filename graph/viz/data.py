@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.store import graph_file, inferred_file
+from graph.viz import nodeblocks
 from graph.viz.docgraphs import (
     Q_DOC_CLAIMS,
     Q_DOC_MENTIONS,
@@ -30,7 +31,14 @@ from graph.viz.docgraphs import (
     read_documents,
 )
 from graph.viz.docunits import DocUnits
-from graph.viz.nodes import add_counts, add_dates, made_label, read_labels, read_nodes
+from graph.viz.nodes import (
+    add_counts,
+    add_dates,
+    made_label,
+    node_iris,
+    read_labels,
+    read_nodes,
+)
 from graph.viz.records import (
     BUILD_GRAPH,
     PREFIXES,
@@ -155,7 +163,8 @@ def open_graph(outdir: Path, cache: Path | None = None,
     reading = None
     if prepared is not None:
         with suppress(OSError):  # locked or damaged: make one
-            reading = Reading(ox.Store.read_only(str(prepared)), prepared)
+            reading = Reading(ox.Store.read_only(str(prepared)), prepared,
+                              source_files(outdir))
     if reading is not None:
         if opened is not None and reading.path is not None:
             opened(reading.path)
@@ -169,7 +178,8 @@ def open_graph(outdir: Path, cache: Path | None = None,
         made = prepare_store(outdir, location=tmp / "oxigraph")
         if opened is not None:
             opened(made)
-        data = load_store(Reading(ox.Store.read_only(str(made)), made), units)
+        data = load_store(Reading(ox.Store.read_only(str(made)), made, source_files(outdir)),
+                          units)
         data.close_store()
         yield data
         data.close_store()
@@ -198,11 +208,14 @@ class Reading:
     """The store the readers go through, one after the other. An on-disk one (`path`) is
     closed and opened again between them (`renew`): what one reader's lookups left in
     Oxigraph's caches and glibc's arenas goes back to the system before the next one's rows
-    arrive (at 1,000 documents the node lookups left 33 MB there)."""
+    arrive (at 1,000 documents the node lookups left 33 MB there). `files`: the files the
+    store holds, exactly, when the nodes may be read from them (nodeblocks.py)."""
 
-    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None,
+                 files: list[Path] | None = None) -> None:
         self.store: ox.Store | None = store
         self.path = path
+        self.files = files
 
     def now(self) -> ox.Store:
         assert self.store is not None
@@ -223,9 +236,14 @@ def load_store(reading: Reading, units: DocUnits | None = None) -> GraphData:
     graphs' answers kept by an earlier build (docunits.py), else every document graph is
     asked. An on-disk store stays open in the data (`GraphData.close_store` closes it)."""
     units = units if units is not None else DocUnits(DOC_QUERIES)
-    labels = read_labels(reading.now())
-    nodes, edges = read_nodes(reading.now(), labels)
-    add_counts(reading.now(), nodes, labels)
+    iris = node_iris(reading.now())
+    blocks = nodeblocks.read(reading.files, iris) if reading.files else None
+    labels = blocks.labels if blocks is not None and blocks.labels is not None \
+        else read_labels(reading.now())
+    nodes, edges = read_nodes(reading.now(), labels, iris,
+                              blocks.raws if blocks is not None else None)
+    add_counts(reading.now(), nodes, labels, blocks.counts if blocks is not None else None)
+    del blocks
     reading.renew()  # the node lookups filled the caches; the document graphs' rows come
     documents = read_documents(units.rows(reading.now(), "documents"), labels)
     sources: dict[str, set[str]] = defaultdict(set)  # node -> its documents (`Node.sources`)

@@ -1,18 +1,20 @@
-"""The nodes the site shows, read from the store one subject at a time: their classes,
-literals, links and the edges among them, their dates, labels (made for what the graph leaves
-unlabelled) and count texts.
+"""The nodes the site shows, one subject at a time: their classes, literals, links and the
+edges among them, their dates, labels (made for what the graph leaves unlabelled) and count
+texts.
 
-Each node is one lookup on the store's subject index (`read_subject`), so the time and
-memory follow the nodes, not the quads: mentions, claims and selectors, most of a large
-graph, are never read here (graph/viz/docgraphs.py reads them per document graph).
+The nodes are the subjects typed with a class the legend knows (`node_iris`). Each node's
+quads come from the blocks of the build's files (graph/viz/nodeblocks.py: parsing is about
+a sixth of the store's cost per quad) or one lookup on the store's subject index
+(`_read_subject`), so the time and memory follow the nodes, not the quads: mentions, claims
+and selectors, most of a large graph, are never read here (graph/viz/docgraphs.py reads
+them per document graph).
 """
 
 from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -55,19 +57,28 @@ Q_COUNTS = PREFIXES + """SELECT ?c ?words ?value ?min ?max WHERE { ?c a rkg:Pers
 
 def read_labels(store: ox.Store) -> dict[str, str]:
     """rdfs:label (English first), else skos:prefLabel, for every IRI; ontology terms too."""
+    return best_labels((r["s"], text_of(r["p"]), r["label"]) for r in select(store, Q_LABELS))
+
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def best_labels(rows: Iterable[tuple[Term, str, Term]]) -> dict[str, str]:
+    """(subject, predicate, label) rows, each subject an IRI and each predicate rdfs:label
+    or skos:prefLabel, as the label of each subject: rdfs:label before skos:prefLabel,
+    English or untagged before other languages, then the least text."""
     found: dict[str, tuple[int, str]] = {}
-    for r in select(store, Q_LABELS):
-        lit = r["label"]
-        rank = (0 if text_of(r["p"]) == RDFS_LABEL else 2) + (
+    for subject, predicate, lit in rows:
+        rank = (0 if predicate == RDFS_LABEL else 2) + (
             0 if isinstance(lit, ox.Literal) and lit.language in (None, "en") else 1)
-        key = text_of(r["s"])
+        key = text_of(subject)
         text = text_of(lit)
         if key not in found or (rank, text) < found[key]:
             found[key] = (rank, text)
     return {k: v[1] for k, v in found.items()}
 
 
-def _node_iris(store: ox.Store) -> list[str]:
+def node_iris(store: ox.Store) -> list[str]:
     """Every IRI typed (outside the ontology) with a class the legend knows: a lookup per
     such class on the store's index, so the mentions, claims and selectors that make up most
     of a large graph are never read."""
@@ -86,62 +97,87 @@ def _named(graph: object) -> bool:
     return isinstance(graph, ox.NamedNode | ox.BlankNode) and graph.value != ONTOLOGY_GRAPH
 
 
-@dataclass
-class _Raw:
-    """What the store says about one subject: its classes, the graphs typing it, its
-    literals (each once) and links (each once; inferred when only the inferred graph holds
-    it)."""
-
-    classes: set[str] = field(default_factory=set)
-    graphs: set[str] = field(default_factory=set)
-    literals: dict[tuple[str, str, str, str | None], ox.Literal] = field(default_factory=dict)
-    links: dict[tuple[str, str], bool] = field(default_factory=dict)
+Literal = tuple[str, str, str, str | None]  # predicate, value, datatype, language
 
 
-def _read_subject(store: ox.Store, iri: str) -> _Raw:
-    raw = _Raw()
+Link = tuple[str, str, bool]  # predicate, target, in the inferred graph
+
+
+class Raw:
+    """What the graph says about one subject: its classes, the graphs typing it, its
+    literals and links, as read quad by quad (`take`) from the store (`_read_subject`) or
+    from the blocks of the build's files (nodeblocks.py); `unique` gives each once. Lists,
+    not sets: the blocks' reader holds every node's at once, and sets and a dict per node
+    were 30 MB more at 1,000 documents."""
+
+    __slots__ = ("classes", "graphs", "links", "literals")
+
+    def __init__(self) -> None:
+        self.classes: list[str] = []
+        self.graphs: list[str] = []
+        self.literals: list[Literal] = []
+        self.links: list[Link] = []
+
+    def take(self, predicate: str, o: Term, graph: str) -> None:
+        """One quad about the subject, in `graph` (a named graph, not the ontology's)."""
+        # one string per predicate and target IRI however many nodes hold it: each value
+        # read is a new string, and at 10,000 documents copies were most of the memory
+        p = sys.intern(predicate)
+        if p == RDF_TYPE:
+            self.classes.append(local(text_of(o)))
+            self.graphs.append(sys.intern(graph))
+        elif p == ATTESTED_BY:
+            return  # a node's claims come from `add_claims`: one unique IRI each, never shown
+        elif isinstance(o, ox.NamedNode):
+            self.links.append((p, sys.intern(o.value), graph == INFERRED_GRAPH))
+        elif isinstance(o, ox.Literal) and p != RKG + "text":
+            self.literals.append((p, short_shared(o.value), sys.intern(o.datatype.value),
+                                  o.language))
+
+    def unique(self) -> tuple[set[str], set[str], set[Literal], dict[tuple[str, str], bool]]:
+        """The classes, typing graphs, literals and links, each once; a link is inferred
+        when only the inferred graph holds it."""
+        links: dict[tuple[str, str], bool] = {}
+        for p, o, inferred in self.links:
+            links[(p, o)] = links.get((p, o), True) and inferred
+        return set(self.classes), set(self.graphs), set(self.literals), links
+
+
+def _read_subject(store: ox.Store, iri: str) -> Raw:
+    raw = Raw()
     for q in store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
         graph = q.graph_name
-        if not isinstance(graph, ox.NamedNode | ox.BlankNode) or graph.value == ONTOLOGY_GRAPH:
-            continue
-        # one string per predicate and target IRI however many nodes hold it: each value
-        # read from the store is a new string, and at 10,000 documents copies were most of
-        # the memory
-        p, o = sys.intern(q.predicate.value), q.object
-        if p == RDF_TYPE:
-            raw.classes.add(local(text_of(o)))
-            raw.graphs.add(graph.value)
-        elif p == ATTESTED_BY:
-            continue  # a node's claims come from `add_claims`: one unique IRI each, never shown
-        elif isinstance(o, ox.NamedNode):
-            key = (p, sys.intern(o.value))
-            raw.links[key] = raw.links.get(key, True) and graph.value == INFERRED_GRAPH
-        elif isinstance(o, ox.Literal) and p != RKG + "text":
-            raw.literals.setdefault((p, o.value, o.datatype.value, o.language), o)
+        if _named(graph):
+            raw.take(q.predicate.value, q.object, graph.value)  # type: ignore[union-attr]
     return raw
 
 
-def read_nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node], list[Edge]]:
-    """The nodes, their literals and links, and the edges among them: one index lookup per
-    node, so time and memory follow the nodes, not the size of the graph."""
+def read_nodes(store: ox.Store, labels: dict[str, str], iris: list[str] | None = None,
+               raws: dict[str, Raw] | None = None) -> tuple[dict[str, Node], list[Edge]]:
+    """The nodes (`iris`, else `node_iris`), their literals and links, and the edges among
+    them. A node's quads come from `raws` (read from the build's files, nodeblocks.py) or,
+    for a node it lacks, one lookup on the store's subject index: time and memory follow
+    the nodes, not the size of the graph."""
     nodes: dict[str, Node] = {}
     links: list[tuple[str, str, str, bool]] = []
     kinds: dict[frozenset[str], frozenset[str]] = {}  # one set per combination of classes
-    for iri in _node_iris(store):
-        raw = _read_subject(store, iri)
-        group = group_of(raw.classes)
+    for iri in iris if iris is not None else node_iris(store):
+        raw = raws.pop(iri, None) if raws is not None else None
+        found, graphs, literals, linked = (
+            raw if raw is not None else _read_subject(store, iri)).unique()
+        group = group_of(found)
         if group is None:
             continue
         if group.key == "document" and not any(g.startswith(DOC_GRAPH_PREFIX)
-                                               for g in raw.graphs):
+                                               for g in graphs):
             continue  # the registry's own files are SourceDocuments too: not shown
-        classes = frozenset(raw.classes)
+        classes = frozenset(found)
         node = Node(iri, kinds.setdefault(classes, classes), group.key,
-                    rdf_class=specific_class(raw.classes))
-        if REGISTRY_GRAPH in raw.graphs:
+                    rdf_class=specific_class(found))
+        if REGISTRY_GRAPH in graphs:
             node.sources = (REGISTRY,)
-        _add_literals(node, raw.literals, labels)
-        links.extend((iri, p, o, inferred) for (p, o), inferred in sorted(raw.links.items()))
+        _add_literals(node, literals, labels)
+        links.extend((iri, p, o, inferred) for (p, o), inferred in sorted(linked.items()))
         nodes[iri] = node
     return nodes, _links(links, nodes, labels)
 
@@ -149,16 +185,14 @@ def read_nodes(store: ox.Store, labels: dict[str, str]) -> tuple[dict[str, Node]
 SKIP_PROPS = {RDFS_LABEL, SKOS_PREF, RKG + "text"}
 
 
-def _add_literals(node: Node, literals: dict[tuple[str, str, str, str | None], ox.Literal],
-                  labels: dict[str, str]) -> None:
+def _add_literals(node: Node, literals: set[Literal], labels: dict[str, str]) -> None:
     values: dict[str, list[str]] = {}
-    for (p, text, _datatype, _lang), lit in sorted(literals.items(),
-                                                   key=lambda kv: (kv[0][:3], kv[0][3] or "")):
+    for p, text, datatype, _lang in sorted(literals, key=lambda lit: (lit[:3], lit[3] or "")):
         text = short_shared(text)
         values.setdefault(p, []).append(text)
         if p in SKIP_PROPS:
             continue
-        shown = short_shared(text[:10]) if lit.datatype.value.endswith("#dateTime") else text
+        shown = short_shared(text[:10]) if datatype.endswith("#dateTime") else text
         node.props.append((p, labels.get(p) or local(p), shown))
     node.literals = _frozen(values)
 
@@ -212,8 +246,11 @@ def _links(links: list[tuple[str, str, str, bool]], nodes: dict[str, Node],
     return edges
 
 
-def add_counts(store: ox.Store, nodes: dict[str, Node], labels: dict[str, str]) -> None:
-    counts = _count_texts(store)
+def add_counts(store: ox.Store, nodes: dict[str, Node], labels: dict[str, str],
+               counts: dict[str, str] | None = None) -> None:
+    """Each node's rkg:count as its words and meaning; `counts` (count IRI -> its text, for
+    every count a node links to) read from the build's files, else asked of the store."""
+    counts = counts if counts is not None else _count_texts(store)
     for node in nodes.values():
         for c in node.links.get(RKG + "count", []):
             node.props.append((RKG + "count", labels.get(RKG + "count") or "count",
