@@ -1,0 +1,102 @@
+"""`rkg build` validates with SHACL in a process of its own, beside the site.
+
+The site shows one line of the report (the verdict and counts on its index page), and its
+key (graph/viz/sitecache.py) must say whether that line can have changed. The report is a
+function of the build's graph files (which the key hashes already) and of the shapes, the
+ontology and the validating code (`graph.validation.input_key`): the key hashes those, so
+the site no longer waits for validation.txt. Validation (single-threaded Python, 35 s at
+1,000 documents) then runs in this child while the site is drawn, on the other core of a
+two-core machine, and the site waits for it only when it writes its index page, last.
+The child writes validation.txt and validation.json as `validate` does in the build's own
+process, and hands back the lines the build prints; a child that fails is the build's
+error (nothing is published), with the child's last line of error as the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from graph.childenv import package_environment
+from graph.errors import RkgError
+
+SHOWN = 10  # violations the build prints (all are in validation.txt)
+
+
+class ValidationFailed(RkgError):
+    """The SHACL validation child ended without a report (the message says why)."""
+
+
+class ValidationJob:
+    """`graph.validation.validate(out, cache_dir)` running in a child process."""
+
+    def __init__(self, out: Path, cache_dir: Path | None = None) -> None:
+        self.out = out
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "graph.validationjob", str(out),
+             *([str(cache_dir)] if cache_dir is not None else [])],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=package_environment())
+        self._output: bytes | None = None  # the child's report lines (b"": it failed)
+        self._error = ""
+
+    def key(self) -> str:
+        """What the report is a function of besides the graph files (the site's key)."""
+        from graph.validation import input_key
+
+        return "inputs " + input_key()
+
+    def line(self) -> str:
+        """validation.txt's first line, once the child has written it."""
+        from graph.validation import summary_line
+
+        self._wait()
+        return summary_line(self.out)
+
+    def lines(self) -> list[str]:
+        """The lines `rkg build` prints for the stage (as `validate(...).lines(SHOWN)`)."""
+        lines = json.loads(self._wait())
+        return [str(line) for line in lines]
+
+    def _wait(self) -> bytes:
+        if self._output is None:
+            out, err = self.process.communicate()
+            if self.process.returncode != 0:
+                self._output = b""
+                self._error = _reason(err, self.process.returncode)
+            else:
+                self._output = out
+        if not self._output:
+            raise ValidationFailed(f"SHACL validation of {self.out} failed: {self._error}")
+        return self._output
+
+    def stop(self) -> None:
+        """End the child (the build failed elsewhere) and wait for it."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+
+
+def _reason(err: bytes, code: int) -> str:
+    lines = err.decode("utf-8", "replace").strip().splitlines()
+    if lines:
+        return lines[-1]
+    return f"the process ended with signal {-code}" if code < 0 else f"exit status {code}"
+
+
+def main(argv: Sequence[str]) -> None:
+    from graph.validation import validate
+
+    out, *cache = argv
+    try:
+        report = validate(Path(out), cache_dir=Path(cache[0]) if cache else None)
+    except RkgError as exc:  # the message the build's own process would have shown
+        sys.exit(str(exc))
+    sys.stdout.write(json.dumps(report.lines(limit=SHOWN)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
