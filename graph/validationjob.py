@@ -17,13 +17,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from graph.childenv import package_environment
-from graph.errors import RkgError
+from graph.errors import RkgError, environment_problem
 
 SHOWN = 10  # violations the build prints (all are in validation.txt)
+FAILED = "SHACL validation"  # how a failure's message starts
 
 
 class ValidationFailed(RkgError):
@@ -70,7 +72,7 @@ class ValidationJob:
             else:
                 self._output = out
         if not self._output:
-            raise ValidationFailed(f"SHACL validation of {self.out} failed: {self._error}")
+            raise ValidationFailed(self._error)
         return self._output
 
     def stop(self) -> None:
@@ -81,10 +83,11 @@ class ValidationJob:
 
 
 def _reason(err: bytes, code: int) -> str:
+    """The child's last line of error (`main` makes it the whole message), else its end."""
     lines = err.decode("utf-8", "replace").strip().splitlines()
-    if lines:
-        return lines[-1]
-    return f"the process ended with signal {-code}" if code < 0 else f"exit status {code}"
+    last = lines[-1] if lines else (f"the process ended with signal {-code}" if code < 0
+                                    else f"exit status {code}")
+    return last if last.startswith(FAILED) else f"{FAILED} failed: {last}"
 
 
 def main(argv: Sequence[str]) -> None:
@@ -93,8 +96,12 @@ def main(argv: Sequence[str]) -> None:
     out, *cache = argv
     try:
         report = validate(Path(out), cache_dir=Path(cache[0]) if cache else None)
-    except RkgError as exc:  # the message the build's own process would have shown
-        sys.exit(str(exc))
+    except OSError as exc:  # as the build's own process says it (no space, read-only ...)
+        sys.exit(str(environment_problem(exc, FAILED)))
+    except Exception as exc:  # the reason, on the last line the build reads, as one line
+        if not isinstance(exc, RkgError | ValueError):
+            traceback.print_exc()  # a defect: its traceback before
+        sys.exit(f"{FAILED} failed: {type(exc).__name__}: {' '.join(str(exc).split())}")
     sys.stdout.write(json.dumps(report.lines(limit=SHOWN)))
 
 

@@ -127,7 +127,9 @@ def test_a_failing_validation_child_fails_the_build_and_publishes_nothing(
         text.write("\n\nThe office published a third update on Monday.\n")
     code, output = _build(corpus, out)
     assert code != 0
-    assert "SHACL validation of " in output and "shapes.ttl: cannot parse Turtle" in output
+    reason = output.strip().splitlines()[-1]
+    assert reason.startswith("Error: SHACL validation failed: ValueError: "), output
+    assert f"{ontology / 'shapes.ttl'}: cannot parse Turtle" in reason
     assert "Traceback" not in output
     # the published build is the last good one, whole; no generation or site left behind
     assert {name: (out / name).read_bytes() for name in before} == before
