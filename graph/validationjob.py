@@ -36,14 +36,19 @@ class ValidationJob:
     """`graph.validation.validate(out, cache_dir)` running in a child process."""
 
     def __init__(self, out: Path, cache_dir: Path | None = None) -> None:
-        self.out = out
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "graph.validationjob", str(out),
-             *([str(cache_dir)] if cache_dir is not None else [])],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=package_environment())
+        self.out, self.cache_dir = out, cache_dir
+        self.process: subprocess.Popen[bytes] | None = None
         self._output: bytes | None = None  # the child's report lines (b"": it failed)
         self._error = ""
+
+    def begin(self) -> None:
+        """Start the child: the site is about to be drawn, and validates beside it."""
+        if self.process is None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "graph.validationjob", str(self.out),
+                 *([str(self.cache_dir)] if self.cache_dir is not None else [])],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=package_environment())
 
     def key(self) -> str:
         """What the report is a function of besides the graph files (the site's key)."""
@@ -59,11 +64,19 @@ class ValidationJob:
         return summary_line(self.out)
 
     def lines(self) -> list[str]:
-        """The lines `rkg build` prints for the stage (as `validate(...).lines(SHOWN)`)."""
+        """The lines `rkg build` prints for the stage (as `validate(...).lines(SHOWN)`):
+        the child's, or, when no site was drawn (the published one was linked whole), those
+        of `validate` in this process (its report cached: a process would cost more)."""
+        if self.process is None:
+            from graph.validation import validate
+
+            return validate(self.out, cache_dir=self.cache_dir).lines(limit=SHOWN)
         lines = json.loads(self._wait())
         return [str(line) for line in lines]
 
     def _wait(self) -> bytes:
+        self.begin()
+        assert self.process is not None
         if self._output is None:
             out, err = self.process.communicate()
             if self.process.returncode != 0:
@@ -77,6 +90,8 @@ class ValidationJob:
 
     def stop(self) -> None:
         """End the child (the build failed elsewhere) and wait for it."""
+        if self.process is None:
+            return
         if self.process.poll() is None:
             self.process.kill()
         self.process.communicate()

@@ -284,7 +284,7 @@ def _validate_and_draw(out: Path, loading: _ServeStore | None, say: Callable[[st
     from graph.viz import build_site
 
     say("SHACL validation (pySHACL's report, cached), beside the site ...")
-    validation = ValidationJob(out, cache_dir)
+    validation = ValidationJob(out, cache_dir)  # its process starts if the site is drawn
     try:
         stored = [loading.result()] if loading is not None else []
         # what inference freed goes back to the system first: the site stage runs in this

@@ -116,8 +116,9 @@ def prepare_graph_part(outdir: Path, previous: Path | None = None) -> bool:
     store), graph.trig's changed graphs are brought up to date and every other graph is
     kept as it is (inferred.trig's, and graphs the build no longer has: `prepare_store`
     removes those), so its stamp records their digests and the published files' hashes.
-    False, with nothing done, when graph.trig is not cut into blocks (`prepare_store` then
-    loads everything at once, as it does without a part)."""
+    False, with nothing done, when graph.trig is the published one (`prepare_store` then
+    clones or updates the published store) or is not cut into blocks (`prepare_store` then
+    loads everything at once)."""
     target = outdir / STORE_DIR
     path = graph_file(outdir)
     graphs = graph_digests([path])
@@ -126,6 +127,9 @@ def prepare_graph_part(outdir: Path, previous: Path | None = None) -> bool:
     before = _read_stamp(previous / STAMP_FILE) if previous is not None else {}
     old = before.get("graphs")
     digests = {path.name: _sha256(path)}
+    if isinstance(before.get("sha256"), dict) and before["sha256"].get(path.name) == digests[
+            path.name]:
+        return False  # the published graph.trig: `prepare_store` starts from its store
     if previous is not None and isinstance(old, dict) and isinstance(before.get("sha256"), dict):
         kept = {iri: digest for iri, digest in old.items() if iri not in graphs}
         _update(previous, before, {**graphs, **kept}, [path], target)

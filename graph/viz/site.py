@@ -155,10 +155,14 @@ def environment() -> jinja2.Environment:
 
 class ValidationSource(Protocol):
     """Where the index page's validation line comes from: `key()`, what the line is a
-    function of (hashed into the site's key), and `line()`, the line itself (asked only
-    when the index is written, last: it may wait for a validation still running)."""
+    function of (hashed into the site's key), `begin()`, called when the site is about to
+    be drawn (not when the published one is linked whole), and `line()`, the line itself
+    (asked only when the index is written, last: it may wait for a validation running
+    since `begin`)."""
 
     def key(self) -> str: ...
+
+    def begin(self) -> None: ...
 
     def line(self) -> str: ...
 
@@ -171,6 +175,9 @@ class ValidationFile:
 
     def key(self) -> str:
         return "file " + sitecache.file_key(self.outdir / TEXT_FILE)
+
+    def begin(self) -> None:
+        pass
 
     def line(self) -> str:
         return summary_line(self.outdir)
@@ -508,6 +515,8 @@ def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
         else:
+            if validation is not None:
+                validation.begin()
             with PackBeside(beside) as pack, open_graph(outdir, cache, pack.start) as data:
                 written = SiteWriter(data, outdir, tmp, endpoint, previous, pack,
                                      validation).build()
