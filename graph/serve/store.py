@@ -121,15 +121,15 @@ def prepare_graph_part(outdir: Path, previous: Path | None = None) -> bool:
     loads everything at once)."""
     target = outdir / STORE_DIR
     path = graph_file(outdir)
-    graphs = graph_digests([path])
-    if graphs is None:
-        return False
     before = _read_stamp(previous / STAMP_FILE) if previous is not None else {}
-    old = before.get("graphs")
     digests = {path.name: _sha256(path)}
     if isinstance(before.get("sha256"), dict) and before["sha256"].get(path.name) == digests[
             path.name]:
         return False  # the published graph.trig: `prepare_store` starts from its store
+    graphs = graph_digests([path])
+    if graphs is None:
+        return False
+    old = before.get("graphs")
     if previous is not None and isinstance(old, dict) and isinstance(before.get("sha256"), dict):
         kept = {iri: digest for iri, digest in old.items() if iri not in graphs}
         _update(previous, before, {**graphs, **kept}, [path], target)
