@@ -311,6 +311,25 @@ def _base_key(inference: str) -> str:
                    *(file_digest(f) for f in files))
 
 
+def input_key() -> str:
+    """What the report on a build depends on besides the build's graph files (graph.trig and
+    an up-to-date inferred.trig, which the caller hashes): the shapes, the ontology, this
+    code, pySHACL's and rdflib's versions, and the engine chosen. The same key and files
+    give the same validation.txt (graph/validationjob.py: the site's key uses it, so the
+    site need not wait for the report to know whether it changed)."""
+    return _digest(_base_key(INFERENCE), engine_choice())
+
+
+def summary_line(outdir: Path) -> str:
+    """The first line of the build's validation.txt (its verdict and counts), or "" when
+    there is none."""
+    path = outdir / TEXT_FILE
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    return text.splitlines()[0] if text else ""
+
+
 def _digest(*parts: str) -> str:
     h = hashlib.sha256()
     for part in parts:

@@ -229,73 +229,124 @@ def check_out_folder(out: Path) -> None:
 def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_store: bool = False,
                 announce: Callable[[str], None] | None = None,
                 cache_dir: Path | None = None, jobs: int | None = None) -> Iterator[str]:
-    """The stages after the graph: inference, SHACL validation, the site (in that order, so
-    the site shows the validation result). Yields each stage's summary lines as it ends;
-    `announce` hears when a stage starts (they take minutes on large corpora). `cache_dir`
-    (default out/.cache) keeps inference and validation caches: pass the published folder's
-    .cache when `out` is a fresh generation, or they would never be reused. `jobs`: the
-    processes the site stage may run at once (graph.viz.build_site)."""
+    """The stages after the graph: inference, the serve store, SHACL validation, the site.
+    Yields each stage's summary lines (inference's as it ends, then the serve store's,
+    validation's and the site's, in that order); `announce` hears when a stage starts (they
+    take minutes on large corpora). `cache_dir` (default out/.cache) keeps inference and
+    validation caches: pass the published folder's .cache when `out` is a fresh generation,
+    or they would never be reused. `jobs`: the processes the site stage may run at once
+    (graph.viz.build_site).
+
+    They overlap where neither reads what the other writes (docs/scale.md, "The stages
+    after the graph"): the serve store loads graph.trig (Oxigraph's Rust bulk loader lets go
+    of the GIL) while inference runs, and adds inferred.trig after it; SHACL validates in a
+    child process (graph/validationjob.py) while the site, which reads the store, is drawn."""
     from graph.reasoning import INFERRED_FILE, REPORT_FILE, run_reasoning
-    from graph.validation import validate
 
     say = announce or (lambda _message: None)
-    if reason:
-        say("Inference: SPARQL rules, then HermiT (--no-reason skips it) ...")
-        yield from run_reasoning(out, cache_dir=cache_dir).lines()
-    else:
-        for name in (INFERRED_FILE, REPORT_FILE):
-            (out / name).unlink(missing_ok=True)  # no stale inference for this build
-        yield "Inference skipped (--no-reason)."
-    # The serve store loads (in Oxigraph's Rust bulk loader, which lets go of the GIL) while
-    # SHACL validates: neither reads what the other writes, and on two cores the build is
-    # shorter by the shorter of the two. Their lines are yielded in the same order as before.
-    loading = _start_serve_store(out, cache_dir, say) if serve_store else None
+    loading = _ServeStore(out, cache_dir, say) if serve_store else None
     try:
-        say("SHACL validation (pySHACL's report, cached) ...")
-        validated = list(validate(out, cache_dir=cache_dir).lines(limit=10))
+        if reason:
+            say("Inference: SPARQL rules, then HermiT (--no-reason skips it) ...")
+            yield from run_reasoning(out, cache_dir=cache_dir).lines()
+        else:
+            for name in (INFERRED_FILE, REPORT_FILE):
+                (out / name).unlink(missing_ok=True)  # no stale inference for this build
+            yield "Inference skipped (--no-reason)."
+        if loading is not None:
+            loading.add_inferred()
+        lines = (_validate_and_draw(out, loading, say, cache_dir, jobs) if site
+                 else _validate(out, loading, say, cache_dir))
     except BaseException:
         if loading is not None:  # a load cannot be stopped: let it end before the caller
-            concurrent.futures.wait([loading])  # removes the generation it writes into
+            loading.wait()  # removes the generation it writes into
         raise
-    stored = loading.result() if loading is not None else None
-    if stored is not None:
-        yield stored
-    yield from validated
-    if site:
-        from graph.builder import release_memory
-        from graph.viz import build_site
+    yield from lines
 
-        # what inference and validation freed goes back to the system first: the site
-        # stage runs in this process, and its peak would otherwise sit on top of theirs
+
+def _validate(out: Path, loading: _ServeStore | None, say: Callable[[str], None],
+              cache_dir: Path | None) -> list[str]:
+    """SHACL validation in this process while the serve store ends in its thread."""
+    from graph.validation import validate
+    from graph.validationjob import SHOWN
+
+    say("SHACL validation (pySHACL's report, cached) ...")
+    validated = validate(out, cache_dir=cache_dir).lines(limit=SHOWN)
+    return ([loading.result()] if loading is not None else []) + validated
+
+
+def _validate_and_draw(out: Path, loading: _ServeStore | None, say: Callable[[str], None],
+                       cache_dir: Path | None, jobs: int | None) -> list[str]:
+    """SHACL validation in a child process while the site is drawn (it waits for the
+    serve store, which it reads); the child is ended if the site fails."""
+    from graph.builder import release_memory
+    from graph.validationjob import ValidationJob
+    from graph.viz import build_site
+
+    say("SHACL validation (pySHACL's report, cached), beside the site ...")
+    validation = ValidationJob(out, cache_dir)  # its process starts if the site is drawn
+    try:
+        stored = [loading.result()] if loading is not None else []
+        # what inference freed goes back to the system first: the site stage runs in this
+        # process, and its peak would otherwise sit on top of it
         release_memory()
         say(f"Writing the offline site {out / 'site'}/ (--no-site skips it) ...")
         published = cache_dir.parent / "site" if cache_dir is not None else None
         # a fresh generation's site is shelved under the output folder (graph/generations.py)
         shelf = cache_dir.parent / SITES if cache_dir is not None else None
-        yield build_site(out, previous=published if published and published.is_dir()
-                         else None, shelf=shelf,
-                         cache=cache_dir / "site" if cache_dir is not None else None,
-                         jobs=jobs).summary()
+        drawn = build_site(out, previous=published if published and published.is_dir()
+                           else None, shelf=shelf,
+                           cache=cache_dir / "site" if cache_dir is not None else None,
+                           jobs=jobs, validation=validation)
+        validated = validation.lines()
+    except BaseException:
+        validation.stop()
+        raise
+    return [*stored, *validated, drawn.summary()]
 
 
-def _start_serve_store(out: Path, cache_dir: Path | None,
-                       say: Callable[[str], None]) -> concurrent.futures.Future[str]:
-    """Load the store `rkg serve` reads (after inference, so it holds inferred.trig too) in a
-    thread of its own; the future's result is the stage's summary line."""
-    from graph.serve.store import STORE_DIR, prepare_store
+class _ServeStore:
+    """The store `rkg serve` reads, loaded in a thread of its own: graph.trig while
+    inference runs (`prepare_graph_part`), then inferred.trig (`prepare_store`)."""
 
-    # the published build's store, which a changed build updates graph by graph
-    previous = cache_dir.parent / STORE_DIR if cache_dir is not None else None
+    def __init__(self, out: Path, cache_dir: Path | None, say: Callable[[str], None]) -> None:
+        from graph.serve.store import STORE_DIR, prepare_graph_part
 
-    def load() -> str:
+        # the published build's store, which a changed build updates graph by graph
+        previous = cache_dir.parent / STORE_DIR if cache_dir is not None else None
+        self.out, self.previous = out, previous if previous and previous.is_dir() else None
+        self.seconds = 0.0  # of loading, not of waiting for inference
+        say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
+        self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="serve-store")
+        self.part = self.pool.submit(self._timed, prepare_graph_part, out, self.previous)
+        self.whole: concurrent.futures.Future[Path] | None = None
+
+    def _timed(self, load: Callable[..., Any], *args: Any) -> Any:
         started = time.perf_counter()
-        where = prepare_store(out, previous=previous if previous and previous.is_dir() else None)
-        return (f"Serve store: {where} in {time.perf_counter() - started:.1f} s "
+        try:
+            return load(*args)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def add_inferred(self) -> None:
+        """Inference has ended: bring the store up to date with inferred.trig (in the same
+        thread, after the part; without a part, prepare_store loads both files)."""
+        from graph.serve.store import prepare_store
+
+        def whole() -> Path:
+            self.part.result()  # a failed part is the stage's error
+            return self._timed(prepare_store, self.out, None, self.previous)
+
+        self.whole = self.pool.submit(whole)
+        self.pool.shutdown(wait=False)  # the thread ends with its tasks
+
+    def result(self) -> str:
+        """The stage's summary line, once the store is made."""
+        assert self.whole is not None, "add_inferred() first"
+        where = self.whole.result()
+        return (f"Serve store: {where} in {self.seconds:.1f} s "
                 "(rkg serve starts without loading)")
 
-    say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
-    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="serve-store")
-    try:
-        return pool.submit(load)
-    finally:
-        pool.shutdown(wait=False)  # the thread ends with its one task
+    def wait(self) -> None:
+        """Let a load under way end (it cannot be stopped); the next is not started."""
+        self.pool.shutdown(wait=True, cancel_futures=True)

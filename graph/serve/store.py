@@ -33,6 +33,7 @@ from graph.store import graph_file, inferred_file
 
 STORE_DIR = "oxigraph"
 STAMP_FILE = "rkg-source.json"
+PART = "graph-part"  # a stamp's mark of a store of graph.trig alone (prepare_graph_part)
 # TriG bytes per bulk load (about 180,000 quads): given a whole file the loader buffers a
 # million quads per thread (1.0 GB at 1,000 documents); in 8 MB pieces 290 MB, for 10 % more
 # CPU (4 MB: 190 MB, 25 % more). Measured in bench/README.md section 5.
@@ -74,16 +75,19 @@ def prepare_store(outdir: Path, location: Path | None = None,
     """The store folder for the build in `outdir`, loaded if (and only if) its inputs'
     content changed since it was made. `previous` (the published build's store, when there
     is one) is where a changed build starts from: its files are hard-linked and only the
-    named graphs whose bytes changed are loaded again."""
+    named graphs whose bytes changed are loaded again. A store `prepare_graph_part` left
+    in the folder is where this one starts from: only inferred.trig's graphs (and graphs
+    gone from the build) are then brought up to date."""
     target = location or outdir / STORE_DIR
     paths = inputs(outdir)
     stamp_path = target / STAMP_FILE
     stamp = _read_stamp(stamp_path)
+    part = stamp.get(PART) is True and isinstance(stamp.get("graphs"), dict)
     quick = _quick(paths)
-    if stamp.get("quick") == quick:
+    if not part and stamp.get("quick") == quick:
         return target
     digests = {path.name: _sha256(path) for path in paths}
-    if stamp.get("sha256") == digests:
+    if not part and stamp.get("sha256") == digests:
         _write_stamp(stamp_path, quick, digests, stamp.get("graphs"))
         return target
     before = _read_stamp(previous / STAMP_FILE) if previous is not None else {}
@@ -92,12 +96,49 @@ def prepare_store(outdir: Path, location: Path | None = None,
         _write_stamp(stamp_path, quick, digests, before.get("graphs"))
         return target
     graphs = graph_digests(paths)
-    if previous is not None and isinstance(before.get("graphs"), dict) and graphs is not None:
+    if part and graphs is not None:
+        if stamp["graphs"] != graphs:  # else it holds exactly these graphs already
+            # the part's stamp holds the hashes of the published files its other graphs
+            # came from (beside `previous`): a changed graph of theirs is patched
+            _update(target, stamp, graphs, paths, target, published=previous)
+    elif previous is not None and isinstance(before.get("graphs"), dict) and graphs is not None:
         _update(previous, before, graphs, paths, target)
     else:
         _load(paths, target, graphs is not None)
     _write_stamp(stamp_path, quick, digests, graphs)
     return target
+
+
+def prepare_graph_part(outdir: Path, previous: Path | None = None) -> bool:
+    """The store of graph.trig alone, made while inference writes inferred.trig (Oxigraph's
+    loader lets go of the GIL: on two cores it runs beside inference's Python and HermiT's
+    Java); `prepare_store` then only adds inferred.trig. From `previous` (the published
+    store), graph.trig's changed graphs are brought up to date and every other graph is
+    kept as it is (inferred.trig's, and graphs the build no longer has: `prepare_store`
+    removes those), so its stamp records their digests and the published files' hashes.
+    False, with nothing done, when graph.trig is the published one (`prepare_store` then
+    clones or updates the published store) or is not cut into blocks (`prepare_store` then
+    loads everything at once)."""
+    target = outdir / STORE_DIR
+    path = graph_file(outdir)
+    before = _read_stamp(previous / STAMP_FILE) if previous is not None else {}
+    digests = {path.name: _sha256(path)}
+    if isinstance(before.get("sha256"), dict) and before["sha256"].get(path.name) == digests[
+            path.name]:
+        return False  # the published graph.trig: `prepare_store` starts from its store
+    graphs = graph_digests([path])
+    if graphs is None:
+        return False
+    old = before.get("graphs")
+    if previous is not None and isinstance(old, dict) and isinstance(before.get("sha256"), dict):
+        kept = {iri: digest for iri, digest in old.items() if iri not in graphs}
+        _update(previous, before, {**graphs, **kept}, [path], target)
+        graphs, digests = {**graphs, **kept}, {**before["sha256"], **digests}
+    else:
+        _load([path], target, True)
+    data: dict[str, Any] = {"quick": {}, "sha256": digests, "graphs": graphs, PART: True}
+    _write_json(target / STAMP_FILE, data)
+    return True
 
 
 def graph_digests(paths: list[Path]) -> dict[str, str] | None:
@@ -130,6 +171,10 @@ def _write_stamp(path: Path, quick: dict[str, list[int]], digests: dict[str, str
     data: dict[str, Any] = {"quick": quick, "sha256": digests}
     if graphs is not None:
         data["graphs"] = graphs
+    _write_json(path, data)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     tmp.replace(path)
@@ -154,12 +199,13 @@ def _load(paths: list[Path], target: Path, in_blocks: bool) -> None:
 
 
 def _update(previous: Path, before: dict[str, Any], after: dict[str, str], paths: list[Path],
-            target: Path) -> None:
+            target: Path, published: Path | None = None) -> None:
     """`previous`'s store with the named graphs that differ between the digests in the
     stamp `before` (what it holds) and `after` brought up to date: a graph gone is removed;
     a changed graph is patched statement by statement when the published file it was loaded
     from is still there (`_patch`: one edited document changes a few subjects of the
-    canonical graph, whose removal whole took 1 GB), else removed and loaded again."""
+    canonical graph, whose removal whole took 1 GB), else removed and loaded again. The
+    published files are those beside `published` (default: `previous`)."""
     import pyoxigraph as ox
 
     graphs = before["graphs"]
@@ -169,7 +215,7 @@ def _update(previous: Path, before: dict[str, Any], after: dict[str, str], paths
         for iri in sorted(gone):
             store.remove_graph(ox.NamedNode(iri))
         for path in paths:
-            old = _published_blocks(previous, path.name, before, changed)
+            old = _published_blocks(published or previous, path.name, before, changed)
             prefixes = trigblocks.prefix_lines(path)
             reload: list[trigblocks.Block] = []
             for block in trigblocks.blocks(path):

@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup
@@ -38,6 +38,7 @@ from markupsafe import Markup
 from graph.counts import asserted_triples, count_store
 from graph.executors import usable_cores
 from graph.iris import DATA
+from graph.validation import TEXT_FILE, summary_line
 from graph.viz import competency, search, sitecache
 from graph.viz.data import GraphData, Node, open_graph, source_files
 from graph.viz.details import doc_path
@@ -152,11 +153,43 @@ def environment() -> jinja2.Environment:
     return env
 
 
+class ValidationSource(Protocol):
+    """Where the index page's validation line comes from: `key()`, what the line is a
+    function of (hashed into the site's key), `begin()`, called when the site is about to
+    be drawn (not when the published one is linked whole), and `line()`, the line itself
+    (asked only when the index is written, last: it may wait for a validation running
+    since `begin`)."""
+
+    def key(self) -> str: ...
+
+    def begin(self) -> None: ...
+
+    def line(self) -> str: ...
+
+
+class ValidationFile:
+    """validation.txt as it is in the build folder (the key: its bytes)."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+
+    def key(self) -> str:
+        return "file " + sitecache.file_key(self.outdir / TEXT_FILE)
+
+    def begin(self) -> None:
+        pass
+
+    def line(self) -> str:
+        return summary_line(self.outdir)
+
+
 class SiteWriter:
     def __init__(self, data: GraphData, outdir: Path, target: Path,
                  endpoint: str | None = None, previous: Path | None = None,
-                 pack: PackBeside | None = None) -> None:
+                 pack: PackBeside | None = None,
+                 validation: ValidationSource | None = None) -> None:
         self.data = data
+        self.validation = validation or ValidationFile(outdir)
         self.pack = pack  # the query pack's answers, when a process of their own asks them
         self.files = SiteFiles(target, previous)  # written, or linked from the published site
         self.endpoint = endpoint
@@ -391,11 +424,6 @@ class SiteWriter:
         latest = [(data.nodes[i].date, data.nodes[i].label, self.pages.get(i, ""),
                    GROUP_BY_KEY[data.nodes[i].group].label) for i in events]
         by_id = {t.id: t for t in tables}
-        validation = self.outdir / "validation.txt"
-        summary_line = ""
-        if validation.is_file():
-            text = validation.read_text(encoding="utf-8", errors="replace").strip()
-            summary_line = text.splitlines()[0] if text else ""
         docs = sorted(data.documents.values(), key=lambda d: (d.date or "", d.file),
                       reverse=True)
         return {"counts": counts, "latest": latest, "folders": self.folders,
@@ -405,7 +433,7 @@ class SiteWriter:
                 "triples": asserted_triples(data.store, self.outdir),
                 "documents": Cut.of([(d.date or "", d.title, self.pages.get(d.id) or
                                       doc_path(data, d.id), d.publisher) for d in docs], 10),
-                "validation": summary_line, "groups": GROUPS}
+                "validation": self.validation.line(), "groups": GROUPS}
 
 
 def quotes_by_doc(data: GraphData) -> dict[str, list[Node]]:
@@ -429,7 +457,8 @@ def _preview(table: competency.Table | None, rows: int = 8) -> dict[str, Any] | 
 
 def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None = None,
                shelf: Path | None = None, cache: Path | None = None,
-               jobs: int | None = None) -> SiteResult:
+               jobs: int | None = None, validation: ValidationSource | None = None
+               ) -> SiteResult:
     """Write `outdir/site/` from the build in `outdir` (atomically: a failure keeps the old
     site). `endpoint`: the URL of a SPARQL endpoint serving the same graph (`rkg serve`), or
     a path relative to the site root; the header of every page links to it. `previous`: the
@@ -441,25 +470,28 @@ def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None 
     what a later build may reuse (each document graph's answers, docunits.py; `rkg build`
     passes out/.cache/site). `jobs`: the processes it may run at once (default: the cores
     it may use); with two or more, the query pack is answered in a process of its own beside
-    the pages (graph/viz/packrun.py)."""
+    the pages (graph/viz/packrun.py). `validation`: where the index's validation line comes
+    from (default: `outdir/validation.txt` as it is; `rkg build` passes its validation
+    child, graph/validationjob.py)."""
     started = time.perf_counter()
     beside = (jobs if jobs is not None else usable_cores()) > 1
     outdir = Path(outdir)
     final = outdir / "site"
-    key = sitecache.site_key(outdir, endpoint, source_files(outdir))
+    validation = validation or ValidationFile(outdir)
+    key = sitecache.site_key(endpoint, source_files(outdir), validation.key())
     written: SiteResult | None = None  # None: the site was linked whole
     if shelf is not None:
         site = sitecache.shelved(shelf, key)
         if site is None:
             shelf.mkdir(parents=True, exist_ok=True)
             drawn, written = _draw(outdir, endpoint, previous, key, into=shelf, cache=cache,
-                                   beside=beside)
+                                   beside=beside, validation=validation)
             site = shelf / key
             drawn.rename(site)
         sitecache.link_to_shelf(site, final)
     else:
         drawn, written = _draw(outdir, endpoint, previous, key, into=outdir, cache=cache,
-                               beside=beside)
+                               beside=beside, validation=validation)
         _swap(drawn, final)
     result = SiteResult(final, pages=manifest_pages(final))
     if written is not None:
@@ -471,8 +503,8 @@ def build_site(outdir: Path, endpoint: str | None = None, previous: Path | None 
 
 
 def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
-          into: Path, cache: Path | None = None,
-          beside: bool = False) -> tuple[Path, SiteResult | None]:
+          into: Path, cache: Path | None = None, beside: bool = False,
+          validation: ValidationSource | None = None) -> tuple[Path, SiteResult | None]:
     """The site of the build in `outdir`, drawn (or linked from `previous` when its key is
     this one) into a new folder under `into`, stamped; removed again on any failure. With
     it, what drawing it did (files linked from the published site, pages rendered, document
@@ -483,8 +515,11 @@ def _draw(outdir: Path, endpoint: str | None, previous: Path | None, key: str,
         if previous is not None and sitecache.reusable(previous, key):
             sitecache.link_tree(previous, tmp)
         else:
+            if validation is not None:
+                validation.begin()
             with PackBeside(beside) as pack, open_graph(outdir, cache, pack.start) as data:
-                written = SiteWriter(data, outdir, tmp, endpoint, previous, pack).build()
+                written = SiteWriter(data, outdir, tmp, endpoint, previous, pack,
+                                     validation).build()
         sitecache.stamp(tmp, key)
         os.chmod(tmp, 0o755)
     except BaseException:

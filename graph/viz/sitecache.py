@@ -1,13 +1,15 @@
 """A rebuild's site is the published one when nothing it shows can have changed.
 
-The site is a function of the build's graph.trig and inferred.trig, its validation.txt (the
-index quotes it), the SPARQL endpoint it links to, the query pack (questions.html), and the
-code and files that draw it. `site_key` hashes all of them (the whole `graph` package's code,
-the templates and assets, pyvis' vis-network files, the library versions), and the site
-records its key in `site/.rkg-source`; when the published site's key is the new build's, the
-new generation's site is made of hard links to its files (a copy on another file system),
-which takes a fraction of a second instead of re-rendering thousands of pages. Any doubt
-(no key, another key, a file that cannot be linked) renders the site as before.
+The site is a function of the build's graph.trig and inferred.trig, its SHACL verdict (the
+index quotes validation.txt's first line: `rkg build` hashes what the report is a function
+of, graph/validationjob.py, so that the site need not wait for it), the SPARQL endpoint it
+links to, the query pack (questions.html), and the code and files that draw it. `site_key`
+hashes all of them (the whole `graph` package's code, the templates and assets, pyvis'
+vis-network files, the library versions), and the site records its key in `site/.rkg-source`;
+when the published site's key is the new build's, the new generation's site is made of hard
+links to its files (a copy on another file system), which takes a fraction of a second
+instead of re-rendering thousands of pages. Any doubt (no key, another key, a file that
+cannot be linked) renders the site as before.
 
 `rkg build` goes further: it keeps each site it draws on a shelf (`out/.sites/<key>/`) and
 the generation's `site` is a relative symbolic link to it, so a rebuild whose site key is
@@ -45,19 +47,27 @@ KEYS = ".rkg-pages"  # every file's key (PageKeys), gzipped
 PACKAGE = Path(__file__).resolve().parent.parent  # graph/
 
 
-def site_key(outdir: Path, endpoint: str | None, sources: list[Path]) -> str:
-    """Everything the site of the build in `outdir` depends on, hashed. `sources`: the
-    graph files it reads (graph.trig, and inferred.trig when up to date)."""
+def site_key(endpoint: str | None, sources: list[Path], validation: str) -> str:
+    """Everything a build's site depends on, hashed. `sources`: the graph files it reads
+    (graph.trig, and inferred.trig when up to date); `validation`: what the validation line
+    of its index is a function of (graph/viz/site.py, `ValidationSource.key`)."""
     h = hashlib.sha256()
     _add(h, f"endpoint={endpoint!r}".encode())
     _add(h, code_key().encode())
     for path in sources:
         _add(h, path.name.encode())
         _add_file(h, path)
-    validation = outdir / "validation.txt"
     _add(h, b"validation")
-    if validation.is_file():
-        _add_file(h, validation)
+    _add(h, validation.encode())
+    return h.hexdigest()
+
+
+def file_key(path: Path) -> str:
+    """The hash of a file's bytes, or "none" when there is no such file."""
+    if not path.is_file():
+        return "none"
+    h = hashlib.sha256()
+    _add_file(h, path)
     return h.hexdigest()
 
 
