@@ -95,6 +95,26 @@ def test_overlapped_build_equals_the_stages_in_turn(tmp_path: Path) -> None:
     _same_as_sequential(out, _sequential(out, tmp_path / "changed"))
 
 
+def test_a_large_graph_runs_the_stages_in_turn(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above `OVERLAP_UP_TO` (here every graph) nothing overlaps, so the peaks do not add
+    up: the store loads after inference, SHACL validates in the build's process before the
+    site; what is written is the same."""
+    from graph.cli import build_cmd
+
+    monkeypatch.setattr(build_cmd, "OVERLAP_UP_TO", 0)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    out = tmp_path / "out"
+    code, output = _build(corpus, out)
+    assert code == 0, output
+    assert output.index("Inference: ") < output.index("Loading the store")
+    assert "SHACL validation (pySHACL's report, cached) ..." in output
+    assert "beside the site" not in output
+    assert output.index("SHACL: ") < output.index("Writing the offline site")
+    _same_as_sequential(out, _sequential(out, tmp_path / "fresh"))
+
+
 def _children() -> list[str]:
     """The command lines of this process's living children."""
     found = []

@@ -16,8 +16,10 @@ from graph.generations import SITES, building, new_generation, publish
 
 if TYPE_CHECKING:
     from graph.builder import BuildResult
+    from graph.validationjob import ValidationJob
 
 DEFAULT_CORPUS = Path("corpus")
+OVERLAP_UP_TO = 200 * 2**20  # bytes of graph.trig (`overlapping`; 1,000 documents: 48 MB)
 
 
 def default_jobs() -> int:
@@ -240,11 +242,13 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
     They overlap where neither reads what the other writes (docs/scale.md, "The stages
     after the graph"): the serve store loads graph.trig (Oxigraph's Rust bulk loader lets go
     of the GIL) while inference runs, and adds inferred.trig after it; SHACL validates in a
-    child process (graph/validationjob.py) while the site, which reads the store, is drawn."""
+    child process (graph/validationjob.py) while the site, which reads the store, is drawn.
+    A graph larger than `OVERLAP_UP_TO` runs them in turn (`overlapping`)."""
     from graph.reasoning import INFERRED_FILE, REPORT_FILE, run_reasoning
 
     say = announce or (lambda _message: None)
-    loading = _ServeStore(out, cache_dir, say) if serve_store else None
+    beside = overlapping(out)
+    loading = _ServeStore(out, cache_dir, say, early=beside) if serve_store else None
     try:
         if reason:
             say("Inference: SPARQL rules, then HermiT (--no-reason skips it) ...")
@@ -255,13 +259,15 @@ def after_build(out: Path, *, reason: bool = True, site: bool = True, serve_stor
             yield "Inference skipped (--no-reason)."
         if loading is not None:
             loading.add_inferred()
-        lines = (_validate_and_draw(out, loading, say, cache_dir, jobs) if site
+        lines = (_validate_and_draw(out, loading, say, cache_dir, jobs) if site and beside
                  else _validate(out, loading, say, cache_dir))
     except BaseException:
         if loading is not None:  # a load cannot be stopped: let it end before the caller
             loading.wait()  # removes the generation it writes into
         raise
     yield from lines
+    if site and not beside:  # the site after validation (the store is made by now)
+        yield _draw(out, say, cache_dir, jobs, None)
 
 
 def _validate(out: Path, loading: _ServeStore | None, say: Callable[[str], None],
@@ -279,46 +285,69 @@ def _validate_and_draw(out: Path, loading: _ServeStore | None, say: Callable[[st
                        cache_dir: Path | None, jobs: int | None) -> list[str]:
     """SHACL validation in a child process while the site is drawn (it waits for the
     serve store, which it reads); the child is ended if the site fails."""
-    from graph.builder import release_memory
     from graph.validationjob import ValidationJob
-    from graph.viz import build_site
 
     say("SHACL validation (pySHACL's report, cached), beside the site ...")
     validation = ValidationJob(out, cache_dir)  # its process starts if the site is drawn
     try:
         stored = [loading.result()] if loading is not None else []
-        # what inference freed goes back to the system first: the site stage runs in this
-        # process, and its peak would otherwise sit on top of it
-        release_memory()
-        say(f"Writing the offline site {out / 'site'}/ (--no-site skips it) ...")
-        published = cache_dir.parent / "site" if cache_dir is not None else None
-        # a fresh generation's site is shelved under the output folder (graph/generations.py)
-        shelf = cache_dir.parent / SITES if cache_dir is not None else None
-        drawn = build_site(out, previous=published if published and published.is_dir()
-                           else None, shelf=shelf,
-                           cache=cache_dir / "site" if cache_dir is not None else None,
-                           jobs=jobs, validation=validation)
+        drawn = _draw(out, say, cache_dir, jobs, validation)
         validated = validation.lines()
     except BaseException:
         validation.stop()
         raise
-    return [*stored, *validated, drawn.summary()]
+    return [*stored, *validated, drawn]
+
+
+def _draw(out: Path, say: Callable[[str], None], cache_dir: Path | None, jobs: int | None,
+          validation: ValidationJob | None) -> str:
+    """The site stage; its summary line. `validation`: the child validating beside it, or
+    None when validation.txt is written already."""
+    from graph.builder import release_memory
+    from graph.viz import build_site
+
+    # what the stages before freed goes back to the system first: the site stage runs in
+    # this process, and its peak would otherwise sit on top of theirs
+    release_memory()
+    say(f"Writing the offline site {out / 'site'}/ (--no-site skips it) ...")
+    published = cache_dir.parent / "site" if cache_dir is not None else None
+    # a fresh generation's site is shelved under the output folder (graph/generations.py)
+    shelf = cache_dir.parent / SITES if cache_dir is not None else None
+    return build_site(out, previous=published if published and published.is_dir() else None,
+                      shelf=shelf, cache=cache_dir / "site" if cache_dir is not None else None,
+                      jobs=jobs, validation=validation).summary()
+
+
+def overlapping(out: Path) -> bool:
+    """Whether the stages after the graph overlap (the serve store beside inference, SHACL's
+    child beside the site): only for a graph small enough that the processes' peaks fit
+    side by side. At 10,000 generated documents (graph files of 550 MB) inference peaked at
+    1.6 GB, the site at 1.36 GB and SHACL at 0.88 GB one after the other; side by side they
+    would not stay under 2 GB (bench/README.md), so such a build runs them in turn."""
+    from graph.store import graph_file
+
+    return graph_file(out).stat().st_size <= OVERLAP_UP_TO
 
 
 class _ServeStore:
     """The store `rkg serve` reads, loaded in a thread of its own: graph.trig while
     inference runs (`prepare_graph_part`), then inferred.trig (`prepare_store`)."""
 
-    def __init__(self, out: Path, cache_dir: Path | None, say: Callable[[str], None]) -> None:
+    def __init__(self, out: Path, cache_dir: Path | None, say: Callable[[str], None],
+                 early: bool = True) -> None:
         from graph.serve.store import STORE_DIR, prepare_graph_part
 
         # the published build's store, which a changed build updates graph by graph
         previous = cache_dir.parent / STORE_DIR if cache_dir is not None else None
         self.out, self.previous = out, previous if previous and previous.is_dir() else None
         self.seconds = 0.0  # of loading, not of waiting for inference
-        say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
+        self.say = say
+        if early:
+            say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
         self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="serve-store")
-        self.part = self.pool.submit(self._timed, prepare_graph_part, out, self.previous)
+        # `early`: graph.trig loads beside inference (otherwise both files after it)
+        self.part = self.pool.submit(self._timed, prepare_graph_part, out, self.previous) \
+            if early else None
         self.whole: concurrent.futures.Future[Path] | None = None
 
     def _timed(self, load: Callable[..., Any], *args: Any) -> Any:
@@ -333,8 +362,12 @@ class _ServeStore:
         thread, after the part; without a part, prepare_store loads both files)."""
         from graph.serve.store import prepare_store
 
+        if self.part is None:
+            self.say("Loading the store rkg serve reads (--no-serve-store skips it) ...")
+
         def whole() -> Path:
-            self.part.result()  # a failed part is the stage's error
+            if self.part is not None:
+                self.part.result()  # a failed part is the stage's error
             return self._timed(prepare_store, self.out, None, self.previous)
 
         self.whole = self.pool.submit(whole)
