@@ -26,7 +26,7 @@ import pytest
 
 from graph.viz import build_site
 from graph.viz.search import entries
-from graph.viz.site import manifest_pages
+from graph.viz.sitebuild import manifest_pages
 from tests.conftest import ROOT
 from tests.test_viz_site import (
     HOSTILE_IMG,

@@ -20,7 +20,8 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.viz import build_site
-from graph.viz.site import manifest_pages, safe_url, script_json, segments
+from graph.viz.site import safe_url, script_json, segments
+from graph.viz.sitebuild import manifest_pages
 from tests.conftest import ROOT
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"

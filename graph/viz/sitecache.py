@@ -74,7 +74,7 @@ def file_key(path: Path) -> str:
 def code_key() -> str:
     """The code, templates, assets, query pack and library versions that draw a site."""
     from graph.query import query_dir
-    from graph.viz.site import vis_network_files
+    from graph.viz.sitebuild import vis_network_files
 
     h = hashlib.sha256()
     for name in ("jinja2", "pyoxigraph", "pyvis", "rdflib", "markupsafe"):
