@@ -37,6 +37,16 @@ def _build(corpus: Path, out: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _samples_built(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A copy of the sample corpus built into tmp_path/out: the corpus, out, the output."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    out = tmp_path / "out"
+    code, output = _build(corpus, out)
+    assert code == 0, output
+    return corpus, out, output
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name not in KEYED}
@@ -71,11 +81,7 @@ def _same_as_sequential(out: Path, sequential: Path) -> None:
 
 
 def test_overlapped_build_equals_the_stages_in_turn(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    out = tmp_path / "out"
-    code, output = _build(corpus, out)
-    assert code == 0, output
+    corpus, out, output = _samples_built(tmp_path)
     # the store was loaded in two parts: graph.trig while inference ran, then inferred.trig
     assert output.index("Loading the store") < output.index("Inference: ")
     assert output.index("Serve store: ") < output.index("SHACL: ") < output.index("Wrote ")
@@ -103,11 +109,7 @@ def test_a_large_graph_runs_the_stages_in_turn(tmp_path: Path,
     from graph.cli import build_cmd
 
     monkeypatch.setattr(build_cmd, "OVERLAP_UP_TO", 0)
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    out = tmp_path / "out"
-    code, output = _build(corpus, out)
-    assert code == 0, output
+    _corpus, out, output = _samples_built(tmp_path)
     assert output.index("Inference: ") < output.index("Loading the store")
     assert "SHACL validation (pySHACL's report, cached) ..." in output
     assert "beside the site" not in output
@@ -130,11 +132,7 @@ def _children() -> list[str]:
 
 def test_a_failing_validation_child_fails_the_build_and_publishes_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    out = tmp_path / "out"
-    code, output = _build(corpus, out)
-    assert code == 0, output
+    corpus, out, output = _samples_built(tmp_path)
     before = {name: (out / name).read_bytes() for name in ("graph.trig", "validation.txt")}
     site = (out / "site").resolve()
 
